@@ -1,0 +1,54 @@
+import * as k8s from "@kubernetes/client-node";
+import { waitFor } from "../wait.ts";
+import type { ClusterState } from "./state.ts";
+
+/** Annotation KWOK selects its nodes by (see --manage-nodes-with-annotation-selector). */
+export const kwokNodeAnnotation = "kwok.x-k8s.io/node";
+
+/**
+ * Registers fake nodes that KWOK keeps Ready; pods bound to them become Running and Ready
+ * without a kubelet. Waits for the nodes to be Ready and for the default ServiceAccount,
+ * which proves the controller-manager is working too.
+ */
+export async function createFakeNodes(state: ClusterState, count: number): Promise<void> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(state.kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const names = Array.from({ length: count }, (_, i) => `kwok-node-${i}`);
+  for (const name of names) await core.createNode({ body: fakeNode(name) });
+  await waitFor(
+    async () => {
+      const nodes = await core.listNode();
+      return names.every((name) => nodes.items.some((n) => n.metadata?.name === name && isNodeReady(n)));
+    },
+    { description: `${count} KWOK nodes to be Ready`, timeoutMs: 60_000 },
+  );
+  await waitFor(() => core.readNamespacedServiceAccount({ name: "default", namespace: "default" }), {
+    description: "the default ServiceAccount (controller-manager running)",
+    timeoutMs: 60_000,
+  });
+}
+
+export function isNodeReady(node: k8s.V1Node): boolean {
+  return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+function fakeNode(name: string): k8s.V1Node {
+  const capacity = { cpu: "32", memory: "256Gi", pods: "110" };
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      annotations: { [kwokNodeAnnotation]: "fake", "node.alpha.kubernetes.io/ttl": "0" },
+      labels: {
+        type: "kwok",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+      },
+    },
+    spec: { providerID: `kwok://${name}` },
+    status: { allocatable: capacity, capacity },
+  };
+}

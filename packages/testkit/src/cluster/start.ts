@@ -1,0 +1,216 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../ports.ts";
+import { repoRoot } from "../paths.ts";
+import { logTail, startProcess, stopProcesses, isOurs, type StartedProcess } from "../processes.ts";
+import { waitFor } from "../wait.ts";
+import { writeAdminKubeconfig } from "./kubeconfig.ts";
+import { createPki } from "./pki.ts";
+import { get } from "./probes.ts";
+import { createFakeNodes } from "./nodes.ts";
+import { type ClusterState, writeState } from "./state.ts";
+
+export interface StartOptions {
+  /** Number of KWOK fake nodes. Default 2. */
+  readonly nodes?: number;
+  /** Parent of the cluster's temp directory. Default os.tmpdir(). */
+  readonly parentDir?: string;
+  /** Progress messages; default silent. */
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Builds (when the version stamp changed) and starts etcd, kube-apiserver,
+ * kube-controller-manager, kube-scheduler and KWOK on loopback, each on a port the OS
+ * reports free, with all state in a fresh temp directory. Resolves once the fake nodes
+ * are Ready and the controller-manager has created the default ServiceAccount.
+ * On any failure everything already started is stopped and the directory removed.
+ */
+export async function startCluster(options: StartOptions = {}): Promise<ClusterState> {
+  const log = options.log ?? (() => undefined);
+  const binDir = buildBinaries(log);
+  const dir = fs.mkdtempSync(path.join(options.parentDir ?? os.tmpdir(), "oaas-cluster-"));
+  const processes: StartedProcess[] = [];
+  const bin = (name: string) => path.join(binDir, name);
+  const started = (p: StartedProcess) => (processes.push(p), p);
+  try {
+    const pki = createPki(path.join(dir, "pki"));
+    const logs = path.join(dir, "logs");
+    fs.mkdirSync(logs);
+    const [etcdClient, etcdPeer, apiserverPort, cmPort, schedulerPort, kwokPort] = await distinctFreePorts(6);
+
+    const etcdUrl = `http://127.0.0.1:${etcdClient}`;
+    const etcd = started(
+      startProcess(
+        "etcd",
+        bin("etcd"),
+        [
+          "--name=oaas-test",
+          `--data-dir=${path.join(dir, "etcd")}`,
+          `--listen-client-urls=${etcdUrl}`,
+          `--advertise-client-urls=${etcdUrl}`,
+          `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+          `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+          `--initial-cluster=oaas-test=http://127.0.0.1:${etcdPeer}`,
+          // Throw-away data: durability buys nothing and fsync dominates apply latency.
+          "--unsafe-no-fsync=true",
+          "--log-level=warn",
+        ],
+        logs,
+      ),
+    );
+    await waitUntilHealthy(etcd, async () => (await get(`${etcdUrl}/health`)).body.includes('"true"'));
+    log(`etcd ready on ${etcdUrl}`);
+
+    const server = `https://127.0.0.1:${apiserverPort}`;
+    const apiserver = started(
+      startProcess(
+        "kube-apiserver",
+        bin("kube-apiserver"),
+        [
+          `--etcd-servers=${etcdUrl}`,
+          "--bind-address=127.0.0.1",
+          `--secure-port=${apiserverPort}`,
+          ...advertiseAddress(),
+          `--tls-cert-file=${pki.servingCert}`,
+          `--tls-private-key-file=${pki.servingKey}`,
+          `--client-ca-file=${pki.caCert}`,
+          "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+          `--service-account-key-file=${pki.serviceAccountPub}`,
+          `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+          "--authorization-mode=Node,RBAC",
+          "--service-cluster-ip-range=10.96.0.0/24",
+          "--allow-privileged=true",
+          "--profiling=false",
+        ],
+        logs,
+      ),
+    );
+    await waitUntilHealthy(
+      apiserver,
+      async () => (await get(`${server}/readyz`, pki)).status === 200,
+      120_000,
+    );
+    log(`kube-apiserver ready on ${server}`);
+
+    const kubeconfig = path.join(dir, "kubeconfig");
+    writeAdminKubeconfig(kubeconfig, server, pki);
+    started(
+      startProcess(
+        "kube-controller-manager",
+        bin("kube-controller-manager"),
+        [
+          `--kubeconfig=${kubeconfig}`,
+          `--authentication-kubeconfig=${kubeconfig}`,
+          `--authorization-kubeconfig=${kubeconfig}`,
+          "--leader-elect=false",
+          "--bind-address=127.0.0.1",
+          `--secure-port=${cmPort}`,
+          `--service-account-private-key-file=${pki.serviceAccountKey}`,
+          `--root-ca-file=${pki.caCert}`,
+          "--use-service-account-credentials=true",
+          `--cert-dir=${path.join(dir, "controller-manager")}`,
+        ],
+        logs,
+      ),
+    );
+    started(
+      startProcess(
+        "kube-scheduler",
+        bin("kube-scheduler"),
+        [
+          `--kubeconfig=${kubeconfig}`,
+          `--authentication-kubeconfig=${kubeconfig}`,
+          `--authorization-kubeconfig=${kubeconfig}`,
+          "--leader-elect=false",
+          "--bind-address=127.0.0.1",
+          `--secure-port=${schedulerPort}`,
+          `--cert-dir=${path.join(dir, "scheduler")}`,
+        ],
+        logs,
+      ),
+    );
+    started(
+      startProcess(
+        "kwok",
+        bin("kwok"),
+        [
+          `--kubeconfig=${kubeconfig}`,
+          "--manage-all-nodes=false",
+          "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
+          `--server-address=127.0.0.1:${kwokPort}`,
+          "--cidr=10.244.0.0/16",
+          "--node-ip=10.0.0.1",
+        ],
+        logs,
+      ),
+    );
+
+    const state: ClusterState = {
+      dir,
+      kubeconfig,
+      server,
+      kubernetesVersion: kubernetesVersion(),
+      processes,
+      startedAt: new Date().toISOString(),
+    };
+    writeState(state);
+    await createFakeNodes(state, options.nodes ?? 2);
+    log(`cluster ready: KUBECONFIG=${kubeconfig}`);
+    return state;
+  } catch (error) {
+    await stopProcesses(processes);
+    const tails = processes.map((p) => `--- ${p.name} (${p.log}):\n${logTail(p)}`).join("\n");
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`test cluster failed to start: ${(error as Error).message}\n${tails}`, { cause: error });
+  }
+}
+
+/** Runs e2e/cluster/build.sh, a no-op when the cached binaries match the pinned versions. */
+export function buildBinaries(log: (message: string) => void): string {
+  const script = path.join(repoRoot, "e2e", "cluster", "build.sh");
+  log("checking test cluster binaries (e2e/cluster/build.sh)");
+  const out = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const binDir = out.trim().split("\n").pop();
+  if (!binDir || !fs.existsSync(path.join(binDir, "kube-apiserver"))) {
+    throw new Error(`e2e/cluster/build.sh did not produce binaries (printed: ${out})`);
+  }
+  return binDir;
+}
+
+export function kubernetesVersion(): string {
+  const goMod = fs.readFileSync(path.join(repoRoot, "e2e/cluster/go/kubernetes/go.mod"), "utf8");
+  return /require k8s\.io\/kubernetes (\S+)/.exec(goMod)?.[1] ?? "unknown";
+}
+
+async function waitUntilHealthy(p: StartedProcess, probe: () => Promise<boolean>, timeoutMs = 60_000) {
+  await waitFor(
+    async () => {
+      if (!isOurs(p)) throw new Error(`${p.name} exited`);
+      return probe();
+    },
+    { description: `${p.name} to become healthy`, timeoutMs, intervalMs: 250 },
+  );
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/**
+ * The API server refuses 127.0.0.1 as its advertise address and guesses one from the
+ * default route when none is given; name a non-loopback address explicitly so a
+ * machine without a default route still works. It is only published in the
+ * `kubernetes` Service's endpoints, never bound.
+ */
+function advertiseAddress(): string[] {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    const v4 = addresses?.find((a) => a.family === "IPv4" && !a.internal);
+    if (v4) return [`--advertise-address=${v4.address}`];
+  }
+  return [];
+}

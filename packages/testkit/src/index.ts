@@ -1,0 +1,22 @@
+export { testCluster, releaseTestCluster, type TestCluster } from "./cluster/shared.ts";
+export { startCluster, buildBinaries, kubernetesVersion, type StartOptions } from "./cluster/start.ts";
+export {
+  currentCluster,
+  upCurrentCluster,
+  downCurrentCluster,
+  stopCluster,
+  stopClustersUnder,
+} from "./cluster/lifecycle.ts";
+export { type ClusterState, readState } from "./cluster/state.ts";
+export { isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
+export {
+  createTestNamespace,
+  useTestNamespace,
+  isNotFound,
+  testNamespaceLabel,
+  type TestNamespace,
+} from "./namespace.ts";
+export { testRedis, useTestRedis, releaseTestRedis, type TestRedis } from "./redis.ts";
+export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait.ts";
+export { freePort, isListening } from "./ports.ts";
+export { repoRoot, cacheDir } from "./paths.ts";

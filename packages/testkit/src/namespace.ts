@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import * as k8s from "@kubernetes/client-node";
+import { testCluster } from "./cluster/shared.ts";
+import { waitFor } from "./wait.ts";
+
+/** Label on every namespace a test creates, so leftovers can be found. */
+export const testNamespaceLabel = "oaas.io/test";
+
+export interface TestNamespace {
+  readonly name: string;
+  /** Deletes the namespace (and so everything in it). */
+  readonly cleanup: () => Promise<void>;
+}
+
+/**
+ * Creates a namespace `<prefix>-<random>` on the shared test cluster and waits for its
+ * default ServiceAccount, without which the API server rejects pods.
+ */
+export async function createTestNamespace(prefix = "t"): Promise<TestNamespace> {
+  const { kc } = await testCluster();
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const name = `${prefix}-${randomBytes(4).toString("hex")}`;
+  await core.createNamespace({ body: { metadata: { name, labels: { [testNamespaceLabel]: "true" } } } });
+  await waitFor(() => core.readNamespacedServiceAccount({ name: "default", namespace: name }), {
+    description: `the default ServiceAccount in namespace ${name}`,
+    timeoutMs: 30_000,
+  });
+  return {
+    name,
+    cleanup: async () => {
+      await core.deleteNamespace({ name }).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+    },
+  };
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof k8s.ApiException && error.code === 404;
+}
+
+/**
+ * Mocha helper: a fresh namespace per suite (created in `before`, deleted in `after`).
+ * Read `.name` inside tests; reading it before the hook ran is a test bug and throws.
+ */
+export function useTestNamespace(prefix = "t"): { readonly name: string } {
+  let current: TestNamespace | undefined;
+  before(async () => {
+    current = await createTestNamespace(prefix);
+  });
+  after(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return {
+    get name(): string {
+      if (!current) throw new Error("useTestNamespace: namespace read outside a test");
+      return current.name;
+    },
+  };
+}
