@@ -1,0 +1,104 @@
+// Every Kubernetes name the CRM derives comes from this module, so naming bugs have
+// one home. Rule: a readable part that is already valid is used as-is; anything that
+// had to be changed (case, characters, length, a leading digit) gets a short hash of
+// the original text appended, so distinct inputs stay distinct names.
+import { createHash } from "node:crypto";
+
+/** Longest record name: leaves room for "-<function key>" within a 63-char DNS-1035 label. */
+export const maxRecordNameLength = 40;
+const maxLabelLength = 63;
+const hashLength = 8;
+
+/** 8 lowercase base-32 chars of SHA-256: 40 bits, ample for per-namespace uniqueness. */
+export function shortHash(text: string): string {
+  const digest = createHash("sha256").update(text, "utf8").digest();
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  let out = "";
+  for (let i = 0; i < hashLength; i++) out += alphabet[(digest[i] ?? 0) % 32];
+  return out;
+}
+
+/** Lowercase, invalid runs to "-", trimmed of "-": the readable part of a DNS label. */
+function readable(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/**
+ * A DNS-1035 label (starts with a letter, [a-z0-9-], ends alphanumeric, <= max chars)
+ * built from `text`. Returned unchanged when already valid and short enough.
+ */
+export function dns1035Label(text: string, max = maxLabelLength): string {
+  if (text.length <= max && isDns1035Label(text)) return text;
+  let base = readable(text);
+  if (!/^[a-z]/.test(base)) base = `x${base ? "-" + base : ""}`;
+  base = base.slice(0, max - hashLength - 1).replace(/-+$/, "");
+  return `${base}-${shortHash(text)}`;
+}
+
+/** The DeploymentRecord name for a deployment id (also a valid DNS-1035 label). */
+export function recordName(deploymentId: string): string {
+  return dns1035Label(deploymentId, maxRecordNameLength);
+}
+
+/** Suffixes the CRM uses itself; a function key equal to one gets a hash so it cannot clash. */
+const reservedSuffixes = new Set(["odgm", "metrics"]);
+
+/**
+ * Deployment, Service, HPA and Knative Service name of one function of a record.
+ * Caveat: `<record>-<key>` can equal another record's child name ("shop" + "cart-api"
+ * vs "shop-cart" + "api"); the reconciler must check the owner label before taking
+ * over an existing object and report the clash instead.
+ */
+export function functionChildName(record: string, functionKey: string): string {
+  const plain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(functionKey) && !reservedSuffixes.has(functionKey);
+  const suffix = plain ? functionKey : `${readable(functionKey) || "fn"}-${shortHash(functionKey)}`;
+  return dns1035Label(`${record}-${suffix}`);
+}
+
+/** Deployment and Service name of a record's ODGM addon. */
+export function odgmChildName(record: string): string {
+  return dns1035Label(`${record}-odgm`);
+}
+
+/** ServiceMonitor / PodMonitor name of a record. */
+export function monitorName(record: string): string {
+  return dns1035Label(`${record}-metrics`);
+}
+
+/**
+ * A valid label value for any text: [A-Za-z0-9-_.], alphanumeric at both ends, <= 63,
+ * unchanged when already valid.
+ */
+export function labelValue(text: string): string {
+  if (isLabelValue(text)) return text;
+  const base = text
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "")
+    .slice(0, maxLabelLength - hashLength - 1)
+    .replace(/[^A-Za-z0-9]+$/, "");
+  return base ? `${base}-${shortHash(text)}` : shortHash(text);
+}
+
+export function isDns1035Label(name: string): boolean {
+  return name.length <= maxLabelLength && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
+}
+
+export function isDns1123Subdomain(name: string): boolean {
+  return (
+    name.length <= 253 &&
+    name
+      .split(".")
+      .every((part) => part.length <= maxLabelLength && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(part))
+  );
+}
+
+export function isLabelValue(value: string): boolean {
+  return (
+    value === "" ||
+    (value.length <= maxLabelLength && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(value))
+  );
+}
