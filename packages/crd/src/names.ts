@@ -14,7 +14,7 @@ export function shortHash(text: string): string {
   const digest = createHash("sha256").update(text, "utf8").digest();
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   let out = "";
-  for (let i = 0; i < hashLength; i++) out += alphabet[(digest[i] ?? 0) % 32];
+  for (let i = 0; i < hashLength; i++) out += alphabet.charAt((digest[i] ?? 0) % 32);
   return out;
 }
 
