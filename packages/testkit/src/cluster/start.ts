@@ -34,12 +34,27 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
   const dir = fs.mkdtempSync(path.join(options.parentDir ?? os.tmpdir(), "oaas-cluster-"));
   const processes: StartedProcess[] = [];
   const bin = (name: string) => path.join(binDir, name);
-  const started = (p: StartedProcess) => (processes.push(p), p);
+  const [etcdClient, etcdPeer, apiserverPort, cmPort, schedulerPort, kwokPort] = await distinctFreePorts(6);
+  const server = `https://127.0.0.1:${apiserverPort}`;
+  const kubeconfig = path.join(dir, "kubeconfig");
+  const state: ClusterState = {
+    dir,
+    kubeconfig,
+    server,
+    kubernetesVersion: kubernetesVersion(),
+    processes,
+    startedAt: new Date().toISOString(),
+  };
+  // Recorded after every start, so a run killed mid-start can still be reaped by PID.
+  const started = (p: StartedProcess) => {
+    processes.push(p);
+    writeState(state);
+    return p;
+  };
   try {
     const pki = createPki(path.join(dir, "pki"));
     const logs = path.join(dir, "logs");
     fs.mkdirSync(logs);
-    const [etcdClient, etcdPeer, apiserverPort, cmPort, schedulerPort, kwokPort] = await distinctFreePorts(6);
 
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const etcd = started(
@@ -64,7 +79,6 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
     await waitUntilHealthy(etcd, async () => (await get(`${etcdUrl}/health`)).body.includes('"true"'));
     log(`etcd ready on ${etcdUrl}`);
 
-    const server = `https://127.0.0.1:${apiserverPort}`;
     const apiserver = started(
       startProcess(
         "kube-apiserver",
@@ -95,7 +109,6 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
     );
     log(`kube-apiserver ready on ${server}`);
 
-    const kubeconfig = path.join(dir, "kubeconfig");
     writeAdminKubeconfig(kubeconfig, server, pki);
     started(
       startProcess(
@@ -148,15 +161,6 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
       ),
     );
 
-    const state: ClusterState = {
-      dir,
-      kubeconfig,
-      server,
-      kubernetesVersion: kubernetesVersion(),
-      processes,
-      startedAt: new Date().toISOString(),
-    };
-    writeState(state);
     await createFakeNodes(state, options.nodes ?? 2);
     log(`cluster ready: KUBECONFIG=${kubeconfig}`);
     return state;
