@@ -1,0 +1,8 @@
+export type { CrmConfig, Features, LogLevel, Profile, ScrapeKind } from "./types.ts";
+export { profiles } from "./types.ts";
+export { ConfigError, type ConfigProblem } from "./errors.ts";
+export { parseCrmConfig } from "./parse.ts";
+export { describeConfig, redactUrl } from "./describe.ts";
+export { profileDefaults, defaultNamespace, defaultPort, type ProfileDefaults } from "./profiles.ts";
+export { vars, knownVariables, type VariableName } from "./variables.ts";
+export type { Env } from "./reader.ts";

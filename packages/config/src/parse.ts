@@ -1,0 +1,111 @@
+// parseCrmConfig: the profile picks the defaults, each variable may override one,
+// then the settings that depend on each other are checked together.
+import { checkRelations } from "./relations.ts";
+import { parseMatchLabels } from "./labels.ts";
+import { profileDefaults } from "./profiles.ts";
+import { EnvReader, type Env } from "./reader.ts";
+import { profiles, type CrmConfig, type LogLevel, type ScrapeKind } from "./types.ts";
+import {
+  integerIn,
+  oneOf,
+  parseBoolean,
+  parseDurationMs,
+  parseFraction,
+  parseHttpUrl,
+  parseImage,
+  parseNamespace,
+  parsePath,
+} from "./values.ts";
+import { vars } from "./variables.ts";
+
+const day = 86_400;
+const port = integerIn(1, 65_535, "port numbers");
+const seconds = integerIn(1, day, "seconds");
+const logLevels: readonly LogLevel[] = ["error", "warn", "info", "debug"];
+const scrapeKinds: readonly ScrapeKind[] = ["auto", "servicemonitor", "podmonitor", "none"];
+// The seed docs spell the monitor kinds `service` and `pod`; both spellings are accepted.
+const scrapeAliases = { service: "servicemonitor", pod: "podmonitor" } as const;
+
+/**
+ * The CRM settings from `env` (pass `process.env` at the edge; this never reads it).
+ * Throws ConfigError naming every variable at fault, one line each, when any value is
+ * invalid, a required setting is missing, or an OPRC_CRM_* variable is unknown.
+ */
+export function parseCrmConfig(env: Env): CrmConfig {
+  const r = new EnvReader(env);
+  // A bad profile is reported; dev's defaults stand in so the other variables still get checked.
+  const profile = r.read(vars.profile, oneOf(profiles), "dev");
+  const d = profileDefaults(profile);
+  const portVariable = r.raw(vars.httpPort) !== undefined ? vars.httpPort : vars.httpPortSeed;
+
+  const config: CrmConfig = {
+    profile,
+    namespace: r.read(vars.namespace, parseNamespace, d.namespace),
+    ingress: { port: r.read(portVariable, port, d.ingress.port) },
+    log: { level: r.read(vars.logLevel, oneOf(logLevels), d.log.level) },
+    features: {
+      nfrEnforcement: r.read(vars.nfrEnforcement, parseBoolean, d.features.nfrEnforcement),
+      hpa: r.read(vars.hpa, parseBoolean, d.features.hpa),
+      knative: r.read(vars.knative, parseBoolean, d.features.knative),
+      prometheus: r.read(vars.prometheus, parseBoolean, d.features.prometheus),
+      leaderElection: r.read(vars.leaderElection, parseBoolean, d.features.leaderElection),
+      odgm: r.read(vars.odgm, parseBoolean, d.features.odgm),
+      mtls: r.read(vars.mtls, parseBoolean, d.features.mtls),
+    },
+    tls: {},
+    analyzer: { intervalSeconds: r.read(vars.analyzerInterval, seconds, d.analyzer.intervalSeconds) },
+    enforcement: {
+      stabilitySeconds: r.read(vars.stability, seconds, d.enforcement.stabilitySeconds),
+      cooldownSeconds: r.read(vars.cooldown, seconds, d.enforcement.cooldownSeconds),
+      maxReplicaDelta: r.read(
+        vars.maxReplicaDelta,
+        integerIn(1, 1000, "percent"),
+        d.enforcement.maxReplicaDelta,
+      ),
+      maxReplicas: r.read(vars.maxReplicas, integerIn(1, 10_000, "replicas"), d.enforcement.maxReplicas),
+      cpuPerPodMillicores: r.read(
+        vars.cpuPerPod,
+        integerIn(1, 1_000_000, "millicores"),
+        d.enforcement.cpuPerPodMillicores,
+      ),
+    },
+    prometheus: {
+      ...optional("url", r.optional(vars.promUrl, parseHttpUrl)),
+      matchLabels: r.read(vars.promMatchLabels, parseMatchLabels, d.prometheus.matchLabels),
+      scrapeKind: r.read(vars.promScrapeKind, oneOf(scrapeKinds, scrapeAliases), d.prometheus.scrapeKind),
+      queryTimeoutSeconds: r.read(
+        vars.promQueryTimeout,
+        integerIn(1, 300, "seconds"),
+        d.prometheus.queryTimeoutSeconds,
+      ),
+      range: r.read(vars.promRange, durationText, d.prometheus.range),
+      step: r.read(vars.promStep, durationText, d.prometheus.step),
+    },
+    odgm: optional("image", r.optional(vars.odgmImage, parseImage)),
+    envHealth: optional("availabilityOverride", r.optional(vars.availabilityOverride, parseFraction)),
+    setVariables: [],
+  };
+  const tls = {
+    certFile: r.optional(vars.tlsCertFile, parsePath),
+    keyFile: r.optional(vars.tlsKeyFile, parsePath),
+    caFile: r.optional(vars.tlsCaFile, parsePath),
+  };
+  // The paths are kept only when mTLS is on, so nothing can use a half-configured TLS.
+  if (config.features.mtls) config.tls = { ...tls };
+  checkRelations(r, config, tls);
+  r.reportUnknown();
+  r.throwIfProblems();
+  config.setVariables = r.setVariables();
+  return config;
+}
+
+/** Validated as a Prometheus duration, kept as written (PromQL takes the same text). */
+function durationText(raw: string) {
+  const parsed = parseDurationMs(raw);
+  return parsed.ok ? { ok: true as const, value: raw } : parsed;
+}
+
+/** `{ key: value }`, or `{}` when the value is absent (keeps optional fields truly absent). */
+function optional<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
+}

@@ -1,0 +1,85 @@
+// Checks between settings: each is valid alone, but some combinations cannot work.
+// A check runs only when its inputs were themselves valid, so one mistake yields one line.
+import type { EnvReader } from "./reader.ts";
+import type { CrmConfig } from "./types.ts";
+import { parseDurationMs } from "./values.ts";
+import { vars } from "./variables.ts";
+
+type TlsPaths = Readonly<Record<"certFile" | "keyFile" | "caFile", string | undefined>>;
+
+const tlsVariables = [
+  ["certFile", vars.tlsCertFile, "the listener's certificate (PEM)"],
+  ["keyFile", vars.tlsKeyFile, "the listener's private key (PEM)"],
+  ["caFile", vars.tlsCaFile, "the CA that signs client certificates (PEM)"],
+] as const;
+
+export function checkRelations(r: EnvReader, config: CrmConfig, tls: TlsPaths): void {
+  checkTls(r, config, tls);
+  checkPrometheus(r, config);
+}
+
+function checkTls(r: EnvReader, config: CrmConfig, tls: TlsPaths): void {
+  if (!r.isValid(vars.mtls)) return;
+  const why = origin(r, vars.mtls, config.features.mtls, config);
+  for (const [field, variable, what] of tlsVariables) {
+    if (config.features.mtls && tls[field] === undefined && r.isValid(variable)) {
+      r.report(
+        variable,
+        `required because mTLS is on (${why}): the path of ${what}; or set ${vars.mtls}=false`,
+      );
+    }
+    // Files given while mTLS is off by default look like TLS was meant; an explicit
+    // OPRC_CRM_SECURITY_MTLS=false says the operator knows they are unused.
+    if (!config.features.mtls && tls[field] !== undefined && !r.isSet(vars.mtls)) {
+      r.report(
+        variable,
+        `set, but mTLS is off (${why}), so it would be ignored; set ${vars.mtls}=true to use it or =false to keep it unused`,
+        tls[field],
+      );
+    }
+  }
+}
+
+function checkPrometheus(r: EnvReader, config: CrmConfig): void {
+  const p = config.prometheus;
+  if (
+    config.features.prometheus &&
+    p.url === undefined &&
+    r.isValid(vars.promUrl) &&
+    r.isValid(vars.prometheus)
+  ) {
+    r.report(
+      vars.promUrl,
+      `required because the Prometheus feature is on (${origin(r, vars.prometheus, true, config)}): the base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090; or set ${vars.prometheus}=false`,
+    );
+  }
+  const range = parseDurationMs(p.range);
+  const step = parseDurationMs(p.step);
+  if (range.ok && step.ok && step.value > range.value && r.isValid(vars.promRange)) {
+    reportAgainst(r, vars.promStep, p.step, `must not exceed ${vars.promRange} (${p.range})`);
+  }
+  const interval = config.analyzer.intervalSeconds;
+  if (
+    p.queryTimeoutSeconds >= interval &&
+    r.isValid(vars.analyzerInterval) &&
+    r.isValid(vars.promQueryTimeout)
+  ) {
+    reportAgainst(
+      r,
+      vars.promQueryTimeout,
+      String(p.queryTimeoutSeconds),
+      `must be less than ${vars.analyzerInterval} (${interval}), or one analysis could still be waiting when the next starts`,
+    );
+  }
+}
+
+/** How a feature flag got its value, for messages: the variable, or the profile default. */
+function origin(r: EnvReader, variable: string, value: boolean, config: CrmConfig): string {
+  return r.isSet(variable) ? `${variable}=${String(value)}` : `default of profile ${config.profile}`;
+}
+
+/** Reports `variable` whose value (set, or its default) conflicts with another setting. */
+function reportAgainst(r: EnvReader, variable: string, value: string, reason: string): void {
+  if (r.isSet(variable)) r.report(variable, reason, value);
+  else r.report(variable, `its default ${value} ${reason}`);
+}

@@ -1,0 +1,74 @@
+// The CRM's settings as one typed object. Field comments give the unit, the variable
+// and what the field interacts with; the per-profile default values, and which seed
+// document each one comes from, sit next to the values in profiles.ts.
+
+export type Profile = "dev" | "edge" | "full";
+export const profiles: readonly Profile[] = ["dev", "edge", "full"];
+
+export type ScrapeKind = "auto" | "servicemonitor" | "podmonitor" | "none";
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+export interface Features {
+  /** OPRC_CRM_FEATURES_NFR_ENFORCEMENT. Global gate of the enforcer; a record still has to opt in with `spec.nfr.enforcement.mode=enforce`. Without recommendations (Prometheus off) it has nothing to apply. */
+  nfrEnforcement: boolean;
+  /** OPRC_CRM_FEATURES_HPA. Templates render an HPA per Deployment-based function (when max_scale allows); the enforcer patches HPA `minReplicas` when one exists, else `Deployment.spec.replicas`. */
+  hpa: boolean;
+  /** OPRC_CRM_FEATURES_KNATIVE. Templates may choose Knative only when this is on AND the Knative CRDs exist; the enforcer then sets the `minScale` annotation; with scrape kind `auto` the analyzer creates no monitors for Knative Services. */
+  knative: boolean;
+  /** OPRC_CRM_FEATURES_PROMETHEUS. Analyzer queries Prometheus; requires OPRC_CRM_PROM_URL. Auto-disabled at run time when the Prometheus Operator CRDs are missing (reported in a condition). */
+  prometheus: boolean;
+  /** OPRC_CRM_FEATURES_LEADER_ELECTION. The watcher runs under a Lease; off only for a single watcher replica. */
+  leaderElection: boolean;
+  /** OPRC_CRM_FEATURES_ODGM. Off: Deploy with addon `odgm` answers FAILED_PRECONDITION and templates render no ODGM. */
+  odgm: boolean;
+  /** OPRC_CRM_SECURITY_MTLS. Ingress requires client certificates signed by `tls.caFile`; needs all three TLS files. */
+  mtls: boolean;
+}
+
+export interface CrmConfig {
+  /** OPRC_CRM_PROFILE. Chooses every default below; templates also use it for scoring and default replicas. */
+  profile: Profile;
+  /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. Where ingress writes records unless the caller names one. In-cluster, the chart sets it from the downward API (this package reads no files). */
+  namespace: string;
+  /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the seed name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
+  ingress: { port: number };
+  /** OPRC_CRM_LOG. Winston level of every role's logger. */
+  log: { level: LogLevel };
+  features: Features;
+  /** OPRC_CRM_TLS_{CERT,KEY,CA}_FILE: paths, read by ingress at startup. Set iff `features.mtls` (all three). */
+  tls: { certFile?: string; keyFile?: string; caFile?: string };
+  /** OPRC_CRM_ANALYZER_INTERVAL_SECS, seconds between two analyses of one record. Must exceed the Prometheus query timeout. */
+  analyzer: { intervalSeconds: number };
+  enforcement: {
+    /** OPRC_CRM_ENFORCEMENT_STABILITY_SECS: a recommendation must stay unchanged this long before it is applied. */
+    stabilitySeconds: number;
+    /** OPRC_CRM_ENFORCEMENT_COOLDOWN_SECS: minimum seconds between two enforcements on one record. */
+    cooldownSeconds: number;
+    /** OPRC_CRM_ENFORCEMENT_MAX_REPLICA_DELTA, PERCENT of current replicas one enforcement may change (the enforcer decides rounding, e.g. allowing at least 1). */
+    maxReplicaDelta: number;
+    /** OPRC_CRM_LIMITS_MAX_REPLICAS: hard cap on replicas the enforcer sets; explicit `max_scale` of a function still wins when lower. */
+    maxReplicas: number;
+    /** OPRC_CRM_REQ_CPU_PER_POD_M, millicores assumed per function pod when turning observed CPU into a replica recommendation (analyzer). */
+    cpuPerPodMillicores: number;
+  };
+  prometheus: {
+    /** OPRC_CRM_PROM_URL: base URL of the Prometheus HTTP API (http/https). Required when `features.prometheus`. */
+    url?: string;
+    /** OPRC_CRM_PROM_MATCH_LABELS `k=v,k2=v2`: labels put on ServiceMonitor/PodMonitor so the Prometheus Operator selects them. */
+    matchLabels: Record<string, string>;
+    /** OPRC_CRM_PROM_SCRAPE_KIND: monitor kind the analyzer manages; `auto` = ServiceMonitor for Deployments, none for Knative. */
+    scrapeKind: ScrapeKind;
+    /** OPRC_CRM_PROM_QUERY_TIMEOUT_SECS: per PromQL request. */
+    queryTimeoutSeconds: number;
+    /** OPRC_CRM_PROM_RANGE, Prometheus duration (e.g. 10m): window of range queries. */
+    range: string;
+    /** OPRC_CRM_PROM_STEP, Prometheus duration (e.g. 30s): resolution of range queries; <= range. */
+    step: string;
+  };
+  /** OPRC_CRM_ODGM_IMAGE: overrides the templates' per-profile ODGM image default. */
+  odgm: { image?: string };
+  /** OPRC_CRM_ENV_AVAILABILITY_OVERRIDE, 0..1: reported by CrmInfoService.GetEnvHealth instead of ready/total nodes. */
+  envHealth: { availabilityOverride?: number };
+  /** Names of the variables that were set (non-empty), sorted: what overrides the profile. For the startup log. */
+  setVariables: readonly string[];
+}

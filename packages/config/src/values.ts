@@ -1,0 +1,112 @@
+// Parsers for single values. Each returns a typed result whose failure reason says
+// what is allowed, so the caller only adds the variable name and the bad value.
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Parser<T> = (raw: string) => Parsed<T>;
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
+
+const truthy = new Set(["true", "1", "yes"]);
+const falsy = new Set(["false", "0", "no"]);
+
+export const parseBoolean: Parser<boolean> = (raw) => {
+  const word = raw.toLowerCase();
+  if (truthy.has(word)) return ok(true);
+  if (falsy.has(word)) return ok(false);
+  return fail("not a boolean; allowed: true, false, 1, 0, yes, no (any case)");
+};
+
+/** A whole number in [min, max]; `unit` names what it counts in the message. */
+export function integerIn(min: number, max: number, unit: string): Parser<number> {
+  return (raw) => {
+    if (!/^[+-]?\d+$/.test(raw)) return fail(`not an integer; allowed: whole ${unit} from ${min} to ${max}`);
+    const value = Number(raw);
+    if (value < min || value > max) return fail(`out of range; allowed: ${unit} from ${min} to ${max}`);
+    return ok(value);
+  };
+}
+
+/** A decimal number in [0, 1], written plainly (0, 1, 0.99, .5). */
+export const parseFraction: Parser<number> = (raw) => {
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(raw)) return fail("not a decimal number; allowed: 0 to 1, e.g. 0.99");
+  const value = Number(raw);
+  return value <= 1 ? ok(value) : fail("out of range; allowed: 0 to 1, e.g. 0.99");
+};
+
+/** One of `allowed`, any case; `aliases` map accepted spellings onto allowed values. */
+export function oneOf<T extends string>(
+  allowed: readonly T[],
+  aliases: Readonly<Record<string, T>> = {},
+): Parser<T> {
+  return (raw) => {
+    const word = raw.toLowerCase();
+    const hit = allowed.find((value) => value === word) ?? aliases[word];
+    return hit === undefined ? fail(`not allowed; allowed: ${allowed.join(", ")}`) : ok(hit);
+  };
+}
+
+const durationUnits: readonly [string, number][] = [
+  ["y", 365 * 24 * 3600_000],
+  ["w", 7 * 24 * 3600_000],
+  ["d", 24 * 3600_000],
+  ["h", 3600_000],
+  ["m", 60_000],
+  ["s", 1000],
+  ["ms", 1],
+];
+// Prometheus' own duration grammar: units largest first, each at most once (1h30m, 90s).
+const durationPattern = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/** Milliseconds of a Prometheus duration such as 10m, 30s or 1h30m; zero is refused. */
+export const parseDurationMs: Parser<number> = (raw) => {
+  const match = durationPattern.exec(raw);
+  if (match === null || raw === "") {
+    return fail(
+      "not a Prometheus duration; allowed: a number and unit, largest unit first, e.g. 30s, 5m, 1h30m",
+    );
+  }
+  const ms = durationUnits.reduce((sum, [, size], i) => sum + Number(match[i + 1] ?? 0) * size, 0);
+  return ms > 0 ? ok(ms) : fail("must be longer than zero, e.g. 30s");
+};
+
+/** An absolute http(s) URL, kept as written. */
+export const parseHttpUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail("not a URL; allowed: an absolute http or https URL, e.g. http://prometheus.monitoring:9090");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return fail(`scheme ${url.protocol} not allowed; allowed: http, https`);
+  }
+  return ok(raw);
+};
+
+/** A DNS-1123 label, the shape of a namespace name. */
+export const parseNamespace: Parser<string> = (raw) =>
+  raw.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(raw)
+    ? ok(raw)
+    : fail(
+        "not a namespace name; allowed: lowercase letters, digits and '-', alphanumeric at both ends, <= 63",
+      );
+
+/** A file path (not checked for existence: this package does no I/O). */
+export const parsePath: Parser<string> = (raw) =>
+  /[\0\n\r]/.test(raw) ? fail("not a file path; control characters are not allowed") : ok(raw);
+
+// Docker/OCI reference: lowercase path components, optional registry host[:port], tag, digest.
+const component = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const host =
+  "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d+)?";
+const imagePattern = new RegExp(
+  `^(?:${host}/)?${component}(?:/${component})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+
+export const parseImage: Parser<string> = (raw) =>
+  raw.length <= 512 && imagePattern.test(raw)
+    ? ok(raw)
+    : fail(
+        "not an image reference; allowed: [registry/]name[:tag][@sha256:digest], e.g. ghcr.io/org/odgm:1.2",
+      );

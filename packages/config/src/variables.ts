@@ -1,0 +1,90 @@
+// Every environment variable the CRM reads, by one name each, and what happens to
+// the ones it does not know. Unknown OPRC_CRM_* names are errors, not warnings: a
+// typo in a feature flag (OPRC_CRM_SECURITY_MLTS, OPRC_CRM_FEATURE_ODGM) would
+// otherwise silently leave the profile default in force — a plaintext listener or
+// every ODGM deploy failing — and the chart and the image ship together, so there
+// is no version skew that would make a legitimate variable unknown.
+
+export const vars = {
+  profile: "OPRC_CRM_PROFILE",
+  namespace: "OPRC_CRM_K8S_NAMESPACE",
+  httpPort: "OPRC_CRM_HTTP_PORT",
+  /** The seed docs' name; OPRC_CRM_HTTP_PORT wins when both are set. */
+  httpPortSeed: "HTTP_PORT",
+  logLevel: "OPRC_CRM_LOG",
+  nfrEnforcement: "OPRC_CRM_FEATURES_NFR_ENFORCEMENT",
+  hpa: "OPRC_CRM_FEATURES_HPA",
+  knative: "OPRC_CRM_FEATURES_KNATIVE",
+  prometheus: "OPRC_CRM_FEATURES_PROMETHEUS",
+  leaderElection: "OPRC_CRM_FEATURES_LEADER_ELECTION",
+  odgm: "OPRC_CRM_FEATURES_ODGM",
+  mtls: "OPRC_CRM_SECURITY_MTLS",
+  tlsCertFile: "OPRC_CRM_TLS_CERT_FILE",
+  tlsKeyFile: "OPRC_CRM_TLS_KEY_FILE",
+  tlsCaFile: "OPRC_CRM_TLS_CA_FILE",
+  analyzerInterval: "OPRC_CRM_ANALYZER_INTERVAL_SECS",
+  stability: "OPRC_CRM_ENFORCEMENT_STABILITY_SECS",
+  cooldown: "OPRC_CRM_ENFORCEMENT_COOLDOWN_SECS",
+  maxReplicaDelta: "OPRC_CRM_ENFORCEMENT_MAX_REPLICA_DELTA",
+  maxReplicas: "OPRC_CRM_LIMITS_MAX_REPLICAS",
+  cpuPerPod: "OPRC_CRM_REQ_CPU_PER_POD_M",
+  promUrl: "OPRC_CRM_PROM_URL",
+  promMatchLabels: "OPRC_CRM_PROM_MATCH_LABELS",
+  promScrapeKind: "OPRC_CRM_PROM_SCRAPE_KIND",
+  promQueryTimeout: "OPRC_CRM_PROM_QUERY_TIMEOUT_SECS",
+  promRange: "OPRC_CRM_PROM_RANGE",
+  promStep: "OPRC_CRM_PROM_STEP",
+  odgmImage: "OPRC_CRM_ODGM_IMAGE",
+  availabilityOverride: "OPRC_CRM_ENV_AVAILABILITY_OVERRIDE",
+} as const;
+
+export type VariableName = (typeof vars)[keyof typeof vars];
+export const knownVariables: ReadonlySet<string> = new Set(Object.values(vars));
+const prefix = "OPRC_CRM_";
+
+/** Seed-doc variables deliberately left out, with why: a clearer error than "unknown". */
+const retired: Readonly<Record<string, string>> = {
+  OPRC_CRM_PROM_PROVIDER:
+    "not supported: the Prometheus Operator is the only metrics provider, so the variable would do nothing; remove it",
+};
+
+/** Whether a variable name is ours to check: the OPRC_CRM_ prefix in any case. */
+export function isCrmVariable(name: string): boolean {
+  return name.toUpperCase().startsWith(prefix);
+}
+
+/** The message for an OPRC_CRM_* name this package does not read. */
+export function unknownVariableReason(name: string): string {
+  const why = retired[name.toUpperCase()];
+  if (why !== undefined) return why;
+  const guess = suggest(name);
+  const hint = guess === undefined ? "" : ` (did you mean ${guess}?)`;
+  return `unknown variable${hint}; the known ones are listed in packages/config/README.md`;
+}
+
+/** The closest known name: a near-miss spelling (any case), else the same tail, else a looser spelling. */
+function suggest(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  const ranked = [...knownVariables]
+    .map((known) => ({ known, distance: editDistance(upper, known) }))
+    .sort((a, b) => a.distance - b.distance);
+  const nearest = ranked[0];
+  if (nearest !== undefined && nearest.distance <= 1) return nearest.known;
+  const tail = upper.slice(prefix.length);
+  const sameTail = [...knownVariables].find((known) => tail !== "" && known.endsWith(`_${tail}`));
+  if (sameTail !== undefined) return sameTail;
+  return nearest !== undefined && nearest.distance <= 3 ? nearest.known : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,86 @@
+// Option builders for environments: env(profile("full"), withTls(), set(vars.hpa, "no")).
+import { expect } from "chai";
+import {
+  ConfigError,
+  parseCrmConfig,
+  vars,
+  type CrmConfig,
+  type Profile,
+  type VariableName,
+} from "../../src/index.ts";
+
+type MutableEnv = Record<string, string>;
+export type EnvOption = (env: MutableEnv) => void;
+
+export function env(...options: EnvOption[]): MutableEnv {
+  const built: MutableEnv = {};
+  for (const option of options) option(built);
+  return built;
+}
+
+export const set =
+  (name: string, value: string): EnvOption =>
+  (e) => {
+    e[name] = value;
+  };
+
+export const profile = (p: string): EnvOption => set(vars.profile, p);
+
+export const withTls = (): EnvOption => (e) => {
+  e[vars.tlsCertFile] = "/etc/oaas/tls/tls.crt";
+  e[vars.tlsKeyFile] = "/etc/oaas/tls/tls.key";
+  e[vars.tlsCaFile] = "/etc/oaas/tls/ca.crt";
+};
+
+export const withPromUrl = (url = "http://prometheus.monitoring:9090"): EnvOption => set(vars.promUrl, url);
+
+/** The settings each profile needs to start: TLS where mTLS is on, a URL where Prometheus is. */
+export function ready(p: Profile): EnvOption[] {
+  if (p === "dev") return [profile(p)];
+  if (p === "edge") return [profile(p), withTls()];
+  return [profile(p), withTls(), withPromUrl()];
+}
+
+/** The ConfigError thrown for `e` (fails the test when none is). */
+export function configError(e: Record<string, string | undefined>): ConfigError {
+  try {
+    parseCrmConfig(e);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  expect.fail(`expected a ConfigError for ${JSON.stringify(e)}`);
+}
+
+/** Where each variable lands in CrmConfig (undefined when the variable has no field). */
+export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> = {
+  [vars.profile]: (c) => c.profile,
+  [vars.namespace]: (c) => c.namespace,
+  [vars.httpPort]: (c) => c.ingress.port,
+  [vars.httpPortSeed]: (c) => c.ingress.port,
+  [vars.logLevel]: (c) => c.log.level,
+  [vars.nfrEnforcement]: (c) => c.features.nfrEnforcement,
+  [vars.hpa]: (c) => c.features.hpa,
+  [vars.knative]: (c) => c.features.knative,
+  [vars.prometheus]: (c) => c.features.prometheus,
+  [vars.leaderElection]: (c) => c.features.leaderElection,
+  [vars.odgm]: (c) => c.features.odgm,
+  [vars.mtls]: (c) => c.features.mtls,
+  [vars.tlsCertFile]: (c) => c.tls.certFile,
+  [vars.tlsKeyFile]: (c) => c.tls.keyFile,
+  [vars.tlsCaFile]: (c) => c.tls.caFile,
+  [vars.analyzerInterval]: (c) => c.analyzer.intervalSeconds,
+  [vars.stability]: (c) => c.enforcement.stabilitySeconds,
+  [vars.cooldown]: (c) => c.enforcement.cooldownSeconds,
+  [vars.maxReplicaDelta]: (c) => c.enforcement.maxReplicaDelta,
+  [vars.maxReplicas]: (c) => c.enforcement.maxReplicas,
+  [vars.cpuPerPod]: (c) => c.enforcement.cpuPerPodMillicores,
+  [vars.promUrl]: (c) => c.prometheus.url,
+  [vars.promMatchLabels]: (c) => c.prometheus.matchLabels,
+  [vars.promScrapeKind]: (c) => c.prometheus.scrapeKind,
+  [vars.promQueryTimeout]: (c) => c.prometheus.queryTimeoutSeconds,
+  [vars.promRange]: (c) => c.prometheus.range,
+  [vars.promStep]: (c) => c.prometheus.step,
+  [vars.odgmImage]: (c) => c.odgm.image,
+  [vars.availabilityOverride]: (c) => c.envHealth.availabilityOverride,
+};

@@ -1,0 +1,131 @@
+// Each variable overrides its field, starting from a profile whose default differs.
+import { expect } from "chai";
+import { parseCrmConfig, vars, type VariableName } from "../../src/index.ts";
+import { env, fieldOf, profile, ready, set, withTls, type EnvOption } from "./fixtures.ts";
+
+interface Row {
+  variable: VariableName;
+  raw: string;
+  want: unknown;
+  /** Other variables the row needs (a profile, mTLS on, ...). */
+  given?: EnvOption[];
+}
+
+const mtlsOn = [set(vars.mtls, "true"), withTls()];
+
+const rows: Row[] = [
+  { variable: vars.profile, raw: "edge", want: "edge", given: [withTls()] },
+  { variable: vars.namespace, raw: "oaas-system", want: "oaas-system" },
+  { variable: vars.httpPort, raw: "9090", want: 9090 },
+  { variable: vars.httpPortSeed, raw: "7088", want: 7088 },
+  { variable: vars.logLevel, raw: "WARN", want: "warn" },
+  { variable: vars.nfrEnforcement, raw: "yes", want: true },
+  { variable: vars.hpa, raw: "1", want: true },
+  { variable: vars.knative, raw: "True", want: true },
+  { variable: vars.prometheus, raw: "false", want: false, given: ready("full") },
+  { variable: vars.leaderElection, raw: "no", want: false },
+  { variable: vars.odgm, raw: "true", want: true },
+  { variable: vars.odgm, raw: "0", want: false, given: ready("full") },
+  {
+    variable: vars.mtls,
+    raw: "false",
+    want: false,
+    given: [profile("full"), set(vars.promUrl, "http://p:9090")],
+  },
+  { variable: vars.mtls, raw: "true", want: true, given: [withTls()] },
+  { variable: vars.tlsCertFile, raw: "/run/certs/server.pem", want: "/run/certs/server.pem", given: mtlsOn },
+  { variable: vars.tlsKeyFile, raw: "certs/server-key.pem", want: "certs/server-key.pem", given: mtlsOn },
+  {
+    variable: vars.tlsCaFile,
+    raw: "/run/certs/clients ca.pem",
+    want: "/run/certs/clients ca.pem",
+    given: mtlsOn,
+  },
+  { variable: vars.analyzerInterval, raw: "300", want: 300 },
+  { variable: vars.stability, raw: "1", want: 1 },
+  { variable: vars.cooldown, raw: "86400", want: 86_400 },
+  { variable: vars.maxReplicaDelta, raw: "100", want: 100 },
+  { variable: vars.maxReplicas, raw: "1", want: 1 },
+  { variable: vars.cpuPerPod, raw: "250", want: 250 },
+  { variable: vars.promUrl, raw: "https://prom.example:9443/prom/", want: "https://prom.example:9443/prom/" },
+  { variable: vars.promMatchLabels, raw: "release=prometheus", want: { release: "prometheus" } },
+  {
+    variable: vars.promMatchLabels,
+    raw: " release = kube-prom , monitoring.coreos.com/team=oaas_core,empty= ",
+    want: { release: "kube-prom", "monitoring.coreos.com/team": "oaas_core", empty: "" },
+  },
+  { variable: vars.promScrapeKind, raw: "podmonitor", want: "podmonitor" },
+  { variable: vars.promScrapeKind, raw: "service", want: "servicemonitor" },
+  { variable: vars.promScrapeKind, raw: "pod", want: "podmonitor" },
+  { variable: vars.promScrapeKind, raw: "none", want: "none" },
+  { variable: vars.promQueryTimeout, raw: "30", want: 30 },
+  { variable: vars.promRange, raw: "1h30m", want: "1h30m" },
+  { variable: vars.promStep, raw: "1m", want: "1m" },
+  {
+    variable: vars.odgmImage,
+    raw: "ghcr.io/pawissanutt/oprc-odgm:0.4.1",
+    want: "ghcr.io/pawissanutt/oprc-odgm:0.4.1",
+  },
+  { variable: vars.odgmImage, raw: "localhost:5000/odgm", want: "localhost:5000/odgm" },
+  {
+    variable: vars.odgmImage,
+    raw: `registry.local/oaas/odgm:dev@sha256:${"a".repeat(64)}`,
+    want: `registry.local/oaas/odgm:dev@sha256:${"a".repeat(64)}`,
+  },
+  { variable: vars.availabilityOverride, raw: "0.995", want: 0.995 },
+  { variable: vars.availabilityOverride, raw: "0", want: 0 },
+  { variable: vars.availabilityOverride, raw: "1", want: 1 },
+];
+
+describe("config: overrides", function () {
+  for (const row of rows) {
+    it(`${row.variable}=${row.raw}`, function () {
+      const config = parseCrmConfig(env(...(row.given ?? []), set(row.variable, row.raw)));
+      expect(fieldOf[row.variable](config)).to.deep.equal(row.want);
+      expect(config.setVariables).to.include(row.variable);
+    });
+  }
+
+  it("every variable has a row", function () {
+    const covered = new Set(rows.map((row) => row.variable));
+    expect(Object.values(vars).filter((name) => !covered.has(name))).to.deep.equal([]);
+  });
+
+  it("values are trimmed", function () {
+    expect(parseCrmConfig({ [vars.httpPort]: " 9000\n" }).ingress.port).to.equal(9000);
+  });
+
+  it("OPRC_CRM_HTTP_PORT wins over HTTP_PORT, which is then not even checked", function () {
+    expect(parseCrmConfig({ HTTP_PORT: "7000", OPRC_CRM_HTTP_PORT: "9000" }).ingress.port).to.equal(9000);
+    const config = parseCrmConfig({ HTTP_PORT: "not-a-port", OPRC_CRM_HTTP_PORT: "9000" });
+    expect(config.setVariables).to.deep.equal([vars.httpPort]);
+  });
+
+  it("every boolean spelling, any case", function () {
+    const spellings: [string, boolean][] = [
+      ["true", true],
+      ["TRUE", true],
+      ["1", true],
+      ["yes", true],
+      ["Yes", true],
+      ["false", false],
+      ["False", false],
+      ["0", false],
+      ["no", false],
+      ["NO", false],
+    ];
+    for (const [raw, want] of spellings) {
+      expect(parseCrmConfig({ [vars.hpa]: raw }).features.hpa, raw).to.equal(want);
+    }
+  });
+
+  it("TLS paths are dropped when mTLS is explicitly off", function () {
+    const config = parseCrmConfig(env(set(vars.mtls, "false"), withTls()));
+    expect(config.tls).to.deep.equal({});
+  });
+
+  it("setVariables lists what was set, sorted", function () {
+    const config = parseCrmConfig(env(set(vars.odgm, "true"), set(vars.namespace, "x"), set(vars.hpa, "")));
+    expect(config.setVariables).to.deep.equal([vars.odgm, vars.namespace].sort());
+  });
+});
