@@ -11,11 +11,24 @@ const hashLength = 8;
 
 /** 8 lowercase base-32 chars of SHA-256: 40 bits, ample for per-namespace uniqueness. */
 export function shortHash(text: string): string {
-  const digest = createHash("sha256").update(text, "utf8").digest();
+  const digest = createHash("sha256").update(hashInput(text)).digest();
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
   let out = "";
   for (let i = 0; i < hashLength; i++) out += alphabet.charAt((digest[i] ?? 0) % 32);
   return out;
+}
+
+/**
+ * The bytes hashed for `text`, distinct for distinct strings. UTF-8 encoding alone is not:
+ * it turns every lone surrogate (possible in a JS string, e.g. from a JSON "\ud800"
+ * escape) into U+FFFD, so "\ud800", "\udfff" and "\ufffd" all hashed alike. Well-formed
+ * text keeps its UTF-8 bytes (so existing names do not change); other text is hashed as
+ * UTF-16 code units behind a 0xff byte, which never occurs in UTF-8.
+ */
+function hashInput(text: string): Buffer {
+  // With the u flag a surrogate pair is one code point, so this finds only lone halves.
+  if (!/[\uD800-\uDFFF]/u.test(text)) return Buffer.from(text, "utf8");
+  return Buffer.concat([Buffer.from([0xff]), Buffer.from(text, "utf16le")]);
 }
 
 /** Lowercase, invalid runs to "-", trimmed of "-": the readable part of a DNS label. */

@@ -153,8 +153,14 @@ export interface TemplateSelection {
 
 export interface DeploymentRecordStatus {
   observedGeneration?: number;
-  /** Derived from conditions, never stored alone. */
+  /** Derived from conditions, never stored alone (conditions.ts statusSummary). */
   phase?: Phase;
+  /**
+   * Reason of the condition that explains the phase (Degraded's when degraded, Progressing's
+   * when progressing, ...), derived together with phase; the Reason printer column.
+   */
+  reason?: string;
+  /** For a person: what the phase means here and what to do, derived with phase. */
   message?: string;
   conditions?: Condition[];
   resource_refs?: ResourceRef[];
