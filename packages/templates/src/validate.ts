@@ -1,0 +1,51 @@
+// Everything about a spec that can be checked without the cluster: what ingress answers
+// INVALID_ARGUMENT for before it writes a record, and what render checks first. Template
+// names are not checked here (an unknown one is a precondition failure, see select.ts).
+import type { DeploymentRecordSpec } from "@oaas/crd";
+import { fail, ok, type RenderError, type Result } from "./errors.ts";
+import { planFunctions, type FunctionPlan } from "./functions.ts";
+
+/** The functions, validated, or the first problem with its field path. */
+export function validateSpec(spec: DeploymentRecordSpec): Result<FunctionPlan[]> {
+  const functions = planFunctions(spec);
+  if (!functions.ok) return functions;
+  const recordTarget = spec.nfr?.requirements?.cpu_utilization_target;
+  if (recordTarget !== undefined && !(recordTarget > 0)) {
+    return badCpuTarget("spec.nfr.requirements.cpu_utilization_target", recordTarget);
+  }
+  for (const fn of functions.value) {
+    const target = fn.nfr.cpu_utilization_target;
+    if (target !== undefined && !(target > 0)) {
+      return badCpuTarget(`${fn.path}.nfr_requirements.cpu_utilization_target`, target);
+    }
+  }
+  const collections = checkCollections(spec.odgm_config?.collections ?? []);
+  return collections.ok ? functions : collections;
+}
+
+/** ODGM_COLLECTIONS is a comma list: a comma or blank in a name would split it or vanish. */
+function checkCollections(names: readonly string[]): Result<void> {
+  const seen = new Set<string>();
+  for (const [index, name] of names.entries()) {
+    const path = `spec.odgm_config.collections[${index}]`;
+    if (typeof name !== "string" || !/^[^,\s]+$/.test(name)) {
+      return fail(
+        "InvalidCollection",
+        path,
+        `collection name ${JSON.stringify(name)} must be non-empty, without commas or spaces`,
+      );
+    }
+    if (seen.has(name))
+      return fail("InvalidCollection", path, `collection ${JSON.stringify(name)} is listed twice`);
+    seen.add(name);
+  }
+  return ok(undefined);
+}
+
+function badCpuTarget(path: string, value: number): { ok: false; error: RenderError } {
+  return fail(
+    "InvalidCpuTarget",
+    path,
+    `cpu_utilization_target must be a fraction above 0 (0.8 = 80 % of the request), got ${value}`,
+  );
+}

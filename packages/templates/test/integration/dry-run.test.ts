@@ -1,0 +1,151 @@
+// Every rendered object of every golden case is accepted by the real API server
+// (server-side apply, dryRun=All, strict field validation) in a fresh namespace, owned by
+// a real DeploymentRecord. Knative and Prometheus Operator kinds come from minimal CRDs
+// written here (free-form spec), so for them only metadata is really checked.
+import * as k8s from "@kubernetes/client-node";
+import {
+  apiVersion,
+  crdName,
+  deploymentRecordCrd,
+  group,
+  plural,
+  version,
+  type DeploymentRecord,
+} from "@oaas/crd";
+import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { expect } from "chai";
+import { render, type RenderedObject } from "../../src/index.ts";
+import { inNamespace } from "../fixtures.ts";
+import { goldenCases } from "../golden-cases.ts";
+import { applyDryRun, fieldManager, installTestCrds, removeCrds } from "./support.ts";
+
+const builtIn = new Set(["v1", "apps/v1", "autoscaling/v2"]);
+
+describe("templates: rendered objects on the real API server (dry-run apply)", function () {
+  this.timeout(120_000);
+  const ns = useTestNamespace("tpl");
+  let kc: k8s.KubeConfig;
+  let createdCrds: string[] = [];
+
+  before(async () => {
+    ({ kc } = await testCluster());
+    createdCrds = await installTestCrds(kc);
+    await installRecordCrd(kc);
+  });
+
+  after(async () => {
+    // Only the CRDs this suite created; the DeploymentRecord CRD is shared and stays.
+    if (createdCrds.length > 0) await removeCrds(kc, createdCrds);
+  });
+
+  /** Creates the record for real so its uid is one the API server issued. */
+  async function createRecord(record: DeploymentRecord): Promise<DeploymentRecord> {
+    const api = kc.makeApiClient(k8s.CustomObjectsApi);
+    const metadata = { ...record.metadata };
+    delete metadata.uid;
+    return (await api.createNamespacedCustomObject({
+      group,
+      version,
+      plural,
+      namespace: ns.name,
+      body: { ...record, metadata },
+      fieldManager,
+    })) as DeploymentRecord;
+  }
+
+  async function expectAccepted(objects: readonly RenderedObject[]): Promise<void> {
+    for (const object of objects) {
+      const outcome = await applyDryRun(kc, object);
+      const label = `${object.apiVersion ?? ""} ${object.kind ?? ""} ${object.metadata?.name ?? ""}`;
+      // 201: apply would create it (dry-run), 200: it would update.
+      expect(outcome.status, `${label}: ${JSON.stringify(outcome.body["message"])}`).to.be.oneOf([200, 201]);
+      const meta = outcome.body["metadata"] as k8s.V1ObjectMeta;
+      expect(meta.ownerReferences, label).to.deep.equal(object.metadata?.ownerReferences);
+      expect(meta.labels, label).to.deep.equal(object.metadata?.labels);
+      // Custom kinds get no defaults: the served spec must be exactly what was sent (nothing pruned).
+      if (!builtIn.has(object.apiVersion ?? ""))
+        expect(outcome.body["spec"], label).to.deep.equal(object.spec);
+    }
+  }
+
+  for (const golden of goldenCases) {
+    it(`${golden.name}: every object accepted`, async () => {
+      const stored = await createRecord(golden.record(inNamespace(ns.name)));
+      expect(stored.metadata.uid).to.be.a("string");
+      const result = render(
+        { ...golden.record(inNamespace(ns.name)), metadata: stored.metadata },
+        golden.context,
+      );
+      if (!result.ok) return expect.fail(JSON.stringify(result.error));
+      expect(result.objects.length).to.be.greaterThan(0);
+      await expectAccepted(result.objects);
+    });
+  }
+
+  it("an owner reference to a record that does not exist is accepted too (the GC, not admission, acts on it)", async () => {
+    const golden = goldenCases[0];
+    if (golden === undefined) return expect.fail("no golden case");
+    const record = golden.record(
+      inNamespace(ns.name),
+      (r) => void (r.metadata.uid = "00000000-0000-4000-8000-000000000000"),
+    );
+    const result = render(record, golden.context);
+    if (!result.ok) return expect.fail(JSON.stringify(result.error));
+    await expectAccepted(result.objects);
+  });
+
+  it("the check has teeth: an unknown field or an invalid value is refused", async () => {
+    const golden = goldenCases[1];
+    if (golden === undefined) return expect.fail("no golden case");
+    const stored = await createRecord(
+      golden.record(inNamespace(ns.name), (r) => void (r.metadata.name = "teeth")),
+    );
+    const result = render(
+      { ...golden.record(inNamespace(ns.name)), metadata: stored.metadata },
+      golden.context,
+    );
+    if (!result.ok) return expect.fail(JSON.stringify(result.error));
+    const deployment = result.objects.find((o) => o.kind === "Deployment");
+    if (deployment === undefined) return expect.fail("no Deployment rendered");
+    const typo = plain(deployment);
+    typo["spec"] = { ...plain(deployment.spec), replicaz: 2 };
+    const typoOutcome = await applyDryRun(kc, typo);
+    // The API server answers 500 for a field the apply schema lacks ("field not declared in schema").
+    expect(typoOutcome.status).to.not.be.within(200, 299);
+    expect(String(typoOutcome.body["message"])).to.match(/replicaz/);
+    const badLabel = plain(deployment);
+    badLabel["metadata"] = { ...plain(deployment.metadata), labels: { app: "not valid!" } };
+    expect((await applyDryRun(kc, badLabel)).status).to.equal(422);
+  });
+});
+
+/** A JSON copy as a plain record, to break a rendered object on purpose. */
+function plain(value: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+/** The DeploymentRecord CRD (shared with other suites: applied, never deleted). */
+async function installRecordCrd(kc: k8s.KubeConfig): Promise<void> {
+  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
+  // The typed API takes the body as is (KubernetesObjectApi would drop x-kubernetes-* keys).
+  await ext.patchCustomResourceDefinition(
+    { name: crdName, body: deploymentRecordCrd(), fieldManager, force: true },
+    k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.ServerSideApply),
+  );
+  await waitFor(
+    async () => {
+      const crd = await ext.readCustomResourceDefinition({ name: crdName });
+      return crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
+    },
+    { description: `CRD ${crdName} Established`, timeoutMs: 30_000 },
+  );
+  // Established precedes the handler serving the schema; wait until a create really works.
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  await waitFor(
+    async () => {
+      await api.listClusterCustomObject({ group, version, plural });
+      return true;
+    },
+    { description: `${apiVersion} ${plural} served`, timeoutMs: 30_000 },
+  );
+}
