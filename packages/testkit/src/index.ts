@@ -20,3 +20,4 @@ export { testRedis, useTestRedis, releaseTestRedis, type TestRedis } from "./red
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait.ts";
 export { freePort, isListening } from "./ports.ts";
 export { repoRoot, cacheDir } from "./paths.ts";
+export { kubeRequest, type KubeRequest, type KubeResponse } from "./kube-request.ts";

@@ -1,8 +1,7 @@
 // Real-API-server helpers for the CRD suite: install the CRD, typed record calls, raw GETs.
-import { request, type RequestOptions } from "node:https";
 import { isDeepStrictEqual } from "node:util";
 import * as k8s from "@kubernetes/client-node";
-import { waitFor } from "@oaas/testkit";
+import { kubeRequest, waitFor } from "@oaas/testkit";
 import {
   crdName,
   deploymentRecordCrd,
@@ -120,22 +119,7 @@ export async function rawGet(
   path: string,
   accept = "application/json",
 ): Promise<unknown> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error("kubeconfig has no current cluster");
-  const options: RequestOptions = { method: "GET", headers: { accept } };
-  await kc.applyToHTTPSOptions(options);
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, server), options, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () =>
-        res.statusCode === 200
-          ? resolve(JSON.parse(text))
-          : reject(new Error(`GET ${path}: ${res.statusCode ?? "?"} ${text}`)),
-      );
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  const res = await kubeRequest(kc, { method: "GET", path, accept });
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text}`);
+  return JSON.parse(res.text);
 }

@@ -2,9 +2,8 @@
 // server-side apply. Raw on purpose: KubernetesObjectApi re-serialises built-in kinds
 // through client-node's models, which silently drop unknown fields, so a typo in a
 // rendered object would never reach the API server's strict field validation.
-import { request, type RequestOptions } from "node:https";
 import * as k8s from "@kubernetes/client-node";
-import { waitFor } from "@oaas/testkit";
+import { kubeRequest, waitFor } from "@oaas/testkit";
 
 export const fieldManager = "oaas-templates-test";
 
@@ -123,32 +122,11 @@ export async function applyDryRun(kc: k8s.KubeConfig, object: object): Promise<A
     fieldValidation: "Strict",
   });
   const path = `${base}/namespaces/${metadata.namespace}/${plural}/${metadata.name}?${query.toString()}`;
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error("kubeconfig has no current cluster");
-  const body = JSON.stringify(object);
-  const options: RequestOptions = {
+  const res = await kubeRequest(kc, {
     method: "PATCH",
-    headers: {
-      "content-type": "application/apply-patch+yaml",
-      accept: "application/json",
-      "content-length": Buffer.byteLength(body),
-    },
-  };
-  await kc.applyToHTTPSOptions(options);
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, server), options, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
-        } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
+    path,
+    body: JSON.stringify(object),
+    contentType: "application/apply-patch+yaml",
   });
+  return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
 }
