@@ -1,0 +1,230 @@
+// Benchmark (not a test): Deploy through the CRM ingress vs. the same server-side-apply
+// PATCHes sent straight from Node, at concurrency 1, 16 and 64, against the real
+// cluster. Prints one JSON document. Target: ingress/raw p99 <= 1.3 at concurrency 16.
+//
+//   scripts/node.sh -- tsx e2e/bench/ingress.ts            (or npm run bench:ingress)
+//   BENCH_REQUESTS=300,1000,2000 BENCH_CONCURRENCY=1,16,64  (requests per level)
+//   BENCH_ROUNDS=4 (raw and ingress alternate in rounds), BENCH_CRM_NODE_OPTIONS="--cpu-prof"
+//   (profile the crm process), BENCH_CRM_ENTRY=<bundled .mjs> (run a bundle instead of tsx)
+//
+// The ingress runs as its own `crm ingress` process, as in production, so the load
+// generator does not share its event loop. Every Deploy creates a new record (GET 404,
+// then SSA PATCH); every raw request applies the identical record (same content, same
+// field manager) into a second namespace: both sides do one create per request.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { create } from "@bufbuild/protobuf";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { type DeploymentRecord } from "@oaas/crd";
+import { desiredRecord, deploymentRecords, ingressFieldManager, unitToSpec } from "@oaas/crm";
+import { applyObject, KubeClient, listObjects } from "@oaas/kube";
+import {
+  DeploymentService,
+  DeploymentUnitSchema,
+  FunctionDeploymentSpecSchema,
+  ProvisionConfigSchema,
+} from "@oaas/proto";
+import {
+  createTestNamespace,
+  freePort,
+  repoRoot,
+  testCluster,
+  waitFor,
+  type TestNamespace,
+} from "@oaas/testkit";
+
+const concurrencies = (process.env["BENCH_CONCURRENCY"] ?? "1,16,64").split(",").map(Number);
+const requestCounts = (process.env["BENCH_REQUESTS"] ?? "300,1000,2000").split(",").map(Number);
+const warmup = 50;
+
+function unit(id: string) {
+  return create(DeploymentUnitSchema, {
+    id,
+    packageName: "bench",
+    classKey: "Bench",
+    targetEnv: "dev",
+    functions: [
+      create(FunctionDeploymentSpecSchema, {
+        functionKey: "fn",
+        config: { MODE: "bench" },
+        provisionConfig: create(ProvisionConfigSchema, {
+          containerImage: "ghcr.io/oaas/bench:1",
+          port: 8080,
+          cpuRequest: "100m",
+        }),
+      }),
+    ],
+  });
+}
+
+const rounds = Number(process.env["BENCH_ROUNDS"] ?? 4);
+
+interface Stats {
+  readonly requests: number;
+  readonly throughput_rps: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+}
+
+/** Latencies (ms) and wall time of a run of calls. */
+interface Sample {
+  readonly latencies: number[];
+  readonly seconds: number;
+}
+
+/** Runs calls `from`..`to`-1 with `concurrency` in flight. */
+async function load(
+  from: number,
+  to: number,
+  concurrency: number,
+  call: (i: number) => Promise<unknown>,
+): Promise<Sample> {
+  const latencies: number[] = [];
+  let next = from;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < to; i = next++) {
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+function stats(samples: readonly Sample[]): Stats {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
+  const at = (q: number) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    requests: latencies.length,
+    throughput_rps: round(latencies.length / seconds),
+    p50_ms: at(0.5),
+    p99_ms: at(0.99),
+    max_ms: at(1),
+  };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function main(): Promise<void> {
+  const { kc, kubeconfig } = await testCluster();
+  const kube = await KubeClient.create(kc);
+  const namespaces: TestNamespace[] = [];
+  const port = await freePort();
+  let crm: ReturnType<typeof spawn> | undefined;
+  try {
+    const viaIngress = await createTestNamespace("bench-ingress");
+    const viaRaw = await createTestNamespace("bench-raw");
+    namespaces.push(viaIngress, viaRaw);
+    const bundle = process.env["BENCH_CRM_ENTRY"];
+    const entry = bundle ? [bundle] : ["--import", "tsx", path.join(repoRoot, "services/crm/src/main.ts")];
+    crm = spawn(
+      process.execPath,
+      [...(process.env["BENCH_CRM_NODE_OPTIONS"] ?? "").split(" ").filter(Boolean), ...entry, "ingress"],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          KUBECONFIG: kubeconfig,
+          OPRC_CRM_HTTP_PORT: String(port),
+          OPRC_CRM_K8S_NAMESPACE: viaIngress.name,
+          OPRC_CRM_LOG: "warn",
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
+      description: "crm ingress ready",
+      timeoutMs: 60_000,
+    });
+    const client = createClient(
+      DeploymentService,
+      createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` }),
+    );
+    const raw = (ns: string, id: string) =>
+      applyObject<DeploymentRecord>(
+        kube,
+        deploymentRecords,
+        desiredRecord(unitToSpec(unit(id)), { namespace: ns, correlationId: `raw-${id}` }),
+        { fieldManager: ingressFieldManager, force: true },
+      );
+    // Warm both paths (connections, API server caches, JIT).
+    await load(0, warmup, 8, (i) => client.deploy({ deploymentUnit: unit(`warm-${i}`) }));
+    await load(0, warmup, 8, (i) => raw(viaRaw.name, `warm-${i}`));
+
+    const levels = [];
+    for (const [k, concurrency] of concurrencies.entries()) {
+      const n = requestCounts[k] ?? requestCounts[requestCounts.length - 1] ?? 500;
+      // Alternating rounds, so drift on a shared machine hits both sides alike.
+      const rawSamples: Sample[] = [];
+      const ingressSamples: Sample[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const from = Math.floor((n * r) / rounds);
+        const to = Math.floor((n * (r + 1)) / rounds);
+        rawSamples.push(await load(from, to, concurrency, (i) => raw(viaRaw.name, `c${concurrency}-${i}`)));
+        ingressSamples.push(
+          await load(from, to, concurrency, (i) =>
+            client.deploy({ deploymentUnit: unit(`c${concurrency}-${i}`) }),
+          ),
+        );
+      }
+      const rawStats = stats(rawSamples);
+      const ingressStats = stats(ingressSamples);
+      levels.push({
+        concurrency,
+        ingress: ingressStats,
+        raw_ssa: rawStats,
+        p99_ratio: round(ingressStats.p99_ms / rawStats.p99_ms),
+        p50_ratio: round(ingressStats.p50_ms / rawStats.p50_ms),
+      });
+    }
+    const at16 = levels.find((l) => l.concurrency === 16);
+    const stored = await listObjects(kube, deploymentRecords, viaIngress.name);
+    console.log(
+      JSON.stringify(
+        {
+          benchmark: "crm ingress Deploy vs raw server-side apply",
+          node: process.version,
+          records_created_via_ingress: stored.length,
+          rounds,
+          levels,
+          target: { concurrency: 16, max_p99_ratio: 1.3, met: at16 ? at16.p99_ratio <= 1.3 : null },
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    crm?.kill("SIGTERM");
+    for (const ns of namespaces) {
+      await releaseFinalizers(kube, ns.name);
+      await ns.cleanup();
+    }
+    await kube.close();
+  }
+}
+
+/** The records carry the CRM finalizer and no reconciler runs here: drop it so the namespaces can go. */
+async function releaseFinalizers(kube: KubeClient, namespace: string): Promise<void> {
+  const records = await listObjects<DeploymentRecord>(kube, deploymentRecords, namespace);
+  for (let i = 0; i < records.length; i += 32) {
+    await Promise.all(
+      records.slice(i, i + 32).map((r) =>
+        kube.request({
+          method: "PATCH",
+          path: `/apis/oaas.io/v1alpha1/namespaces/${namespace}/deploymentrecords/${r.metadata.name}`,
+          body: { metadata: { finalizers: null } },
+          contentType: "application/merge-patch+json",
+        }),
+      ),
+    );
+  }
+}
+
+await main();

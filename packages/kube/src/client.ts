@@ -1,0 +1,179 @@
+// The one place that talks HTTP to the API server. A single keep-alive connection pool
+// per client, TLS and credentials taken from a KubeConfig, and every call bounded in
+// time: by the caller's AbortSignal (an RPC deadline) and by a per-call timeout, so
+// nothing the CRM does can hang on a frozen API server.
+//
+// Why not @kubernetes/client-node's generated APIs: in 2.0 they build a new undici
+// Agent (a new TLS connection) for every request, and KubernetesObjectApi ignores
+// per-call middleware, so a deadline cannot be attached. client-node still parses the
+// KubeConfig (files, exec plugins, tokens) and watches/informers keep using it.
+import type https from "node:https";
+import type * as k8s from "@kubernetes/client-node";
+import { Agent } from "undici";
+import { errorFromResponse, errorFromTransport } from "./errors.ts";
+
+export interface KubeClientOptions {
+  /** Upper bound of every call in ms, also when the caller has no deadline. Default 15 000. */
+  readonly defaultTimeoutMs?: number;
+  /** Parallel connections to the API server (HTTP/1.1). Default 64. */
+  readonly connections?: number;
+}
+
+export interface CallOptions {
+  /** Aborts the call, e.g. the signal of the RPC that needs the answer. */
+  readonly signal?: AbortSignal;
+  /** Bound of this call in ms; the smaller of this and the client default applies. */
+  readonly timeoutMs?: number;
+}
+
+export interface KubeRequest extends CallOptions {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Absolute API path, e.g. /apis/oaas.io/v1alpha1/namespaces/a/deploymentrecords/b */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** Sent as JSON (valid YAML too, so also for apply patches). */
+  readonly body?: unknown;
+  readonly contentType?: string;
+}
+
+/** How long fetched credentials are reused before the KubeConfig is asked again (token rotation). */
+const credentialTtlMs = 60_000;
+
+export class KubeClient {
+  private headers: { value: Record<string, string>; at: number } | undefined;
+
+  private constructor(
+    /** e.g. https://127.0.0.1:6443 */
+    readonly server: string,
+    private readonly agent: Agent,
+    private readonly kc: k8s.KubeConfig,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  /** Builds a client for the KubeConfig's current context. */
+  static async create(kc: k8s.KubeConfig, options: KubeClientOptions = {}): Promise<KubeClient> {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig has no current cluster");
+    const tls: https.RequestOptions = {};
+    await kc.applyToHTTPSOptions(tls);
+    const agent = new Agent({
+      connections: options.connections ?? 64,
+      keepAliveTimeout: 30_000,
+      connect: {
+        timeout: options.defaultTimeoutMs ?? 15_000,
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        ...(tls.cert ? { cert: tls.cert } : {}),
+        ...(tls.key ? { key: tls.key } : {}),
+        ...(tls.rejectUnauthorized !== undefined ? { rejectUnauthorized: tls.rejectUnauthorized } : {}),
+        ...(tls.servername ? { servername: tls.servername } : {}),
+      },
+    });
+    return new KubeClient(cluster.server.replace(/\/+$/, ""), agent, kc, options.defaultTimeoutMs ?? 15_000);
+  }
+
+  /**
+   * Sends one request and parses the JSON answer. Throws KubeError: "aborted" when
+   * the caller's signal fired, "timeout" when the time bound ran out, "unreachable"
+   * when nothing reached the server, otherwise the kind of the HTTP status.
+   */
+  async request<T>(req: KubeRequest): Promise<T> {
+    const res = await this.exchange(req);
+    if (res.statusCode < 200 || res.statusCode > 299)
+      throw errorFromResponse(req.method, req.path, res.statusCode, res.body);
+    return res.body as T;
+  }
+
+  /**
+   * Like request(), but an answered request resolves with its status code and parsed
+   * body whatever the status; only "no answer" (aborted, timeout, unreachable) throws.
+   * For callers that expect some statuses (a GET that may 404) without paying for an error.
+   */
+  async exchange(req: KubeRequest): Promise<{ statusCode: number; body: unknown }> {
+    const timeoutMs = Math.max(0, Math.min(req.timeoutMs ?? Infinity, this.defaultTimeoutMs));
+    const controller = new AbortController();
+    const state = { callerAborted: false, timedOut: false, timeoutMs };
+    // undici does not abort a TLS handshake in progress (it waits for its connect
+    // timeout), so the call also settles on its own as soon as either bound fires.
+    let settle: (error: Error) => void = () => undefined;
+    const bounded = new Promise<never>((_, reject) => (settle = reject));
+    const onCallerAbort = () => {
+      state.callerAborted = true;
+      controller.abort(req.signal?.reason);
+      settle(new Error("aborted by the caller"));
+    };
+    if (req.signal?.aborted) onCallerAbort();
+    else req.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const timer = setTimeout(() => {
+      state.timedOut = true;
+      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+      settle(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const path = withQuery(req.path, req.query);
+    const call = this.send(req, path, controller.signal);
+    call.catch(() => undefined); // settled through `bounded` when a bound fired first
+    try {
+      return await Promise.race([call, bounded]);
+    } catch (error) {
+      throw errorFromTransport(req.method, req.path, error, state);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  private async send(
+    req: KubeRequest,
+    path: string,
+    signal: AbortSignal,
+  ): Promise<{ statusCode: number; body: unknown }> {
+    const headers: Record<string, string> = { accept: "application/json", ...(await this.credentials()) };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      headers["content-type"] = req.contentType ?? "application/json";
+    }
+    const res = await this.agent.request({
+      origin: this.server,
+      path,
+      method: req.method,
+      headers,
+      body: body ?? null,
+      signal,
+    });
+    return { statusCode: res.statusCode, body: parseBody(await res.body.text()) };
+  }
+
+  /** Closes pooled connections; in-flight calls fail. */
+  async close(): Promise<void> {
+    await this.agent.destroy();
+  }
+
+  private async credentials(): Promise<Record<string, string>> {
+    const now = Date.now();
+    if (this.headers && now - this.headers.at < credentialTtlMs) return this.headers.value;
+    const opts: https.RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(opts);
+    const value: Record<string, string> = {};
+    for (const [key, v] of Object.entries(opts.headers ?? {}))
+      if (v !== undefined) value[key.toLowerCase()] = String(v);
+    this.headers = { value, at: now };
+    return value;
+  }
+}
+
+function withQuery(path: string, query: KubeRequest["query"]): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

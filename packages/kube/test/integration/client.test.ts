@@ -1,0 +1,161 @@
+// The Kubernetes edge against a real API server: apply, read, list, delete, and how each
+// failure is classified (404 object vs type, 409, 422, unreachable, timeout, aborted).
+import net from "node:net";
+import * as k8s from "@kubernetes/client-node";
+import { freePort, testCluster, useTestNamespace } from "@oaas/testkit";
+import { expect } from "chai";
+import {
+  applyObject,
+  deleteObject,
+  getObject,
+  isMissingType,
+  KubeClient,
+  KubeError,
+  listObjects,
+  type ResourceType,
+} from "../../src/index.ts";
+
+const configMaps: ResourceType = { group: "", version: "v1", plural: "configmaps", namespaced: true };
+const unserved: ResourceType = {
+  group: "nothing.example.com",
+  version: "v1",
+  plural: "widgets",
+  namespaced: true,
+};
+
+interface ConfigMap {
+  apiVersion: "v1";
+  kind: "ConfigMap";
+  metadata: {
+    name: string;
+    namespace: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+    managedFields?: { manager: string }[];
+  };
+  data?: Record<string, string>;
+}
+
+async function failure(call: Promise<unknown>): Promise<KubeError> {
+  try {
+    await call;
+  } catch (error) {
+    expect(error).to.be.instanceOf(KubeError);
+    return error as KubeError;
+  }
+  expect.fail("expected a KubeError");
+}
+
+/** A kubeconfig for the test cluster's credentials but another server address. */
+function pointedAt(kc: k8s.KubeConfig, server: string): k8s.KubeConfig {
+  const other = new k8s.KubeConfig();
+  other.loadFromOptions({
+    clusters: kc.getClusters().map((c) => ({ ...c, server })),
+    users: kc.getUsers(),
+    contexts: kc.getContexts(),
+    currentContext: kc.getCurrentContext(),
+  });
+  return other;
+}
+
+describe("@oaas/kube against a real API server", function () {
+  this.timeout(60_000);
+  const ns = useTestNamespace("kube-edge");
+  let client: KubeClient;
+  let kc: k8s.KubeConfig;
+
+  before(async function () {
+    kc = (await testCluster()).kc;
+    client = await KubeClient.create(kc);
+  });
+  after(async function () {
+    await client.close();
+  });
+
+  const cm = (name: string, data: Record<string, string>): ConfigMap => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: ns.name, labels: { app: "edge-test" } },
+    data,
+  });
+
+  it("server-side applies with a field manager, reads, lists by label, deletes", async function () {
+    const applied = await applyObject(client, configMaps, cm("one", { a: "1" }), {
+      fieldManager: "edge-test",
+    });
+    expect(applied.data).to.deep.equal({ a: "1" });
+    expect(applied.metadata.managedFields?.map((m) => m.manager)).to.include("edge-test");
+    const again = await applyObject(client, configMaps, cm("one", { a: "1" }), { fieldManager: "edge-test" });
+    expect(again.metadata.resourceVersion).to.equal(applied.metadata.resourceVersion);
+    expect((await getObject<ConfigMap>(client, configMaps, ns.name, "one"))?.data).to.deep.equal({ a: "1" });
+    const listed = await listObjects<ConfigMap>(client, configMaps, ns.name, {
+      labelSelector: "app=edge-test",
+    });
+    expect(listed.map((c) => c.metadata.name)).to.deep.equal(["one"]);
+    expect(await deleteObject(client, configMaps, ns.name, "one")).to.be.true;
+    expect(await deleteObject(client, configMaps, ns.name, "one")).to.be.false;
+    expect(await getObject(client, configMaps, ns.name, "one")).to.equal(undefined);
+  });
+
+  it("classifies 409 (stale resourceVersion), 422 (invalid) and 404 of an unserved type", async function () {
+    await applyObject(client, configMaps, cm("two", { a: "1" }), { fieldManager: "edge-test" });
+    const stale = { ...cm("two", { a: "2" }), metadata: { ...cm("two", {}).metadata, resourceVersion: "1" } };
+    expect(
+      (await failure(applyObject(client, configMaps, stale, { fieldManager: "edge-test" }))).kind,
+    ).to.equal("conflict");
+    const invalid = await failure(
+      applyObject(client, configMaps, cm("Not_Valid", {}), { fieldManager: "edge-test" }),
+    );
+    expect(invalid.kind).to.equal("invalid");
+    expect(invalid.statusCode).to.equal(422);
+    const missing = await failure(getObject(client, unserved, ns.name, "x"));
+    expect(missing.kind).to.equal("notFound");
+    expect(isMissingType(missing.status)).to.be.true;
+    const noNamespace = await failure(
+      applyObject(
+        client,
+        configMaps,
+        { ...cm("x", {}), metadata: { name: "x", namespace: "no-such-ns-here" } },
+        { fieldManager: "t" },
+      ),
+    );
+    expect(noNamespace.status?.details?.kind).to.equal("namespaces");
+  });
+
+  it("unreachable: a closed port answers at once", async function () {
+    const closed = await KubeClient.create(pointedAt(kc, `https://127.0.0.1:${await freePort()}`));
+    try {
+      const e = await failure(getObject(closed, configMaps, ns.name, "x"));
+      expect(e.kind).to.equal("unreachable");
+    } finally {
+      await closed.close();
+    }
+  });
+
+  it("timeout and aborted: a server that accepts and never answers", async function () {
+    const sockets = new Set<net.Socket>();
+    const blackhole = net.createServer((s) => sockets.add(s));
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const port = (blackhole.address() as net.AddressInfo).port;
+    const silent = await KubeClient.create(pointedAt(kc, `https://127.0.0.1:${port}`), {
+      defaultTimeoutMs: 300,
+    });
+    try {
+      const started = performance.now();
+      expect((await failure(getObject(silent, configMaps, ns.name, "x"))).kind).to.equal("timeout");
+      expect(performance.now() - started).to.be.within(250, 1000);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("deadline")), 100);
+      expect(
+        (await failure(getObject(silent, configMaps, ns.name, "x", { signal: controller.signal }))).kind,
+      ).to.equal("aborted");
+      expect(
+        (await failure(getObject(silent, configMaps, ns.name, "x", { signal: AbortSignal.abort() }))).kind,
+      ).to.equal("aborted");
+    } finally {
+      await silent.close();
+      for (const s of sockets) s.destroy();
+      blackhole.close();
+    }
+  });
+});

@@ -1,0 +1,38 @@
+// Typed failures of the deployment domain. The ingress maps them onto RPC status codes
+// in one place (ingress/error-map.ts); nothing here knows about gRPC or Connect.
+
+export type DeploymentErrorCode =
+  | "invalidArgument"
+  | "notFound"
+  | "alreadyExists"
+  | "failedPrecondition"
+  | "unavailable"
+  | "deadlineExceeded"
+  | "internal";
+
+/** One problem with one request field; `field` uses wire names, e.g. deployment_unit.functions[0].function_key */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+export class DeploymentError extends Error {
+  override readonly name = "DeploymentError";
+  constructor(
+    readonly code: DeploymentErrorCode,
+    message: string,
+    readonly fieldErrors: readonly FieldError[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function invalidArgument(errors: readonly FieldError[]): DeploymentError {
+  const message = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+  return new DeploymentError("invalidArgument", message, errors);
+}
+
+export function isDeploymentError(error: unknown): error is DeploymentError {
+  return error instanceof DeploymentError;
+}

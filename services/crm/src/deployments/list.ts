@@ -1,0 +1,80 @@
+// ListClassRuntimes filtering and paging. The API server does the exact package /
+// class / env matching with field selectors (the CRD declares spec.package_name,
+// spec.class_key and spec.target_env selectable) and keeps only records Deploy wrote
+// (label oaas.io/deployment-id present). The status filter (computed from conditions,
+// so not selectable) and limit/offset happen here, in memory, over a list sorted by
+// record name so pages are stable. The exact filters are re-applied in memory too, so
+// a result can never contain a non-matching record. The package/class/env labels on
+// each record serve `kubectl get dr -l` and are not needed here.
+import { deploymentIdLabel, type DeploymentRecord, type SummarizedStatus } from "@oaas/crd";
+import type { FieldError } from "./errors.ts";
+import { summaryOf } from "./summary.ts";
+
+export interface ListFilter {
+  readonly packageName?: string;
+  readonly classKey?: string;
+  readonly targetEnv?: string;
+  /** A SummarizedStatus name, any case; empty means any. */
+  readonly status?: string;
+  /** 0 or absent: no limit. */
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+const statuses: readonly SummarizedStatus[] = [
+  "SUMMARY_UNKNOWN",
+  "RUNNING",
+  "PROGRESSING",
+  "DEGRADED",
+  "ERROR",
+];
+
+/** Problems with the filter itself (an unknown status name). */
+export function validateListFilter(filter: ListFilter): FieldError[] {
+  if (
+    !filter.status ||
+    parseStatus(filter.status) !== undefined ||
+    filter.status.toUpperCase() === "NOT_FOUND"
+  ) {
+    return [];
+  }
+  return [
+    { field: "status", message: `"${filter.status.slice(0, 40)}" is not one of ${statuses.join(", ")}` },
+  ];
+}
+
+/** Only records the ingress wrote: they carry the deployment-id label. */
+export const managedSelector = deploymentIdLabel;
+
+/** The field selector for the exact filters; "" when there are none. */
+export function fieldSelector(filter: ListFilter): string {
+  const terms: string[] = [];
+  if (filter.packageName) terms.push(`spec.package_name=${escapeFieldValue(filter.packageName)}`);
+  if (filter.classKey) terms.push(`spec.class_key=${escapeFieldValue(filter.classKey)}`);
+  if (filter.targetEnv) terms.push(`spec.target_env=${escapeFieldValue(filter.targetEnv)}`);
+  return terms.join(",");
+}
+
+/** As Kubernetes' fields.EscapeValue: backslash, comma and equals are escaped. */
+export function escapeFieldValue(value: string): string {
+  return value.replace(/[\\,=]/g, (c) => `\\${c}`);
+}
+
+/** Exact filtering, stable order, then offset and limit. */
+export function filterAndPage(records: readonly DeploymentRecord[], filter: ListFilter): DeploymentRecord[] {
+  const status = filter.status ? (parseStatus(filter.status) ?? "NOT_FOUND") : undefined;
+  const matching = records
+    .filter((r) => !filter.packageName || r.spec.package_name === filter.packageName)
+    .filter((r) => !filter.classKey || r.spec.class_key === filter.classKey)
+    .filter((r) => !filter.targetEnv || r.spec.target_env === filter.targetEnv)
+    .filter((r) => status === undefined || summaryOf(r) === status)
+    .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const start = filter.offset ?? 0;
+  const end = filter.limit ? start + filter.limit : undefined;
+  return matching.slice(start, end);
+}
+
+function parseStatus(text: string): SummarizedStatus | undefined {
+  const upper = text.trim().toUpperCase();
+  return statuses.find((s) => s === upper);
+}

@@ -1,0 +1,125 @@
+// Deploy's input checks as one pure function: every problem is reported at once, each
+// naming the wire field, so a client fixes its request in one round trip.
+// The table (CONTRACT.md, issue 3 item 5):
+//   deployment_unit                present
+//   .id                            non-empty, <= 253 chars, no whitespace or control characters
+//   .functions                     at least one; function_key non-empty, unique, no control characters
+//   .functions[i].provision_config.container_image   present, no whitespace or control characters
+//   .functions[i].provision_config.port              1..65535 when set
+//   .functions[i].provision_config.{cpu,memory}_{request,limit}   Kubernetes quantities
+//   .functions[i].provision_config.min_scale         <= max_scale when both are set
+//   .functions[i].nfr_requirements.availability      0..1; cpu_utilization_target finite and >= 0
+//   .functions[i].config keys      environment variable names: non-empty, no "=" or control characters
+//   .created_at.nanos              0..999,999,999
+//   every string                   well-formed Unicode (a lone surrogate would not survive storage)
+//   the whole unit                 at most maxUnitBytes as JSON (records live in etcd)
+import type { DeploymentRecordSpec, FunctionSpec } from "@oaas/crd";
+import { isValidQuantity } from "@oaas/templates";
+import type { FieldError } from "./errors.ts";
+
+export const maxIdLength = 253;
+/** etcd stores objects up to ~1.5 MiB; leave room for status and managed fields. */
+export const maxUnitBytes = 512 * 1024;
+
+const unit = "deployment_unit";
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controlOrSpace = /[\s\u0000-\u001f\u007f-\u009f]/u;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const control = /[\u0000-\u001f\u007f-\u009f]/u;
+
+/** The problems with a Deploy request's unit (as a record spec); empty when it is valid. */
+export function validateDeployment(spec: DeploymentRecordSpec | undefined): FieldError[] {
+  if (spec === undefined) return [{ field: unit, message: "is required" }];
+  const errors: FieldError[] = [];
+  const add = (field: string, message: string) => errors.push({ field, message });
+  checkId(spec.deployment_id ?? "", add);
+  const functions = spec.functions ?? [];
+  if (functions.length === 0) add(`${unit}.functions`, "at least one function is required");
+  const keys = new Set<string>();
+  functions.forEach((fn, i) => {
+    const at = `${unit}.functions[${i}]`;
+    if (!fn.function_key) add(`${at}.function_key`, "must not be empty");
+    else if (control.test(fn.function_key)) add(`${at}.function_key`, "must not contain control characters");
+    else if (keys.has(fn.function_key)) add(`${at}.function_key`, `duplicate key "${fn.function_key}"`);
+    keys.add(fn.function_key);
+    checkFunction(fn, at, add);
+  });
+  const nanos = spec.created_at?.nanos;
+  if (nanos !== undefined && !(nanos >= 0 && nanos <= 999_999_999)) {
+    add(`${unit}.created_at.nanos`, `${nanos} is not within 0..999999999`);
+  }
+  const bad = illFormedString(spec, unit);
+  if (bad) add(bad, "is not well-formed Unicode (lone surrogate)");
+  const size = Buffer.byteLength(JSON.stringify(spec), "utf8");
+  if (size > maxUnitBytes) add(unit, `is ${size} bytes as JSON; at most ${maxUnitBytes} are accepted`);
+  return errors;
+}
+
+type Add = (field: string, message: string) => void;
+
+function checkId(id: string, add: Add): void {
+  const field = `${unit}.id`;
+  if (id === "") add(field, "must not be empty");
+  else if (id.length > maxIdLength) add(field, `is ${id.length} characters; at most ${maxIdLength}`);
+  else if (controlOrSpace.test(id)) add(field, "must not contain whitespace or control characters");
+}
+
+function checkFunction(fn: FunctionSpec, at: string, add: Add): void {
+  const pc = fn.provision_config;
+  const image = pc?.container_image;
+  if (!image) add(`${at}.provision_config.container_image`, "is required (the function's image)");
+  else if (controlOrSpace.test(image)) {
+    add(`${at}.provision_config.container_image`, "must not contain whitespace or control characters");
+  }
+  if (pc?.port !== undefined && (pc.port < 1 || pc.port > 65535)) {
+    add(`${at}.provision_config.port`, `${pc.port} is out of range 1..65535`);
+  }
+  for (const name of ["cpu_request", "memory_request", "cpu_limit", "memory_limit"] as const) {
+    const q = pc?.[name];
+    if (q !== undefined && !isValidQuantity(q)) {
+      add(
+        `${at}.provision_config.${name}`,
+        `"${q.slice(0, 40)}" is not a Kubernetes quantity (e.g. 500m, 256Mi)`,
+      );
+    }
+  }
+  if (pc?.min_scale !== undefined && pc.max_scale !== undefined && pc.min_scale > pc.max_scale) {
+    add(`${at}.provision_config.min_scale`, `${pc.min_scale} exceeds max_scale ${pc.max_scale}`);
+  }
+  const nfr = fn.nfr_requirements;
+  if (nfr?.availability !== undefined && !(nfr.availability >= 0 && nfr.availability <= 1)) {
+    add(`${at}.nfr_requirements.availability`, `${nfr.availability} is not within 0..1`);
+  }
+  const cpu = nfr?.cpu_utilization_target;
+  if (cpu !== undefined && !(Number.isFinite(cpu) && cpu >= 0)) {
+    add(`${at}.nfr_requirements.cpu_utilization_target`, `${cpu} is not a finite number >= 0`);
+  }
+  for (const key of Object.keys(fn.config ?? {})) {
+    if (key === "" || key.includes("=") || control.test(key)) {
+      add(`${at}.config`, `"${key.slice(0, 40)}" is not a valid environment variable name`);
+    }
+  }
+}
+
+// With the u flag a surrogate pair is one code point, so this matches only lone halves.
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+
+/** The path of the first string (key or value) that is not well-formed UTF-16. */
+function illFormedString(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return loneSurrogate.test(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = illFormedString(item, `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (loneSurrogate.test(key)) return `${path} (a key)`;
+      const found = illFormedString(item, `${path}.${key === "deployment_id" ? "id" : key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,11 @@
+export { startIngress, type Ingress, type IngressDeps } from "./ingress/ingress.ts";
+export {
+  DeploymentsService,
+  type RequestScope,
+  type DeployInput,
+  type DeployResult,
+} from "./deployments/service.ts";
+export { unitToSpec, specToUnit } from "./ingress/convert.ts";
+export { desiredRecord } from "./deployments/record.ts";
+export { ingressFieldManager } from "./deployments/labels.ts";
+export { deploymentRecords } from "./deployments/store.ts";

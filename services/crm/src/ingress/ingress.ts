@@ -1,0 +1,123 @@
+// The ingress role: wires config, the Kubernetes client, services and handlers onto one
+// listener. Returns a handle whose close() drains it (SIGTERM calls it).
+import { readFileSync } from "node:fs";
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { CrmConfig } from "@oaas/config";
+import type { KubeClient } from "@oaas/kube";
+import {
+  CrmInfoService,
+  DeploymentService,
+  fileDescriptors,
+  grpcHealthV1,
+  HealthService,
+  reflectionV1,
+  reflectionV1alpha,
+} from "@oaas/proto";
+import type { Logger, Metrics } from "@oaas/telemetry";
+import { DeploymentsService } from "../deployments/service.ts";
+import { kubeRecordStore } from "../deployments/store.ts";
+import { kubeReadiness, type Readiness } from "../health/readiness.ts";
+import { deploymentHandlers } from "./deployment-handlers.ts";
+import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
+import { httpEndpoints } from "./http-endpoints.ts";
+import { infoHandlers } from "./info-handlers.ts";
+import { correlationGate, observeRpcs } from "./interceptor.ts";
+import { listen, type TlsMaterial } from "./listener.ts";
+import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
+
+export interface IngressDeps {
+  readonly config: CrmConfig;
+  readonly kube: KubeClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly crmVersion: string;
+  /** Default: all interfaces. Tests bind 127.0.0.1. */
+  readonly host?: string;
+  /** Overrides config.ingress.port (tests pass 0 for any free port). */
+  readonly port?: number;
+  /** Health Watch poll interval, ms. Default 1 000. */
+  readonly healthWatchIntervalMs?: number;
+}
+
+export interface Ingress {
+  readonly port: number;
+  readonly readiness: Readiness;
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Largest request message accepted; a DeploymentUnit above validate.ts's limit fails there. */
+const readMaxBytes = 4 * 1024 * 1024;
+
+export async function startIngress(deps: IngressDeps): Promise<Ingress> {
+  const { config, kube, logger, metrics } = deps;
+  const readiness = kubeReadiness(kube);
+  const deployments = new DeploymentsService(kubeRecordStore(kube), {
+    odgm: config.features.odgm,
+    knative: config.features.knative,
+  });
+  const served: DescService[] = [DeploymentService, HealthService, CrmInfoService, grpcHealthV1.Health];
+  const health = {
+    readiness,
+    services: served.map((s) => s.typeName),
+    ...(deps.healthWatchIntervalMs ? { watchIntervalMs: deps.healthWatchIntervalMs } : {}),
+  };
+  const routes = (router: ConnectRouter) => {
+    router.service(DeploymentService, deploymentHandlers(deployments, config.namespace));
+    router.service(HealthService, oaasHealthHandlers(health));
+    router.service(grpcHealthV1.Health, grpcHealthHandlers(health));
+    router.service(
+      CrmInfoService,
+      infoHandlers({
+        client: kube,
+        envName: config.profile,
+        crmVersion: deps.crmVersion,
+        ...(config.envHealth.availabilityOverride !== undefined
+          ? { availabilityOverride: config.envHealth.availabilityOverride }
+          : {}),
+      }),
+    );
+    router.service(reflectionV1.ServerReflection, reflectionV1Handlers(fileDescriptors));
+    router.service(reflectionV1alpha.ServerReflection, reflectionV1alphaHandlers(fileDescriptors));
+  };
+  const shutdown = new AbortController();
+  const handler = connectNodeAdapter({
+    routes,
+    grpc: true,
+    grpcWeb: true,
+    connect: true,
+    readMaxBytes,
+    shutdownSignal: shutdown.signal,
+    requestGate: correlationGate,
+    interceptors: [observeRpcs(logger, metrics)],
+    fallback: httpEndpoints(readiness, metrics),
+  });
+  const listener = await listen(handler, {
+    port: deps.port ?? config.ingress.port,
+    ...(deps.host ? { host: deps.host } : {}),
+    ...(config.features.mtls ? { tls: readTls(config) } : {}),
+  });
+  logger.info("ingress listening", {
+    port: listener.port,
+    mtls: config.features.mtls,
+    namespace: config.namespace,
+  });
+  return {
+    port: listener.port,
+    readiness,
+    close: async (graceMs = 5000) => {
+      readiness.stop();
+      shutdown.abort();
+      await listener.close(graceMs);
+      logger.info("ingress stopped", { port: listener.port });
+    },
+  };
+}
+
+function readTls(config: CrmConfig): TlsMaterial {
+  const { certFile, keyFile, caFile } = config.tls;
+  if (!certFile || !keyFile || !caFile)
+    throw new Error("mTLS needs OPRC_CRM_TLS_CERT_FILE, _KEY_FILE and _CA_FILE");
+  return { cert: readFileSync(certFile), key: readFileSync(keyFile), ca: readFileSync(caFile) };
+}

@@ -1,0 +1,102 @@
+// Cross-cutting behaviour of every RPC, in one place: the correlation id (read or
+// generated in the request gate, echoed in response headers, which every protocol also
+// sends with an error: gRPC trailers-only responses merge them), the one mapping of
+// domain errors to status codes, a prompt DEADLINE_EXCEEDED even if some call below
+// ignored the abort signal, a JSON log line per call and the RPC metrics.
+import { Code, ConnectError, type HandlerContext, type Interceptor } from "@connectrpc/connect";
+import type { Metrics, Logger } from "@oaas/telemetry";
+import { withContext } from "@oaas/telemetry";
+import { toConnectError } from "./error-map.ts";
+import { correlationHeader, correlationIdFrom, correlationKey } from "./metadata.ts";
+
+/** Runs before the request body is read: fixes the correlation id and echoes it. */
+export function correlationGate(context: HandlerContext): void {
+  const id = correlationIdFrom(context.requestHeader.get(correlationHeader));
+  context.values.set(correlationKey, id);
+  context.responseHeader.set(correlationHeader, id);
+}
+
+export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
+  // Names as go-grpc-prometheus exports them, so existing dashboards work.
+  const handled = metrics.meter.createCounter("grpc_server_handled", {
+    description: "RPCs completed on the server, by service, method and status code.",
+  });
+  const seconds = metrics.meter.createHistogram("grpc_server_handling_seconds", {
+    description: "Time to the response (unary) or to the stream start, in seconds.",
+    unit: "s",
+  });
+  return (next) => async (req) => {
+    const started = performance.now();
+    const correlationId =
+      req.contextValues.get(correlationKey) || correlationIdFrom(req.header.get(correlationHeader));
+    const deploymentId = req.stream ? undefined : deploymentIdOf(req.message);
+    const done = (error?: ConnectError) => {
+      const code = error ? Code[error.code] : "OK";
+      const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      const labels = { grpc_service: req.service.typeName, grpc_method: req.method.name, grpc_code: code };
+      handled.add(1, labels);
+      seconds.record(durationMs / 1000, labels);
+      const failed = error?.code === Code.Internal || error?.code === Code.Unknown;
+      if (!failed && !logger.isInfoEnabled()) return; // a child logger per call is not free
+      const line = withContext(logger, { deploymentId, correlationId });
+      const fields = {
+        rpc: `${req.service.typeName}/${req.method.name}`,
+        code,
+        duration_ms: durationMs,
+        ...(error ? { error: error.rawMessage } : {}),
+      };
+      if (failed) line.error("rpc failed", { ...fields, cause: causeOf(error) });
+      else line.info("rpc", fields);
+    };
+    try {
+      const res = await untilAborted(next(req), req.signal);
+      done();
+      return res;
+    } catch (thrown) {
+      const error =
+        req.signal.aborted && !(thrown instanceof ConnectError)
+          ? abortError(req.signal)
+          : toConnectError(thrown);
+      done(error);
+      throw error;
+    }
+  };
+}
+
+/** The call's result, or its signal's reason as soon as the signal aborts (deadline, cancel, shutdown). */
+function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    call.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function abortError(signal: AbortSignal): ConnectError {
+  const reason: unknown = signal.reason;
+  return reason instanceof ConnectError ? reason : new ConnectError("the call was cancelled", Code.Canceled);
+}
+
+/** The deployment id a request names, for the log line. */
+function deploymentIdOf(message: unknown): string | undefined {
+  if (typeof message !== "object" || message === null) return undefined;
+  const m = message as { deploymentId?: unknown; deploymentUnit?: { id?: unknown } };
+  if (typeof m.deploymentId === "string") return m.deploymentId;
+  if (typeof m.deploymentUnit?.id === "string") return m.deploymentUnit.id;
+  return undefined;
+}
+
+function causeOf(error: ConnectError | undefined): string | undefined {
+  const cause: unknown = error?.cause;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}

@@ -1,0 +1,71 @@
+// The CRM program: `crm <role>`. One image, many roles; `all` runs every built role in
+// one process (today: only ingress). Exit codes: 0 clean stop, 1 bad configuration or
+// failed startup, 2 unknown or not yet built role.
+import { readFileSync } from "node:fs";
+import { ConfigError, parseCrmConfig, type CrmConfig } from "@oaas/config";
+import { KubeClient, loadKubeConfig } from "@oaas/kube";
+import { createLogger, createMetrics } from "@oaas/telemetry";
+import { startIngress } from "./ingress/ingress.ts";
+
+const builtRoles = ["ingress", "all"] as const;
+const plannedRoles = ["watcher", "reconciler", "analyzer", "enforcer", "dashboard"] as const;
+
+/** `version` of services/crm/package.json: CrmEnvHealth.crm_version ("unknown" when a bundle moved it). */
+export function crmVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const role = argv[0] ?? "";
+  if ((plannedRoles as readonly string[]).includes(role)) {
+    console.error(`crm ${role}: not built yet`);
+    return 2;
+  }
+  if (!(builtRoles as readonly string[]).includes(role)) {
+    console.error(`usage: crm <${[...builtRoles, ...plannedRoles].join("|")}>`);
+    return 2;
+  }
+  let config: CrmConfig;
+  try {
+    config = parseCrmConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`crm: invalid configuration:\n${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const logger = createLogger({ service: `crm-${role}`, level: config.log.level });
+  const metrics = createMetrics({ serviceName: "oaas-crm" });
+  const kube = await KubeClient.create(loadKubeConfig());
+  const ingress = await startIngress({ config, kube, logger, metrics, crmVersion: crmVersion() });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info("stopping", { signal });
+      resolve();
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  await ingress.close();
+  await kube.close();
+  await metrics.shutdown();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error("crm: failed to start:", error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

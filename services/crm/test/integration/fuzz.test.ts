@@ -1,0 +1,410 @@
+// 5,000 random and malformed requests against a real ingress: random bytes as gRPC and
+// Connect bodies, broken gRPC framing, wrong JSON field types, huge strings, control
+// characters and lone surrogates in ids, negative and overflowing numbers, oversized
+// messages. Every request must get a proper status; the server must stay up; and no
+// record may exist afterwards except for requests that were answered OK.
+// Caveat: a binary body that does not parse, or a compressed frame without an encoding,
+// is INTERNAL, as in grpc-go: connect-es decodes before any interceptor runs. Our own
+// handlers never produce INTERNAL here, which the test checks by message.
+import http2 from "node:http2";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { createClient } from "@connectrpc/connect";
+import {
+  DeployRequestSchema,
+  DeployResponseSchema,
+  HealthService,
+  HealthCheckResponse_ServingStatus,
+} from "@oaas/proto";
+import { testCluster, useTestNamespace } from "@oaas/testkit";
+import { expect } from "chai";
+import { transport } from "../support/clients.ts";
+import { unitJson } from "../support/error-rows.ts";
+import { unit } from "../support/fixtures.ts";
+import { installCrd, startTestIngress, type TestIngress } from "../support/ingress.ts";
+import { connectRaw, grpcFrame, grpcRaw, type RawResult } from "../support/raw.ts";
+import { listRecords, releaseAll, waitForRecordsServed } from "../support/records.ts";
+
+const total = 5000;
+const seed = Number(process.env["OAAS_FUZZ_SEED"] ?? 20261122);
+const svc = "/oaas.deployment.DeploymentService";
+const paths = [
+  "Deploy",
+  "GetDeploymentStatus",
+  "DeleteDeployment",
+  "ListClassRuntimes",
+  "GetClassRuntime",
+].map((m) => `${svc}/${m}`);
+
+/** mulberry32: small, seedable, good enough to pick fuzz inputs reproducibly. */
+function prng(s: number): () => number {
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * INTERNAL that connect-es itself answers before any handler runs (as grpc-go does for
+ * the same inputs): undecodable binary, broken envelopes, compression it cannot undo.
+ */
+const frameworkInternal = /^(parse binary|protocol error|received compressed envelope)/;
+
+type Expect = "invalid" | "tooLarge" | "any";
+interface FuzzCase {
+  readonly kind: string;
+  readonly expect: Expect;
+  /** The id an invalid Deploy named: no record may exist for it. */
+  readonly id?: string;
+  /**
+   * Sent alone, each on a new HTTP/2 connection: a Node CLIENT session keeps the unsent
+   * rest of a cancelled 4 MiB body queued and refuses new streams past 10 MB
+   * (NGHTTP2_ENHANCE_YOUR_CALM from its own side); the server is not involved.
+   */
+  readonly serial?: boolean;
+  send(): Promise<RawResult>;
+}
+
+describe("crm ingress: fuzzing with 5,000 malformed requests", function () {
+  this.timeout(600_000);
+  const ns = useTestNamespace("crm-fuzz");
+  let ing: TestIngress;
+  let session: http2.ClientHttp2Session;
+  let namespace = "";
+
+  before(async function () {
+    namespace = ns.name;
+    await installCrd((await testCluster()).kc);
+    ing = await startTestIngress({ namespace });
+    await waitForRecordsServed(ing.kube, namespace);
+    session = http2.connect(ing.url);
+  });
+  after(async function () {
+    session.close();
+    await releaseAll(ing.kube, namespace);
+    await ing.close();
+  });
+
+  it(`every request gets a proper status, the server stays up, no record for invalid ones (seed ${seed})`, async function () {
+    const random = prng(seed);
+    const int = (n: number) => Math.floor(random() * n);
+    const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+    const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
+    const controlChar = () => String.fromCharCode(pick([0, 1, 7, 9, 10, 13, 27, 31, 127, 0x85, 0x9f]));
+    const text = (n: number) => Array.from({ length: n }, () => String.fromCharCode(32 + int(95))).join("");
+    const wrongValues: readonly unknown[] = [
+      -1,
+      -2147483649,
+      4294967296,
+      1.8446744073709552e19,
+      1e300,
+      -0.5,
+      3.7,
+      2 ** 53 + 1,
+      "NaN",
+      "Infinity",
+      "-1",
+      "18446744073709551616",
+      "9223372036854775808",
+      "abc",
+      "",
+      true,
+      false,
+      null,
+      [],
+      {},
+      [[1]],
+      { a: { b: 1 } },
+      "x".repeat(5000),
+    ];
+    const fieldPaths = [
+      ["deployment_unit"],
+      ["deployment_unit", "id"],
+      ["deployment_unit", "package_name"],
+      ["deployment_unit", "functions"],
+      ["deployment_unit", "functions", 0],
+      ["deployment_unit", "functions", 0, "function_key"],
+      ["deployment_unit", "functions", 0, "provision_config"],
+      ["deployment_unit", "functions", 0, "provision_config", "port"],
+      ["deployment_unit", "functions", 0, "provision_config", "container_image"],
+      ["deployment_unit", "functions", 0, "provision_config", "min_scale"],
+      ["deployment_unit", "functions", 0, "provision_config", "max_scale"],
+      ["deployment_unit", "functions", 0, "provision_config", "max_concurrency"],
+      ["deployment_unit", "functions", 0, "provision_config", "need_http2"],
+      ["deployment_unit", "functions", 0, "provision_config", "cpu_request"],
+      ["deployment_unit", "functions", 0, "config"],
+      ["deployment_unit", "functions", 0, "nfr_requirements", "availability"],
+      ["deployment_unit", "functions", 0, "nfr_requirements", "cpu_utilization_target"],
+      ["deployment_unit", "created_at"],
+      ["deployment_unit", "created_at", "seconds"],
+      ["deployment_unit", "created_at", "nanos"],
+      ["deployment_unit", "odgm_config", "partition_count"],
+      ["deployment_unit", "odgm_config", "invocations", "fn_routes", "r", "active_group"],
+    ] as const;
+    const setPath = (root: Record<string, unknown>, path: readonly (string | number)[], value: unknown) => {
+      let node: Record<string | number, unknown> = root;
+      path.slice(0, -1).forEach((key, i) => {
+        const next = node[key];
+        if (typeof next !== "object" || next === null) node[key] = typeof path[i + 1] === "number" ? [] : {};
+        node = node[key] as Record<string | number, unknown>;
+      });
+      node[path[path.length - 1] as string | number] = value;
+    };
+    const grpcDeploy = (u: ReturnType<typeof unit>) =>
+      grpcFrame(toBinary(DeployRequestSchema, create(DeployRequestSchema, { deploymentUnit: u })));
+    const connectJson = (body: unknown) => () =>
+      connectRaw(ing.url, `${svc}/Deploy`, "application/json", JSON.stringify(body));
+
+    const cases: FuzzCase[] = [];
+    const add = (n: number, make: (i: number) => FuzzCase) => {
+      for (let i = 0; i < n; i++) cases.push(make(cases.length));
+    };
+    // Random bytes in a well-formed gRPC envelope, to every method.
+    add(1500, () => {
+      const payload = bytes(int(random() < 0.9 ? 300 : 5000));
+      const path = pick(paths);
+      return {
+        kind: "grpc random payload",
+        expect: "any",
+        send: () => grpcRaw(session, path, grpcFrame(payload)),
+      };
+    });
+    // Broken framing: random bytes as the whole body, wrong lengths, compressed flag without encoding.
+    add(300, () => {
+      const r = random();
+      const body =
+        r < 0.4
+          ? bytes(int(64))
+          : r < 0.7
+            ? Buffer.concat([grpcFrame(bytes(10)), bytes(1 + int(4))])
+            : grpcFrame(bytes(20), true);
+      const path = pick(paths);
+      return { kind: "grpc broken framing", expect: "any", send: () => grpcRaw(session, path, body) };
+    });
+    // Random bytes as Connect bodies.
+    add(700, () => {
+      const body = bytes(int(400));
+      const path = pick(paths);
+      const type = pick(["application/proto", "application/json"]);
+      return {
+        kind: `connect random ${type}`,
+        expect: "any",
+        send: () => connectRaw(ing.url, path, type, body),
+      };
+    });
+    // Random text as Connect JSON (mostly not JSON at all).
+    add(300, () => {
+      const body = pick([
+        "{",
+        "[]",
+        "null",
+        '{"deployment_unit":',
+        text(int(200)),
+        '{"deployment_unit":{"id":"x"',
+        "\u0000",
+      ]);
+      return {
+        kind: "connect junk json",
+        expect: "any",
+        send: () => connectRaw(ing.url, `${svc}/Deploy`, "application/json", body),
+      };
+    });
+    // Wrong field types and out-of-range numbers in Connect JSON.
+    add(1200, (n) => {
+      const body = { deployment_unit: unitJson(`fz-type-${n}`) };
+      const times = 1 + int(3);
+      for (let k = 0; k < times; k++) setPath(body, pick(fieldPaths), structuredClone(pick(wrongValues)));
+      return { kind: "connect wrong types", expect: "any", send: connectJson(body) };
+    });
+    // Control characters, overlong and huge strings, lone surrogates: invalid by construction.
+    add(700, (n) => {
+      const id = `fz-bad-${n}`;
+      const r = random();
+      if (r < 0.3) {
+        const bad = `${text(int(10))}${controlChar()}${text(int(10))}`;
+        return {
+          kind: "control char in id",
+          expect: "invalid",
+          id: bad,
+          send: () => grpcRaw(session, `${svc}/Deploy`, grpcDeploy(unit(bad))),
+        };
+      }
+      if (r < 0.45) {
+        const long = text(254 + int(2000));
+        return {
+          kind: "overlong id",
+          expect: "invalid",
+          id: long,
+          send: () => grpcRaw(session, `${svc}/Deploy`, grpcDeploy(unit(long))),
+        };
+      }
+      if (r < 0.5) {
+        const huge = "h".repeat(1_000_000);
+        return {
+          kind: "1 MB id",
+          expect: "invalid",
+          id: huge,
+          send: () => grpcRaw(session, `${svc}/Deploy`, grpcDeploy(unit(huge))),
+        };
+      }
+      if (r < 0.55) {
+        const u = unit(id);
+        if (u.functions[0]) u.functions[0].description = "d".repeat(600_000);
+        return {
+          kind: "600 KB description",
+          expect: "invalid",
+          id,
+          send: () => grpcRaw(session, `${svc}/Deploy`, grpcDeploy(u)),
+        };
+      }
+      if (r < 0.7) {
+        const u = unit(id);
+        const f = u.functions[0];
+        if (f?.provisionConfig) f.provisionConfig.containerImage = `img ${text(int(20))}${controlChar()}`;
+        return {
+          kind: "image with spaces",
+          expect: "invalid",
+          id,
+          send: () => grpcRaw(session, `${svc}/Deploy`, grpcDeploy(u)),
+        };
+      }
+      if (r < 0.85) {
+        const u = unit(id);
+        if (u.functions[0]) u.functions[0].functionKey = `k${controlChar()}`;
+        return {
+          kind: "control char in function_key",
+          expect: "invalid",
+          id,
+          send: () => grpcRaw(session, `${svc}/Deploy`, grpcDeploy(u)),
+        };
+      }
+      // JSON can carry a lone surrogate; binary protobuf cannot (UTF-8).
+      const body = `{"deployment_unit":${JSON.stringify(unitJson(id)).replace('"pkg"', '"p\\ud800"')}}`;
+      return {
+        kind: "lone surrogate",
+        expect: "invalid",
+        id,
+        send: () => connectRaw(ing.url, `${svc}/Deploy`, "application/json", body),
+      };
+    });
+    // Negative and overflowing numbers where the proto type cannot hold them.
+    add(280, (n) => {
+      const id = `fz-num-${n}`;
+      const body = { deployment_unit: unitJson(id) };
+      const [path, value] = pick([
+        [
+          ["deployment_unit", "functions", 0, "provision_config", "port"],
+          pick([-1, 4294967296, 1e20, 65536]),
+        ],
+        [["deployment_unit", "functions", 0, "provision_config", "min_scale"], pick([-5, 4294967296])],
+        [["deployment_unit", "functions", 0, "provision_config", "max_concurrency"], -1],
+        [
+          ["deployment_unit", "created_at"],
+          { seconds: pick(["9223372036854775808", "-9223372036854775809"]), nanos: 0 },
+        ],
+        [["deployment_unit", "created_at"], { seconds: "1", nanos: pick([-1, 2147483648]) }],
+        [
+          ["deployment_unit", "odgm_config"],
+          {
+            invocations: {
+              fn_routes: { r: { url: "u", active_group: [pick(["-1", "18446744073709551616"])] } },
+            },
+          },
+        ],
+        [
+          ["deployment_unit", "functions", 0, "nfr_requirements"],
+          { availability: pick([-0.1, 1.0001, "NaN", "Infinity"]) },
+        ],
+        [
+          ["deployment_unit", "functions", 0, "nfr_requirements"],
+          { cpu_utilization_target: pick([-1, "-Infinity", "NaN"]) },
+        ],
+      ] as const);
+      setPath(body, path, value);
+      return { kind: "negative or overflowing number", expect: "invalid", id, send: connectJson(body) };
+    });
+    // Messages above the 4 MiB read limit.
+    add(20, (n) => {
+      const big = bytes(4 * 1024 * 1024 + 16);
+      return n % 2 === 0
+        ? {
+            kind: "oversized grpc",
+            expect: "tooLarge",
+            serial: true,
+            send: async () => {
+              const own = http2.connect(ing.url);
+              try {
+                return await grpcRaw(own, `${svc}/Deploy`, grpcFrame(big));
+              } finally {
+                own.close();
+              }
+            },
+          }
+        : {
+            kind: "oversized connect",
+            expect: "tooLarge",
+            serial: true,
+            send: () => connectRaw(ing.url, `${svc}/Deploy`, "application/proto", big),
+          };
+    });
+    expect(cases.length).to.equal(total);
+
+    const okIds = new Set<string>();
+    const invalidIds = new Set<string>();
+    const histogram = new Map<string, number>();
+    const failures: string[] = [];
+    const run = async (c: FuzzCase) => {
+      let result: RawResult;
+      try {
+        result = await c.send();
+      } catch (error) {
+        failures.push(`${c.kind}: no status (${String(error)})`);
+        return;
+      }
+      histogram.set(`${c.kind} -> ${result.code}`, (histogram.get(`${c.kind} -> ${result.code}`) ?? 0) + 1);
+      if (result.code === 0) {
+        const id = deployedId(c, result);
+        if (id !== undefined) okIds.add(id);
+      }
+      if (c.id !== undefined && c.expect === "invalid") invalidIds.add(c.id);
+      const proper = result.code >= 0 && result.code <= 16;
+      const ourInternal = result.code === 13 && !frameworkInternal.test(result.message);
+      const wrong =
+        !proper ||
+        ourInternal ||
+        result.code === 2 ||
+        (c.expect === "invalid" && result.code !== 3) ||
+        (c.expect === "tooLarge" && result.code !== 8);
+      if (wrong) failures.push(`${c.kind}: code ${result.code} "${result.message.slice(0, 120)}"`);
+    };
+    const parallel = cases.filter((c) => !c.serial);
+    for (let i = 0; i < parallel.length; i += 32) await Promise.all(parallel.slice(i, i + 32).map(run));
+    for (const c of cases.filter((c) => c.serial)) await run(c);
+
+    console.error(`      fuzz seed ${seed}: ${[...histogram].map(([k, v]) => `${k}: ${v}`).join("; ")}`);
+    expect([...new Set(failures)].slice(0, 30), `${failures.length} improper answers`).to.deep.equal([]);
+
+    const health = createClient(HealthService, transport("grpc", ing.url));
+    expect((await health.check({ service: "" })).status).to.equal(HealthCheckResponse_ServingStatus.SERVING);
+    expect((await fetch(`${ing.url}/healthz`)).status).to.equal(200);
+    const stored = (await listRecords(ing.kube, namespace)).map((r) => r.spec.deployment_id ?? "");
+    for (const id of stored)
+      expect(okIds.has(id), `record for ${id.slice(0, 60)} without an OK answer`).to.be.true;
+    for (const id of invalidIds) expect(stored, "record for an invalid request").to.not.include(id);
+  });
+});
+
+/** The deployment id an OK answer to a Deploy echoed. */
+function deployedId(c: FuzzCase, result: RawResult): string | undefined {
+  if (!c.kind.startsWith("grpc") && !c.kind.startsWith("connect")) return c.id;
+  try {
+    if (c.kind.includes("json") || c.kind === "connect wrong types") {
+      const parsed = JSON.parse(new TextDecoder().decode(result.body)) as { deploymentId?: string };
+      return parsed.deploymentId;
+    }
+    return fromBinary(DeployResponseSchema, result.body).deploymentId || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+// The `crm` program as a process: roles, configuration errors, and a graceful SIGTERM
+// that closes open HTTP/2 sessions (a health Watch keeps one open) instead of hanging.
+import { spawn, type ChildProcess } from "node:child_process";
+import http2 from "node:http2";
+import path from "node:path";
+import { freePort, repoRoot, testCluster, waitFor } from "@oaas/testkit";
+import { expect } from "chai";
+
+interface Run {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function crm(args: string[], env: Record<string, string>): Run {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("OPRC_CRM_") && k !== "HTTP_PORT"),
+  );
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(repoRoot, "services/crm/src/main.ts"), ...args],
+    {
+      cwd: repoRoot,
+      env: { ...clean, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe("crm program", function () {
+  this.timeout(60_000);
+
+  it("roles not built yet exit 2; unknown roles print usage and exit 2", async function () {
+    const watcher = crm(["watcher"], {});
+    expect(await watcher.exited).to.equal(2);
+    expect(watcher.output()).to.contain("crm watcher: not built yet");
+    const bogus = crm(["bogus"], {});
+    expect(await bogus.exited).to.equal(2);
+    expect(bogus.output()).to.match(/usage: crm <ingress\|all\|/);
+  });
+
+  it("an invalid setting exits 1 naming the variable", async function () {
+    const run = crm(["ingress"], { OPRC_CRM_HTTP_PORT: "99999" });
+    expect(await run.exited).to.equal(1);
+    expect(run.output()).to.contain("OPRC_CRM_HTTP_PORT");
+  });
+
+  for (const role of ["ingress", "all"]) {
+    it(`crm ${role} serves, then stops on SIGTERM with an HTTP/2 stream open`, async function () {
+      const { kubeconfig } = await testCluster();
+      const port = await freePort();
+      const run = crm([role], {
+        KUBECONFIG: kubeconfig,
+        OPRC_CRM_HTTP_PORT: String(port),
+        OPRC_CRM_K8S_NAMESPACE: "default",
+      });
+      try {
+        await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, {
+          description: "crm to be ready",
+          timeoutMs: 30_000,
+        });
+        const session = http2.connect(`http://127.0.0.1:${port}`);
+        session.on("error", () => undefined);
+        const watch = session.request({
+          ":method": "POST",
+          ":path": "/grpc.health.v1.Health/Watch",
+          "content-type": "application/grpc",
+          te: "trailers",
+        });
+        watch.on("error", () => undefined);
+        watch.end(Buffer.from([0, 0, 0, 0, 0]));
+        await new Promise((resolve) => watch.once("data", resolve));
+        const started = performance.now();
+        run.child.kill("SIGTERM");
+        expect(await run.exited).to.equal(0);
+        expect(performance.now() - started, "stopped before the 5 s grace period").to.be.below(2000);
+        expect(run.output()).to.contain('"message":"ingress stopped"');
+        session.destroy();
+      } finally {
+        if (run.child.exitCode === null) run.child.kill("SIGKILL");
+      }
+    });
+  }
+});

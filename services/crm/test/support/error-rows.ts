@@ -1,0 +1,230 @@
+// The error rows of CONTRACT.md as data, so the same requests go through every client
+// kind (Connect-ES, grpc-js, grpcurl). Requests are protobuf JSON with proto field
+// names, which all three accept.
+import { Code } from "@connectrpc/connect";
+
+export type Rpc =
+  "Deploy" | "GetDeploymentStatus" | "GetClassRuntime" | "DeleteDeployment" | "ListClassRuntimes";
+
+export interface ErrorRow {
+  readonly name: string;
+  readonly rpc: Rpc;
+  readonly request: Record<string, unknown>;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly code: Code;
+  /** Text the status message must contain (the field it names). */
+  readonly mentions?: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** A valid DeploymentUnit in JSON; `change` edits it. */
+export function unitJson(
+  id: string,
+  change: (u: Json & { functions: Json[] }) => void = () => undefined,
+): Json {
+  const u = {
+    id,
+    package_name: "pkg",
+    class_key: "cls",
+    target_env: "dev",
+    functions: [
+      { function_key: "fn", provision_config: { container_image: "ghcr.io/oaas/fn:1", port: 8080 } },
+    ] as Json[],
+  };
+  change(u);
+  return u;
+}
+
+const firstFn = (u: { functions: Json[] }) => u.functions[0] as Json & { provision_config?: Json };
+const provision = (u: { functions: Json[] }) => (firstFn(u).provision_config ??= {});
+const deploy = (unit: Json) => ({ deployment_unit: unit });
+
+/** The id whose derived record name is held by another deployment (see setUpRows). */
+export const collidingId = "row-taken";
+
+export const errorRows: readonly ErrorRow[] = [
+  {
+    name: "missing unit",
+    rpc: "Deploy",
+    request: {},
+    code: Code.InvalidArgument,
+    mentions: "deployment_unit",
+  },
+  {
+    name: "empty id",
+    rpc: "Deploy",
+    request: deploy(unitJson("")),
+    code: Code.InvalidArgument,
+    mentions: "deployment_unit.id",
+  },
+  {
+    name: "id with control characters",
+    rpc: "Deploy",
+    request: deploy(unitJson("a\u0007b")),
+    code: Code.InvalidArgument,
+    mentions: "deployment_unit.id",
+  },
+  {
+    name: "id too long for any name",
+    rpc: "Deploy",
+    request: deploy(unitJson("x".repeat(300))),
+    code: Code.InvalidArgument,
+    mentions: "deployment_unit.id",
+  },
+  {
+    name: "no functions",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-nofn", (u) => (u.functions = []))),
+    code: Code.InvalidArgument,
+    mentions: "deployment_unit.functions",
+  },
+  {
+    name: "function without image",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-noimg", (u) => delete provision(u)["container_image"])),
+    code: Code.InvalidArgument,
+    mentions: "container_image",
+  },
+  {
+    name: "function without provision_config",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-nopc", (u) => delete firstFn(u).provision_config)),
+    code: Code.InvalidArgument,
+    mentions: "container_image",
+  },
+  {
+    name: "empty function_key",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-nokey", (u) => (firstFn(u).function_key = ""))),
+    code: Code.InvalidArgument,
+    mentions: "function_key",
+  },
+  {
+    name: "duplicate function_key",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-dupkey", (u) => u.functions.push({ ...firstFn(u) }))),
+    code: Code.InvalidArgument,
+    mentions: "functions[1].function_key",
+  },
+  {
+    name: "port out of range",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-port", (u) => (provision(u).port = 70000))),
+    code: Code.InvalidArgument,
+    mentions: "provision_config.port",
+  },
+  {
+    name: "bad cpu quantity",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-cpu", (u) => (provision(u).cpu_request = "lots"))),
+    code: Code.InvalidArgument,
+    mentions: "cpu_request",
+  },
+  {
+    name: "bad memory quantity",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-mem", (u) => (provision(u).memory_limit = "12XB"))),
+    code: Code.InvalidArgument,
+    mentions: "memory_limit",
+  },
+  {
+    name: "min_scale above max_scale",
+    rpc: "Deploy",
+    request: deploy(
+      unitJson("row-scale", (u) => Object.assign(provision(u), { min_scale: 5, max_scale: 2 })),
+    ),
+    code: Code.InvalidArgument,
+    mentions: "min_scale",
+  },
+  {
+    name: "availability above 1",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-avail", (u) => (firstFn(u).nfr_requirements = { availability: 1.5 }))),
+    code: Code.InvalidArgument,
+    mentions: "availability",
+  },
+  {
+    name: "config key that is no env var name",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-env", (u) => (firstFn(u).config = { "A=B": "1" }))),
+    code: Code.InvalidArgument,
+    mentions: "config",
+  },
+  {
+    name: "invalid x-namespace",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-ns")),
+    metadata: { "x-namespace": "UPPER_case" },
+    code: Code.InvalidArgument,
+    mentions: "x-namespace",
+  },
+  {
+    name: "ODGM requested while the feature is off",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-odgm", (u) => (u["odgm_config"] = { collections: ["a"] }))),
+    code: Code.FailedPrecondition,
+    mentions: "ODGM",
+  },
+  {
+    name: "unknown template",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-template")),
+    metadata: { "x-template": "no-such-template" },
+    code: Code.FailedPrecondition,
+    mentions: "template",
+  },
+  {
+    name: "namespace that does not exist",
+    rpc: "Deploy",
+    request: deploy(unitJson("row-missing-ns")),
+    metadata: { "x-namespace": "no-such-namespace-here" },
+    code: Code.FailedPrecondition,
+    mentions: "no-such-namespace-here",
+  },
+  {
+    name: "name held by another deployment",
+    rpc: "Deploy",
+    request: deploy(unitJson(collidingId)),
+    code: Code.AlreadyExists,
+    mentions: "other-deployment",
+  },
+  {
+    name: "status of unknown id",
+    rpc: "GetDeploymentStatus",
+    request: { deployment_id: "row-unknown" },
+    code: Code.NotFound,
+  },
+  {
+    name: "runtime of unknown id",
+    rpc: "GetClassRuntime",
+    request: { deployment_id: "row-unknown" },
+    code: Code.NotFound,
+  },
+  {
+    name: "delete of unknown id",
+    rpc: "DeleteDeployment",
+    request: { deployment_id: "row-unknown" },
+    code: Code.NotFound,
+  },
+  {
+    name: "status of an empty id",
+    rpc: "GetDeploymentStatus",
+    request: { deployment_id: "" },
+    code: Code.InvalidArgument,
+    mentions: "deployment_id",
+  },
+  {
+    name: "list with an unknown status",
+    rpc: "ListClassRuntimes",
+    request: { status: "GREEN" },
+    code: Code.InvalidArgument,
+    mentions: "status",
+  },
+];
+
+/** Ids of the Deploy rows: none of them may leave a record behind. */
+export const refusedIds = errorRows
+  .filter((r) => r.rpc === "Deploy" && r.code !== Code.AlreadyExists)
+  .map((r) => (r.request["deployment_unit"] as { id?: string } | undefined)?.id)
+  .filter((id): id is string => typeof id === "string" && id !== "");

@@ -1,0 +1,105 @@
+// An in-process ingress on a free port for integration tests, against a real API
+// server, with its log lines captured for assertions.
+import { Writable } from "node:stream";
+import type * as k8s from "@kubernetes/client-node";
+import { parseCrmConfig } from "@oaas/config";
+import { crdName, deploymentRecordCrd } from "@oaas/crd";
+import { applyObject, customResourceDefinitions, getObject, KubeClient } from "@oaas/kube";
+import { createLogger, createMetrics } from "@oaas/telemetry";
+import { testCluster, waitFor } from "@oaas/testkit";
+import { startIngress, type Ingress } from "../../src/ingress/ingress.ts";
+
+export interface LogLine {
+  level: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+export interface TestIngress {
+  readonly port: number;
+  readonly url: string;
+  readonly ingress: Ingress;
+  /** A client on the same cluster, for setting up and inspecting records. */
+  readonly kube: KubeClient;
+  readonly logs: LogLine[];
+  close(): Promise<void>;
+}
+
+export interface TestIngressOptions {
+  readonly namespace: string;
+  /** Extra OPRC_CRM_* variables (ODGM, mTLS, ...). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Default: the shared test cluster's. */
+  readonly kubeConfig?: k8s.KubeConfig;
+  readonly kubeDefaultTimeoutMs?: number;
+  readonly healthWatchIntervalMs?: number;
+}
+
+export async function startTestIngress(options: TestIngressOptions): Promise<TestIngress> {
+  const kc = options.kubeConfig ?? (await testCluster()).kc;
+  const config = parseCrmConfig({ OPRC_CRM_K8S_NAMESPACE: options.namespace, ...options.env });
+  const logs: LogLine[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim()) logs.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  const logger = createLogger({ service: "crm-ingress-test", level: "debug", stream });
+  const metrics = createMetrics({ serviceName: "oaas-crm-test" });
+  const kube = await KubeClient.create(kc, {
+    ...(options.kubeDefaultTimeoutMs ? { defaultTimeoutMs: options.kubeDefaultTimeoutMs } : {}),
+  });
+  const ingress = await startIngress({
+    config,
+    kube,
+    logger,
+    metrics,
+    crmVersion: "0.1.0-test",
+    host: "127.0.0.1",
+    port: 0,
+    ...(options.healthWatchIntervalMs ? { healthWatchIntervalMs: options.healthWatchIntervalMs } : {}),
+  });
+  const scheme = config.features.mtls ? "https" : "http";
+  return {
+    port: ingress.port,
+    url: `${scheme}://127.0.0.1:${ingress.port}`,
+    ingress,
+    kube,
+    logs,
+    close: async () => {
+      await ingress.close(1000);
+      await kube.close();
+      await metrics.shutdown();
+    },
+  };
+}
+
+/**
+ * Installs (server-side apply) the DeploymentRecord CRD and waits until it is served.
+ * Never deleted afterwards: other suites on the cluster share it.
+ */
+export async function installCrd(kc: k8s.KubeConfig): Promise<void> {
+  const kube = await KubeClient.create(kc);
+  try {
+    await applyObject(kube, customResourceDefinitions, deploymentRecordCrd(), {
+      fieldManager: "oaas-crm-ingress-tests",
+      force: true,
+    });
+    await waitFor(
+      async () => {
+        const crd = await getObject<{ status?: { conditions?: { type: string; status: string }[] } }>(
+          kube,
+          customResourceDefinitions,
+          undefined,
+          crdName,
+        );
+        return crd?.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
+      },
+      { description: `CRD ${crdName} established`, timeoutMs: 30_000 },
+    );
+  } finally {
+    await kube.close();
+  }
+}

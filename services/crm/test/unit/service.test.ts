@@ -1,0 +1,183 @@
+// DeploymentsService policy with an in-memory RecordStore (a fake inside a pure unit;
+// the real API server is exercised by the integration suites). Faults are injected by
+// call count, e.g. "the first apply loses a race".
+import {
+  deploymentIdLabel,
+  labelValue,
+  recordName,
+  type DeploymentRecord,
+  type DeploymentRecordSpec,
+} from "@oaas/crd";
+import { expect } from "chai";
+import { DeploymentError } from "../../src/deployments/errors.ts";
+import { DeploymentsService, type RequestScope } from "../../src/deployments/service.ts";
+import type { RecordStore } from "../../src/deployments/store.ts";
+
+class MemoryStore implements RecordStore {
+  readonly records = new Map<string, DeploymentRecord>();
+  applies = 0;
+  /** 1-based apply calls that fail with a resourceVersion conflict. */
+  conflictOn = new Set<number>();
+  private version = 1;
+
+  get(_ns: string, name: string) {
+    return Promise.resolve(structuredClone(this.records.get(name)));
+  }
+  apply(record: DeploymentRecord): Promise<DeploymentRecord | "conflict"> {
+    this.applies++;
+    const current = this.records.get(record.metadata.name);
+    const stale =
+      record.metadata.resourceVersion !== undefined &&
+      record.metadata.resourceVersion !== current?.metadata.resourceVersion;
+    if (this.conflictOn.has(this.applies) || stale) return Promise.resolve("conflict" as const);
+    const stored: DeploymentRecord = {
+      ...structuredClone(record),
+      metadata: {
+        ...structuredClone(record.metadata),
+        resourceVersion: String(++this.version),
+        generation: (current?.metadata.generation ?? 0) + 1,
+        uid: "u1",
+      },
+    };
+    this.records.set(record.metadata.name, stored);
+    return Promise.resolve(stored);
+  }
+  list() {
+    return Promise.resolve([...this.records.values()]);
+  }
+  delete(_ns: string, name: string) {
+    const r = this.records.get(name);
+    if (!r) return Promise.resolve(false);
+    r.metadata.deletionTimestamp = "2026-01-01T00:00:00Z";
+    return Promise.resolve(true);
+  }
+}
+
+const scope: RequestScope = { namespace: "ns", correlationId: "c", signal: new AbortController().signal };
+const unit = (
+  id: string,
+  change: (s: DeploymentRecordSpec) => void = () => undefined,
+): DeploymentRecordSpec => {
+  const s: DeploymentRecordSpec = {
+    deployment_id: id,
+    functions: [{ function_key: "f", provision_config: { container_image: "i" } }],
+  };
+  change(s);
+  return s;
+};
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "OK";
+  } catch (error) {
+    return error instanceof DeploymentError ? error.code : `unexpected ${String(error)}`;
+  }
+}
+
+describe("DeploymentsService", function () {
+  let store: MemoryStore;
+  let service: DeploymentsService;
+  beforeEach(function () {
+    store = new MemoryStore();
+    service = new DeploymentsService(store, { odgm: false, knative: false });
+  });
+
+  it("created, then unchanged without a write, then updated", async function () {
+    expect((await service.deploy({ unit: unit("a") }, scope)).result).to.equal("created");
+    expect((await service.deploy({ unit: unit("a") }, scope)).result).to.equal("unchanged");
+    expect(store.applies).to.equal(1);
+    expect(
+      (await service.deploy({ unit: unit("a", (s) => (s.target_env = "prod")) }, scope)).result,
+    ).to.equal("updated");
+    expect(store.applies).to.equal(2);
+  });
+
+  it("re-reads and retries when an apply loses a race; gives up after three", async function () {
+    store.conflictOn = new Set([1]);
+    expect((await service.deploy({ unit: unit("race") }, scope)).result).to.equal("created");
+    expect(store.applies).to.equal(2);
+    store.conflictOn = new Set([3, 4, 5]);
+    expect(await codeOf(service.deploy({ unit: unit("race2") }, scope))).to.equal("unavailable");
+  });
+
+  it("applies conditionally on the version it compared", async function () {
+    await service.deploy({ unit: unit("cas") }, scope);
+    const compared = store.records.get(recordName("cas"))?.metadata.resourceVersion;
+    const seen: (string | undefined)[] = [];
+    const apply = store.apply.bind(store);
+    store.apply = async (record) => {
+      seen.push(record.metadata.resourceVersion);
+      return apply(record);
+    };
+    await service.deploy({ unit: unit("cas", (s) => (s.class_key = "k")) }, scope);
+    expect(compared).to.be.a("string");
+    expect(seen).to.deep.equal([compared]);
+  });
+
+  const refusals: { name: string; given: () => Promise<unknown>; want: string }[] = [
+    { name: "invalid unit", given: () => service.deploy({ unit: unit("") }, scope), want: "invalidArgument" },
+    {
+      name: "missing unit",
+      given: () => service.deploy({ unit: undefined }, scope),
+      want: "invalidArgument",
+    },
+    {
+      name: "ODGM while off",
+      given: () => service.deploy({ unit: unit("o", (s) => (s.odgm_config = {})) }, scope),
+      want: "failedPrecondition",
+    },
+    {
+      name: "unknown template",
+      given: () => service.deploy({ unit: unit("t"), template: "cloudy" }, scope),
+      want: "failedPrecondition",
+    },
+    {
+      name: "knative while off",
+      given: () => service.deploy({ unit: unit("k"), template: "knative" }, scope),
+      want: "failedPrecondition",
+    },
+    { name: "status of unknown id", given: () => service.find("nope", scope), want: "notFound" },
+    { name: "delete of unknown id", given: () => service.delete("nope", scope), want: "notFound" },
+    {
+      name: "list with unknown status",
+      given: () => service.list({ status: "blue" }, scope),
+      want: "invalidArgument",
+    },
+  ];
+  for (const row of refusals) {
+    it(`refuses ${row.name} (${row.want}) without writing`, async function () {
+      expect(await codeOf(row.given())).to.equal(row.want);
+      expect(store.applies).to.equal(0);
+    });
+  }
+
+  it("ALREADY_EXISTS for a record of another id under the derived name; reads do not see it", async function () {
+    store.records.set(recordName("x"), {
+      apiVersion: "oaas.io/v1alpha1",
+      kind: "DeploymentRecord",
+      metadata: { name: recordName("x"), labels: { [deploymentIdLabel]: labelValue("y") } },
+      spec: { deployment_id: "y" },
+    });
+    expect(await codeOf(service.deploy({ unit: unit("x") }, scope))).to.equal("alreadyExists");
+    expect(await codeOf(service.find("x", scope))).to.equal("notFound");
+    expect(store.applies).to.equal(0);
+  });
+
+  it("derives addons and the canonical template", async function () {
+    const odgm = new DeploymentsService(store, { odgm: true, knative: true });
+    await odgm.deploy(
+      { unit: unit("d", (s) => (s.odgm_config = { collections: ["c"] })), template: " KN " },
+      scope,
+    );
+    const spec = store.records.get(recordName("d"))?.spec;
+    expect(spec?.addons).to.deep.equal(["odgm"]);
+    expect(spec?.selected_template).to.equal("knative");
+  });
+
+  it("delete marks for deletion; twice is fine; deploy while deleting is refused", async function () {
+    await service.deploy({ unit: unit("del") }, scope);
+    expect(await service.delete("del", scope)).to.equal("requested");
+    expect(await service.delete("del", scope)).to.equal("alreadyDeleting");
+    expect(await codeOf(service.deploy({ unit: unit("del") }, scope))).to.equal("failedPrecondition");
+  });
+});
