@@ -26,5 +26,7 @@ module.exports = {
       }),
   reporter: "scripts/mocha-summary-reporter.cjs",
   timeout: 60000,
+  // CI logs are files: escape codes would only garble them.
+  color: !process.env.CI,
   exit: true,
 };

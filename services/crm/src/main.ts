@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
 import { createLogger, createMetrics } from "@oaas/telemetry";
+import { applyCrds } from "./crds.ts";
 import { startIngress } from "./ingress/ingress.ts";
 
 const builtRoles = ["ingress", "all"] as const;
@@ -24,12 +25,22 @@ export function crmVersion(): string {
 
 async function main(argv: readonly string[]): Promise<number> {
   const role = argv[0] ?? "";
+  if (role === "crds") {
+    const kube = await KubeClient.create(loadKubeConfig());
+    try {
+      await applyCrds(kube);
+      console.error("crm crds: DeploymentRecord CRD applied and Established");
+      return 0;
+    } finally {
+      await kube.close();
+    }
+  }
   if ((plannedRoles as readonly string[]).includes(role)) {
     console.error(`crm ${role}: not built yet`);
     return 2;
   }
   if (!(builtRoles as readonly string[]).includes(role)) {
-    console.error(`usage: crm <${[...builtRoles, ...plannedRoles].join("|")}>`);
+    console.error(`usage: crm <${[...builtRoles, ...plannedRoles, "crds"].join("|")}>`);
     return 2;
   }
   let config: CrmConfig;
