@@ -21,3 +21,4 @@ export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait.ts";
 export { freePort, isListening } from "./ports.ts";
 export { repoRoot, cacheDir } from "./paths.ts";
 export { kubeRequest, type KubeRequest, type KubeResponse } from "./kube-request.ts";
+export { createCa, issueCertificate } from "./openssl.ts";
