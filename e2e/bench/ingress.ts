@@ -17,7 +17,7 @@ import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type DeploymentRecord } from "@oaas/crd";
-import { desiredRecord, deploymentRecords, ingressFieldManager, unitToSpec } from "@oaas/crm";
+import { applyCrds, desiredRecord, deploymentRecords, ingressFieldManager, unitToSpec } from "@oaas/crm";
 import { applyObject, KubeClient, listObjects } from "@oaas/kube";
 import {
   DeploymentService,
@@ -29,6 +29,7 @@ import {
   createTestNamespace,
   freePort,
   repoRoot,
+  releaseTestCluster,
   testCluster,
   waitFor,
   type TestNamespace,
@@ -119,6 +120,8 @@ async function main(): Promise<void> {
   const port = await freePort();
   let crm: ReturnType<typeof spawn> | undefined;
   try {
+    // A fresh cluster (no `cluster:up`) has no CRD yet.
+    await applyCrds(kube);
     const viaIngress = await createTestNamespace("bench-ingress");
     const viaRaw = await createTestNamespace("bench-raw");
     namespaces.push(viaIngress, viaRaw);
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
       await ns.cleanup();
     }
     await kube.close();
+    await releaseTestCluster(); // stops the cluster only if this run started it
   }
 }
 

@@ -9,3 +9,4 @@ export { unitToSpec, specToUnit } from "./ingress/convert.ts";
 export { desiredRecord } from "./deployments/record.ts";
 export { ingressFieldManager } from "./deployments/labels.ts";
 export { deploymentRecords } from "./deployments/store.ts";
+export { applyCrds } from "./crds.ts";
