@@ -20,6 +20,9 @@ export function describeConfig(config: CrmConfig): Record<string, unknown> {
     },
     odgmImage: config.odgm.image ?? "(template default for the profile)",
     availabilityOverride: config.envHealth.availabilityOverride ?? "(none: ready/total nodes)",
+    redis: { url: redactUrl(config.redis.url), prefix: config.redis.prefix },
+    reconcile: { ...config.reconcile },
+    watcher: { ...config.watcher },
     overrides: [...config.setVariables],
   };
 }

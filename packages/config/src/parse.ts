@@ -14,7 +14,10 @@ import {
   parseHttpUrl,
   parseImage,
   parseNamespace,
+  parseKeyPrefix,
+  parseLeaseName,
   parsePath,
+  parseRedisUrl,
 } from "./values.ts";
 import { vars } from "./variables.ts";
 
@@ -83,6 +86,39 @@ export function parseCrmConfig(env: Env): CrmConfig {
     },
     odgm: optional("image", r.optional(vars.odgmImage, parseImage)),
     envHealth: optional("availabilityOverride", r.optional(vars.availabilityOverride, parseFraction)),
+    redis: {
+      url: r.read(vars.redisUrl, parseRedisUrl, d.redis.url),
+      prefix: r.read(vars.queuePrefix, parseKeyPrefix, d.redis.prefix),
+    },
+    reconcile: {
+      concurrency: r.read(vars.reconcileConcurrency, integerIn(1, 256, "jobs"), d.reconcile.concurrency),
+      maxAttempts: r.read(vars.reconcileMaxAttempts, integerIn(1, 100, "attempts"), d.reconcile.maxAttempts),
+      recordRatePerSecond: r.read(
+        vars.recordRate,
+        integerIn(1, 1000, "reconciles per second"),
+        d.reconcile.recordRatePerSecond,
+      ),
+      recordBurst: r.read(vars.recordBurst, integerIn(1, 10_000, "reconciles"), d.reconcile.recordBurst),
+    },
+    watcher: {
+      resyncSeconds: r.read(vars.resync, integerIn(10, day, "seconds"), d.watcher.resyncSeconds),
+      leaseName: r.read(vars.leaseName, parseLeaseName, d.watcher.leaseName),
+      leaseDurationSeconds: r.read(
+        vars.leaseDuration,
+        integerIn(2, 600, "seconds"),
+        d.watcher.leaseDurationSeconds,
+      ),
+      renewDeadlineSeconds: r.read(
+        vars.leaseRenewDeadline,
+        integerIn(1, 600, "seconds"),
+        d.watcher.renewDeadlineSeconds,
+      ),
+      retryPeriodSeconds: r.read(
+        vars.leaseRetryPeriod,
+        integerIn(1, 600, "seconds"),
+        d.watcher.retryPeriodSeconds,
+      ),
+    },
     setVariables: [],
   };
   const tls = {

@@ -58,6 +58,18 @@ const dev: ProfileDefaults = {
   },
   odgm: {},
   envHealth: {},
+  /** Not in the seeds (the Rust CRM had no queue): the local Redis the dev setup runs. */
+  redis: { url: "redis://127.0.0.1:6379", prefix: "oaas" },
+  /** Not in the seeds. 4 parallel reconciles keep a 2-core dev machine responsive; 2/s with a burst of 5 per record stops one hot record from starving others. */
+  reconcile: { concurrency: 4, maxAttempts: 8, recordRatePerSecond: 2, recordBurst: 5 },
+  /** client-go's leader-election defaults (15/10/2 s); 5 min resync like controller-runtime's SyncPeriod order of magnitude, scaled down for a small fleet. */
+  watcher: {
+    resyncSeconds: 300,
+    leaseName: "oaas-crm-watcher",
+    leaseDurationSeconds: 15,
+    renewDeadlineSeconds: 10,
+    retryPeriodSeconds: 2,
+  },
 };
 
 const edge: ProfileDefaults = {
@@ -92,6 +104,8 @@ const full: ProfileDefaults = {
   },
   /** Seed 002 key list: cooldown 60 s "(dev/edge higher)", max replicas 50. */
   enforcement: { ...dev.enforcement, cooldownSeconds: 60, maxReplicas: 50 },
+  /** A production cluster has more cores per reconciler pod than a dev machine. */
+  reconcile: { ...dev.reconcile, concurrency: 16 },
 };
 
 const byProfile: Readonly<Record<Profile, ProfileDefaults>> = { dev, edge, full };

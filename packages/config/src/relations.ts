@@ -16,6 +16,31 @@ const tlsVariables = [
 export function checkRelations(r: EnvReader, config: CrmConfig, tls: TlsPaths): void {
   checkTls(r, config, tls);
   checkPrometheus(r, config);
+  checkLease(r, config);
+}
+
+/** client-go's rule: retry period < renew deadline < lease duration, or leadership flaps. */
+function checkLease(r: EnvReader, config: CrmConfig): void {
+  const w = config.watcher;
+  const valid = [vars.leaseDuration, vars.leaseRenewDeadline, vars.leaseRetryPeriod].every((v) =>
+    r.isValid(v),
+  );
+  if (!valid) return;
+  if (w.renewDeadlineSeconds >= w.leaseDurationSeconds) {
+    reportAgainst(
+      r,
+      vars.leaseRenewDeadline,
+      String(w.renewDeadlineSeconds),
+      `must be less than ${vars.leaseDuration} (${w.leaseDurationSeconds}), or two watchers could both believe they lead`,
+    );
+  } else if (w.retryPeriodSeconds >= w.renewDeadlineSeconds) {
+    reportAgainst(
+      r,
+      vars.leaseRetryPeriod,
+      String(w.retryPeriodSeconds),
+      `must be less than ${vars.leaseRenewDeadline} (${w.renewDeadlineSeconds}), or one failed renew loses the lease`,
+    );
+  }
 }
 
 function checkTls(r: EnvReader, config: CrmConfig, tls: TlsPaths): void {

@@ -69,6 +69,37 @@ export interface CrmConfig {
   odgm: { image?: string };
   /** OPRC_CRM_ENV_AVAILABILITY_OVERRIDE, 0..1: reported by CrmInfoService.GetEnvHealth instead of ready/total nodes. */
   envHealth: { availabilityOverride?: number };
+  /** OPRC_CRM_REDIS_URL, OPRC_CRM_QUEUE_PREFIX: where the work queues and record history live. Redis must run with `maxmemory-policy noeviction` (workers refuse to start otherwise). */
+  redis: {
+    /** redis:// or rediss:// URL, credentials allowed (redacted in logs). Default redis://127.0.0.1:6379. */
+    url: string;
+    /** Key prefix of every queue and history key. Wrap it in braces (e.g. `{oaas}`) on a Redis Cluster so one queue's keys share a hash slot. Default `oaas`. */
+    prefix: string;
+  };
+  /** Reconcile workers (`crm reconciler`, and `crm all`). */
+  reconcile: {
+    /** OPRC_CRM_RECONCILE_CONCURRENCY: records reconciled in parallel by one process (one record is never reconciled twice at once, whatever the number of processes). Default 4. */
+    concurrency: number;
+    /** OPRC_CRM_RECONCILE_MAX_ATTEMPTS: runs of one job on transient failures (exponential backoff with jitter between them) before it counts as failed; the next event or resync tries again. Default 8. */
+    maxAttempts: number;
+    /** OPRC_CRM_RECORD_RATE_PER_SEC: reconciles per second one record may start (token bucket refill); excess is delayed, never dropped. Default 2. */
+    recordRatePerSecond: number;
+    /** OPRC_CRM_RECORD_BURST: token bucket size of one record. Default 5. */
+    recordBurst: number;
+  };
+  /** The watcher (`crm watcher`, and `crm all`): informers, resync, Lease (client-go's defaults). */
+  watcher: {
+    /** OPRC_CRM_RESYNC_SECS: every record is re-enqueued (background priority) this often, so losing Redis loses no work. Default 300. */
+    resyncSeconds: number;
+    /** OPRC_CRM_LEASE_NAME: coordination.k8s.io/v1 Lease in `namespace` that elects the active watcher. Default `oaas-crm-watcher`. */
+    leaseName: string;
+    /** OPRC_CRM_LEASE_DURATION_SECS: how long a standby waits after the last renew before taking over. Default 15. */
+    leaseDurationSeconds: number;
+    /** OPRC_CRM_LEASE_RENEW_DEADLINE_SECS: the leader gives up leading when it could not renew for this long; < lease duration. Default 10. */
+    renewDeadlineSeconds: number;
+    /** OPRC_CRM_LEASE_RETRY_PERIOD_SECS: between two acquire/renew attempts; < renew deadline. Default 2. */
+    retryPeriodSeconds: number;
+  };
   /** Names of the variables that were set (non-empty), sorted: what overrides the profile. For the startup log. */
   setVariables: readonly string[];
 }

@@ -110,3 +110,33 @@ export const parseImage: Parser<string> = (raw) =>
     : fail(
         "not an image reference; allowed: [registry/]name[:tag][@sha256:digest], e.g. ghcr.io/org/odgm:1.2",
       );
+
+/** A redis:// or rediss:// URL (credentials allowed; describeConfig redacts them). */
+export const parseRedisUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(
+      "not a URL; allowed: redis://[user:password@]host:port[/db] or rediss://..., e.g. redis://redis:6379",
+    );
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    return fail(`scheme ${url.protocol} not allowed; allowed: redis, rediss`);
+  }
+  return url.hostname === "" ? fail("the URL names no host, e.g. redis://redis:6379") : ok(raw);
+};
+
+/** A Redis key prefix: printable, no spaces or ':' (BullMQ joins keys with ':'), <= 64 chars. */
+export const parseKeyPrefix: Parser<string> = (raw) =>
+  /^[A-Za-z0-9_.{}-]{1,64}$/.test(raw)
+    ? ok(raw)
+    : fail(
+        "not a key prefix; allowed: 1 to 64 of letters, digits, '_', '.', '-', '{', '}' (e.g. {oaas} on a Redis Cluster)",
+      );
+
+/** A Lease name: a DNS-1123 subdomain (the rule of every object name). */
+export const parseLeaseName: Parser<string> = (raw) =>
+  raw.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(raw)
+    ? ok(raw)
+    : fail("not an object name; allowed: lowercase letters, digits, '-' and '.', alphanumeric at both ends");

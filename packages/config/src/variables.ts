@@ -36,6 +36,17 @@ export const vars = {
   promStep: "OPRC_CRM_PROM_STEP",
   odgmImage: "OPRC_CRM_ODGM_IMAGE",
   availabilityOverride: "OPRC_CRM_ENV_AVAILABILITY_OVERRIDE",
+  redisUrl: "OPRC_CRM_REDIS_URL",
+  queuePrefix: "OPRC_CRM_QUEUE_PREFIX",
+  reconcileConcurrency: "OPRC_CRM_RECONCILE_CONCURRENCY",
+  reconcileMaxAttempts: "OPRC_CRM_RECONCILE_MAX_ATTEMPTS",
+  recordRate: "OPRC_CRM_RECORD_RATE_PER_SEC",
+  recordBurst: "OPRC_CRM_RECORD_BURST",
+  resync: "OPRC_CRM_RESYNC_SECS",
+  leaseName: "OPRC_CRM_LEASE_NAME",
+  leaseDuration: "OPRC_CRM_LEASE_DURATION_SECS",
+  leaseRenewDeadline: "OPRC_CRM_LEASE_RENEW_DEADLINE_SECS",
+  leaseRetryPeriod: "OPRC_CRM_LEASE_RETRY_PERIOD_SECS",
 } as const;
 
 export type VariableName = (typeof vars)[keyof typeof vars];

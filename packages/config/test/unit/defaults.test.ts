@@ -110,6 +110,15 @@ describe("config: defaults per profile", function () {
       prometheus: { matchLabels: {}, scrapeKind: "auto", queryTimeoutSeconds: 5, range: "10m", step: "30s" },
       odgm: {},
       envHealth: {},
+      redis: { url: "redis://127.0.0.1:6379", prefix: "oaas" },
+      reconcile: { concurrency: 4, maxAttempts: 8, recordRatePerSecond: 2, recordBurst: 5 },
+      watcher: {
+        resyncSeconds: 300,
+        leaseName: "oaas-crm-watcher",
+        leaseDurationSeconds: 15,
+        renewDeadlineSeconds: 10,
+        retryPeriodSeconds: 2,
+      },
       setVariables: [],
     });
   });

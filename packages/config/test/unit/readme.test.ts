@@ -38,7 +38,7 @@ describe("config: README table", function () {
 
   it("every row names a consumer", function () {
     for (const [name, cells] of rows)
-      expect(cells[5], name).to.match(/ingress|templates|analyzer|enforcer|watcher|all roles/);
+      expect(cells[5], name).to.match(/ingress|templates|analyzer|enforcer|watcher|reconciler|all roles/);
   });
 
   for (const p of profiles) {
