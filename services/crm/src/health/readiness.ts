@@ -65,3 +65,30 @@ export function kubeReadiness(client: KubeClient, options: ReadinessOptions = {}
     },
   };
 }
+
+/** A named readiness check of one part of a role (e.g. "watcher": informers synced and alive). */
+export interface ReadinessPart {
+  readonly name: string;
+  check(): Promise<ReadyState> | ReadyState;
+}
+
+/**
+ * Ready when every part is: the first part that is not gives the reason, prefixed with
+ * its name, so /readyz says which part of `crm all` holds it back.
+ */
+export function allReady(parts: readonly ReadinessPart[]): Readiness {
+  let stopped = false;
+  return {
+    async check() {
+      if (stopped) return { ready: false, reason: "shutting down" };
+      for (const part of parts) {
+        const state = await part.check();
+        if (!state.ready) return { ready: false, reason: `${part.name}: ${state.reason}` };
+      }
+      return { ready: true, reason: "ok" };
+    },
+    stop() {
+      stopped = true;
+    },
+  };
+}
