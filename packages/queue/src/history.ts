@@ -35,7 +35,6 @@ export function createHistory(options: HistoryOptions): History {
       await redis.xadd(
         historyKey(prefix, namespace, name),
         "MAXLEN",
-        "~",
         maxEntries,
         "*",
         "entry",
@@ -44,10 +43,12 @@ export function createHistory(options: HistoryOptions): History {
     },
     read: async (namespace, name, readOptions = {}) => {
       const key = historyKey(prefix, namespace, name);
+      const limit = readOptions.limit;
+      if (limit !== undefined && limit <= 0) return [];
       const items =
-        readOptions.limit === undefined
+        limit === undefined
           ? await redis.xrange(key, "-", "+")
-          : (await redis.xrevrange(key, "+", "-", "COUNT", Math.max(0, readOptions.limit))).reverse();
+          : (await redis.xrevrange(key, "+", "-", "COUNT", limit)).reverse();
       return items.flatMap(([, fields]) => {
         const index = fields.indexOf("entry");
         const raw = index >= 0 ? fields[index + 1] : undefined;
