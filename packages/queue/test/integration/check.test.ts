@@ -37,7 +37,8 @@ async function startRedis(args: string[]): Promise<OwnRedis> {
   await waitFor(
     async () => {
       if (client.status === "wait") await client.connect();
-      return (await client.ping()) === "PONG";
+      await client.ping();
+      return true;
     },
     { description: `redis-server on ${port}`, timeoutMs: 15_000, intervalMs: 100 },
   );

@@ -3,7 +3,14 @@
 // (capped), a thrown exception is a retry; and graceful close hands jobs back.
 import { useTestRedis, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-import { done, requeueAfter, retry, terminal, type ReconcileResult } from "../../src/index.ts";
+import {
+  done,
+  requeueAfter,
+  retry,
+  terminal,
+  type ReconcileResult,
+  type RecordJob,
+} from "../../src/index.ts";
 import { gate, harness, job, recordingHandler, runsDone } from "./helpers.ts";
 
 describe("queue result mapping and shutdown (real Redis)", function () {
@@ -97,7 +104,7 @@ describe("queue result mapping and shutdown (real Redis)", function () {
       { description: "the requeued job", timeoutMs: 10_000, intervalMs: 50 },
     );
     expect(delayed.delay).to.equal(45_000);
-    expect(delayed.data.reason).to.equal("requeue");
+    expect((delayed.data as RecordJob).reason).to.equal("requeue");
   });
 
   it("requeueAfter does not delay an event that arrived during the run", async function () {
