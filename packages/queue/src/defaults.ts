@@ -45,8 +45,12 @@ export const queueDefaults = {
    */
   lockDurationMs: 20_000,
   /**
-   * Stalled-job check period in ms. A SIGKILLed worker's job is back in `wait` within
-   * lockDurationMs + stalledIntervalMs (30 s with these defaults) once any worker runs.
+   * Stalled-job check period in ms. A SIGKILLed worker's job runs again on another worker
+   * within lockDurationMs + 2 x stalledIntervalMs + leaseRetryMs (40.5 s with these
+   * defaults; typically lockDurationMs + stalledIntervalMs) while any worker runs: the lock
+   * expires, one check marks the job, the next moves it back to wait (checks are shared by
+   * all workers, at most one per interval, so two may be up to two intervals apart), and
+   * the per-record lease (same TTL as the lock) may need one more look.
    */
   stalledIntervalMs: 10_000,
   /** Stalls tolerated per job before it fails (a record that crashes workers must not loop forever). */

@@ -75,7 +75,8 @@ export function recordJobOptions(
   reschedule: boolean,
 ): JobsOptions {
   return {
-    jobId: `${recordId(job.namespace, job.name)}/${randomUUID()}`,
+    // "_" never occurs in Kubernetes names, and ids stay URL-safe for the dashboard.
+    jobId: `${job.namespace}_${job.name}_${randomUUID()}`,
     deduplication: { id: recordId(job.namespace, job.name), keepLastIfActive: true, reschedule },
     ...(priority === "background" ? { priority: queueDefaults.backgroundPriority } : {}),
     ...(delayMs > 0 ? { delay: delayMs } : {}),

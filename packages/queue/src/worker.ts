@@ -43,7 +43,7 @@ export interface RecordWorkerOptions {
   readonly attempts?: number;
   /** BullMQ job lock and per-record lease TTL in ms. Default 20 000. */
   readonly lockDurationMs?: number;
-  /** Stalled-job check period in ms. Default 10 000. Recovery bound: lockDurationMs + stalledIntervalMs. */
+  /** Stalled-job check period in ms. Default 10 000. Recovery bound after a crash: lockDurationMs + 2 x stalledIntervalMs + leaseRetryMs. */
   readonly stalledIntervalMs?: number;
   /** Stalls tolerated per job before it fails. Default 2. */
   readonly maxStalledCount?: number;
