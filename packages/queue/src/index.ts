@@ -1,2 +1,24 @@
 // @oaas/queue: the CRM's work queues in Redis (BullMQ) and record history.
 export * from "./types.ts";
+export { queueDefaults } from "./defaults.ts";
+export { createRedisConnection, type RedisConnectionOptions } from "./connection.ts";
+export { checkRedis, RedisConfigError, type RedisCheck } from "./check.ts";
+export {
+  createRecordQueue,
+  type RecordQueue,
+  type RecordQueueOptions,
+  type EnqueueOptions,
+  type EnqueueOutcome,
+} from "./producer.ts";
+export {
+  startRecordWorker,
+  type RecordWorker,
+  type RecordWorkerOptions,
+  type QueueLogger,
+  type ResultHook,
+  type Settled,
+} from "./worker.ts";
+export { createHistory, type History, type HistoryOptions } from "./history.ts";
+export { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
+export type { RateLimitOptions } from "./rate-limit.ts";
+export { recordId } from "./keys.ts";

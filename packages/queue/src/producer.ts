@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { queueDefaults } from "./defaults.ts";
+import { capDelay } from "./delays.ts";
+import { bucketEmptyKey, recordId } from "./keys.ts";
+import type { JobPriority, QueueName, RecordJob } from "./types.ts";
+
+/** The BullMQ job name of every record job (the queue says what kind of work it is). */
+export const recordJobName = "record";
+/** The custom backoff type resolved by the worker's backoffStrategy (see worker.ts). */
+export const backoffType = "crm-equal-jitter";
+
+export interface RecordQueueOptions {
+  readonly connection: Redis;
+  /** BullMQ key prefix; default "oaas". Tests pass a per-test prefix; a Redis Cluster needs a hash tag ("{oaas}"). */
+  readonly prefix?: string;
+  readonly name: QueueName;
+  /** Runs per job before it fails, first run included. Default 8 (see defaults.ts). */
+  readonly attempts?: number;
+}
+
+export interface EnqueueOptions {
+  /** live (default) goes ahead of every background job. */
+  readonly priority?: JobPriority;
+  /** Run no earlier than this many ms from now (capped to the timer range). Default 0. */
+  readonly delayMs?: number;
+  /**
+   * Leave an existing job of the record exactly as it is (no data refresh, no promotion,
+   * no reschedule). The worker's requeueAfter uses it: its payload is older than any
+   * event that arrived meanwhile. Default false.
+   */
+  readonly ifAbsent?: boolean;
+}
+
+/** What enqueue did. */
+export interface EnqueueOutcome {
+  /** The job that will run for this event: a new one, or the record's existing one. */
+  readonly jobId: string;
+  /** True when the event was folded into the record's existing job (waiting, delayed or active). */
+  readonly coalesced: boolean;
+}
+
+export interface RecordQueue {
+  readonly name: QueueName;
+  /**
+   * Asks for one run of the record's handler. Rules (BullMQ 6 deduplication with
+   * keepLastIfActive, keyed by namespace/name):
+   * - while the record's job waits: the event is folded into it (one run); its payload is
+   *   replaced by this one (latest data wins, e.g. a new uid after delete+recreate), and a
+   *   live event promotes a background job;
+   * - while the record's job is delayed (requeueAfter, retry backoff, rate limit): an event
+   *   without delayMs makes it due now (or when the record's rate limit allows);
+   * - while the record's job runs: exactly one follow-up run is stored (latest data wins)
+   *   and created when the running one finishes.
+   * Every new job gets a fresh id (never reused: BullMQ silently drops an add whose id
+   * equals a retained completed or failed job).
+   * @throws whatever ioredis throws when Redis is unreachable.
+   */
+  enqueue(job: RecordJob, options?: EnqueueOptions): Promise<EnqueueOutcome>;
+  /** Jobs not yet running (waiting + prioritized + delayed): the workqueue_depth gauge. */
+  depth(): Promise<number>;
+  /** The BullMQ queue, for the dashboard (Bull Board) and tests. */
+  readonly queue: Queue;
+  close(): Promise<void>;
+}
+
+/** BullMQ options shared by every record job; one place so producers and the worker's requeue agree. */
+export function recordJobOptions(
+  job: RecordJob,
+  attempts: number,
+  priority: JobPriority,
+  delayMs: number,
+  /** Move the record's delayed job to this add's delay. Only for events "due now": a delayed add (requeueAfter) must never push back a job that is already scheduled. */
+  reschedule: boolean,
+): JobsOptions {
+  return {
+    // "_" never occurs in Kubernetes names, and ids stay URL-safe for the dashboard.
+    jobId: `${job.namespace}_${job.name}_${randomUUID()}`,
+    deduplication: { id: recordId(job.namespace, job.name), keepLastIfActive: true, reschedule },
+    ...(priority === "background" ? { priority: queueDefaults.backgroundPriority } : {}),
+    ...(delayMs > 0 ? { delay: delayMs } : {}),
+    attempts,
+    backoff: { type: backoffType },
+    removeOnComplete: queueDefaults.removeOnComplete,
+    removeOnFail: queueDefaults.removeOnFail,
+  };
+}
+
+/** A producer for one of the CRM's queues. Close it (it does not close the connection). */
+export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
+  const prefix = options.prefix ?? queueDefaults.prefix;
+  const attempts = options.attempts ?? queueDefaults.attempts;
+  const queue = new Queue(options.name, { connection: options.connection, prefix });
+  const redis = options.connection;
+
+  const enqueue = async (data: RecordJob, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueOutcome> => {
+    const priority = enqueueOptions.priority ?? "live";
+    const requested = capDelay(enqueueOptions.delayMs ?? 0, queueDefaults.timerMaxMs);
+    // An empty token bucket means the worker would only delay the job again: schedule it
+    // when the next token is due instead of waking a worker for nothing.
+    const bucketWait = await redis.pttl(
+      bucketEmptyKey(prefix, options.name, recordId(data.namespace, data.name)),
+    );
+    const delay = Math.max(requested, bucketWait > 0 ? bucketWait : 0);
+    const ifAbsent = enqueueOptions.ifAbsent ?? false;
+    const opts = recordJobOptions(data, attempts, priority, delay, requested === 0 && !ifAbsent);
+    const added = await queue.add(recordJobName, data, opts);
+    const jobId = added.id ?? "";
+    const coalesced = jobId !== opts.jobId;
+    if (coalesced && !ifAbsent) await refresh(queue, jobId, data, priority);
+    return { jobId, coalesced };
+  };
+
+  return {
+    name: options.name,
+    queue,
+    enqueue,
+    depth: async () => {
+      const counts = await queue.getJobCounts("waiting", "prioritized", "delayed");
+      return (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
+    },
+    close: () => queue.close(),
+  };
+}
+
+/**
+ * After a coalesced add: latest data wins and live beats background. The job may finish
+ * between the add and here; then the event was seen by a run that started after it (the
+ * add found it waiting) or stored as the follow-up (found it active), so nothing is lost.
+ */
+async function refresh(queue: Queue, jobId: string, data: RecordJob, priority: JobPriority): Promise<void> {
+  const existing = await queue.getJob(jobId);
+  if (!existing) return;
+  try {
+    if (JSON.stringify(existing.data) !== JSON.stringify(data)) await existing.updateData(data);
+    if (priority === "live" && (existing.opts.priority ?? 0) > 0)
+      await existing.changePriority({ priority: 0 });
+  } catch (error) {
+    // "Missing key": the job finished and was removed meanwhile (see above).
+    if (!(error instanceof Error) || !/missing key|not exist/i.test(error.message)) throw error;
+  }
+}
