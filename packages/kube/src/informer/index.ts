@@ -4,6 +4,7 @@ export {
   type InformerHandlers,
   type InformerLogger,
   type InformerOptions,
+  type InformerStats,
 } from "./informer.ts";
 export { MapStore, keyOf, objectKey, type ObjectStore } from "./store.ts";
 export { watchEvents, type WatchEvent, type WatchEventType } from "./watch-events.ts";

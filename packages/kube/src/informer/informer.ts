@@ -65,6 +65,21 @@ const quiet: InformerLogger = { warn: () => undefined, info: () => undefined, de
 
 class GoneError extends Error {}
 
+/** Counters since start, for metrics and tests. */
+export interface InformerStats {
+  /** Full lists (the first one included). */
+  lists: number;
+  /** Watch requests opened. */
+  watches: number;
+  /** ADDED/MODIFIED/DELETED events received. */
+  events: number;
+  bookmarks: number;
+  /** Relists caused by 410 Gone / "too old resource version". */
+  gone: number;
+  /** Failed attempts (each followed by a backoff). */
+  errors: number;
+}
+
 export class Informer<T extends KubeObject> {
   readonly store: ObjectStore<T>;
   private readonly items = new MapStore<T>();
@@ -73,6 +88,7 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private lastActivity = Date.now();
   private failures = 0;
+  private readonly counters: InformerStats = { lists: 0, watches: 0, events: 0, bookmarks: 0, gone: 0, errors: 0 };
   private readonly log: InformerLogger;
   private readonly what: string;
 
@@ -109,6 +125,11 @@ export class Informer<T extends KubeObject> {
     return Date.now() - this.lastActivity;
   }
 
+  /** A copy of the counters since start. */
+  stats(): InformerStats {
+    return { ...this.counters };
+  }
+
   /** Consecutive failed attempts since the last success (0 when healthy). */
   consecutiveFailures(): number {
     return this.failures;
@@ -140,10 +161,12 @@ export class Informer<T extends KubeObject> {
         if (this.isStopped()) break;
         if (error instanceof GoneError || isKubeError(error, "gone")) {
           this.log.info("watch resourceVersion expired: relisting", { resource: this.what });
+          this.counters.gone++;
           resourceVersion = undefined;
           continue;
         }
         this.failures++;
+        this.counters.errors++;
         const delay = backoffDelayMs(this.failures, this.options.backoff);
         this.log.warn("list/watch failed: retrying", {
           resource: this.what,
@@ -176,6 +199,7 @@ export class Informer<T extends KubeObject> {
       token = page.metadata?.continue || undefined;
       listVersion ||= page.metadata?.resourceVersion ?? "";
     } while (token);
+    this.counters.lists++;
     this.touch();
     const initial = !this.synced;
     const old = this.items.items;
@@ -220,6 +244,7 @@ export class Informer<T extends KubeObject> {
         },
         signal: bound.signal,
       });
+      this.counters.watches++;
       this.touch();
       this.failures = 0;
       for await (const event of watchEvents(body)) {
@@ -238,7 +263,11 @@ export class Informer<T extends KubeObject> {
         }
         const obj = event.object as T;
         resourceVersion = obj.metadata?.resourceVersion ?? resourceVersion;
-        if (event.type === "BOOKMARK") continue;
+        if (event.type === "BOOKMARK") {
+          this.counters.bookmarks++;
+          continue;
+        }
+        this.counters.events++;
         this.apply(event.type, obj);
       }
       return { resourceVersion, events };

@@ -1,0 +1,101 @@
+// The API server process dies and comes back while the watcher's watches are open: the
+// informers resume (relisting when their resourceVersion is gone), readiness turns false
+// during the outage naming the silent kind and true after, and changes made during the
+// outage (through another API server of the same cluster) are all delivered: a record
+// created and a record deleted while the watcher was blind.
+//
+// "The API server" here is a private second kube-apiserver on the shared cluster's etcd
+// (support/private-apiserver.ts): restarting the shared one would break every other
+// suite running at the same time on this machine.
+import { createLogger } from "@oaas/telemetry";
+import { deleteObject, KubeClient } from "@oaas/kube";
+import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { expect } from "chai";
+import { deploymentRecords } from "../../src/deployments/store.ts";
+import { startWatcher, type Watcher } from "../../src/watcher/index.ts";
+import { installCrd } from "../support/ingress.ts";
+import { startPrivateApiserver, type PrivateApiserver } from "../support/private-apiserver.ts";
+import { releaseAll, waitForRecordsServed } from "../support/records.ts";
+import { putRecord, recordingEnqueue } from "../support/watcher.ts";
+
+const logger = createLogger({ service: "crm-watcher-test", level: process.env["LOG_LEVEL"] ?? "error" });
+
+describe("watcher across an API server restart", function () {
+  this.timeout(240_000);
+  const ns = useTestNamespace("watcher-restart");
+  let shared: KubeClient;
+  let privateKube: KubeClient;
+  let apiserver: PrivateApiserver;
+  let watcher: Watcher | undefined;
+
+  before(async function () {
+    const cluster = await testCluster();
+    await installCrd(cluster.kc);
+    shared = await KubeClient.create(cluster.kc);
+    await waitForRecordsServed(shared, ns.name);
+    apiserver = await startPrivateApiserver(cluster.kubeconfig, cluster.kc);
+    privateKube = await KubeClient.create(apiserver.kc, { defaultTimeoutMs: 5000 });
+  });
+  after(async function () {
+    await watcher?.stop();
+    await privateKube.close();
+    await apiserver.stop();
+    await releaseAll(shared, ns.name);
+    await shared.close();
+  });
+
+  it("resumes every watch, goes unready during the outage and ready after, and misses nothing", async function () {
+    const doomed = await putRecord(shared, ns.name, "doomed");
+    const q = recordingEnqueue();
+    watcher = startWatcher({
+      kube: privateKube,
+      namespace: ns.name,
+      logger,
+      enqueue: q.enqueue,
+      identity: "restart-test",
+      leaderElection: false,
+      watchTimeoutSeconds: 3,
+      staleAfterMs: 6000,
+    });
+    const w = watcher;
+    await waitFor(() => w.ready().ok, { description: "ready before the outage", timeoutMs: 30_000 });
+    expect(q.of("doomed", "startup")).to.have.length(1);
+
+    await apiserver.kill();
+    const down = Date.now();
+    const unready = await waitFor(() => (w.ready().ok ? undefined : w.ready()), {
+      description: "readiness to turn false during the outage",
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    expect(unready.reason).to.match(/watch of \S+ silent for \d+ s/);
+    const unreadyAfterMs = Date.now() - down;
+
+    // Changes while the watcher cannot see: through the shared API server (same etcd).
+    const born = await putRecord(shared, ns.name, "born-during-outage");
+    await deleteObject(shared, deploymentRecords, ns.name, "doomed");
+
+    await apiserver.start();
+    const up = Date.now();
+    await waitFor(() => w.ready().ok, {
+      description: "readiness to return after the restart",
+      timeoutMs: 60_000,
+    });
+    const readyAfterMs = Date.now() - up;
+    const added = await waitFor(() => q.of("born-during-outage", "record-added")[0], {
+      description: "the record created during the outage",
+      timeoutMs: 30_000,
+    });
+    expect(added.job.uid).to.equal(born.metadata.uid);
+    const deleted = await waitFor(() => q.of("doomed", "record-deleted")[0], {
+      description: "the record deleted during the outage",
+      timeoutMs: 30_000,
+    });
+    expect(deleted.job.uid).to.equal(doomed.metadata.uid);
+    expect(w.records.get(ns.name, "doomed")).to.be.undefined;
+    expect(w.records.get(ns.name, "born-during-outage")).to.not.be.undefined;
+    console.error(
+      `      outage: unready after ${unreadyAfterMs} ms, ready again ${readyAfterMs} ms after the restart`,
+    );
+  });
+});
