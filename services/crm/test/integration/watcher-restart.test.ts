@@ -8,7 +8,7 @@
 // (support/private-apiserver.ts): restarting the shared one would break every other
 // suite running at the same time on this machine.
 import { createLogger } from "@oaas/telemetry";
-import { deleteObject, KubeClient } from "@oaas/kube";
+import { deleteObject, KubeClient, LeaderElector } from "@oaas/kube";
 import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { deploymentRecords } from "../../src/deployments/store.ts";
@@ -97,5 +97,53 @@ describe("watcher across an API server restart", function () {
     console.error(
       `      outage: unready after ${unreadyAfterMs} ms, ready again ${readyAfterMs} ms after the restart`,
     );
+  });
+
+  it("a leader that cannot reach the API server stops leading within its renew deadline; the standby takes over", async function () {
+    const timings = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 };
+    const name = `restart-${Math.random().toString(36).slice(2, 8)}`;
+    let lostAt = 0;
+    const cut = new LeaderElector({
+      kube: privateKube,
+      namespace: ns.name,
+      name,
+      identity: "behind-private-apiserver",
+      ...timings,
+      onStoppedLeading: () => (lostAt = Date.now()),
+    });
+    const standby = new LeaderElector({
+      kube: shared,
+      namespace: ns.name,
+      name,
+      identity: "standby",
+      ...timings,
+    });
+    try {
+      cut.start();
+      await waitFor(() => cut.isLeader(), { description: "the first candidate to lead", timeoutMs: 10_000 });
+      standby.start();
+      await waitFor(() => standby.currentHolder() === "behind-private-apiserver", {
+        description: "the standby to see it",
+      });
+      await apiserver.kill();
+      const down = Date.now();
+      await waitFor(() => !cut.isLeader(), {
+        description: "the cut-off leader to step down",
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      // The last renew was at most one retry period before the kill.
+      expect(lostAt - down).to.be.below(timings.renewDeadlineMs + timings.retryPeriodMs + 500);
+      await waitFor(() => standby.isLeader(), {
+        description: "the standby to lead",
+        timeoutMs: 15_000,
+        intervalMs: 20,
+      });
+      // Never two leaders: the old one had stopped before the lease could expire.
+      expect(lostAt).to.be.greaterThan(0);
+      expect(Date.now() - down).to.be.below(timings.leaseDurationMs + 2 * timings.retryPeriodMs + 700);
+    } finally {
+      await Promise.all([cut.stop({ release: false }), standby.stop({ release: false })]);
+    }
   });
 });
