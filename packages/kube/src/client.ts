@@ -9,7 +9,7 @@
 // KubeConfig (files, exec plugins, tokens) and watches/informers keep using it.
 import type https from "node:https";
 import type * as k8s from "@kubernetes/client-node";
-import { Agent } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { errorFromResponse, errorFromTransport } from "./errors.ts";
 
 export interface KubeClientOptions {
@@ -34,6 +34,18 @@ export interface KubeRequest extends CallOptions {
   /** Sent as JSON (valid YAML too, so also for apply patches). */
   readonly body?: unknown;
   readonly contentType?: string;
+}
+
+export interface StreamRequest {
+  /** Absolute API path of a collection, e.g. /api/v1/namespaces/a/services */
+  readonly path: string;
+  readonly query?: KubeRequest["query"];
+  /** Ends the stream (stop, client-side watch timeout). */
+  readonly signal: AbortSignal;
+  /** Bound until the response headers arrive, ms; at most the client default. */
+  readonly headersTimeoutMs?: number;
+  /** Fail the stream when no byte arrived for this long, ms; 0 (default) = no bound. */
+  readonly idleTimeoutMs?: number;
 }
 
 /** How long fetched credentials are reused before the KubeConfig is asked again (token rotation). */
@@ -143,6 +155,41 @@ export class KubeClient {
     return { statusCode: res.statusCode, body: parseBody(await res.body.text()) };
   }
 
+  /**
+   * Opens a long-running GET (a watch) and resolves once the response headers arrived,
+   * with the body as a byte stream the caller consumes. No per-call time bound applies to
+   * the body: the caller bounds it with `signal` (a client-side watch timeout) and
+   * `idleTimeoutMs` (undici's body timeout: no byte for that long fails the stream).
+   * A non-2xx answer throws KubeError (410 as "gone"); no answer throws like request().
+   */
+  async openStream(req: StreamRequest): Promise<AsyncIterable<Uint8Array>> {
+    const path = withQuery(req.path, req.query);
+    const headersBound = Math.min(req.headersTimeoutMs ?? this.defaultTimeoutMs, this.defaultTimeoutMs);
+    const state = { callerAborted: false, timedOut: false, timeoutMs: headersBound };
+    let res: Dispatcher.ResponseData;
+    try {
+      const headers: Record<string, string> = { accept: "application/json", ...(await this.credentials()) };
+      res = await this.agent.request({
+        origin: this.server,
+        path,
+        method: "GET",
+        headers,
+        signal: req.signal,
+        headersTimeout: headersBound,
+        bodyTimeout: req.idleTimeoutMs ?? 0,
+      });
+    } catch (error) {
+      state.callerAborted = req.signal.aborted;
+      state.timedOut = isHeadersTimeout(error);
+      throw errorFromTransport("GET", req.path, error, state);
+    }
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      const text = await res.body.text().catch(() => "");
+      throw errorFromResponse("GET", req.path, res.statusCode, parseBody(text));
+    }
+    return res.body;
+  }
+
   /** Closes pooled connections; in-flight calls fail. */
   async close(): Promise<void> {
     await this.agent.destroy();
@@ -167,6 +214,10 @@ function withQuery(path: string, query: KubeRequest["query"]): string {
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text ? `${path}?${text}` : path;
+}
+
+function isHeadersTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === "UND_ERR_HEADERS_TIMEOUT";
 }
 
 function parseBody(text: string): unknown {

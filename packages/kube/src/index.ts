@@ -1,4 +1,10 @@
-export { KubeClient, type KubeClientOptions, type CallOptions, type KubeRequest } from "./client.ts";
+export {
+  KubeClient,
+  type KubeClientOptions,
+  type CallOptions,
+  type KubeRequest,
+  type StreamRequest,
+} from "./client.ts";
 export { loadKubeConfig } from "./config.ts";
 export {
   KubeError,
@@ -25,3 +31,6 @@ export {
   type ListOptions,
   type DeleteOptions,
 } from "./resources.ts";
+export { backoffDelayMs, sleep, type BackoffOptions } from "./backoff.ts";
+export * from "./informer/index.ts";
+export * from "./lease/index.ts";

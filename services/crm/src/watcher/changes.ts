@@ -1,0 +1,54 @@
+// Which watch events are worth a reconcile. Pure functions over the old and new object.
+//
+// Records: the reconciler itself writes the record's status (and the API server bumps
+// resourceVersion and managedFields on every write). Enqueuing on those would make every
+// reconcile trigger another, no-op, reconcile. So a record update enqueues only when
+// something other than status, metadata.resourceVersion, metadata.managedFields and
+// metadata.generation changed (generation follows spec, which is compared itself): spec,
+// labels, annotations (e.g. a new correlation id), finalizers, owner references,
+// deletionTimestamp. The periodic resync still re-enqueues every record, so a filtered
+// event can never leave a record unreconciled for longer than one resync interval.
+//
+// Children: their status is what the record's conditions are derived from (rollout
+// progress, readiness), and a hand edit is drift to repair, so every child update
+// enqueues except one that changed nothing but resourceVersion/managedFields.
+
+interface Meta {
+  metadata?: object;
+}
+
+const volatileMetadata = new Set(["resourceVersion", "managedFields", "generation"]);
+
+/** True when a record update is more than a status (or bookkeeping-only) write. */
+export function recordChangeMatters(
+  oldObj: Meta & { spec?: unknown },
+  newObj: Meta & { spec?: unknown },
+): boolean {
+  return !sameJson(oldObj.spec, newObj.spec) || !sameJson(stableMetadata(oldObj), stableMetadata(newObj));
+}
+
+/** True when a child update changed anything besides resourceVersion/managedFields. */
+export function childChangeMatters(oldObj: Meta, newObj: Meta): boolean {
+  const strip = (o: Meta) => ({ ...o, metadata: stableMetadata(o) });
+  return !sameJson(strip(oldObj), strip(newObj));
+}
+
+function stableMetadata(obj: Meta): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj.metadata ?? {}) as [string, unknown][])
+    if (!volatileMetadata.has(key)) out[key] = value;
+  return out;
+}
+
+/** Structural equality of JSON values (object key order ignored). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  return ak.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,13 @@
+export {
+  startWatcher,
+  defaultLeaseName,
+  defaultResyncIntervalMs,
+  defaultWatchTimeoutSeconds,
+  type Watcher,
+  type WatcherOptions,
+  type LeaderElectionOptions,
+} from "./watcher.ts";
+export { startRecordCache, type RecordCache, type RecordCacheOptions } from "./record-cache.ts";
+export type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
+export { ownedChildKinds, type ChildKind } from "./kinds.ts";
+export { recordChangeMatters, childChangeMatters } from "./changes.ts";

@@ -1,0 +1,52 @@
+// A read-through-free cache of DeploymentRecords for the ingress (GetDeploymentStatus,
+// ListClassRuntimes, GetClassRuntime), built on the same supervised informer as the
+// watcher but WITHOUT leader election: every ingress replica keeps its own copy.
+//
+// Staleness bound: the cache shows the API server's state as of at most stalenessMs()
+// ago (plus watch delivery latency, normally milliseconds): a watch delivers events in
+// order, and every event, bookmark, list and watch re-open proves the stream was live up
+// to that moment. On a healthy idle watch stalenessMs() stays below the watch timeout
+// (the watch re-opens every watchTimeoutSeconds, default 60 here) and the server's
+// bookmarks (about one a minute). Callers should serve from the cache only when
+// hasSynced() and stalenessMs() is under their bound (suggested: 2 x watchTimeoutSeconds),
+// and fall back to the API server otherwise.
+import { group, plural, version, type DeploymentRecord } from "@oaas/crd";
+import { Informer, type KubeClient } from "@oaas/kube";
+import type { Logger } from "@oaas/telemetry";
+
+export interface RecordCacheOptions {
+  readonly kube: KubeClient;
+  /** Cache one namespace; undefined = all namespaces. */
+  readonly namespace?: string;
+  readonly logger: Logger;
+  /** Server-side timeout of each watch request, s. Default 60 (bounds stalenessMs on idle). */
+  readonly watchTimeoutSeconds?: number;
+}
+
+export interface RecordCache {
+  get(namespace: string, name: string): DeploymentRecord | undefined;
+  list(namespace?: string): DeploymentRecord[];
+  /** True once the first full list arrived (stays true; check stalenessMs for liveness). */
+  hasSynced(): boolean;
+  /** ms since the cache was last proven current (see the staleness bound above). */
+  stalenessMs(): number;
+  stop(): Promise<void>;
+}
+
+export function startRecordCache(options: RecordCacheOptions): RecordCache {
+  const informer = new Informer<DeploymentRecord>({
+    kube: options.kube,
+    type: { group, version, plural, namespaced: true },
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    watchTimeoutSeconds: options.watchTimeoutSeconds ?? 60,
+    logger: options.logger,
+  });
+  informer.start();
+  return {
+    get: (namespace, name) => informer.store.get(namespace, name),
+    list: (namespace) => informer.store.list(namespace),
+    hasSynced: () => informer.hasSynced(),
+    stalenessMs: () => informer.lastActivityAgeMs(),
+    stop: () => informer.stop(),
+  };
+}

@@ -1,0 +1,211 @@
+// What the watcher runs while it leads (one "term"): the record informer, one informer
+// per served child kind, the periodic resync, and the enqueuer. A term ends when its
+// signal fires (leadership lost or shutdown): informers stop at once, and nothing is
+// enqueued after that moment.
+import { correlationIdAnnotation, group, plural, version, type DeploymentRecord } from "@oaas/crd";
+import { backoffDelayMs, Informer, sleep, type KubeClient, type KubeObject } from "@oaas/kube";
+import type { JobPriority, JobReason, RecordJob } from "@oaas/queue";
+import type { Logger } from "@oaas/telemetry";
+import { childChangeMatters, recordChangeMatters } from "./changes.ts";
+import { isServed } from "./discovery.ts";
+import { Enqueuer, type Enqueue, type EnqueueRetry, type WatcherMetrics } from "./enqueuer.ts";
+import type { ChildKind } from "./kinds.ts";
+import { owningRecord, type ChildMeta } from "./owner.ts";
+import { ownerLabel } from "@oaas/crd";
+
+export interface TermOptions {
+  readonly kube: KubeClient;
+  readonly namespace: string | undefined;
+  readonly logger: Logger;
+  readonly enqueue: Enqueue;
+  readonly childKinds: readonly ChildKind[];
+  readonly resyncIntervalMs: number;
+  readonly watchTimeoutSeconds: number;
+  readonly staleAfterMs: number;
+  readonly enqueueRetry: EnqueueRetry;
+  readonly metrics: WatcherMetrics;
+}
+
+type Child = KubeObject & ChildMeta;
+
+const recordType = { group, version, plural, namespaced: true } as const;
+
+export class Term {
+  readonly records: Informer<DeploymentRecord>;
+  private readonly children = new Map<string, Informer<Child>>();
+  private readonly enqueuer: Enqueuer;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private discovered = false;
+  private discovering: Promise<void> | undefined;
+
+  constructor(
+    private readonly options: TermOptions,
+    private readonly signal: AbortSignal,
+  ) {
+    this.enqueuer = new Enqueuer(
+      options.enqueue,
+      options.logger,
+      signal,
+      options.enqueueRetry,
+      options.metrics,
+    );
+    this.records = new Informer<DeploymentRecord>({
+      ...this.informerBase(),
+      type: recordType,
+      handlers: {
+        add: (obj, initial) =>
+          this.submit(obj, initial ? "startup" : "record-added", initial ? "background" : "live"),
+        update: (oldObj, newObj) => {
+          if (!recordChangeMatters(oldObj, newObj)) return;
+          const deleting = newObj.metadata.deletionTimestamp && !oldObj.metadata.deletionTimestamp;
+          this.submit(newObj, deleting ? "record-deleted" : "record-updated", "live");
+        },
+        delete: (obj) => this.submit(obj, "record-deleted", "live"),
+      },
+    });
+  }
+
+  /** Starts the informers and the resync timer; returns at once (discovery continues in the background). */
+  start(): void {
+    this.records.start();
+    for (const kind of this.options.childKinds.filter((k) => !k.optional)) this.watchChild(kind);
+    this.discover();
+    this.resyncTimer = setInterval(
+      () => this.resync(),
+      Math.min(this.options.resyncIntervalMs, 2_147_483_647),
+    );
+    this.resyncTimer.unref();
+  }
+
+  /** Stops everything; resolves when every informer loop and enqueue retry has ended. */
+  async stop(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    await Promise.all([this.records.stop(), ...[...this.children.values()].map((i) => i.stop())]);
+    await this.discovering;
+    await this.enqueuer.drain();
+  }
+
+  /** Readiness of this term: every informer synced and heard from within staleAfterMs. */
+  ready(): { ok: boolean; reason: string } {
+    if (!this.discovered) return { ok: false, reason: "discovering which optional child kinds are served" };
+    for (const informer of [this.records, ...this.children.values()]) {
+      if (!informer.hasSynced())
+        return { ok: false, reason: `informer ${informer.resource} has not synced yet` };
+      const age = informer.lastActivityAgeMs();
+      if (age > this.options.staleAfterMs)
+        return {
+          ok: false,
+          reason: `watch of ${informer.resource} silent for ${Math.round(age / 1000)} s (bound ${Math.round(this.options.staleAfterMs / 1000)} s)`,
+        };
+    }
+    return { ok: true, reason: "leading: informers synced and live" };
+  }
+
+  /** ms since the last event/bookmark/list, per watched resource (a gauge per kind). */
+  activityAgesMs(): Record<string, number> {
+    const ages: Record<string, number> = {};
+    for (const informer of [this.records, ...this.children.values()])
+      ages[informer.resource] = informer.lastActivityAgeMs();
+    return ages;
+  }
+
+  enqueueFailures(): number {
+    return this.enqueuer.failedAttempts();
+  }
+
+  /** Re-enqueues every cached record at background priority; also re-checks optional kinds. */
+  resync(): void {
+    if (this.isAborted()) return;
+    for (const record of this.records.store.list()) this.submit(record, "resync", "background");
+    this.discover();
+  }
+
+  private watchChild(kind: ChildKind): void {
+    const key = `${kind.type.group}/${kind.type.plural}`;
+    if (this.children.has(key) || this.isAborted()) return;
+    const informer = new Informer<Child>({
+      ...this.informerBase(),
+      type: kind.type,
+      labelSelector: ownerLabel,
+      handlers: {
+        // Children of the first list need no job: every record gets a "startup" job.
+        add: (obj, initial) => {
+          if (!initial) this.submitForChild(obj, "child-changed");
+        },
+        update: (oldObj, newObj) => {
+          if (childChangeMatters(oldObj, newObj)) this.submitForChild(newObj, "child-changed");
+        },
+        delete: (obj) => this.submitForChild(obj, "child-deleted"),
+      },
+    });
+    this.children.set(key, informer);
+    informer.start();
+    this.options.logger.info("watcher: watching child kind", {
+      kind: kind.kind,
+      resource: informer.resource,
+    });
+  }
+
+  /** Starts informers for optional kinds that are served; retries with backoff until it got one answer. */
+  private discover(): void {
+    if (this.discovering) return;
+    const optional = this.options.childKinds.filter((k) => k.optional);
+    this.discovering = (async () => {
+      for (let attempt = 1; !this.isAborted(); attempt++) {
+        try {
+          for (const kind of optional)
+            if (await isServed(this.options.kube, kind.type, this.signal)) this.watchChild(kind);
+          this.discovered = true;
+          return;
+        } catch (error) {
+          if (this.isAborted()) return;
+          this.options.logger.warn("watcher: discovery of optional child kinds failed", {
+            attempt,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          await sleep(backoffDelayMs(attempt), this.signal);
+        }
+      }
+    })().finally(() => (this.discovering = undefined));
+  }
+
+  private isAborted(): boolean {
+    return this.signal.aborted;
+  }
+
+  private informerBase() {
+    return {
+      kube: this.options.kube,
+      ...(this.options.namespace !== undefined ? { namespace: this.options.namespace } : {}),
+      watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+      logger: this.options.logger,
+    };
+  }
+
+  private submit(record: DeploymentRecord, reason: JobReason, priority: JobPriority): void {
+    const { namespace, name, uid } = record.metadata;
+    if (!namespace || !uid) return;
+    this.enqueuer.submit(
+      job(namespace, name, uid, reason, record.metadata.annotations?.[correlationIdAnnotation]),
+      priority,
+    );
+  }
+
+  private submitForChild(child: Child, reason: JobReason): void {
+    const ref = owningRecord(child, this.records.store);
+    if (!ref) return;
+    const record = this.records.store.get(ref.namespace, ref.name);
+    const correlationId = record?.metadata.annotations?.[correlationIdAnnotation];
+    this.enqueuer.submit(job(ref.namespace, ref.name, ref.uid, reason, correlationId), "live");
+  }
+}
+
+function job(
+  namespace: string,
+  name: string,
+  uid: string,
+  reason: JobReason,
+  correlationId?: string,
+): RecordJob {
+  return correlationId ? { namespace, name, uid, reason, correlationId } : { namespace, name, uid, reason };
+}

@@ -1,0 +1,171 @@
+// The watcher role against a real API server (KWOK cluster) with the DeploymentRecord CRD
+// installed. The queue producer is a recording stand-in (see support/watcher.ts): the
+// BullMQ producer is built in parallel by another engineer; the watcher's side of the
+// contract is the enqueue(job, {priority}) calls asserted here.
+import { createLogger } from "@oaas/telemetry";
+import { KubeClient } from "@oaas/kube";
+import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { expect } from "chai";
+import { startWatcher, type Watcher, type WatcherOptions } from "../../src/watcher/index.ts";
+import { installCrd } from "../support/ingress.ts";
+import { releaseAll, waitForRecordsServed } from "../support/records.ts";
+import { patchRecordStatus, putChildDeployment, putRecord, recordingEnqueue } from "../support/watcher.ts";
+
+const logger = createLogger({ service: "crm-watcher-test", level: process.env["LOG_LEVEL"] ?? "error" });
+
+describe("watcher role against a real API server", function () {
+  this.timeout(90_000);
+  const ns = useTestNamespace("watcher");
+  let kube: KubeClient;
+  const watchers: Watcher[] = [];
+
+  before(async function () {
+    const { kc } = await testCluster();
+    await installCrd(kc);
+    kube = await KubeClient.create(kc);
+    await waitForRecordsServed(kube, ns.name);
+  });
+  after(async function () {
+    await releaseAll(kube, ns.name);
+    await kube.close();
+  });
+  afterEach(async function () {
+    await Promise.all(watchers.splice(0).map((w) => w.stop()));
+  });
+
+  function watcher(options: Partial<WatcherOptions> & Pick<WatcherOptions, "enqueue">): Watcher {
+    const w = startWatcher({
+      kube,
+      namespace: ns.name,
+      logger,
+      identity: "test",
+      leaderElection: false,
+      ...options,
+    });
+    watchers.push(w);
+    return w;
+  }
+
+  const synced = (w: Watcher) =>
+    waitFor(() => w.ready().ok, { description: "the watcher to be ready", timeoutMs: 30_000 });
+
+  it("enqueues existing records at startup (background) and new ones as record-added (live) with their correlation id", async function () {
+    await putRecord(kube, ns.name, "pre-existing");
+    const q = recordingEnqueue();
+    const w = watcher({ enqueue: q.enqueue });
+    await synced(w);
+    expect(w.ready().reason).to.match(/leading/);
+    const startup = q.of("pre-existing", "startup");
+    expect(startup).to.have.length(1);
+    expect(startup[0]?.priority).to.equal("background");
+
+    const created = await putRecord(kube, ns.name, "fresh", { correlationId: "corr-123" });
+    const added = await waitFor(() => q.of("fresh", "record-added")[0], { description: "record-added" });
+    expect(added.priority).to.equal("live");
+    expect(added.job).to.deep.equal({
+      namespace: ns.name,
+      name: "fresh",
+      uid: created.metadata.uid,
+      reason: "record-added",
+      correlationId: "corr-123",
+    });
+    expect(w.records.get(ns.name, "fresh")?.metadata.uid).to.equal(created.metadata.uid);
+  });
+
+  it("does not enqueue a status-only update, but does enqueue a spec change", async function () {
+    const record = await putRecord(kube, ns.name, "status-only");
+    const q = recordingEnqueue();
+    const w = watcher({ enqueue: q.enqueue });
+    await synced(w);
+    await patchRecordStatus(kube, record, "written by the reconciler");
+    await waitFor(
+      () => w.records.get(ns.name, "status-only")?.status?.message === "written by the reconciler",
+      {
+        description: "the status write to reach the cache",
+      },
+    );
+    // Events arrive in order on one watch: the status event has been handled by now.
+    await putRecord(kube, ns.name, "status-only", { image: "ghcr.io/oaas/watcher-test:2" });
+    await waitFor(() => q.of("status-only", "record-updated").length > 0, { description: "record-updated" });
+    expect(q.of("status-only", "record-updated")).to.have.length(1);
+    expect(q.of("status-only").map((j) => j.job.reason)).to.deep.equal(["startup", "record-updated"]);
+  });
+
+  it("maps an edit of a labelled child Deployment to its owning record", async function () {
+    const record = await putRecord(kube, ns.name, "owner", { correlationId: "corr-owner" });
+    await putChildDeployment(kube, record, "owner-fn");
+    const q = recordingEnqueue();
+    const w = watcher({ enqueue: q.enqueue });
+    await synced(w);
+    expect(q.of("owner", "child-changed")).to.have.length(0); // the initial list of children enqueues nothing
+    await putChildDeployment(kube, record, "owner-fn", { edited: "by-hand" });
+    const job = await waitFor(() => q.of("owner", "child-changed")[0], { description: "child-changed" });
+    expect(job.priority).to.equal("live");
+    expect(job.job).to.include({
+      namespace: ns.name,
+      name: "owner",
+      uid: record.metadata.uid,
+      correlationId: "corr-owner",
+    });
+    expect(Object.keys(w.activityAgesMs())).to.include.members([
+      "deploymentrecords.oaas.io",
+      "deployments.apps",
+      "services",
+      "horizontalpodautoscalers.autoscaling",
+    ]);
+    // No Knative / Prometheus Operator CRDs on this cluster: those kinds are not watched.
+    expect(Object.keys(w.activityAgesMs())).to.not.include("services.serving.knative.dev");
+  });
+
+  it("re-enqueues every record at background priority on each resync", async function () {
+    await putRecord(kube, ns.name, "resync-a");
+    await putRecord(kube, ns.name, "resync-b");
+    const q = recordingEnqueue();
+    const w = watcher({ enqueue: q.enqueue, resyncIntervalMs: 1000 });
+    await synced(w);
+    await waitFor(() => q.of("resync-a", "resync").length >= 2 && q.of("resync-b", "resync").length >= 2, {
+      description: "two resyncs",
+      timeoutMs: 10_000,
+    });
+    expect(q.jobs.filter((j) => j.job.reason === "resync").every((j) => j.priority === "background")).to.be
+      .true;
+  });
+
+  it("retries a failed enqueue (Redis down) and never crashes", async function () {
+    const q = recordingEnqueue(2);
+    const w = watcher({ enqueue: q.enqueue, enqueueRetry: { initialMs: 100 } });
+    await synced(w);
+    await putRecord(kube, ns.name, "retried");
+    await waitFor(() => q.of("retried", "record-added")[0], { description: "delivery after two failures" });
+    expect(w.enqueueFailures()).to.be.at.least(2);
+  });
+
+  it("with leader election, only the leader enqueues and the standby is ready", async function () {
+    const leaseName = `watcher-${Math.random().toString(36).slice(2, 8)}`;
+    const le = { leaseName, leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 };
+    const qa = recordingEnqueue();
+    const qb = recordingEnqueue();
+    const a = watcher({ enqueue: qa.enqueue, identity: "a", leaderElection: le });
+    const b = watcher({ enqueue: qb.enqueue, identity: "b", leaderElection: le });
+    const leader = await waitFor(() => (a.isLeader() ? a : b.isLeader() ? b : undefined), {
+      description: "a leader",
+    });
+    const standby = leader === a ? b : a;
+    const [lq, sq] = leader === a ? [qa, qb] : [qb, qa];
+    await synced(leader);
+    expect(standby.isLeader()).to.be.false;
+    expect(standby.ready()).to.deep.include({ ok: true });
+    expect(standby.ready().reason).to.match(/standby/);
+    await putRecord(kube, ns.name, "elected");
+    await waitFor(() => lq.of("elected", "record-added")[0], { description: "the leader to enqueue" });
+    expect(sq.jobs).to.have.length(0);
+
+    // Hand-over: the leader stops (SIGTERM path: release) and the standby takes over and lists.
+    await leader.stop();
+    await waitFor(() => standby.isLeader() && standby.ready().ok, {
+      description: "the standby to lead",
+      timeoutMs: 10_000,
+    });
+    expect(sq.of("elected", "startup")).to.have.length(1);
+  });
+});
