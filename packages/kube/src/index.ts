@@ -25,3 +25,12 @@ export {
   type ListOptions,
   type DeleteOptions,
 } from "./resources.ts";
+export {
+  createEventRecorder,
+  eventName,
+  events,
+  type EventInput,
+  type EventRecorder,
+  type EventRecorderOptions,
+  type EventRegarding,
+} from "./events.ts";
