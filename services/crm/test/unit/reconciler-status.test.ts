@@ -244,12 +244,7 @@ describe("reconciler: status from observations", function () {
 
   it("the same observation later is the same status (no write)", function () {
     const first = nextStatus(undefined, observed(component("a", "available", "Available")), 1, now);
-    const again = nextStatus(
-      first,
-      observed(component("a", "available", "Available")),
-      1,
-      later,
-    );
+    const again = nextStatus(first, observed(component("a", "available", "Available")), 1, later);
     expect(sameStatus(first, again)).to.equal(true);
     const changed = nextStatus(first, observed(component("a", "progressing", "RollingOut")), 1, later);
     expect(sameStatus(first, changed)).to.equal(false);
