@@ -62,8 +62,9 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
   return async (job: RecordJob, jobContext: JobContext): Promise<ReconcileResult> => {
     const startedAt = clock.now();
     let log = withContext(deps.logger, {
+      // Until the record is read, its name stands for the deployment id; "" = no correlation id known.
       deploymentId: job.name,
-      correlationId: job.correlationId,
+      correlationId: job.correlationId ?? "",
       namespace: job.namespace,
       record: job.name,
       job_id: jobContext.jobId,
@@ -81,7 +82,7 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
       } else {
         log = withContext(deps.logger, {
           deploymentId: record.spec.deployment_id ?? record.metadata.name,
-          correlationId: record.metadata.annotations?.[correlationIdAnnotation] ?? job.correlationId,
+          correlationId: record.metadata.annotations?.[correlationIdAnnotation] ?? job.correlationId ?? "",
           namespace: job.namespace,
           record: job.name,
           job_id: jobContext.jobId,

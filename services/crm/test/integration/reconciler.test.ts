@@ -13,7 +13,15 @@ import {
   type DeploymentRecord,
   type DeploymentRecordSpec,
 } from "@oaas/crd";
-import { applyObject, KubeClient, listObjects, type KubeObject } from "@oaas/kube";
+import {
+  applyObject,
+  createEventRecorder,
+  eventName,
+  events,
+  KubeClient,
+  listObjects,
+  type KubeObject,
+} from "@oaas/kube";
 import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { installCrd } from "../support/ingress.ts";
@@ -366,6 +374,29 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
       watch.abort();
     }
     expect(Math.min(...seen), `replicas seen: ${seen.join(",")}`).to.be.at.least(3);
+  });
+
+  it("Events: a repeated occurrence bumps series.count on one Event instead of creating another", async function () {
+    const recorder = createEventRecorder(kube, {
+      controller: "oaas.io/crm-reconciler",
+      instance: "t",
+      now: () => new Date(),
+    });
+    const input = {
+      regarding: { apiVersion: "v1", kind: "ConfigMap", name: "repeat", namespace: ns.name, uid: "u-repeat" },
+      type: "Normal" as const,
+      reason: "Tested",
+      action: "Test",
+      note: "the same thing again",
+    };
+    for (let i = 0; i < 3; i++) await recorder.record(input);
+    const stored = await kube.request<{ series?: { count?: number }; reason?: string }>({
+      method: "GET",
+      path: `/apis/events.k8s.io/v1/namespaces/${ns.name}/events/${eventName(input)}`,
+    });
+    expect(stored.series?.count).to.equal(3);
+    const all = await listObjects<{ reason?: string }>(kube, events, ns.name);
+    expect(all.filter((e) => e.reason === "Tested")).to.have.length(1);
   });
 
   it("delete: every child goes, then the finalizer, then the record", async function () {
