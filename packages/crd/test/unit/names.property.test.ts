@@ -156,6 +156,7 @@ describe("crd: names (property, 100,000 random ids)", function () {
       { arbitrary: fc.string({ unit: anyChar, maxLength: 70 }), weight: 1 },
     );
     const seen = new Map<string, string>();
+    const addons = new Map<string, string>();
     const clashes: string[] = [];
     for (const [record, key] of fc.sample(fc.tuple(part, part), { numRuns: runs, seed })) {
       const name = functionChildName(record, key);
@@ -164,8 +165,13 @@ describe("crd: names (property, 100,000 random ids)", function () {
       const other = seen.get(name);
       if (other === undefined) seen.set(name, pair);
       else if (other !== pair) clashes.push(`${other} and ${pair} -> ${name}`);
-      for (const addon of [odgmChildName(record), monitorName(record)])
-        if (addon === name) clashes.push(`${pair} takes the addon name ${addon}`);
+      for (const addon of [odgmChildName(record), monitorName(record)]) addons.set(addon, record);
+    }
+    // Nor does any function child take the ODGM or monitor name of any record in the sample.
+    for (const [name, pair] of seen) {
+      const record = addons.get(name);
+      if (record !== undefined)
+        clashes.push(`${pair} takes the addon name ${name} of ${JSON.stringify(record)}`);
     }
     if (clashes.length > 0) expect.fail(`${clashes.length} problems: ${clashes.slice(0, 5).join("; ")}`);
     expect(seen.size).to.be.greaterThan(runs / 4); // the sample really held many distinct pairs
