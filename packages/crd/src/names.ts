@@ -57,19 +57,30 @@ export function recordName(deploymentId: string): string {
   return dns1035Label(deploymentId, maxRecordNameLength);
 }
 
-/** Suffixes the CRM uses itself; a function key equal to one gets a hash so it cannot clash. */
-const reservedSuffixes = new Set(["odgm", "metrics"]);
+const plainKey = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Deployment, Service, HPA and Knative Service name of one function of a record.
- * Caveat: `<record>-<key>` can equal another record's child name ("shop" + "cart-api"
- * vs "shop-cart" + "api"); the reconciler must check the owner label before taking
- * over an existing object and report the clash instead.
+ * Distinct (record, function key) pairs never share a name, also across records
+ * ("shop" + "cart-api" vs "shop-cart" + "api"), so one record can never take over
+ * another's child:
+ * - readable form `<record>-<key>-<length of record>` when the record is a DNS-1035
+ *   label, the key is [a-z0-9-] and the result fits 63 chars. The trailing length says
+ *   where the record ends, so the name decodes to exactly one pair (injective);
+ * - otherwise `<readable prefix>-<8-char hash of the pair>`. Its last segment has 8
+ *   characters, the readable form's 1 or 2 digits, so the two forms never meet; two
+ *   hashed names clash only on a 40-bit hash collision with the same prefix.
+ * Neither form ends in "-odgm" or "-metrics", so no function child takes an addon's name.
  */
 export function functionChildName(record: string, functionKey: string): string {
-  const plain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(functionKey) && !reservedSuffixes.has(functionKey);
-  const suffix = plain ? functionKey : `${readable(functionKey) || "fn"}-${shortHash(functionKey)}`;
-  return dns1035Label(`${record}-${suffix}`);
+  if (isDns1035Label(record) && plainKey.test(functionKey)) {
+    const name = `${record}-${functionKey}-${record.length}`;
+    if (name.length <= maxLabelLength) return name;
+  }
+  let base = readable(`${record}-${functionKey}`);
+  if (!/^[a-z]/.test(base)) base = `x${base ? "-" + base : ""}`;
+  base = base.slice(0, maxLabelLength - hashLength - 1).replace(/-+$/, "");
+  return `${base}-${shortHash(JSON.stringify([record, functionKey]))}`;
 }
 
 /** Deployment and Service name of a record's ODGM addon. */

@@ -151,6 +151,18 @@ export interface TemplateSelection {
   reason: string;
 }
 
+/** Observed state of one function's workload (Deployment or Knative Service). */
+export interface FunctionStatus {
+  function_key: string;
+  ready: boolean;
+  /** CamelCase, e.g. Available, RollingOut, ProgressDeadlineExceeded, RevisionFailed. */
+  reason: string;
+  /** For a person: what is happening and, when not ready, what to do. */
+  message: string;
+  /** In-cluster URL, http://<service>.<namespace>.svc.cluster.local:<port>. */
+  url?: string;
+}
+
 export interface DeploymentRecordStatus {
   observedGeneration?: number;
   /** Derived from conditions, never stored alone (conditions.ts statusSummary). */
@@ -164,6 +176,8 @@ export interface DeploymentRecordStatus {
   message?: string;
   conditions?: Condition[];
   resource_refs?: ResourceRef[];
+  /** One entry per function, in spec order (written by the reconciler). */
+  functions?: FunctionStatus[];
   selected_template?: string;
   template_selection?: TemplateSelection;
   nfr_recommendations?: Recommendation[];

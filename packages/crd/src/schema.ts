@@ -10,6 +10,7 @@ import type {
   EnforcementDimension,
   FunctionRoute,
   FunctionSpec,
+  FunctionStatus,
   NfrRequirements,
   NfrSpec,
   OdgmConfig,
@@ -157,6 +158,14 @@ const resourceRef = object<ResourceRef>({
   apiVersion: string(),
 });
 
+const functionStatus = object<FunctionStatus>({
+  function_key: required(string()),
+  ready: required(boolean()),
+  reason: required(string()),
+  message: required(string()),
+  url: string({ description: "In-cluster URL: http://<service>.<namespace>.svc.cluster.local:<port>." }),
+});
+
 const recommendation = object<Recommendation>({
   component: required(string({ description: 'Function key or "odgm".' })),
   dimension: required(dimension),
@@ -189,6 +198,7 @@ export const statusSchema = object<DeploymentRecordStatus>(
       "x-kubernetes-list-map-keys": ["type"],
     }),
     resource_refs: array(resourceRef),
+    functions: array(functionStatus, { description: "Per-function status, in spec order." }),
     selected_template: string(),
     template_selection: templateSelection,
     nfr_recommendations: array(recommendation),

@@ -111,6 +111,15 @@ export const fullStatus: Full<DeploymentRecordStatus> = {
   resource_refs: [
     { kind: "Deployment", name: "order-place", namespace: "oaas", uid: "u-1", apiVersion: "apps/v1" },
   ],
+  functions: [
+    {
+      function_key: "place",
+      ready: false,
+      reason: "ProgressDeadlineExceeded",
+      message: "rollout stuck",
+      url: "http://order-place.oaas.svc.cluster.local:8080",
+    },
+  ],
   selected_template: "edge",
   template_selection: {
     name: "edge",

@@ -34,3 +34,12 @@ export {
 export { backoffDelayMs, sleep, type BackoffOptions } from "./backoff.ts";
 export * from "./informer/index.ts";
 export * from "./lease/index.ts";
+export {
+  createEventRecorder,
+  eventName,
+  events,
+  type EventInput,
+  type EventRecorder,
+  type EventRecorderOptions,
+  type EventRegarding,
+} from "./events.ts";

@@ -146,4 +146,34 @@ describe("crd: names (property, 100,000 random ids)", function () {
       { numRuns: 20_000, seed },
     );
   });
+
+  it("maps 100,000 random distinct (record, function key) pairs to distinct valid child names", () => {
+    // A small alphabet with '-' makes pairs that split one string differently
+    // ("shop" + "cart-api" vs "shop-cart" + "api") common, beside arbitrary text.
+    const part = fc.oneof(
+      { arbitrary: fc.stringMatching(/^[a-c][-a-c1]{0,6}[a-c1]$/), weight: 4 },
+      { arbitrary: fc.stringMatching(/^[a-z][-a-z0-9]{0,62}$/), weight: 1 },
+      { arbitrary: fc.string({ unit: anyChar, maxLength: 70 }), weight: 1 },
+    );
+    const seen = new Map<string, string>();
+    const addons = new Map<string, string>();
+    const clashes: string[] = [];
+    for (const [record, key] of fc.sample(fc.tuple(part, part), { numRuns: runs, seed })) {
+      const name = functionChildName(record, key);
+      if (!isDns1035Label(name)) clashes.push(`invalid ${JSON.stringify(name)}`);
+      const pair = JSON.stringify([record, key]);
+      const other = seen.get(name);
+      if (other === undefined) seen.set(name, pair);
+      else if (other !== pair) clashes.push(`${other} and ${pair} -> ${name}`);
+      for (const addon of [odgmChildName(record), monitorName(record)]) addons.set(addon, record);
+    }
+    // Nor does any function child take the ODGM or monitor name of any record in the sample.
+    for (const [name, pair] of seen) {
+      const record = addons.get(name);
+      if (record !== undefined)
+        clashes.push(`${pair} takes the addon name ${name} of ${JSON.stringify(record)}`);
+    }
+    if (clashes.length > 0) expect.fail(`${clashes.length} problems: ${clashes.slice(0, 5).join("; ")}`);
+    expect(seen.size).to.be.greaterThan(runs / 4); // the sample really held many distinct pairs
+  });
 });

@@ -12,7 +12,7 @@ import {
 describe("crd: names (examples)", () => {
   it("keeps an id that is already a valid short DNS-1035 label", () => {
     expect(recordName("hello-class")).to.equal("hello-class");
-    expect(functionChildName("hello-class", "place")).to.equal("hello-class-place");
+    expect(functionChildName("hello-class", "place")).to.equal("hello-class-place-11");
     expect(odgmChildName("hello-class")).to.equal("hello-class-odgm");
     expect(monitorName("hello-class")).to.equal("hello-class-metrics");
   });
@@ -48,7 +48,14 @@ describe("crd: names (examples)", () => {
     expect(shortHash("\ud83d")).to.not.equal(shortHash("\ud83d\ude00"));
   });
 
-  it("hashes function keys the CRM uses itself, so they cannot take the addon's name", () => {
+  it("never gives two records' functions one name (the split point is encoded)", () => {
+    expect(functionChildName("shop", "cart-api")).to.equal("shop-cart-api-4");
+    expect(functionChildName("shop-cart", "api")).to.equal("shop-cart-api-9");
+    expect(functionChildName("a".repeat(40), "k".repeat(30))).to.match(/^a+-k+-[a-z2-7]{8}$/);
+    expect(functionChildName("Shop", "api")).to.match(/^shop-api-[a-z2-7]{8}$/);
+  });
+
+  it("keeps function children apart from the addon's names", () => {
     expect(functionChildName("shop", "odgm")).to.not.equal(odgmChildName("shop"));
     expect(functionChildName("shop", "metrics")).to.not.equal(monitorName("shop"));
   });

@@ -53,7 +53,7 @@ const rows: Row[] = [
     given: [f],
     context: context(profile),
     want: (objects) => {
-      expect(kinds(objects)).to.deep.equal(["Deployment/r-f", "Service/r-f"]);
+      expect(kinds(objects)).to.deep.equal(["Deployment/r-f-1", "Service/r-f-1"]);
       expect(deploymentOf(objects).spec?.replicas).to.equal([1, 2, 3][i]);
     },
   })),
@@ -97,7 +97,7 @@ const rows: Row[] = [
         { name: "B", value: "2" },
       ]);
       expect(c?.resources).to.deep.equal({ requests: { cpu: "100m" }, limits: { memory: "1Gi" } });
-      const svc = one(objects, "Service", "r-f");
+      const svc = one(objects, "Service", "r-f-1");
       expect(svc.spec?.ports).to.deep.equal([
         { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
       ]);
@@ -107,7 +107,7 @@ const rows: Row[] = [
     name: "need_http2 marks the Service port h2c",
     given: [withFunction("f", withHttp2, withPort(9090))],
     want: (objects) =>
-      expect(one(objects, "Service", "r-f").spec?.ports?.[0]?.appProtocol).to.equal("kubernetes.io/h2c"),
+      expect(one(objects, "Service", "r-f-1").spec?.ports?.[0]?.appProtocol).to.equal("kubernetes.io/h2c"),
   },
   {
     name: "labels, deployment id and scrape annotations on the pods; selector matches the pod labels",
@@ -142,12 +142,12 @@ const rows: Row[] = [
     given: [withFunction("f", withScale(2, 8))],
     context: context("dev", withFeature("hpa")),
     want: (objects) => {
-      const hpa = one(objects, "HorizontalPodAutoscaler", "r-f");
+      const hpa = one(objects, "HorizontalPodAutoscaler", "r-f-1");
       expect(hpa.spec).to.deep.include({ minReplicas: 2, maxReplicas: 8 });
       expect(hpa.spec.scaleTargetRef).to.deep.equal({
         apiVersion: "apps/v1",
         kind: "Deployment",
-        name: "r-f",
+        name: "r-f-1",
       });
       expect(hpa.spec.metrics?.[0]?.resource?.target.averageUtilization).to.equal(80);
       expect(deploymentOf(objects).spec).to.not.have.property("replicas");
@@ -164,7 +164,7 @@ const rows: Row[] = [
     want: (objects) => {
       const target = (name: string) =>
         one(objects, "HorizontalPodAutoscaler", name).spec.metrics?.[0]?.resource?.target.averageUtilization;
-      expect([target("r-f"), target("r-g")]).to.deep.equal([50, 70]);
+      expect([target("r-f-1"), target("r-g-1")]).to.deep.equal([50, 70]);
     },
   },
   {
@@ -191,7 +191,7 @@ const rows: Row[] = [
     name: "HPA minReplicas is at least 1 even with min_scale 0",
     given: [withFunction("f", withScale(0, 3))],
     context: context("dev", withFeature("hpa")),
-    want: (objects) => expect(one(objects, "HorizontalPodAutoscaler", "r-f").spec.minReplicas).to.equal(1),
+    want: (objects) => expect(one(objects, "HorizontalPodAutoscaler", "r-f-1").spec.minReplicas).to.equal(1),
   },
   {
     name: "enforce with replicas: Deployment without spec.replicas",
@@ -226,7 +226,7 @@ const rows: Row[] = [
     context: context("edge", withFeature("hpa")),
     want: (objects) => {
       expect(deploymentOf(objects).spec).to.not.have.property("replicas");
-      const hpa = one(objects, "HorizontalPodAutoscaler", "r-f");
+      const hpa = one(objects, "HorizontalPodAutoscaler", "r-f-1");
       expect(hpa.spec).to.not.have.property("minReplicas");
       expect(hpa.spec.maxReplicas).to.equal(8);
     },
@@ -240,8 +240,8 @@ const rows: Row[] = [
     ],
     context: context("full", withKnative),
     want: (objects) => {
-      expect(kinds(objects)).to.deep.equal(["Service/r-f"]);
-      const ksvc = one(objects, "KnativeService", "r-f");
+      expect(kinds(objects)).to.deep.equal(["Service/r-f-1"]);
+      const ksvc = one(objects, "KnativeService", "r-f-1");
       expect(ksvc.spec.template.metadata.annotations).to.include({
         "autoscaling.knative.dev/min-scale": "1",
         "autoscaling.knative.dev/max-scale": "5",
@@ -257,7 +257,7 @@ const rows: Row[] = [
     given: [withTemplate("kn"), withFunction("f", withHttp2)],
     context: context("full", withKnative, withFeature("hpa")),
     want: (objects) => {
-      const ksvc = one(objects, "KnativeService", "r-f");
+      const ksvc = one(objects, "KnativeService", "r-f-1");
       expect(ksvc.spec.template.spec.containers[0]?.ports?.[0]?.name).to.equal("h2c");
       expect(ksvc.spec.template.metadata.annotations).to.not.have.property(
         "autoscaling.knative.dev/min-scale",
@@ -275,7 +275,7 @@ const rows: Row[] = [
     ],
     context: context("full", withKnative),
     want: (objects) => {
-      const annotations = one(objects, "KnativeService", "r-f").spec.template.metadata.annotations;
+      const annotations = one(objects, "KnativeService", "r-f-1").spec.template.metadata.annotations;
       expect(annotations).to.not.have.property("autoscaling.knative.dev/min-scale");
       expect(annotations["autoscaling.knative.dev/max-scale"]).to.equal("9");
     },
@@ -288,7 +288,9 @@ const rows: Row[] = [
     want: (objects) => {
       const odgmSvc = one(objects, "Service", "hello-class-odgm");
       const port = odgmSvc.spec?.ports?.[0]?.port;
-      const env = envOf(one(objects, "Deployment", "hello-class-function").spec?.template.spec?.containers);
+      const env = envOf(
+        one(objects, "Deployment", "hello-class-function-11").spec?.template.spec?.containers,
+      );
       expect(env).to.include({
         ODGM_ENABLED: "true",
         ODGM_SERVICE: `hello-class-odgm:${port}`,
@@ -368,7 +370,7 @@ const rows: Row[] = [
         options: { k: "v" },
         invocations: {
           fn_routes: {
-            f: { url: "http://r-f:8080", stateless: false, standby: false, active_group: [] },
+            f: { url: "http://r-f-1:8080", stateless: false, standby: false, active_group: [] },
             g: { url: "http://elsewhere:1" },
           },
           disabled_fn: ["x"],
@@ -381,7 +383,7 @@ const rows: Row[] = [
     given: [withAddon("odgm"), f],
     context: context("full", withFeature("odgm", false)),
     want: (objects, notes) => {
-      expect(kinds(objects)).to.deep.equal(["Deployment/r-f", "Service/r-f"]);
+      expect(kinds(objects)).to.deep.equal(["Deployment/r-f-1", "Service/r-f-1"]);
       expect(envOf(deploymentOf(objects).spec?.template.spec?.containers)).to.not.have.property(
         "ODGM_SERVICE",
       );
@@ -392,7 +394,7 @@ const rows: Row[] = [
     name: "ODGM feature on without the addon: nothing rendered",
     given: [f],
     context: context("full", withFeature("odgm")),
-    want: (objects) => expect(kinds(objects)).to.deep.equal(["Deployment/r-f", "Service/r-f"]),
+    want: (objects) => expect(kinds(objects)).to.deep.equal(["Deployment/r-f-1", "Service/r-f-1"]),
   },
   {
     name: "platform ODGM variables win over a config entry of the same name (no duplicate env)",
@@ -411,10 +413,10 @@ const rows: Row[] = [
     given: [withAddon("odgm"), withTemplate("knative"), f],
     context: context("full", withKnative, withFeature("odgm")),
     want: (objects) => {
-      expect(kinds(objects)).to.deep.equal(["Service/r-f", "Deployment/r-odgm", "Service/r-odgm"]);
+      expect(kinds(objects)).to.deep.equal(["Service/r-f-1", "Deployment/r-odgm", "Service/r-odgm"]);
       expect(
-        envOf(one(objects, "KnativeService", "r-f").spec.template.spec.containers)["ODGM_COLLECTION"],
-      ).to.contain('"url":"http://r-f"');
+        envOf(one(objects, "KnativeService", "r-f-1").spec.template.spec.containers)["ODGM_COLLECTION"],
+      ).to.contain('"url":"http://r-f-1"');
     },
   },
   // Monitoring.
@@ -454,7 +456,7 @@ const rows: Row[] = [
     given: [withTemplate("knative"), f],
     context: context("full", withKnative, withPrometheusOperator, withMonitoring("auto")),
     want: (objects) => {
-      expect(kinds(objects)).to.deep.equal(["Service/r-f"]);
+      expect(kinds(objects)).to.deep.equal(["Service/r-f-1"]);
       const explicit = objectsOf(
         render(
           record("r", withTemplate("knative"), f),
@@ -484,7 +486,7 @@ const rows: Row[] = [
     name: 'shorthand spec.function: one function under the key "function", port from the shorthand',
     given: [withShorthand("img:1", 9000)],
     want: (objects) => {
-      const d = one(objects, "Deployment", "r-function");
+      const d = one(objects, "Deployment", "r-function-1");
       expect(d.spec?.template.spec?.containers[0]?.ports?.[0]?.containerPort).to.equal(9000);
       expect(d.metadata?.labels?.["oaas.io/function"]).to.equal("function");
     },

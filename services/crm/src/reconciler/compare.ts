@@ -1,0 +1,123 @@
+// Pure decisions about one child: is the live object ours, was our desired state applied
+// already, and does the live object still hold every value we set? These decide whether a
+// reconcile writes at all, so a converged record costs zero mutating calls.
+import { createHash } from "node:crypto";
+import { ownerLabel } from "@oaas/crd";
+import { compareQuantities, parseQuantity, type RenderedObject } from "@oaas/templates";
+
+/** Annotation on every child: hash of the desired object last applied to it. */
+export const appliedHashAnnotation = "oaas.io/applied-hash";
+
+/** A child as the API server returns it (only what the reconciler reads is typed). */
+export interface LiveObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: {
+      apiVersion?: string;
+      kind?: string;
+      name?: string;
+      uid?: string;
+      controller?: boolean;
+    }[];
+    managedFields?: { manager?: string; operation?: string; fieldsV1?: unknown }[];
+    deletionTimestamp?: string;
+  };
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+/** The desired object with its hash annotation: what apply sends. */
+export function withAppliedHash(desired: RenderedObject): RenderedObject {
+  const hash = createHash("sha256").update(canonicalJson(desired)).digest("hex").slice(0, 16);
+  const copy = structuredClone(desired);
+  copy.metadata ??= {};
+  copy.metadata.annotations = { ...copy.metadata.annotations, [appliedHashAnnotation]: hash };
+  return copy;
+}
+
+export type ChildAction =
+  /** Nothing on the server: create it. */
+  | "create"
+  /** Our desired state changed since the last apply. */
+  | "update"
+  /** Same desired state, but someone changed a value we set: put it back. */
+  | "repair"
+  /** Live holds everything we want. */
+  | "none";
+
+/** What to do for one desired child (with hash annotation) given its live object, if any. */
+export function childAction(desired: RenderedObject, live: LiveObject | undefined): ChildAction {
+  if (live === undefined) return "create";
+  const want = desired.metadata?.annotations?.[appliedHashAnnotation];
+  if (live.metadata?.annotations?.[appliedHashAnnotation] !== want) return "update";
+  return contains(live, desired) ? "none" : "repair";
+}
+
+export type Ownership = { owned: true } | { owned: false; owner: string };
+
+/**
+ * Ours only when a controller owner reference names this record's uid. Anything else
+ * (another record, a previous incarnation of this one, a hand-made object) is not ours
+ * and must not be touched; `owner` says who has it, for the NameConflict message.
+ */
+export function ownership(live: LiveObject, recordUid: string): Ownership {
+  const refs = live.metadata?.ownerReferences ?? [];
+  if (refs.some((r) => r.uid === recordUid)) return { owned: true };
+  const controller = refs.find((r) => r.controller === true) ?? refs[0];
+  if (controller) {
+    return {
+      owned: false,
+      owner: `${controller.kind ?? "object"} ${controller.name ?? ""} (uid ${controller.uid ?? "?"})`,
+    };
+  }
+  const label = live.metadata?.labels?.[ownerLabel];
+  if (label !== undefined) return { owned: false, owner: `no owner reference, label ${ownerLabel}=${label}` };
+  const managers = [...new Set((live.metadata?.managedFields ?? []).map((m) => m.manager ?? "?"))];
+  return {
+    owned: false,
+    owner: `nobody (no owner reference; written by ${managers.length > 0 ? managers.join(", ") : "an unknown client"})`,
+  };
+}
+
+/**
+ * True when every value in `want` is present and equal in `have`. Defaults the API server
+ * adds are extra keys and do not matter; quantities compare by value ("0.5" = "500m");
+ * an empty list or map matches an absent one (the server drops them).
+ */
+export function contains(have: unknown, want: unknown): boolean {
+  if (want === undefined) return true;
+  if (Array.isArray(want)) {
+    if (have === undefined && want.length === 0) return true;
+    return Array.isArray(have) && have.length === want.length && want.every((w, i) => contains(have[i], w));
+  }
+  if (typeof want === "object" && want !== null) {
+    if (have === undefined && Object.keys(want).length === 0) return true;
+    if (typeof have !== "object" || have === null || Array.isArray(have)) return false;
+    const h = have as Record<string, unknown>;
+    return Object.entries(want).every(([k, w]) => contains(h[k], w));
+  }
+  if (typeof want === "string" && typeof have === "string" && want !== have) {
+    const a = parseQuantity(want);
+    const b = parseQuantity(have);
+    return a !== undefined && b !== undefined && compareQuantities(a, b) === 0;
+  }
+  return have === want;
+}
+
+/** JSON with object keys sorted: equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+}

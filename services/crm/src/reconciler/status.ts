@@ -1,0 +1,185 @@
+// Pure: the status the reconciler writes, from what it observed. Conditions first
+// (Available / Progressing / Degraded, each with a reason and a message a person can act
+// on), then phase/reason/message derived from them (statusSummary), never stored alone.
+import {
+  setCondition,
+  statusSummary,
+  type Condition,
+  type ConditionUpdate,
+  type DeploymentRecordStatus,
+  type FunctionStatus,
+  type ResourceRef,
+  type TemplateSelection,
+} from "@oaas/crd";
+import { canonicalJson } from "./compare.ts";
+import type { WorkloadHealth } from "./health.ts";
+
+/** One workload of the record: a function (by key) or the ODGM addon. */
+export interface Component {
+  /** Function key, or "odgm". */
+  name: string;
+  function: boolean;
+  health: WorkloadHealth;
+  url?: string;
+}
+
+export type Observation =
+  | {
+      kind: "observed";
+      components: Component[];
+      refs: ResourceRef[];
+      selection: TemplateSelection;
+      /** From render: things asked for but not rendered (e.g. addon odgm with the feature off). */
+      notes: string[];
+    }
+  | { kind: "failed"; reason: string; message: string };
+
+/** The status fields this worker owns (server-side apply: it writes exactly these). */
+export type ReconcilerStatus = Pick<
+  DeploymentRecordStatus,
+  | "observedGeneration"
+  | "phase"
+  | "reason"
+  | "message"
+  | "conditions"
+  | "resource_refs"
+  | "functions"
+  | "selected_template"
+  | "template_selection"
+>;
+
+const ownedConditions = new Set(["Available", "Progressing", "Degraded"]);
+
+export function nextStatus(
+  previous: DeploymentRecordStatus | undefined,
+  observation: Observation,
+  generation: number,
+  now: Date,
+): ReconcilerStatus {
+  let conditions: Condition[] = (previous?.conditions ?? []).filter((c) => ownedConditions.has(c.type));
+  const set = (update: Omit<ConditionUpdate, "observedGeneration">) =>
+    (conditions = setCondition(conditions, { ...update, observedGeneration: generation }, now));
+  const kept: Partial<ReconcilerStatus> = {};
+
+  if (observation.kind === "failed") {
+    const { reason, message } = observation;
+    set({ type: "Degraded", status: "True", reason, message });
+    set({ type: "Progressing", status: "False", reason, message: "the rollout stopped: " + message });
+    // The children are left running: Available stays what it was (re-observed now).
+    const available = conditions.find((c) => c.type === "Available");
+    if (available)
+      set({
+        type: "Available",
+        status: available.status,
+        reason: available.reason,
+        message: available.message,
+      });
+    else set({ type: "Available", status: "False", reason, message: "nothing runs yet: " + message });
+    for (const field of ["resource_refs", "functions", "selected_template", "template_selection"] as const)
+      if (previous?.[field] !== undefined) Object.assign(kept, { [field]: previous[field] });
+  } else {
+    for (const update of workloadConditions(observation.components, observation.notes)) set(update);
+    Object.assign(kept, {
+      resource_refs: observation.refs,
+      functions: observation.components.filter((c) => c.function).map(functionStatus),
+      selected_template: observation.selection.name,
+      template_selection: observation.selection,
+    });
+  }
+  const summary = statusSummary(conditions, { generation });
+  return { observedGeneration: generation, ...summary, conditions, ...kept };
+}
+
+/** Available only when every workload is; Degraded with the first stuck one's own reason. */
+function workloadConditions(
+  components: readonly Component[],
+  notes: readonly string[],
+): Omit<ConditionUpdate, "observedGeneration">[] {
+  const describe = (c: Component) => `${c.function ? `function ${c.name}` : c.name}: ${c.health.message}`;
+  const degraded = components.filter((c) => c.health.state === "degraded");
+  const progressing = components.filter((c) => c.health.state === "progressing");
+  const waiting = [...degraded, ...progressing];
+  const noteText = notes.length > 0 ? ` (note: ${notes.join("; ")})` : "";
+  const first = waiting[0];
+  const available: Omit<ConditionUpdate, "observedGeneration"> =
+    first === undefined
+      ? {
+          type: "Available",
+          status: "True",
+          reason: "AllComponentsAvailable",
+          message: `${components.length} workload(s) available${noteText}`,
+        }
+      : {
+          type: "Available",
+          status: "False",
+          reason: first.health.reason,
+          message: `${waiting.length} of ${components.length} workload(s) not available; ${waiting.map(describe).join("; ")}`,
+        };
+  const stuck = degraded[0];
+  const degradedCondition: Omit<ConditionUpdate, "observedGeneration"> = stuck
+    ? {
+        type: "Degraded",
+        status: "True",
+        reason: stuck.health.reason,
+        message: degraded.map(describe).join("; "),
+      }
+    : {
+        type: "Degraded",
+        status: "False",
+        reason: "AsExpected",
+        message: `no workload is failing${noteText}`,
+      };
+  const rolling = progressing[0];
+  const progressingCondition: Omit<ConditionUpdate, "observedGeneration"> = rolling
+    ? {
+        type: "Progressing",
+        status: "True",
+        reason: rolling.health.reason,
+        message: progressing.map(describe).join("; "),
+      }
+    : stuck
+      ? {
+          type: "Progressing",
+          status: "False",
+          reason: stuck.health.reason,
+          message: "the rollout cannot finish: " + describe(stuck),
+        }
+      : {
+          type: "Progressing",
+          status: "False",
+          reason: "RolloutComplete",
+          message: "every workload runs the current spec",
+        };
+  return [available, progressingCondition, degradedCondition];
+}
+
+function functionStatus(c: Component): FunctionStatus {
+  return {
+    function_key: c.name,
+    ready: c.health.state === "available",
+    reason: c.health.reason,
+    message: c.health.message,
+    ...(c.url === undefined ? {} : { url: c.url }),
+  };
+}
+
+/**
+ * True when writing `next` would change nothing the reconciler owns. lastTransitionTime
+ * is already kept by setCondition when a condition's status did not change.
+ */
+export function sameStatus(live: DeploymentRecordStatus | undefined, next: ReconcilerStatus): boolean {
+  const project = (s: DeploymentRecordStatus | undefined) => ({
+    observedGeneration: s?.observedGeneration,
+    phase: s?.phase,
+    reason: s?.reason,
+    message: s?.message,
+    conditions: (s?.conditions ?? [])
+      .filter((c) => ownedConditions.has(c.type))
+      .sort((a, b) => a.type.localeCompare(b.type)),
+    resource_refs: s?.resource_refs,
+    functions: s?.functions,
+    selected_template: s?.selected_template,
+    template_selection: s?.template_selection,
+  });
+  return canonicalJson(project(live)) === canonicalJson(project(next));
+}

@@ -1,0 +1,427 @@
+// The reconcile handler against a real API server with KWOK nodes: records become
+// Ready pods, updates roll and prune, deletes leave nothing, a converged record costs
+// zero mutating calls (the API server's own count), hand edits are put back, foreign
+// objects are never touched, bad specs are Degraded, and replicas never dip during the
+// hand-over to an HPA. The queue and watcher are not used: the handler is called
+// directly, and called again until the awaited state holds (as the watcher would).
+import * as k8s from "@kubernetes/client-node";
+import {
+  finalizer,
+  functionChildName,
+  odgmChildName,
+  ownerLabel,
+  type DeploymentRecord,
+  type DeploymentRecordSpec,
+} from "@oaas/crd";
+import {
+  applyObject,
+  createEventRecorder,
+  eventName,
+  events,
+  KubeClient,
+  listObjects,
+  type KubeObject,
+} from "@oaas/kube";
+import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { expect } from "chai";
+import { installCrd } from "../support/ingress.ts";
+import { getRecord, releaseAll } from "../support/records.ts";
+import {
+  apiserverMutations,
+  deployRecord,
+  deploymentsType,
+  getChild,
+  harness,
+  hpasType,
+  jobFor,
+  podsType,
+  reconcileUntil,
+  servicesType,
+  type Harness,
+} from "../support/reconciler.ts";
+
+const image = (tag: string) => `ghcr.io/oaas/test-fn:${tag}`;
+const fnSpec = (key: string, extra: Record<string, unknown> = {}) => ({
+  function_key: key,
+  provision_config: { container_image: image("1"), port: 8080, ...extra },
+});
+const available = (r: DeploymentRecord | undefined) =>
+  r?.status?.conditions?.some(
+    (c) => c.type === "Available" && c.status === "True" && c.observedGeneration === r.metadata.generation,
+  ) === true;
+const condition = (r: DeploymentRecord | undefined, type: string) =>
+  r?.status?.conditions?.find((c) => c.type === type);
+
+describe("crm reconciler (real API server, KWOK nodes)", function () {
+  this.timeout(180_000);
+  const ns = useTestNamespace("reconciler");
+  let kc: k8s.KubeConfig;
+  let kube: KubeClient;
+  let plain: Harness;
+  let withOdgm: Harness;
+  let withHpa: Harness;
+
+  before(async function () {
+    kc = (await testCluster()).kc;
+    await installCrd(kc);
+    kube = await KubeClient.create(kc);
+    plain = await harness(kube);
+    withOdgm = await harness(kube, { odgm: true });
+    withHpa = await harness(kube, { hpa: true });
+  });
+  after(async function () {
+    // Records keep their finalizer without a reconciler: drop it so the namespace can go.
+    await releaseAll(kube, ns.name);
+    await kube.close();
+  });
+
+  const record = (id: string) => getRecord(kube, ns.name, id);
+  /** Deploys and reconciles until Available for the current generation. */
+  async function converge(h: Harness, spec: DeploymentRecordSpec): Promise<DeploymentRecord> {
+    const written = await deployRecord(kube, ns.name, spec);
+    return reconcileUntil(
+      h,
+      jobFor(written),
+      async () => {
+        const r = await record(spec.deployment_id ?? "");
+        return available(r) ? r : undefined;
+      },
+      `${spec.deployment_id ?? ""} Available`,
+      90_000,
+    );
+  }
+
+  it("a 2-function record with ODGM becomes Available with Ready pods, refs with UIDs, owner refs, labels and a working ODGM_SERVICE", async function () {
+    const id = "shop-odgm";
+    const r = await converge(withOdgm, {
+      deployment_id: id,
+      class_key: "shop",
+      functions: [fnSpec("cart"), fnSpec("pay", { port: 9090 })],
+      addons: ["odgm"],
+      odgm_config: { collections: ["orders"] },
+    });
+    const names = [
+      functionChildName(r.metadata.name, "cart"),
+      functionChildName(r.metadata.name, "pay"),
+      odgmChildName(r.metadata.name),
+    ];
+    for (const name of names) {
+      for (const type of [deploymentsType, servicesType]) {
+        const child = await getChild(kube, type, ns.name, name);
+        expect(child, `${type.plural}/${name}`).to.not.equal(undefined);
+        expect(child?.metadata.labels?.[ownerLabel]).to.equal(r.metadata.name);
+        expect(child?.metadata.ownerReferences).to.deep.include({
+          apiVersion: "oaas.io/v1alpha1",
+          kind: "DeploymentRecord",
+          name: r.metadata.name,
+          uid: r.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        });
+      }
+    }
+    // Pods Ready on the KWOK nodes.
+    const pods = await listObjects<{ status?: { conditions?: { type: string; status: string }[] } }>(
+      kube,
+      podsType,
+      ns.name,
+      {
+        labelSelector: `${ownerLabel}=${r.metadata.name}`,
+      },
+    );
+    expect(pods.length).to.be.at.least(3);
+    for (const pod of pods)
+      expect(pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).to.equal(true);
+    // Every child in resource_refs with its real UID.
+    expect(r.status?.resource_refs).to.have.length(6);
+    for (const ref of r.status?.resource_refs ?? []) {
+      const type = ref.kind === "Deployment" ? deploymentsType : servicesType;
+      expect(ref.uid).to.equal((await getChild(kube, type, ns.name, ref.name))?.metadata.uid);
+    }
+    // Per-function status with the in-cluster URL; the template choice explained.
+    expect(r.status?.functions?.map((f) => [f.function_key, f.ready, f.url])).to.deep.equal([
+      ["cart", true, `http://${names[0] ?? ""}.${ns.name}.svc.cluster.local:8080`],
+      ["pay", true, `http://${names[1] ?? ""}.${ns.name}.svc.cluster.local:9090`],
+    ]);
+    expect(r.status?.template_selection?.name).to.equal("dev");
+    expect(r.status?.template_selection?.runner_up).to.not.equal(undefined);
+    expect(r.status?.phase).to.equal("Available");
+    // ODGM_SERVICE names host:port of the ODGM Service as it really listens.
+    const cart = await getChild(kube, deploymentsType, ns.name, names[0] ?? "");
+    const env = cart?.spec?.template?.spec?.containers?.[0]?.env ?? [];
+    const [host, port] = (env.find((e) => e.name === "ODGM_SERVICE")?.value ?? "").split(":");
+    const odgmService = await getChild(kube, servicesType, ns.name, host ?? "");
+    expect(odgmService?.spec?.ports?.map((p) => p.port)).to.include(Number(port));
+    // History: rendered + applied with the objects; logs carry the ids.
+    const mine = withOdgm.history.entries.filter((e) => e.record === `${ns.name}/${r.metadata.name}`);
+    const applied = mine.find((e) => e.type === "applied");
+    expect(applied?.objects).to.include(`Deployment/${names[0] ?? ""}`);
+    expect(applied).to.include({ correlationId: "corr-test", workerId: "reconciler-test-1" });
+    expect(applied?.startedAt).to.be.a("string");
+    const lines = withOdgm.logs.filter((l) => l["record"] === r.metadata.name);
+    expect(lines.length).to.be.greaterThan(0);
+    for (const line of lines) expect(line).to.include.keys("deployment_id", "correlation_id");
+  });
+
+  it("no-op: after convergence two more runs make zero mutating API calls (apiserver_request_total)", async function () {
+    const r = await converge(plain, { deployment_id: "noop", functions: [fnSpec("a")] });
+    const job = jobFor(r);
+    const historyBefore = plain.history.entries.length;
+    // The metric is cluster-wide and other suites may write meanwhile: a window in which
+    // the API server counted no write at all proves our two runs made none (our runs
+    // are deterministic: if they wrote, no window could be zero).
+    const deltas: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await apiserverMutations(kc);
+      expect((await plain.handle(job)).kind).to.equal("done");
+      expect((await plain.handle(job)).kind).to.equal("done");
+      const after = await apiserverMutations(kc);
+      deltas.push(after - before);
+      if (after === before) break;
+    }
+    expect(deltas, `mutating requests per window: ${deltas.join(", ")}`).to.include(0);
+    expect(plain.history.entries.length).to.equal(historyBefore);
+  });
+
+  it("drift: a hand-edited image and label are put back, with one history entry and one Event", async function () {
+    const r = await converge(plain, { deployment_id: "drift", functions: [fnSpec("a")] });
+    const name = functionChildName(r.metadata.name, "a");
+    await kube.request({
+      method: "PATCH",
+      path: `/apis/apps/v1/namespaces/${ns.name}/deployments/${name}`,
+      query: { fieldManager: "kubectl-edit" },
+      contentType: "application/strategic-merge-patch+json",
+      body: {
+        metadata: { labels: { "oaas.io/component": "hacked" } },
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: "function", image: "evil:1" }],
+            },
+          },
+        },
+      },
+    });
+    const edited = await getChild(kube, deploymentsType, ns.name, name);
+    expect(edited?.metadata.labels?.["oaas.io/component"]).to.equal("hacked");
+    const drifted = JSON.stringify(edited?.spec?.template?.spec?.containers?.map((c) => c.image));
+    expect(drifted).to.contain("evil:1");
+    await plain.handle(jobFor(r));
+    const repaired = await getChild(kube, deploymentsType, ns.name, name);
+    expect(repaired?.metadata.labels?.["oaas.io/component"]).to.equal("function");
+    expect(repaired?.spec?.template?.spec?.containers?.map((c) => c.image)).to.deep.equal([image("1")]);
+    await reconcileUntil(
+      plain,
+      jobFor(r),
+      async () => available(await record("drift")),
+      "drift Available again",
+    );
+    await plain.handle(jobFor(r));
+    const entries = plain.history.entries.filter(
+      (e) => e.record === `${ns.name}/${r.metadata.name}` && e.type === "drift-repaired",
+    );
+    expect(entries).to.have.length(1);
+    expect(entries[0]?.objects).to.deep.equal([`Deployment/${name}`]);
+    const events = await listObjects<{ reason?: string; regarding?: { name?: string }; series?: unknown }>(
+      kube,
+      { group: "events.k8s.io", version: "v1", plural: "events", namespaced: true },
+      ns.name,
+    );
+    const drift = events.filter((e) => e.reason === "DriftRepaired" && e.regarding?.name === r.metadata.name);
+    expect(drift).to.have.length(1);
+    expect(drift[0]?.series).to.equal(undefined);
+  });
+
+  it("update: a new image rolls the Deployment; a removed function is pruned", async function () {
+    const id = "update";
+    const first = await converge(plain, { deployment_id: id, functions: [fnSpec("a"), fnSpec("b")] });
+    const a = functionChildName(first.metadata.name, "a");
+    const b = functionChildName(first.metadata.name, "b");
+    const before = await getChild(kube, deploymentsType, ns.name, a);
+    await converge(plain, {
+      deployment_id: id,
+      functions: [{ function_key: "a", provision_config: { container_image: image("2"), port: 8080 } }],
+    });
+    const after = await getChild(kube, deploymentsType, ns.name, a);
+    expect(after?.spec?.template?.spec?.containers?.[0]?.image).to.equal(image("2"));
+    expect(after?.metadata.uid).to.equal(before?.metadata.uid);
+    expect((after?.status as { updatedReplicas?: number } | undefined)?.updatedReplicas).to.equal(1);
+    expect(await getChild(kube, deploymentsType, ns.name, b)).to.equal(undefined);
+    expect(await getChild(kube, servicesType, ns.name, b)).to.equal(undefined);
+    const pruned = plain.history.entries.find(
+      (e) => e.record === `${ns.name}/${first.metadata.name}` && e.type === "pruned",
+    );
+    expect(pruned?.objects).to.have.members([`Deployment/${b}`, `Service/${b}`]);
+  });
+
+  it("a template change swaps the shape without leaving the old one (dev + HPA -> full without HPA)", async function () {
+    const id = "reshape";
+    const r = await converge(withHpa, {
+      deployment_id: id,
+      selected_template: "dev",
+      functions: [fnSpec("a", { max_scale: 3 })],
+    });
+    const name = functionChildName(r.metadata.name, "a");
+    expect(await getChild(kube, hpasType, ns.name, name)).to.not.equal(undefined);
+    const full = await converge(withHpa, {
+      deployment_id: id,
+      selected_template: "full",
+      functions: [fnSpec("a", { max_scale: 3 })],
+    });
+    expect(await getChild(kube, hpasType, ns.name, name)).to.equal(undefined);
+    expect((await getChild(kube, deploymentsType, ns.name, name))?.spec?.replicas).to.equal(3);
+    expect(full.status?.resource_refs?.map((ref) => ref.kind)).to.have.members(["Deployment", "Service"]);
+    expect(full.status?.selected_template).to.equal("full");
+  });
+
+  it("ownership: a hand-made Deployment holding a child's name is a terminal NameConflict and stays untouched", async function () {
+    const id = "taken";
+    const recordNameOf = "taken";
+    const name = functionChildName(recordNameOf, "a");
+    const handMade: KubeObject & { spec: unknown } = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace: ns.name },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: "mine" } },
+        template: {
+          metadata: { labels: { app: "mine" } },
+          spec: { containers: [{ name: "c", image: "mine:1" }] },
+        },
+      },
+    };
+    const foreign = await applyObject(kube, deploymentsType, handMade, {
+      fieldManager: "kubectl-client-side-apply",
+    });
+    const written = await deployRecord(kube, ns.name, { deployment_id: id, functions: [fnSpec("a")] });
+    const result = await plain.handle(jobFor(written));
+    expect(result.kind).to.equal("terminal");
+    const r = await record(id);
+    const degraded = condition(r, "Degraded");
+    expect(degraded).to.include({ status: "True", reason: "NameConflict" });
+    expect(degraded?.message).to.contain(`Deployment/${name}`).and.to.contain("kubectl-client-side-apply");
+    expect(r?.status?.phase).to.equal("Failed");
+    const after = await getChild(kube, deploymentsType, ns.name, name);
+    expect(after?.metadata.resourceVersion).to.equal(foreign.metadata?.resourceVersion);
+    expect(await getChild(kube, servicesType, ns.name, name)).to.equal(undefined);
+    const failed = plain.history.entries.filter(
+      (e) => e.record === `${ns.name}/${written.metadata.name}` && e.type === "failed",
+    );
+    expect(failed.map((e) => e.reason)).to.deep.equal(["NameConflict"]);
+  });
+
+  it("bad input written by hand (bypassing the ingress) is Degraded with the field path; running children untouched", async function () {
+    const r = await converge(plain, { deployment_id: "handwritten", functions: [fnSpec("a")] });
+    const name = functionChildName(r.metadata.name, "a");
+    const before = await getChild(kube, deploymentsType, ns.name, name);
+    const patchSpec = (spec: Record<string, unknown>) =>
+      kube.request({
+        method: "PATCH",
+        path: `/apis/oaas.io/v1alpha1/namespaces/${ns.name}/deploymentrecords/${r.metadata.name}`,
+        query: { fieldManager: "kubectl-edit" },
+        contentType: "application/merge-patch+json",
+        body: { spec },
+      });
+    await patchSpec({ functions: [fnSpec("a", { cpu_request: "lots" })] });
+    expect((await plain.handle(jobFor(r))).kind).to.equal("terminal");
+    let degraded = condition(await record("handwritten"), "Degraded");
+    expect(degraded).to.include({ status: "True", reason: "InvalidSpec" });
+    expect(degraded?.message).to.contain("spec.functions[0].provision_config.cpu_request");
+    await patchSpec({ functions: [fnSpec("a")], selected_template: "no-such-template" });
+    expect((await plain.handle(jobFor(r))).kind).to.equal("terminal");
+    const bad = await record("handwritten");
+    degraded = condition(bad, "Degraded");
+    expect(degraded).to.include({ status: "True", reason: "TemplateNotFound" });
+    expect(degraded?.message).to.contain("spec.selected_template");
+    expect(condition(bad, "Available")?.status).to.equal("True"); // still running
+    const after = await getChild(kube, deploymentsType, ns.name, name);
+    expect(after?.metadata.resourceVersion).to.equal(before?.metadata.resourceVersion);
+  });
+
+  it("replicas hand-over: min = max = 3, then max 10 with an HPA: the watched Deployment never drops below 3", async function () {
+    const id = "handover";
+    const r = await converge(withHpa, {
+      deployment_id: id,
+      functions: [fnSpec("a", { min_scale: 3, max_scale: 3 })],
+    });
+    const name = functionChildName(r.metadata.name, "a");
+    expect((await getChild(kube, deploymentsType, ns.name, name))?.spec?.replicas).to.equal(3);
+    // A watch (every change the API server makes, not samples) on the Deployment.
+    const seen: number[] = [];
+    const watch = await new k8s.Watch(kc).watch(
+      `/apis/apps/v1/namespaces/${ns.name}/deployments`,
+      { fieldSelector: `metadata.name=${name}` },
+      (_type: string, obj: { spec?: { replicas?: number } }) => {
+        if (typeof obj.spec?.replicas === "number") seen.push(obj.spec.replicas);
+      },
+      () => undefined,
+    );
+    try {
+      await waitFor(() => seen.length > 0, { description: "the watch's initial event", timeoutMs: 10_000 });
+      await converge(withHpa, {
+        deployment_id: id,
+        functions: [fnSpec("a", { min_scale: 3, max_scale: 10 })],
+      });
+      expect(await getChild(kube, hpasType, ns.name, name)).to.not.equal(undefined);
+      const final = await getChild(kube, deploymentsType, ns.name, name);
+      await waitFor(() => seen.length > 0 && final !== undefined, {
+        description: "watch events",
+        timeoutMs: 10_000,
+      });
+      expect(final?.spec?.replicas).to.equal(3);
+    } finally {
+      watch.abort();
+    }
+    expect(Math.min(...seen), `replicas seen: ${seen.join(",")}`).to.be.at.least(3);
+  });
+
+  it("Events: a repeated occurrence bumps series.count on one Event instead of creating another", async function () {
+    const recorder = createEventRecorder(kube, {
+      controller: "oaas.io/crm-reconciler",
+      instance: "t",
+      now: () => new Date(),
+    });
+    const input = {
+      regarding: { apiVersion: "v1", kind: "ConfigMap", name: "repeat", namespace: ns.name, uid: "u-repeat" },
+      type: "Normal" as const,
+      reason: "Tested",
+      action: "Test",
+      note: "the same thing again",
+    };
+    for (let i = 0; i < 3; i++) await recorder.record(input);
+    const stored = await kube.request<{ series?: { count?: number }; reason?: string }>({
+      method: "GET",
+      path: `/apis/events.k8s.io/v1/namespaces/${ns.name}/events/${eventName(input)}`,
+    });
+    expect(stored.series?.count).to.equal(3);
+    const all = await listObjects<{ reason?: string }>(kube, events, ns.name);
+    expect(all.filter((e) => e.reason === "Tested")).to.have.length(1);
+  });
+
+  it("delete: every child goes, then the finalizer, then the record", async function () {
+    const id = "goodbye";
+    const r = await converge(withOdgm, {
+      deployment_id: id,
+      functions: [fnSpec("a")],
+      addons: ["odgm"],
+    });
+    expect(r.metadata.finalizers).to.include(finalizer);
+    await kube.request({
+      method: "DELETE",
+      path: `/apis/oaas.io/v1alpha1/namespaces/${ns.name}/deploymentrecords/${r.metadata.name}`,
+    });
+    const job = jobFor(r);
+    await reconcileUntil(withOdgm, job, async () => (await record(id)) === undefined, "record gone");
+    for (const type of [deploymentsType, servicesType]) {
+      const left = await listObjects(kube, type, ns.name, {
+        labelSelector: `${ownerLabel}=${r.metadata.name}`,
+      });
+      expect(left, type.plural).to.have.length(0);
+    }
+    const mine = withOdgm.history.entries.filter(
+      (e) => e.record === `${ns.name}/${r.metadata.name}` && e.type === "deleted",
+    );
+    expect(mine.map((e) => e.reason)).to.deep.equal(["ChildrenDeleted", "FinalizerRemoved"]);
+  });
+});

@@ -1,0 +1,177 @@
+// Driving the reconcile handler directly against the real API server: no queue and no
+// watcher (other engineers build those), so tests call the handler with a RecordJob and
+// call it again until what they wait for holds (with a deadline), as the watcher would.
+import { Writable } from "node:stream";
+import type * as k8s from "@kubernetes/client-node";
+import type { DeploymentRecord, DeploymentRecordSpec } from "@oaas/crd";
+import { createEventRecorder, getObject, type KubeClient, type ResourceType } from "@oaas/kube";
+import type { HistoryEntry, HistorySink, JobContext, ReconcileResult, RecordJob } from "@oaas/queue";
+import { createLogger } from "@oaas/telemetry";
+import { defaultRenderContext, type RenderContext } from "@oaas/templates";
+import { kubeRequest, waitFor } from "@oaas/testkit";
+import { kubeRecordStore } from "../../src/deployments/store.ts";
+import { desiredRecord } from "../../src/deployments/record.ts";
+import { detectCapabilities } from "../../src/reconciler/capabilities.ts";
+import { createReconcileHandler } from "../../src/reconciler/index.ts";
+import type { LogLine } from "./ingress.ts";
+
+/**
+ * In-memory HistorySink: a FAKE, because the Redis history store is being built in
+ * packages/queue in parallel. It records exactly what the handler appends.
+ */
+export function memoryHistory(): HistorySink & { entries: (HistoryEntry & { record: string })[] } {
+  const entries: (HistoryEntry & { record: string })[] = [];
+  return {
+    entries,
+    append(namespace, name, entry) {
+      entries.push({ ...entry, record: `${namespace}/${name}` });
+      return Promise.resolve();
+    },
+  };
+}
+
+export interface Harness {
+  handle(job: RecordJob): Promise<ReconcileResult>;
+  history: ReturnType<typeof memoryHistory>;
+  logs: LogLine[];
+  context: RenderContext;
+}
+
+export async function harness(
+  kube: KubeClient,
+  features: Partial<RenderContext["features"]> = {},
+): Promise<Harness> {
+  const base = defaultRenderContext("dev");
+  const context: RenderContext = {
+    ...base,
+    features: { ...base.features, ...features },
+    capabilities: await detectCapabilities(kube),
+  };
+  const history = memoryHistory();
+  const logs: LogLine[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split("\n"))
+        if (line.trim()) logs.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  const logger = createLogger({ service: "crm-reconciler-test", level: "debug", stream });
+  const events = createEventRecorder(kube, {
+    controller: "oaas.io/crm-reconciler",
+    instance: "reconciler-test",
+    now: () => new Date(),
+  });
+  const handler = createReconcileHandler({ kube, renderContext: context, history, events, logger });
+  let jobs = 0;
+  const handle = (job: RecordJob) => {
+    const ctx: JobContext = {
+      jobId: `test-${++jobs}`,
+      attempt: 1,
+      workerId: "reconciler-test-1",
+      signal: new AbortController().signal,
+    };
+    return handler(job, ctx);
+  };
+  return { handle, history, logs, context };
+}
+
+/** Writes the record the way the ingress does (its desiredRecord, SSA with its field manager). */
+export async function deployRecord(
+  kube: KubeClient,
+  namespace: string,
+  spec: DeploymentRecordSpec,
+  correlationId = "corr-test",
+): Promise<DeploymentRecord> {
+  const applied = await kubeRecordStore(kube).apply(
+    desiredRecord(spec, { namespace, correlationId }),
+    AbortSignal.timeout(15_000),
+  );
+  if (applied === "conflict") throw new Error("unexpected conflict writing the record");
+  return applied;
+}
+
+export function jobFor(record: DeploymentRecord): RecordJob {
+  return {
+    namespace: record.metadata.namespace ?? "",
+    name: record.metadata.name,
+    uid: record.metadata.uid ?? "",
+    reason: "manual",
+  };
+}
+
+/** Re-runs the handler until `probe` holds (as the watcher would re-enqueue), with a deadline. */
+export async function reconcileUntil<T>(
+  h: Harness,
+  job: RecordJob,
+  probe: (result: ReconcileResult) => Promise<T | undefined | false> | T | undefined | false,
+  description: string,
+  timeoutMs = 60_000,
+): Promise<T> {
+  return waitFor(async () => probe(await h.handle(job)), { description, timeoutMs, intervalMs: 300 });
+}
+
+export const deploymentsType: ResourceType = {
+  group: "apps",
+  version: "v1",
+  plural: "deployments",
+  namespaced: true,
+};
+export const servicesType: ResourceType = { group: "", version: "v1", plural: "services", namespaced: true };
+export const hpasType: ResourceType = {
+  group: "autoscaling",
+  version: "v2",
+  plural: "horizontalpodautoscalers",
+  namespaced: true,
+};
+export const podsType: ResourceType = { group: "", version: "v1", plural: "pods", namespaced: true };
+
+export interface Child {
+  metadata: {
+    name: string;
+    uid: string;
+    resourceVersion: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { uid: string; kind: string; name: string; controller?: boolean }[];
+  };
+  spec?: Record<string, unknown> & {
+    replicas?: number;
+    template?: { spec?: { containers?: { image?: string; env?: { name: string; value?: string }[] }[] } };
+    ports?: { port: number }[];
+  };
+  status?: Record<string, unknown>;
+}
+
+export function getChild(kube: KubeClient, type: ResourceType, namespace: string, name: string) {
+  return getObject<Child>(kube, type, namespace, name);
+}
+
+const mutatingVerbs = new Set(["POST", "PUT", "PATCH", "DELETE", "APPLY", "DELETECOLLECTION"]);
+const watchedResources = new Set([
+  "deployments",
+  "services",
+  "horizontalpodautoscalers",
+  "deploymentrecords",
+  "events",
+]);
+
+/**
+ * Mutating requests the API server itself counted (apiserver_request_total, from its
+ * /metrics with the admin kubeconfig) for the resources a reconcile may write.
+ * Cluster-wide: the metric has no namespace label.
+ */
+export async function apiserverMutations(kc: k8s.KubeConfig): Promise<number> {
+  const res = await kubeRequest(kc, { method: "GET", path: "/metrics", accept: "text/plain" });
+  if (res.status !== 200) throw new Error(`GET /metrics: ${res.status}`);
+  let total = 0;
+  for (const line of res.text.split("\n")) {
+    if (!line.startsWith("apiserver_request_total{")) continue;
+    const labels = Object.fromEntries(
+      [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""] as const),
+    );
+    if (mutatingVerbs.has(labels["verb"] ?? "") && watchedResources.has(labels["resource"] ?? "")) {
+      total += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return total;
+}
