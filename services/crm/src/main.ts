@@ -1,15 +1,27 @@
-// The CRM program: `crm <role>`. One image, many roles; `all` runs every built role in
-// one process (today: only ingress). Exit codes: 0 clean stop, 1 bad configuration or
-// failed startup, 2 unknown or not yet built role.
+// The CRM program: `crm <role>`. One image, many roles: ingress, watcher, reconciler,
+// and `all` (every built role in one process: the dev/edge default); `crds` installs or
+// upgrades the CRD; `history <deployment-id>` prints a record's history.
+// Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
+// built role.
 import { readFileSync } from "node:fs";
-import { ConfigError, parseCrmConfig, type CrmConfig } from "@oaas/config";
+import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import { createLogger, createMetrics } from "@oaas/telemetry";
+import { RedisConfigError } from "@oaas/queue";
+import { createLogger, createMetrics, type Logger } from "@oaas/telemetry";
+import type { Redis } from "ioredis";
 import { applyCrds } from "./crds.ts";
+import { allReady, type ReadinessPart } from "./health/readiness.ts";
 import { startIngress } from "./ingress/ingress.ts";
+import { printHistory } from "./roles/history-command.ts";
+import { startHealthServer } from "./roles/health-server.ts";
+import { openQueueRedis } from "./roles/queue-redis.ts";
+import { startReconcilerRole } from "./roles/reconciler-role.ts";
+import { startWatcherRole } from "./roles/watcher-role.ts";
 
-const builtRoles = ["ingress", "all"] as const;
-const plannedRoles = ["watcher", "reconciler", "analyzer", "enforcer", "dashboard"] as const;
+const builtRoles = ["ingress", "watcher", "reconciler", "all"] as const;
+type Role = (typeof builtRoles)[number];
+const plannedRoles = ["analyzer", "enforcer", "dashboard"] as const;
+const commands = ["crds", "history"] as const;
 
 /** `version` of services/crm/package.json: CrmEnvHealth.crm_version ("unknown" when a bundle moved it). */
 export function crmVersion(): string {
@@ -21,6 +33,10 @@ export function crmVersion(): string {
   } catch {
     return "unknown";
   }
+}
+
+function usage(): string {
+  return `usage: crm <${[...builtRoles, ...plannedRoles, ...commands].join("|")}>\n  crm history <deployment-id> [--namespace ns] [--limit n] [-o json]`;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -39,8 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`crm ${role}: not built yet`);
     return 2;
   }
-  if (!(builtRoles as readonly string[]).includes(role)) {
-    console.error(`usage: crm <${[...builtRoles, ...plannedRoles, "crds"].join("|")}>`);
+  if (role !== "history" && !(builtRoles as readonly string[]).includes(role)) {
+    console.error(usage());
     return 2;
   }
   let config: CrmConfig;
@@ -53,11 +69,81 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
+  if (role === "history") return printHistory(config, argv.slice(1));
+  return runRole(role as Role, config);
+}
+
+async function runRole(role: Role, config: CrmConfig): Promise<number> {
   const logger = createLogger({ service: `crm-${role}`, level: config.log.level });
+  logger.info("starting", { role, version: crmVersion(), config: describeConfig(config) });
   const metrics = createMetrics({ serviceName: "oaas-crm" });
   const kube = await KubeClient.create(loadKubeConfig());
-  const ingress = await startIngress({ config, kube, logger, metrics, crmVersion: crmVersion() });
-  await new Promise<void>((resolve) => {
+  const stops: (() => Promise<void>)[] = [];
+  let redis: Redis | undefined;
+  try {
+    const needsQueue = role !== "ingress";
+    if (needsQueue) {
+      try {
+        redis = await openQueueRedis(config, logger);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        logger.error("cannot use Redis; refusing to start", { error: message });
+        console.error(
+          `crm ${role}: ${error instanceof RedisConfigError ? "" : "cannot use Redis: "}${message}`,
+        );
+        return 1;
+      }
+    }
+    const parts: ReadinessPart[] = [];
+    if (redis && (role === "reconciler" || role === "all")) {
+      const reconciler = startReconcilerRole({ config, kube, redis, logger, metrics });
+      parts.push(reconciler.readiness);
+      stops.unshift(() => reconciler.stop());
+    }
+    if (redis && (role === "watcher" || role === "all")) {
+      const watcher = startWatcherRole({ config, kube, redis, logger, metrics });
+      parts.push(watcher.readiness);
+      stops.unshift(() => watcher.stop());
+    }
+    if (role === "ingress" || role === "all") {
+      const ingress = await startIngress({
+        config,
+        kube,
+        logger,
+        metrics,
+        crmVersion: crmVersion(),
+        readinessParts: parts,
+      });
+      // The listener goes first on SIGTERM: no new requests while workers drain.
+      stops.unshift(() => ingress.close());
+    } else {
+      const readiness = allReady(parts);
+      const server = await startHealthServer({ port: config.ingress.port, readiness, metrics });
+      logger.info("health and metrics listening", { port: server.port });
+      stops.unshift(async () => {
+        readiness.stop();
+        await server.close();
+      });
+    }
+    await signalled(logger);
+    return 0;
+  } finally {
+    for (const stop of stops) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.error("stop failed", { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    redis?.disconnect();
+    await kube.close();
+    await metrics.shutdown();
+  }
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+function signalled(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info("stopping", { signal });
       resolve();
@@ -65,10 +151,6 @@ async function main(argv: readonly string[]): Promise<number> {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   });
-  await ingress.close();
-  await kube.close();
-  await metrics.shutdown();
-  return 0;
 }
 
 main(process.argv.slice(2)).then(

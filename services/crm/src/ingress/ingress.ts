@@ -18,7 +18,7 @@ import {
 import type { Logger, Metrics } from "@oaas/telemetry";
 import { DeploymentsService } from "../deployments/service.ts";
 import { kubeRecordStore } from "../deployments/store.ts";
-import { kubeReadiness, type Readiness } from "../health/readiness.ts";
+import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
 import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
 import { httpEndpoints } from "./http-endpoints.ts";
@@ -39,6 +39,8 @@ export interface IngressDeps {
   readonly port?: number;
   /** Health Watch poll interval, ms. Default 1 000. */
   readonly healthWatchIntervalMs?: number;
+  /** Other roles in this process (`crm all`): /readyz and the health services wait for them too. */
+  readonly readinessParts?: readonly ReadinessPart[];
 }
 
 export interface Ingress {
@@ -52,7 +54,10 @@ const readMaxBytes = 4 * 1024 * 1024;
 
 export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   const { config, kube, logger, metrics } = deps;
-  const readiness = kubeReadiness(kube);
+  const kubernetes = kubeReadiness(kube);
+  const readiness = deps.readinessParts?.length
+    ? allReady([{ name: "kubernetes", check: () => kubernetes.check() }, ...deps.readinessParts])
+    : kubernetes;
   const deployments = new DeploymentsService(kubeRecordStore(kube), {
     odgm: config.features.odgm,
     knative: config.features.knative,

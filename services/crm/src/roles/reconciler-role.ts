@@ -1,0 +1,83 @@
+// `crm reconciler`: reconcile workers on the reconcile queue. Wiring only: what a
+// reconcile does is in ../reconciler, how jobs run is in packages/queue.
+import type { CrmConfig } from "@oaas/config";
+import { createEventRecorder, type KubeClient } from "@oaas/kube";
+import { createHistory, queueNames, startRecordWorker, type History, type RecordWorker } from "@oaas/queue";
+import type { Logger, Metrics } from "@oaas/telemetry";
+import type { Redis } from "ioredis";
+import type { ReadinessPart } from "../health/readiness.ts";
+import { createReconcileHandler, discoveredRenderContext, reconcileMetrics } from "../reconciler/index.ts";
+import { processIdentity } from "./identity.ts";
+
+export interface ReconcilerRole {
+  readonly worker: RecordWorker;
+  readonly history: History;
+  readonly readiness: ReadinessPart;
+  /** Stops taking jobs, aborts and waits for running ones (bounded), then returns. */
+  stop(): Promise<void>;
+}
+
+export function startReconcilerRole(deps: {
+  readonly config: CrmConfig;
+  readonly kube: KubeClient;
+  readonly redis: Redis;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}): ReconcilerRole {
+  const { config, kube, redis, logger, metrics } = deps;
+  const workerId = processIdentity("reconciler");
+  const history = createHistory({ connection: redis, prefix: config.redis.prefix });
+  const retries = metrics.meter.createCounter("workqueue_retries_total", {
+    description: "Job runs that ended in a retry (client-go's name).",
+  });
+  const handler = createReconcileHandler({
+    kube,
+    renderContext: discoveredRenderContext(kube, config),
+    history,
+    events: createEventRecorder(kube, {
+      controller: "oaas.io/crm-reconciler",
+      instance: workerId,
+      now: () => new Date(),
+      onError: (error, input) => {
+        logger.warn("event not recorded", {
+          reason: input.reason,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      },
+    }),
+    logger,
+    metrics: reconcileMetrics(metrics.meter),
+  });
+  const worker = startRecordWorker({
+    connection: redis,
+    prefix: config.redis.prefix,
+    queue: queueNames.reconcile,
+    concurrency: config.reconcile.concurrency,
+    handler,
+    workerId,
+    logger,
+    rateLimit: { ratePerSec: config.reconcile.recordRatePerSecond, burst: config.reconcile.recordBurst },
+    attempts: config.reconcile.maxAttempts,
+    onResult: (_job, result) => {
+      if (result.kind === "retry") retries.add(1, { name: queueNames.reconcile });
+    },
+  });
+  let closed = false;
+  return {
+    worker,
+    history,
+    readiness: {
+      name: "reconciler",
+      check: () =>
+        closed
+          ? { ready: false, reason: "stopping" }
+          : redis.status === "ready"
+            ? { ready: true, reason: "ok" }
+            : { ready: false, reason: `Redis connection is ${redis.status}` },
+    },
+    stop: async () => {
+      closed = true;
+      await worker.close();
+    },
+  };
+}
