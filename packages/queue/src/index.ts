@@ -16,6 +16,7 @@ export {
   type RecordWorkerOptions,
   type QueueLogger,
   type ResultHook,
+  type PostponeReason,
   type Settled,
 } from "./worker.ts";
 export { createHistory, type History, type HistoryOptions } from "./history.ts";

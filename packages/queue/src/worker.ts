@@ -15,6 +15,9 @@ export interface QueueLogger {
   error(message: string, meta?: Record<string, unknown>): unknown;
 }
 
+/** Why a job went back to delayed without running its handler (or after an aborted run). */
+export type PostponeReason = "rate-limit" | "lease-held" | "shutdown";
+
 /** Called once per handler run (not for runs postponed by the rate limit or lease). */
 export type ResultHook = (
   job: RecordJob,
@@ -53,6 +56,8 @@ export interface RecordWorkerOptions {
   readonly maxRequeueAfterMs?: number;
   /** Metrics hook (controller_runtime_reconcile_total{result}, reconcile_time_seconds). Must not throw. */
   readonly onResult?: ResultHook;
+  /** Metrics hook for jobs sent back to delayed (e.g. a rate-limited counter). Must not throw. */
+  readonly onPostpone?: (job: RecordJob, reason: PostponeReason, delayMs: number) => void;
 }
 
 export interface RecordWorker {
@@ -114,13 +119,31 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
         worker_id: options.workerId,
       });
 
-  const processor = async (job: Job<RecordJob, Settled>, token?: string): Promise<Settled> => {
+  const postpone = async (
+    job: Job<RecordJob, Settled>,
+    token: string | undefined,
+    reason: PostponeReason,
+    delayMs: number,
+  ): Promise<never> => {
+    try {
+      options.onPostpone?.(job.data, reason, delayMs);
+    } catch (error) {
+      logError("onPostpone hook threw")(error);
+    }
+    return moveBack(job, token, delayMs);
+  };
+
+  const processor = async (
+    job: Job<RecordJob, Settled>,
+    token?: string,
+    cancelled?: AbortSignal,
+  ): Promise<Settled> => {
     const data = job.data;
     const record = recordId(data.namespace, data.name);
-    if (isClosing()) return postpone(job, token, 0);
+    if (isClosing()) return postpone(job, token, "shutdown", 0);
     if (options.rateLimit !== false) {
       const wait = await takeRecordToken(redis, prefix, options.queue, record, options.rateLimit);
-      if (wait > 0) return postpone(job, token, wait);
+      if (wait > 0) return postpone(job, token, "rate-limit", wait);
     }
     const lease = await acquireRecordLease(
       redis,
@@ -130,11 +153,13 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
       lockDurationMs,
       logError("lease renewal failed"),
     );
-    if (!lease) return postpone(job, token, queueDefaults.leaseRetryMs);
+    if (!lease) return postpone(job, token, "lease-held", queueDefaults.leaseRetryMs);
     const controller = new AbortController();
     const jobId = job.id ?? "";
     running.set(jobId, controller);
     lease.lost.addEventListener("abort", () => controller.abort(lease.lost.reason), { once: true });
+    // BullMQ's own cancellation (worker.cancelJob) reaches the handler too.
+    cancelled?.addEventListener("abort", () => controller.abort(cancelled.reason), { once: true });
     const attempt = job.attemptsMade + 1;
     const started = performance.now();
     let result: ReconcileResult;
@@ -163,7 +188,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
         return { kind: "requeueAfter", ms: capDelay(result.ms, maxRequeueAfterMs) };
       case "retry":
         // Shutting down: hand the job back now instead of spending an attempt on it.
-        if (isClosing()) return postpone(job, token, 0);
+        if (isClosing()) return postpone(job, token, "shutdown", 0);
         throw result.error;
       case "terminal":
         throw new UnrecoverableError(
@@ -237,7 +262,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
 }
 
 /** Back to delayed without using an attempt (never dropped), then tell BullMQ so. */
-async function postpone(
+async function moveBack(
   job: Job<RecordJob, Settled>,
   token: string | undefined,
   delayMs: number,
