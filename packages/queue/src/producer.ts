@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { capDelay } from "./delays.ts";
 import { bucketEmptyKey, recordId } from "./keys.ts";
@@ -12,7 +12,7 @@ export const recordJobName = "record";
 export const backoffType = "crm-equal-jitter";
 
 export interface RecordQueueOptions {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** BullMQ key prefix; default "oaas". Tests pass a per-test prefix; a Redis Cluster needs a hash tag ("{oaas}"). */
   readonly prefix?: string;
   readonly name: QueueName;

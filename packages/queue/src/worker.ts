@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
@@ -28,7 +28,7 @@ export type ResultHook = (
 
 export interface RecordWorkerOptions {
   /** Shared ioredis connection with maxRetriesPerRequest: null (createRedisConnection). Not closed by close(). */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** BullMQ key prefix; must equal the producers'. Default "oaas". */
   readonly prefix?: string;
   readonly queue: QueueName;
