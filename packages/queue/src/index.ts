@@ -14,11 +14,11 @@ export {
   startRecordWorker,
   type RecordWorker,
   type RecordWorkerOptions,
-  type QueueLogger,
   type ResultHook,
   type PostponeReason,
   type Settled,
 } from "./worker.ts";
+export type { QueueLogger } from "./logger.ts";
 export { createHistory, type History, type HistoryOptions } from "./history.ts";
 export { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 export type { RateLimitOptions } from "./rate-limit.ts";

@@ -5,15 +5,9 @@ import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
 import { acquireRecordLease } from "./lease.ts";
 import { backoffType, createRecordQueue, type RecordQueue } from "./producer.ts";
+import type { QueueLogger } from "./logger.ts";
 import { takeRecordToken, type RateLimitOptions } from "./rate-limit.ts";
 import { retry, type JobHandler, type QueueName, type ReconcileResult, type RecordJob } from "./types.ts";
-
-/** The subset of a winston Logger the worker writes to. */
-export interface QueueLogger {
-  info(message: string, meta?: Record<string, unknown>): unknown;
-  warn(message: string, meta?: Record<string, unknown>): unknown;
-  error(message: string, meta?: Record<string, unknown>): unknown;
-}
 
 /** Why a job went back to delayed without running its handler (or after an aborted run). */
 export type PostponeReason = "rate-limit" | "lease-held" | "shutdown";
@@ -110,6 +104,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
     prefix,
     name: options.queue,
     attempts: options.attempts ?? queueDefaults.attempts,
+    ...(logger ? { logger } : {}),
   });
   const logError =
     (message: string) =>

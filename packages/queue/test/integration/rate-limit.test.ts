@@ -67,10 +67,10 @@ describe("queue per-record rate limit (real Redis)", function () {
 
     for (const { name, sent } of others) {
       const [run] = await runsDone(runs, 1, (r) => r.data.name === name, 5_000);
-      expect((run?.start ?? 0) - sent, `${name} waited`).to.be.below(1000);
+      expect((run?.start ?? 0) - sent, `${name} waited`).to.be.below(2000);
     }
     console.log(
-      `      hot record: 75 events -> ${hot.length} runs in ${elapsedSec.toFixed(1)} s, ${postponed.length} postponed by its bucket; ${others.length} cold records each ran within 1 s`,
+      `      hot record: 75 events -> ${hot.length} runs in ${elapsedSec.toFixed(1)} s, ${postponed.length} postponed by its bucket; ${others.length} cold records each ran within 2 s`,
     );
   });
 });
