@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 
 /** Redis is configured so that queued work could silently disappear: refuse to start. */
 export class RedisConfigError extends Error {
@@ -30,9 +30,10 @@ export interface RedisCheck {
  *   state is lost, only time.
  * Reads `INFO` first (allowed on most managed Redis services), then `CONFIG GET` for what
  * INFO lacks. Where CONFIG is disabled or renamed (managed Redis), what cannot be read is
- * a warning, not a refusal.
+ * a warning, not a refusal. On a Redis Cluster this checks the node the commands land on;
+ * cluster nodes share one configuration in every managed offering we know of.
  */
-export async function checkRedis(connection: Redis): Promise<RedisCheck> {
+export async function checkRedis(connection: RedisClient): Promise<RedisCheck> {
   const warnings: string[] = [];
   const memory = parseInfo(await connection.info("memory"));
   const persistence = parseInfo(await connection.info("persistence"));
@@ -74,7 +75,7 @@ function parseInfo(text: string): Map<string, string> {
 }
 
 /** CONFIG GET one parameter; undefined when CONFIG is refused (managed Redis) or unknown. */
-async function configGet(connection: Redis, parameter: string): Promise<string | undefined> {
+async function configGet(connection: RedisClient, parameter: string): Promise<string | undefined> {
   try {
     const reply: unknown = await connection.config("GET", parameter);
     if (Array.isArray(reply) && reply.length >= 2) return String(reply[1]);

@@ -1,5 +1,11 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { Redis, type Cluster, type RedisOptions } from "ioredis";
 import { queueDefaults } from "./defaults.ts";
+
+/**
+ * What the queue edge accepts as a connection: a single Redis or a Redis Cluster (then
+ * use a hash-tag prefix such as "{oaas}" so each queue's keys share one slot).
+ */
+export type RedisClient = Redis | Cluster;
 
 /** Options for createRedisConnection; anything ioredis accepts, plus a role hint. */
 export interface RedisConnectionOptions extends Omit<RedisOptions, "keyPrefix"> {

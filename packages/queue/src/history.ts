@@ -1,10 +1,10 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { historyKey } from "./keys.ts";
 import type { HistoryEntry, HistorySink } from "./types.ts";
 
 export interface HistoryOptions {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** Key prefix; default "oaas" (the same prefix as the queues keeps one Cluster slot). */
   readonly prefix?: string;
   /** Entries kept per record (exact). Default 100. */

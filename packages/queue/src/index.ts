@@ -1,7 +1,7 @@
 // @oaas/queue: the CRM's work queues in Redis (BullMQ) and record history.
 export * from "./types.ts";
 export { queueDefaults } from "./defaults.ts";
-export { createRedisConnection, type RedisConnectionOptions } from "./connection.ts";
+export { createRedisConnection, type RedisConnectionOptions, type RedisClient } from "./connection.ts";
 export { checkRedis, RedisConfigError, type RedisCheck } from "./check.ts";
 export {
   createRecordQueue,
@@ -14,10 +14,11 @@ export {
   startRecordWorker,
   type RecordWorker,
   type RecordWorkerOptions,
-  type QueueLogger,
   type ResultHook,
+  type PostponeReason,
   type Settled,
 } from "./worker.ts";
+export type { QueueLogger } from "./logger.ts";
 export { createHistory, type History, type HistoryOptions } from "./history.ts";
 export { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 export type { RateLimitOptions } from "./rate-limit.ts";

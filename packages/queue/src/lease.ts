@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 import { leaseKey } from "./keys.ts";
 import { luaScript } from "./script.ts";
 
@@ -30,7 +30,7 @@ export interface RecordLease {
  * @returns undefined when another run holds the lease.
  */
 export async function acquireRecordLease(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   queue: string,
   record: string,

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { capDelay } from "./delays.ts";
 import { bucketEmptyKey, recordId } from "./keys.ts";
 import type { JobPriority, QueueName, RecordJob } from "./types.ts";
+import type { QueueLogger } from "./logger.ts";
 
 /** The BullMQ job name of every record job (the queue says what kind of work it is). */
 export const recordJobName = "record";
@@ -12,12 +13,14 @@ export const recordJobName = "record";
 export const backoffType = "crm-equal-jitter";
 
 export interface RecordQueueOptions {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** BullMQ key prefix; default "oaas". Tests pass a per-test prefix; a Redis Cluster needs a hash tag ("{oaas}"). */
   readonly prefix?: string;
   readonly name: QueueName;
   /** Runs per job before it fails, first run included. Default 8 (see defaults.ts). */
   readonly attempts?: number;
+  /** Where connection errors of the underlying BullMQ queue are logged (they are never thrown from an event). */
+  readonly logger?: QueueLogger;
 }
 
 export interface EnqueueOptions {
@@ -92,6 +95,13 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
   const prefix = options.prefix ?? queueDefaults.prefix;
   const attempts = options.attempts ?? queueDefaults.attempts;
   const queue = new Queue(options.name, { connection: options.connection, prefix });
+  // An EventEmitter "error" without a listener would crash the process; enqueue calls
+  // still reject on their own when Redis is unreachable.
+  queue.on(
+    "error",
+    (error: Error) =>
+      void options.logger?.error("queue error", { queue: options.name, error: error.message }),
+  );
   const redis = options.connection;
 
   const enqueue = async (data: RecordJob, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueOutcome> => {

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { bucketEmptyKey, bucketKey } from "./keys.ts";
 import { luaScript } from "./script.ts";
@@ -44,7 +44,7 @@ return wait
  * @returns 0 when the run may go ahead, else the ms to wait (delay the job, never drop it).
  */
 export async function takeRecordToken(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   queue: string,
   record: string,

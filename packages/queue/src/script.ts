@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 
 /** A Lua script run by EVALSHA, loaded with EVAL the first time a server lacks it. */
 export function luaScript(
   source: string,
-): (redis: Redis, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown> {
+): (redis: RedisClient, keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown> {
   const sha = createHash("sha1").update(source).digest("hex");
   return async (redis, keys, args) => {
     try {

@@ -1,19 +1,16 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
 import { acquireRecordLease } from "./lease.ts";
 import { backoffType, createRecordQueue, type RecordQueue } from "./producer.ts";
+import type { QueueLogger } from "./logger.ts";
 import { takeRecordToken, type RateLimitOptions } from "./rate-limit.ts";
 import { retry, type JobHandler, type QueueName, type ReconcileResult, type RecordJob } from "./types.ts";
 
-/** The subset of a winston Logger the worker writes to. */
-export interface QueueLogger {
-  info(message: string, meta?: Record<string, unknown>): unknown;
-  warn(message: string, meta?: Record<string, unknown>): unknown;
-  error(message: string, meta?: Record<string, unknown>): unknown;
-}
+/** Why a job went back to delayed without running its handler (or after an aborted run). */
+export type PostponeReason = "rate-limit" | "lease-held" | "shutdown";
 
 /** Called once per handler run (not for runs postponed by the rate limit or lease). */
 export type ResultHook = (
@@ -25,7 +22,7 @@ export type ResultHook = (
 
 export interface RecordWorkerOptions {
   /** Shared ioredis connection with maxRetriesPerRequest: null (createRedisConnection). Not closed by close(). */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** BullMQ key prefix; must equal the producers'. Default "oaas". */
   readonly prefix?: string;
   readonly queue: QueueName;
@@ -53,6 +50,8 @@ export interface RecordWorkerOptions {
   readonly maxRequeueAfterMs?: number;
   /** Metrics hook (controller_runtime_reconcile_total{result}, reconcile_time_seconds). Must not throw. */
   readonly onResult?: ResultHook;
+  /** Metrics hook for jobs sent back to delayed (e.g. a rate-limited counter). Must not throw. */
+  readonly onPostpone?: (job: RecordJob, reason: PostponeReason, delayMs: number) => void;
 }
 
 export interface RecordWorker {
@@ -105,6 +104,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
     prefix,
     name: options.queue,
     attempts: options.attempts ?? queueDefaults.attempts,
+    ...(logger ? { logger } : {}),
   });
   const logError =
     (message: string) =>
@@ -114,13 +114,31 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
         worker_id: options.workerId,
       });
 
-  const processor = async (job: Job<RecordJob, Settled>, token?: string): Promise<Settled> => {
+  const postpone = async (
+    job: Job<RecordJob, Settled>,
+    token: string | undefined,
+    reason: PostponeReason,
+    delayMs: number,
+  ): Promise<never> => {
+    try {
+      options.onPostpone?.(job.data, reason, delayMs);
+    } catch (error) {
+      logError("onPostpone hook threw")(error);
+    }
+    return moveBack(job, token, delayMs);
+  };
+
+  const processor = async (
+    job: Job<RecordJob, Settled>,
+    token?: string,
+    cancelled?: AbortSignal,
+  ): Promise<Settled> => {
     const data = job.data;
     const record = recordId(data.namespace, data.name);
-    if (isClosing()) return postpone(job, token, 0);
+    if (isClosing()) return postpone(job, token, "shutdown", 0);
     if (options.rateLimit !== false) {
       const wait = await takeRecordToken(redis, prefix, options.queue, record, options.rateLimit);
-      if (wait > 0) return postpone(job, token, wait);
+      if (wait > 0) return postpone(job, token, "rate-limit", wait);
     }
     const lease = await acquireRecordLease(
       redis,
@@ -130,11 +148,13 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
       lockDurationMs,
       logError("lease renewal failed"),
     );
-    if (!lease) return postpone(job, token, queueDefaults.leaseRetryMs);
+    if (!lease) return postpone(job, token, "lease-held", queueDefaults.leaseRetryMs);
     const controller = new AbortController();
     const jobId = job.id ?? "";
     running.set(jobId, controller);
     lease.lost.addEventListener("abort", () => controller.abort(lease.lost.reason), { once: true });
+    // BullMQ's own cancellation (worker.cancelJob) reaches the handler too.
+    cancelled?.addEventListener("abort", () => controller.abort(cancelled.reason), { once: true });
     const attempt = job.attemptsMade + 1;
     const started = performance.now();
     let result: ReconcileResult;
@@ -163,7 +183,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
         return { kind: "requeueAfter", ms: capDelay(result.ms, maxRequeueAfterMs) };
       case "retry":
         // Shutting down: hand the job back now instead of spending an attempt on it.
-        if (isClosing()) return postpone(job, token, 0);
+        if (isClosing()) return postpone(job, token, "shutdown", 0);
         throw result.error;
       case "terminal":
         throw new UnrecoverableError(
@@ -237,7 +257,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
 }
 
 /** Back to delayed without using an attempt (never dropped), then tell BullMQ so. */
-async function postpone(
+async function moveBack(
   job: Job<RecordJob, Settled>,
   token: string | undefined,
   delayMs: number,

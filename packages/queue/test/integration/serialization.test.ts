@@ -141,7 +141,13 @@ describe("queue serialization per record (real Redis)", function () {
     const key = leaseKey(h.prefix, "reconcile", "ns/leased");
     await h.redis.set(key, "someone-else", "PX", 60_000);
     const { runs, handler } = recordingHandler();
-    h.worker({ handler, workerId: "w1", rateLimit: false });
+    const postponed: string[] = [];
+    h.worker({
+      handler,
+      workerId: "w1",
+      rateLimit: false,
+      onPostpone: (_job, reason) => postponed.push(reason),
+    });
     const { jobId } = await h.producer.enqueue(job("leased"));
     await waitFor(async () => ((await h.producer.queue.getJob(jobId))?.attemptsStarted ?? 0) >= 2, {
       description: "the job tried at least twice",
@@ -149,6 +155,7 @@ describe("queue serialization per record (real Redis)", function () {
       intervalMs: 50,
     });
     expect(runs).to.have.length(0);
+    expect(postponed).to.include("lease-held");
     expect(await (await h.producer.queue.getJob(jobId))?.getState()).to.be.oneOf([
       "delayed",
       "waiting",
