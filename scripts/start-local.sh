@@ -3,9 +3,10 @@
 #  1. the local Kubernetes cluster (built from Go modules on first use)
 #  2. Redis on 127.0.0.1:6379 (a Debian redis-server is started when none answers)
 #  3. the DeploymentRecord CRD (crm crds) and the CRM (`crm all`, profile dev) on :8088
-#  4. the sample class (scripts/local/sample-class.json) deployed through the CRM over gRPC
-# The reconcile/analyze/enforce workers, the dashboard and the PM are not built yet, so
-# the sample becomes a DeploymentRecord but no workloads. Stop: npm run stop.
+#  4. the sample class (scripts/local/sample-class.json) deployed through the CRM over gRPC,
+#     followed until it is Available (its conditions printed as they change)
+# `crm all` runs the ingress, the watcher and the reconciler in one process. The
+# dashboard and the PM are not wired into npm start yet. Stop: npm run stop.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -40,6 +41,8 @@ curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "CRM not ready; se
 
 "$bin/grpcurl" -plaintext -d @ "127.0.0.1:$port" oaas.deployment.DeploymentService/Deploy \
   <scripts/local/sample-class.json
+echo "waiting for the sample class to become Available (conditions as they change):"
+tsx scripts/local/wait-available.ts "${OPRC_CRM_K8S_NAMESPACE:-default}" hello-class 300 "$run/crm.log"
 
 cat <<TXT
 Local system is up.
@@ -47,6 +50,6 @@ Local system is up.
   Redis:      127.0.0.1:6379
   CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics), log $run/crm.log
   Sample:     "$bin/grpcurl" -plaintext -d '{"deployment_id":"hello-class"}' 127.0.0.1:$port oaas.deployment.DeploymentService/GetDeploymentStatus
-Not built yet: reconcile/analyze/enforce workers, dashboard, PM (so no workloads run yet).
+  History:    scripts/node.sh -- tsx services/crm/src/main.ts history hello-class
 Stop everything: npm run stop
 TXT

@@ -36,12 +36,12 @@ describe("crm program", function () {
   this.timeout(60_000);
 
   it("roles not built yet exit 2; unknown roles print usage and exit 2", async function () {
-    const watcher = crm(["watcher"], {});
-    expect(await watcher.exited).to.equal(2);
-    expect(watcher.output()).to.contain("crm watcher: not built yet");
+    const analyzer = crm(["analyzer"], {});
+    expect(await analyzer.exited).to.equal(2);
+    expect(analyzer.output()).to.contain("crm analyzer: not built yet");
     const bogus = crm(["bogus"], {});
     expect(await bogus.exited).to.equal(2);
-    expect(bogus.output()).to.match(/usage: crm <ingress\|all\|/);
+    expect(bogus.output()).to.match(/usage: crm <ingress\|watcher\|reconciler\|all\|/);
   });
 
   it("an invalid setting exits 1 naming the variable", async function () {

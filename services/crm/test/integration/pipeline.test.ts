@@ -1,0 +1,191 @@
+// The whole CRM pipeline as real processes on a real API server (KWOK nodes) and real
+// Redis: Deploy through the ingress -> watcher -> BullMQ -> reconciler -> Available with
+// Ready pods; Delete -> every child gone, then NOT_FOUND. Also: the reconciler refuses a
+// Redis that may evict, and a SIGKILLed reconciler's work is finished by another process.
+import { spawn } from "node:child_process";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { recordName, ownerLabel, type DeploymentRecord } from "@oaas/crd";
+import { KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
+import { StatusCode } from "@oaas/proto";
+import { freePort, testCluster, useTestNamespace, useTestRedis, waitFor } from "@oaas/testkit";
+import { expect } from "chai";
+import { deploymentClient } from "../support/clients.ts";
+import { startCrm, waitReady, type CrmProcess } from "../support/crm-process.ts";
+import { fn, unit, withFunctions, withOdgm } from "../support/fixtures.ts";
+import { installCrd } from "../support/ingress.ts";
+import { getRecord } from "../support/records.ts";
+
+const deployments: ResourceType = { group: "apps", version: "v1", plural: "deployments", namespaced: true };
+const services: ResourceType = { group: "", version: "v1", plural: "services", namespaced: true };
+const pods: ResourceType = { group: "", version: "v1", plural: "pods", namespaced: true };
+
+interface DeploymentObject extends KubeObject {
+  spec?: {
+    replicas?: number;
+    template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } };
+  };
+  status?: { readyReplicas?: number };
+}
+interface PodObject extends KubeObject {
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () {
+  this.timeout(240_000);
+  const namespace = useTestNamespace("pipe");
+  const redis = useTestRedis();
+  let kube: KubeClient;
+  let kubeconfig: string;
+  const running: CrmProcess[] = [];
+
+  before(async function () {
+    const cluster = await testCluster();
+    kubeconfig = cluster.kubeconfig;
+    await installCrd(cluster.kc);
+    kube = await KubeClient.create(cluster.kc);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") for (const p of running) console.error(p.output().slice(-6000));
+    await Promise.all(running.splice(0).map((p) => p.stop("SIGKILL")));
+  });
+  after(async function () {
+    await kube.close();
+  });
+
+  function env(extra: Record<string, string> = {}): Record<string, string> {
+    const r = redis();
+    return {
+      KUBECONFIG: kubeconfig,
+      OPRC_CRM_K8S_NAMESPACE: namespace.name,
+      OPRC_CRM_REDIS_URL: `redis://${r.host}:${r.port}`,
+      OPRC_CRM_QUEUE_PREFIX: r.prefix,
+      OPRC_CRM_FEATURES_ODGM: "true",
+      OPRC_CRM_LEASE_NAME: `watcher-${r.prefix}`,
+      ...extra,
+    };
+  }
+  async function crm(args: string[], extra: Record<string, string> = {}): Promise<CrmProcess> {
+    const p = await startCrm(args, env(extra));
+    running.push(p);
+    return p;
+  }
+  async function owned<T extends KubeObject>(type: ResourceType, record: string): Promise<T[]> {
+    return listObjects<T>(kube, type, namespace.name, { labelSelector: `${ownerLabel}=${record}` });
+  }
+  async function phase(id: string): Promise<string | undefined> {
+    const record: DeploymentRecord | undefined = await getRecord(kube, namespace.name, id);
+    return record?.status?.phase;
+  }
+
+  it("Deploy ends Available with Ready pods and refs; Delete leaves nothing, then NOT_FOUND", async function () {
+    const all = await crm(["all"]);
+    await waitReady(all);
+    const client = deploymentClient("grpc", all.url);
+    const id = "pipe-shop";
+    const answer = await client.deploy({
+      deploymentUnit: unit(id, withFunctions(fn("cart"), fn("checkout")), withOdgm("orders")),
+    });
+    expect(answer.status).to.equal(StatusCode.OK);
+    const name = recordName(id);
+
+    await waitFor(async () => (await phase(id)) === "Available", {
+      description: `record ${name} Available`,
+      timeoutMs: 120_000,
+      intervalMs: 500,
+    });
+    const workloads = await owned<DeploymentObject>(deployments, name);
+    expect(workloads.map((d) => d.metadata?.name).sort()).to.have.length(3); // 2 functions + ODGM
+    for (const d of workloads) expect(d.status?.readyReplicas ?? 0, d.metadata?.name).to.be.at.least(1);
+    const podList = await listObjects<PodObject>(kube, pods, namespace.name);
+    const ready = podList.filter((p) =>
+      p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    expect(ready.length, "Ready pods").to.be.at.least(3);
+
+    const status = await client.getDeploymentStatus({ deploymentId: id });
+    expect(status.status).to.equal(StatusCode.OK);
+    expect(status.message ?? "").to.match(/^RUNNING/);
+    expect(status.statusResourceRefs.length).to.be.at.least(6);
+    for (const ref of status.statusResourceRefs)
+      expect(ref.uid, `${ref.kind}/${ref.name}`).to.match(/^[0-9a-f-]{36}$/);
+
+    const deleted = await client.deleteDeployment({ deploymentId: id });
+    expect(deleted.status).to.equal(StatusCode.OK);
+    await waitFor(
+      async () => {
+        try {
+          await client.getDeploymentStatus({ deploymentId: id });
+          return false;
+        } catch (error) {
+          if (error instanceof ConnectError && error.code === Code.NotFound) return true;
+          throw error;
+        }
+      },
+      { description: "GetDeploymentStatus NOT_FOUND after delete", timeoutMs: 120_000, intervalMs: 500 },
+    );
+    expect(await owned(deployments, name), "Deployments left").to.have.length(0);
+    expect(await owned(services, name), "Services left").to.have.length(0);
+    expect(await getRecord(kube, namespace.name, id)).to.equal(undefined);
+  });
+
+  it("separate watcher and reconciler processes converge a record; a SIGKILLed reconciler's work is picked up", async function () {
+    const ingress = await crm(["ingress"]);
+    const watcher = await crm(["watcher"]);
+    const first = await crm(["reconciler"]);
+    await Promise.all([waitReady(ingress), waitReady(watcher), waitReady(first)]);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const second = await crm(["reconciler"]);
+    await waitReady(second);
+    const client = deploymentClient("connect", ingress.url);
+    const ids = ["split-a", "split-b", "split-c"];
+    for (const id of ids) await client.deploy({ deploymentUnit: unit(id) });
+    for (const id of ids)
+      await waitFor(async () => (await phase(id)) === "Available", {
+        description: `record ${id} Available`,
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      });
+    for (const id of ids) await client.deleteDeployment({ deploymentId: id });
+    for (const id of ids)
+      await waitFor(async () => (await getRecord(kube, namespace.name, id)) === undefined, {
+        description: `record ${id} gone`,
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      });
+  });
+
+  it("a reconciler refuses a Redis whose maxmemory-policy may evict jobs, with the fix in the message", async function () {
+    const port = await freePort();
+    const server = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--maxmemory-policy",
+        "allkeys-lru",
+      ],
+      { stdio: "ignore" },
+    );
+    try {
+      await waitFor(
+        async () => {
+          const probe = await crm(["reconciler"], { OPRC_CRM_REDIS_URL: `redis://127.0.0.1:${port}` });
+          const code = await probe.exited;
+          return code === 1 && /allkeys-lru/.test(probe.output()) ? probe : false;
+        },
+        { description: "crm reconciler to refuse allkeys-lru", timeoutMs: 60_000 },
+      ).then((probe) => {
+        expect(probe.output()).to.contain("CONFIG SET maxmemory-policy noeviction");
+      });
+    } finally {
+      server.kill("SIGKILL");
+    }
+  });
+});
