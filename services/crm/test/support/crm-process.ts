@@ -50,7 +50,7 @@ export async function startCrm(
 }
 
 /** Waits until GET /readyz answers 200 (fails early with the output when the process exits). */
-export async function waitReady(crm: CrmProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(crm: CrmProcess, timeoutMs = 120_000): Promise<void> {
   await waitFor(
     async () => {
       if (crm.child.exitCode !== null)
