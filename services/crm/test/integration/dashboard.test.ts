@@ -26,6 +26,8 @@ import { launchChromium, putRecordWithStatus, testOutputDir } from "../support/d
 import { installCrd } from "../support/ingress.ts";
 import { redisTestHistory } from "../support/redis-history.ts";
 
+/** RFC 3339 with milliseconds, `seconds` before now. */
+const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
 const xss = `<script>window.__pwned = true</script><img src=x onerror="window.__pwned=true">`;
 const user = "sre";
 const password = "correct horse:battery staple";
@@ -138,13 +140,13 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
     const history = redisTestHistory(redis, redisServer.prefix);
     await history.append(ns.name, "shop", {
       type: "accepted",
-      time: "2026-11-30T02:00:00.000Z",
+      time: ago(600),
       message: "accepted from Deploy",
       correlationId: "corr-1",
     });
     await history.append(ns.name, "shop", {
       type: "applied",
-      time: "2026-11-30T02:00:01.000Z",
+      time: ago(599),
       message: "applied 2 objects",
       objects: ["Deployment/shop-fn", "Service/shop-fn"],
       generation: 1,
@@ -152,7 +154,7 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
     });
     await history.append(ns.name, "shop", {
       type: "failed",
-      time: "2026-11-30T02:00:05.000Z",
+      time: ago(595),
       reason: "ImagePullFailed",
       message: `pull failed ${xss}`,
       correlationId: "corr-1",
@@ -230,8 +232,11 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
     try {
       const first = await page.goto(base());
       expect(first?.status()).to.equal(200);
-      await page.getByRole("link", { name: "reconcile", exact: true }).first().click();
-      await page.waitForURL(/\/ops\/crm\/queue\/reconcile/);
+      // The overview lists every CRM queue; the reconcile queue holds the jobs added above.
+      for (const name of Object.values(queueNames))
+        await page.getByRole("link", { name, exact: true }).first().waitFor({ timeout: 20_000 });
+      await page.goto(`${base()}queue/reconcile?status=completed`);
+      await page.getByText("#1", { exact: true }).first().waitFor({ timeout: 20_000 });
       await page.goto(`${base()}queue/reconcile?status=failed`);
       await page.getByText(`#${failedJobId}`).first().waitFor({ timeout: 20_000 });
       await page.screenshot({ path: path.join(outDir, "1-failed-jobs.png"), fullPage: true });
@@ -242,8 +247,12 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
         .waitFor({ timeout: 20_000 });
       await page.screenshot({ path: path.join(outDir, "2-failed-job.png"), fullPage: true });
 
-      await page.getByRole("link", { name: `Record ${ns.name}/shop: status and history` }).click();
-      await page.waitForURL(new RegExp(`/ops/crm/records/${ns.name}/shop$`));
+      // The job view links to the record's page (Bull Board opens such links in a new tab).
+      const link = page.getByRole("link", { name: `Record ${ns.name}/shop: status and history` });
+      const href = await link.getAttribute("href");
+      expect(href).to.equal(`/ops/crm/records/${ns.name}/shop`);
+      const recordResponse = await page.goto(new URL(href ?? "", page.url()).toString());
+      expect(recordResponse?.status()).to.equal(200);
       expect(await page.locator("#phase").innerText()).to.equal("Degraded");
       expect(await page.locator("#reason").innerText()).to.equal("ImagePullFailed");
       const conditions = await page.locator("#conditions").innerText();
