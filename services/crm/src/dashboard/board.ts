@@ -1,0 +1,76 @@
+// Bull Board over the CRM's queues: one BullMQ Queue per name under the installation's key
+// prefix, read-only unless writes are enabled, and a link from every job to the page of
+// the record it names (jobs carry {namespace, name, ...}: RecordJob of @oaas/queue).
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { FastifyAdapter } from "@bull-board/fastify";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { pathUnder } from "./html.ts";
+
+export interface Board {
+  readonly serverAdapter: FastifyAdapter;
+  /** Closes the Queue objects (not the shared Redis connection). */
+  close(): Promise<void>;
+}
+
+export interface BoardOptions {
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly queueNames: readonly string[];
+  /** What the browser sees, ending with "/". */
+  readonly basePath: string;
+  readonly readOnly: boolean;
+}
+
+/** The record page a job links to, or undefined when the job data names no record. */
+export function recordLink(
+  basePath: string,
+  data: unknown,
+): { href: string; displayText: string } | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const { namespace, name } = data as { namespace?: unknown; name?: unknown };
+  if (typeof namespace !== "string" || typeof name !== "string" || !namespace || !name) return undefined;
+  return {
+    href: pathUnder(basePath, "records", namespace, name),
+    displayText: `Record ${namespace}/${name}: status and history`,
+  };
+}
+
+export function createBoard(options: BoardOptions): Board {
+  // A Queue on a shared connection never closes that connection (BullMQ's rule).
+  const queues = options.queueNames.map(
+    (name) => new Queue(name, { connection: options.redis, prefix: options.prefix }),
+  );
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(options.basePath);
+  createBullBoard({
+    queues: queues.map(
+      (queue) =>
+        new BullMQAdapter(queue, {
+          readOnlyMode: options.readOnly,
+          allowRetries: !options.readOnly,
+          prefix: "",
+          externalJobUrl: (job) =>
+            recordLink(options.basePath, job.data) ?? {
+              href: pathUnder(options.basePath, "records"),
+              displayText: "Records",
+            },
+        }),
+    ),
+    serverAdapter,
+    options: {
+      uiConfig: {
+        boardTitle: "OaaS CRM queues",
+        hideDocsLink: true,
+        miscLinks: [{ text: "Records not Available", url: pathUnder(options.basePath, "records") }],
+      },
+    },
+  });
+  return {
+    serverAdapter,
+    close: async () => {
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
+}

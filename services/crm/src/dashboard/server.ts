@@ -1,0 +1,167 @@
+// The dashboard role: Bull Board over every CRM queue plus the record pages, behind
+// authentication, on its own port, with /healthz, /readyz and /metrics beside them.
+import type { KubeClient } from "@oaas/kube";
+import type { Logger, Metrics } from "@oaas/telemetry";
+import { prometheusContentType } from "@oaas/telemetry";
+import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
+import { authChallenge, authenticate } from "./auth.ts";
+import { createBoard } from "./board.ts";
+import { csrfRefusal, isSafeMethod } from "./csrf.ts";
+import { fileCredentials } from "./credentials-source.ts";
+import type { HistoryReader } from "./history.ts";
+import { normalizeBasePath, type DashboardOptions } from "./options.ts";
+import { redisReadiness } from "./readiness.ts";
+import { recordRoutes } from "./record-routes.ts";
+
+export interface DashboardDeps {
+  /** Shared ioredis connection of the queues (the Queue objects never close it). */
+  readonly redis: Redis;
+  /** Key prefix of the queues (config `redis.prefix`, default "oaas"). */
+  readonly prefix: string;
+  /** Every CRM queue, e.g. Object.values(queueNames) of @oaas/queue. */
+  readonly queueNames: readonly string[];
+  readonly history: HistoryReader;
+  readonly kube: KubeClient;
+  /** Namespace whose records the list page shows (config `namespace`). */
+  readonly namespace: string;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly options: DashboardOptions;
+}
+
+export interface Dashboard {
+  /** The bound port (useful with options.port 0). */
+  readonly port: number;
+  /** Stops listening, closes open connections and the Queue objects; not the Redis connection. */
+  close(): Promise<void>;
+}
+
+/** Paths served without authentication: kubelet probes and Prometheus scrapes. */
+const probePaths: ReadonlySet<string> = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/**
+ * Starts the dashboard. Rejects when the credentials file is missing, unreadable or holds
+ * no credential (AuthFileError), when the base path is invalid (DashboardOptionsError) or
+ * when the port cannot be bound.
+ */
+export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
+  const { options, logger } = deps;
+  const basePath = normalizeBasePath(options.basePath);
+  const readOnly = options.readOnly ?? true;
+  const timeoutMs = options.callTimeoutMs ?? 5_000;
+  const credentials = await fileCredentials(options.authFile, logger, options.authRecheckMs);
+  const requests = deps.metrics.meter.createCounter("oaas_crm_dashboard_requests_total", {
+    description: "HTTP requests the dashboard answered, by method and status code",
+  });
+  const authFailures = deps.metrics.meter.createCounter("oaas_crm_dashboard_auth_failures_total", {
+    description: "Requests refused for missing, malformed or wrong credentials",
+  });
+  const readiness = redisReadiness(deps.redis, timeoutMs);
+  const board = createBoard({
+    redis: deps.redis,
+    prefix: deps.prefix,
+    queueNames: deps.queueNames,
+    basePath,
+    readOnly,
+  });
+
+  // Fastify's own logger stays off: it would log request headers, and they hold credentials.
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    if (probePaths.has(path)) return;
+    const result = authenticate(request.headers.authorization, await credentials.current());
+    if (!result.ok) {
+      authFailures.add(1, { reason: result.reason });
+      logger.debug("dashboard request refused: not authenticated", {
+        method: request.method,
+        path,
+        reason: result.reason,
+      });
+      return reply
+        .code(401)
+        .header("www-authenticate", authChallenge)
+        .type("text/plain")
+        .send("authentication required\n");
+    }
+    if (isSafeMethod(request.method)) return;
+    if (readOnly) {
+      logger.info("dashboard write refused: read-only", { method: request.method, path, user: result.user });
+      return reply
+        .code(405)
+        .header("allow", "GET, HEAD")
+        .type("text/plain")
+        .send("the dashboard is read-only\n");
+    }
+    const refusal = csrfRefusal({ method: request.method, headers: request.headers, scheme: result.scheme });
+    if (refusal !== undefined) {
+      logger.warn("dashboard write refused: CSRF check", {
+        method: request.method,
+        path,
+        user: result.user,
+        why: refusal,
+      });
+      return reply.code(403).type("text/plain").send(`forbidden: ${refusal}\n`);
+    }
+    logger.info("dashboard write", { method: request.method, path, user: result.user });
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("x-frame-options", "DENY");
+    reply.header("referrer-policy", "same-origin");
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    requests.add(1, { method: request.method, code: String(reply.statusCode) });
+  });
+
+  app.get("/healthz", async (_request, reply) =>
+    reply.header("cache-control", "no-store").type("text/plain").send("ok\n"),
+  );
+  app.get("/readyz", async (_request, reply) => {
+    const state = await readiness.check();
+    return reply
+      .code(state.ready ? 200 : 503)
+      .header("cache-control", "no-store")
+      .send(state);
+  });
+  app.get("/metrics", async (_request, reply) =>
+    reply
+      .header("cache-control", "no-store")
+      .type(prometheusContentType)
+      .send(await deps.metrics.render()),
+  );
+
+  recordRoutes(app, { ...deps, basePath, timeoutMs, historyLimit: options.historyLimit ?? 200 });
+  await app.register(board.serverAdapter.registerPlugin(), {
+    prefix: basePath === "/" ? "" : basePath.slice(0, -1),
+  });
+
+  try {
+    await app.listen({ port: options.port, host: options.host ?? "0.0.0.0" });
+  } catch (error) {
+    await board.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  logger.info("dashboard listening", {
+    port,
+    base_path: basePath,
+    read_only: readOnly,
+    queues: deps.queueNames,
+    auth_file: options.authFile,
+  });
+  return {
+    port,
+    close: async () => {
+      await app.close();
+      await board.close();
+    },
+  };
+}
