@@ -15,7 +15,7 @@ import { deploymentRecords } from "../../src/deployments/store.ts";
 import { startWatcher, type Watcher } from "../../src/watcher/index.ts";
 import { installCrd } from "../support/ingress.ts";
 import { startPrivateApiserver, type PrivateApiserver } from "../support/private-apiserver.ts";
-import { releaseAll, waitForRecordsServed } from "../support/records.ts";
+import { waitForRecordsServed } from "../support/records.ts";
 import { putRecord, recordingEnqueue } from "../support/watcher.ts";
 
 const logger = createLogger({ service: "crm-watcher-test", level: process.env["LOG_LEVEL"] ?? "error" });
@@ -40,7 +40,6 @@ describe("watcher across an API server restart", function () {
     await watcher?.stop();
     await privateKube.close();
     await apiserver.stop();
-    await releaseAll(shared, ns.name);
     await shared.close();
   });
 
