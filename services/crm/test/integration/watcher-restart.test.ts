@@ -96,6 +96,19 @@ describe("watcher across an API server restart", function () {
     console.error(
       `      outage: unready after ${unreadyAfterMs} ms, ready again ${readyAfterMs} ms after the restart`,
     );
+    const stats = w.informerStats();
+    console.error(`      informers: ${JSON.stringify(stats)}`);
+    // Every informer went through at least one failed attempt and resumed with a new watch.
+    for (const [resource, s] of Object.entries(stats)) {
+      expect(s.errors, resource).to.be.at.least(1);
+      expect(s.watches, resource).to.be.at.least(2);
+    }
+    // A real 410: the restarted API server's watch cache starts at the current etcd
+    // revision, which the writes during the outage moved past our last resourceVersion,
+    // so resuming fails with "too old resource version" and the informer relists; the
+    // deleted record's event is then a synthesized delete.
+    expect(stats["deploymentrecords.oaas.io"]?.gone).to.be.at.least(1);
+    expect(stats["deploymentrecords.oaas.io"]?.lists).to.be.at.least(2);
   });
 
   it("a leader that cannot reach the API server stops leading within its renew deadline; the standby takes over", async function () {
