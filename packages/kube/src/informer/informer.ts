@@ -88,7 +88,14 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private lastActivity = Date.now();
   private failures = 0;
-  private readonly counters: InformerStats = { lists: 0, watches: 0, events: 0, bookmarks: 0, gone: 0, errors: 0 };
+  private readonly counters: InformerStats = {
+    lists: 0,
+    watches: 0,
+    events: 0,
+    bookmarks: 0,
+    gone: 0,
+    errors: 0,
+  };
   private readonly log: InformerLogger;
   private readonly what: string;
 
