@@ -56,7 +56,11 @@ export interface InformerOptions<T> {
   readonly watchGraceMs?: number;
   /** Page size of the list. Default 500. */
   readonly pageSize?: number;
-  /** Backoff between failed attempts. Defaults: 500 ms initial, 30 s max. */
+  /**
+   * Backoff between failed attempts. Defaults: 500 ms initial, 10 s max: an informer is
+   * one of a handful of watches per process, and after an API server outage the cache
+   * (and readiness) should come back within seconds, not after a 30 s pause.
+   */
   readonly backoff?: BackoffOptions;
   readonly logger?: InformerLogger;
 }
@@ -174,7 +178,11 @@ export class Informer<T extends KubeObject> {
         }
         this.failures++;
         this.counters.errors++;
-        const delay = backoffDelayMs(this.failures, this.options.backoff);
+        const delay = backoffDelayMs(this.failures, {
+          initialMs: 500,
+          maxMs: 10_000,
+          ...this.options.backoff,
+        });
         this.log.warn("list/watch failed: retrying", {
           resource: this.what,
           attempt: this.failures,

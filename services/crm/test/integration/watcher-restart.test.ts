@@ -78,7 +78,11 @@ describe("watcher across an API server restart", function () {
     const up = Date.now();
     await waitFor(() => w.ready().ok, {
       description: "readiness to return after the restart",
-      timeoutMs: 60_000,
+      timeoutMs: 90_000,
+    }).catch((error: unknown) => {
+      throw new Error(
+        `${String(error)}; last reason: ${w.ready().reason}; ${JSON.stringify(w.informerStats())}`,
+      );
     });
     const readyAfterMs = Date.now() - up;
     const added = await waitFor(() => q.of("born-during-outage", "record-added")[0], {
