@@ -6,7 +6,12 @@ import { createLogger } from "@oaas/telemetry";
 import { getObject, KubeClient } from "@oaas/kube";
 import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-import { startWatcher, type Watcher, type WatcherOptions } from "../../src/watcher/index.ts";
+import {
+  startRecordCache,
+  startWatcher,
+  type Watcher,
+  type WatcherOptions,
+} from "../../src/watcher/index.ts";
 import { installCrd } from "../support/ingress.ts";
 import { waitForRecordsServed } from "../support/records.ts";
 import {
@@ -184,5 +189,19 @@ describe("watcher role against a real API server", function () {
       timeoutMs: 10_000,
     });
     expect(sq.of("elected", "startup")).to.have.length(1);
+  });
+
+  it("record cache (no leader election): serves records from memory and reports its staleness", async function () {
+    const cache = startRecordCache({ kube, namespace: ns.name, logger });
+    try {
+      await waitFor(() => cache.hasSynced(), { description: "the cache to sync" });
+      const record = await putRecord(kube, ns.name, "cached");
+      await waitFor(() => cache.get(ns.name, "cached"), { description: "the record in the cache" });
+      expect(cache.get(ns.name, "cached")?.metadata.uid).to.equal(record.metadata.uid);
+      expect(cache.list(ns.name).map((r) => r.metadata.name)).to.include("cached");
+      expect(cache.stalenessMs()).to.be.below(5000);
+    } finally {
+      await cache.stop();
+    }
   });
 });
