@@ -177,6 +177,16 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     // The metric is cluster-wide and other suites may write meanwhile: a window in which
     // the API server counted no write at all proves our two runs made none (our runs
     // are deterministic: if they wrote, no window could be zero).
+    // Namespace-local evidence too: nothing of this record changed (resourceVersions).
+    const versions = async () => {
+      const name = functionChildName(r.metadata.name, "a");
+      return [
+        (await record("noop"))?.metadata.resourceVersion,
+        (await getChild(kube, deploymentsType, ns.name, name))?.metadata.resourceVersion,
+        (await getChild(kube, servicesType, ns.name, name))?.metadata.resourceVersion,
+      ];
+    };
+    const versionsBefore = await versions();
     const deltas: number[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = await apiserverMutations(kc);
@@ -188,6 +198,7 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     }
     expect(deltas, `mutating requests per window: ${deltas.join(", ")}`).to.include(0);
     expect(plain.history.entries.length).to.equal(historyBefore);
+    expect(await versions()).to.deep.equal(versionsBefore);
   });
 
   it("drift: a hand-edited image and label are put back, with one history entry and one Event", async function () {
