@@ -56,7 +56,11 @@ export interface InformerOptions<T> {
   readonly watchGraceMs?: number;
   /** Page size of the list. Default 500. */
   readonly pageSize?: number;
-  /** Backoff between failed attempts. Defaults: 500 ms initial, 30 s max. */
+  /**
+   * Backoff between failed attempts. Defaults: 500 ms initial, 10 s max: an informer is
+   * one of a handful of watches per process, and after an API server outage the cache
+   * (and readiness) should come back within seconds, not after a 30 s pause.
+   */
   readonly backoff?: BackoffOptions;
   readonly logger?: InformerLogger;
 }
@@ -88,7 +92,14 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private lastActivity = Date.now();
   private failures = 0;
-  private readonly counters: InformerStats = { lists: 0, watches: 0, events: 0, bookmarks: 0, gone: 0, errors: 0 };
+  private readonly counters: InformerStats = {
+    lists: 0,
+    watches: 0,
+    events: 0,
+    bookmarks: 0,
+    gone: 0,
+    errors: 0,
+  };
   private readonly log: InformerLogger;
   private readonly what: string;
 
@@ -167,7 +178,11 @@ export class Informer<T extends KubeObject> {
         }
         this.failures++;
         this.counters.errors++;
-        const delay = backoffDelayMs(this.failures, this.options.backoff);
+        const delay = backoffDelayMs(this.failures, {
+          initialMs: 500,
+          maxMs: 10_000,
+          ...this.options.backoff,
+        });
         this.log.warn("list/watch failed: retrying", {
           resource: this.what,
           attempt: this.failures,

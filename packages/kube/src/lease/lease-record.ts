@@ -56,7 +56,8 @@ export function heldSpec(
     leaseDurationSeconds: Math.max(1, Math.ceil(leaseDurationMs / 1000)),
     acquireTime: sameHolder && previous?.acquireTime ? previous.acquireTime : microTime(now),
     renewTime: microTime(now),
-    leaseTransitions: sameHolder ? transitions : transitions + (previous?.holderIdentity ? 1 : 0),
+    // client-go counts every change of holder, a released (empty) one included; a new lease starts at 0.
+    leaseTransitions: sameHolder || previous === undefined ? transitions : transitions + 1,
   };
 }
 

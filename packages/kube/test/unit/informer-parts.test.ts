@@ -124,7 +124,7 @@ describe("lease decisions", function () {
     expect(renewed.acquireTime).to.equal(first.acquireTime);
     expect(renewed.renewTime).to.equal("2026-01-01T00:00:02.000000Z");
     expect(heldSpec(undefined, "me", 15_000, t0).leaseTransitions).to.equal(0);
-    expect(heldSpec(releasedSpec(renewed, t1), "b", 15_000, t1).leaseTransitions).to.equal(5);
+    expect(heldSpec(releasedSpec(renewed, t1), "b", 15_000, t1).leaseTransitions).to.equal(6);
   });
 
   it("release clears the holder and shortens the lease to 1 s", function () {

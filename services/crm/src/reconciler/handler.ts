@@ -98,7 +98,9 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
       }
     } catch (error) {
       result = resultFor(error);
-      log.warn("reconcile failed; will retry", { error: String(error) });
+      log.warn(result.kind === "retry" ? "reconcile failed; will retry" : "reconcile failed; not retried", {
+        error: String(error),
+      });
     }
     const seconds = (clock.now().getTime() - startedAt.getTime()) / 1000;
     deps.metrics?.reconciled(result.kind, seconds);

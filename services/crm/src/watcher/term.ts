@@ -3,7 +3,14 @@
 // signal fires (leadership lost or shutdown): informers stop at once, and nothing is
 // enqueued after that moment.
 import { correlationIdAnnotation, group, plural, version, type DeploymentRecord } from "@oaas/crd";
-import { backoffDelayMs, Informer, sleep, type KubeClient, type KubeObject } from "@oaas/kube";
+import {
+  backoffDelayMs,
+  Informer,
+  sleep,
+  type InformerStats,
+  type KubeClient,
+  type KubeObject,
+} from "@oaas/kube";
 import type { JobPriority, JobReason, RecordJob } from "@oaas/queue";
 import type { Logger } from "@oaas/telemetry";
 import { childChangeMatters, recordChangeMatters } from "./changes.ts";
@@ -107,6 +114,14 @@ export class Term {
     for (const informer of [this.records, ...this.children.values()])
       ages[informer.resource] = informer.lastActivityAgeMs();
     return ages;
+  }
+
+  /** Informer counters (lists, watches, events, bookmarks, 410 relists, errors) per resource. */
+  informerStats(): Record<string, InformerStats> {
+    const stats: Record<string, InformerStats> = {};
+    for (const informer of [this.records, ...this.children.values()])
+      stats[informer.resource] = informer.stats();
+    return stats;
   }
 
   enqueueFailures(): number {

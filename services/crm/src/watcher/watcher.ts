@@ -4,7 +4,7 @@
 // Redis loses no desired state). Dependencies are injected: the queue producer, the
 // Kubernetes client, the logger; main.ts wires them.
 import type { DeploymentRecord } from "@oaas/crd";
-import { LeaderElector, type KubeClient, type ObjectStore } from "@oaas/kube";
+import { LeaderElector, type InformerStats, type KubeClient, type ObjectStore } from "@oaas/kube";
 import type { Logger } from "@oaas/telemetry";
 import type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
 import { ownedChildKinds, type ChildKind } from "./kinds.ts";
@@ -66,6 +66,8 @@ export interface Watcher {
   readonly records: ObjectStore<DeploymentRecord>;
   /** ms since each informer's last sign of life, by resource ("deployments.apps", ...); empty on a standby. */
   activityAgesMs(): Record<string, number>;
+  /** Informer counters by resource (lists, watches, events, bookmarks, gone = 410 relists, errors); empty on a standby. */
+  informerStats(): Record<string, InformerStats>;
   /** Failed enqueue attempts during the current term. */
   enqueueFailures(): number;
 }
@@ -164,6 +166,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
       },
     },
     activityAgesMs: () => term?.activityAgesMs() ?? {},
+    informerStats: () => term?.informerStats() ?? {},
     enqueueFailures: () => term?.enqueueFailures() ?? 0,
   };
 }

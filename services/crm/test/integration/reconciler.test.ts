@@ -22,7 +22,7 @@ import {
   listObjects,
   type KubeObject,
 } from "@oaas/kube";
-import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { createTestNamespace, testCluster, waitFor, type TestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord, releaseAll } from "../support/records.ts";
@@ -38,6 +38,7 @@ import {
   reconcileUntil,
   servicesType,
   type Harness,
+  type Child,
 } from "../support/reconciler.ts";
 
 const image = (tag: string) => `ghcr.io/oaas/test-fn:${tag}`;
@@ -54,7 +55,7 @@ const condition = (r: DeploymentRecord | undefined, type: string) =>
 
 describe("crm reconciler (real API server, KWOK nodes)", function () {
   this.timeout(180_000);
-  const ns = useTestNamespace("reconciler");
+  let ns: TestNamespace;
   let kc: k8s.KubeConfig;
   let kube: KubeClient;
   let plain: Harness;
@@ -63,6 +64,7 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
 
   before(async function () {
     kc = (await testCluster()).kc;
+    ns = await createTestNamespace("reconciler");
     await installCrd(kc);
     kube = await KubeClient.create(kc);
     plain = await harness(kube);
@@ -73,6 +75,7 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     // Records keep their finalizer without a reconciler: drop it so the namespace can go.
     await releaseAll(kube, ns.name);
     await kube.close();
+    await ns.cleanup();
   });
 
   const record = (id: string) => getRecord(kube, ns.name, id);
@@ -88,7 +91,11 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
       },
       `${spec.deployment_id ?? ""} Available`,
       90_000,
-    );
+    ).catch(async (error: unknown) => {
+      // Say why: the status the reconciler wrote.
+      const r = await record(spec.deployment_id ?? "");
+      throw new Error(`${String(error)}; status: ${JSON.stringify(r?.status)}`, { cause: error });
+    });
   }
 
   it("a 2-function record with ODGM becomes Available with Ready pods, refs with UIDs, owner refs, labels and a working ODGM_SERVICE", async function () {
@@ -170,6 +177,16 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     // The metric is cluster-wide and other suites may write meanwhile: a window in which
     // the API server counted no write at all proves our two runs made none (our runs
     // are deterministic: if they wrote, no window could be zero).
+    // Namespace-local evidence too: nothing of this record changed (resourceVersions).
+    const versions = async () => {
+      const name = functionChildName(r.metadata.name, "a");
+      return [
+        (await record("noop"))?.metadata.resourceVersion,
+        (await getChild(kube, deploymentsType, ns.name, name))?.metadata.resourceVersion,
+        (await getChild(kube, servicesType, ns.name, name))?.metadata.resourceVersion,
+      ];
+    };
+    const versionsBefore = await versions();
     const deltas: number[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = await apiserverMutations(kc);
@@ -181,6 +198,7 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     }
     expect(deltas, `mutating requests per window: ${deltas.join(", ")}`).to.include(0);
     expect(plain.history.entries.length).to.equal(historyBefore);
+    expect(await versions()).to.deep.equal(versionsBefore);
   });
 
   it("drift: a hand-edited image and label are put back, with one history entry and one Event", async function () {
@@ -302,8 +320,15 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     expect(degraded).to.include({ status: "True", reason: "NameConflict" });
     expect(degraded?.message).to.contain(`Deployment/${name}`).and.to.contain("kubectl-client-side-apply");
     expect(r?.status?.phase).to.equal("Failed");
+    // Untouched: same spec generation, no field of ours, no owner label or reference.
     const after = await getChild(kube, deploymentsType, ns.name, name);
-    expect(after?.metadata.resourceVersion).to.equal(foreign.metadata?.resourceVersion);
+    expect(after?.metadata.generation).to.equal(
+      (foreign.metadata as Child["metadata"] | undefined)?.generation,
+    );
+    expect(after?.metadata.managedFields?.map((m) => m.manager)).to.not.include("oaas-crm-reconciler");
+    expect(after?.metadata.labels?.[ownerLabel]).to.equal(undefined);
+    expect(after?.metadata.ownerReferences).to.equal(undefined);
+    expect(after?.spec?.template?.spec?.containers?.map((c) => c.image)).to.deep.equal(["mine:1"]);
     expect(await getChild(kube, servicesType, ns.name, name)).to.equal(undefined);
     const failed = plain.history.entries.filter(
       (e) => e.record === `${ns.name}/${written.metadata.name}` && e.type === "failed",
@@ -335,8 +360,12 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     expect(degraded).to.include({ status: "True", reason: "TemplateNotFound" });
     expect(degraded?.message).to.contain("spec.selected_template");
     expect(condition(bad, "Available")?.status).to.equal("True"); // still running
+    // Untouched: no new spec generation and our last write to it is the one from before.
     const after = await getChild(kube, deploymentsType, ns.name, name);
-    expect(after?.metadata.resourceVersion).to.equal(before?.metadata.resourceVersion);
+    expect(after?.metadata.generation).to.equal(before?.metadata.generation);
+    const ours = (c: Child | undefined) =>
+      c?.metadata.managedFields?.find((m) => m.manager === "oaas-crm-reconciler");
+    expect(ours(after)).to.deep.equal(ours(before));
   });
 
   it("replicas hand-over: min = max = 3, then max 10 with an HPA: the watched Deployment never drops below 3", async function () {

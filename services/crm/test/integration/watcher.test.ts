@@ -3,13 +3,24 @@
 // BullMQ producer is built in parallel by another engineer; the watcher's side of the
 // contract is the enqueue(job, {priority}) calls asserted here.
 import { createLogger } from "@oaas/telemetry";
-import { KubeClient } from "@oaas/kube";
+import { getObject, KubeClient } from "@oaas/kube";
 import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-import { startWatcher, type Watcher, type WatcherOptions } from "../../src/watcher/index.ts";
+import {
+  startRecordCache,
+  startWatcher,
+  type Watcher,
+  type WatcherOptions,
+} from "../../src/watcher/index.ts";
 import { installCrd } from "../support/ingress.ts";
-import { releaseAll, waitForRecordsServed } from "../support/records.ts";
-import { patchRecordStatus, putChildDeployment, putRecord, recordingEnqueue } from "../support/watcher.ts";
+import { waitForRecordsServed } from "../support/records.ts";
+import {
+  deployments,
+  patchRecordStatus,
+  putChildDeployment,
+  putRecord,
+  recordingEnqueue,
+} from "../support/watcher.ts";
 
 const logger = createLogger({ service: "crm-watcher-test", level: process.env["LOG_LEVEL"] ?? "error" });
 
@@ -26,7 +37,6 @@ describe("watcher role against a real API server", function () {
     await waitForRecordsServed(kube, ns.name);
   });
   after(async function () {
-    await releaseAll(kube, ns.name);
     await kube.close();
   });
   afterEach(async function () {
@@ -94,6 +104,18 @@ describe("watcher role against a real API server", function () {
   it("maps an edit of a labelled child Deployment to its owning record", async function () {
     const record = await putRecord(kube, ns.name, "owner", { correlationId: "corr-owner" });
     await putChildDeployment(kube, record, "owner-fn");
+    // Let the deployment controller finish its own status writes first: those are child
+    // changes too (and rightly enqueue), but this test wants to see the hand edit.
+    await waitFor(
+      async () => {
+        const d = await getObject<{
+          metadata: { generation?: number };
+          status?: { observedGeneration?: number };
+        }>(kube, deployments, ns.name, "owner-fn");
+        return d?.status?.observedGeneration === d?.metadata.generation;
+      },
+      { description: "the deployment controller to observe the child" },
+    );
     const q = recordingEnqueue();
     const w = watcher({ enqueue: q.enqueue });
     await synced(w);
@@ -167,5 +189,19 @@ describe("watcher role against a real API server", function () {
       timeoutMs: 10_000,
     });
     expect(sq.of("elected", "startup")).to.have.length(1);
+  });
+
+  it("record cache (no leader election): serves records from memory and reports its staleness", async function () {
+    const cache = startRecordCache({ kube, namespace: ns.name, logger });
+    try {
+      await waitFor(() => cache.hasSynced(), { description: "the cache to sync" });
+      const record = await putRecord(kube, ns.name, "cached");
+      await waitFor(() => cache.get(ns.name, "cached"), { description: "the record in the cache" });
+      expect(cache.get(ns.name, "cached")?.metadata.uid).to.equal(record.metadata.uid);
+      expect(cache.list(ns.name).map((r) => r.metadata.name)).to.include("cached");
+      expect(cache.stalenessMs()).to.be.below(5000);
+    } finally {
+      await cache.stop();
+    }
   });
 });

@@ -131,7 +131,9 @@ export interface Child {
     name: string;
     uid: string;
     resourceVersion: string;
+    generation?: number;
     labels?: Record<string, string>;
+    managedFields?: { manager?: string; operation?: string; time?: string }[];
     ownerReferences?: { uid: string; kind: string; name: string; controller?: boolean }[];
   };
   spec?: Record<string, unknown> & {
