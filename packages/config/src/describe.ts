@@ -23,6 +23,7 @@ export function describeConfig(config: CrmConfig): Record<string, unknown> {
     redis: { url: redactUrl(config.redis.url), prefix: config.redis.prefix },
     reconcile: { ...config.reconcile },
     watcher: { ...config.watcher },
+    dashboard: { ...config.dashboard, authFile: config.dashboard.authFile ?? "(not set)" },
     overrides: [...config.setVariables],
   };
 }

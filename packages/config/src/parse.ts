@@ -14,6 +14,7 @@ import {
   parseHttpUrl,
   parseImage,
   parseNamespace,
+  parseBasePath,
   parseKeyPrefix,
   parseLeaseName,
   parsePath,
@@ -118,6 +119,12 @@ export function parseCrmConfig(env: Env): CrmConfig {
         integerIn(1, 600, "seconds"),
         d.watcher.retryPeriodSeconds,
       ),
+    },
+    dashboard: {
+      port: r.read(vars.dashboardPort, port, d.dashboard.port),
+      basePath: r.read(vars.dashboardBasePath, parseBasePath, d.dashboard.basePath),
+      ...optional("authFile", r.optional(vars.dashboardAuthFile, parsePath)),
+      readOnly: r.read(vars.dashboardReadOnly, parseBoolean, d.dashboard.readOnly),
     },
     setVariables: [],
   };

@@ -63,6 +63,8 @@ const dev: ProfileDefaults = {
   /** Not in the seeds. 4 parallel reconciles keep a 2-core dev machine responsive; 2/s with a burst of 5 per record stops one hot record from starving others. */
   reconcile: { concurrency: 4, maxAttempts: 8, recordRatePerSecond: 2, recordBurst: 5 },
   /** client-go's leader-election defaults (15/10/2 s); 5 min resync like controller-runtime's SyncPeriod order of magnitude, scaled down for a small fleet. */
+  /** Not in the seeds: the next port after the ingress's 8088; read-only until an operator opts in. */
+  dashboard: { port: 8089, basePath: "/", readOnly: true },
   watcher: {
     resyncSeconds: 300,
     leaseName: "oaas-crm-watcher",

@@ -100,6 +100,17 @@ export interface CrmConfig {
     /** OPRC_CRM_LEASE_RETRY_PERIOD_SECS: between two acquire/renew attempts; < renew deadline. Default 2. */
     retryPeriodSeconds: number;
   };
+  /** The dashboard role (`crm dashboard`; in `crm all` only when an auth file is set). */
+  dashboard: {
+    /** OPRC_CRM_DASHBOARD_PORT, 1..65535: the dashboard's own listener (Bull Board, record pages, /healthz, /readyz, /metrics). Default 8089. */
+    port: number;
+    /** OPRC_CRM_DASHBOARD_BASE_PATH: the path prefix the browser sees (an Ingress forwards it unchanged). Default `/`. */
+    basePath: string;
+    /** OPRC_CRM_DASHBOARD_AUTH_FILE: a Secret-mounted file of `user:password` or `token:<value>` lines. Required by `crm dashboard`; credentials are never read from plain env. */
+    authFile?: string;
+    /** OPRC_CRM_DASHBOARD_READONLY: false enables retry/clean/promote (same-origin checked against CSRF). Default true. */
+    readOnly: boolean;
+  };
   /** Names of the variables that were set (non-empty), sorted: what overrides the profile. For the startup log. */
   setVariables: readonly string[];
 }

@@ -140,3 +140,11 @@ export const parseLeaseName: Parser<string> = (raw) =>
   raw.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(raw)
     ? ok(raw)
     : fail("not an object name; allowed: lowercase letters, digits, '-' and '.', alphanumeric at both ends");
+
+/** A URL path prefix: starts with "/", no spaces, query or fragment. */
+export const parseBasePath: Parser<string> = (raw) =>
+  /^\/[A-Za-z0-9._~\-/]*$/.test(raw) && !raw.includes("//")
+    ? ok(raw)
+    : fail(
+        "not a path prefix; allowed: '/' followed by letters, digits, '.', '_', '~', '-' and '/', e.g. /oaas/dashboard",
+      );

@@ -47,6 +47,10 @@ export const vars = {
   leaseDuration: "OPRC_CRM_LEASE_DURATION_SECS",
   leaseRenewDeadline: "OPRC_CRM_LEASE_RENEW_DEADLINE_SECS",
   leaseRetryPeriod: "OPRC_CRM_LEASE_RETRY_PERIOD_SECS",
+  dashboardPort: "OPRC_CRM_DASHBOARD_PORT",
+  dashboardBasePath: "OPRC_CRM_DASHBOARD_BASE_PATH",
+  dashboardAuthFile: "OPRC_CRM_DASHBOARD_AUTH_FILE",
+  dashboardReadOnly: "OPRC_CRM_DASHBOARD_READONLY",
 } as const;
 
 export type VariableName = (typeof vars)[keyof typeof vars];

@@ -12,15 +12,16 @@ import type { Redis } from "ioredis";
 import { applyCrds } from "./crds.ts";
 import { allReady, type ReadinessPart } from "./health/readiness.ts";
 import { startIngress } from "./ingress/ingress.ts";
+import { startDashboardRole } from "./roles/dashboard-role.ts";
 import { printHistory } from "./roles/history-command.ts";
 import { startHealthServer } from "./roles/health-server.ts";
 import { openQueueRedis } from "./roles/queue-redis.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 
-const builtRoles = ["ingress", "watcher", "reconciler", "all"] as const;
+const builtRoles = ["ingress", "watcher", "reconciler", "dashboard", "all"] as const;
 type Role = (typeof builtRoles)[number];
-const plannedRoles = ["analyzer", "enforcer", "dashboard"] as const;
+const plannedRoles = ["analyzer", "enforcer"] as const;
 const commands = ["crds", "history"] as const;
 
 /** `version` of services/crm/package.json: CrmEnvHealth.crm_version ("unknown" when a bundle moved it). */
@@ -105,6 +106,11 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       parts.push(watcher.readiness);
       stops.unshift(() => watcher.stop());
     }
+    // In `crm all` the dashboard runs only when credentials are configured: never open.
+    if (redis && (role === "dashboard" || (role === "all" && config.dashboard.authFile !== undefined))) {
+      const dashboard = await startDashboardRole({ config, kube, redis, logger, metrics });
+      stops.unshift(() => dashboard.close());
+    }
     if (role === "ingress" || role === "all") {
       const ingress = await startIngress({
         config,
@@ -116,7 +122,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       });
       // The listener goes first on SIGTERM: no new requests while workers drain.
       stops.unshift(() => ingress.close());
-    } else {
+    } else if (role !== "dashboard") {
       const readiness = allReady(parts);
       const server = await startHealthServer({ port: config.ingress.port, readiness, metrics });
       logger.info("health and metrics listening", { port: server.port });

@@ -94,4 +94,8 @@ export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> 
   [vars.leaseDuration]: (c) => c.watcher.leaseDurationSeconds,
   [vars.leaseRenewDeadline]: (c) => c.watcher.renewDeadlineSeconds,
   [vars.leaseRetryPeriod]: (c) => c.watcher.retryPeriodSeconds,
+  [vars.dashboardPort]: (c) => c.dashboard.port,
+  [vars.dashboardBasePath]: (c) => c.dashboard.basePath,
+  [vars.dashboardAuthFile]: (c) => c.dashboard.authFile,
+  [vars.dashboardReadOnly]: (c) => c.dashboard.readOnly,
 };

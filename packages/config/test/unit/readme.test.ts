@@ -38,7 +38,9 @@ describe("config: README table", function () {
 
   it("every row names a consumer", function () {
     for (const [name, cells] of rows)
-      expect(cells[5], name).to.match(/ingress|templates|analyzer|enforcer|watcher|reconciler|all roles/);
+      expect(cells[5], name).to.match(
+        /ingress|templates|analyzer|enforcer|watcher|reconciler|dashboard|all roles/,
+      );
   });
 
   for (const p of profiles) {

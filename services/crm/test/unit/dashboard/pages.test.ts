@@ -63,7 +63,13 @@ describe("dashboard record pages", function () {
       status: {
         ...failing.status,
         functions: [
-          { key: "fn<1>", ready: false, reason: "CrashLoop", message: xss, url: "http://shop-fn.prod.svc" },
+          {
+            function_key: "fn<1>",
+            ready: false,
+            reason: "CrashLoop",
+            message: xss,
+            url: "http://shop-fn.prod.svc",
+          },
         ],
       },
     } as DeploymentRecord;

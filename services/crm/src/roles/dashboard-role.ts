@@ -1,0 +1,50 @@
+// `crm dashboard`: Bull Board over every CRM queue plus record pages, on its own port.
+// Wiring only: the pages and the security model are in ../dashboard.
+import type { CrmConfig } from "@oaas/config";
+import type { KubeClient } from "@oaas/kube";
+import { createHistory, queueNames } from "@oaas/queue";
+import type { Logger, Metrics } from "@oaas/telemetry";
+import type { Redis } from "ioredis";
+import { startDashboard, type Dashboard } from "../dashboard/index.ts";
+
+/**
+ * Starts the dashboard. Throws when OPRC_CRM_DASHBOARD_AUTH_FILE is not set (the
+ * dashboard never runs without authentication) or the file holds no credential.
+ */
+export async function startDashboardRole(deps: {
+  readonly config: CrmConfig;
+  readonly kube: KubeClient;
+  readonly redis: Redis;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}): Promise<Dashboard> {
+  const { config, kube, redis, logger, metrics } = deps;
+  const authFile = config.dashboard.authFile;
+  if (authFile === undefined) {
+    throw new Error(
+      "the dashboard needs OPRC_CRM_DASHBOARD_AUTH_FILE: a file (e.g. a mounted Secret) with `user:password` or `token:<value>` lines",
+    );
+  }
+  const dashboard = await startDashboard({
+    redis,
+    prefix: config.redis.prefix,
+    queueNames: Object.values(queueNames),
+    history: createHistory({ connection: redis, prefix: config.redis.prefix }),
+    kube,
+    namespace: config.namespace,
+    logger,
+    metrics,
+    options: {
+      port: config.dashboard.port,
+      basePath: config.dashboard.basePath,
+      authFile,
+      readOnly: config.dashboard.readOnly,
+    },
+  });
+  logger.info("dashboard listening", {
+    port: dashboard.port,
+    base_path: config.dashboard.basePath,
+    read_only: config.dashboard.readOnly,
+  });
+  return dashboard;
+}
