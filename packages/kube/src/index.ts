@@ -11,6 +11,7 @@ export {
 } from "./errors.ts";
 export {
   applyObject,
+  applyObjectReportingCreate,
   getObject,
   listObjects,
   deleteObject,

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import { createLogger, createMetrics } from "@oaas/telemetry";
+import { createLogger, createMetrics, installProcessGuards } from "@oaas/telemetry";
 import { applyCrds } from "./crds.ts";
 import { startIngress } from "./ingress/ingress.ts";
 
@@ -55,6 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const logger = createLogger({ service: `crm-${role}`, level: config.log.level });
   const metrics = createMetrics({ serviceName: "oaas-crm" });
+  installProcessGuards({ logger, metrics });
   const kube = await KubeClient.create(loadKubeConfig());
   const ingress = await startIngress({ config, kube, logger, metrics, crmVersion: crmVersion() });
   await new Promise<void>((resolve) => {

@@ -23,6 +23,7 @@ import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
+import { capDeadlineHeaders } from "./deadline-cap.ts";
 import { correlationGate, observeRpcs } from "./interceptor.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
@@ -93,7 +94,11 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     interceptors: [observeRpcs(logger, metrics)],
     fallback: httpEndpoints(readiness, metrics),
   });
-  const listener = await listen(handler, {
+  const capped: typeof handler = (req, res) => {
+    capDeadlineHeaders(req.headers);
+    handler(req, res);
+  };
+  const listener = await listen(capped, {
     port: deps.port ?? config.ingress.port,
     ...(deps.host ? { host: deps.host } : {}),
     ...(config.features.mtls ? { tls: readTls(config) } : {}),

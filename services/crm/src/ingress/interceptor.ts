@@ -16,6 +16,11 @@ export function correlationGate(context: HandlerContext): void {
   context.responseHeader.set(correlationHeader, id);
 }
 
+/** Boundaries of grpc_server_handling_seconds: 1 ms .. 10 s, as Prometheus' client defaults plus the low end. */
+export const rpcSecondsBuckets: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
   // Names as go-grpc-prometheus exports them, so existing dashboards work.
   const handled = metrics.meter.createCounter("grpc_server_handled", {
@@ -24,6 +29,9 @@ export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
   const seconds = metrics.meter.createHistogram("grpc_server_handling_seconds", {
     description: "Time to the response (unary) or to the stream start, in seconds.",
     unit: "s",
+    // OpenTelemetry's default boundaries (0, 5, 10, 25 ... 10000) are meant for
+    // milliseconds; in seconds they put every call from 2 ms to 1.5 s in one bucket.
+    advice: { explicitBucketBoundaries: [...rpcSecondsBuckets] },
   });
   return (next) => async (req) => {
     const started = performance.now();
