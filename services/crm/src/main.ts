@@ -1,27 +1,15 @@
 // The CRM program: `crm <role>`. One image, many roles; `all` runs every built role in
 // one process (today: only ingress). Exit codes: 0 clean stop, 1 bad configuration or
 // failed startup, 2 unknown or not yet built role.
-import { readFileSync } from "node:fs";
-import { ConfigError, parseCrmConfig, type CrmConfig } from "@oaas/config";
+import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
 import { createLogger, createMetrics, installProcessGuards } from "@oaas/telemetry";
 import { applyCrds } from "./crds.ts";
 import { startIngress } from "./ingress/ingress.ts";
+import { crmVersion } from "./version.ts";
 
 const builtRoles = ["ingress", "all"] as const;
 const plannedRoles = ["watcher", "reconciler", "analyzer", "enforcer", "dashboard"] as const;
-
-/** `version` of services/crm/package.json: CrmEnvHealth.crm_version ("unknown" when a bundle moved it). */
-export function crmVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
 
 async function main(argv: readonly string[]): Promise<number> {
   const role = argv[0] ?? "";
@@ -56,8 +44,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ service: `crm-${role}`, level: config.log.level });
   const metrics = createMetrics({ serviceName: "oaas-crm" });
   installProcessGuards({ logger, metrics });
+  // Once, at startup: every setting, where it came from, secrets redacted.
+  logger.info("configuration", { version: crmVersion, role, config: describeConfig(config) });
   const kube = await KubeClient.create(loadKubeConfig());
-  const ingress = await startIngress({ config, kube, logger, metrics, crmVersion: crmVersion() });
+  const ingress = await startIngress({ config, kube, logger, metrics, crmVersion });
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info("stopping", { signal });

@@ -16,6 +16,7 @@ import {
   reflectionV1alpha,
 } from "@oaas/proto";
 import type { Logger, Metrics } from "@oaas/telemetry";
+import { admissionContexts } from "../deployments/admission.ts";
 import { DeploymentsService } from "../deployments/service.ts";
 import { kubeRecordStore } from "../deployments/store.ts";
 import { kubeReadiness, type Readiness } from "../health/readiness.ts";
@@ -54,10 +55,14 @@ const readMaxBytes = 4 * 1024 * 1024;
 export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   const { config, kube, logger, metrics } = deps;
   const readiness = kubeReadiness(kube);
-  const deployments = new DeploymentsService(kubeRecordStore(kube), {
-    odgm: config.features.odgm,
-    knative: config.features.knative,
+  const features = { odgm: config.features.odgm, knative: config.features.knative };
+  // Deploy admits a unit only if it renders under the reconciler's settings (admission.ts).
+  const contexts = admissionContexts({
+    profile: config.profile,
+    features: { ...features, hpa: config.features.hpa },
+    ...(config.odgm.image !== undefined ? { odgmImage: config.odgm.image } : {}),
   });
+  const deployments = new DeploymentsService(kubeRecordStore(kube), features, contexts);
   const served: DescService[] = [DeploymentService, HealthService, CrmInfoService, grpcHealthV1.Health];
   const health = {
     readiness,
