@@ -30,6 +30,8 @@ export interface JsonSchemaProps {
 export interface ValidationRule {
   rule: string;
   message?: string;
+  /** A CEL expression giving the message (may name oldSelf's values); wins over `message`. */
+  messageExpression?: string;
   /** Path of the field the failure is reported against, relative to this node (e.g. ".deployment_id"). */
   fieldPath?: string;
   reason?: "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";

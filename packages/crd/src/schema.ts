@@ -119,13 +119,18 @@ const nfrSpec = object<NfrSpec>({
 export const deploymentIdImmutable = {
   rule: "has(self.deployment_id) == has(oldSelf.deployment_id) && (!has(self.deployment_id) || self.deployment_id == oldSelf.deployment_id)",
   message: "spec.deployment_id is immutable: this record belongs to another deployment id",
+  messageExpression:
+    "has(oldSelf.deployment_id) ? 'spec.deployment_id is immutable: this record belongs to deployment \"' + oldSelf.deployment_id + '\"' : 'spec.deployment_id is immutable: this record was not written by Deploy'",
   fieldPath: ".deployment_id",
   reason: "FieldValueForbidden",
 } as const;
 
 export const specSchema = object<DeploymentRecordSpec>(
   {
-    deployment_id: string({ description: "DeploymentUnit.id; the record name is derived from it." }),
+    deployment_id: string({
+      description: "DeploymentUnit.id; the record name is derived from it. Immutable.",
+      maxLength: 253,
+    }),
     package_name: string(),
     class_key: string(),
     target_env: string(),

@@ -71,10 +71,11 @@ export function kubeRecordStore(client: KubeClient): RecordStore {
           });
           return { record: object, created };
         } catch (error) {
-          if (isKubeError(error, "invalid") && refusedForOtherId(error.status)) {
+          const taken = isKubeError(error, "invalid") ? refusedForOtherId(error.status) : undefined;
+          if (taken !== undefined) {
             throw new DeploymentError(
               "alreadyExists",
-              `record ${record.metadata.name} already belongs to another deployment (or was not written by Deploy); choose another id`,
+              `record ${record.metadata.name}: ${taken.replace(/^.*?is immutable: /, "")}; choose another id`,
               [],
               { cause: error },
             );
@@ -111,9 +112,14 @@ export function kubeRecordStore(client: KubeClient): RecordStore {
   };
 }
 
-/** The CRD's deployment_id immutability rule (packages/crd schema.ts deploymentIdImmutable) refused the apply. */
-function refusedForOtherId(status: KubeStatus | undefined): boolean {
-  return (status?.details?.causes ?? []).some((cause) => cause.field === "spec.deployment_id");
+/**
+ * The message of the CRD's deployment_id immutability rule (packages/crd schema.ts
+ * deploymentIdImmutable) when it refused the apply, e.g. 'this record belongs to
+ * deployment "x"'; undefined for any other rejection.
+ */
+function refusedForOtherId(status: KubeStatus | undefined): string | undefined {
+  const cause = (status?.details?.causes ?? []).find((c) => c.field === "spec.deployment_id");
+  return cause === undefined ? undefined : (cause.message ?? "belongs to another deployment");
 }
 
 /** Runs one Kubernetes interaction and turns its failures into DeploymentErrors. */
