@@ -187,11 +187,18 @@ describe("crm ingress process: deadline and cancel storms, long and malformed de
     }
   });
 
-  it("huge deadlines over gRPC, Connect and gRPC-Web clients answer normally", async function () {
+  it("huge deadline headers over gRPC, Connect and gRPC-Web clients answer normally", async function () {
+    // The headers are set by hand: connect-es's own client timer overflows the same way
+    // for such values (a client-side bug these tests must not measure).
+    const huge: Record<ProtocolName, Record<string, string>> = {
+      grpc: { "grpc-timeout": "2592000S" },
+      "grpc-web": { "grpc-timeout": "2592000S" },
+      connect: { "connect-timeout-ms": "9999999999" },
+    };
     for (const protocol of protocols) {
       const client = createClient(DeploymentService, transport(protocol, base));
       await expectCode(
-        client.getDeploymentStatus({ deploymentId: "nobody" }, { timeoutMs: 30 * 86_400_000 }),
+        client.getDeploymentStatus({ deploymentId: "nobody" }, { headers: huge[protocol] }),
         Code.NotFound,
       );
     }
