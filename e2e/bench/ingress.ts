@@ -1,6 +1,7 @@
 // Benchmark (not a test): Deploy through the CRM ingress vs. the same server-side-apply
 // PATCHes sent straight from Node, at concurrency 1, 16 and 64, against the real
-// cluster. Prints one JSON document. Target: ingress/raw p99 <= 1.3 at concurrency 16.
+// cluster. Prints one JSON document. Target (issue 7): at concurrency 16, ingress/raw
+// p99 <= 1.15 and p50 <= 1.3.
 //
 //   scripts/node.sh -- tsx e2e/bench/ingress.ts            (or npm run bench:ingress)
 //   BENCH_REQUESTS=300,1000,2000 BENCH_CONCURRENCY=1,16,64  (requests per level)
@@ -8,9 +9,10 @@
 //   (profile the crm process), BENCH_CRM_ENTRY=<bundled .mjs> (run a bundle instead of tsx)
 //
 // The ingress runs as its own `crm ingress` process, as in production, so the load
-// generator does not share its event loop. Every Deploy creates a new record (GET 404,
-// then SSA PATCH); every raw request applies the identical record (same content, same
-// field manager) into a second namespace: both sides do one create per request.
+// generator does not share its event loop. Every Deploy creates a new record (one SSA
+// PATCH: no read first, the CRD's immutable spec.deployment_id guards takeovers); every
+// raw request applies the identical record (same content, same field manager) into a
+// second namespace: both sides do one create per request.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { create } from "@bufbuild/protobuf";
@@ -197,7 +199,12 @@ async function main(): Promise<void> {
           records_created_via_ingress: stored.length,
           rounds,
           levels,
-          target: { concurrency: 16, max_p99_ratio: 1.3, met: at16 ? at16.p99_ratio <= 1.3 : null },
+          target: {
+            concurrency: 16,
+            max_p99_ratio: 1.15,
+            max_p50_ratio: 1.3,
+            met: at16 ? at16.p99_ratio <= 1.15 && at16.p50_ratio <= 1.3 : null,
+          },
         },
         null,
         2,

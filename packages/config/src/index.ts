@@ -4,5 +4,5 @@ export { ConfigError, type ConfigProblem } from "./errors.ts";
 export { parseCrmConfig } from "./parse.ts";
 export { describeConfig, redactUrl } from "./describe.ts";
 export { profileDefaults, defaultNamespace, defaultPort, type ProfileDefaults } from "./profiles.ts";
-export { vars, knownVariables, type VariableName } from "./variables.ts";
+export { vars, knownVariables, isSupported, notSupportedYet, type VariableName } from "./variables.ts";
 export type { Env } from "./reader.ts";

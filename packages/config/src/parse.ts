@@ -20,7 +20,7 @@ import {
   parsePath,
   parseRedisUrl,
 } from "./values.ts";
-import { vars } from "./variables.ts";
+import { isSupported, notSupportedYet, vars, type VariableName } from "./variables.ts";
 
 const day = 86_400;
 const port = integerIn(1, 65_535, "port numbers");
@@ -135,11 +135,22 @@ export function parseCrmConfig(env: Env): CrmConfig {
   };
   // The paths are kept only when mTLS is on, so nothing can use a half-configured TLS.
   if (config.features.mtls) config.tls = { ...tls };
+  // A feature whose role is not built is off, whatever the profile default.
+  if (!isSupported(vars.nfrEnforcement)) config.features.nfrEnforcement = false;
+  if (!isSupported(vars.prometheus)) config.features.prometheus = false;
+  reportNotSupported(r);
   checkRelations(r, config, tls);
   r.reportUnknown();
   r.throwIfProblems();
   config.setVariables = r.setVariables();
   return config;
+}
+
+function reportNotSupported(r: EnvReader): void {
+  for (const [name, why] of Object.entries(notSupportedYet) as [VariableName, string][]) {
+    if (r.isSet(name))
+      r.report(name, `not supported yet: ${why}, so it would do nothing; remove it`, r.raw(name));
+  }
 }
 
 /** Validated as a Prometheus duration, kept as written (PromQL takes the same text). */

@@ -57,6 +57,33 @@ export type VariableName = (typeof vars)[keyof typeof vars];
 export const knownVariables: ReadonlySet<string> = new Set(Object.values(vars));
 const prefix = "OPRC_CRM_";
 
+/**
+ * Variables whose reader is not built yet. Setting one is an error saying so, rather
+ * than a setting that silently does nothing; the feature flags among them resolve to
+ * false whatever the profile says, so nothing (e.g. profile full's Prometheus default
+ * and its required OPRC_CRM_PROM_URL) promises what no role does. When a role starts
+ * reading a variable, delete its line here: that is the whole change.
+ */
+export const notSupportedYet: Readonly<Partial<Record<VariableName, string>>> = {
+  [vars.nfrEnforcement]: "the enforcer role is not built yet",
+  [vars.prometheus]: "the analyzer role (the only Prometheus client) is not built yet",
+  [vars.promUrl]: "the analyzer role (the only Prometheus client) is not built yet",
+  [vars.promQueryTimeout]: "the analyzer role is not built yet",
+  [vars.promRange]: "the analyzer role is not built yet",
+  [vars.promStep]: "the analyzer role is not built yet",
+  [vars.analyzerInterval]: "the analyzer role is not built yet",
+  [vars.stability]: "the enforcer role is not built yet",
+  [vars.cooldown]: "the enforcer role is not built yet",
+  [vars.maxReplicaDelta]: "the enforcer role is not built yet",
+  [vars.maxReplicas]: "the enforcer role is not built yet",
+  [vars.cpuPerPod]: "the analyzer role is not built yet",
+};
+
+/** Whether a role reads `name` today (see notSupportedYet). */
+export function isSupported(name: VariableName): boolean {
+  return notSupportedYet[name] === undefined;
+}
+
 /** Seed-doc variables deliberately left out, with why: a clearer error than "unknown". */
 const retired: Readonly<Record<string, string>> = {
   OPRC_CRM_PROM_PROVIDER:

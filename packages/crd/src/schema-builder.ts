@@ -22,6 +22,19 @@ export interface JsonSchemaProps {
   maxItems?: number;
   "x-kubernetes-list-type"?: "atomic" | "set" | "map";
   "x-kubernetes-list-map-keys"?: string[];
+  /** CEL rules the API server checks (Kubernetes 1.25+; GA in 1.29). `oldSelf` makes a transition rule. */
+  "x-kubernetes-validations"?: ValidationRule[];
+}
+
+/** One apiextensions.k8s.io/v1 ValidationRule. */
+export interface ValidationRule {
+  rule: string;
+  message?: string;
+  /** A CEL expression giving the message (may name oldSelf's values); wins over `message`. */
+  messageExpression?: string;
+  /** Path of the field the failure is reported against, relative to this node (e.g. ".deployment_id"). */
+  fieldPath?: string;
+  reason?: "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";
 }
 
 /** Constraints a builder call may add; the builder sets `type` and the structure itself. */

@@ -110,9 +110,28 @@ const nfrSpec = object<NfrSpec>({
   }),
 });
 
+/**
+ * `spec.deployment_id` never changes once a record exists (set or absent alike): the
+ * record name is derived from it, so an apply carrying another id means the name is
+ * taken by a different deployment. The ingress relies on this to make Deploy one
+ * server-side apply, mapping this rejection (422, cause field spec.deployment_id,
+ * reason FieldValueForbidden) to ALREADY_EXISTS. A transition rule: create is never refused.
+ */
+export const deploymentIdImmutable = {
+  rule: "has(self.deployment_id) == has(oldSelf.deployment_id) && (!has(self.deployment_id) || self.deployment_id == oldSelf.deployment_id)",
+  message: "spec.deployment_id is immutable: this record belongs to another deployment id",
+  messageExpression:
+    "has(oldSelf.deployment_id) ? 'spec.deployment_id is immutable: this record belongs to deployment \"' + oldSelf.deployment_id + '\"' : 'spec.deployment_id is immutable: this record was not written by Deploy'",
+  fieldPath: ".deployment_id",
+  reason: "FieldValueForbidden",
+} as const;
+
 export const specSchema = object<DeploymentRecordSpec>(
   {
-    deployment_id: string({ description: "DeploymentUnit.id; the record name is derived from it." }),
+    deployment_id: string({
+      description: "DeploymentUnit.id; the record name is derived from it. Immutable.",
+      maxLength: 253,
+    }),
     package_name: string(),
     class_key: string(),
     target_env: string(),
@@ -128,7 +147,10 @@ export const specSchema = object<DeploymentRecordSpec>(
     ),
     nfr: nfrSpec,
   },
-  { description: "What the CRM is asked to run: a DeploymentUnit, or the hand-written short form." },
+  {
+    description: "What the CRM is asked to run: a DeploymentUnit, or the hand-written short form.",
+    "x-kubernetes-validations": [deploymentIdImmutable],
+  },
 );
 
 // metav1.Condition's own validation, so conditions look and behave like built-in ones.

@@ -17,6 +17,7 @@ export {
 } from "./errors.ts";
 export {
   applyObject,
+  applyObjectReportingCreate,
   getObject,
   listObjects,
   deleteObject,

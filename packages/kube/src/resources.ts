@@ -72,6 +72,33 @@ export function applyObject<T extends KubeObject>(
   });
 }
 
+/**
+ * applyObject that also says whether the apply created the object (the API server
+ * answers 201 Created then, 200 OK for an update or a no-op), so a caller needs no
+ * read before its write. Throws KubeError like applyObject.
+ */
+export async function applyObjectReportingCreate<T extends KubeObject>(
+  client: KubeClient,
+  type: ResourceType,
+  obj: T,
+  options: ApplyOptions,
+): Promise<{ object: T; created: boolean }> {
+  const name = obj.metadata?.name;
+  if (!name) throw new Error("applyObject: metadata.name is required");
+  const path = resourcePath(type, obj.metadata?.namespace, name);
+  const res = await client.exchange({
+    method: "PATCH",
+    path,
+    query: { fieldManager: options.fieldManager, force: options.force ?? undefined },
+    body: obj,
+    contentType: "application/apply-patch+yaml",
+    ...callOptions(options),
+  });
+  if (res.statusCode < 200 || res.statusCode > 299)
+    throw errorFromResponse("PATCH", path, res.statusCode, res.body);
+  return { object: res.body as T, created: res.statusCode === 201 };
+}
+
 /** The object, or undefined when it does not exist. */
 export async function getObject<T>(
   client: KubeClient,

@@ -21,6 +21,12 @@ export type RenderErrorCode =
   /** min_scale > max_scale. */
   | "InvalidScale"
   | "InvalidEnvName"
+  /** max_concurrency outside 0..int32. */
+  | "InvalidConcurrency"
+  /** odgm_config.replica_count outside Kubernetes' int32 replicas. */
+  | "InvalidReplicaCount"
+  /** A value Knative Serving's admission webhook refuses (reserved port or env name, concurrency above its limit). */
+  | "KnativeReserved"
   | "InvalidCpuTarget"
   | "InvalidCollection"
   /** metadata.uid is missing: owner references cannot be built. */

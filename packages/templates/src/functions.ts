@@ -3,6 +3,7 @@
 // shorthand instead, which becomes one function under the key `shorthandFunctionKey`.
 import type { DeploymentRecordSpec, FunctionSpec, NfrRequirements } from "@oaas/crd";
 import { fail, ok, type Result } from "./errors.ts";
+import { checkRange, int32Max, maxPort, minPort } from "./limits.ts";
 import { checkResources, type Resources } from "./resources.ts";
 
 /** Function key of the `spec.function` shorthand (also the NFR component name in the seed docs). */
@@ -98,13 +99,38 @@ function planFunction(
       paths.image,
       `function ${JSON.stringify(fn.function_key)} has no container image`,
     );
-  const port = pc.port ?? defaultPort;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    return fail("InvalidPort", paths.port, `port must be an integer 1..65535, got ${String(port)}`);
-  }
+  const port = checkRange(pc.port ?? defaultPort, minPort, maxPort, paths.port, "InvalidPort", "port");
+  if (!port.ok) return port;
   const resources = checkResources(pc, `${path}.provision_config`);
   if (!resources.ok) return resources;
-  const { min_scale: minScale, max_scale: maxScale } = pc;
+  const { min_scale: minScale, max_scale: maxScale, max_concurrency: maxConcurrency } = pc;
+  // Replica fields are int32 in Kubernetes (the wire's uint32 is wider).
+  for (const [field, value] of [
+    ["min_scale", minScale],
+    ["max_scale", maxScale],
+  ] as const) {
+    if (value === undefined) continue;
+    const checked = checkRange(
+      value,
+      0,
+      int32Max,
+      `${path}.provision_config.${field}`,
+      "InvalidScale",
+      field,
+    );
+    if (!checked.ok) return checked;
+  }
+  if (maxConcurrency !== undefined) {
+    const checked = checkRange(
+      maxConcurrency,
+      0,
+      int32Max,
+      `${path}.provision_config.max_concurrency`,
+      "InvalidConcurrency",
+      "max_concurrency",
+    );
+    if (!checked.ok) return checked;
+  }
   if (minScale !== undefined && maxScale !== undefined && minScale > maxScale) {
     return fail(
       "InvalidScale",
@@ -129,8 +155,8 @@ function planFunction(
     key: fn.function_key,
     path,
     image,
-    port,
-    ...(pc.max_concurrency === undefined ? {} : { maxConcurrency: pc.max_concurrency }),
+    port: port.value,
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
     needHttp2: pc.need_http2 === true,
     resources: resources.value,
     ...(minScale === undefined ? {} : { minScale }),

@@ -15,7 +15,7 @@ export { resolveTemplateName, knownTemplateNames, templateNames, type TemplateNa
 export { isPreconditionError, type RenderError, type RenderErrorCode, type Result } from "./errors.ts";
 export { parseQuantity, isValidQuantity, compareQuantities, type Quantity } from "./quantity.ts";
 export { checkResources, type Resources } from "./resources.ts";
-export { validateSpec } from "./validate.ts";
+export { validateSpec, maxCpuTarget } from "./validate.ts";
 export { planFunctions, shorthandFunctionKey, defaultPort, type FunctionPlan } from "./functions.ts";
 export { selectTemplate, knativeAvailable, type Selection } from "./select.ts";
 export { scoreTemplates, mergeSignals, type Scores, type Signals } from "./scoring.ts";
@@ -30,3 +30,7 @@ export {
   type ServiceMonitor,
   type PodMonitor,
 } from "./objects.ts";
+export { int32Max, minPort, maxPort } from "./limits.ts";
+export { knativeReservedPorts, knativeReservedEnv, knativeMaxConcurrency } from "./knative-rules.ts";
+export { defaultHpaCpuRequest } from "./workload.ts";
+export { knativeUserPort } from "./monitoring.ts";

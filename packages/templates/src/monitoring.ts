@@ -25,16 +25,30 @@ export function monitorKind(
   }
 }
 
+/**
+ * The port name the monitor scrapes. Deployment pods and their Services name the
+ * function's port "http". Knative renames the user container's port "user-port" in
+ * every revision pod (whatever the Service spec called it), so a PodMonitor over
+ * Knative pods must use that name. (A ServiceMonitor, only on explicit request for
+ * knative, keeps "http": the port name of the Services Knative creates.)
+ */
+export function scrapePort(runtime: TemplateTraits["runtime"]): string {
+  return runtime === "knative" ? knativeUserPort : "http";
+}
+export const knativeUserPort = "user-port";
+
 export function renderMonitor(
   owner: Owner,
   kind: MonitorKind,
   options: MonitoringOptions,
+  runtime: TemplateTraits["runtime"] = "deployment",
 ): ServiceMonitor | PodMonitor {
   const matchLabels = { [appLabel]: owner.ownerValue, [ownerLabel]: owner.ownerValue };
   // The operator's match labels first: the owner labels must win so pruning still finds it.
   const labels = { ...options.matchLabels, ...owner.common, [componentLabel]: "monitoring" };
   const metadata = objectMeta(owner, monitorName(owner.name), labels);
-  const endpoint = { port: "http", path: "/metrics" };
+  const port = kind === "PodMonitor" ? scrapePort(runtime) : "http";
+  const endpoint = { port, path: "/metrics" };
   if (kind === "ServiceMonitor") {
     return {
       apiVersion: "monitoring.coreos.com/v1",

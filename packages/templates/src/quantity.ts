@@ -3,7 +3,10 @@
 // (k8s.io/apimachinery resource.Quantity):
 //   quantity  ::= [+-] number [suffix]
 //   number    ::= digits | digits "." [digits] | "." digits
-//   suffix    ::= Ki|Mi|Gi|Ti|Pi|Ei  |  m|k|M|G|T|P|E  |  (e|E) [+-] digits
+//   suffix    ::= Ki|Mi|Gi|Ti|Pi|Ei  |  n|u|m|k|M|G|T|P|E  |  (e|E) [+-] digits
+// Checked against the real API server (test/integration/quantity-oracle.test.ts). Render
+// is deliberately stricter in two places the API server tolerates: surrounding blanks
+// (" 1", which it trims) and a missing number ("e3"); both are refused here.
 // The value is kept exactly as coefficient × 10^exponent (bigint), so "0.1" vs "100m"
 // compare equal without floating-point error.
 
@@ -15,8 +18,19 @@ export interface Quantity {
 }
 
 const binary: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
-const decimal: Readonly<Record<string, number>> = { m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const grammar = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+const decimal: Readonly<Record<string, number>> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  "": 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
+};
+const grammar = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 // Beyond this exponent the API server's int64-backed arithmetic saturates anyway; it
 // also keeps 10n ** exponent from allocating absurd bigints for "1e999999999".
 const maxExponent = 1000;

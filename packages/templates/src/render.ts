@@ -6,6 +6,7 @@ import { defaultOdgmImages, type RenderContext } from "./context.ts";
 import { fail, type RenderError } from "./errors.ts";
 import type { FunctionPlan } from "./functions.ts";
 import { renderKnative } from "./knative.ts";
+import { checkKnative } from "./knative-rules.ts";
 import { ownerOf, type Owner } from "./meta.ts";
 import { monitorKind, renderMonitor } from "./monitoring.ts";
 import { objectKey, type RenderedObject } from "./objects.ts";
@@ -14,7 +15,7 @@ import { mergeSignals } from "./scoring.ts";
 import { selectTemplate, type Selection } from "./select.ts";
 import { enforcerOwnsReplicas, templateTraits, type TemplateTraits } from "./traits.ts";
 import { validateSpec } from "./validate.ts";
-import { renderWorkload } from "./workload.ts";
+import { defaultHpaCpuRequest, needsDefaultCpuRequest, renderWorkload, rendersHpa } from "./workload.ts";
 
 /** HPA CPU target when neither the function nor spec.nfr names one: 80 % of the request. */
 export const defaultCpuTarget = 0.8;
@@ -48,9 +49,14 @@ export function render(record: DeploymentRecord, context: RenderContext): Render
 
   const owner = ownerOf(record, uid);
   const traits = templateTraits[selected.value.name];
+  if (traits.runtime === "knative") {
+    const admitted = checkKnative(functions.value);
+    if (!admitted.ok) return admitted;
+  }
   const notes: string[] = [];
   const odgm = odgmFor(record, context, owner, functions.value, traits, notes);
   const objects = renderFunctions(record, context, owner, functions.value, traits, odgm);
+  if (traits.runtime === "deployment") notes.push(...cpuRequestNotes(functions.value, traits, context));
   if (odgm !== undefined) objects.push(...renderOdgm(owner, odgm));
   objects.push(...renderMonitoring(context, owner, traits, notes));
 
@@ -111,6 +117,20 @@ function renderFunctions(
   );
 }
 
+/** Which functions got the default CPU request because their HPA needs one. */
+function cpuRequestNotes(
+  functions: readonly FunctionPlan[],
+  traits: TemplateTraits,
+  context: RenderContext,
+): string[] {
+  return functions
+    .filter((fn) => rendersHpa(fn, traits, context.features.hpa) && needsDefaultCpuRequest(fn))
+    .map(
+      (fn) =>
+        `function ${JSON.stringify(fn.key)}: CPU request ${defaultHpaCpuRequest} rendered because its HPA scales on CPU utilization and ${fn.path}.provision_config names no cpu_request or cpu_limit`,
+    );
+}
+
 /** A monitor only when asked for (context.monitoring) and the operator's CRDs exist. */
 function renderMonitoring(
   context: RenderContext,
@@ -127,7 +147,7 @@ function renderMonitoring(
     );
     return [];
   }
-  return [renderMonitor(owner, kind, context.monitoring)];
+  return [renderMonitor(owner, kind, context.monitoring, traits.runtime)];
 }
 
 function findClash(objects: readonly RenderedObject[]): string | undefined {

@@ -4,20 +4,39 @@
 import type { DeploymentRecordSpec } from "@oaas/crd";
 import { fail, ok, type RenderError, type Result } from "./errors.ts";
 import { planFunctions, type FunctionPlan } from "./functions.ts";
+import { checkRange, int32Max } from "./limits.ts";
+
+/**
+ * Largest cpu_utilization_target: the HPA's averageUtilization is an int32 percent
+ * (workload.ts utilizationPercent rounds fraction * 100).
+ */
+export const maxCpuTarget = Math.floor(int32Max / 100);
 
 /** The functions, validated, or the first problem with its field path. */
 export function validateSpec(spec: DeploymentRecordSpec): Result<FunctionPlan[]> {
   const functions = planFunctions(spec);
   if (!functions.ok) return functions;
   const recordTarget = spec.nfr?.requirements?.cpu_utilization_target;
-  if (recordTarget !== undefined && !(recordTarget > 0)) {
+  if (recordTarget !== undefined && !(recordTarget > 0 && recordTarget <= maxCpuTarget)) {
     return badCpuTarget("spec.nfr.requirements.cpu_utilization_target", recordTarget);
   }
   for (const fn of functions.value) {
     const target = fn.nfr.cpu_utilization_target;
-    if (target !== undefined && !(target > 0)) {
+    if (target !== undefined && !(target > 0 && target <= maxCpuTarget)) {
       return badCpuTarget(`${fn.path}.nfr_requirements.cpu_utilization_target`, target);
     }
+  }
+  const replicaCount = spec.odgm_config?.replica_count;
+  if (replicaCount !== undefined) {
+    const checked = checkRange(
+      replicaCount,
+      0,
+      int32Max,
+      "spec.odgm_config.replica_count",
+      "InvalidReplicaCount",
+      "replica_count (ODGM Deployment replicas)",
+    );
+    if (!checked.ok) return checked;
   }
   const collections = checkCollections(spec.odgm_config?.collections ?? []);
   return collections.ok ? functions : collections;
@@ -46,6 +65,6 @@ function badCpuTarget(path: string, value: number): { ok: false; error: RenderEr
   return fail(
     "InvalidCpuTarget",
     path,
-    `cpu_utilization_target must be a fraction above 0 (0.8 = 80 % of the request), got ${value}`,
+    `cpu_utilization_target must be a fraction above 0 and at most ${maxCpuTarget} (0.8 = 80 % of the request), got ${value}`,
   );
 }

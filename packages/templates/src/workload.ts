@@ -22,12 +22,35 @@ export interface WorkloadOptions {
 
 export type WorkloadObject = V1Deployment | V1Service | V2HorizontalPodAutoscaler;
 
-export function renderWorkload(owner: Owner, fn: FunctionPlan, options: WorkloadOptions): WorkloadObject[] {
-  const name = functionChildName(owner.name, fn.key);
-  const labels = functionLabels(owner, fn.key);
-  const selector = functionSelector(owner, fn.key);
-  const replicas = fn.minScale ?? options.traits.defaultReplicas;
-  const withHpa = options.hpaEnabled && fn.maxScale !== undefined && fn.maxScale > replicas;
+/**
+ * CPU request given to a function that gets a CPU-utilization HPA but names neither
+ * cpu_request nor cpu_limit: the HPA controller cannot compute utilization without a
+ * request (FailedGetResourceMetric forever). render() adds a note when it applies this.
+ */
+export const defaultHpaCpuRequest = "100m";
+
+/** Whether this function gets an HPA: the flag is on and max_scale exceeds the replicas. */
+export function rendersHpa(fn: FunctionPlan, traits: TemplateTraits, hpaEnabled: boolean): boolean {
+  const replicas = fn.minScale ?? traits.defaultReplicas;
+  return hpaEnabled && fn.maxScale !== undefined && fn.maxScale > replicas;
+}
+
+/** True when the HPA would have no CPU request to measure against (a limit alone defaults the request). */
+export function needsDefaultCpuRequest(fn: FunctionPlan): boolean {
+  return fn.resources.requests?.cpu === undefined && fn.resources.limits?.cpu === undefined;
+}
+
+export function renderWorkload(
+  owner: Owner,
+  planned: FunctionPlan,
+  options: WorkloadOptions,
+): WorkloadObject[] {
+  const name = functionChildName(owner.name, planned.key);
+  const labels = functionLabels(owner, planned.key);
+  const selector = functionSelector(owner, planned.key);
+  const replicas = planned.minScale ?? options.traits.defaultReplicas;
+  const withHpa = rendersHpa(planned, options.traits, options.hpaEnabled);
+  const fn = withHpa && needsDefaultCpuRequest(planned) ? withCpuRequest(planned) : planned;
   const setReplicas = !withHpa && !options.enforcerOwnsReplicas;
 
   const deployment: V1Deployment = {
@@ -87,6 +110,11 @@ export function renderWorkload(owner: Owner, fn: FunctionPlan, options: Workload
     });
   }
   return objects;
+}
+
+function withCpuRequest(fn: FunctionPlan): FunctionPlan {
+  const requests = { ...fn.resources.requests, cpu: defaultHpaCpuRequest };
+  return { ...fn, resources: { ...fn.resources, requests } };
 }
 
 /** A fraction of the CPU request as the HPA's whole percent (validated > 0 by render). */

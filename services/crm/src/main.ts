@@ -3,11 +3,10 @@
 // upgrades the CRD; `history <deployment-id>` prints a record's history.
 // Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
 // built role.
-import { readFileSync } from "node:fs";
 import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
 import { RedisConfigError } from "@oaas/queue";
-import { createLogger, createMetrics, type Logger } from "@oaas/telemetry";
+import { createLogger, createMetrics, installProcessGuards, type Logger } from "@oaas/telemetry";
 import type { Redis } from "ioredis";
 import { applyCrds } from "./crds.ts";
 import { allReady, type ReadinessPart } from "./health/readiness.ts";
@@ -18,23 +17,12 @@ import { startHealthServer } from "./roles/health-server.ts";
 import { openQueueRedis } from "./roles/queue-redis.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
+import { crmVersion } from "./version.ts";
 
 const builtRoles = ["ingress", "watcher", "reconciler", "dashboard", "all"] as const;
 type Role = (typeof builtRoles)[number];
 const plannedRoles = ["analyzer", "enforcer"] as const;
 const commands = ["crds", "history"] as const;
-
-/** `version` of services/crm/package.json: CrmEnvHealth.crm_version ("unknown" when a bundle moved it). */
-export function crmVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
 
 function usage(): string {
   return `usage: crm <${[...builtRoles, ...plannedRoles, ...commands].join("|")}>\n  crm history <deployment-id> [--namespace ns] [--limit n] [-o json]`;
@@ -76,8 +64,10 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function runRole(role: Role, config: CrmConfig): Promise<number> {
   const logger = createLogger({ service: `crm-${role}`, level: config.log.level });
-  logger.info("starting", { role, version: crmVersion(), config: describeConfig(config) });
   const metrics = createMetrics({ serviceName: "oaas-crm" });
+  installProcessGuards({ logger, metrics });
+  // Once, at startup: every setting, where it came from, secrets redacted.
+  logger.info("configuration", { version: crmVersion, role, config: describeConfig(config) });
   const kube = await KubeClient.create(loadKubeConfig());
   const stops: (() => Promise<void>)[] = [];
   let redis: Redis | undefined;
@@ -117,7 +107,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
         kube,
         logger,
         metrics,
-        crmVersion: crmVersion(),
+        crmVersion,
         readinessParts: parts,
       });
       // The listener goes first on SIGTERM: no new requests while workers drain.

@@ -1,6 +1,14 @@
 // What each profile gives when only the variables it requires are set.
 import { expect } from "chai";
-import { parseCrmConfig, profiles, type CrmConfig, type Features, type Profile } from "../../src/index.ts";
+import {
+  isSupported,
+  parseCrmConfig,
+  profiles,
+  vars,
+  type CrmConfig,
+  type Features,
+  type Profile,
+} from "../../src/index.ts";
 import { env, ready } from "./fixtures.ts";
 
 interface Row {
@@ -32,7 +40,7 @@ const rows: Row[] = [
   {
     profile: "edge",
     features: {
-      nfrEnforcement: true,
+      nfrEnforcement: isSupported(vars.nfrEnforcement),
       hpa: true,
       knative: false,
       prometheus: false,
@@ -48,10 +56,10 @@ const rows: Row[] = [
   {
     profile: "full",
     features: {
-      nfrEnforcement: true,
+      nfrEnforcement: isSupported(vars.nfrEnforcement),
       hpa: true,
       knative: true,
-      prometheus: true,
+      prometheus: isSupported(vars.prometheus),
       leaderElection: true,
       odgm: true,
       mtls: true,

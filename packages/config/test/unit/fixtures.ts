@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import {
   ConfigError,
+  isSupported,
   parseCrmConfig,
   vars,
   type CrmConfig,
@@ -38,7 +39,7 @@ export const withPromUrl = (url = "http://prometheus.monitoring:9090"): EnvOptio
 export function ready(p: Profile): EnvOption[] {
   if (p === "dev") return [profile(p)];
   if (p === "edge") return [profile(p), withTls()];
-  return [profile(p), withTls(), withPromUrl()];
+  return [profile(p), withTls(), ...(isSupported(vars.promUrl) ? [withPromUrl()] : [])];
 }
 
 /** The ConfigError thrown for `e` (fails the test when none is). */

@@ -1,8 +1,18 @@
 // render() table: each row is a record and a context built from option builders, and a
 // check on the rendered objects (or the error code and field path it must return).
 import { expect } from "chai";
-import { functionChildName } from "@oaas/crd";
-import { render, type RenderContext, type RenderedObject, type RenderErrorCode } from "../../src/index.ts";
+import type { V1Deployment } from "@kubernetes/client-node";
+import { functionChildName, type DeploymentRecord } from "@oaas/crd";
+import {
+  defaultHpaCpuRequest,
+  defaultRenderContext,
+  knativeUserPort,
+  render,
+  type PodMonitor,
+  type RenderContext,
+  type RenderedObject,
+  type RenderErrorCode,
+} from "../../src/index.ts";
 import {
   context,
   record,
@@ -608,5 +618,68 @@ describe("templates: render", () => {
     const ctx = context("dev", withFeature("odgm"));
     expect(render(input, ctx)).to.deep.equal(render(input, ctx));
     expect(input).to.deep.equal(frozen);
+  });
+});
+
+describe("render: what consumers of the objects need (issue 7 items 4 and 5)", () => {
+  const hpaContext: RenderContext = {
+    ...defaultRenderContext("dev"),
+    features: { odgm: false, hpa: true, knative: false },
+  };
+  const scaled = (pc: Record<string, unknown>): DeploymentRecord => ({
+    apiVersion: "oaas.io/v1alpha1",
+    kind: "DeploymentRecord",
+    metadata: { name: "hpa", namespace: "ns", uid: "u" },
+    spec: {
+      deployment_id: "hpa",
+      functions: [
+        { function_key: "f", provision_config: { container_image: "i", min_scale: 1, max_scale: 5, ...pc } },
+      ],
+    },
+  });
+  const containerOf = (objects: RenderedObject[]) =>
+    (objects.find((o) => o.kind === "Deployment") as V1Deployment).spec?.template.spec?.containers[0];
+
+  it("an HPA over a function without CPU request or limit gets a default request and a note", () => {
+    const result = render(scaled({}), hpaContext);
+    if (!result.ok) expect.fail(JSON.stringify(result.error));
+    expect(result.objects.map((o) => o.kind)).to.include("HorizontalPodAutoscaler");
+    expect(containerOf(result.objects)?.resources?.requests?.["cpu"]).to.equal(defaultHpaCpuRequest);
+    expect(result.notes.join("\n")).to.contain("CPU request 100m rendered");
+  });
+
+  it("a CPU request or a CPU limit (which defaults the request) is kept as given, with no note", () => {
+    for (const pc of [{ cpu_request: "250m" }, { cpu_limit: "1" }]) {
+      const result = render(scaled(pc), hpaContext);
+      if (!result.ok) expect.fail(JSON.stringify(result.error));
+      expect(containerOf(result.objects)?.resources?.requests?.["cpu"]).to.equal(pc.cpu_request);
+      expect(result.notes).to.deep.equal([]);
+    }
+  });
+
+  it("no HPA, no default request", () => {
+    const result = render(scaled({}), defaultRenderContext("dev"));
+    if (!result.ok) expect.fail(JSON.stringify(result.error));
+    expect(containerOf(result.objects)?.resources).to.equal(undefined);
+  });
+
+  it("a PodMonitor scrapes a port that exists: http on Deployment pods, user-port on Knative pods", () => {
+    const base = {
+      ...defaultRenderContext("full"),
+      features: { odgm: false, hpa: false, knative: true },
+      capabilities: { knativeInstalled: true, prometheusOperatorInstalled: true },
+      monitoring: { scrapeKind: "podmonitor" as const, matchLabels: {} },
+    };
+    for (const [template, port] of [
+      ["knative", knativeUserPort],
+      ["full", "http"],
+    ] as const) {
+      const record = scaled({});
+      record.spec.selected_template = template;
+      const result = render(record, base);
+      if (!result.ok) expect.fail(JSON.stringify(result.error));
+      const monitor = result.objects.find((o) => o.kind === "PodMonitor") as PodMonitor;
+      expect(monitor.spec.podMetricsEndpoints.map((e) => e.port)).to.deep.equal([port]);
+    }
   });
 });

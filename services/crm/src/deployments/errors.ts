@@ -8,6 +8,8 @@ export type DeploymentErrorCode =
   | "failedPrecondition"
   | "unavailable"
   | "deadlineExceeded"
+  /** An answer would exceed what default clients accept (4 MiB messages). */
+  | "resourceExhausted"
   | "internal";
 
 /** One problem with one request field; `field` uses wire names, e.g. deployment_unit.functions[0].function_key */

@@ -7,7 +7,7 @@
 // a result can never contain a non-matching record. The package/class/env labels on
 // each record serve `kubectl get dr -l` and are not needed here.
 import { deploymentIdLabel, type DeploymentRecord, type SummarizedStatus } from "@oaas/crd";
-import type { FieldError } from "./errors.ts";
+import { DeploymentError, type FieldError } from "./errors.ts";
 import { summaryOf } from "./summary.ts";
 
 export interface ListFilter {
@@ -16,7 +16,7 @@ export interface ListFilter {
   readonly targetEnv?: string;
   /** A SummarizedStatus name, any case; empty means any. */
   readonly status?: string;
-  /** 0 or absent: no limit. */
+  /** 0 or absent: defaultPageSize. */
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -70,8 +70,38 @@ export function filterAndPage(records: readonly DeploymentRecord[], filter: List
     .filter((r) => status === undefined || summaryOf(r) === status)
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   const start = filter.offset ?? 0;
-  const end = filter.limit ? start + filter.limit : undefined;
-  return matching.slice(start, end);
+  return matching.slice(start, start + (filter.limit || defaultPageSize));
+}
+
+/** Records per ListClassRuntimes page when the request names no limit. */
+export const defaultPageSize = 100;
+/**
+ * Largest ListClassRuntimes answer, bytes: tonic and grpc-go clients refuse messages
+ * over 4 MiB by default. Measured as the units' JSON (field names and all), which is
+ * never smaller than their protobuf encoding, so the bound holds for every protocol;
+ * 64 KiB are left for framing and the response envelope.
+ */
+export const maxListResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
+
+/**
+ * The page itself when it fits in maxListResponseBytes; otherwise RESOURCE_EXHAUSTED
+ * naming how many of its records do fit, so the caller asks again with that `limit`
+ * and pages on with `offset`.
+ */
+export function pageOf(page: DeploymentRecord[], filter: ListFilter): DeploymentRecord[] {
+  let bytes = 0;
+  for (const [index, record] of page.entries()) {
+    bytes += Buffer.byteLength(JSON.stringify(record.spec), "utf8");
+    if (bytes > maxListResponseBytes) {
+      const fit = Math.max(1, index);
+      throw new DeploymentError(
+        "resourceExhausted",
+        `this page would exceed ${maxListResponseBytes} bytes (the 4 MiB message limit of default gRPC clients); ` +
+          `ask with limit <= ${fit} and page with offset (now ${filter.offset ?? 0})`,
+      );
+    }
+  }
+  return page;
 }
 
 function parseStatus(text: string): SummarizedStatus | undefined {

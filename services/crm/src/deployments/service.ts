@@ -1,18 +1,21 @@
 // The deployment use cases behind DeploymentService: one function per RPC, each taking
 // domain values and returning domain values. Guarantees: a Deploy that answers OK has
-// the desired spec stored; an identical redeploy makes no write; nothing is written
-// for a request that fails validation or a precondition.
+// the desired spec stored and renderable (admission.ts); nothing is written for a
+// request that fails validation, admission or a precondition checked before the apply.
 import { recordName, type DeploymentRecord, type DeploymentRecordSpec } from "@oaas/crd";
 import { resolveTemplateName, type TemplateName } from "@oaas/templates";
 import { DeploymentError, invalidArgument } from "./errors.ts";
+import type { RenderContext } from "@oaas/templates";
+import { admissionContexts, admit } from "./admission.ts";
 import {
   fieldSelector,
   filterAndPage,
   managedSelector,
+  pageOf,
   validateListFilter,
   type ListFilter,
 } from "./list.ts";
-import { desiredRecord, isUpToDate } from "./record.ts";
+import { desiredRecord } from "./record.ts";
 import type { RecordStore } from "./store.ts";
 import { validateDeployment } from "./validate.ts";
 
@@ -38,17 +41,30 @@ export interface DeployInput {
   readonly template?: string;
 }
 
-export type DeployResult = "created" | "updated" | "unchanged";
-
-/** How often Deploy re-reads after losing a race for the same record. */
-const maxApplyAttempts = 3;
+/** "updated" also covers an identical redeploy (only the correlation annotation changes; generation stays). */
+export type DeployResult = "created" | "updated";
 
 export class DeploymentsService {
+  private readonly contexts: readonly RenderContext[];
+
+  /**
+   * `contexts`: the render contexts Deploy admits a unit under (admissionContexts(config));
+   * default: the dev profile with these features and the HPA off.
+   */
   constructor(
     private readonly store: RecordStore,
     private readonly features: DeploymentFeatures,
-  ) {}
+    contexts?: readonly RenderContext[],
+  ) {
+    this.contexts = contexts ?? admissionContexts({ profile: "dev", features: { ...features, hpa: false } });
+  }
 
+  /**
+   * One server-side apply, no read before it (the CRD makes spec.deployment_id
+   * immutable, so a name held by another id is refused by the API server: ALREADY_EXISTS).
+   * A record being deleted is still written (its finalizer is already there, so the API
+   * server allows it) and answered FAILED_PRECONDITION: the deletion proceeds.
+   */
   async deploy(
     input: DeployInput,
     scope: RequestScope,
@@ -58,20 +74,15 @@ export class DeploymentsService {
     const spec = this.withDerivedFields(input.unit, input.template);
     const id = spec.deployment_id ?? "";
     const desired = desiredRecord(spec, scope);
-    for (let attempt = 0; attempt < maxApplyAttempts; attempt++) {
-      const existing = await this.store.get(scope.namespace, desired.metadata.name, scope.signal);
-      if (existing) {
-        checkTakeover(existing, id);
-        if (isUpToDate(existing, desired)) return { deploymentId: id, result: "unchanged" };
-      }
-      const guarded = existing ? withResourceVersion(desired, existing) : desired;
-      const applied = await this.store.apply(guarded, scope.signal);
-      if (applied !== "conflict") return { deploymentId: id, result: existing ? "updated" : "created" };
+    admit(desired, this.contexts);
+    const { record, created } = await this.store.apply(desired, scope.signal);
+    if (record.metadata.deletionTimestamp) {
+      throw new DeploymentError(
+        "failedPrecondition",
+        `deployment "${id}" is being deleted; deploy it again once GetDeploymentStatus answers NOT_FOUND`,
+      );
     }
-    throw new DeploymentError(
-      "unavailable",
-      `record ${desired.metadata.name} kept changing during the deploy; retry`,
-    );
+    return { deploymentId: id, result: created ? "created" : "updated" };
   }
 
   /** The stored record of a deployment id; NOT_FOUND when absent or owned by another id. */
@@ -87,14 +98,14 @@ export class DeploymentsService {
     return record;
   }
 
+  /** One page (default and byte bound: list.ts pageOf); INVALID_ARGUMENT / RESOURCE_EXHAUSTED as documented there. */
   async list(filter: ListFilter, scope: RequestScope): Promise<DeploymentRecord[]> {
     const problems = validateListFilter(filter);
     if (problems.length > 0) throw invalidArgument(problems);
     const selectors = { labels: managedSelector, fields: fieldSelector(filter) };
     const records = await this.store.list(scope.namespace, selectors, scope.signal);
-    return filterAndPage(records, filter);
+    return pageOf(filterAndPage(records, filter), filter);
   }
-
   /**
    * Marks the record for deletion and returns; the finalizer keeps it until the
    * reconciler has removed its children. Deleting twice is OK; an unknown id NOT_FOUND.
@@ -140,27 +151,4 @@ export class DeploymentsService {
     }
     return name;
   }
-}
-
-/** A record of another deployment id (or hand-written) under the derived name: ALREADY_EXISTS. */
-function checkTakeover(existing: DeploymentRecord, id: string): void {
-  const owner = existing.spec.deployment_id;
-  if (owner !== id) {
-    throw new DeploymentError(
-      "alreadyExists",
-      `record ${existing.metadata.name} already belongs to ${owner === undefined ? "a record not written by Deploy" : `deployment "${owner}"`}`,
-    );
-  }
-  if (existing.metadata.deletionTimestamp) {
-    throw new DeploymentError(
-      "failedPrecondition",
-      `deployment "${id}" is being deleted; deploy it again once GetDeploymentStatus answers NOT_FOUND`,
-    );
-  }
-}
-
-/** Makes the apply conditional on the version that was compared. */
-function withResourceVersion(desired: DeploymentRecord, existing: DeploymentRecord): DeploymentRecord {
-  const resourceVersion = existing.metadata.resourceVersion;
-  return resourceVersion ? { ...desired, metadata: { ...desired.metadata, resourceVersion } } : desired;
 }

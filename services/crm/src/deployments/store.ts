@@ -3,13 +3,14 @@
 // domain errors, so the service above reads as policy only.
 import { group, plural, version, type DeploymentRecord } from "@oaas/crd";
 import {
-  applyObject,
+  applyObjectReportingCreate,
   deleteObject,
   getObject,
   isKubeError,
   isMissingType,
   listObjects,
   type KubeClient,
+  type KubeStatus,
   type ResourceType,
 } from "@oaas/kube";
 import { DeploymentError } from "./errors.ts";
@@ -17,18 +18,43 @@ import { ingressFieldManager } from "./labels.ts";
 
 export const deploymentRecords: ResourceType = { group, version, plural, namespaced: true };
 
-export interface RecordStore {
+/**
+ * The read path (GetDeploymentStatus, GetClassRuntime, ListClassRuntimes, Delete's
+ * lookup). Kept this small so an informer cache can replace the API server reads.
+ */
+export interface RecordReader {
   get(namespace: string, name: string, signal: AbortSignal): Promise<DeploymentRecord | undefined>;
-  /** Server-side apply; with metadata.resourceVersion set, fails with "conflict" when it changed. */
-  apply(record: DeploymentRecord, signal: AbortSignal): Promise<DeploymentRecord | "conflict">;
+  /**
+   * Records matching the label selector and, when the server supports it, the field
+   * selector. A server that refuses the field selector (custom-resource field selectors
+   * need Kubernetes 1.31) is asked again without it: callers filter in memory anyway.
+   */
   list(
     namespace: string,
     selectors: { labels: string; fields: string },
     signal: AbortSignal,
   ): Promise<DeploymentRecord[]>;
+}
+
+/** The outcome of a Deploy's one server-side apply. */
+export interface Applied {
+  readonly record: DeploymentRecord;
+  /** The apply created the record (HTTP 201). */
+  readonly created: boolean;
+}
+
+export interface RecordWriter {
+  /**
+   * Server-side apply (forced: the PM's desired state wins). A record under that name
+   * holding another spec.deployment_id is refused by the CRD's immutability rule and
+   * surfaces as DeploymentError "alreadyExists".
+   */
+  apply(record: DeploymentRecord, signal: AbortSignal): Promise<Applied>;
   /** Requests deletion of this incarnation (uid); false when it is already gone. */
   delete(namespace: string, name: string, uid: string | undefined, signal: AbortSignal): Promise<boolean>;
 }
+
+export interface RecordStore extends RecordReader, RecordWriter {}
 
 export function kubeRecordStore(client: KubeClient): RecordStore {
   return {
@@ -37,14 +63,23 @@ export function kubeRecordStore(client: KubeClient): RecordStore {
     apply: (record, signal) =>
       translate(async () => {
         try {
-          return await applyObject(client, deploymentRecords, record, {
+          const { object, created } = await applyObjectReportingCreate(client, deploymentRecords, record, {
             fieldManager: ingressFieldManager,
             // The PM's desired state wins over anyone who edited these fields by hand.
             force: true,
             signal,
           });
+          return { record: object, created };
         } catch (error) {
-          if (isKubeError(error, "conflict")) return "conflict" as const;
+          const taken = isKubeError(error, "invalid") ? refusedForOtherId(error.status) : undefined;
+          if (taken !== undefined) {
+            throw new DeploymentError(
+              "alreadyExists",
+              `record ${record.metadata.name}: ${taken.replace(/^.*?is immutable: /, "")}; choose another id`,
+              [],
+              { cause: error },
+            );
+          }
           if (isKubeError(error, "notFound") && error.status?.details?.kind === "namespaces") {
             throw new DeploymentError(
               "failedPrecondition",
@@ -55,18 +90,36 @@ export function kubeRecordStore(client: KubeClient): RecordStore {
         }
       }),
     list: (namespace, selectors, signal) =>
-      translate(() =>
-        listObjects<DeploymentRecord>(client, deploymentRecords, namespace, {
-          labelSelector: selectors.labels,
-          ...(selectors.fields ? { fieldSelector: selectors.fields } : {}),
-          signal,
-        }),
-      ),
+      translate(async () => {
+        const list = (fieldSelector: string) =>
+          listObjects<DeploymentRecord>(client, deploymentRecords, namespace, {
+            labelSelector: selectors.labels,
+            ...(fieldSelector ? { fieldSelector } : {}),
+            signal,
+          });
+        try {
+          return await list(selectors.fields);
+        } catch (error) {
+          // Before 1.31 (or with CustomResourceFieldSelectors off) the server answers 400.
+          if (selectors.fields && isKubeError(error, "invalid") && error.statusCode === 400) return list("");
+          throw error;
+        }
+      }),
     delete: (namespace, name, uid, signal) =>
       translate(() =>
         deleteObject(client, deploymentRecords, namespace, name, { signal, ...(uid ? { uid } : {}) }),
       ),
   };
+}
+
+/**
+ * The message of the CRD's deployment_id immutability rule (packages/crd schema.ts
+ * deploymentIdImmutable) when it refused the apply, e.g. 'this record belongs to
+ * deployment "x"'; undefined for any other rejection.
+ */
+function refusedForOtherId(status: KubeStatus | undefined): string | undefined {
+  const cause = (status?.details?.causes ?? []).find((c) => c.field === "spec.deployment_id");
+  return cause === undefined ? undefined : (cause.message ?? "belongs to another deployment");
 }
 
 /** Runs one Kubernetes interaction and turns its failures into DeploymentErrors. */

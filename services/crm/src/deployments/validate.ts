@@ -1,20 +1,18 @@
-// Deploy's input checks as one pure function: every problem is reported at once, each
-// naming the wire field, so a client fixes its request in one round trip.
+// Deploy's wire-level input checks as one pure function: every problem is reported at
+// once, each naming the wire field, so a client fixes its request in one round trip.
+// Everything about what Kubernetes and Knative will accept (ports, quantities, scale
+// ranges, env names, CPU targets, template rules) is NOT here: admission.ts runs the
+// renderer's own rules over the record, so the two can never disagree.
 // The table (CONTRACT.md, issue 3 item 5):
 //   deployment_unit                present
 //   .id                            non-empty, <= 253 chars, no whitespace or control characters
 //   .functions                     at least one; function_key non-empty, unique, no control characters
 //   .functions[i].provision_config.container_image   present, no whitespace or control characters
-//   .functions[i].provision_config.port              1..65535 when set
-//   .functions[i].provision_config.{cpu,memory}_{request,limit}   Kubernetes quantities
-//   .functions[i].provision_config.min_scale         <= max_scale when both are set
-//   .functions[i].nfr_requirements.availability      0..1; cpu_utilization_target finite and >= 0
-//   .functions[i].config keys      environment variable names: non-empty, no "=" or control characters
+//   .functions[i].nfr_requirements.availability      0..1
 //   .created_at.nanos              0..999,999,999
 //   every string                   well-formed Unicode (a lone surrogate would not survive storage)
 //   the whole unit                 at most maxUnitBytes as JSON (records live in etcd)
 import type { DeploymentRecordSpec, FunctionSpec } from "@oaas/crd";
-import { isValidQuantity } from "@oaas/templates";
 import type { FieldError } from "./errors.ts";
 
 export const maxIdLength = 253;
@@ -71,33 +69,9 @@ function checkFunction(fn: FunctionSpec, at: string, add: Add): void {
   else if (controlOrSpace.test(image)) {
     add(`${at}.provision_config.container_image`, "must not contain whitespace or control characters");
   }
-  if (pc?.port !== undefined && (pc.port < 1 || pc.port > 65535)) {
-    add(`${at}.provision_config.port`, `${pc.port} is out of range 1..65535`);
-  }
-  for (const name of ["cpu_request", "memory_request", "cpu_limit", "memory_limit"] as const) {
-    const q = pc?.[name];
-    if (q !== undefined && !isValidQuantity(q)) {
-      add(
-        `${at}.provision_config.${name}`,
-        `"${q.slice(0, 40)}" is not a Kubernetes quantity (e.g. 500m, 256Mi)`,
-      );
-    }
-  }
-  if (pc?.min_scale !== undefined && pc.max_scale !== undefined && pc.min_scale > pc.max_scale) {
-    add(`${at}.provision_config.min_scale`, `${pc.min_scale} exceeds max_scale ${pc.max_scale}`);
-  }
   const nfr = fn.nfr_requirements;
   if (nfr?.availability !== undefined && !(nfr.availability >= 0 && nfr.availability <= 1)) {
     add(`${at}.nfr_requirements.availability`, `${nfr.availability} is not within 0..1`);
-  }
-  const cpu = nfr?.cpu_utilization_target;
-  if (cpu !== undefined && !(Number.isFinite(cpu) && cpu >= 0)) {
-    add(`${at}.nfr_requirements.cpu_utilization_target`, `${cpu} is not a finite number >= 0`);
-  }
-  for (const key of Object.keys(fn.config ?? {})) {
-    if (key === "" || key.includes("=") || control.test(key)) {
-      add(`${at}.config`, `"${key.slice(0, 40)}" is not a valid environment variable name`);
-    }
   }
 }
 

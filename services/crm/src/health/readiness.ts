@@ -1,7 +1,7 @@
 // "Can this CRM serve?": the API server answers and the DeploymentRecord CRD is
 // installed and established. One GET answers both. The answer is cached briefly so
 // probes, health checks and watchers do not each hit the API server.
-import { crdName } from "@oaas/crd";
+import { crdName, deploymentIdImmutable } from "@oaas/crd";
 import { customResourceDefinitions, getObject, isKubeError, type KubeClient } from "@oaas/kube";
 
 export interface ReadyState {
@@ -18,7 +18,27 @@ export interface Readiness {
 
 interface Crd {
   metadata?: { name?: string };
+  spec?: {
+    versions?: {
+      schema?: {
+        openAPIV3Schema?: { properties?: { spec?: { "x-kubernetes-validations"?: { rule?: string }[] } } };
+      };
+    }[];
+  };
   status?: { conditions?: { type: string; status: string }[] };
+}
+
+/**
+ * Deploy is one forced server-side apply that relies on the CRD refusing a different
+ * spec.deployment_id; an older CRD without that rule would let it overwrite another
+ * deployment's record. So such a CRD makes the CRM not ready (`crm crds` upgrades it).
+ */
+function hasIdRule(crd: Crd): boolean {
+  return (crd.spec?.versions ?? []).every((v) =>
+    (v.schema?.openAPIV3Schema?.properties?.spec?.["x-kubernetes-validations"] ?? []).some(
+      (r) => r.rule === deploymentIdImmutable.rule,
+    ),
+  );
 }
 
 export interface ReadinessOptions {
@@ -41,6 +61,12 @@ export function kubeReadiness(client: KubeClient, options: ReadinessOptions = {}
       const established = crd.status?.conditions?.some(
         (c) => c.type === "Established" && c.status === "True",
       );
+      if (established && !hasIdRule(crd)) {
+        return {
+          ready: false,
+          reason: `CRD ${crdName} predates the spec.deployment_id immutability rule this CRM relies on; upgrade it with \`crm crds\``,
+        };
+      }
       return established
         ? { ready: true, reason: "ok" }
         : { ready: false, reason: `CRD ${crdName} is not established yet` };

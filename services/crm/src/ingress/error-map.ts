@@ -9,6 +9,7 @@ const codes: Record<DeploymentErrorCode, Code> = {
   failedPrecondition: Code.FailedPrecondition,
   unavailable: Code.Unavailable,
   deadlineExceeded: Code.DeadlineExceeded,
+  resourceExhausted: Code.ResourceExhausted,
   internal: Code.Internal,
 };
 

@@ -16,6 +16,7 @@ import {
   reflectionV1alpha,
 } from "@oaas/proto";
 import type { Logger, Metrics } from "@oaas/telemetry";
+import { admissionContexts } from "../deployments/admission.ts";
 import { DeploymentsService } from "../deployments/service.ts";
 import { kubeRecordStore } from "../deployments/store.ts";
 import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
@@ -23,6 +24,7 @@ import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
+import { capDeadlineHeaders } from "./deadline-cap.ts";
 import { correlationGate, observeRpcs } from "./interceptor.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
@@ -58,10 +60,14 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   const readiness = deps.readinessParts?.length
     ? allReady([{ name: "kubernetes", check: () => kubernetes.check() }, ...deps.readinessParts])
     : kubernetes;
-  const deployments = new DeploymentsService(kubeRecordStore(kube), {
-    odgm: config.features.odgm,
-    knative: config.features.knative,
+  const features = { odgm: config.features.odgm, knative: config.features.knative };
+  // Deploy admits a unit only if it renders under the reconciler's settings (admission.ts).
+  const contexts = admissionContexts({
+    profile: config.profile,
+    features: { ...features, hpa: config.features.hpa },
+    ...(config.odgm.image !== undefined ? { odgmImage: config.odgm.image } : {}),
   });
+  const deployments = new DeploymentsService(kubeRecordStore(kube), features, contexts);
   const served: DescService[] = [DeploymentService, HealthService, CrmInfoService, grpcHealthV1.Health];
   const health = {
     readiness,
@@ -98,7 +104,11 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     interceptors: [observeRpcs(logger, metrics)],
     fallback: httpEndpoints(readiness, metrics),
   });
-  const listener = await listen(handler, {
+  const capped: typeof handler = (req, res) => {
+    capDeadlineHeaders(req.headers);
+    handler(req, res);
+  };
+  const listener = await listen(capped, {
     port: deps.port ?? config.ingress.port,
     ...(deps.host ? { host: deps.host } : {}),
     ...(config.features.mtls ? { tls: readTls(config) } : {}),

@@ -16,6 +16,11 @@ export function correlationGate(context: HandlerContext): void {
   context.responseHeader.set(correlationHeader, id);
 }
 
+/** Boundaries of grpc_server_handling_seconds: 1 ms .. 10 s, as Prometheus' client defaults plus the low end. */
+export const rpcSecondsBuckets: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
   // Names as go-grpc-prometheus exports them, so existing dashboards work.
   const handled = metrics.meter.createCounter("grpc_server_handled", {
@@ -24,6 +29,9 @@ export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
   const seconds = metrics.meter.createHistogram("grpc_server_handling_seconds", {
     description: "Time to the response (unary) or to the stream start, in seconds.",
     unit: "s",
+    // OpenTelemetry's default boundaries (0, 5, 10, 25 ... 10000) are meant for
+    // milliseconds; in seconds they put every call from 2 ms to 1.5 s in one bucket.
+    advice: { explicitBucketBoundaries: [...rpcSecondsBuckets] },
   });
   return (next) => async (req) => {
     const started = performance.now();
@@ -49,7 +57,16 @@ export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
       else line.info("rpc", fields);
     };
     try {
-      const res = await untilAborted(next(req), req.signal);
+      // A call whose deadline passed (or whose client left) while its body was read is
+      // not started at all: its Kubernetes work would only fail later, unobserved.
+      if (req.signal.aborted) throw abortError(req.signal);
+      const res = await untilAborted(next(req), req.signal, (late) => {
+        // The answer (DEADLINE_EXCEEDED / CANCELLED) is gone already; this is the work's own end.
+        withContext(logger, { deploymentId, correlationId }).debug("rpc work failed after the call ended", {
+          rpc: `${req.service.typeName}/${req.method.name}`,
+          error: late instanceof Error ? `${late.name}: ${late.message}` : String(late),
+        });
+      });
       done();
       return res;
     } catch (thrown) {
@@ -63,12 +80,24 @@ export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
   };
 }
 
-/** The call's result, or its signal's reason as soon as the signal aborts (deadline, cancel, shutdown). */
-function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
+/**
+ * The call's result, or its signal's reason as soon as the signal aborts (deadline,
+ * cancel, shutdown). Either way the call's own rejection is observed: after an abort it
+ * goes to `onLate` instead of becoming an unhandled rejection.
+ */
+function untilAborted<T>(
+  call: Promise<T>,
+  signal: AbortSignal,
+  onLate: (error: unknown) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
+    let ended = false;
+    const onAbort = () => {
+      ended = true;
+      reject(abortError(signal));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
     call.then(
       (value) => {
         signal.removeEventListener("abort", onAbort);
@@ -76,7 +105,8 @@ function untilAborted<T>(call: Promise<T>, signal: AbortSignal): Promise<T> {
       },
       (error: unknown) => {
         signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        if (ended) onLate(error);
+        else reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });

@@ -13,6 +13,7 @@ import {
   HealthCheckResponse_ServingStatus,
 } from "@oaas/proto";
 import { testCluster, useTestNamespace } from "@oaas/testkit";
+import { listObjects, nodes } from "@oaas/kube";
 import { expect } from "chai";
 import { grpcJsCall, grpcJsClient, grpcurl, transport, type GrpcJsClient } from "../support/clients.ts";
 import { collidingId, errorRows, refusedIds, unitJson, type Rpc } from "../support/error-rows.ts";
@@ -76,25 +77,33 @@ describe("crm ingress: every RPC and error row through Connect, grpc-js and grpc
         HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN,
       );
       const watch = new AbortController();
+      let watched = 0;
       for await (const res of health.watch(
         { service: "oaas.deployment.DeploymentService" },
-        { signal: watch.signal },
+        { signal: watch.signal, timeoutMs: 10_000 },
       )) {
         expect(res.status).to.equal(HealthCheckResponse_ServingStatus.SERVING);
+        watched++;
         break;
       }
+      expect(watched, "the Watch stream must deliver a message").to.equal(1);
       const std = createClient(grpcHealthV1.Health, t);
       expect((await std.check({ service: "oaas.health.CrmInfoService" })).status).to.equal(
         grpcHealthV1.HealthCheckResponse_ServingStatus.SERVING,
       );
       expect(Object.keys((await std.list({})).statuses)).to.include("oaas.deployment.DeploymentService");
-      for await (const res of std.watch({ service: "" })) {
+      let stdWatched = 0;
+      for await (const res of std.watch({ service: "" }, { timeoutMs: 10_000 })) {
         expect(res.status).to.equal(grpcHealthV1.HealthCheckResponse_ServingStatus.SERVING);
+        stdWatched++;
         break;
       }
+      expect(stdWatched, "the Watch stream must deliver a message").to.equal(1);
       const env = await createClient(CrmInfoService, t).getEnvHealth({ env: "lab" });
       expect(env).to.include({ envName: "lab", crmVersion: "0.1.0-test" });
-      expect(env.nodeCount).to.be.greaterThan(0);
+      // The cluster's real Node objects, listed independently of the ingress.
+      const realNodes = await listObjects(ing.kube, nodes, undefined);
+      expect(env.nodeCount).to.equal(realNodes.length).and.to.be.greaterThan(0);
       expect(env.availability).to.equal((env.readyNodes ?? 0) / (env.nodeCount ?? 1));
     });
 

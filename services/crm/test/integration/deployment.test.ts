@@ -165,17 +165,19 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
     expect(managers?.map((m) => `${m.manager}/${m.operation}`)).to.include("oaas-crm-ingress/Apply");
   });
 
-  it("an identical redeploy writes nothing; a changed one updates, also removing dropped fields", async function () {
+  it("an identical redeploy changes no spec (generation stays); a changed one updates, also removing dropped fields", async function () {
     const client = deploymentClient("grpc", odgm.url);
     const id = "redeploy";
     const first = unit(id, withFunctions(fn("a", withDescription("old")), fn("b")));
     await client.deploy({ deploymentUnit: first }, { headers: { "x-correlation-id": "c1" } });
     const before = await getRecord(odgm.kube, ns.name, id);
     const again = await client.deploy({ deploymentUnit: first }, { headers: { "x-correlation-id": "c2" } });
-    expect(again.message).to.equal("unchanged");
+    // One server-side apply, no read: the only change is the correlation annotation.
+    expect(again.message).to.equal("updated");
     const same = await getRecord(odgm.kube, ns.name, id);
-    expect(same?.metadata.resourceVersion).to.equal(before?.metadata.resourceVersion);
-    expect(same?.metadata.annotations?.[correlationIdAnnotation]).to.equal("c1");
+    expect(same?.metadata.generation).to.equal(before?.metadata.generation);
+    expect(same?.spec).to.deep.equal(before?.spec);
+    expect(same?.metadata.annotations?.[correlationIdAnnotation]).to.equal("c2");
 
     const changed = unit(id, withFunctions(fn("a")), withEnv("prod"));
     const res = await client.deploy({ deploymentUnit: changed }, { headers: { "x-correlation-id": "c3" } });
@@ -211,7 +213,9 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
     const e = await expectCode(client.deploy({ deploymentUnit: unit("taken") }), Code.AlreadyExists);
     expect(e.rawMessage).to.contain("someone-else");
     await putForeignRecord(odgm.kube, ns.name, "hello-class", undefined);
-    await expectCode(client.deploy({ deploymentUnit: unit("hello-class") }), Code.AlreadyExists);
+    const hand = await expectCode(client.deploy({ deploymentUnit: unit("hello-class") }), Code.AlreadyExists);
+    expect(hand.rawMessage).to.contain("not written by Deploy");
+    expect((await getRecord(odgm.kube, ns.name, "hello-class"))?.spec.deployment_id).to.equal(undefined);
     expect((await getRecord(odgm.kube, ns.name, "taken"))?.spec.deployment_id).to.equal("someone-else");
     // Reads by the id do not see the other deployment's record either.
     await expectCode(client.getDeploymentStatus({ deploymentId: "taken" }), Code.NotFound);

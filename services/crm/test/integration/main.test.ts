@@ -1,36 +1,9 @@
 // The `crm` program as a process: roles, configuration errors, and a graceful SIGTERM
 // that closes open HTTP/2 sessions (a health Watch keeps one open) instead of hanging.
-import { spawn, type ChildProcess } from "node:child_process";
 import http2 from "node:http2";
-import path from "node:path";
-import { freePort, repoRoot, testCluster, waitFor } from "@oaas/testkit";
+import { freePort, testCluster, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-
-interface Run {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-function crm(args: string[], env: Record<string, string>): Run {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith("OPRC_CRM_") && k !== "HTTP_PORT"),
-  );
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(repoRoot, "services/crm/src/main.ts"), ...args],
-    {
-      cwd: repoRoot,
-      env: { ...clean, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+import { crm } from "../support/process.ts";
 
 describe("crm program", function () {
   this.timeout(60_000);

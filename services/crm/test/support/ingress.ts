@@ -3,10 +3,10 @@
 import { Writable } from "node:stream";
 import type * as k8s from "@kubernetes/client-node";
 import { parseCrmConfig } from "@oaas/config";
-import { crdName, deploymentRecordCrd } from "@oaas/crd";
-import { applyObject, customResourceDefinitions, getObject, KubeClient } from "@oaas/kube";
+import { KubeClient } from "@oaas/kube";
 import { createLogger, createMetrics } from "@oaas/telemetry";
-import { testCluster, waitFor } from "@oaas/testkit";
+import { testCluster } from "@oaas/testkit";
+import { applyCrds } from "../../src/crds.ts";
 import { startIngress, type Ingress } from "../../src/ingress/ingress.ts";
 
 export interface LogLine {
@@ -83,22 +83,8 @@ export async function startTestIngress(options: TestIngressOptions): Promise<Tes
 export async function installCrd(kc: k8s.KubeConfig): Promise<void> {
   const kube = await KubeClient.create(kc);
   try {
-    await applyObject(kube, customResourceDefinitions, deploymentRecordCrd(), {
-      fieldManager: "oaas-crm-ingress-tests",
-      force: true,
-    });
-    await waitFor(
-      async () => {
-        const crd = await getObject<{ status?: { conditions?: { type: string; status: string }[] } }>(
-          kube,
-          customResourceDefinitions,
-          undefined,
-          crdName,
-        );
-        return crd?.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
-      },
-      { description: `CRD ${crdName} established`, timeoutMs: 30_000 },
-    );
+    // The same code path as `crm crds`: one CRD install-and-wait for the product and its tests.
+    await applyCrds(kube, 30_000);
   } finally {
     await kube.close();
   }

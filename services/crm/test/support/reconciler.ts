@@ -87,8 +87,7 @@ export async function deployRecord(
     desiredRecord(spec, { namespace, correlationId }),
     AbortSignal.timeout(15_000),
   );
-  if (applied === "conflict") throw new Error("unexpected conflict writing the record");
-  return applied;
+  return applied.record;
 }
 
 export function jobFor(record: DeploymentRecord): RecordJob {

@@ -11,25 +11,24 @@ import {
 import { expect } from "chai";
 import { DeploymentError } from "../../src/deployments/errors.ts";
 import { DeploymentsService, type RequestScope } from "../../src/deployments/service.ts";
-import type { RecordStore } from "../../src/deployments/store.ts";
+import type { Applied, RecordStore } from "../../src/deployments/store.ts";
 
+/** The API server's behaviour the service relies on: SSA upsert, the CRD's immutable deployment_id. */
 class MemoryStore implements RecordStore {
   readonly records = new Map<string, DeploymentRecord>();
   applies = 0;
-  /** 1-based apply calls that fail with a resourceVersion conflict. */
-  conflictOn = new Set<number>();
   private version = 1;
 
   get(_ns: string, name: string) {
     return Promise.resolve(structuredClone(this.records.get(name)));
   }
-  apply(record: DeploymentRecord): Promise<DeploymentRecord | "conflict"> {
+  apply(record: DeploymentRecord): Promise<Applied> {
     this.applies++;
     const current = this.records.get(record.metadata.name);
-    const stale =
-      record.metadata.resourceVersion !== undefined &&
-      record.metadata.resourceVersion !== current?.metadata.resourceVersion;
-    if (this.conflictOn.has(this.applies) || stale) return Promise.resolve("conflict" as const);
+    if (current && current.spec.deployment_id !== record.spec.deployment_id) {
+      // What store.ts makes of the CRD's CEL rule refusing the apply.
+      return Promise.reject(new DeploymentError("alreadyExists", "spec.deployment_id is immutable"));
+    }
     const stored: DeploymentRecord = {
       ...structuredClone(record),
       metadata: {
@@ -37,10 +36,13 @@ class MemoryStore implements RecordStore {
         resourceVersion: String(++this.version),
         generation: (current?.metadata.generation ?? 0) + 1,
         uid: "u1",
+        ...(current?.metadata.deletionTimestamp
+          ? { deletionTimestamp: current.metadata.deletionTimestamp }
+          : {}),
       },
     };
     this.records.set(record.metadata.name, stored);
-    return Promise.resolve(stored);
+    return Promise.resolve({ record: stored, created: current === undefined });
   }
   list() {
     return Promise.resolve([...this.records.values()]);
@@ -82,36 +84,20 @@ describe("DeploymentsService", function () {
     service = new DeploymentsService(store, { odgm: false, knative: false });
   });
 
-  it("created, then unchanged without a write, then updated", async function () {
+  it("created, then updated: one apply per Deploy and no read", async function () {
+    let reads = 0;
+    const get = store.get.bind(store);
+    store.get = (ns, name) => {
+      reads++;
+      return get(ns, name);
+    };
     expect((await service.deploy({ unit: unit("a") }, scope)).result).to.equal("created");
-    expect((await service.deploy({ unit: unit("a") }, scope)).result).to.equal("unchanged");
-    expect(store.applies).to.equal(1);
+    expect((await service.deploy({ unit: unit("a") }, scope)).result).to.equal("updated");
     expect(
       (await service.deploy({ unit: unit("a", (s) => (s.target_env = "prod")) }, scope)).result,
     ).to.equal("updated");
-    expect(store.applies).to.equal(2);
-  });
-
-  it("re-reads and retries when an apply loses a race; gives up after three", async function () {
-    store.conflictOn = new Set([1]);
-    expect((await service.deploy({ unit: unit("race") }, scope)).result).to.equal("created");
-    expect(store.applies).to.equal(2);
-    store.conflictOn = new Set([3, 4, 5]);
-    expect(await codeOf(service.deploy({ unit: unit("race2") }, scope))).to.equal("unavailable");
-  });
-
-  it("applies conditionally on the version it compared", async function () {
-    await service.deploy({ unit: unit("cas") }, scope);
-    const compared = store.records.get(recordName("cas"))?.metadata.resourceVersion;
-    const seen: (string | undefined)[] = [];
-    const apply = store.apply.bind(store);
-    store.apply = async (record) => {
-      seen.push(record.metadata.resourceVersion);
-      return apply(record);
-    };
-    await service.deploy({ unit: unit("cas", (s) => (s.class_key = "k")) }, scope);
-    expect(compared).to.be.a("string");
-    expect(seen).to.deep.equal([compared]);
+    expect(store.applies).to.equal(3);
+    expect(reads).to.equal(0);
   });
 
   const refusals: { name: string; given: () => Promise<unknown>; want: string }[] = [
@@ -160,7 +146,7 @@ describe("DeploymentsService", function () {
     });
     expect(await codeOf(service.deploy({ unit: unit("x") }, scope))).to.equal("alreadyExists");
     expect(await codeOf(service.find("x", scope))).to.equal("notFound");
-    expect(store.applies).to.equal(0);
+    expect(store.records.get(recordName("x"))?.spec.deployment_id).to.equal("y");
   });
 
   it("derives addons and the canonical template", async function () {

@@ -19,7 +19,7 @@ function spec(change: Change = () => undefined): DeploymentRecordSpec {
 }
 const pc = (s: { functions: FunctionSpec[] }) => (s.functions[0] as FunctionSpec).provision_config ?? {};
 
-describe("validateDeployment", function () {
+describe("validateDeployment (wire-level rules; Kubernetes rules: admission.test.ts)", function () {
   it("accepts a valid unit, also with every optional field at its edge", function () {
     expect(validateDeployment(spec())).to.deep.equal([]);
     const edge = spec((s) => {
@@ -75,44 +75,9 @@ describe("validateDeployment", function () {
       field: "deployment_unit.functions[1].function_key",
     },
     {
-      name: "port 0",
-      change: (s) => (pc(s).port = 0),
-      field: "deployment_unit.functions[0].provision_config.port",
-    },
-    {
-      name: "port 65536",
-      change: (s) => (pc(s).port = 65536),
-      field: "deployment_unit.functions[0].provision_config.port",
-    },
-    {
-      name: "cpu quantity",
-      change: (s) => (pc(s).cpu_request = "1 core"),
-      field: "deployment_unit.functions[0].provision_config.cpu_request",
-    },
-    {
-      name: "memory quantity",
-      change: (s) => (pc(s).memory_request = "-"),
-      field: "deployment_unit.functions[0].provision_config.memory_request",
-    },
-    {
-      name: "min_scale > max_scale",
-      change: (s) => Object.assign(pc(s), { min_scale: 2, max_scale: 1 }),
-      field: "deployment_unit.functions[0].provision_config.min_scale",
-    },
-    {
       name: "availability NaN",
       change: (s) => ((s.functions[0] as FunctionSpec).nfr_requirements = { availability: NaN }),
       field: "deployment_unit.functions[0].nfr_requirements.availability",
-    },
-    {
-      name: "cpu target negative",
-      change: (s) => ((s.functions[0] as FunctionSpec).nfr_requirements = { cpu_utilization_target: -0.1 }),
-      field: "deployment_unit.functions[0].nfr_requirements.cpu_utilization_target",
-    },
-    {
-      name: "env var name with =",
-      change: (s) => ((s.functions[0] as FunctionSpec).config = { "A=B": "x" }),
-      field: "deployment_unit.functions[0].config",
     },
     {
       name: "negative nanos",
@@ -137,8 +102,8 @@ describe("validateDeployment", function () {
     const errors = validateDeployment(
       spec((s) => {
         s.deployment_id = "";
-        pc(s).port = 0;
-        pc(s).cpu_request = "x";
+        pc(s).container_image = "";
+        s.created_at = { seconds: "1", nanos: -1 };
       }),
     );
     expect(errors).to.have.length(3);

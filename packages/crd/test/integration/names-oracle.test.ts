@@ -1,0 +1,57 @@
+// Issue 7 "tests that can fail": the names module's outputs checked by the real API
+// server, not by the module's own regexes. Random ids and function keys (odd Unicode,
+// separators, lengths) go through recordName, functionChildName, odgmChildName,
+// monitorName and labelValue; each output is used where the CRM uses it (a Service name
+// needs a DNS-1035 label, a label value the label syntax) in a dryRun=All create.
+import * as k8s from "@kubernetes/client-node";
+import { kubeRequest, testCluster, useTestNamespace } from "@oaas/testkit";
+import { expect } from "chai";
+import fc from "fast-check";
+import { functionChildName, labelValue, monitorName, odgmChildName, recordName } from "../../src/index.ts";
+
+const text = fc.oneof(
+  fc.string({ maxLength: 70 }),
+  fc.string({ unit: fc.constantFrom("a", "Z", "0", "-", "_", ".", " ", "\u212a", "ß", "/"), maxLength: 300 }),
+  fc.constantFrom("", "-", "0abc", "Shop_Cart-2024", "a".repeat(253), "odgm", "metrics"),
+);
+
+describe("crd names: outputs accepted by the real API server", function () {
+  this.timeout(180_000);
+  const ns = useTestNamespace("names");
+  let kc: k8s.KubeConfig;
+  before(async () => {
+    ({ kc } = await testCluster());
+  });
+
+  async function dryRunCreate(path: string, body: object): Promise<{ status: number; message: string }> {
+    const res = await kubeRequest(kc, {
+      method: "POST",
+      path: `${path}?dryRun=All`,
+      body: JSON.stringify(body),
+      contentType: "application/json",
+    });
+    return { status: res.status, message: res.status >= 300 ? res.text.slice(0, 300) : "" };
+  }
+
+  it("200 random ids and keys: every Service name and label value is accepted", async function () {
+    const samples = fc.sample(fc.tuple(text, text), { numRuns: 200, seed: 20261130 });
+    const refused: string[] = [];
+    for (const [id, key] of samples) {
+      const record = recordName(id);
+      const services = [functionChildName(record, key), odgmChildName(record), monitorName(record)];
+      for (const name of services) {
+        const r = await dryRunCreate(`/api/v1/namespaces/${ns.name}/services`, {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: {
+            name,
+            labels: { "oaas.io/owner": labelValue(record), "oaas.io/deployment-id": labelValue(id) },
+          },
+          spec: { ports: [{ port: 80 }] },
+        });
+        if (r.status !== 201) refused.push(`${JSON.stringify([id, key])} -> ${name}: ${r.message}`);
+      }
+    }
+    expect(refused).to.deep.equal([]);
+  });
+});
