@@ -13,7 +13,15 @@ import { validateDeployment, validatePackage } from "./validate.ts";
  */
 export const ajvOptions = { allErrors: true, useDefaults: true, coerceTypes: false, strict: false } as const;
 
-const ajv = new Ajv(ajvOptions);
+/**
+ * A validator compiler with those options (the REST layer compiles its route schemas
+ * with it). `coerceTypes` is for query strings and path parameters only: they are text.
+ */
+export function createAjv(coerceTypes = false): Ajv {
+  return new Ajv({ ...ajvOptions, coerceTypes });
+}
+
+const ajv = createAjv();
 const packageValidator = ajv.compile(packageSchema);
 const deploymentValidator = ajv.compile(classDeploymentSchema);
 

@@ -6,6 +6,7 @@ export {
   fieldPath,
   schemaErrors,
   ajvOptions,
+  createAjv,
   type Decoded,
 } from "./decode.ts";
 export { validatePackage, validateDeployment, type KnownPackages } from "./validate.ts";
