@@ -1,5 +1,6 @@
 // Every error the PM answers is JSON { "error": "..." }; this is the one place that
 // maps error types to HTTP status codes.
+import { Code } from "@connectrpc/connect";
 import { schemaErrors, describeErrors } from "@oaas/models";
 import type { FastifyError } from "fastify";
 import { CrmError } from "../crm/errors.ts";
@@ -36,7 +37,9 @@ export function mapError(error: unknown): Mapped {
     return { status: 503, error: error.message };
   }
   if (error instanceof CrmError) {
-    return { status: error.kind === "answered" ? 502 : 503, error: error.message };
+    if (error.kind !== "answered") return { status: 503, error: error.message };
+    // The CRM does not know the id: the thing asked for is missing, not the CRM broken.
+    return { status: error.code === Code.NotFound ? 404 : 502, error: error.message };
   }
   // Fastify's own client errors: malformed JSON, wrong content type, body too large...
   if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -147,7 +147,7 @@ export class DeploymentService {
       const rolled = rolledBack.length ? ` (rolled back on ${rolledBack.join(", ")})` : "";
       const allUnreachable = failed.every((f) => f.error?.kind !== "answered");
       const message = `deployment "${key}" failed: ${lastError}${rolled}`;
-      if (allUnreachable && succeeded.length === 0) throw new UnavailableError(message);
+      if (allUnreachable) throw new UnavailableError(message);
       throw new CrmError(failed[0]?.cluster ?? "", "answered", failed[0]?.error?.code, message);
     }
     return {

@@ -3,6 +3,12 @@ import { NotFoundError } from "../../services/errors.ts";
 import type { ApiDeps } from "../context.ts";
 import { schemas } from "../schemas.ts";
 
+const freshQuery = {
+  type: "object",
+  properties: { fresh: { type: "boolean" } },
+  additionalProperties: false,
+};
+
 export function clusterRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const tags = ["clusters"];
   for (const base of ["/clusters", "/envs"]) {
@@ -15,29 +21,46 @@ export function clusterRoutes(app: FastifyInstance, deps: ApiDeps): void {
         health: h,
       }));
     });
-    app.get(`${base}/health`, { schema: { tags, summary: "Health of every cluster" } }, async () => {
-      const clusters = await deps.crm.healthAll();
-      const healthy = clusters.filter((c) => c.reachable).length;
-      return {
-        status:
-          clusters.length === 0
-            ? "NO_CLUSTERS"
-            : healthy === clusters.length
-              ? "HEALTHY"
-              : healthy
-                ? "DEGRADED"
-                : "UNHEALTHY",
-        clusters,
-      };
-    });
-    app.get<{ Params: { name: string } }>(
+    app.get<{ Querystring: { fresh?: boolean } }>(
+      `${base}/health`,
+      {
+        schema: {
+          tags,
+          summary: "Health of every cluster (?fresh=true skips the cache)",
+          querystring: freshQuery,
+        },
+      },
+      async (request) => {
+        const clusters = await deps.crm.healthAll({ fresh: request.query.fresh === true });
+        const healthy = clusters.filter((c) => c.reachable).length;
+        return {
+          status:
+            clusters.length === 0
+              ? "NO_CLUSTERS"
+              : healthy === clusters.length
+                ? "HEALTHY"
+                : healthy
+                  ? "DEGRADED"
+                  : "UNHEALTHY",
+          clusters,
+        };
+      },
+    );
+    app.get<{ Params: { name: string }; Querystring: { fresh?: boolean } }>(
       `${base}/:name/health`,
-      { schema: { tags, summary: "Health of one cluster", params: schemas.name } },
+      {
+        schema: {
+          tags,
+          summary: "Health of one cluster (?fresh=true skips the cache)",
+          params: schemas.name,
+          querystring: freshQuery,
+        },
+      },
       async (request) => {
         if (!deps.crm.has(request.params.name)) {
           throw new NotFoundError(`cluster "${request.params.name}" is not configured`);
         }
-        return deps.crm.health(request.params.name);
+        return deps.crm.health(request.params.name, { fresh: request.query.fresh === true });
       },
     );
   }
