@@ -25,11 +25,21 @@ export interface TestEtcdOptions {
   readonly tls?: boolean;
 }
 
-let binDir: string | undefined;
+let binary: string | undefined;
+
+/** $OAAS_ETCD_BIN when set (a Debian etcd-server, say), else the one build.sh builds. */
+function etcdBinary(): string {
+  binary ??=
+    process.env["OAAS_ETCD_BIN"] ??
+    path.join(
+      buildBinaries(() => undefined),
+      "etcd",
+    );
+  return binary;
+}
 
 /** Starts an etcd and resolves once it answers; throws with its log tail when it does not. */
 export async function startTestEtcd(options: TestEtcdOptions = {}): Promise<TestEtcd> {
-  binDir ??= buildBinaries(() => undefined);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oaas-etcd-"));
   const port = await freePort();
   let peer = await freePort();
@@ -64,7 +74,7 @@ export async function startTestEtcd(options: TestEtcdOptions = {}): Promise<Test
     );
     tls = { caCert: f("ca.crt"), clientCert: f("client.crt"), clientKey: f("client.key") };
   }
-  const process_ = startProcess("etcd", path.join(binDir, "etcd"), args, dir);
+  const process_ = startProcess("etcd", etcdBinary(), args, dir);
   const stop = async () => {
     await stopProcesses([process_]);
     fs.rmSync(dir, { recursive: true, force: true });

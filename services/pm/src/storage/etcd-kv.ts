@@ -66,9 +66,9 @@ export class EtcdKv implements KvStore {
 
   async list(prefix: string): Promise<KvEntry[]> {
     const res = await guard(() => this.ns.getAll().prefix(prefix).sort("Key", "Ascend").exec());
-    const strip = this.ns.prefix.length;
+    // The namespace already strips its prefix from the keys it returns.
     return res.kvs.map((kv) => ({
-      key: kv.key.subarray(strip).toString("utf8"),
+      key: kv.key.toString("utf8"),
       value: kv.value.toString("utf8"),
       modRevision: kv.mod_revision,
     }));

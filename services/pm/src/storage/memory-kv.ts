@@ -22,6 +22,17 @@ export class MemoryKv implements KvStore {
         return Promise.resolve(false);
       }
     }
+    // etcd's rule: no key may be written twice in one transaction (a delete range that
+    // covers a put counts); failing the same way keeps the backends interchangeable.
+    const puts = ops.flatMap((op) => ("put" in op ? [op.put] : []));
+    const touched = (key: string) =>
+      ops.filter((op) =>
+        "put" in op ? op.put === key : "delete" in op ? op.delete === key : key.startsWith(op.deletePrefix),
+      ).length;
+    const duplicate = puts.find((key) => touched(key) > 1);
+    if (duplicate !== undefined) {
+      return Promise.reject(new Error(`duplicate key given in txn request: ${duplicate}`));
+    }
     const revision = String(++this.revision);
     for (const op of ops) {
       if ("put" in op) this.entries.set(op.put, { key: op.put, value: op.value, modRevision: revision });

@@ -80,11 +80,9 @@ export class KvStorage implements Storage {
     const key = deploymentKey(deployment.key);
     const ok = await this.kv.txn(
       [{ key, modRevision: absent }],
-      [
-        { deletePrefix: mappingPrefix(deployment.key) },
-        { put: key, value: JSON.stringify(deployment) },
-        ...mappingOps(deployment.key, mappings),
-      ],
+      // Mappings never outlive their deployment (deleted in the same transaction), so
+      // none exist here to clear.
+      [{ put: key, value: JSON.stringify(deployment) }, ...mappingOps(deployment.key, mappings)],
     );
     if (!ok) throw new StorageConflictError(`deployment "${deployment.key}" already exists`);
   }
@@ -111,7 +109,13 @@ export class KvStorage implements Storage {
         mappingEntries.map((e) => parse<ClusterMapping>(e)),
       );
       const ops: KvOp[] = [{ put: dKey, value: JSON.stringify({ ...next.deployment, key }) }];
-      if (next.mappings) ops.push({ deletePrefix: mappingPrefix(key) }, ...mappingOps(key, next.mappings));
+      if (next.mappings) {
+        // etcd refuses a transaction that deletes a range and puts a key inside it, so
+        // the mappings that go are deleted one by one.
+        const kept = new Set(next.mappings.map((m) => mappingKey(key, m.cluster)));
+        for (const e of mappingEntries) if (!kept.has(e.key)) ops.push({ delete: e.key });
+        ops.push(...mappingOps(key, next.mappings));
+      }
       // Mappings are only written with their deployment, so the deployment's revision guards both.
       if (await this.kv.txn([{ key: dKey, modRevision: entry.modRevision }], ops)) return next.deployment;
     }

@@ -62,7 +62,7 @@ describe("pm with two real CRM processes", function () {
   });
   after(async function () {
     // Either may be missing when `before` failed half-way.
-    await Promise.all(([a, b] as (CrmProcess | undefined)[]).map((p) => p?.stop()));
+    await Promise.all(([a, b] as (CrmProcess | undefined)[]).map((p) => p?.stop() ?? Promise.resolve()));
     await Promise.all(namespaces.map((n) => n.cleanup()));
   });
 
