@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { startTestEtcd, type TestEtcd } from "@oaas/testkit";
 import { expect } from "chai";
+import { Etcd3 } from "etcd3";
 import { EtcdKv, KvStorage, StorageUnavailableError } from "../../src/storage/index.ts";
 import { storageContract } from "../support/storage-contract.ts";
 
@@ -87,6 +88,73 @@ describe("pm storage contract: etcd over TLS with client certificates", function
       expect(error).to.be.instanceOf(StorageUnavailableError);
     } finally {
       await storage.close();
+    }
+  });
+});
+
+describe("pm storage: etcd with authentication (ETCD_USERNAME / ETCD_PASSWORD)", function () {
+  this.timeout(120_000);
+  let etcd: TestEtcd;
+  before(async function () {
+    etcd = await startTestEtcd();
+    // Turn authentication on the way an operator does: a root user with the root role.
+    const admin = new Etcd3({ hosts: `http://${etcd.endpoint}` });
+    try {
+      await admin.role("root").create();
+      await admin.user("root").create("s3cret");
+      await admin.user("root").addRole("root");
+      await admin.auth.authEnable({});
+    } finally {
+      admin.close();
+    }
+  });
+  after(async function () {
+    await etcd.stop();
+  });
+
+  const storage = (password: string) =>
+    new KvStorage(
+      new EtcdKv({
+        endpoints: [etcd.endpoint],
+        keyPrefix: prefix(),
+        timeoutMs: 3000,
+        username: "root",
+        password,
+      }),
+    );
+
+  it("reads and writes with the right password", async function () {
+    const s = storage("s3cret");
+    try {
+      await s.createPackage({
+        name: "p",
+        disabled: false,
+        metadata: { tags: [] },
+        classes: [],
+        functions: [],
+        dependencies: [],
+        deployments: [],
+      });
+      expect((await s.getPackage("p"))?.name).to.equal("p");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("a wrong password is StorageUnavailableError, and so is no user at all", async function () {
+    for (const s of [
+      storage("wrong"),
+      new KvStorage(new EtcdKv({ endpoints: [etcd.endpoint], keyPrefix: prefix(), timeoutMs: 3000 })),
+    ]) {
+      try {
+        const error = await s.getPackage("p").then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).to.be.instanceOf(StorageUnavailableError);
+      } finally {
+        await s.close();
+      }
     }
   });
 });
