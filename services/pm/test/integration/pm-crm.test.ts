@@ -305,6 +305,7 @@ describe("pm with two real CRM processes", function () {
         .json as {
         items: { id: string }[];
       };
+      expect(unitA.items).to.have.length(1);
       for (const item of unitA.items) {
         const s = await crmStatus(a.url, item.id);
         expect(s.message).to.match(/^PROGRESSING \(Delet/);
@@ -375,17 +376,9 @@ describe("pm with two real CRM processes", function () {
         ((await pm.request("GET", "/api/v1/clusters/health")).json as { status: string }).status,
       ).to.equal("HEALTHY");
       await c.stop();
-      const health = (await pm.request("GET", "/api/v1/clusters/c/health?fresh=true")).json as {
-        reachable: boolean;
-        status: string;
-      };
-      expect(health).to.include({ reachable: false, status: "UNREACHABLE" });
-      const all = (await pm.request("GET", "/api/v1/clusters/health")).json as { status: string };
-      expect(all.status).to.equal("DEGRADED");
-
-      // a's figures are cached: the deploy is sized and dispatched; c fails three times
-      // (UNAVAILABLE is retried), the third failure opens the breaker, the fourth attempt
-      // is refused by it, and a's unit is rolled back.
+      // The figures read while c was up are cached: the deploy is sized and dispatched;
+      // c fails three times (UNAVAILABLE is retried), the third failure opens the breaker,
+      // the fourth attempt is refused by it, and a's unit is rolled back.
       const res = await pm.request("POST", "/api/v1/deployments", {
         package_name: "outage",
         class_key: "cart",
@@ -397,12 +390,34 @@ describe("pm with two real CRM processes", function () {
       expect(pm.crm.breakerState("c")).to.equal("open");
       const metrics = (await pm.request("GET", "/metrics")).text;
       expect(metrics).to.match(/pm_crm_retries_total\{[^}]*cluster="c"[^}]*\} 3/);
+
+      // A fresh probe shows the outage (and the open breaker); the cached view follows.
+      const health = (await pm.request("GET", "/api/v1/clusters/c/health?fresh=true")).json as {
+        reachable: boolean;
+        status: string;
+        breaker: string;
+      };
+      expect(health).to.include({ reachable: false, status: "UNREACHABLE", breaker: "open" });
+      const all = (await pm.request("GET", "/api/v1/clusters/health")).json as { status: string };
+      expect(all.status).to.equal("DEGRADED");
+      // Sizing needs c's figures, which it cannot give now: 503 naming the cluster.
+      const refused = await pm.request("POST", "/api/v1/deployments", {
+        package_name: "outage",
+        class_key: "cart",
+        target_clusters: ["a", "c"],
+      });
+      expect(refused.status).to.equal(503);
+      expect(errorOf(refused)).to.contain('cluster "c" is unreachable');
       // While open, calls fail fast without touching the network.
       const fast = await pm.request("GET", "/api/v1/deployment-status/whatever?cluster=c");
       expect(fast.status).to.equal(503);
       expect(errorOf(fast)).to.contain("circuit breaker open");
 
       await c.start();
+      expect(
+        ((await pm.request("GET", "/api/v1/clusters/c/health?fresh=true")).json as { reachable: boolean })
+          .reachable,
+      ).to.equal(true);
       // After CRM_CIRCUIT_BREAKER_TIMEOUT one trial call goes through; NOT_FOUND is an
       // answer, so it closes the breaker.
       const answer = await waitFor(
