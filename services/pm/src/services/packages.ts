@@ -1,7 +1,7 @@
 // Package registry: create (scheduling its embedded deployments), list, get, update,
 // delete (cascading to its deployments when PACKAGE_DELETE_CASCADE, else 409 while
 // deployments exist).
-import { validatePackage, type OPackage } from "@oaas/models";
+import { defaultDeploymentKey, validatePackage, type OPackage } from "@oaas/models";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
 import type { CallContext } from "../crm/manager.ts";
@@ -66,7 +66,7 @@ export class PackageService {
   private async schedule(pkg: OPackage, ctx: CallContext): Promise<ScheduledDeployment[]> {
     const out: ScheduledDeployment[] = [];
     for (const d of pkg.deployments) {
-      const key = d.key || `${pkg.name}-${d.class_key}`;
+      const key = d.key || defaultDeploymentKey(pkg.name, d.class_key);
       const existing = await this.storage.getDeployment(key);
       if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") continue;
       try {
