@@ -151,8 +151,11 @@ describe("pm with two real CRM processes", function () {
         clusters: { cluster: string; status: string }[];
       };
       expect(detail.clusters.map((c) => c.cluster)).to.deep.equal(["a", "b"]);
-      // Without a reconciler the records stay PROGRESSING, so the deployment stays DEPLOYING.
-      for (const c of detail.clusters) expect(c.status).to.be.oneOf(["PROGRESSING", "RUNNING"]);
+      // Without a reconciler a record has no status yet: the CRM summarizes it as
+      // SUMMARY_UNKNOWN ("Pending"), so the deployment stays DEPLOYING.
+      for (const c of detail.clusters)
+        expect(c.status).to.be.oneOf(["SUMMARY_UNKNOWN", "PROGRESSING", "RUNNING"]);
+      expect(detail.condition).to.equal("DEPLOYING");
       const status = (await pm.request("GET", "/api/v1/deployment-status/shop-cart?cluster=b")).json as {
         cluster: string;
         deployment_id: string;
@@ -435,13 +438,17 @@ describe("pm with two real CRM processes", function () {
       expect(pm.crm.breakerState("c")).to.equal("closed");
       expect(pm.logs.some((l) => l.message === "crm breaker-open" && l["cluster"] === "c")).to.equal(true);
       expect(pm.logs.some((l) => l.message === "crm breaker-closed" && l["cluster"] === "c")).to.equal(true);
+      // A new key: the rolled-back unit on a keeps its finalizer until the reconciler
+      // exists, and the CRM refuses to redeploy a record that is being deleted.
       const again = await pm.request("POST", "/api/v1/deployments", {
+        key: "outage-again",
         package_name: "outage",
         class_key: "cart",
         target_clusters: ["a", "c"],
       });
       expect(again.status, again.text).to.equal(201);
-      expect((await pm.request("DELETE", "/api/v1/deployments/outage-cart")).status).to.equal(200);
+      expect((again.json as Created).units.map((u) => u.state)).to.deep.equal(["DEPLOYED", "DEPLOYED"]);
+      expect((await pm.request("DELETE", "/api/v1/deployments/outage-again")).status).to.equal(200);
     });
   });
 });
