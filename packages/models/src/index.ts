@@ -1,0 +1,33 @@
+export * from "./types.ts";
+export * from "./schema.ts";
+export {
+  decodePackage,
+  decodeDeployment,
+  fieldPath,
+  schemaErrors,
+  ajvOptions,
+  createAjv,
+  type Decoded,
+} from "./decode.ts";
+export { validatePackage, validateDeployment, type KnownPackages } from "./validate.ts";
+export {
+  sizeReplicas,
+  strongReplicas,
+  quorumAvailability,
+  clusterAvailability,
+  maxReplicas,
+  defaultTargetAvailability,
+  SizingError,
+  type ClusterSignal,
+  type Sizing,
+} from "./sizing.ts";
+export {
+  resolveDeployment,
+  planUnits,
+  unitId,
+  defaultDeploymentKey,
+  type UnitSpec,
+  type PlannedUnit,
+  type Plan,
+  type Resolved,
+} from "./planning.ts";

@@ -1,0 +1,80 @@
+import { validateDeployment, type DeploymentCondition, type OClassDeployment } from "@oaas/models";
+import type { FastifyInstance } from "fastify";
+import { ValidationError } from "../../services/errors.ts";
+import { callContext, type ApiDeps } from "../context.ts";
+import { schemas } from "../schemas.ts";
+
+interface DeploymentQuery {
+  package_name?: string;
+  class_key?: string;
+  target_env?: string;
+  target_cluster?: string;
+  condition?: DeploymentCondition;
+  limit?: number;
+  offset?: number;
+}
+
+export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const tags = ["deployments"];
+  app.post<{ Body: OClassDeployment }>(
+    "/deployments",
+    {
+      schema: {
+        tags,
+        summary: "Deploy a class to its target clusters (one unit per cluster)",
+        body: schemas.deploymentBody,
+      },
+    },
+    async (request, reply) => {
+      const errors = validateDeployment(request.body);
+      if (errors.length) throw new ValidationError(errors, "invalid deployment");
+      return reply.code(201).send(await deps.deployments.create(request.body, callContext(request)));
+    },
+  );
+  app.get<{ Querystring: DeploymentQuery }>(
+    "/deployments",
+    { schema: { tags, summary: "List deployments (ordered by key)", querystring: schemas.deploymentList } },
+    async (request) => deps.deployments.list(request.query),
+  );
+  app.get<{ Params: { key: string } }>(
+    "/deployments/:key",
+    { schema: { tags, summary: "A deployment with each cluster's status", params: schemas.key } },
+    async (request) => {
+      const { deployment, clusters } = await deps.deployments.get(request.params.key, callContext(request));
+      return { ...deployment, clusters };
+    },
+  );
+  app.delete<{ Params: { key: string }; Querystring: { cluster?: string } }>(
+    "/deployments/:key",
+    {
+      schema: {
+        tags,
+        summary: "Delete a deployment on every cluster it went to (or ?cluster=), then its record",
+        params: schemas.key,
+        querystring: schemas.clusterQuery,
+      },
+    },
+    async (request) =>
+      deps.deployments.delete(request.params.key, callContext(request), request.query.cluster),
+  );
+  for (const path of ["/deployments/:key/cluster-mappings", "/deployments/:key/env-mappings"]) {
+    app.get<{ Params: { key: string } }>(
+      path,
+      { schema: { tags, summary: "Where the deployment went: cluster -> unit id", params: schemas.key } },
+      async (request) => deps.deployments.mappings(request.params.key),
+    );
+  }
+  app.get<{ Params: { id: string }; Querystring: { cluster?: string } }>(
+    "/deployment-status/:id",
+    {
+      schema: {
+        tags,
+        summary: "Live status from the CRM (logical key or unit id; ?cluster= narrows it)",
+        params: schemas.id,
+        querystring: schemas.clusterQuery,
+      },
+    },
+    async (request) =>
+      deps.deployments.status(request.params.id, callContext(request), request.query.cluster),
+  );
+}

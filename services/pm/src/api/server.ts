@@ -1,0 +1,123 @@
+// The PM's HTTP server: Fastify with JSON-schema validation (the model's schemas), an
+// OpenAPI document generated from the same schemas, JSON errors everywhere, a
+// correlation id per request (x-correlation-id in, or a new one; echoed back), one JSON
+// log line per request, and request count/duration metrics by route and code.
+import swagger from "@fastify/swagger";
+import { createAjv } from "@oaas/models";
+import { prometheusContentType, withContext, type Logger, type Metrics } from "@oaas/telemetry";
+import Fastify, { type FastifyInstance } from "fastify";
+import { correlationHeader, correlationIdOf, type ApiDeps } from "./context.ts";
+import { mapError } from "./errors.ts";
+import { clusterRoutes } from "./routes/clusters.ts";
+import { deploymentRoutes } from "./routes/deployments.ts";
+import { packageRoutes } from "./routes/packages.ts";
+import { runtimeRoutes } from "./routes/runtimes.ts";
+
+export const apiPrefix = "/api/v1";
+
+export interface ServerOptions {
+  readonly deps: ApiDeps;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  readonly bodyLimitBytes: number;
+  readonly version?: string;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { deps, logger, metrics } = options;
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes,
+    logger: false,
+    genReqId: (req) => correlationIdOf(req.headers[correlationHeader]),
+    // A trailing slash or a doubled one still finds its route.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+  });
+  // Bodies: exactly the models' validator settings (no coercion, defaults filled). Query
+  // strings and path parameters are text, so numbers and booleans there are coerced.
+  const bodyAjv = createAjv();
+  const textAjv = createAjv(true);
+  // Only JSON bodies: anything else is 415 {error} rather than a string body failing validation.
+  app.removeContentTypeParser("text/plain");
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === "body" ? bodyAjv.compile(schema) : textAjv.compile(schema),
+  );
+
+  const requests = metrics?.meter.createCounter("pm_http_requests_total", {
+    description: "HTTP requests by method, route and status code",
+  });
+  const duration = metrics?.meter.createHistogram("pm_http_request_duration_seconds", {
+    description: "HTTP request duration by method, route and status code",
+    unit: "s",
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    void reply.header(correlationHeader, request.id);
+    done();
+  });
+  app.addHook("onResponse", (request, reply, done) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    const labels = { method: request.method, route, code: String(reply.statusCode) };
+    requests?.add(1, labels);
+    duration?.record(reply.elapsedTime / 1000, labels);
+    withContext(logger, { correlationId: request.id }).info("request", {
+      ...labels,
+      path: request.url,
+      duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+    });
+    done();
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = mapError(error);
+    if (mapped.status >= 500 && mapped.status !== 502 && mapped.status !== 503) {
+      withContext(logger, { correlationId: request.id }).error("request failed", {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    }
+    return reply
+      .code(mapped.status)
+      .type("application/json")
+      .send({ error: mapped.error, ...(mapped.details ? { details: mapped.details } : {}) });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0] ?? ""}` }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "OaaS Package Manager",
+        version: options.version ?? "0.1.0",
+        description: 'Packages and class deployments. Every error is JSON {"error": "..."}.',
+      },
+    },
+  });
+
+  await app.register(
+    (api, _opts, done) => {
+      packageRoutes(api, deps);
+      deploymentRoutes(api, deps);
+      runtimeRoutes(api, deps);
+      clusterRoutes(api, deps);
+      api.get("/health", { schema: { hide: true } }, () => ({ status: "ok" }));
+      api.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+      done();
+    },
+    { prefix: apiPrefix },
+  );
+  app.get("/health", { schema: { hide: true } }, () => ({ status: "ok" }));
+  app.get("/ready", { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await deps.storage.ping();
+      return { status: "ready" };
+    } catch (error) {
+      return reply.code(503).send({ error: `storage not ready: ${(error as Error).message}` });
+    }
+  });
+  if (metrics) {
+    app.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(prometheusContentType).send(await metrics.render()),
+    );
+  }
+  await app.ready();
+  return app;
+}

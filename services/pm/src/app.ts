@@ -1,0 +1,126 @@
+// Wiring: settings -> storage, CRM manager, services, HTTP server. main.ts adds the
+// process concerns (env, signals, ports); tests call startPm directly.
+import http from "node:http";
+import {
+  createLogger,
+  createMetrics,
+  prometheusContentType,
+  type Logger,
+  type Metrics,
+} from "@oaas/telemetry";
+import type { FastifyInstance } from "fastify";
+import { buildServer } from "./api/server.ts";
+import type { PmConfig } from "./config/index.ts";
+import { CrmManager } from "./crm/manager.ts";
+import { DeploymentService } from "./services/deployments.ts";
+import { PackageService } from "./services/packages.ts";
+import { RuntimeService } from "./services/runtimes.ts";
+import { EtcdKv, KvStorage, MemoryKv, type Storage } from "./storage/index.ts";
+
+export interface Pm {
+  readonly server: FastifyInstance;
+  readonly crm: CrmManager;
+  readonly storage: Storage;
+  /** Base URL once listening, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface PmOptions {
+  readonly config: PmConfig;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  /** Listen here instead of config.server (tests pass port 0). */
+  readonly listen?: { readonly host: string; readonly port: number };
+}
+
+export function createStorage(config: PmConfig["storage"]): Storage {
+  return new KvStorage(config.type === "etcd" ? new EtcdKv(config.etcd) : new MemoryKv());
+}
+
+/** Starts the PM and resolves once it listens. */
+export async function startPm(options: PmOptions): Promise<Pm> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ service: "pm", level: config.log.level });
+  const metrics = config.metrics.enabled
+    ? (options.metrics ?? createMetrics({ serviceName: "oaas-pm" }))
+    : undefined;
+  const storage = createStorage(config.storage);
+  const crm = new CrmManager({
+    crm: config.crm,
+    deploy: config.deploy,
+    ...(metrics ? { meter: metrics.meter } : {}),
+    onEvent: (e) =>
+      logger.info(`crm ${e.event}`, { cluster: e.cluster, ...(e.detail ? { detail: e.detail } : {}) }),
+  });
+  const deployments = new DeploymentService(
+    storage,
+    crm,
+    { rollbackOnPartial: config.deploy.rollbackOnPartial },
+    logger,
+  );
+  const packages = new PackageService(
+    storage,
+    deployments,
+    { deleteCascade: config.deploy.packageDeleteCascade },
+    logger,
+  );
+  const runtimes = new RuntimeService(crm);
+  const server = await buildServer({
+    deps: { storage, crm, packages, deployments, runtimes },
+    logger,
+    ...(metrics ? { metrics } : {}),
+    bodyLimitBytes: config.server.bodyLimitBytes,
+  });
+  const listen = options.listen ?? config.server;
+  await server.listen({ host: listen.host, port: listen.port });
+  const address = server.server.address();
+  const port = typeof address === "object" && address ? address.port : listen.port;
+  const metricsServer =
+    metrics && config.metrics.port !== undefined
+      ? await serveMetrics(metrics, config.metrics.port, listen.host)
+      : undefined;
+  logger.info("pm listening", {
+    port,
+    storage: config.storage.type,
+    clusters: crm.names(),
+    default_cluster: crm.defaultCluster,
+  });
+  const host = listen.host === "0.0.0.0" ? "127.0.0.1" : listen.host;
+  return {
+    server,
+    crm,
+    storage,
+    port,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      crm.close();
+      await server.close();
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await storage.close();
+      if (!options.metrics) await metrics?.shutdown();
+    },
+  };
+}
+
+/** METRICS_PORT: /metrics also on its own port (for scrapers kept off the API port). */
+async function serveMetrics(metrics: Metrics, port: number, host: string): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    if (req.url !== "/metrics") {
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "only /metrics here" }));
+      return;
+    }
+    metrics.render().then(
+      (text) => res.writeHead(200, { "content-type": prometheusContentType }).end(text),
+      (error: unknown) => res.writeHead(500).end(String(error)),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}

@@ -1,0 +1,44 @@
+// One Connect client per cluster, speaking gRPC (HTTP/2) to its CRM: deployment,
+// CrmInfo and standard health services over one transport. Authorization (token) and
+// x-correlation-id go on as headers; every call gets a deadline.
+import fs from "node:fs";
+import type http2 from "node:http2";
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { CrmInfoService, DeploymentService, grpcHealthV1 } from "@oaas/proto";
+import type { ClusterConfig } from "../config/index.ts";
+
+export interface CrmClients {
+  readonly deployments: Client<typeof DeploymentService>;
+  readonly info: Client<typeof CrmInfoService>;
+  readonly health: Client<typeof grpcHealthV1.Health>;
+}
+
+export function createCrmClients(cluster: ClusterConfig): CrmClients {
+  const interceptors: Interceptor[] = [];
+  if (cluster.token !== undefined) {
+    const token = cluster.token;
+    interceptors.push((next) => (req) => {
+      req.header.set("authorization", `Bearer ${token}`);
+      return next(req);
+    });
+  }
+  const nodeOptions: http2.SecureClientSessionOptions = {};
+  if (cluster.tls?.caCertPath) nodeOptions.ca = fs.readFileSync(cluster.tls.caCertPath);
+  if (cluster.tls?.clientCertPath) nodeOptions.cert = fs.readFileSync(cluster.tls.clientCertPath);
+  if (cluster.tls?.clientKeyPath) nodeOptions.key = fs.readFileSync(cluster.tls.clientKeyPath);
+  const transport = createGrpcTransport({
+    baseUrl: cluster.url,
+    interceptors,
+    nodeOptions,
+    defaultTimeoutMs: cluster.timeoutMs,
+    // A dead CRM should be noticed between calls, not only on the next one.
+    pingIntervalMs: 30_000,
+    idleConnectionTimeoutMs: 60_000,
+  });
+  return {
+    deployments: createClient(DeploymentService, transport),
+    info: createClient(CrmInfoService, transport),
+    health: createClient(grpcHealthV1.Health, transport),
+  };
+}

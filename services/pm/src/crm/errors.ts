@@ -1,0 +1,64 @@
+// The one error type of calls to a CRM, and how a Connect error maps onto it. The REST
+// layer maps CrmError once: "answered" -> 502 (404 for NOT_FOUND where a route says
+// so), "unreachable" and "breaker-open" -> 503.
+import { Code, ConnectError } from "@connectrpc/connect";
+import { BrokenCircuitError } from "cockatiel";
+
+export type CrmFailureKind = "answered" | "unreachable" | "breaker-open";
+
+export class CrmError extends Error {
+  override readonly name = "CrmError";
+  constructor(
+    readonly cluster: string,
+    readonly kind: CrmFailureKind,
+    /** The gRPC status code name (e.g. "InvalidArgument"), when the CRM answered. */
+    readonly code: Code | undefined,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Codes the PM retries with backoff (CONTRACT.md "Error codes and retry"). */
+export const retryableCodes: ReadonlySet<Code> = new Set([
+  Code.Unavailable,
+  Code.DeadlineExceeded,
+  Code.ResourceExhausted,
+]);
+
+/** True for a failure worth another attempt. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ConnectError && retryableCodes.has(error.code);
+}
+
+/** Failures that say the CRM (not the request) is in trouble: they count toward the breaker. */
+export function isCrmFault(error: unknown): boolean {
+  return (
+    !(error instanceof ConnectError) ||
+    retryableCodes.has(error.code) ||
+    error.code === Code.Internal ||
+    error.code === Code.Unknown
+  );
+}
+
+/** Any failure of a call to `cluster` as a CrmError. */
+export function toCrmError(cluster: string, error: unknown): CrmError {
+  if (error instanceof CrmError) return error;
+  if (error instanceof BrokenCircuitError) {
+    return new CrmError(
+      cluster,
+      "breaker-open",
+      undefined,
+      `cluster "${cluster}": circuit breaker open after repeated failures`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const ce = ConnectError.from(error);
+  const kind: CrmFailureKind = retryableCodes.has(ce.code) ? "unreachable" : "answered";
+  return new CrmError(cluster, kind, ce.code, `cluster "${cluster}": ${Code[ce.code]}: ${ce.rawMessage}`, {
+    cause: error,
+  });
+}

@@ -1,0 +1,322 @@
+// The CRM manager: one client per configured cluster, each call bounded by a deadline
+// (seed: 5 s status, 15 s deploy; never above the cluster's timeout), retried with
+// exponential backoff and jitter for retryable codes only, behind a circuit breaker per
+// cluster (cockatiel). Health comes from CrmInfoService.GetEnvHealth, falling back to
+// grpc.health.v1, cached per cluster for CRM_HEALTH_CACHE_TTL.
+import { create } from "@bufbuild/protobuf";
+import type { Counter, Meter } from "@opentelemetry/api";
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+  type RetryPolicy,
+} from "cockatiel";
+import {
+  CrmEnvRequestSchema,
+  DeleteDeploymentRequestSchema,
+  DeployRequestSchema,
+  GetClassRuntimeRequestSchema,
+  GetDeploymentStatusRequestSchema,
+  ListClassRuntimesRequestSchema,
+  grpcHealthV1,
+  type DeployResponse,
+  type DeleteDeploymentResponse,
+  type DeploymentUnit,
+  type GetClassRuntimeResponse,
+  type GetDeploymentStatusResponse,
+  type ListClassRuntimesRequest,
+  type ListClassRuntimesResponse,
+} from "@oaas/proto";
+import type { ClusterConfig, PmConfig } from "../config/index.ts";
+import { createCrmClients, type CrmClients } from "./client.ts";
+import { CrmError, isCrmFault, isRetryable, toCrmError } from "./errors.ts";
+
+/** Deadlines from the seeds (CRM README "Deadlines"). */
+export const deployDeadlineMs = 15_000;
+export const callDeadlineMs = 5_000;
+
+export type BreakerState = "closed" | "open" | "half-open" | "isolated";
+
+export interface ClusterHealth {
+  readonly cluster: string;
+  /** From CrmEnvHealth.status (HEALTHY/DEGRADED/UNHEALTHY), else SERVING/NOT_SERVING, else UNREACHABLE. */
+  readonly status: string;
+  readonly reachable: boolean;
+  readonly source: "env-health" | "grpc-health" | "none";
+  readonly availability?: number;
+  readonly node_count?: number;
+  readonly ready_nodes?: number;
+  readonly crm_version?: string;
+  readonly error?: string;
+  /** RFC 3339 time of the probe. */
+  readonly checked_at: string;
+  readonly breaker: BreakerState;
+}
+
+export interface CallContext {
+  readonly correlationId: string;
+  /** Sent as x-namespace when set (the CRM's default namespace otherwise). */
+  readonly namespace?: string;
+}
+
+interface Cluster {
+  readonly config: ClusterConfig;
+  readonly clients: CrmClients;
+  readonly breaker: CircuitBreakerPolicy;
+  readonly deployRetry: RetryPolicy;
+  readonly callRetry: RetryPolicy;
+  retries: number;
+  health?: { readonly at: number; readonly value: Omit<ClusterHealth, "breaker"> };
+  probing?: Promise<Omit<ClusterHealth, "breaker">>;
+}
+
+export interface CrmManagerOptions {
+  readonly crm: PmConfig["crm"];
+  readonly deploy: PmConfig["deploy"];
+  readonly meter?: Meter;
+  /** Called on breaker transitions and retries, for logs. */
+  readonly onEvent?: (event: { cluster: string; event: string; detail?: string }) => void;
+}
+
+export class CrmManager {
+  private readonly clusters = new Map<string, Cluster>();
+  private readonly retryCounter?: Counter;
+  private readonly callCounter?: Counter;
+  private refresher?: NodeJS.Timeout;
+
+  constructor(private readonly options: CrmManagerOptions) {
+    this.retryCounter = options.meter?.createCounter("pm_crm_retries_total", {
+      description: "Retried CRM calls, by cluster and method",
+    });
+    this.callCounter = options.meter?.createCounter("pm_crm_calls_total", {
+      description: "CRM calls, by cluster, method and outcome code",
+    });
+    for (const config of options.crm.clusters) this.clusters.set(config.name, this.cluster(config));
+    const interval = options.crm.healthCheckIntervalMs;
+    if (interval > 0 && this.clusters.size > 0) {
+      this.refresher = setInterval(
+        () => void this.healthAll({ fresh: true }),
+        Math.min(interval, 2 ** 31 - 1),
+      );
+      this.refresher.unref();
+    }
+  }
+
+  private cluster(config: ClusterConfig): Cluster {
+    const { crm, deploy } = this.options;
+    const breaker = circuitBreaker(handleWhen(isCrmFault), {
+      halfOpenAfter: crm.breakerHalfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(crm.breakerThreshold),
+    });
+    const emit = (event: string, detail?: string) =>
+      this.options.onEvent?.({ cluster: config.name, event, ...(detail ? { detail } : {}) });
+    breaker.onBreak(() => emit("breaker-open"));
+    breaker.onReset(() => emit("breaker-closed"));
+    breaker.onHalfOpen(() => emit("breaker-half-open"));
+    const backoff = new ExponentialBackoff({
+      initialDelay: deploy.retryBaseMs,
+      maxDelay: deploy.retryBaseMs * 20,
+    });
+    const cluster: Cluster = {
+      config,
+      clients: createCrmClients(config),
+      breaker,
+      deployRetry: retry(handleWhen(isRetryable), { maxAttempts: deploy.maxRetries, backoff }),
+      callRetry: retry(handleWhen(isRetryable), { maxAttempts: crm.retryAttempts, backoff }),
+      retries: 0,
+    };
+    return cluster;
+  }
+
+  /** Configured cluster names, in configuration order. */
+  names(): string[] {
+    return [...this.clusters.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.clusters.has(name);
+  }
+
+  get defaultCluster(): string | undefined {
+    return this.options.crm.defaultCluster;
+  }
+
+  url(name: string): string | undefined {
+    return this.clusters.get(name)?.config.url;
+  }
+
+  /** Retries made so far toward `name` (all methods). */
+  retryCount(name: string): number {
+    return this.clusters.get(name)?.retries ?? 0;
+  }
+
+  breakerState(name: string): BreakerState {
+    const state = this.clusters.get(name)?.breaker.state;
+    switch (state) {
+      case CircuitState.Open:
+        return "open";
+      case CircuitState.HalfOpen:
+        return "half-open";
+      case CircuitState.Isolated:
+        return "isolated";
+      default:
+        return "closed";
+    }
+  }
+
+  private get(name: string): Cluster {
+    const cluster = this.clusters.get(name);
+    if (!cluster) throw new CrmError(name, "answered", undefined, `cluster "${name}" is not configured`);
+    return cluster;
+  }
+
+  /** One call with deadline, breaker and retries; failures become CrmError. */
+  private async call<T>(
+    name: string,
+    method: string,
+    kind: "deploy" | "call",
+    ctx: CallContext,
+    run: (clients: CrmClients, options: { timeoutMs: number; headers: Record<string, string> }) => Promise<T>,
+  ): Promise<T> {
+    const cluster = this.get(name);
+    const policy = kind === "deploy" ? cluster.deployRetry : cluster.callRetry;
+    const timeoutMs = Math.min(
+      kind === "deploy" ? deployDeadlineMs : callDeadlineMs,
+      cluster.config.timeoutMs,
+    );
+    const headers: Record<string, string> = { "x-correlation-id": ctx.correlationId };
+    if (ctx.namespace) headers["x-namespace"] = ctx.namespace;
+    try {
+      const result = await policy.execute(async ({ attempt }) => {
+        if (attempt > 0) {
+          cluster.retries++;
+          this.retryCounter?.add(1, { cluster: name, method });
+          this.options.onEvent?.({
+            cluster: name,
+            event: "retry",
+            detail: `${method} attempt ${attempt + 1}`,
+          });
+        }
+        return cluster.breaker.execute(() => run(cluster.clients, { timeoutMs, headers }));
+      });
+      this.callCounter?.add(1, { cluster: name, method, code: "OK" });
+      return result;
+    } catch (error) {
+      const crmError = toCrmError(name, error);
+      this.callCounter?.add(1, {
+        cluster: name,
+        method,
+        code: crmError.code !== undefined ? String(crmError.code) : crmError.kind,
+      });
+      throw crmError;
+    }
+  }
+
+  deploy(name: string, unit: DeploymentUnit, ctx: CallContext): Promise<DeployResponse> {
+    return this.call(name, "Deploy", "deploy", ctx, (c, o) =>
+      c.deployments.deploy(create(DeployRequestSchema, { deploymentUnit: unit }), o),
+    );
+  }
+
+  status(name: string, deploymentId: string, ctx: CallContext): Promise<GetDeploymentStatusResponse> {
+    return this.call(name, "GetDeploymentStatus", "call", ctx, (c, o) =>
+      c.deployments.getDeploymentStatus(create(GetDeploymentStatusRequestSchema, { deploymentId }), o),
+    );
+  }
+
+  delete(name: string, deploymentId: string, ctx: CallContext): Promise<DeleteDeploymentResponse> {
+    return this.call(name, "DeleteDeployment", "call", ctx, (c, o) =>
+      c.deployments.deleteDeployment(create(DeleteDeploymentRequestSchema, { deploymentId }), o),
+    );
+  }
+
+  list(
+    name: string,
+    request: Partial<Omit<ListClassRuntimesRequest, "$typeName">>,
+    ctx: CallContext,
+  ): Promise<ListClassRuntimesResponse> {
+    return this.call(name, "ListClassRuntimes", "call", ctx, (c, o) =>
+      c.deployments.listClassRuntimes(create(ListClassRuntimesRequestSchema, request), o),
+    );
+  }
+
+  getRuntime(name: string, deploymentId: string, ctx: CallContext): Promise<GetClassRuntimeResponse> {
+    return this.call(name, "GetClassRuntime", "call", ctx, (c, o) =>
+      c.deployments.getClassRuntime(create(GetClassRuntimeRequestSchema, { deploymentId }), o),
+    );
+  }
+
+  /** A cluster's health, from the cache when younger than CRM_HEALTH_CACHE_TTL (fresh skips it). Never throws. */
+  async health(name: string, options: { fresh?: boolean } = {}): Promise<ClusterHealth> {
+    const cluster = this.get(name);
+    const ttl = this.options.crm.healthCacheTtlMs;
+    const cached = cluster.health;
+    let value: Omit<ClusterHealth, "breaker">;
+    if (!options.fresh && cached && ttl > 0 && Date.now() - cached.at < ttl) value = cached.value;
+    else {
+      cluster.probing ??= this.probe(cluster).finally(() => (cluster.probing = undefined));
+      value = await cluster.probing;
+    }
+    return { ...value, breaker: this.breakerState(name) };
+  }
+
+  healthAll(options: { fresh?: boolean } = {}): Promise<ClusterHealth[]> {
+    return Promise.all(this.names().map((n) => this.health(n, options)));
+  }
+
+  private async probe(cluster: Cluster): Promise<Omit<ClusterHealth, "breaker">> {
+    const name = cluster.config.name;
+    const timeoutMs = Math.min(callDeadlineMs, cluster.config.timeoutMs);
+    const checked_at = new Date().toISOString();
+    let value: Omit<ClusterHealth, "breaker">;
+    try {
+      const env = await cluster.clients.info.getEnvHealth(create(CrmEnvRequestSchema, { env: name }), {
+        timeoutMs,
+      });
+      value = {
+        cluster: name,
+        status: env.status || "UNKNOWN",
+        reachable: true,
+        source: "env-health",
+        ...(env.availability !== undefined ? { availability: env.availability } : {}),
+        ...(env.nodeCount !== undefined ? { node_count: env.nodeCount } : {}),
+        ...(env.readyNodes !== undefined ? { ready_nodes: env.readyNodes } : {}),
+        ...(env.crmVersion !== undefined ? { crm_version: env.crmVersion } : {}),
+        checked_at,
+      };
+    } catch (envError) {
+      try {
+        const res = await cluster.clients.health.check(create(grpcHealthV1.HealthCheckRequestSchema, {}), {
+          timeoutMs,
+        });
+        value = {
+          cluster: name,
+          status: grpcHealthV1.HealthCheckResponse_ServingStatus[res.status],
+          reachable: true,
+          source: "grpc-health",
+          error: `GetEnvHealth failed: ${toCrmError(name, envError).message}`,
+          checked_at,
+        };
+      } catch (error) {
+        value = {
+          cluster: name,
+          status: "UNREACHABLE",
+          reachable: false,
+          source: "none",
+          error: toCrmError(name, error).message,
+          checked_at,
+        };
+      }
+    }
+    cluster.health = { at: Date.now(), value };
+    return value;
+  }
+
+  close(): void {
+    if (this.refresher) clearInterval(this.refresher);
+  }
+}

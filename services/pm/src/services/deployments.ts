@@ -1,0 +1,357 @@
+// The class deployment flow: resolve and plan (packages/models), dispatch one unit per
+// target cluster to its CRM, record where it went, roll back on partial failure when
+// configured, and read status back. The stored condition follows what happened:
+// PENDING -> DEPLOYING after dispatch -> RUNNING once every CRM reports the unit
+// RUNNING; DOWN with last_error when dispatch failed.
+import {
+  planUnits,
+  resolveDeployment,
+  SizingError,
+  type ClusterSignal,
+  type OClassDeployment,
+  type OPackage,
+} from "@oaas/models";
+import { Code } from "@connectrpc/connect";
+import type { Logger } from "@oaas/telemetry";
+import { withContext } from "@oaas/telemetry";
+import { toProtoUnit, unitJson } from "../crm/convert.ts";
+import { CrmError } from "../crm/errors.ts";
+import type { CallContext, CrmManager } from "../crm/manager.ts";
+import type { ClusterMapping, DeploymentFilter, Storage } from "../storage/index.ts";
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "./errors.ts";
+
+export interface DeploymentResult {
+  readonly key: string;
+  readonly condition: OClassDeployment["condition"];
+  readonly replicas: number;
+  readonly achieved_availability: number;
+  readonly units: { cluster: string; unit_id: string; state: ClusterMapping["state"]; message?: string }[];
+  readonly failed_clusters?: string[];
+  readonly rolled_back_clusters?: string[];
+}
+
+export interface DeploymentPolicy {
+  readonly rollbackOnPartial: boolean;
+}
+
+export class DeploymentService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly crm: CrmManager,
+    private readonly policy: DeploymentPolicy,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Plans and dispatches a decoded deployment. Throws ValidationError (400),
+   * ConflictError (409: the key is taken by a deployment that is not DOWN/DELETED),
+   * UnavailableError (503: a target cluster gave no health figures, or every target was
+   * unreachable) or CrmError (502: every cluster answered with an error; partial
+   * failure with rollback).
+   */
+  async create(input: OClassDeployment, ctx: CallContext, pkg?: OPackage): Promise<DeploymentResult> {
+    const owner = pkg ?? (await this.storage.getPackage(input.package_name));
+    const resolved = resolveDeployment(owner, input, this.crm.defaultCluster);
+    if (!resolved.ok) throw new ValidationError(resolved.errors, "invalid deployment");
+    const unknown = resolved.deployment.target_clusters
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => !this.crm.has(c))
+      .map(({ c, i }) => ({
+        field: `target_clusters[${i}]`,
+        message: `unknown cluster "${c}" (configured: ${this.crm.names().join(", ") || "none"})`,
+      }));
+    if (unknown.length) throw new ValidationError(unknown, "invalid deployment");
+    const key = resolved.deployment.key;
+    const existing = await this.storage.getDeployment(key);
+    if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
+      throw new ConflictError(`deployment "${key}" already exists (condition ${existing.condition})`);
+    }
+    const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
+
+    const signals = await this.signals(resolved.deployment.target_clusters);
+    let plan;
+    try {
+      plan = planUnits(resolved.deployment, resolved.cls, signals, this.now().getTime());
+    } catch (error) {
+      if (error instanceof SizingError) throw new UnavailableError(`cannot size replicas: ${error.message}`);
+      throw error;
+    }
+    const stamp = this.now().toISOString();
+    const pending: OClassDeployment = {
+      ...plan.deployment,
+      condition: "PENDING",
+      created_at: existing?.created_at ?? stamp,
+      updated_at: stamp,
+    };
+    delete pending.last_error;
+    if (existing) await this.storage.deleteDeployment(key);
+    try {
+      await this.storage.createDeployment(pending, []);
+    } catch (error) {
+      throw new ConflictError(`deployment "${key}" already exists`, { cause: error });
+    }
+    log.info("dispatching deployment", {
+      clusters: plan.units.map((u) => u.cluster),
+      replicas: plan.sizing.replicas,
+      achieved_availability: plan.sizing.achieved,
+    });
+
+    const outcomes = await Promise.all(
+      plan.units.map(async ({ cluster, unit }) => {
+        try {
+          await this.crm.deploy(cluster, toProtoUnit(unit), ctx);
+          return { cluster, unitId: unit.id, error: undefined };
+        } catch (error) {
+          const crmError =
+            error instanceof CrmError
+              ? error
+              : new CrmError(cluster, "unreachable", undefined, String(error));
+          log.warn("deploy to cluster failed", { cluster, error: crmError.message });
+          return { cluster, unitId: unit.id, error: crmError };
+        }
+      }),
+    );
+    const failed = outcomes.filter((o) => o.error);
+    const succeeded = outcomes.filter((o) => !o.error);
+    let rolledBack: string[] = [];
+    if (failed.length && succeeded.length && this.policy.rollbackOnPartial) {
+      rolledBack = await this.rollback(succeeded, ctx, log);
+    }
+    const lastError = failed.map((f) => f.error?.message).join("; ");
+    const mappings: ClusterMapping[] = outcomes
+      .filter((o) => !rolledBack.includes(o.cluster))
+      .map((o) => ({
+        cluster: o.cluster,
+        unit_id: o.unitId,
+        state: o.error ? "FAILED" : "DEPLOYED",
+        ...(o.error ? { message: o.error.message } : {}),
+        updated_at: this.now().toISOString(),
+      }));
+    const down = failed.length > 0 && (succeeded.length === 0 || rolledBack.length > 0);
+    const stored = await this.storage.updateDeployment(key, (d) => ({
+      deployment: {
+        ...d,
+        condition: down ? "DOWN" : "DEPLOYING",
+        ...(failed.length ? { last_error: lastError } : {}),
+        updated_at: this.now().toISOString(),
+      },
+      mappings,
+    }));
+    log.info("deployment dispatched", {
+      condition: stored.condition,
+      failed_clusters: failed.map((f) => f.cluster),
+      rolled_back_clusters: rolledBack,
+    });
+    if (down) {
+      const rolled = rolledBack.length ? ` (rolled back on ${rolledBack.join(", ")})` : "";
+      const allUnreachable = failed.every((f) => f.error?.kind !== "answered");
+      const message = `deployment "${key}" failed: ${lastError}${rolled}`;
+      if (allUnreachable) throw new UnavailableError(message);
+      throw new CrmError(failed[0]?.cluster ?? "", "answered", failed[0]?.error?.code, message);
+    }
+    return {
+      key,
+      condition: stored.condition,
+      replicas: plan.sizing.replicas,
+      achieved_availability: plan.sizing.achieved,
+      units: mappings.map((m) => ({
+        cluster: m.cluster,
+        unit_id: m.unit_id,
+        state: m.state,
+        ...(m.message ? { message: m.message } : {}),
+      })),
+      ...(failed.length ? { failed_clusters: failed.map((f) => f.cluster) } : {}),
+    };
+  }
+
+  /** Deletes the units that did go out; returns the clusters where that worked. */
+  private async rollback(
+    succeeded: readonly { cluster: string; unitId: string }[],
+    ctx: CallContext,
+    log: Logger,
+  ): Promise<string[]> {
+    const done: string[] = [];
+    await Promise.all(
+      succeeded.map(async ({ cluster, unitId: id }) => {
+        try {
+          await this.crm.delete(cluster, id, ctx);
+          done.push(cluster);
+          log.info("rolled back partial deployment", { cluster, unit_id: id });
+        } catch (error) {
+          log.error("rollback failed; the unit stays on the cluster", {
+            cluster,
+            unit_id: id,
+            error: (error as Error).message,
+          });
+        }
+      }),
+    );
+    return done;
+  }
+
+  /** Health figures for sizing; a target without figures is a 503 naming it. */
+  private async signals(clusters: readonly string[]): Promise<ClusterSignal[]> {
+    const healths = await Promise.all(clusters.map((c) => this.crm.health(c)));
+    return healths.map((h) => {
+      if (!h.reachable)
+        throw new UnavailableError(`cluster "${h.cluster}" is unreachable: ${h.error ?? h.status}`);
+      return {
+        cluster: h.cluster,
+        ...(h.availability !== undefined ? { availability: h.availability } : {}),
+        ...(h.node_count !== undefined ? { nodeCount: h.node_count } : {}),
+        ...(h.ready_nodes !== undefined ? { readyNodes: h.ready_nodes } : {}),
+      };
+    });
+  }
+
+  list(filter: DeploymentFilter): Promise<OClassDeployment[]> {
+    return this.storage.listDeployments(filter);
+  }
+
+  async mappings(key: string): Promise<ClusterMapping[]> {
+    if (!(await this.storage.getDeployment(key)))
+      throw new NotFoundError(`deployment "${key}" does not exist`);
+    return this.storage.getMappings(key);
+  }
+
+  /**
+   * The stored deployment with each cluster's live status. When every cluster reports
+   * RUNNING the stored condition becomes RUNNING. Unreachable clusters are reported,
+   * not fatal.
+   */
+  async get(key: string, ctx: CallContext): Promise<{ deployment: OClassDeployment; clusters: unknown[] }> {
+    const deployment = await this.storage.getDeployment(key);
+    if (!deployment) throw new NotFoundError(`deployment "${key}" does not exist`);
+    const mappings = await this.storage.getMappings(key);
+    const clusters = await Promise.all(
+      mappings.map(async (m) => {
+        if (m.state !== "DEPLOYED") return { ...m, status: "NOT_DEPLOYED" };
+        try {
+          const res = await this.crm.status(m.cluster, m.unit_id, ctx);
+          const summary = /^[A-Z_]+/.exec(res.message ?? "")?.[0] ?? "SUMMARY_UNKNOWN";
+          return {
+            ...m,
+            status: summary,
+            message: res.message,
+            resource_refs: res.statusResourceRefs.map((r) => ({
+              kind: r.kind,
+              name: r.name,
+              namespace: r.namespace,
+            })),
+          };
+        } catch (error) {
+          return { ...m, status: "UNKNOWN", error: (error as Error).message };
+        }
+      }),
+    );
+    const allRunning =
+      clusters.length > 0 && clusters.every((c) => (c as { status: string }).status === "RUNNING");
+    if (allRunning && deployment.condition === "DEPLOYING") {
+      const updated = await this.storage.updateDeployment(key, (d) => ({
+        deployment: { ...d, condition: "RUNNING", updated_at: this.now().toISOString() },
+      }));
+      return { deployment: updated, clusters };
+    }
+    return { deployment, clusters };
+  }
+
+  /**
+   * Deletes the deployment on every cluster it was sent to (or only `cluster`), then the
+   * record when no cluster is left. A CRM answering NOT_FOUND counts as deleted.
+   * Throws NotFoundError, ValidationError (unknown cluster), or the first CrmError (the
+   * record is kept with the clusters that still have it).
+   */
+  async delete(
+    key: string,
+    ctx: CallContext,
+    onlyCluster?: string,
+  ): Promise<{ key: string; deleted_clusters: string[]; record_deleted: boolean }> {
+    const deployment = await this.storage.getDeployment(key);
+    if (!deployment) throw new NotFoundError(`deployment "${key}" does not exist`);
+    const mappings = await this.storage.getMappings(key);
+    if (onlyCluster !== undefined && !this.crm.has(onlyCluster)) {
+      throw new ValidationError([{ field: "cluster", message: `unknown cluster "${onlyCluster}"` }]);
+    }
+    const targets = mappings.filter((m) => onlyCluster === undefined || m.cluster === onlyCluster);
+    const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
+    const deleted: string[] = [];
+    const errors: CrmError[] = [];
+    await Promise.all(
+      targets.map(async (m) => {
+        if (m.state !== "DEPLOYED") {
+          deleted.push(m.cluster);
+          return;
+        }
+        try {
+          await this.crm.delete(m.cluster, m.unit_id, ctx);
+          deleted.push(m.cluster);
+        } catch (error) {
+          if (error instanceof CrmError && error.kind === "answered" && error.code === Code.NotFound) {
+            deleted.push(m.cluster);
+          } else
+            errors.push(
+              error instanceof CrmError
+                ? error
+                : new CrmError(m.cluster, "unreachable", undefined, String(error)),
+            );
+        }
+      }),
+    );
+    const remaining = mappings.filter((m) => !deleted.includes(m.cluster));
+    let recordDeleted = false;
+    if (remaining.length === 0 && (onlyCluster === undefined || errors.length === 0)) {
+      recordDeleted = await this.storage.deleteDeployment(key);
+    } else {
+      await this.storage.updateDeployment(key, (d) => ({
+        deployment: {
+          ...d,
+          ...(errors.length ? { last_error: errors.map((e) => e.message).join("; ") } : {}),
+          updated_at: this.now().toISOString(),
+        },
+        mappings: remaining,
+      }));
+    }
+    log.info("deployment deleted", { deleted_clusters: deleted, record_deleted: recordDeleted });
+    if (errors.length) {
+      const first = errors[0];
+      if (first) throw first;
+    }
+    return { key, deleted_clusters: deleted.sort(), record_deleted: recordDeleted };
+  }
+
+  /** Status of a unit id (or logical key) on one cluster (default: where it was sent, else the default cluster). */
+  async status(id: string, ctx: CallContext, cluster?: string): Promise<unknown> {
+    let target = cluster;
+    let unit = id;
+    if (target === undefined) {
+      const mappings = await this.storage.getMappings(id);
+      const first = mappings[0];
+      if (first) {
+        target = first.cluster;
+        unit = first.unit_id;
+      } else target = this.crm.defaultCluster;
+    } else {
+      const mapping = (await this.storage.getMappings(id)).find((m) => m.cluster === target);
+      if (mapping) unit = mapping.unit_id;
+    }
+    if (target === undefined)
+      throw new ValidationError([{ field: "cluster", message: "is required (no default cluster)" }]);
+    if (!this.crm.has(target))
+      throw new ValidationError([{ field: "cluster", message: `unknown cluster "${target}"` }]);
+    const res = await this.crm.status(target, unit, ctx);
+    return {
+      cluster: target,
+      deployment_id: unit,
+      status: /^[A-Z_]+/.exec(res.message ?? "")?.[0] ?? "SUMMARY_UNKNOWN",
+      message: res.message,
+      deployment: res.deployment ? unitJson(res.deployment) : undefined,
+      status_resource_refs: res.statusResourceRefs.map((r) => ({
+        kind: r.kind,
+        name: r.name,
+        namespace: r.namespace,
+        uid: r.uid,
+      })),
+    };
+  }
+}

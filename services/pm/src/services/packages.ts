@@ -1,0 +1,144 @@
+// Package registry: create (scheduling its embedded deployments), list, get, update,
+// delete (cascading to its deployments when PACKAGE_DELETE_CASCADE, else 409 while
+// deployments exist).
+import { defaultDeploymentKey, validatePackage, type OPackage } from "@oaas/models";
+import type { Logger } from "@oaas/telemetry";
+import { withContext } from "@oaas/telemetry";
+import type { CallContext } from "../crm/manager.ts";
+import {
+  StorageConflictError,
+  StorageNotFoundError,
+  type PackageFilter,
+  type Storage,
+} from "../storage/index.ts";
+import type { DeploymentResult, DeploymentService } from "./deployments.ts";
+import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
+
+export interface ScheduledDeployment {
+  readonly key: string;
+  readonly result?: DeploymentResult;
+  readonly error?: string;
+}
+
+export class PackageService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly deployments: DeploymentService,
+    private readonly options: { readonly deleteCascade: boolean },
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private async known(except: string): Promise<Map<string, string[]>> {
+    const all = await this.storage.listPackages();
+    return new Map(all.filter((p) => p.name !== except).map((p) => [p.name, p.dependencies]));
+  }
+
+  private async check(pkg: OPackage): Promise<void> {
+    const errors = validatePackage(pkg, await this.known(pkg.name));
+    if (errors.length) throw new ValidationError(errors, "invalid package");
+  }
+
+  /**
+   * Stores a decoded package (409 when the name is taken) and schedules its embedded
+   * deployments that are not deployed yet; their outcomes are returned, never fatal.
+   */
+  async create(
+    pkg: OPackage,
+    ctx: CallContext,
+  ): Promise<{ package: OPackage; scheduled: ScheduledDeployment[] }> {
+    await this.check(pkg);
+    const stamp = this.now().toISOString();
+    const stored: OPackage = {
+      ...pkg,
+      metadata: { ...pkg.metadata, created_at: pkg.metadata.created_at ?? stamp, updated_at: stamp },
+    };
+    try {
+      await this.storage.createPackage(stored);
+    } catch (error) {
+      if (error instanceof StorageConflictError)
+        throw new ConflictError(`package "${pkg.name}" already exists`);
+      throw error;
+    }
+    return { package: stored, scheduled: await this.schedule(stored, ctx) };
+  }
+
+  private async schedule(pkg: OPackage, ctx: CallContext): Promise<ScheduledDeployment[]> {
+    const out: ScheduledDeployment[] = [];
+    for (const d of pkg.deployments) {
+      const key = d.key || defaultDeploymentKey(pkg.name, d.class_key);
+      const existing = await this.storage.getDeployment(key);
+      if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") continue;
+      try {
+        out.push({ key, result: await this.deployments.create(d, ctx, pkg) });
+      } catch (error) {
+        withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId }).warn(
+          "embedded deployment not scheduled",
+          { package: pkg.name, error: (error as Error).message },
+        );
+        out.push({ key, error: (error as Error).message });
+      }
+    }
+    return out;
+  }
+
+  list(filter: PackageFilter): Promise<OPackage[]> {
+    return this.storage.listPackages(filter);
+  }
+
+  async get(name: string): Promise<OPackage> {
+    const pkg = await this.storage.getPackage(name);
+    if (!pkg) throw new NotFoundError(`package "${name}" does not exist`);
+    return pkg;
+  }
+
+  /** Replaces a package (404 when missing; 400 when the body names another package). */
+  async update(name: string, pkg: OPackage): Promise<OPackage> {
+    if (pkg.name !== name) {
+      throw new ValidationError([
+        { field: "name", message: `"${pkg.name}" does not match the path's "${name}"` },
+      ]);
+    }
+    await this.check(pkg);
+    try {
+      return await this.storage.updatePackage(name, (current) => ({
+        ...pkg,
+        metadata: {
+          ...pkg.metadata,
+          ...(current.metadata.created_at !== undefined ? { created_at: current.metadata.created_at } : {}),
+          updated_at: this.now().toISOString(),
+        },
+      }));
+    } catch (error) {
+      if (error instanceof StorageNotFoundError) throw new NotFoundError(`package "${name}" does not exist`);
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a package. Its deployments are deleted first when cascading (any failure
+   * stops the delete and is returned as that failure), else their presence is a 409.
+   */
+  async delete(name: string, ctx: CallContext): Promise<void> {
+    if (!(await this.storage.getPackage(name))) throw new NotFoundError(`package "${name}" does not exist`);
+    const owned = await this.storage.listDeployments({ package_name: name });
+    if (owned.length && !this.options.deleteCascade) {
+      throw new ConflictError(
+        `package "${name}" has ${owned.length} deployment(s) (${owned.map((d) => d.key).join(", ")}); delete them first or enable PACKAGE_DELETE_CASCADE`,
+      );
+    }
+    for (const d of owned) await this.deployments.delete(d.key, ctx);
+    await this.storage.deletePackage(name);
+  }
+
+  /** Every class of every package, with its package name. */
+  async classes(): Promise<unknown[]> {
+    const all = await this.storage.listPackages();
+    return all.flatMap((p) => p.classes.map((c) => ({ package_name: p.name, ...c })));
+  }
+
+  async functions(): Promise<unknown[]> {
+    const all = await this.storage.listPackages();
+    return all.flatMap((p) => p.functions.map((f) => ({ package_name: p.name, ...f })));
+  }
+}

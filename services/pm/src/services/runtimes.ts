@@ -1,0 +1,89 @@
+// Class runtimes (alias deployment-records): the units the CRMs hold, read through.
+// A list fans out to every cluster (or the one named) and says which clusters did not
+// answer instead of failing the whole answer.
+export type RuntimeItem = Record<string, unknown> & { cluster: string };
+import { unitJson } from "../crm/convert.ts";
+import { CrmError } from "../crm/errors.ts";
+import type { CallContext, CrmManager } from "../crm/manager.ts";
+import { NotFoundError, UnavailableError, ValidationError } from "./errors.ts";
+
+export interface RuntimeFilter {
+  readonly package_name?: string;
+  readonly class_key?: string;
+  readonly environment?: string;
+  readonly cluster?: string;
+  readonly status?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface RuntimeList {
+  readonly items: RuntimeItem[];
+  /** True when some cluster did not answer; `failed_clusters` names them. */
+  readonly partial: boolean;
+  readonly failed_clusters: { cluster: string; error: string }[];
+}
+
+export class RuntimeService {
+  constructor(private readonly crm: CrmManager) {}
+
+  private targets(cluster: string | undefined): string[] {
+    if (cluster === undefined) return this.crm.names();
+    if (!this.crm.has(cluster))
+      throw new ValidationError([{ field: "cluster", message: `unknown cluster "${cluster}"` }]);
+    return [cluster];
+  }
+
+  /** Every cluster's runtimes matching the filter, ordered by cluster then id, paged after merging. */
+  async list(filter: RuntimeFilter, ctx: CallContext): Promise<RuntimeList> {
+    const clusters = this.targets(filter.cluster);
+    const answers = await Promise.all(
+      clusters.map(async (cluster) => {
+        try {
+          const res = await this.crm.list(
+            cluster,
+            {
+              ...(filter.package_name !== undefined ? { packageName: filter.package_name } : {}),
+              ...(filter.class_key !== undefined ? { classKey: filter.class_key } : {}),
+              ...(filter.environment !== undefined ? { targetEnv: filter.environment } : {}),
+              ...(filter.status !== undefined ? { status: filter.status } : {}),
+            },
+            ctx,
+          );
+          const items: RuntimeItem[] = res.items.map((u) => ({ ...unitJson(u), cluster }));
+          return { cluster, items, error: undefined };
+        } catch (error) {
+          return { cluster, items: [] as RuntimeItem[], error: (error as Error).message };
+        }
+      }),
+    );
+    const failed = answers.flatMap((a) =>
+      a.error !== undefined ? [{ cluster: a.cluster, error: a.error }] : [],
+    );
+    if (clusters.length > 0 && failed.length === clusters.length) {
+      throw new UnavailableError(`no CRM answered: ${failed.map((f) => f.error).join("; ")}`);
+    }
+    const all = answers.flatMap((a) => a.items);
+    const start = filter.offset ?? 0;
+    const items = all.slice(start, filter.limit === undefined ? undefined : start + filter.limit);
+    return { items, partial: failed.length > 0, failed_clusters: failed };
+  }
+
+  /** The runtime with this id on the named cluster, else the first cluster that has it. */
+  async get(id: string, ctx: CallContext, cluster?: string): Promise<RuntimeItem> {
+    const errors: string[] = [];
+    for (const name of this.targets(cluster)) {
+      try {
+        const res = await this.crm.getRuntime(name, id, ctx);
+        if (res.deployment) return { ...unitJson(res.deployment), cluster: name };
+      } catch (error) {
+        if (error instanceof CrmError && error.kind === "answered") continue;
+        errors.push((error as Error).message);
+      }
+    }
+    if (errors.length && errors.length === this.targets(cluster).length) {
+      throw new UnavailableError(`no CRM answered: ${errors.join("; ")}`);
+    }
+    throw new NotFoundError(`class runtime "${id}" not found${cluster ? ` on cluster "${cluster}"` : ""}`);
+  }
+}

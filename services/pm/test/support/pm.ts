@@ -1,0 +1,67 @@
+// An in-process PM on a free port with its JSON log lines captured, and a small fetch
+// helper that returns status, headers and parsed JSON.
+import { Writable } from "node:stream";
+import { createLogger } from "@oaas/telemetry";
+import { startPm, type Pm } from "../../src/app.ts";
+import { parsePmConfig } from "../../src/config/index.ts";
+
+export interface LogLine {
+  level: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+export interface TestPm extends Pm {
+  readonly logs: LogLine[];
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** Parsed JSON body (undefined when empty). */
+  readonly json: unknown;
+}
+
+export async function startTestPm(env: Record<string, string> = {}): Promise<TestPm> {
+  const config = parsePmConfig(env);
+  const logs: LogLine[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim()) logs.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  const logger = createLogger({ service: "pm-test", level: "debug", stream });
+  const pm = await startPm({ config, logger, listen: { host: "127.0.0.1", port: 0 } });
+  return {
+    ...pm,
+    close: () => pm.close(),
+    logs,
+    request: async (method, path, body, headers = {}) => {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === "string" ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+      }
+      const res = await fetch(`${pm.url}${path}`, init);
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, headers: res.headers, text, json };
+    },
+  };
+}
+
+/** The `error` of an answer (fails when the body is not {error: string}). */
+export function errorOf(answer: Answer): string {
+  const body = answer.json as { error?: unknown } | undefined;
+  if (typeof body?.error !== "string") throw new Error(`no {error} in ${answer.status} ${answer.text}`);
+  return body.error;
+}
