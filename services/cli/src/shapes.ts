@@ -90,8 +90,8 @@ export function clusterUnits(body: Json): ClusterUnit[] {
     return {
       cluster,
       unitId: str(v, "unit_id", "deployment_id", "id", "deployment_unit_id"),
-      status: str(v, "status", "summarized_status", "condition", "phase"),
-      message: str(v, "message", "error", "last_error"),
+      status: str(v, "status", "summarized_status", "condition", "phase", "state"),
+      message: str(v, "error", "message", "last_error"),
     };
   });
 }
@@ -196,9 +196,12 @@ export function isAvailable(view: StatusView): boolean {
   return ["AVAILABLE", "RUNNING", "READY"].includes((view.phase ?? "").toUpperCase());
 }
 
-/** A state waiting will not leave by itself. */
+/**
+ * A state waiting will not leave by itself: the record's Failed phase (a permanent error)
+ * or DOWN. The CRM's summarized ERROR is not here: a reconcile error may be retried.
+ */
 export function isFailed(view: StatusView): boolean {
-  return ["FAILED", "ERROR", "DOWN"].includes((view.phase ?? "").toUpperCase());
+  return ["FAILED", "DOWN"].includes((view.phase ?? "").toUpperCase());
 }
 
 // --- clusters ---------------------------------------------------------------------
@@ -216,26 +219,30 @@ export interface ClusterView {
 /** Joins GET /clusters and GET /clusters/health by cluster name. */
 export function clusterViews(list: Json, health: Json): ClusterView[] {
   const byName = new Map<string, ClusterView>();
+  const join = (name: string, h: unknown) => {
+    const total = num(h, "node_count");
+    const ready = num(h, "ready_nodes");
+    const known = byName.get(name);
+    byName.set(name, {
+      name,
+      health: str(h, "status", "health") ?? known?.health,
+      availability: num(h, "availability") ?? known?.availability,
+      nodes: total === undefined ? known?.nodes : `${ready ?? "?"}/${total}`,
+      crmVersion: str(h, "crm_version") ?? known?.crmVersion,
+      lastSeen: str(h, "last_seen", "checked_at") ?? known?.lastSeen,
+      message: str(h, "error", "message") ?? known?.message,
+    });
+  };
   for (const c of listItems(list, "clusters")) {
     const name = typeof c === "string" ? c : (str(c, "name", "cluster", "env_name") ?? "?");
-    byName.set(name, { name, health: str(c, "health", "status") });
+    // the PM's /clusters carries each cluster's cached health under `health`
+    if (isObj(c) && isObj(c.health)) join(name, c.health);
+    else byName.set(name, { name, health: str(c, "health", "status") });
   }
   const healthList = listItems(health, "clusters");
   const healthEntries = healthList.length > 0 ? perCluster(healthList) : perCluster(health);
   for (const [name, h] of healthEntries.filter(([, v]) => isObj(v))) {
-    const key = str(h, "cluster", "name", "env_name") ?? name;
-    const total = num(h, "node_count");
-    const ready = num(h, "ready_nodes");
-    byName.set(key, {
-      ...byName.get(key),
-      name: key,
-      health: str(h, "status", "health") ?? byName.get(key)?.health,
-      availability: num(h, "availability"),
-      nodes: total === undefined ? undefined : `${ready ?? "?"}/${total}`,
-      crmVersion: str(h, "crm_version"),
-      lastSeen: str(h, "last_seen"),
-      message: str(h, "message", "error"),
-    });
+    join(str(h, "cluster", "name", "env_name") ?? name, h);
   }
   return [...byName.values()];
 }

@@ -104,7 +104,7 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     const missing = await oaasctl(["package", "get", "nope"], pm.url);
     expect(missing.code).to.equal(1);
     expect(missing.stdout).to.equal("");
-    expect(oneErrorLine(missing)).to.equal('error: package "nope" not found (package nope not found)');
+    expect(oneErrorLine(missing)).to.equal('error: package "nope" not found (package "nope" does not exist)');
 
     const bad = path.join(tmp, "bad.yaml");
     await writeFile(
@@ -156,13 +156,13 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     expect(run.stdout).to.contain(
       "deployment/hello-greeter created: 3 replica(s), achieved availability 0.972\n",
     );
-    expect(run.stdout).to.match(/^a\s+hello-greeter-a\s+-\s+-$/m);
-    expect(run.stdout).to.match(/^b\s+hello-greeter-b\s+-\s+-$/m);
+    expect(run.stdout).to.match(/^a\s+hello-greeter-a\s+DEPLOYED\s+-$/m);
+    expect(run.stdout).to.match(/^b\s+hello-greeter-b\s+DEPLOYED\s+-$/m);
 
     const again = await oaasctl(["deploy", "hello", "greeter", "--env", "a"], pm.url);
     expect(again.code).to.equal(1);
     expect(oneErrorLine(again)).to.equal(
-      'error: conflict on deployment "hello-greeter": deployment hello-greeter already exists',
+      'error: conflict on deployment "hello-greeter": deployment "hello-greeter" already exists',
     );
   });
 
@@ -185,9 +185,11 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
       pm.url,
     );
     expect(run.code, run.stderr).to.equal(0);
-    const answer = JSON.parse(run.stdout) as { key: string; cluster_mappings: Record<string, string> };
+    const answer = JSON.parse(run.stdout) as { key: string; units: unknown[] };
     expect(answer.key).to.equal("hello-greeter");
-    expect(answer.cluster_mappings).to.deep.equal({ default: "hello-greeter-default" });
+    expect(answer.units).to.deep.equal([
+      { cluster: "default", unit_id: "hello-greeter-default", state: "DEPLOYED" },
+    ]);
     expect(pm.count("GET", "/api/v1/deployments/hello-greeter")).to.equal(4);
     // stderr is not a TTY here: one plain line per state change
     const lines = run.stderr.trim().split("\n");
@@ -251,6 +253,20 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     );
   });
 
+  it("status of a logical key sent to two clusters asks each cluster", async function () {
+    await seedSamplePackage(pm);
+    await oaasctl(["deploy", "hello", "greeter", "--key", "two", "--env", "a,b"], pm.url);
+    const run = await oaasctl(["status", "two", "--wait", "--poll-interval", "50ms"], pm.url);
+    expect(run.code, run.stderr).to.equal(0);
+    const asked = pm.requests
+      .filter((r) => r.path === "/api/v1/deployment-status/two")
+      .map((r) => r.query.get("cluster"));
+    expect(asked.sort()).to.deep.equal(["a", "b"]);
+    expect(run.stdout).to.match(/^cluster:\s+a$/m);
+    expect(run.stdout).to.match(/^cluster:\s+b$/m);
+    expect(run.stderr).to.match(/deployment two: a=Available, b=Available\n$/);
+  });
+
   it("deployment list|get|mappings|delete and clusters", async function () {
     await seedSamplePackage(pm);
     await oaasctl(["deploy", "hello", "greeter", "--env", "a,b"], pm.url);
@@ -267,7 +283,10 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     expect(get.stdout).to.match(/^condition:\s+RUNNING$/m);
     expect(get.stdout).to.match(/^b\s+hello-greeter-b\s+RUNNING\s+-$/m);
     const mappings = await oaasctl(["deployment", "mappings", "hello-greeter", "-o", "json"], pm.url);
-    expect(JSON.parse(mappings.stdout)).to.deep.equal({ a: "hello-greeter-a", b: "hello-greeter-b" });
+    expect(JSON.parse(mappings.stdout)).to.deep.equal([
+      { cluster: "a", unit_id: "hello-greeter-a", state: "DEPLOYED" },
+      { cluster: "b", unit_id: "hello-greeter-b", state: "DEPLOYED" },
+    ]);
 
     const one = await oaasctl(["deployment", "delete", "hello-greeter", "--cluster", "a"], pm.url);
     expect(one.stdout).to.equal("deployment/hello-greeter deleted from cluster a\n");
@@ -278,8 +297,8 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
 
     const clusters = await oaasctl(["clusters"], pm.url);
     expect(clusters.code).to.equal(0);
-    expect(clusters.stdout).to.match(/^a\s+SERVING\s+0\.999\s+3\/3\s+0\.1\.0\s+-$/m);
-    expect(clusters.stdout).to.match(/^b\s+SERVING\s+0\.9\s+2\/3\s+0\.1\.0\s+-$/m);
+    expect(clusters.stdout).to.match(/^a\s+HEALTHY\s+0\.999\s+3\/3\s+0\.1\.0\s+-$/m);
+    expect(clusters.stdout).to.match(/^b\s+HEALTHY\s+0\.9\s+2\/3\s+0\.1\.0\s+-$/m);
   });
 
   // The full table of usage errors runs in process (test/unit/arguments.test.ts); these

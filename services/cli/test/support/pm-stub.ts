@@ -48,6 +48,7 @@ export async function startPmStub(): Promise<PmStub> {
   const deployments = new Map<string, Obj>();
   const polls = new Map<string, number>();
   const scripts = new Map<string, DeploymentScript>();
+  const mappings = new Map<string, { cluster: string; unit_id: string; state: string }[]>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -106,7 +107,7 @@ export async function startPmStub(): Promise<PmStub> {
         packages.set(String(p.name), p);
         return [201, p];
       }
-      if (id !== undefined && !packages.has(id)) return [404, { error: `package ${id} not found` }];
+      if (id !== undefined && !packages.has(id)) return [404, { error: `package "${id}" does not exist` }];
       if (id !== undefined && method === "GET") return [200, packages.get(id)];
       if (id !== undefined && method === "POST") {
         const p = body as Obj;
@@ -127,13 +128,18 @@ export async function startPmStub(): Promise<PmStub> {
       if (id === undefined && method === "POST") {
         const d = body as Obj;
         if (!packages.has(String(d.package_name))) {
-          return [404, { error: `package ${String(d.package_name)} not found` }];
+          return [404, { error: `package "${String(d.package_name)}" does not exist` }];
         }
         const key = String(d.key);
-        if (deployments.has(key)) return [409, { error: `deployment ${key} already exists` }];
+        if (deployments.has(key)) return [409, { error: `deployment "${key}" already exists` }];
         const targets =
           Array.isArray(d.target_clusters) && d.target_clusters.length > 0 ? d.target_clusters : ["default"];
-        const mappings = Object.fromEntries(targets.map((c) => [String(c), `${key}-${String(c)}`]));
+        const units = targets.map((c) => ({
+          cluster: String(c),
+          unit_id: `${key}-${String(c)}`,
+          state: "DEPLOYED",
+        }));
+        mappings.set(key, units);
         const stored = {
           ...d,
           key,
@@ -141,34 +147,32 @@ export async function startPmStub(): Promise<PmStub> {
           replicas: 3,
           achieved_availability: 0.972,
           created_at: new Date().toISOString(),
-          cluster_mappings: mappings,
         };
         deployments.set(key, stored);
         scripts.set(key, { ...stub.deploymentScript });
-        return [
-          201,
-          { key, cluster_mappings: mappings, achieved_availability: 0.972, replicas: 3, deployment: stored },
-        ];
+        // the PM's DeploymentResult
+        return [201, { key, condition: "DEPLOYING", replicas: 3, achieved_availability: 0.972, units }];
       }
       const d = id === undefined ? undefined : deployments.get(id);
-      if (id === undefined || d === undefined) return [404, { error: `deployment ${String(id)} not found` }];
-      if (method === "GET" && sub === "cluster-mappings") return [200, d.cluster_mappings];
+      if (id === undefined || d === undefined)
+        return [404, { error: `deployment "${String(id)}" does not exist` }];
+      const units = mappings.get(id) ?? [];
+      if (method === "GET" && sub === "cluster-mappings") return [200, units];
       if (method === "GET") {
         const n = (polls.get(id) ?? 0) + 1;
         polls.set(id, n);
         const script = scripts.get(id) ?? { pollsBeforeFinal: 0, final: "RUNNING" };
         const condition = n > script.pollsBeforeFinal ? script.final : "DEPLOYING";
         const lastError = condition === "DOWN" ? script.lastError : undefined;
-        const mappings = d.cluster_mappings as Record<string, string>;
+        // the stored deployment with each cluster's live status
         return [
           200,
           {
             ...d,
             condition,
             ...(lastError ? { last_error: lastError } : {}),
-            cluster_status: Object.entries(mappings).map(([cluster, unit]) => ({
-              cluster,
-              unit_id: unit,
+            clusters: units.map((u) => ({
+              ...u,
               status: condition === "RUNNING" ? "RUNNING" : "PROGRESSING",
             })),
           },
@@ -176,40 +180,53 @@ export async function startPmStub(): Promise<PmStub> {
       }
       if (method === "DELETE") {
         const cluster = url.searchParams.get("cluster");
-        if (cluster) {
-          const mappings = Object.fromEntries(
-            Object.entries(d.cluster_mappings as Record<string, string>).filter(([c]) => c !== cluster),
-          );
-          deployments.set(id, { ...d, cluster_mappings: mappings });
-        } else deployments.delete(id);
-        return [204, undefined];
+        const remaining = cluster ? units.filter((u) => u.cluster !== cluster) : [];
+        mappings.set(id, remaining);
+        if (remaining.length === 0) deployments.delete(id);
+        return [
+          200,
+          {
+            key: id,
+            deleted_clusters: units.filter((u) => !remaining.includes(u)).map((u) => u.cluster),
+            record_deleted: remaining.length === 0,
+          },
+        ];
       }
     }
     if (kind === "deployment-status" && id !== undefined && method === "GET") {
-      if (
-        !deployments.has(id) &&
-        ![...deployments.values()].some((d) => Object.values(d.cluster_mappings as Obj).includes(id))
-      ) {
-        return [404, { error: `deployment ${id} not found on cluster default` }];
-      }
+      const known =
+        deployments.has(id) || [...mappings.values()].some((us) => us.some((u) => u.unit_id === id));
+      if (!known) return [404, { error: `deployment ${id} not found on cluster default` }];
       const n = (polls.get(`status:${id}`) ?? 0) + 1;
       polls.set(`status:${id}`, n);
       const available = n > stub.statusPollsBeforeAvailable;
-      return [200, recordStatus(id, available)];
+      return [200, recordStatus(id, available, url.searchParams.get("cluster") ?? "default")];
     }
-    if (kind === "clusters" && method === "GET") {
-      if (id === undefined) return [200, clusters.map((name) => ({ name }))];
+    if ((kind === "clusters" || kind === "envs") && method === "GET") {
       const health = clusters.map((name, i) => ({
         cluster: name,
-        status: "SERVING",
+        status: "HEALTHY",
+        reachable: true,
         crm_version: "0.1.0",
         node_count: 3,
         ready_nodes: 3 - i,
         availability: i === 0 ? 0.999 : 0.9,
+        checked_at: new Date().toISOString(),
       }));
-      if (id === "health") return [200, health];
+      if (id === undefined) {
+        return [
+          200,
+          health.map((h) => ({
+            name: h.cluster,
+            url: `http://crm-${h.cluster}:8088`,
+            default: false,
+            health: h,
+          })),
+        ];
+      }
+      if (id === "health") return [200, { status: "HEALTHY", clusters: health }];
       const one = health.find((h) => h.cluster === id);
-      return one ? [200, one] : [404, { error: `cluster ${id} not configured` }];
+      return one ? [200, one] : [404, { error: `cluster "${id}" is not configured` }];
     }
     return [404, { error: `no route ${method} ${path}` }];
   }
@@ -240,11 +257,12 @@ function validatePackage(body: unknown): string[] {
 }
 
 /** A status as the CRM's DeploymentRecord reports it: conditions and per-function readiness. */
-function recordStatus(id: string, available: boolean): Obj {
+function recordStatus(id: string, available: boolean, cluster: string): Obj {
   const t = new Date(Date.now() - 30_000).toISOString();
   return {
     deployment_id: id,
-    cluster: "default",
+    cluster,
+    status: available ? "RUNNING" : "PROGRESSING",
     phase: available ? "Available" : "Progressing",
     reason: available ? "AllReady" : "WaitingForPods",
     message: available ? "every function is ready" : "1 of 2 functions ready",

@@ -195,4 +195,100 @@ describe("PM answer shapes", function () {
     ]);
     expect(clusterViews([], { x: { status: "SERVING" } }).map((r) => r.name)).to.deep.equal(["x"]);
   });
+
+  // The answers of services/pm as written on the pm branch (DeploymentResult, the GET
+  // with `clusters`, the status summary, /clusters with cached health).
+  describe("the PM's own answer shapes", function () {
+    it("POST /deployments and GET /deployments/{key}", function () {
+      const created = deployResult(
+        {
+          key: "k",
+          condition: "DEPLOYING",
+          replicas: 3,
+          achieved_availability: 0.972,
+          units: [
+            { cluster: "a", unit_id: "k-a", state: "DEPLOYED" },
+            { cluster: "b", unit_id: "k-b", state: "FAILED", message: "UNAVAILABLE" },
+          ],
+          failed_clusters: ["b"],
+        },
+        "x",
+      );
+      expect(created.units).to.deep.equal([
+        { cluster: "a", unitId: "k-a", status: "DEPLOYED", message: undefined },
+        { cluster: "b", unitId: "k-b", status: "FAILED", message: "UNAVAILABLE" },
+      ]);
+      const got = {
+        key: "k",
+        condition: "DEPLOYING",
+        clusters: [
+          { cluster: "a", unit_id: "k-a", state: "DEPLOYED", status: "RUNNING", message: "RUNNING: ready" },
+          { cluster: "b", unit_id: "k-b", state: "DEPLOYED", status: "UNKNOWN", error: "deadline exceeded" },
+        ],
+      };
+      expect(deploymentVerdict(got)).to.deep.equal({
+        kind: "waiting",
+        state: "DEPLOYING (a=RUNNING, b=UNKNOWN)",
+      });
+      expect(clusterUnits(got)[1]).to.deep.equal({
+        cluster: "b",
+        unitId: "k-b",
+        status: "UNKNOWN",
+        message: "deadline exceeded",
+      });
+    });
+
+    it("GET /deployment-status/{id}: the summarized status decides", function () {
+      const running = {
+        cluster: "a",
+        deployment_id: "k-a",
+        status: "RUNNING",
+        message: "RUNNING: 2/2 functions ready",
+      };
+      const views = statusViews(running, "k");
+      expect(views).to.deep.equal([
+        {
+          id: "k-a",
+          cluster: "a",
+          phase: "RUNNING",
+          reason: undefined,
+          message: "RUNNING: 2/2 functions ready",
+          conditions: [],
+          functions: [],
+        },
+      ]);
+      expect(statusVerdict(views).kind).to.equal("ready");
+      expect(statusVerdict(statusViews({ ...running, status: "PROGRESSING" }, "k")).kind).to.equal("waiting");
+      expect(statusVerdict(statusViews({ ...running, status: "ERROR" }, "k")).kind).to.equal("waiting");
+    });
+
+    it("GET /clusters with cached health, joined with GET /clusters/health", function () {
+      const health = {
+        cluster: "a",
+        status: "HEALTHY",
+        reachable: true,
+        availability: 0.95,
+        node_count: 2,
+        ready_nodes: 2,
+        checked_at: "t1",
+      };
+      const rows = clusterViews([{ name: "a", url: "http://crm:8088", default: true, health }], {
+        status: "DEGRADED",
+        clusters: [
+          { ...health, status: "UNHEALTHY", reachable: false, error: "connection refused", checked_at: "t2" },
+        ],
+      });
+      expect(rows).to.deep.equal([
+        {
+          name: "a",
+          health: "UNHEALTHY",
+          availability: 0.95,
+          nodes: "2/2",
+          crmVersion: undefined,
+          lastSeen: "t2",
+          message: "connection refused",
+        },
+      ]);
+    });
+  });
 });
