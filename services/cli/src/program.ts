@@ -11,6 +11,7 @@ import {
   type WaitFlags,
 } from "./commands/deployments.ts";
 import { history, status } from "./commands/status.ts";
+import { getRuntime, listRuntimes } from "./commands/runtimes.ts";
 import { clusters, version } from "./commands/clusters.ts";
 import type { Context } from "./commands/context.ts";
 import { splitList } from "./deploy-request.ts";
@@ -241,6 +242,52 @@ export function buildProgram(io: ProgramIo): Command {
     .option("--cluster <name>", "delete it on this cluster only")
     .action(async (key: string, opts: { cluster?: string }, cmd: Command) =>
       deleteDeployment(context(cmd), key, opts.cluster),
+    );
+
+  // --- runtime ---------------------------------------------------------------------------
+  const rt = program
+    .command("runtime")
+    .alias("runtimes")
+    .alias("class-runtimes")
+    .description("class runtimes: the units the CRMs hold, across clusters");
+  rt.command("list")
+    .alias("ls")
+    .description("runtimes aggregated over clusters (names clusters that did not answer)")
+    .option("--package <name>", "only this package")
+    .option("--class <key>", "only this class")
+    .option("--env <name>", "only this target environment")
+    .option("--cluster <name>", "only this cluster")
+    .option("--status <status>", "only this summarized status (RUNNING, PROGRESSING, DEGRADED, ERROR)")
+    .option("--limit <n>", "at most n runtimes", parseCount)
+    .option("--offset <n>", "skip the first n runtimes", parseCount)
+    .action(
+      async (
+        opts: {
+          package?: string;
+          class?: string;
+          env?: string;
+          cluster?: string;
+          status?: string;
+          limit?: number;
+          offset?: number;
+        },
+        cmd: Command,
+      ) =>
+        listRuntimes(context(cmd), {
+          package_name: opts.package,
+          class_key: opts.class,
+          environment: opts.env,
+          cluster: opts.cluster,
+          status: opts.status?.toUpperCase(),
+          limit: opts.limit,
+          offset: opts.offset,
+        }),
+    );
+  rt.command("get <id>")
+    .description("a runtime by unit id, searched on every cluster")
+    .option("--cluster <name>", "only this cluster")
+    .action(async (id: string, opts: { cluster?: string }, cmd: Command) =>
+      getRuntime(context(cmd), id, opts.cluster),
     );
 
   // --- status, clusters, history, version -----------------------------------------------

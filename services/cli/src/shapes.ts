@@ -41,15 +41,18 @@ export function listItems(body: Json, ...names: string[]): unknown[] {
   return [];
 }
 
-/** Clusters a class-runtimes list says did not answer (the partial-failure marker). */
-export function partialFailure(body: Json): string[] {
-  if (!isObj(body)) return [];
-  for (const key of ["failed_clusters", "unreachable_clusters", "partial_failure", "errors"]) {
-    const v = body[key];
-    if (Array.isArray(v))
-      return v.map((c) => (typeof c === "string" ? c : (str(c, "cluster", "name") ?? "?")));
-  }
-  return [];
+/**
+ * Clusters an answer says did not answer or failed (`failed_clusters` of a class-runtimes
+ * list or a deploy result), as "b" or "b (error)".
+ */
+export function failedClusters(body: Json): string[] {
+  const v = isObj(body) ? (body.failed_clusters ?? body.unreachable_clusters) : undefined;
+  if (!Array.isArray(v)) return [];
+  return v.map((c) => {
+    if (typeof c === "string") return c;
+    const error = str(c, "error", "message");
+    return `${str(c, "cluster", "name") ?? "?"}${error === undefined ? "" : ` (${error})`}`;
+  });
 }
 
 /** A map `{a: x}` or a list `[{cluster: "a", ...x}]` as `[name, value]` pairs. */

@@ -163,6 +163,45 @@ export function statusText(views: readonly StatusView[], now: number): string {
     .join("\n");
 }
 
+export function runtimesTable(items: readonly unknown[]): string {
+  return renderTable<unknown>(
+    [
+      { header: "cluster", cell: (r) => str(r, "cluster") },
+      { header: "id", cell: (r) => str(r, "id", "deployment_id") },
+      { header: "package", cell: (r) => str(r, "package_name") },
+      { header: "class", cell: (r) => str(r, "class_key") },
+      { header: "env", cell: (r) => str(r, "target_env") },
+      { header: "functions", cell: (r) => functionKeys(r) },
+      { header: "odgm replicas", cell: (r) => num(isObj(r) ? r.odgm_config : undefined, "replica_count") },
+    ],
+    items,
+  );
+}
+
+/** One runtime (a DeploymentUnit as a CRM holds it): fields, then its functions. */
+export function runtimeDetail(r: unknown): string {
+  const odgm = isObj(r) ? r.odgm_config : undefined;
+  const head = renderFields([
+    ["id", str(r, "id", "deployment_id")],
+    ["cluster", str(r, "cluster")],
+    ["package", str(r, "package_name")],
+    ["class", str(r, "class_key")],
+    ["target env", str(r, "target_env")],
+    ["odgm collections", strings(isObj(odgm) ? odgm.collections : undefined)],
+    ["odgm replicas", num(odgm, "replica_count")],
+  ]);
+  const functions = renderTable<unknown>(
+    [
+      { header: "function", cell: (f) => str(f, "function_key") },
+      { header: "image", cell: (f) => str(isObj(f) ? f.provision_config : undefined, "container_image") },
+      { header: "min scale", cell: (f) => num(isObj(f) ? f.provision_config : undefined, "min_scale") },
+      { header: "max scale", cell: (f) => num(isObj(f) ? f.provision_config : undefined, "max_scale") },
+    ],
+    array(r, "functions"),
+  );
+  return `${head}\n${functions}`;
+}
+
 export function clustersTable(rows: readonly ClusterView[]): string {
   return renderTable<ClusterView>(
     [
@@ -188,6 +227,11 @@ function count(o: unknown, key: string): number {
 
 function strings(v: unknown): string | undefined {
   return Array.isArray(v) && v.length > 0 ? v.map(String).join(",") : undefined;
+}
+
+function functionKeys(r: unknown): string | undefined {
+  const keys = array(r, "functions").map((f) => str(f, "function_key") ?? "?");
+  return keys.length > 0 ? keys.join(",") : undefined;
 }
 
 function bindings(c: unknown): string | undefined {

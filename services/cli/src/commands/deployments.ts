@@ -3,7 +3,7 @@ import { deploymentBody, type DeployArgs } from "../deploy-request.ts";
 import { readManifest } from "../manifest.ts";
 import type { DeploymentFilter } from "../pm-client.ts";
 import { progressSink } from "../progress.ts";
-import { clusterUnits, deployResult, listItems, str } from "../shapes.ts";
+import { clusterUnits, deployResult, failedClusters, listItems, str } from "../shapes.ts";
 import { deploymentVerdict } from "../verdicts.ts";
 import { deployResultText, deploymentDetail, deploymentsTable, unitsTable } from "../views.ts";
 import { waitUntil } from "../wait.ts";
@@ -27,6 +27,8 @@ export async function deploy(
   const answer = await ctx.client.createDeployment(body, key);
   const result = deployResult(answer, key);
   emit(ctx, answer, () => deployResultText(result));
+  const failed = failedClusters(answer);
+  if (failed.length > 0) ctx.err.write(`warning: not deployed on: ${failed.join(", ")}\n`);
   if (!flags.wait) return;
   await waitForDeployment(ctx, result.key, flags);
 }

@@ -301,6 +301,21 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     expect(clusters.stdout).to.match(/^b\s+HEALTHY\s+0\.9\s+2\/3\s+0\.1\.0\s+-$/m);
   });
 
+  it("runtime list names clusters that did not answer; runtime get finds a unit", async function () {
+    await seedSamplePackage(pm);
+    await oaasctl(["deploy", "hello", "greeter", "--env", "a,b"], pm.url);
+    pm.silentClusters = ["b"];
+    const list = await oaasctl(["runtime", "list", "--package", "hello"], pm.url);
+    expect(list.code).to.equal(0);
+    expect(list.stdout).to.match(/^a\s+hello-greeter-a\s+hello\s+greeter\s+-\s+greet,count\s+3$/m);
+    expect(list.stdout).not.to.contain("hello-greeter-b");
+    expect(list.stderr).to.equal("warning: partial answer, no answer from: b (deadline exceeded)\n");
+    expect(pm.requests.at(-1)?.query.get("package_name")).to.equal("hello");
+
+    const get = await oaasctl(["class-runtimes", "get", "hello-greeter-b", "-o", "json"], pm.url);
+    expect(JSON.parse(get.stdout)).to.include({ id: "hello-greeter-b", cluster: "b" });
+  });
+
   // The full table of usage errors runs in process (test/unit/arguments.test.ts); these
   // check the real process's exit code for one commander error and one of ours.
   it("usage errors exit 2 with one line and send nothing", async function () {

@@ -33,6 +33,8 @@ export interface PmStub {
   deploymentScript: DeploymentScript;
   /** GET /deployment-status answers Progressing this many times per id, then Available. */
   statusPollsBeforeAvailable: number;
+  /** Clusters whose CRM "does not answer" a class-runtimes list (a partial answer). */
+  silentClusters: string[];
   /** When set, every /api/v1 request answers this status with `{error}`. */
   failAll?: { status: number; error: string };
   /** Requests for `method path`, e.g. count("GET", "/api/v1/deployments/x"). */
@@ -77,6 +79,7 @@ export async function startPmStub(): Promise<PmStub> {
     deployments,
     deploymentScript: { pollsBeforeFinal: 0, final: "RUNNING" },
     statusPollsBeforeAvailable: 0,
+    silentClusters: [],
     count: (method, path) => requests.filter((r) => r.method === method && r.path === path).length,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -201,6 +204,36 @@ export async function startPmStub(): Promise<PmStub> {
       polls.set(`status:${id}`, n);
       const available = n > stub.statusPollsBeforeAvailable;
       return [200, recordStatus(id, available, url.searchParams.get("cluster") ?? "default")];
+    }
+    if ((kind === "class-runtimes" || kind === "deployment-records") && method === "GET") {
+      // the PM's RuntimeList: DeploymentUnit JSON per cluster, plus who did not answer
+      const all = [...mappings.entries()].flatMap(([key, us]) =>
+        us.map((u) => {
+          const d = deployments.get(key) ?? {};
+          return {
+            id: u.unit_id,
+            package_name: d.package_name,
+            class_key: d.class_key,
+            target_env: d.target_env ?? "",
+            functions: [{ function_key: "greet" }, { function_key: "count" }],
+            odgm_config: { collections: ["greetings"], replica_count: 3 },
+            cluster: u.cluster,
+          };
+        }),
+      );
+      if (id !== undefined) {
+        const one = all.find((r) => r.id === id);
+        return one ? [200, one] : [404, { error: `class runtime "${id}" not found` }];
+      }
+      const answered = all.filter((r) => !stub.silentClusters.includes(r.cluster));
+      return [
+        200,
+        {
+          items: answered,
+          partial: stub.silentClusters.length > 0,
+          failed_clusters: stub.silentClusters.map((c) => ({ cluster: c, error: "deadline exceeded" })),
+        },
+      ];
     }
     if ((kind === "clusters" || kind === "envs") && method === "GET") {
       const health = clusters.map((name, i) => ({

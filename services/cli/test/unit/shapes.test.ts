@@ -1,7 +1,14 @@
 // Reading the PM's answers: the spellings issue 9 leaves open are accepted, and the
 // --wait verdicts follow the deployment condition and the record's Available condition.
 import { expect } from "chai";
-import { clusterUnits, clusterViews, deployResult, listItems, statusViews } from "../../src/shapes.ts";
+import {
+  clusterUnits,
+  clusterViews,
+  deployResult,
+  failedClusters,
+  listItems,
+  statusViews,
+} from "../../src/shapes.ts";
 import { deploymentVerdict, statusVerdict } from "../../src/verdicts.ts";
 
 describe("PM answer shapes", function () {
@@ -11,6 +18,18 @@ describe("PM answer shapes", function () {
     expect(listItems({ packages: [3] }, "packages")).to.deep.equal([3]);
     expect(listItems({ nothing: true })).to.deep.equal([]);
     expect(listItems(undefined)).to.deep.equal([]);
+  });
+
+  it("failed clusters of a partial answer", function () {
+    expect(
+      failedClusters({
+        items: [],
+        partial: true,
+        failed_clusters: [{ cluster: "b", error: "deadline" }, "c"],
+      }),
+    ).to.deep.equal(["b (deadline)", "c"]);
+    expect(failedClusters({ key: "k", failed_clusters: ["a"] })).to.deep.equal(["a"]);
+    expect(failedClusters([])).to.deep.equal([]);
   });
 
   it("per-cluster units: map, list, bare mappings answer", function () {
