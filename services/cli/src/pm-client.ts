@@ -81,9 +81,9 @@ export class PmClient {
   getDeployment(key: string): Promise<Json> {
     return this.call("GET", `/deployments/${enc(key)}`, `deployment "${key}"`);
   }
-  /** Deletes on every cluster it was sent to, or only `cluster`. */
-  async deleteDeployment(key: string, cluster?: string): Promise<void> {
-    await this.call("DELETE", `/deployments/${enc(key)}`, `deployment "${key}"`, {
+  /** Deletes on every cluster it was sent to, or only `cluster`; answers what was deleted. */
+  deleteDeployment(key: string, cluster?: string): Promise<Json> {
+    return this.call("DELETE", `/deployments/${enc(key)}`, `deployment "${key}"`, {
       query: { cluster },
     });
   }

@@ -58,10 +58,10 @@ export async function getDeployment(ctx: Context, key: string): Promise<void> {
 }
 
 export async function deleteDeployment(ctx: Context, key: string, cluster?: string): Promise<void> {
-  await ctx.client.deleteDeployment(key, cluster);
+  const answer = await ctx.client.deleteDeployment(key, cluster);
   emitAction(
     ctx,
-    undefined,
+    answer,
     `deployment/${key} deleted${cluster === undefined ? "" : ` from cluster ${cluster}`}`,
   );
 }

@@ -291,8 +291,13 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     const one = await oaasctl(["deployment", "delete", "hello-greeter", "--cluster", "a"], pm.url);
     expect(one.stdout).to.equal("deployment/hello-greeter deleted from cluster a\n");
     expect(pm.requests.at(-1)?.query.get("cluster")).to.equal("a");
-    const all = await oaasctl(["deployment", "delete", "hello-greeter"], pm.url);
+    const all = await oaasctl(["deployment", "delete", "hello-greeter", "-o", "json"], pm.url);
     expect(all.code).to.equal(0);
+    expect(JSON.parse(all.stdout)).to.deep.equal({
+      key: "hello-greeter",
+      deleted_clusters: ["b"],
+      record_deleted: true,
+    });
     expect(pm.deployments.size).to.equal(0);
 
     const clusters = await oaasctl(["clusters"], pm.url);
