@@ -1,0 +1,73 @@
+// deploy, deployment list|get|delete|mappings
+import { deploymentBody, type DeployArgs } from "../deploy-request.ts";
+import { readManifest } from "../manifest.ts";
+import type { DeploymentFilter } from "../pm-client.ts";
+import { progressSink } from "../progress.ts";
+import { clusterUnits, deployResult, failedClusters, listItems, str } from "../shapes.ts";
+import { deploymentVerdict } from "../verdicts.ts";
+import { deployResultText, deploymentDetail, deploymentsTable, unitsTable } from "../views.ts";
+import { waitUntil } from "../wait.ts";
+import { emit, emitAction, emptyList, type Context } from "./context.ts";
+
+export interface WaitFlags {
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+}
+
+/** POST /deployments; with `wait`, then polls the deployment until RUNNING. */
+export async function deploy(
+  ctx: Context,
+  args: Omit<DeployArgs, "file"> & { readonly filePath?: string },
+  flags: WaitFlags,
+): Promise<void> {
+  const file = args.filePath === undefined ? undefined : await readManifest(args.filePath);
+  const body = deploymentBody({ ...args, file });
+  const key = str(body, "key") ?? "";
+  const answer = await ctx.client.createDeployment(body, key);
+  const result = deployResult(answer, key);
+  emit(ctx, answer, () => deployResultText(result));
+  const failed = failedClusters(answer);
+  if (failed.length > 0) ctx.err.write(`warning: not deployed on: ${failed.join(", ")}\n`);
+  if (!flags.wait) return;
+  await waitForDeployment(ctx, result.key, flags);
+}
+
+/** Polls GET /deployments/{key} until RUNNING; NotReadyError on DOWN or timeout. */
+export async function waitForDeployment(ctx: Context, key: string, flags: WaitFlags): Promise<void> {
+  await waitUntil(() => ctx.client.getDeployment(key), deploymentVerdict, {
+    what: `deployment/${key}`,
+    goal: "RUNNING",
+    timeoutMs: flags.timeoutMs,
+    intervalMs: flags.intervalMs,
+    progress: progressSink(ctx.err),
+    now: ctx.now,
+  });
+  if (ctx.output === "table") ctx.out.write(`deployment/${key} is RUNNING\n`);
+}
+
+export async function listDeployments(ctx: Context, filter: DeploymentFilter): Promise<void> {
+  const body = await ctx.client.listDeployments(filter);
+  const items = listItems(body, "deployments");
+  emit(ctx, body, () => (items.length === 0 ? emptyList("deployments") : deploymentsTable(items, ctx.now())));
+}
+
+export async function getDeployment(ctx: Context, key: string): Promise<void> {
+  const body = await ctx.client.getDeployment(key);
+  emit(ctx, body, () => deploymentDetail(body, ctx.now()));
+}
+
+export async function deleteDeployment(ctx: Context, key: string, cluster?: string): Promise<void> {
+  const answer = await ctx.client.deleteDeployment(key, cluster);
+  emitAction(
+    ctx,
+    answer,
+    `deployment/${key} deleted${cluster === undefined ? "" : ` from cluster ${cluster}`}`,
+  );
+}
+
+export async function deploymentMappings(ctx: Context, key: string): Promise<void> {
+  const body = await ctx.client.clusterMappings(key);
+  const units = clusterUnits(body);
+  emit(ctx, body, () => (units.length === 0 ? emptyList("cluster mappings") : unitsTable(units)));
+}
