@@ -22,3 +22,4 @@ export { freePort, isListening } from "./ports.ts";
 export { repoRoot, cacheDir } from "./paths.ts";
 export { kubeRequest, type KubeRequest, type KubeResponse } from "./kube-request.ts";
 export { createCa, issueCertificate } from "./openssl.ts";
+export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";
