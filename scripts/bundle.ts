@@ -9,7 +9,8 @@
 // the production node_modules beside dist/.
 //
 // An entry whose source does not exist yet is skipped with a warning (the PM is built in
-// parallel); `--require-all` makes that an error.
+// parallel); `--require-all` makes that an error. `--outdir <dir>` writes elsewhere than
+// dist/ (tests); keep it inside the repository so node_modules resolves from there.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +34,8 @@ const thirdPartyExternal: Plugin = {
 
 async function main(): Promise<number> {
   const requireAll = process.argv.includes("--require-all");
+  const at = process.argv.indexOf("--outdir");
+  const outdir = at >= 0 ? path.resolve(process.argv[at + 1] ?? "dist") : path.join(root, "dist");
   let missing = 0;
   for (const entry of entries) {
     const source = path.join(root, entry.source);
@@ -41,7 +44,7 @@ async function main(): Promise<number> {
       missing++;
       continue;
     }
-    const outfile = path.join(root, "dist", `${entry.name}.js`);
+    const outfile = path.join(outdir, `${entry.name}.js`);
     await build({
       entryPoints: [source],
       outfile,

@@ -160,7 +160,7 @@ app.kubernetes.io/component: {{ .component }}
       name: {{ $v.redis.external.passwordSecret.name }}
       key: {{ $v.redis.external.passwordSecret.key }}
 - name: OPRC_CRM_REDIS_URL
-  value: {{ regexReplaceAll "^(rediss?://)" $v.redis.external.url "${1}:$(OAAS_REDIS_PASSWORD)@" | quote }}
+  value: {{ regexReplaceAll "^(rediss?://)" $v.redis.external.url "${1}:$$(OAAS_REDIS_PASSWORD)@" | quote }}
 {{- else }}
 - name: OPRC_CRM_REDIS_URL
   value: {{ $v.redis.external.url | quote }}
