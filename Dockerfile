@@ -12,9 +12,11 @@ ARG NODE_VERSION=24
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /src
 COPY . .
-RUN npm ci --ignore-scripts --no-audit --no-fund \
+# `npm install --no-save` from the committed lock, not `npm ci` (README "Architecture notes").
+RUN npm install --no-save --ignore-scripts --no-audit --no-fund \
  && npx tsx scripts/bundle.ts --require-all \
- && npm prune --omit=dev --ignore-scripts \
+ && rm -rf node_modules \
+ && npm install --no-save --omit=dev --ignore-scripts --no-audit --no-fund \
  # Workspace links point at TypeScript sources; the bundle already contains that code.
  && rm -rf node_modules/@oaas
 
