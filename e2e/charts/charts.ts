@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadAllYaml } from "@kubernetes/client-node";
-import { repoRoot, runHelm } from "@oaas/testkit";
+import { kubernetesVersion, repoRoot, runHelm } from "@oaas/testkit";
 
 export interface Chart {
   readonly name: "oaas-crm" | "oaas-pm";
@@ -38,6 +38,13 @@ export const valuesFile = (chart: Chart, which: ValueCase): string =>
   path.join(chartDir(chart), "ci", `${which}-values.yaml`);
 export const goldenFile = (chart: Chart, which: ValueCase): string =>
   path.join(repoRoot, "e2e", "charts", "golden", `${chart.name}-${which}.yaml`);
+/**
+ * `--kube-version` for helm template/lint: the test cluster's version. Without a cluster,
+ * helm assumes the Kubernetes version it was built against, which the pinned build leaves
+ * at v1.20 (no version ldflags for client-go), below the charts' kubeVersion.
+ */
+export const kubeVersionArgs = (): string[] => ["--kube-version", kubernetesVersion()];
+
 export const readmeFile = (chart: Chart): string => path.join(chartDir(chart), "README.md");
 
 /** `helm template` of one values case; throws with helm's stderr when rendering fails. */
@@ -54,6 +61,7 @@ export async function renderCase(
     chart.namespace,
     "--values",
     valuesFile(chart, which),
+    ...kubeVersionArgs(),
     ...extra,
   ]);
   if (result.code !== 0) throw new Error(`helm template ${chart.name} (${which}) failed: ${result.stderr}`);

@@ -9,6 +9,7 @@ import {
   crmChart,
   pmChart,
   goldenFile,
+  kubeVersionArgs,
   parseManifests,
   renderCase,
   valueCases,
@@ -32,6 +33,7 @@ describe("helm charts: lint, render, golden files, schema", function () {
             chartDir(chart),
             "--values",
             valuesFile(chart, which),
+            ...kubeVersionArgs(),
           ]);
           expect(result.code, result.stdout + result.stderr).to.equal(0);
           expect(result.stdout).to.match(/1 chart\(s\) linted, 0 chart\(s\) failed/);
@@ -196,14 +198,7 @@ describe("helm charts: lint, render, golden files, schema", function () {
     ];
     for (const [what, args, message] of refusals) {
       it(`refuses ${what}`, async () => {
-        const result = await runHelm([
-          "template",
-          "x",
-          chartDir(crm),
-          "--values",
-          valuesFile(crm, "dev"),
-          ...args,
-        ]);
+        const result = await template(crm, args);
         expect(result.code).not.to.equal(0);
         expect(result.stderr).to.match(message);
       });
@@ -248,14 +243,7 @@ describe("helm charts: lint, render, golden files, schema", function () {
     ];
     for (const [what, args, message] of refusals) {
       it(`refuses ${what}`, async () => {
-        const result = await runHelm([
-          "template",
-          "x",
-          chartDir(pm),
-          "--values",
-          valuesFile(pm, "dev"),
-          ...args,
-        ]);
+        const result = await template(pm, args);
         expect(result.code).not.to.equal(0);
         expect(result.stderr).to.match(message);
       });
@@ -264,7 +252,15 @@ describe("helm charts: lint, render, golden files, schema", function () {
 });
 
 function template(chart: (typeof charts)[number], args: readonly string[]) {
-  return runHelm(["template", "x", chartDir(chart), "--values", valuesFile(chart, "dev"), ...args]);
+  return runHelm([
+    "template",
+    "x",
+    chartDir(chart),
+    "--values",
+    valuesFile(chart, "dev"),
+    ...kubeVersionArgs(),
+    ...args,
+  ]);
 }
 
 interface Container {

@@ -21,12 +21,16 @@ let binary: string | undefined;
 /**
  * The helm binary e2e/cluster/build.sh builds beside the cluster binaries (pinned version,
  * from Go modules). The first call may wait for a running build (build.sh is flock'ed).
+ * $OAAS_HELM names another binary (same pinned version, e.g. built by hand while the
+ * cluster build is still running).
  */
 export function helmPath(): string {
-  binary ??= path.join(
-    buildBinaries(() => undefined),
-    "helm",
-  );
+  binary ??=
+    process.env["OAAS_HELM"] ??
+    path.join(
+      buildBinaries(() => undefined),
+      "helm",
+    );
   return binary;
 }
 
