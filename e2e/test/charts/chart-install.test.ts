@@ -25,8 +25,10 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
     return result;
   };
   const install = async (release: string, chart: typeof crm, values: string, extra: string[] = []) => {
+    // Registered first: a release whose --wait timed out exists and must be uninstalled too.
+    installed.push(release);
     // --wait: every Deployment and StatefulSet has its replicas Ready (KWOK) before helm returns.
-    const result = await helm([
+    const args = [
       "install",
       release,
       chartDir(chart),
@@ -36,8 +38,17 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
       "--wait",
       "--timeout",
       "240s",
-    ]);
-    installed.push(release);
+    ];
+    const result = await runHelm([...args, "--namespace", ns.name], { kubeconfig });
+    if (result.code !== 0) {
+      // On the shared, loaded cluster say where it stuck: the pods' phases and conditions.
+      const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: ns.name });
+      const state = pods.items.map(
+        (p) =>
+          `${p.metadata?.name ?? "?"} node=${p.spec?.nodeName ?? "-"} ${p.status?.phase ?? "?"} ${JSON.stringify(p.status?.conditions?.map((c) => `${c.type}=${c.status}`))}`,
+      );
+      expect.fail(`helm ${args.join(" ")}: ${result.stderr}\npods: ${state.join("\n  ")}`);
+    }
     return result;
   };
 
@@ -306,7 +317,14 @@ async function expectAllReady(
       return sameNames(ds, deployments) && sameNames(ss, statefulSets) && ds.every(ready) && ss.every(ready);
     },
     { description: `every workload of ${release} Ready`, timeoutMs: 120_000 },
-  );
+  ).catch(async (error: unknown) => {
+    const ds = await apps.listNamespacedDeployment({
+      namespace,
+      labelSelector: `app.kubernetes.io/instance=${release}`,
+    });
+    const state = ds.items.map((d) => `${d.metadata?.name ?? "?"}: ${JSON.stringify(d.status)}`);
+    throw new Error(`${String(error)}; deployments: ${state.join("; ")}`);
+  });
 }
 
 function sameNames(items: { metadata?: { name?: string } }[], names: string[]): boolean {
