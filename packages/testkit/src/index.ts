@@ -23,3 +23,4 @@ export { repoRoot, cacheDir } from "./paths.ts";
 export { kubeRequest, type KubeRequest, type KubeResponse } from "./kube-request.ts";
 export { createCa, issueCertificate } from "./openssl.ts";
 export { startTestEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.ts";
+export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";

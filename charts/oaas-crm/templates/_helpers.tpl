@@ -1,0 +1,225 @@
+{{/* Names: every object name of the chart comes from here. */}}
+{{- define "crm.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "crm.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Object name of one component: <fullname>-<component>, 63 characters at most. */}}
+{{- define "crm.componentName" -}}
+{{- printf "%s-%s" (include "crm.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "crm.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "crm.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "crm.redisName" -}}
+{{- include "crm.componentName" (dict "root" . "component" "redis") -}}
+{{- end -}}
+
+{{- define "crm.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "crm.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: oaas
+{{- end -}}
+
+{{/* Selector labels of one component (root, component). */}}
+{{- define "crm.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "crm.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "crm.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* Effective feature flag (root, feature): features.<feature> when set, else the profile default from files/profile-features.yaml. */}}
+{{- define "crm.featureOn" -}}
+{{- $set := index .root.Values.features .feature -}}
+{{- if kindIs "bool" $set -}}
+{{- $set -}}
+{{- else -}}
+{{- $profiles := index (.root.Files.Get "files/profile-features.yaml" | fromYaml) .feature -}}
+{{- has .root.Values.profile $profiles -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Fails rendering on combinations the schema cannot express. */}}
+{{- define "crm.validate" -}}
+{{- if and (eq (include "crm.featureOn" (dict "root" . "feature" "knative")) "true") (not .Values.rbac.knative) -}}
+{{- fail "Knative is on (features.knative or the full profile): set rbac.knative=true, or features.knative=false" -}}
+{{- end -}}
+{{- if and (eq (include "crm.featureOn" (dict "root" . "feature" "prometheus")) "true") (not .Values.prometheus.url) -}}
+{{- fail "Prometheus analysis is on (features.prometheus or the full profile): set prometheus.url, or features.prometheus=false" -}}
+{{- end -}}
+{{- if and .Values.mtls.enabled (not .Values.mtls.secretName) -}}
+{{- fail "mtls.enabled needs mtls.secretName (a Secret with the certificate, key and client CA)" -}}
+{{- end -}}
+{{- if and .Values.dashboard.enabled (not .Values.dashboard.auth.existingSecret) -}}
+{{- fail "dashboard.enabled needs dashboard.auth.existingSecret (the credentials file; set dashboard.enabled=false to run without a dashboard)" -}}
+{{- end -}}
+{{- if eq .Values.redis.mode "external" -}}
+{{- if not (or .Values.redis.external.url .Values.redis.external.urlSecret.name) -}}
+{{- fail "redis.mode=external needs redis.external.url or redis.external.urlSecret.name" -}}
+{{- end -}}
+{{- if and .Values.redis.external.cluster (not (regexMatch "^\\{.+\\}$" .Values.redis.queuePrefix)) -}}
+{{- fail "redis.external.cluster needs a braced redis.queuePrefix (e.g. {oaas}) so each queue's keys share one hash slot" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Env of every CRM container (root, dashboard: whether this container runs the dashboard). */}}
+{{- define "crm.env" -}}
+{{- $v := .root.Values -}}
+- name: OPRC_CRM_PROFILE
+  value: {{ $v.profile | quote }}
+- name: OPRC_CRM_K8S_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: OPRC_CRM_HTTP_PORT
+  value: {{ $v.port | quote }}
+{{- with $v.logLevel }}
+- name: OPRC_CRM_LOG
+  value: {{ . | quote }}
+{{- end }}
+{{- $flags := dict "nfrEnforcement" "NFR_ENFORCEMENT" "hpa" "HPA" "knative" "KNATIVE" "prometheus" "PROMETHEUS" "leaderElection" "LEADER_ELECTION" "odgm" "ODGM" }}
+{{- range $key := keys $flags | sortAlpha }}
+{{- if hasKey $v.features $key }}
+- name: OPRC_CRM_FEATURES_{{ index $flags $key }}
+  value: {{ index $v.features $key | quote }}
+{{- end }}
+{{- end }}
+- name: OPRC_CRM_SECURITY_MTLS
+  value: {{ $v.mtls.enabled | quote }}
+{{- if $v.mtls.enabled }}
+- name: OPRC_CRM_TLS_CERT_FILE
+  value: /etc/oaas/tls/{{ $v.mtls.certKey }}
+- name: OPRC_CRM_TLS_KEY_FILE
+  value: /etc/oaas/tls/{{ $v.mtls.keyKey }}
+- name: OPRC_CRM_TLS_CA_FILE
+  value: /etc/oaas/tls/{{ $v.mtls.caKey }}
+{{- end }}
+{{- with $v.prometheus.url }}
+- name: OPRC_CRM_PROM_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with $v.prometheus.matchLabels }}
+- name: OPRC_CRM_PROM_MATCH_LABELS
+  value: {{ $pairs := list }}{{ range $k, $val := . }}{{ $pairs = append $pairs (printf "%s=%s" $k $val) }}{{ end }}{{ join "," $pairs | quote }}
+{{- end }}
+{{- $prom := dict "scrapeKind" "SCRAPE_KIND" "queryTimeoutSecs" "QUERY_TIMEOUT_SECS" "range" "RANGE" "step" "STEP" }}
+{{- range $key := keys $prom | sortAlpha }}
+{{- if hasKey $v.prometheus $key }}
+- name: OPRC_CRM_PROM_{{ index $prom $key }}
+  value: {{ index $v.prometheus $key | toString | quote }}
+{{- end }}
+{{- end }}
+{{- $tuning := dict "analyzerIntervalSecs" "ANALYZER_INTERVAL_SECS" "enforcementStabilitySecs" "ENFORCEMENT_STABILITY_SECS" "enforcementCooldownSecs" "ENFORCEMENT_COOLDOWN_SECS" "enforcementMaxReplicaDelta" "ENFORCEMENT_MAX_REPLICA_DELTA" "maxReplicas" "LIMITS_MAX_REPLICAS" "reqCpuPerPodMillicores" "REQ_CPU_PER_POD_M" "odgmImage" "ODGM_IMAGE" "availabilityOverride" "ENV_AVAILABILITY_OVERRIDE" "reconcileConcurrency" "RECONCILE_CONCURRENCY" "reconcileMaxAttempts" "RECONCILE_MAX_ATTEMPTS" "recordRatePerSec" "RECORD_RATE_PER_SEC" "recordBurst" "RECORD_BURST" "resyncSecs" "RESYNC_SECS" "leaseName" "LEASE_NAME" "leaseDurationSecs" "LEASE_DURATION_SECS" "leaseRenewDeadlineSecs" "LEASE_RENEW_DEADLINE_SECS" "leaseRetryPeriodSecs" "LEASE_RETRY_PERIOD_SECS" }}
+{{- range $key := keys $tuning | sortAlpha }}
+{{- if hasKey $v.tuning $key }}
+- name: OPRC_CRM_{{ index $tuning $key }}
+  value: {{ index $v.tuning $key | toString | quote }}
+{{- end }}
+{{- end }}
+- name: OPRC_CRM_QUEUE_PREFIX
+  value: {{ $v.redis.queuePrefix | quote }}
+{{- if eq $v.redis.mode "bundled" }}
+- name: OPRC_CRM_REDIS_URL
+  value: {{ printf "redis://%s:6379" (include "crm.redisName" .root) | quote }}
+{{- else if $v.redis.external.urlSecret.name }}
+- name: OPRC_CRM_REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.redis.external.urlSecret.name }}
+      key: {{ $v.redis.external.urlSecret.key }}
+{{- else if $v.redis.external.passwordSecret.name }}
+- name: OAAS_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.redis.external.passwordSecret.name }}
+      key: {{ $v.redis.external.passwordSecret.key }}
+- name: OPRC_CRM_REDIS_URL
+  value: {{ regexReplaceAll "^(rediss?://)" $v.redis.external.url "${1}:$$(OAAS_REDIS_PASSWORD)@" | quote }}
+{{- else }}
+- name: OPRC_CRM_REDIS_URL
+  value: {{ $v.redis.external.url | quote }}
+{{- end }}
+{{- if .dashboard }}
+- name: OPRC_CRM_DASHBOARD_PORT
+  value: {{ $v.dashboard.port | quote }}
+- name: OPRC_CRM_DASHBOARD_BASE_PATH
+  value: {{ $v.dashboard.basePath | quote }}
+- name: OPRC_CRM_DASHBOARD_READONLY
+  value: {{ $v.dashboard.readOnly | quote }}
+- name: OPRC_CRM_DASHBOARD_AUTH_FILE
+  value: /etc/oaas/dashboard/{{ $v.dashboard.auth.key }}
+{{- end }}
+{{- with $v.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod and container security: non-root, read-only root filesystem, no capabilities, RuntimeDefault seccomp. */}}
+{{- define "crm.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+fsGroup: 10001
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "crm.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "crm.podScheduling" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .Values.image.pullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,47 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { repoRoot } from "@oaas/testkit";
+import { expect } from "chai";
+
+// The image's entry points: scripts/bundle.ts bundles the services with esbuild, and the
+// bundle runs under plain node (no tsx), resolving third-party packages from node_modules.
+describe("bundle: dist/crm.js", function () {
+  this.timeout(120_000);
+  let outdir: string;
+
+  before(() => {
+    // Inside the repository (.oaas is git-ignored) so node_modules resolves as it does from dist/.
+    mkdirSync(path.join(repoRoot, ".oaas"), { recursive: true });
+    outdir = mkdtempSync(path.join(repoRoot, ".oaas", "bundle-test-"));
+    const built = spawnSync(process.execPath, ["--import", "tsx", "scripts/bundle.ts", "--outdir", outdir], {
+      cwd: repoRoot,
+      encoding: "utf8",
+    });
+    expect(built.status, built.stderr).to.equal(0);
+  });
+
+  after(() => {
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it("is one self-contained file for our code", () => {
+    expect(statSync(path.join(outdir, "crm.js")).size).to.be.greaterThan(10_000);
+  });
+
+  it("starts under plain node: no role prints the usage and exits 2", () => {
+    const run = spawnSync(process.execPath, [path.join(outdir, "crm.js")], { encoding: "utf8", env: {} });
+    expect(run.stderr).to.match(/^usage: crm <[a-z|]*ingress[a-z|]*>/m);
+    expect(run.stderr).to.include("crds");
+    expect(run.status).to.equal(2);
+  });
+
+  it("refuses a bad configuration with exit 1 (the role path loads @oaas/config from the bundle)", () => {
+    const run = spawnSync(process.execPath, [path.join(outdir, "crm.js"), "ingress"], {
+      encoding: "utf8",
+      env: { OPRC_CRM_SECURITY_MLTS: "true" },
+    });
+    expect(run.stderr).to.match(/invalid configuration[\s\S]*OPRC_CRM_SECURITY_MLTS/);
+    expect(run.status).to.equal(1);
+  });
+});

@@ -1,0 +1,333 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as k8s from "@kubernetes/client-node";
+import { crdName } from "@oaas/crd";
+import { runHelm, testCluster, useTestNamespace, waitFor, type HelmResult } from "@oaas/testkit";
+import { expect } from "chai";
+import { chartDir, crmChart, pmChart, valuesFile } from "../../charts/charts.ts";
+
+// Both charts installed into the real test cluster: the API server validates every object
+// (and admission runs), the scheduler binds the pods to KWOK nodes, which make them Ready
+// with any image (nothing is pulled or run). Then the CRM's ServiceAccount is checked
+// against the real RBAC authorizer with SubjectAccessReviews, and `helm uninstall` must
+// leave nothing behind but the CRD.
+describe("helm charts: install, RBAC and uninstall on the real test cluster", function () {
+  this.timeout(600_000);
+  const ns = useTestNamespace("helm");
+  const [crm, pm] = [crmChart, pmChart];
+  let kubeconfig: string;
+  let kc: k8s.KubeConfig;
+  const installed: string[] = [];
+
+  const helm = async (args: string[]): Promise<HelmResult> => {
+    const result = await runHelm([...args, "--namespace", ns.name], { kubeconfig });
+    expect(result.code, `helm ${args.join(" ")}\n${result.stdout}${result.stderr}`).to.equal(0);
+    return result;
+  };
+  const install = async (release: string, chart: typeof crm, values: string, extra: string[] = []) => {
+    // Registered first: a release whose --wait timed out exists and must be uninstalled too.
+    installed.push(release);
+    // --wait: every Deployment and StatefulSet has its replicas Ready (KWOK) before helm returns.
+    const args = [
+      "install",
+      release,
+      chartDir(chart),
+      "--values",
+      values,
+      ...extra,
+      "--wait",
+      "--timeout",
+      "240s",
+    ];
+    const result = await runHelm([...args, "--namespace", ns.name], { kubeconfig });
+    if (result.code !== 0) {
+      // On the shared, loaded cluster say where it stuck: the pods' phases and conditions.
+      const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: ns.name });
+      const state = pods.items.map(
+        (p) =>
+          `${p.metadata?.name ?? "?"} node=${p.spec?.nodeName ?? "-"} ${p.status?.phase ?? "?"} ${JSON.stringify(p.status?.conditions?.map((c) => `${c.type}=${c.status}`))}`,
+      );
+      expect.fail(`helm ${args.join(" ")}: ${result.stderr}\npods: ${state.join("\n  ")}`);
+    }
+    return result;
+  };
+
+  before(async () => {
+    ({ kubeconfig, kc } = await testCluster());
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    // The Secrets the values files reference; the charts read keys by name only.
+    const secrets: Record<string, Record<string, string>> = {
+      "oaas-crm-dashboard": { credentials: "sre:not-a-real-password\n", users: "sre:not-a-real-password\n" },
+      "oaas-crm-tls": { "tls.crt": "-", "tls.key": "-", "ca.crt": "-" },
+      "oaas-redis": { password: "not-a-real-password" },
+      "oaas-pm-etcd-auth": { username: "pm", password: "not-a-real-password" },
+      "oaas-pm-etcd-tls": { "ca.crt": "-", "tls.crt": "-", "tls.key": "-" },
+      "oaas-pm-crm-tokens": { "prod-eu": "t1", "prod-us": "t2" },
+      "oaas-pm-crm-client": { "ca.crt": "-", "tls.crt": "-", "tls.key": "-" },
+    };
+    for (const [name, data] of Object.entries(secrets)) {
+      await core.createNamespacedSecret({
+        namespace: ns.name,
+        body: { metadata: { name }, stringData: data },
+      });
+    }
+  });
+
+  after(async () => {
+    // A failed test may leave releases; uninstall them so their cluster-scoped RBAC goes too.
+    for (const release of installed) {
+      await runHelm(["uninstall", release, "--namespace", ns.name, "--wait"], { kubeconfig });
+    }
+  });
+
+  it("installs oaas-crm in mode all (dev values, bundled Redis): every pod Ready, the CRD served", async () => {
+    const result = await install("crm-dev", crm, valuesFile(crm, "dev"));
+    expect(result.stdout).to.include("kubectl -n " + ns.name + " port-forward svc/crm-dev-oaas-crm 8088");
+    await expectAllReady(kc, ns.name, "crm-dev", ["crm-dev-oaas-crm-all"], ["crm-dev-oaas-crm-redis"]);
+    const crd = await kc
+      .makeApiClient(k8s.ApiextensionsV1Api)
+      .readCustomResourceDefinition({ name: crdName });
+    expect(crd.status?.conditions?.find((c) => c.type === "Established")?.status).to.equal("True");
+  });
+
+  it("installs oaas-crm in mode roles (full values; external Redis Cluster, mTLS): one Ready Deployment per role", async () => {
+    // The test cluster has no Prometheus Operator, so no ServiceMonitor kind to create.
+    await install("crm-full", crm, valuesFile(crm, "full"), ["--set", "serviceMonitor.enabled=false"]);
+    const roles = ["ingress", "watcher", "reconciler", "analyzer", "enforcer", "dashboard"];
+    await expectAllReady(
+      kc,
+      ns.name,
+      "crm-full",
+      roles.map((r) => `crm-full-oaas-crm-${r}`),
+      [],
+    );
+    const watcher = await kc
+      .makeApiClient(k8s.AppsV1Api)
+      .readNamespacedDeployment({ name: "crm-full-oaas-crm-watcher", namespace: ns.name });
+    expect(watcher.status?.readyReplicas).to.equal(2);
+    const pdbs = await kc.makeApiClient(k8s.PolicyV1Api).listNamespacedPodDisruptionBudget({
+      namespace: ns.name,
+      labelSelector: "app.kubernetes.io/instance=crm-full",
+    });
+    expect(pdbs.items.map((p) => p.metadata?.name)).to.include("crm-full-oaas-crm-watcher");
+  });
+
+  it("installs oaas-pm with dev values (memory) and full values (3 replicas on etcd): pods Ready", async () => {
+    await install("pm-dev", pm, valuesFile(pm, "dev"));
+    await install("pm-full", pm, valuesFile(pm, "full"));
+    await expectAllReady(kc, ns.name, "pm-dev", ["pm-dev-oaas-pm"], []);
+    await expectAllReady(kc, ns.name, "pm-full", ["pm-full-oaas-pm"], []);
+  });
+
+  describe("RBAC of the CRM's ServiceAccount, asked of the real authorizer", () => {
+    const calls = (
+      k8s.loadAllYaml(readFileSync(path.join(chartDir(crm), "files/api-calls.yaml"), "utf8"))[0] as {
+        group: string;
+        resources: string[];
+        verbs: string[];
+        scope: "namespace" | "ownNamespace" | "cluster";
+        when: string;
+      }[]
+    ).flatMap((c) => c.resources.flatMap((r) => c.verbs.map((verb) => ({ ...c, resource: r, verb }))));
+
+    it(`allows every call in files/api-calls.yaml (${calls.length} resource/verb pairs) with rbac.knative and rbac.prometheusOperator`, async () => {
+      const denied: string[] = [];
+      for (const call of calls) {
+        const allowed = await canI(kc, ns.name, "crm-full-oaas-crm", {
+          group: call.group,
+          resource: call.resource,
+          verb: call.verb,
+          ...(call.scope === "cluster" ? {} : { namespace: ns.name }),
+        });
+        if (!allowed) denied.push(`${call.verb} ${call.group}/${call.resource}`);
+      }
+      expect(denied, "denied calls the CRM makes").to.deep.equal([]);
+    });
+
+    const forbidden: [string, Access][] = [
+      ["list secrets cluster-wide", { group: "", resource: "secrets", verb: "list" }],
+      ["get secrets in its own namespace", { group: "", resource: "secrets", verb: "get", namespace: "" }],
+      ["delete a namespace", { group: "", resource: "namespaces", verb: "delete" }],
+      [
+        "create Deployments in another namespace",
+        { group: "apps", resource: "deployments", verb: "create", namespace: "default" },
+      ],
+      [
+        "list Deployments in another namespace",
+        { group: "apps", resource: "deployments", verb: "list", namespace: "default" },
+      ],
+      [
+        "update DeploymentRecords in another namespace",
+        { group: "oaas.io", resource: "deploymentrecords", verb: "update", namespace: "default" },
+      ],
+      [
+        "update Leases in kube-system",
+        { group: "coordination.k8s.io", resource: "leases", verb: "update", namespace: "kube-system" },
+      ],
+      [
+        "patch the CRD (upgrades go through `crm crds` with admin rights)",
+        { group: "apiextensions.k8s.io", resource: "customresourcedefinitions", verb: "patch" },
+      ],
+      ["list pods in its own namespace", { group: "", resource: "pods", verb: "list", namespace: "" }],
+    ];
+    for (const [what, access] of forbidden) {
+      it(`denies: ${what}`, async () => {
+        const target = access.namespace === "" ? { ...access, namespace: ns.name } : access;
+        expect(await canI(kc, ns.name, "crm-full-oaas-crm", target)).to.equal(false);
+      });
+    }
+
+    it("denies Knative Services when rbac.knative is off (the dev release)", async () => {
+      const access = {
+        group: "serving.knative.dev",
+        resource: "services",
+        verb: "create",
+        namespace: ns.name,
+      };
+      expect(await canI(kc, ns.name, "crm-dev-oaas-crm", access)).to.equal(false);
+      expect(await canI(kc, ns.name, "crm-full-oaas-crm", access)).to.equal(true);
+    });
+  });
+
+  // A nested suite: mocha runs it after the RBAC suite above, which needs the releases.
+  describe("uninstall", () => {
+    it("helm uninstall leaves nothing behind but the CRD", async () => {
+      for (const release of [...installed]) {
+        await helm(["uninstall", release, "--wait", "--timeout", "120s"]);
+        installed.splice(installed.indexOf(release), 1);
+      }
+      const selector = "app.kubernetes.io/part-of=oaas";
+      const core = kc.makeApiClient(k8s.CoreV1Api);
+      const apps = kc.makeApiClient(k8s.AppsV1Api);
+      const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+      const policy = kc.makeApiClient(k8s.PolicyV1Api);
+      const leftovers = async () => {
+        const namespace = ns.name;
+        const names = (items: { metadata?: { name?: string } }[], kind: string) =>
+          items.map((i) => `${kind}/${i.metadata?.name ?? "?"}`);
+        const ours = (items: k8s.V1ClusterRole[] | k8s.V1ClusterRoleBinding[]) =>
+          items.filter((i) => i.metadata?.name?.startsWith(`${namespace}-`));
+        return [
+          ...names((await apps.listNamespacedDeployment({ namespace })).items, "Deployment"),
+          ...names((await apps.listNamespacedStatefulSet({ namespace })).items, "StatefulSet"),
+          ...names((await core.listNamespacedPod({ namespace })).items, "Pod"),
+          ...names((await core.listNamespacedService({ namespace })).items, "Service"),
+          ...names(
+            (await core.listNamespacedConfigMap({ namespace, labelSelector: selector })).items,
+            "ConfigMap",
+          ),
+          ...names(
+            (await core.listNamespacedServiceAccount({ namespace })).items.filter(
+              (s) => s.metadata?.name !== "default",
+            ),
+            "ServiceAccount",
+          ),
+          // Only the Secrets this test created remain (helm's release records are gone).
+          ...names(
+            (await core.listNamespacedSecret({ namespace })).items.filter(
+              (s) => s.type === "helm.sh/release.v1",
+            ),
+            "Secret",
+          ),
+          ...names(
+            (await core.listNamespacedPersistentVolumeClaim({ namespace })).items,
+            "PersistentVolumeClaim",
+          ),
+          ...names((await rbac.listNamespacedRole({ namespace })).items, "Role"),
+          ...names((await rbac.listNamespacedRoleBinding({ namespace })).items, "RoleBinding"),
+          ...names(
+            (await policy.listNamespacedPodDisruptionBudget({ namespace })).items,
+            "PodDisruptionBudget",
+          ),
+          ...names(ours((await rbac.listClusterRole({ labelSelector: selector })).items), "ClusterRole"),
+          ...names(
+            ours((await rbac.listClusterRoleBinding({ labelSelector: selector })).items),
+            "ClusterRoleBinding",
+          ),
+        ];
+      };
+      // Pods go away asynchronously (garbage collector, then KWOK); everything else at once.
+      await waitFor(async () => (await leftovers()).length === 0, {
+        description: "no objects of the releases left",
+        timeoutMs: 120_000,
+      }).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}; left: ${(await leftovers()).join(", ")}`);
+      });
+      const crd = await kc
+        .makeApiClient(k8s.ApiextensionsV1Api)
+        .readCustomResourceDefinition({ name: crdName });
+      expect(crd.metadata?.name, "the CRD stays (Helm never deletes crds/)").to.equal(crdName);
+    });
+  });
+});
+
+interface Access {
+  group: string;
+  resource: string;
+  verb: string;
+  namespace?: string;
+}
+
+/** SubjectAccessReview for the ServiceAccount `name` in `namespace`, as the API server would authorize its token. */
+async function canI(kc: k8s.KubeConfig, namespace: string, name: string, access: Access): Promise<boolean> {
+  const [resource, subresource] = access.resource.split("/");
+  const review = await kc.makeApiClient(k8s.AuthorizationV1Api).createSubjectAccessReview({
+    body: {
+      spec: {
+        user: `system:serviceaccount:${namespace}:${name}`,
+        groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"],
+        resourceAttributes: {
+          group: access.group,
+          resource: resource ?? "",
+          ...(subresource ? { subresource } : {}),
+          verb: access.verb,
+          ...(access.namespace ? { namespace: access.namespace } : {}),
+        },
+      },
+    },
+  });
+  return review.status?.allowed === true;
+}
+
+/** Waits until each named Deployment / StatefulSet of the release has all its replicas Ready. */
+async function expectAllReady(
+  kc: k8s.KubeConfig,
+  namespace: string,
+  release: string,
+  deployments: string[],
+  statefulSets: string[],
+): Promise<void> {
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  await waitFor(
+    async () => {
+      const ds = (
+        await apps.listNamespacedDeployment({
+          namespace,
+          labelSelector: `app.kubernetes.io/instance=${release}`,
+        })
+      ).items;
+      const ss = (
+        await apps.listNamespacedStatefulSet({
+          namespace,
+          labelSelector: `app.kubernetes.io/instance=${release}`,
+        })
+      ).items;
+      const ready = (o: k8s.V1Deployment | k8s.V1StatefulSet) =>
+        (o.status?.readyReplicas ?? 0) === (o.spec?.replicas ?? 1) && (o.spec?.replicas ?? 1) > 0;
+      return sameNames(ds, deployments) && sameNames(ss, statefulSets) && ds.every(ready) && ss.every(ready);
+    },
+    { description: `every workload of ${release} Ready`, timeoutMs: 120_000 },
+  ).catch(async (error: unknown) => {
+    const ds = await apps.listNamespacedDeployment({
+      namespace,
+      labelSelector: `app.kubernetes.io/instance=${release}`,
+    });
+    const state = ds.items.map((d) => `${d.metadata?.name ?? "?"}: ${JSON.stringify(d.status)}`);
+    throw new Error(`${String(error)}; deployments: ${state.join("; ")}`);
+  });
+}
+
+function sameNames(items: { metadata?: { name?: string } }[], names: string[]): boolean {
+  const got = items.map((i) => i.metadata?.name ?? "").sort();
+  return JSON.stringify(got) === JSON.stringify([...names].sort());
+}

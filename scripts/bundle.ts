@@ -1,0 +1,74 @@
+// npm run bundle: the CRM and PM programs as single ESM files, dist/crm.js and dist/pm.js,
+// the entry points of the container image (Dockerfile).
+//
+// Bundled: our own code (relative imports and the @oaas/* workspace packages, which are
+// TypeScript sources that plain Node cannot load). Left as imports from node_modules:
+// every third-party package, because OpenTelemetry's auto-instrumentation patches
+// http, ioredis and friends through Node's module loader hooks (PITFALLS "OpenTelemetry
+// in ESM") and cannot see code that was inlined into a bundle. The image therefore ships
+// the production node_modules beside dist/.
+//
+// An entry whose source does not exist yet is skipped with a warning (the PM is built in
+// parallel); `--require-all` makes that an error. `--outdir <dir>` writes elsewhere than
+// dist/ (tests); keep it inside the repository so node_modules resolves from there.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const entries = [
+  { name: "crm", source: "services/crm/src/main.ts" },
+  { name: "pm", source: "services/pm/src/main.ts" },
+];
+
+/** Marks every bare import except @oaas/* as external (resolved from node_modules at run time). */
+const thirdPartyExternal: Plugin = {
+  name: "third-party-external",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith("@oaas/") ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+async function main(): Promise<number> {
+  const requireAll = process.argv.includes("--require-all");
+  const at = process.argv.indexOf("--outdir");
+  const outdir = at >= 0 ? path.resolve(process.argv[at + 1] ?? "dist") : path.join(root, "dist");
+  let missing = 0;
+  for (const entry of entries) {
+    const source = path.join(root, entry.source);
+    if (!existsSync(source)) {
+      console.error(`bundle: ${entry.source} does not exist, dist/${entry.name}.js not built`);
+      missing++;
+      continue;
+    }
+    const outfile = path.join(outdir, `${entry.name}.js`);
+    await build({
+      entryPoints: [source],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node24",
+      sourcemap: "linked",
+      plugins: [thirdPartyExternal],
+      // Some bundled code may still call require(); give ESM output one.
+      banner: {
+        js: "import { createRequire as __oaasRequire } from 'node:module'; const require = __oaasRequire(import.meta.url);",
+      },
+      logLevel: "warning",
+    });
+    console.error(`bundle: ${entry.source} -> ${path.relative(root, outfile)}`);
+  }
+  return missing > 0 && requireAll ? 1 : 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error("bundle failed:", error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);
