@@ -18,7 +18,9 @@ import {
 import type { Logger, Metrics } from "@oaas/telemetry";
 import { admissionContexts } from "../deployments/admission.ts";
 import { DeploymentsService } from "../deployments/service.ts";
+import { cachedRecordReader } from "../deployments/cached-reader.ts";
 import { kubeRecordStore } from "../deployments/store.ts";
+import { startRecordCache } from "../watcher/record-cache.ts";
 import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
 import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
@@ -41,6 +43,8 @@ export interface IngressDeps {
   readonly port?: number;
   /** Health Watch poll interval, ms. Default 1 000. */
   readonly healthWatchIntervalMs?: number;
+  /** false: every read asks the API server (tests of its error mapping). Default: an informer cache. */
+  readonly recordCache?: false;
   /** Other roles in this process (`crm all`): /readyz and the health services wait for them too. */
   readonly readinessParts?: readonly ReadinessPart[];
 }
@@ -67,7 +71,13 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     features: { ...features, hpa: config.features.hpa },
     ...(config.odgm.image !== undefined ? { odgmImage: config.odgm.image } : {}),
   });
-  const deployments = new DeploymentsService(kubeRecordStore(kube), features, contexts);
+  // Reads (status, get, list) come from an informer cache with a stated staleness bound
+  // (deployments/cached-reader.ts); writes always go to the API server.
+  const cache =
+    deps.recordCache === false ? undefined : startRecordCache({ kube, namespace: config.namespace, logger });
+  const api = kubeRecordStore(kube);
+  const store = cache ? { ...api, ...cachedRecordReader(cache, api) } : api;
+  const deployments = new DeploymentsService(store, features, contexts);
   const served: DescService[] = [DeploymentService, HealthService, CrmInfoService, grpcHealthV1.Health];
   const health = {
     readiness,
@@ -125,6 +135,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
       readiness.stop();
       shutdown.abort();
       await listener.close(graceMs);
+      await cache?.stop();
       logger.info("ingress stopped", { port: listener.port });
     },
   };

@@ -33,6 +33,8 @@ export interface TestIngressOptions {
   readonly kubeConfig?: k8s.KubeConfig;
   readonly kubeDefaultTimeoutMs?: number;
   readonly healthWatchIntervalMs?: number;
+  /** false: reads go straight to the API server instead of the informer cache. */
+  readonly recordCache?: false;
 }
 
 export async function startTestIngress(options: TestIngressOptions): Promise<TestIngress> {
@@ -58,6 +60,7 @@ export async function startTestIngress(options: TestIngressOptions): Promise<Tes
     metrics,
     crmVersion: "0.1.0-test",
     host: "127.0.0.1",
+    ...(options.recordCache === false ? { recordCache: false as const } : {}),
     port: 0,
     ...(options.healthWatchIntervalMs ? { healthWatchIntervalMs: options.healthWatchIntervalMs } : {}),
   });
