@@ -87,7 +87,12 @@ describe("LeaderElector against a real API server", function () {
     const spec = (await lease())?.spec;
     expect(spec?.holderIdentity).to.equal(leader.identity);
     expect(spec?.leaseDurationSeconds).to.equal(3);
-    expect(standby.elector.currentHolder()).to.equal(leader.identity);
+    // The standby learns the holder at its next attempt (one retry period).
+    await waitFor(() => standby.elector.currentHolder() === leader.identity, {
+      description: "the standby to see the holder",
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
   });
 
   it("release(): the standby leads within one retry period, not the lease duration", async function () {
