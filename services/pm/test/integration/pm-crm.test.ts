@@ -1,16 +1,16 @@
-// The PM against two REAL CRM ingress processes (services/crm, `crm ingress`) on the
-// shared test cluster, each in its own namespace, configured as clusters "a" and "b".
-// CRM "a" has ODGM on and "b" has it off, so a unit with odgm_config is accepted by "a"
-// and refused by "b" (FAILED_PRECONDITION): a real, deterministic partial failure.
-// Nothing reconciles DeploymentRecords on main yet, so records never become Available
-// and a deleted record keeps its finalizer: the suite asserts what the CRM answers and
-// skips the Available check (see the pending test below).
-import { createClient } from "@connectrpc/connect";
+// The PM against two REAL CRM processes (services/crm, `crm all`: ingress + watcher +
+// reconciler, on real Redis) on the shared test cluster, each in its own namespace,
+// configured as clusters "a" and "b". CRM "a" has ODGM on and "b" has it off, so a unit
+// with odgm_config is accepted by "a" and refused by "b" (FAILED_PRECONDITION): a real,
+// deterministic partial failure. Records are reconciled (KWOK nodes make the pods
+// Ready), so a deployment reaches RUNNING and a deleted record really goes away.
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { create } from "@bufbuild/protobuf";
 import { DeploymentService, GetDeploymentStatusRequestSchema, StatusCode } from "@oaas/proto";
-import { createTestNamespace, testCluster, waitFor, type TestNamespace } from "@oaas/testkit";
+import { createTestNamespace, kubeRequest, testCluster, waitFor, type TestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
+import { unitId } from "@oaas/models";
 import { CrmError } from "../../src/crm/errors.ts";
 import { toProtoUnit } from "../../src/crm/convert.ts";
 import { installCrdWithCrm, startCrmProcess, type CrmProcess } from "../support/crm-process.ts";
@@ -24,6 +24,38 @@ function crmStatus(url: string, id: string) {
   return client.getDeploymentStatus(create(GetDeploymentStatusRequestSchema, { deploymentId: id }), {
     timeoutMs: 5000,
   });
+}
+
+/** True once the CRM at `url` answers NOT_FOUND for `id` (the record and its finalizer are gone). */
+async function crmGone(url: string, id: string): Promise<boolean> {
+  try {
+    await crmStatus(url, id);
+    return false;
+  } catch (error) {
+    if (error instanceof ConnectError && error.code === Code.NotFound) return true;
+    throw error;
+  }
+}
+
+async function waitGone(url: string, id: string): Promise<void> {
+  await waitFor(() => crmGone(url, id), {
+    description: `${id} NOT_FOUND on ${url}`,
+    timeoutMs: 120_000,
+    intervalMs: 500,
+  });
+}
+
+/** Names of the Deployments in `namespace` that a DeploymentRecord owns (label oaas.io/owner). */
+async function ownedDeployments(namespace: string): Promise<string[]> {
+  const { kc } = await testCluster();
+  const res = await kubeRequest(kc, {
+    method: "GET",
+    path: `/apis/apps/v1/namespaces/${namespace}/deployments?labelSelector=${encodeURIComponent("oaas.io/owner")}`,
+  });
+  if (res.status !== 200) throw new Error(`list deployments in ${namespace}: ${res.status} ${res.text}`);
+  return (JSON.parse(res.text) as { items: { metadata: { name: string } }[] }).items.map(
+    (d) => d.metadata.name,
+  );
 }
 
 interface Created {
@@ -40,12 +72,14 @@ describe("pm with two real CRM processes", function () {
   let namespaces: TestNamespace[] = [];
   let a: CrmProcess;
   let b: CrmProcess;
+  let nsA = "";
+  let nsB = "";
 
   before(async function () {
     const { kubeconfig } = await testCluster();
     await installCrdWithCrm(kubeconfig);
     namespaces = await Promise.all([createTestNamespace("pm-a"), createTestNamespace("pm-b")]);
-    const [nsA, nsB] = namespaces.map((n) => n.name);
+    [nsA = "", nsB = ""] = namespaces.map((n) => n.name);
     if (!nsA || !nsB) throw new Error("namespaces missing");
     [a, b] = await Promise.all([
       startCrmProcess({
@@ -62,7 +96,7 @@ describe("pm with two real CRM processes", function () {
   });
   after(async function () {
     // Either may be missing when `before` failed half-way.
-    await Promise.all(([a, b] as (CrmProcess | undefined)[]).map((p) => p?.stop() ?? Promise.resolve()));
+    await Promise.all(([a, b] as (CrmProcess | undefined)[]).map((p) => p?.release() ?? Promise.resolve()));
     await Promise.all(namespaces.map((n) => n.cleanup()));
   });
 
@@ -151,11 +185,12 @@ describe("pm with two real CRM processes", function () {
         clusters: { cluster: string; status: string }[];
       };
       expect(detail.clusters.map((c) => c.cluster)).to.deep.equal(["a", "b"]);
-      // Without a reconciler a record has no status yet: the CRM summarizes it as
-      // SUMMARY_UNKNOWN ("Pending"), so the deployment stays DEPLOYING.
+      // Read right after the deploy: a record may not have a status yet (SUMMARY_UNKNOWN),
+      // or the reconciler may already have made it Available (RUNNING on both flips the
+      // stored condition). The wait for RUNNING is its own test below.
       for (const c of detail.clusters)
         expect(c.status).to.be.oneOf(["SUMMARY_UNKNOWN", "PROGRESSING", "RUNNING"]);
-      expect(detail.condition).to.equal("DEPLOYING");
+      expect(detail.condition).to.be.oneOf(["DEPLOYING", "RUNNING"]);
       const status = (await pm.request("GET", "/api/v1/deployment-status/shop-cart?cluster=b")).json as {
         cluster: string;
         deployment_id: string;
@@ -177,23 +212,64 @@ describe("pm with two real CRM processes", function () {
         record_deleted: true,
       });
       expect((await pm.request("GET", "/api/v1/deployments/shop-cart")).status).to.equal(404);
-      // The CRM marked both records for deletion; with no reconciler to drop the finalizer
-      // they read "PROGRESSING (Deleting)" until it lands (then NOT_FOUND).
+      // The reconciler removes the children, then the finalizer: NOT_FOUND on both.
+      await Promise.all([waitGone(a.url, unitA), waitGone(b.url, unitB)]);
+    });
+
+    it("waits for RUNNING on both clusters; delete by key leaves nothing on either", async function () {
+      expect((await pm.request("POST", "/api/v1/packages", shopPackage("live"))).status).to.equal(201);
+      const res = await pm.request("POST", "/api/v1/deployments", {
+        key: "live-cart",
+        package_name: "live",
+        class_key: "cart",
+        target_clusters: ["a", "b"],
+      });
+      expect(res.status, res.text).to.equal(201);
+      const [unitA, unitB] = (res.json as Created).units.map((u) => u.unit_id);
+      if (!unitA || !unitB) throw new Error("unit ids missing");
+
+      // The PM reads each CRM's status on GET and stores RUNNING once both report it.
+      const running = await waitFor(
+        async () => {
+          const r = await pm.request("GET", "/api/v1/deployments/live-cart");
+          const d = r.json as { condition: string; clusters: { cluster: string; status: string }[] };
+          return d.condition === "RUNNING" ? d : undefined;
+        },
+        { description: "live-cart RUNNING in the PM", timeoutMs: 120_000, intervalMs: 500 },
+      );
+      expect(running.clusters.map((c) => [c.cluster, c.status])).to.deep.equal([
+        ["a", "RUNNING"],
+        ["b", "RUNNING"],
+      ]);
+      // Asked of each CRM directly, not through the PM.
       for (const [url, id] of [
         [a.url, unitA],
         [b.url, unitB],
       ] as const) {
-        const left = await crmStatus(url, id).then(
-          (r) => r.message ?? "",
-          (e: unknown) => (e instanceof Error ? e.message : String(e)),
-        );
-        expect(left).to.match(/^PROGRESSING \(Delet|not found/i);
+        const s = await crmStatus(url, id);
+        expect(s.status).to.equal(StatusCode.OK);
+        expect(s.message ?? "", url).to.match(/^RUNNING/);
       }
-    });
+      // The stored condition stays RUNNING (a plain read, no longer computed per call).
+      const listed = (await pm.request("GET", "/api/v1/deployments?package_name=live")).json as {
+        key: string;
+        condition: string;
+      }[];
+      expect(listed.map((d) => [d.key, d.condition])).to.deep.equal([["live-cart", "RUNNING"]]);
+      expect(await ownedDeployments(nsA)).to.not.have.length(0);
+      expect(await ownedDeployments(nsB)).to.not.have.length(0);
 
-    it.skip("waits for Available on both clusters (needs the reconciler, not on main yet)", function () {
-      // Once the reconciler lands: after deploy, poll GET /deployments/{key} until every
-      // cluster reports RUNNING and the stored condition becomes RUNNING.
+      const deleted = await pm.request("DELETE", "/api/v1/deployments/live-cart");
+      expect(deleted.status, deleted.text).to.equal(200);
+      expect(deleted.json).to.deep.equal({
+        key: "live-cart",
+        deleted_clusters: ["a", "b"],
+        record_deleted: true,
+      });
+      await Promise.all([waitGone(a.url, unitA), waitGone(b.url, unitB)]);
+      // Every test before this one deleted what it deployed, so nothing is owned any more.
+      expect(await ownedDeployments(nsA), `Deployments left in ${nsA}`).to.deep.equal([]);
+      expect(await ownedDeployments(nsB), `Deployments left in ${nsB}`).to.deep.equal([]);
     });
 
     it("clusters and their health: availability from CrmInfoService", async function () {
@@ -303,16 +379,22 @@ describe("pm with two real CRM processes", function () {
         state: string;
       }[];
       expect(mappings.map((m) => [m.cluster, m.state])).to.deep.equal([["b", "FAILED"]]);
-      // On a the unit was deleted again (marked for deletion; NOT_FOUND once reconciled).
+      // On a the unit was deleted again: the record and its finalizer really go away.
       const unitA = (await pm.request("GET", "/api/v1/class-runtimes?cluster=a&package_name=odgm-roll"))
         .json as {
         items: { id: string }[];
       };
-      expect(unitA.items).to.have.length(1);
-      for (const item of unitA.items) {
-        const s = await crmStatus(a.url, item.id);
-        expect(s.message).to.match(/^PROGRESSING \(Delet/);
-      }
+      // Listed while the delete is still being reconciled, or already gone.
+      const id = unitId("odgm-roll-cart", "a");
+      for (const item of unitA.items) expect(item.id).to.equal(id);
+      await waitGone(a.url, id);
+      expect(
+        (
+          (await pm.request("GET", "/api/v1/class-runtimes?cluster=a&package_name=odgm-roll")).json as {
+            items: unknown[];
+          }
+        ).items,
+      ).to.deep.equal([]);
     });
 
     it("deleting a package cascades to its deployments on every cluster", async function () {
@@ -371,7 +453,7 @@ describe("pm with two real CRM processes", function () {
     });
     after(async function () {
       await (pm as TestPm | undefined)?.close();
-      await (c as CrmProcess | undefined)?.stop();
+      await (c as CrmProcess | undefined)?.release();
     });
 
     it("health shows it; deploy retries (counted), rolls back a, opens the breaker; recovery closes it", async function () {
@@ -438,8 +520,8 @@ describe("pm with two real CRM processes", function () {
       expect(pm.crm.breakerState("c")).to.equal("closed");
       expect(pm.logs.some((l) => l.message === "crm breaker-open" && l["cluster"] === "c")).to.equal(true);
       expect(pm.logs.some((l) => l.message === "crm breaker-closed" && l["cluster"] === "c")).to.equal(true);
-      // A new key: the rolled-back unit on a keeps its finalizer until the reconciler
-      // exists, and the CRM refuses to redeploy a record that is being deleted.
+      // A new key: the unit rolled back on a may still be finishing its delete, and the
+      // CRM refuses to redeploy a record that is being deleted.
       const again = await pm.request("POST", "/api/v1/deployments", {
         key: "outage-again",
         package_name: "outage",

@@ -1,10 +1,11 @@
-// Real CRM ingress processes for the PM's integration suites: `crm ingress` from
-// services/crm, as operators run it, against the shared test cluster, each in its own
-// namespace and on its own port. stop()/start() end and restart the same process slot
-// on the same port (a CRM outage and its recovery).
+// Real CRM processes for the PM's integration suites: `crm all` (ingress + watcher +
+// reconciler) from services/crm, as operators run it, against the shared test cluster
+// and the test Redis, each in its own namespace, on its own port, with its own queue
+// prefix and watcher lease. stop()/start() end and restart the same process slot on the
+// same port and prefix (a CRM outage and its recovery).
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { freePort, repoRoot, waitFor } from "@oaas/testkit";
+import { freePort, repoRoot, testRedis, waitFor } from "@oaas/testkit";
 
 export interface CrmProcess {
   readonly port: number;
@@ -13,6 +14,8 @@ export interface CrmProcess {
   output(): string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** stop(), then deletes this process's queue keys from Redis. */
+  release(): Promise<void>;
 }
 
 const mainTs = path.join(repoRoot, "services/crm/src/main.ts");
@@ -42,14 +45,19 @@ export async function startCrmProcess(options: {
   env?: Record<string, string>;
 }): Promise<CrmProcess> {
   const port = await freePort();
+  // One prefix per CRM: two CRMs sharing queues would reconcile each other's records.
+  const redis = await testRedis();
   let child: ChildProcess | undefined;
   let output = "";
   const url = `http://127.0.0.1:${port}`;
   const start = async () => {
-    const c = spawnCrm(["ingress"], {
+    const c = spawnCrm(["all"], {
       KUBECONFIG: options.kubeconfig,
       OPRC_CRM_HTTP_PORT: String(port),
       OPRC_CRM_K8S_NAMESPACE: options.namespace,
+      OPRC_CRM_REDIS_URL: `redis://${redis.host}:${redis.port}`,
+      OPRC_CRM_QUEUE_PREFIX: redis.prefix,
+      OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
       ...options.env,
     });
     child = c;
@@ -60,7 +68,7 @@ export async function startCrmProcess(options: {
         if (c.exitCode !== null) throw new Error(`crm exited ${c.exitCode}: ${output.slice(-2000)}`);
         return (await fetch(`${url}/readyz`)).status === 200;
       },
-      { description: `crm ingress on ${port} ready`, timeoutMs: 90_000, intervalMs: 250 },
+      { description: `crm all on ${port} ready`, timeoutMs: 90_000, intervalMs: 250 },
     );
   };
   const stop = async () => {
@@ -70,6 +78,10 @@ export async function startCrmProcess(options: {
     c.kill("SIGTERM");
     await exited;
   };
+  const release = async () => {
+    await stop();
+    await redis.cleanup();
+  };
   await start();
-  return { port, url, output: () => output, start, stop };
+  return { port, url, output: () => output, start, stop, release };
 }
