@@ -76,8 +76,12 @@ wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log"
 export OAAS_PM_URL="http://127.0.0.1:$pm_port"
 step "sample package: scripts/oaasctl package apply -f examples/hello/package.yaml"
 bash services/cli/bin/oaasctl package apply -f examples/hello/package.yaml || fail "applying the sample package; read $run/pm.log"
-step "sample class: scripts/oaasctl deploy -f examples/hello/deployment.yaml"
-bash services/cli/bin/oaasctl deploy -f examples/hello/deployment.yaml || fail "deploying the sample class; read $run/pm.log and $run/crm.log"
+if bash services/cli/bin/oaasctl deployment get hello-greeter >/dev/null 2>&1; then
+  step "sample class already deployed (hello-greeter): reusing it"
+else
+  step "sample class: scripts/oaasctl deploy -f examples/hello/deployment.yaml"
+  bash services/cli/bin/oaasctl deploy -f examples/hello/deployment.yaml || fail "deploying the sample class; read $run/pm.log and $run/crm.log"
+fi
 step "waiting for the sample class to become Available (conditions as they change)"
 tsx scripts/local/wait-available.ts "${OPRC_CRM_K8S_NAMESPACE:-default}" hello-greeter-default 600 "$run/crm.log" \
   || fail "the sample class did not become Available; read $run/crm.log"

@@ -124,6 +124,11 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
           `--service-account-private-key-file=${pki.serviceAccountKey}`,
           `--root-ca-file=${pki.caCert}`,
           "--use-service-account-credentials=true",
+          // KWOK's fake nodes report their status about once a minute and hold no node
+          // Lease; on a loaded 2-core machine that outlasts the default 50 s grace, the
+          // node flips NotReady and every pod on it turns Ready=False for good (KWOK never
+          // sets it back). Five minutes keeps fake nodes Ready; tests do not kill nodes.
+          "--node-monitor-grace-period=300s",
           `--cert-dir=${path.join(dir, "controller-manager")}`,
         ],
         logs,

@@ -108,6 +108,13 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
     expect((await pm.request("DELETE", "/api/v1/packages/p")).status).to.equal(404);
   });
 
+  it("a package with a long name (200 chars) can be read and deleted, not only created", async function () {
+    const name = "p".repeat(200);
+    expect((await pm.request("POST", "/api/v1/packages", { name })).status).to.equal(201);
+    expect((await pm.request("GET", `/api/v1/packages/${name}`)).status).to.equal(200);
+    expect((await pm.request("DELETE", `/api/v1/packages/${name}`)).status).to.equal(204);
+  });
+
   it("lists packages with filters, in name order", async function () {
     for (const [name, tags] of [
       ["b", ["x"]],
