@@ -83,12 +83,11 @@ export async function rssMiB(pid: number): Promise<number> {
 
 /** The REST type of a rendered object (built-in kinds only: plural = lower-case kind + "s"). */
 export function typeOf(object: { apiVersion?: string; kind?: string }): ResourceType {
-  const [group, version] = (object.apiVersion ?? "").includes("/")
-    ? (object.apiVersion ?? "").split("/")
-    : ["", object.apiVersion];
+  const apiVersion = object.apiVersion ?? "v1";
+  const slash = apiVersion.indexOf("/");
   return {
-    group: group ?? "",
-    version: version ?? "v1",
+    group: slash < 0 ? "" : apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
     plural: `${(object.kind ?? "").toLowerCase()}s`,
     namespaced: true,
   };
@@ -99,6 +98,8 @@ export interface Role {
   readonly child: ChildProcess;
   readonly url: string;
   readonly exited: Promise<void>;
+  /** The last 4 KB of its output, for an error message. */
+  tail(): string;
 }
 
 /** Starts `crm <role>` as its own Node process (no tsx wrapper, so child.pid is the one to measure). */
@@ -111,26 +112,36 @@ export async function startRole(role: string, env: Readonly<Record<string, strin
     {
       cwd: repoRoot,
       env: { ...clean, OPRC_CRM_LOG: "warn", ...env, OPRC_CRM_HTTP_PORT: String(port) },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  let output = "";
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4096));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return { name: role, child, url: `http://127.0.0.1:${port}`, exited };
+  return { name: role, child, url: `http://127.0.0.1:${port}`, exited, tail: () => output };
 }
 
 /** Waits for GET /readyz = 200 (fails at once when the process has exited). */
 export async function waitReady(role: Role): Promise<void> {
   await waitFor(
     async () => {
-      if (role.child.exitCode !== null) throw new Error(`crm ${role.name} exited (${role.child.exitCode})`);
+      if (role.child.exitCode !== null)
+        throw new Error(`crm ${role.name} exited (${role.child.exitCode}):\n${role.tail()}`);
       try {
         return (await fetch(`${role.url}/readyz`)).status === 200;
       } catch {
         return false;
       }
     },
-    { description: `crm ${role.name} ready`, timeoutMs: 120_000 },
-  );
+    // Generous: tsx compiles the CRM in every process, on a machine that may be shared.
+    { description: `crm ${role.name} ready`, timeoutMs: 300_000 },
+  ).catch((error: unknown) => {
+    throw new Error(`crm ${role.name} (pid ${role.child.pid ?? "?"}) not ready:\n${role.tail()}`, {
+      cause: error,
+    });
+  });
 }
 
 /** SIGTERM, then SIGKILL whatever still runs after 5 s. */
