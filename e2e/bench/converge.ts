@@ -211,7 +211,11 @@ async function floorRound(kube: KubeClient, left: Leftovers): Promise<RoundFigur
     const record = await applyObject<DeploymentRecord>(
       kube,
       deploymentRecords,
-      desiredRecord(unitToSpec(unit(id)), { namespace: ns.name, correlationId: `floor-${id}` }),
+      // addons as the ingress derives them from odgm_config (DeploymentsService.withDerivedFields).
+      desiredRecord(
+        { ...unitToSpec(unit(id)), addons: ["odgm"] },
+        { namespace: ns.name, correlationId: `floor-${id}` },
+      ),
       { fieldManager: ingressFieldManager, force: true },
     );
     const rendered = render(record, context);
@@ -288,10 +292,26 @@ async function crmRound(
   };
 }
 
+/** Stops every process and deletes every namespace and Redis prefix of the run; never throws. */
+async function cleanUp(kube: KubeClient, left: Leftovers): Promise<void> {
+  await stopRoles(left.roles.splice(0));
+  for (const ns of left.namespaces.splice(0)) {
+    await releaseFinalizers(kube, ns.name).catch((e: unknown) => console.error(`finalizers ${ns.name}:`, e));
+    await ns.cleanup().catch((e: unknown) => console.error(`delete ${ns.name}:`, e));
+  }
+  for (const r of left.redis.splice(0))
+    await r.cleanup().catch((e: unknown) => console.error("redis cleanup:", e));
+}
+
 async function main(): Promise<void> {
   const { kc, kubeconfig } = await testCluster();
   const kube = await KubeClient.create(kc);
   const left: Leftovers = { namespaces: [], roles: [], redis: [] };
+  // Ctrl-C / timeout(1): the same clean-up as `finally`, then exit.
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      void cleanUp(kube, left).finally(() => process.exit(130));
+    });
   try {
     await applyCrds(kube); // a fresh cluster (no `cluster:up`) has no CRD yet
     const floor = await floorRound(kube, left);
