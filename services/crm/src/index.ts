@@ -10,3 +10,4 @@ export { desiredRecord } from "./deployments/record.ts";
 export { ingressFieldManager } from "./deployments/labels.ts";
 export { deploymentRecords } from "./deployments/store.ts";
 export { applyCrds } from "./crds.ts";
+export { detectCapabilities, renderContextFor } from "./reconciler/capabilities.ts";

@@ -1,0 +1,159 @@
+// Helpers of the convergence benchmark (converge.ts): bounded-concurrency load, latency
+// summaries, the API server's own request counters, resident memory, and `crm <role>`
+// child processes that cannot outlive the run.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { KubeClient, ResourceType } from "@oaas/kube";
+import { freePort, repoRoot, waitFor } from "@oaas/testkit";
+
+/** Runs call(0..n-1) with `concurrency` calls in flight; resolves when all are done. */
+export async function runAll(
+  n: number,
+  concurrency: number,
+  call: (i: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      for (let i = next++; i < n; i = next++) await call(i);
+    }),
+  );
+}
+
+export const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** p50/p99/max (ms, rounded) of a list of durations in ms. */
+export function percentiles(values: readonly number[]): { p50_ms: number; p99_ms: number; max_ms: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    round2(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN);
+  return { p50_ms: at(0.5), p99_ms: at(0.99), max_ms: at(1) };
+}
+
+/** Verbs that change state, as apiserver_request_total labels them (server-side apply is APPLY). */
+const mutatingVerbs = new Set(["POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION"]);
+
+export interface ApiSnapshot {
+  /** Mutating requests by resource (cluster-wide: every client of the API server counts). */
+  readonly mutating: Map<string, number>;
+  /** The API server process's CPU seconds so far. */
+  readonly cpuSeconds: number;
+}
+
+/** Reads the API server's /metrics (admin credentials): mutating request counters and its CPU. */
+export async function apiSnapshot(kube: KubeClient): Promise<ApiSnapshot> {
+  const res = await kube.exchange({ method: "GET", path: "/metrics" });
+  if (res.statusCode !== 200 || typeof res.body !== "string")
+    throw new Error(`GET /metrics: HTTP ${res.statusCode}`);
+  const mutating = new Map<string, number>();
+  let cpuSeconds = 0;
+  for (const line of res.body.split("\n")) {
+    if (line.startsWith("process_cpu_seconds_total ")) cpuSeconds = Number(line.split(" ")[1]);
+    if (!line.startsWith("apiserver_request_total{")) continue;
+    const verb = /verb="([A-Z]+)"/.exec(line)?.[1] ?? "";
+    if (!mutatingVerbs.has(verb)) continue;
+    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? "";
+    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+    mutating.set(resource, (mutating.get(resource) ?? 0) + value);
+  }
+  return { mutating, cpuSeconds };
+}
+
+/** What changed between two snapshots: total and per-resource mutating requests, API server CPU. */
+export function apiDelta(before: ApiSnapshot, after: ApiSnapshot) {
+  const byResource: Record<string, number> = {};
+  let total = 0;
+  for (const [resource, value] of after.mutating) {
+    const d = value - (before.mutating.get(resource) ?? 0);
+    if (d > 0) {
+      byResource[resource] = d;
+      total += d;
+    }
+  }
+  return { total, byResource, cpuSeconds: after.cpuSeconds - before.cpuSeconds };
+}
+
+/** VmRSS of a process in MiB (Linux /proc). */
+export async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
+  return round2(kb / 1024);
+}
+
+/** The REST type of a rendered object (built-in kinds only: plural = lower-case kind + "s"). */
+export function typeOf(object: { apiVersion?: string; kind?: string }): ResourceType {
+  const apiVersion = object.apiVersion ?? "v1";
+  const slash = apiVersion.indexOf("/");
+  return {
+    group: slash < 0 ? "" : apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
+    plural: `${(object.kind ?? "").toLowerCase()}s`,
+    namespaced: true,
+  };
+}
+
+export interface Role {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly exited: Promise<void>;
+  /** The last 4 KB of its output, for an error message. */
+  tail(): string;
+}
+
+/** Starts `crm <role>` as its own Node process (no tsx wrapper, so child.pid is the one to measure). */
+export async function startRole(role: string, env: Readonly<Record<string, string>>): Promise<Role> {
+  const port = await freePort();
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OPRC_CRM_")));
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(repoRoot, "services/crm/src/main.ts"), role],
+    {
+      cwd: repoRoot,
+      env: { ...clean, OPRC_CRM_LOG: "warn", ...env, OPRC_CRM_HTTP_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4096));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { name: role, child, url: `http://127.0.0.1:${port}`, exited, tail: () => output };
+}
+
+/** Waits for GET /readyz = 200 (fails at once when the process has exited). */
+export async function waitReady(role: Role): Promise<void> {
+  await waitFor(
+    async () => {
+      if (role.child.exitCode !== null)
+        throw new Error(`crm ${role.name} exited (${role.child.exitCode}):\n${role.tail()}`);
+      try {
+        return (await fetch(`${role.url}/readyz`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    // Generous: tsx compiles the CRM in every process, on a machine that may be shared.
+    { description: `crm ${role.name} ready`, timeoutMs: 300_000 },
+  ).catch((error: unknown) => {
+    throw new Error(`crm ${role.name} (pid ${role.child.pid ?? "?"}) not ready:\n${role.tail()}`, {
+      cause: error,
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL whatever still runs after 5 s. */
+export async function stopRoles(roles: readonly Role[]): Promise<void> {
+  const alive = (r: Role) => r.child.exitCode === null && r.child.signalCode === null;
+  for (const r of roles) if (alive(r)) r.child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(roles.map((r) => r.exited)),
+    new Promise((resolve) => (timer = setTimeout(resolve, 5_000))),
+  ]);
+  clearTimeout(timer);
+  for (const r of roles) if (alive(r)) r.child.kill("SIGKILL");
+  await Promise.all(roles.map((r) => r.exited));
+}

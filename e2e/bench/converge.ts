@@ -1,0 +1,401 @@
+// Benchmark (not a test): how fast the CRM converges N DeploymentUnits (2 functions + ODGM
+// each) from Deploy to Available with 1, 2 and 4 reconciler processes, against a floor:
+// the very same rendered objects server-side applied straight from Node at the same
+// concurrency. Prints one JSON document. Targets (issue 8): CRM/floor <= 1.5; 4
+// reconcilers >= 2.5x the throughput of 1 when the API server is not the bottleneck.
+//
+//   npm run bench:converge                      (N = 20; a 2-core machine manages this)
+//   BENCH_UNITS=200 npm run bench:converge      (issue 8 sizes: 200 and 1000)
+//   BENCH_UNITS=1000 BENCH_TIMEOUT_S=3600 npm run bench:converge
+//   BENCH_RECONCILERS=1,2,4  BENCH_CONCURRENCY=16 (Deploy calls / floor records in flight)
+//   or as arguments: scripts/node.sh -- tsx e2e/bench/converge.ts <units> <reconcilers>
+//
+// Every round (the floor, then one per reconciler count) gets a fresh namespace; CRM
+// rounds also a fresh Redis prefix and lease, and their own `crm ingress`, `crm watcher`
+// and `crm reconciler` x k processes, as in production. Records are polled with one list
+// every 500 ms, so Deploy->Available figures have that resolution. Mutating requests are
+// read from the API server's own apiserver_request_total: they count every client of the
+// (shared) cluster, the controller-manager's pods and ReplicaSets included.
+import os from "node:os";
+import { create } from "@bufbuild/protobuf";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { parseCrmConfig } from "@oaas/config";
+import { recordName, type DeploymentRecord } from "@oaas/crd";
+import {
+  applyCrds,
+  deploymentRecords,
+  desiredRecord,
+  detectCapabilities,
+  ingressFieldManager,
+  renderContextFor,
+  unitToSpec,
+} from "@oaas/crm";
+import { applyObject, KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
+import {
+  DeploymentService,
+  DeploymentUnitSchema,
+  FunctionDeploymentSpecSchema,
+  OdgmConfigSchema,
+  ProvisionConfigSchema,
+} from "@oaas/proto";
+import { render } from "@oaas/templates";
+import {
+  createTestNamespace,
+  releaseTestCluster,
+  releaseTestRedis,
+  testCluster,
+  testRedis,
+  waitFor,
+  type TestNamespace,
+  type TestRedis,
+} from "@oaas/testkit";
+import {
+  apiDelta,
+  apiSnapshot,
+  percentiles,
+  round2,
+  rssMiB,
+  runAll,
+  startRole,
+  stopRoles,
+  typeOf,
+  waitReady,
+  type Role,
+} from "./converge-support.ts";
+
+const units = Number(process.argv[2] ?? process.env["BENCH_UNITS"] ?? 20);
+const reconcilerCounts = (process.argv[3] ?? process.env["BENCH_RECONCILERS"] ?? "1,2,4")
+  .split(",")
+  .map(Number);
+const concurrency = Number(process.env["BENCH_CONCURRENCY"] ?? 16);
+const timeoutMs = Number(process.env["BENCH_TIMEOUT_S"] ?? 900) * 1000;
+const pollMs = 500;
+const floorFieldManager = "oaas-bench-floor";
+const deployments: ResourceType = { group: "apps", version: "v1", plural: "deployments", namespaced: true };
+
+/** Unit i: two functions and the ODGM addon with one collection. */
+function unit(id: string) {
+  const fn = (key: string) =>
+    create(FunctionDeploymentSpecSchema, {
+      functionKey: key,
+      provisionConfig: create(ProvisionConfigSchema, { containerImage: "ghcr.io/oaas/bench:1", port: 8080 }),
+    });
+  return create(DeploymentUnitSchema, {
+    id,
+    packageName: "bench",
+    classKey: "Bench",
+    targetEnv: "dev",
+    functions: [fn("cart"), fn("checkout")],
+    odgmConfig: create(OdgmConfigSchema, { collections: ["orders"] }),
+  });
+}
+const unitId = (i: number) => `conv-${i}`;
+
+interface DeploymentObject extends KubeObject {
+  metadata?: KubeObject["metadata"] & { generation?: number };
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+  };
+}
+
+/** Same rule as the reconciler's deploymentHealth "available" (without the failure reasons). */
+function available(d: DeploymentObject): boolean {
+  const desired = d.spec?.replicas ?? 1;
+  const s = d.status ?? {};
+  return (
+    (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+    (s.updatedReplicas ?? 0) >= desired &&
+    (s.availableReplicas ?? 0) >= desired &&
+    (s.replicas ?? 0) <= (s.updatedReplicas ?? 0)
+  );
+}
+
+/**
+ * Polls `done()` (which returns the keys that are finished now) every 500 ms and notes the
+ * first time each key is seen done; resolves when all `total` are, throws at the deadline.
+ */
+async function watchDone(
+  total: number,
+  done: () => Promise<Iterable<string>>,
+  seen: Map<string, number>,
+): Promise<void> {
+  await waitFor(
+    async () => {
+      const now = performance.now();
+      for (const key of await done()) if (!seen.has(key)) seen.set(key, now);
+      return seen.size >= total;
+    },
+    { description: `${total} records converged`, timeoutMs, intervalMs: pollMs },
+  );
+}
+
+interface RoundFigures {
+  readonly seconds: number;
+  readonly throughput_rps: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly max_ms: number;
+  readonly mutating_requests_per_record: number;
+  readonly mutating_by_resource: Record<string, number>;
+  readonly apiserver_cpu_cores: number;
+}
+
+function figures(
+  sentAt: ReadonlyMap<string, number>,
+  doneAt: ReadonlyMap<string, number>,
+  started: number,
+  api: ReturnType<typeof apiDelta>,
+): RoundFigures {
+  const seconds = (Math.max(...doneAt.values()) - started) / 1000;
+  const latencies = [...doneAt].map(([k, t]) => t - (sentAt.get(k) ?? started));
+  return {
+    seconds: round2(seconds),
+    throughput_rps: round2(doneAt.size / seconds),
+    ...percentiles(latencies),
+    mutating_requests_per_record: round2(api.total / doneAt.size),
+    mutating_by_resource: api.byResource,
+    apiserver_cpu_cores: round2(api.cpuSeconds / seconds),
+  };
+}
+
+/** Records carry the CRM finalizer: drop it so their namespace can go without a reconciler. */
+async function releaseFinalizers(kube: KubeClient, namespace: string): Promise<void> {
+  const records = await listObjects<DeploymentRecord>(kube, deploymentRecords, namespace);
+  await runAll(records.length, 32, (i) =>
+    kube.request({
+      method: "PATCH",
+      path: `/apis/oaas.io/v1alpha1/namespaces/${namespace}/deploymentrecords/${records[i]?.metadata.name ?? ""}`,
+      body: { metadata: { finalizers: null } },
+      contentType: "application/merge-patch+json",
+    }),
+  );
+}
+
+/** Everything a run creates, so `finally` can remove it whatever failed. */
+interface Leftovers {
+  namespaces: TestNamespace[];
+  roles: Role[];
+  redis: TestRedis[];
+}
+
+/** The floor: record + rendered children applied straight with SSA; until all Deployments are available. */
+async function floorRound(kube: KubeClient, left: Leftovers): Promise<RoundFigures> {
+  const ns = await createTestNamespace("bench-floor");
+  left.namespaces.push(ns);
+  const config = parseCrmConfig({ OPRC_CRM_FEATURES_ODGM: "true", OPRC_CRM_K8S_NAMESPACE: ns.name });
+  const context = renderContextFor(config, await detectCapabilities(kube));
+  const before = await apiSnapshot(kube);
+  const sentAt = new Map<string, number>();
+  const doneAt = new Map<string, number>();
+  const workloads = new Map<string, string[]>(); // record name -> its Deployment names
+  const started = performance.now();
+  const converged = watchDone(
+    units,
+    async () => {
+      const live = await listObjects<DeploymentObject>(kube, deployments, ns.name);
+      const ready = new Set(live.filter(available).map((d) => d.metadata?.name));
+      return [...workloads].filter(([, names]) => names.every((n) => ready.has(n))).map(([record]) => record);
+    },
+    doneAt,
+  );
+  await runAll(units, concurrency, async (i) => {
+    const id = unitId(i);
+    const name = recordName(id);
+    sentAt.set(name, performance.now());
+    // The record too (one create, as Deploy does): the children's owner references need its uid.
+    const record = await applyObject<DeploymentRecord>(
+      kube,
+      deploymentRecords,
+      // addons as the ingress derives them from odgm_config (DeploymentsService.withDerivedFields).
+      desiredRecord(
+        { ...unitToSpec(unit(id)), addons: ["odgm"] },
+        { namespace: ns.name, correlationId: `floor-${id}` },
+      ),
+      { fieldManager: ingressFieldManager, force: true },
+    );
+    const rendered = render(record, context);
+    if (!rendered.ok) throw new Error(`render ${id}: ${rendered.error.message}`);
+    await Promise.all(
+      rendered.objects.map((o) =>
+        applyObject(kube, typeOf(o), o as KubeObject, { fieldManager: floorFieldManager, force: true }),
+      ),
+    );
+    workloads.set(
+      name,
+      rendered.objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata?.name ?? ""),
+    );
+  });
+  await converged;
+  return figures(sentAt, doneAt, started, apiDelta(before, await apiSnapshot(kube)));
+}
+
+/** One CRM round: ingress + watcher + `reconcilers` reconciler processes; Deploy N; until all Available. */
+async function crmRound(
+  kube: KubeClient,
+  kubeconfig: string,
+  reconcilers: number,
+  left: Leftovers,
+): Promise<RoundFigures & { reconcilers: number; watcher_rss_mib: { start: number; end: number } }> {
+  const ns = await createTestNamespace(`bench-crm${reconcilers}`);
+  left.namespaces.push(ns);
+  const redis = await testRedis();
+  left.redis.push(redis);
+  const env = {
+    KUBECONFIG: kubeconfig,
+    OPRC_CRM_K8S_NAMESPACE: ns.name,
+    OPRC_CRM_REDIS_URL: `redis://${redis.host}:${redis.port}`,
+    OPRC_CRM_QUEUE_PREFIX: redis.prefix,
+    OPRC_CRM_FEATURES_ODGM: "true",
+    OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
+  };
+  const roles: Role[] = [];
+  for (const role of ["ingress", "watcher", ...Array<string>(reconcilers).fill("reconciler")]) {
+    const started = await startRole(role, env);
+    roles.push(started);
+    left.roles.push(started);
+  }
+  await Promise.all(roles.map(waitReady));
+  const [ingress, watcher] = roles;
+  if (ingress === undefined || watcher?.child.pid === undefined) throw new Error("crm roles did not start");
+  const rssStart = await rssMiB(watcher.child.pid);
+  const client = createClient(DeploymentService, createGrpcTransport({ baseUrl: ingress.url }));
+
+  const before = await apiSnapshot(kube);
+  const sentAt = new Map<string, number>();
+  const doneAt = new Map<string, number>();
+  const started = performance.now();
+  const converged = watchDone(
+    units,
+    async () =>
+      (await listObjects<DeploymentRecord>(kube, deploymentRecords, ns.name))
+        .filter((r) => r.status?.phase === "Available")
+        .map((r) => r.metadata.name),
+    doneAt,
+  );
+  await runAll(units, concurrency, async (i) => {
+    sentAt.set(recordName(unitId(i)), performance.now());
+    await client.deploy({ deploymentUnit: unit(unitId(i)) });
+  });
+  await converged;
+  const api = apiDelta(before, await apiSnapshot(kube));
+  const rssEnd = await rssMiB(watcher.child.pid);
+  await stopRoles(roles);
+  return {
+    reconcilers,
+    ...figures(sentAt, doneAt, started, api),
+    watcher_rss_mib: { start: rssStart, end: rssEnd },
+  };
+}
+
+/** Stops every process and deletes every namespace and Redis prefix of the run; never throws. */
+async function cleanUp(kube: KubeClient, left: Leftovers): Promise<void> {
+  await stopRoles(left.roles.splice(0));
+  for (const ns of left.namespaces.splice(0)) {
+    await releaseFinalizers(kube, ns.name).catch((e: unknown) => console.error(`finalizers ${ns.name}:`, e));
+    await ns.cleanup().catch((e: unknown) => console.error(`delete ${ns.name}:`, e));
+  }
+  for (const r of left.redis.splice(0))
+    await r.cleanup().catch((e: unknown) => console.error("redis cleanup:", e));
+}
+
+async function main(): Promise<void> {
+  const { kc, kubeconfig } = await testCluster();
+  const kube = await KubeClient.create(kc);
+  const left: Leftovers = { namespaces: [], roles: [], redis: [] };
+  // Ctrl-C / timeout(1): the same clean-up as `finally`, then exit.
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.once(signal, () => {
+      void cleanUp(kube, left).finally(() => process.exit(130));
+    });
+  try {
+    await applyCrds(kube); // a fresh cluster (no `cluster:up`) has no CRD yet
+    const floor = await floorRound(kube, left);
+    const crm = [];
+    for (const k of reconcilerCounts) crm.push(await crmRound(kube, kubeconfig, k, left));
+
+    const one = crm.find((r) => r.reconcilers === 1);
+    const most = crm.reduce((a, b) => (b.reconcilers > a.reconcilers ? b : a));
+    const best = crm.reduce((a, b) => (b.throughput_rps > a.throughput_rps ? b : a));
+    const rss = most.watcher_rss_mib;
+    const perRecordMiB = Math.max(0, (rss.end - rss.start) / units);
+    // The API server (with the controller-manager and KWOK behind it) bounds the CRM when the
+    // direct floor, which does nothing but talk to it, is barely faster than the CRM.
+    const floorRatio = best.throughput_rps / floor.throughput_rps;
+    const apiBound = floorRatio >= 0.8;
+    console.log(
+      JSON.stringify(
+        {
+          benchmark: "crm convergence: Deploy -> Available vs direct server-side apply (floor)",
+          node: process.version,
+          units,
+          functions_per_unit: 2,
+          odgm: true,
+          concurrency,
+          poll_interval_ms: pollMs,
+          cpus: os.cpus().length,
+          load_average: os.loadavg().map(round2),
+          floor,
+          crm,
+          ratios: {
+            crm_over_floor_seconds: crm.map((r) => ({
+              reconcilers: r.reconcilers,
+              ratio: round2(r.seconds / floor.seconds),
+            })),
+            throughput_max_over_1:
+              one === undefined
+                ? null
+                : { reconcilers: most.reconcilers, ratio: round2(most.throughput_rps / one.throughput_rps) },
+          },
+          watcher_memory: {
+            reconcilers: most.reconcilers,
+            rss_mib_at_start: rss.start,
+            rss_mib_at_end: rss.end,
+            records: units,
+            mib_per_record: round2(perRecordMiB),
+            extrapolated_rss_mib_at_5000: round2(rss.start + perRecordMiB * 5000),
+          },
+          api_server_bottleneck: {
+            verdict: apiBound,
+            why:
+              `best CRM throughput ${best.throughput_rps}/s (${best.reconcilers} reconcilers) is ` +
+              `${round2(floorRatio * 100)}% of the floor's ${floor.throughput_rps}/s; API server used ` +
+              `${best.apiserver_cpu_cores} cores of ${os.cpus().length} (load average ${os
+                .loadavg()
+                .map(round2)
+                .join(", ")})`,
+          },
+          targets: {
+            crm_over_floor_max: 1.5,
+            met_crm_over_floor: crm.every((r) => r.seconds / floor.seconds <= 1.5),
+            throughput_4_over_1_min: 2.5,
+            met_scaling:
+              one === undefined || most.reconcilers !== 4
+                ? null
+                : most.throughput_rps / one.throughput_rps >= 2.5,
+          },
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await stopRoles(left.roles);
+    for (const ns of left.namespaces) {
+      await releaseFinalizers(kube, ns.name).catch((e: unknown) =>
+        console.error(`finalizers ${ns.name}:`, e),
+      );
+      await ns.cleanup().catch((e: unknown) => console.error(`delete ${ns.name}:`, e));
+    }
+    for (const r of left.redis) await r.cleanup().catch((e: unknown) => console.error("redis cleanup:", e));
+    await kube.close();
+    await releaseTestRedis();
+    await releaseTestCluster(); // stops the cluster only if this run started it
+  }
+}
+
+await main();
