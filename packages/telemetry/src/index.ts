@@ -16,4 +16,7 @@ export {
   injectTraceHeaders,
   extractTraceHeaders,
   activeTraceFields,
+  inSpan,
+  type InSpanOptions,
+  type SpanHandle,
 } from "./trace-context.ts";

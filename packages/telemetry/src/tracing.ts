@@ -108,6 +108,9 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
  */
 function registerLoaderHook(): void {
   try {
+    // The asynchronous hook chain on purpose: tsx (tests, `npm run pm`) registers its
+    // loader the same way, and import-in-the-middle documents this path for Node 24.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     register("@opentelemetry/instrumentation/hook.mjs", import.meta.url);
   } catch (error) {
     process.emitWarning(
