@@ -13,6 +13,8 @@ export type TracingSettings =
       readonly protocol: "http/protobuf" | "http/json";
       /** OTEL_SERVICE_NAME when set (wins over the program's own name). */
       readonly serviceName?: string;
+      /** OTEL_BSP_SCHEDULE_DELAY: ms between two exports of the batch processor. Default 5000. */
+      readonly scheduleDelayMs: number;
     };
 
 /** A tracing variable with a value we cannot honour (e.g. protocol grpc). */
@@ -28,6 +30,7 @@ export class TracingConfigError extends Error {
  *   plus "/v1/traces": on. Neither set: off (no SDK loaded, no hook, no cost).
  * - OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else
  *   http/protobuf; grpc is not bundled (TracingConfigError: use the collector's 4318).
+ * - OTEL_BSP_SCHEDULE_DELAY: ms between batch exports (default 5000).
  * @throws TracingConfigError naming the variable.
  */
 export function tracingSettings(env: Readonly<Record<string, string | undefined>>): TracingSettings {
@@ -59,5 +62,15 @@ export function tracingSettings(env: Readonly<Record<string, string | undefined>
     );
   }
   const serviceName = value("OTEL_SERVICE_NAME");
-  return { enabled: true, url, protocol, ...(serviceName ? { serviceName } : {}) };
+  const delay = value("OTEL_BSP_SCHEDULE_DELAY") ?? "5000";
+  if (!/^\d{1,7}$/.test(delay)) {
+    throw new TracingConfigError(`OTEL_BSP_SCHEDULE_DELAY="${delay}": milliseconds, 0..9999999`);
+  }
+  return {
+    enabled: true,
+    url,
+    protocol,
+    scheduleDelayMs: Number(delay),
+    ...(serviceName ? { serviceName } : {}),
+  };
 }

@@ -74,7 +74,12 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   const provider = new sdk.TracerProvider({
     resource: resources.resourceFromAttributes({ "service.name": serviceName, ...options.attributes }),
     spanProcessors: [
-      options.exporter ? new sdk.SimpleSpanProcessor({ exporter }) : new sdk.BatchSpanProcessor({ exporter }),
+      options.exporter
+        ? new sdk.SimpleSpanProcessor({ exporter })
+        : new sdk.BatchSpanProcessor({
+            exporter,
+            ...(settings?.enabled ? { scheduledDelayMillis: settings.scheduleDelayMs } : {}),
+          }),
     ],
   });
   context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());

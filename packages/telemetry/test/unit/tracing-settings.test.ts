@@ -7,7 +7,12 @@ const rows: { name: string; env: Record<string, string>; want: Partial<TracingSe
   {
     name: "base endpoint: /v1/traces appended, protobuf by default",
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" },
-    want: { enabled: true, url: "http://collector:4318/v1/traces", protocol: "http/protobuf" },
+    want: {
+      enabled: true,
+      url: "http://collector:4318/v1/traces",
+      protocol: "http/protobuf",
+      scheduleDelayMs: 5000,
+    },
   },
   {
     name: "traces endpoint wins and is used as is",
@@ -39,6 +44,11 @@ const rows: { name: string; env: Record<string, string>; want: Partial<TracingSe
   {
     name: "grpc is refused",
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
+    want: "error",
+  },
+  {
+    name: "a bad batch delay is refused",
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://a", OTEL_BSP_SCHEDULE_DELAY: "5s" },
     want: "error",
   },
   { name: "zipkin is refused", env: { OTEL_TRACES_EXPORTER: "zipkin" }, want: "error" },

@@ -20,6 +20,8 @@ export function reconcileMetrics(
     description: "Time of one reconcile in seconds.",
     unit: "s",
   });
+  // Present from the start at 0 (as controller-runtime does), so an alert on its rate works.
+  errors.add(0, { controller });
   return {
     reconciled(result, seconds) {
       total.add(1, { controller, result });

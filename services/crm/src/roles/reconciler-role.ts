@@ -33,6 +33,7 @@ export function startReconcilerRole(deps: {
   const retries = metrics.meter.createCounter("workqueue_retries_total", {
     description: "Job runs that ended in a retry (client-go's name).",
   });
+  retries.add(0, { name: queueNames.reconcile });
   const queueSeconds = metrics.meter.createHistogram("workqueue_queue_duration_seconds", {
     description: "Seconds a job waited in the queue before a worker started it (client-go's name).",
     unit: "s",
