@@ -148,6 +148,17 @@ describe("tracing: one trace from the PM request to the reconcile's Kubernetes c
     );
     expect(reconcile.parentSpanId, "reconcile is the child of the ingress span").to.equal(ingress.spanId);
     expect(kubeCalls.length).to.be.at.least(1);
+    // `crm all` serves every role's metrics on its one port; the PM its own.
+    const crmMetrics = await (await fetch(`${crm?.url ?? ""}/metrics`)).text();
+    for (const name of [
+      "controller_runtime_reconcile_total",
+      "rest_client_requests_total",
+      "workqueue_adds_total",
+      "grpc_server_handled_total",
+    ])
+      expect(crmMetrics, name).to.match(new RegExp(`^${name}\\{`, "m"));
+    const pmMetrics = await (await fetch(`${base}/metrics`)).text();
+    expect(pmMetrics).to.match(/^pm_http_requests_total\{.*route="\/api\/v1\/deployments".*\} [1-9]/m);
     // Log lines written inside the trace carry its id.
     await waitFor(() => crm?.output().includes(`"trace_id":"${request.traceId}"`), {
       description: "a CRM log line with the trace id",
