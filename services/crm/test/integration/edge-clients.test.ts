@@ -69,6 +69,13 @@ describe("crm ingress process: deadline and cancel storms, long and malformed de
       timeoutMs: 60_000,
     });
   });
+  afterEach(function () {
+    // A failure here is usually the process dying: show how it ended and its last lines.
+    if (this.currentTest?.state !== "failed") return;
+    const { exitCode, signalCode } = run.child;
+    console.error(`crm ingress: exit code ${String(exitCode)}, signal ${String(signalCode)}; last output:`);
+    console.error(run.output().slice(-6000));
+  });
   after(async function () {
     if (run.child.exitCode === null) {
       run.child.kill("SIGTERM");
