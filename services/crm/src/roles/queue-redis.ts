@@ -30,7 +30,9 @@ function readPassword(file: string): string {
     return readFileSync(file, "utf8").replace(/\r?\n$/, "");
   } catch (error) {
     const why = error instanceof Error && "code" in error ? String(error.code) : String(error);
-    throw new Error(`OPRC_CRM_REDIS_PASSWORD_FILE=${JSON.stringify(file)}: cannot read it (${why})`);
+    throw new Error(`OPRC_CRM_REDIS_PASSWORD_FILE=${JSON.stringify(file)}: cannot read it (${why})`, {
+      cause: error,
+    });
   }
 }
 

@@ -89,7 +89,10 @@ describe("crm on a Redis Cluster and behind Sentinel", function () {
     const redis = t.connect() as Cluster;
     const keys: string[] = [];
     for (const node of redis.nodes("master")) keys.push(...(await node.keys(`${t.prefix}:*`)));
-    expect(keys.some((k) => k.startsWith(`${t.prefix}:reconcile:`)), keys.join(" ")).to.equal(true);
+    expect(
+      keys.some((k) => k.startsWith(`${t.prefix}:reconcile:`)),
+      keys.join(" "),
+    ).to.equal(true);
     const history = await createHistory({ connection: redis, prefix: t.prefix }).read(
       namespace.name,
       recordName(id),
@@ -101,7 +104,10 @@ describe("crm on a Redis Cluster and behind Sentinel", function () {
 
   it("refuses a cluster URL whose queue prefix has no hash tag, naming OPRC_CRM_QUEUE_PREFIX", async function () {
     const t = await testRedisCluster();
-    const probe = await crm(["reconciler"], { OPRC_CRM_REDIS_URL: t.url, OPRC_CRM_QUEUE_PREFIX: "oaas-plain" });
+    const probe = await crm(["reconciler"], {
+      OPRC_CRM_REDIS_URL: t.url,
+      OPRC_CRM_QUEUE_PREFIX: "oaas-plain",
+    });
     expect(await probe.exited).to.not.equal(0);
     expect(probe.output()).to.match(/OPRC_CRM_QUEUE_PREFIX="oaas-plain": must carry a hash tag/);
   });
