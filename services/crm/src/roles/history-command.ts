@@ -34,7 +34,13 @@ export async function printHistory(config: CrmConfig, args: readonly string[]): 
     return 2;
   }
   const namespace = parsed.values.namespace ?? config.namespace;
-  const redis = queueRedisClient(config, "producer");
+  let redis;
+  try {
+    redis = queueRedisClient(config, "producer");
+  } catch (error) {
+    console.error(`crm history: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   redis.on("error", () => undefined); // reported through the failed command below
   try {
     await redis.connect();
