@@ -87,6 +87,8 @@ describe("crm on a Redis Cluster and behind Sentinel", function () {
     await deployAvailable(all, id);
 
     const redis = t.connect() as Cluster;
+    // A cluster client knows its masters only once it has read the slot map.
+    if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
     const keys: string[] = [];
     for (const node of redis.nodes("master")) keys.push(...(await node.keys(`${t.prefix}:*`)));
     expect(
