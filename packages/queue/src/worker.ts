@@ -1,6 +1,6 @@
 import { contextFromTraceparent, inSpan } from "@oaas/telemetry";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { RedisClient } from "./connection.ts";
+import { assertPrefixFits, type RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
@@ -24,7 +24,7 @@ export type ResultHook = (
 export interface RecordWorkerOptions {
   /** Shared ioredis connection with maxRetriesPerRequest: null (createRedisConnection). Not closed by close(). */
   readonly connection: RedisClient;
-  /** BullMQ key prefix; must equal the producers'. Default "oaas". */
+  /** BullMQ key prefix; must equal the producers'. Default "oaas"; a Redis Cluster needs a hash tag ("{oaas}"; refused otherwise). */
   readonly prefix?: string;
   readonly queue: QueueName;
   /** Parallel handler runs in this process. Default 4. */
@@ -94,6 +94,7 @@ export type Settled = { readonly kind: "done" } | { readonly kind: "requeueAfter
  */
 export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
   const prefix = options.prefix ?? queueDefaults.prefix;
+  assertPrefixFits(options.connection, prefix);
   const lockDurationMs = options.lockDurationMs ?? queueDefaults.lockDurationMs;
   const closeTimeoutMs = options.closeTimeoutMs ?? queueDefaults.closeTimeoutMs;
   const maxRequeueAfterMs = options.maxRequeueAfterMs ?? queueDefaults.maxRequeueAfterMs;

@@ -5,9 +5,8 @@
 // built role. Started by main.ts once tracing is set up (see there why).
 import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import { RedisConfigError } from "@oaas/queue";
+import { RedisConfigError, type RedisClient } from "@oaas/queue";
 import { createLogger, createMetrics, installProcessGuards, type Logger } from "@oaas/telemetry";
-import type { Redis } from "ioredis";
 import { applyCrds } from "./crds.ts";
 import { allReady, type ReadinessPart } from "./health/readiness.ts";
 import { startIngress } from "./ingress/ingress.ts";
@@ -72,7 +71,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
   logger.info("configuration", { version: crmVersion, role, config: describeConfig(config) });
   const kube = await KubeClient.create(loadKubeConfig(), { onResponse: kubeClientMetrics(metrics.meter) });
   const stops: (() => Promise<void>)[] = [];
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   try {
     const needsQueue = role !== "ingress";
     if (needsQueue) {

@@ -4,7 +4,7 @@ import type { CrmConfig } from "@oaas/config";
 import { createEventRecorder, type KubeClient } from "@oaas/kube";
 import { createHistory, queueNames, startRecordWorker, type History, type RecordWorker } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@oaas/queue";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { createReconcileHandler, discoveredRenderContext, reconcileMetrics } from "../reconciler/index.ts";
 import { processIdentity } from "./identity.ts";
@@ -23,7 +23,7 @@ export interface ReconcilerRole {
 export function startReconcilerRole(deps: {
   readonly config: CrmConfig;
   readonly kube: KubeClient;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }): ReconcilerRole {

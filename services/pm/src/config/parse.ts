@@ -151,6 +151,7 @@ export function parsePmConfig(env: Env): PmConfig {
       rollbackOnPartial: r.read("DEPLOY_ROLLBACK_ON_PARTIAL", boolean, false),
       packageDeleteCascade: r.read("PACKAGE_DELETE_CASCADE", boolean, false),
       retryBaseMs: r.read("OPRC_PM_RETRY_BASE_MS", integer(1, 60_000), 200),
+      statusRefreshMs: r.read("OPRC_PM_STATUS_REFRESH_SECS", integer(0, 86_400), 15) * 1000,
     },
     log: { level },
     metrics: {
