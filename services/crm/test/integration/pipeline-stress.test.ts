@@ -1,13 +1,13 @@
 // The pipeline under a burst and under crashes, as real processes on the real API server
 // (KWOK nodes) and real Redis:
-// - two reconciler processes, 50 records, 100 Deploys per record (each a new spec, so a
-//   new generation and a real watch event), one reconciler SIGKILLed mid-burst and
+// - two reconciler processes, 50 records, 100 spec changes per record (a Deploy, then
+//   merge patches: each a new generation and a real watch event), one reconciler SIGKILLed mid-burst and
 //   replaced: every record converges on its last spec, and no two reconciles of one
 //   record overlap, proven from the history's [startedAt, time] intervals per run;
 // - two watchers: the leader SIGKILLed, the standby leads within lease duration + one
 //   retry period (what client-go promises; a killed leader cannot release its Lease), and
 //   a record changed in the gap converges.
-import { recordName, ownerLabel, type DeploymentRecord } from "@oaas/crd";
+import { recordName, ownerLabel, type DeploymentRecord, type FunctionSpec } from "@oaas/crd";
 import { KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
 import { createHistory, type HistoryEntry } from "@oaas/queue";
 import { testCluster, useTestNamespace, useTestRedis, waitFor } from "@oaas/testkit";
@@ -128,7 +128,7 @@ describe("crm pipeline under a burst and crashes (real processes)", function () 
     return envs.some((e) => e.name === "BURST" && e.value === value);
   }
 
-  it(`2 reconcilers, ${recordCount} records x ${eventsPerRecord} Deploys, one reconciler SIGKILLed mid-burst: all converge, no overlapping reconciles`, async function () {
+  it(`2 reconcilers, ${recordCount} records x ${eventsPerRecord} spec changes, one reconciler SIGKILLed mid-burst: all converge, no overlapping reconciles`, async function () {
     const ingress = await crm(["ingress"]);
     const watcher = await crm(["watcher"]);
     let first = await crm(["reconciler"]);
@@ -142,13 +142,30 @@ describe("crm pipeline under a burst and crashes (real processes)", function () 
         { timeoutMs: 60_000 },
       );
 
-    // The burst: round by round, every record gets a new spec; 16 Deploys in flight.
+    // Round 0 through the ingress; then each round changes every record's spec with a
+    // merge patch straight to the API server (what kubectl edit does; the ingress's own
+    // speed is measured by bench:ingress), all records at once.
+    await Promise.all(ids.map((id) => deploy(id, 0)));
+    const functions = new Map<string, FunctionSpec[]>();
+    for (const id of ids) functions.set(id, (await record(id))?.spec.functions ?? []);
+    const patch = (id: string, round: number) =>
+      kube.request({
+        method: "PATCH",
+        path: `/apis/oaas.io/v1alpha1/namespaces/${namespace.name}/deploymentrecords/${recordName(id)}`,
+        contentType: "application/merge-patch+json",
+        body: {
+          spec: {
+            functions: (functions.get(id) ?? []).map((f) => ({
+              ...f,
+              config: { ...f.config, BURST: String(round) },
+            })),
+          },
+        },
+      });
     const began = Date.now();
     let killed = false;
-    for (let round = 0; round < eventsPerRecord; round++) {
-      for (let i = 0; i < ids.length; i += 16) {
-        await Promise.all(ids.slice(i, i + 16).map((id) => deploy(id, round)));
-      }
+    for (let round = 1; round < eventsPerRecord; round++) {
+      await Promise.all(ids.map((id) => patch(id, round)));
       if (!killed && round === eventsPerRecord / 2) {
         // Jobs are in flight now: kill one reconciler without warning and start another.
         first.child.kill("SIGKILL");
