@@ -5,42 +5,100 @@
 //
 // Staleness bound: an answer from the cache reflects the API server as of at most
 // `maxStalenessMs` ago (default 120 s = 2 x the cache's 60 s watch timeout; on a live
-// watch it is milliseconds). Read-your-writes: a record the cache does not have yet (a
-// Deploy that just returned) is looked up on the API server, so a Deploy followed by a
-// status call never answers NOT_FOUND. A record the cache shows as being deleted
-// (deletionTimestamp set) is read from the API server too: the finalizer may be gone
-// already, and the answer NOT_FOUND must not wait for the watch to deliver the deletion.
-// Records being deleted are few and short-lived, so this costs little.
+// watch it is milliseconds).
+//
+// Read-your-writes, for the writes this ingress makes (Deploy's apply, Delete): each
+// write notes the record and the resourceVersion the API server answered with; until the
+// cache shows that very version (or `writeWindowMs` passed), reads of that record, and
+// lists of its namespace, go to the API server. So a Deploy followed by a status call
+// never answers NOT_FOUND or the previous spec, and a Delete followed by a status call
+// never answers as if nothing happened. A record missing from the cache is also asked of
+// the API server. A record the cache shows as being deleted (deletionTimestamp set) is
+// read from the API server too: the finalizer may be gone already (removed by the
+// reconciler or by hand), and NOT_FOUND must not wait for the watch. Records being
+// written or deleted are few at a time, so this costs little.
 import type { DeploymentRecord } from "@oaas/crd";
 import type { RecordCache } from "../watcher/record-cache.ts";
-import type { RecordReader } from "./store.ts";
+import type { RecordStore } from "./store.ts";
 
 export interface CachedReaderOptions {
   /** The cache is used only while it was proven current this recently, ms. Default 120 000. */
   readonly maxStalenessMs?: number;
+  /** After a write, reads of that record bypass the cache at most this long, ms. Default 10 000. */
+  readonly writeWindowMs?: number;
+  /** Clock in ms (tests). Default Date.now. */
+  readonly now?: () => number;
 }
 
-/** A RecordReader that prefers `cache` and falls back to `api` (see the staleness bound above). */
-export function cachedRecordReader(
+/** A write this ingress made and the cache may not show yet. */
+interface PendingWrite {
+  /** The version the API server answered with; undefined after a delete (none to wait for). */
+  readonly resourceVersion: string | undefined;
+  readonly until: number;
+}
+
+/**
+ * A RecordStore whose reads prefer `cache` and fall back to `api`, and whose writes go to
+ * `api` and are remembered for read-your-writes (see above).
+ */
+export function cachedRecordStore(
   cache: RecordCache,
-  api: RecordReader,
+  api: RecordStore,
   options: CachedReaderOptions = {},
-): RecordReader {
+): RecordStore {
   const maxStalenessMs = options.maxStalenessMs ?? 120_000;
+  const writeWindowMs = options.writeWindowMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const pending = new Map<string, PendingWrite>();
+  const key = (namespace: string, name: string) => `${namespace}/${name}`;
   const usable = () => cache.hasSynced() && cache.stalenessMs() <= maxStalenessMs;
+  const note = (namespace: string, name: string, resourceVersion: string | undefined) =>
+    pending.set(key(namespace, name), { resourceVersion, until: now() + writeWindowMs });
+  /** The pending write of a record, dropping it once expired. */
+  const pendingOf = (k: string): PendingWrite | undefined => {
+    const write = pending.get(k);
+    if (write !== undefined && write.until <= now()) {
+      pending.delete(k);
+      return undefined;
+    }
+    return write;
+  };
+  const namespaceHasPending = (namespace: string) =>
+    [...pending.keys()].some((k) => k.startsWith(`${namespace}/`) && pendingOf(k) !== undefined);
   return {
     async get(namespace, name, signal) {
       if (usable()) {
         const hit = cache.get(namespace, name);
-        if (hit !== undefined && hit.metadata.deletionTimestamp === undefined) return hit;
+        const k = key(namespace, name);
+        const write = pendingOf(k);
+        const caughtUp =
+          write === undefined ||
+          (write.resourceVersion !== undefined && hit?.metadata.resourceVersion === write.resourceVersion);
+        if (caughtUp) pending.delete(k);
+        if (hit !== undefined && caughtUp && hit.metadata.deletionTimestamp === undefined) return hit;
       }
       return api.get(namespace, name, signal);
     },
     async list(namespace, selectors, signal) {
       const match = labelMatcher(selectors.labels);
-      if (!usable() || match === undefined) return api.list(namespace, selectors, signal);
+      if (!usable() || match === undefined || namespaceHasPending(namespace)) {
+        return api.list(namespace, selectors, signal);
+      }
       // Field selectors (package, class, env) are re-applied in memory by the caller.
       return cache.list(namespace).filter((record) => match(record));
+    },
+    async apply(record, signal) {
+      const applied = await api.apply(record, signal);
+      const { namespace = "", name } = applied.record.metadata;
+      note(namespace, name, applied.record.metadata.resourceVersion);
+      return applied;
+    },
+    async delete(namespace, name, uid, signal) {
+      // Noted before the call too: a delete that times out may still have happened.
+      note(namespace, name, undefined);
+      const deleted = await api.delete(namespace, name, uid, signal);
+      note(namespace, name, undefined);
+      return deleted;
     },
   };
 }

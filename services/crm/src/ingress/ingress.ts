@@ -18,7 +18,7 @@ import {
 import type { Logger, Metrics } from "@oaas/telemetry";
 import { admissionContexts } from "../deployments/admission.ts";
 import { DeploymentsService } from "../deployments/service.ts";
-import { cachedRecordReader } from "../deployments/cached-reader.ts";
+import { cachedRecordStore } from "../deployments/cached-reader.ts";
 import { kubeRecordStore } from "../deployments/store.ts";
 import { startRecordCache } from "../watcher/record-cache.ts";
 import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
@@ -77,7 +77,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   const cache =
     deps.recordCache === false ? undefined : startRecordCache({ kube, namespace: config.namespace, logger });
   const api = kubeRecordStore(kube);
-  const store = cache ? { ...api, ...cachedRecordReader(cache, api) } : api;
+  const store = cache ? cachedRecordStore(cache, api) : api;
   const deployments = new DeploymentsService(store, features, contexts);
   const served: DescService[] = [DeploymentService, HealthService, CrmInfoService, grpcHealthV1.Health];
   const health = {

@@ -158,8 +158,9 @@ const watchedResources = new Set([
 
 /**
  * Mutating requests the API server itself counted (apiserver_request_total, from its
- * /metrics with the admin kubeconfig) for the resources a reconcile may write.
- * Cluster-wide: the metric has no namespace label.
+ * /metrics with the admin kubeconfig) for the resources a reconcile may write, leaving
+ * out the controllers' status writes of children. Cluster-wide: the metric has no
+ * namespace label.
  */
 export async function apiserverMutations(kc: k8s.KubeConfig): Promise<number> {
   const res = await kubeRequest(kc, { method: "GET", path: "/metrics", accept: "text/plain" });
@@ -170,7 +171,11 @@ export async function apiserverMutations(kc: k8s.KubeConfig): Promise<number> {
     const labels = Object.fromEntries(
       [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""] as const),
     );
-    if (mutatingVerbs.has(labels["verb"] ?? "") && watchedResources.has(labels["resource"] ?? "")) {
+    const resource = labels["resource"] ?? "";
+    // Status writes of Deployments, Services and HPAs are the controllers' (rollouts of
+    // other suites, garbage collection); a reconcile writes only its record's status.
+    if (labels["subresource"] === "status" && resource !== "deploymentrecords") continue;
+    if (mutatingVerbs.has(labels["verb"] ?? "") && watchedResources.has(resource)) {
       total += Number(line.slice(line.lastIndexOf(" ") + 1));
     }
   }

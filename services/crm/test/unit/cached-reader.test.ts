@@ -3,8 +3,8 @@
 // tested against a real API server in watcher.test.ts).
 import type { DeploymentRecord } from "@oaas/crd";
 import { expect } from "chai";
-import { cachedRecordReader, labelMatcher } from "../../src/deployments/cached-reader.ts";
-import type { RecordReader } from "../../src/deployments/store.ts";
+import { cachedRecordStore, labelMatcher } from "../../src/deployments/cached-reader.ts";
+import type { RecordStore } from "../../src/deployments/store.ts";
 import type { RecordCache } from "../../src/watcher/record-cache.ts";
 
 function record(
@@ -29,7 +29,9 @@ function cache(records: DeploymentRecord[], state: { synced: boolean; staleMs: n
   };
 }
 
-function api(records: DeploymentRecord[]): RecordReader & { calls: number } {
+/** The API server as an in-memory store; writes bump resourceVersion like the real one. */
+function api(records: DeploymentRecord[]): RecordStore & { calls: number } {
+  let version = 100;
   const reader = {
     calls: 0,
     get: (_ns: string, name: string) => {
@@ -39,6 +41,21 @@ function api(records: DeploymentRecord[]): RecordReader & { calls: number } {
     list: () => {
       reader.calls++;
       return Promise.resolve(records);
+    },
+    apply: (r: DeploymentRecord) => {
+      const stored = { ...r, metadata: { ...r.metadata, resourceVersion: String(++version) } };
+      records.splice(
+        0,
+        records.length,
+        ...records.filter((x) => x.metadata.name !== r.metadata.name),
+        stored,
+      );
+      return Promise.resolve({ record: stored, created: false });
+    },
+    delete: (_ns: string, name: string) => {
+      const before = records.length;
+      records.splice(0, records.length, ...records.filter((x) => x.metadata.name !== name));
+      return Promise.resolve(records.length < before);
     },
   };
   return reader;
@@ -50,7 +67,7 @@ const selectors = { labels: "oaas.io/deployment-id", fields: "" };
 describe("ingress: cached record reader", function () {
   it("a synced, fresh cache answers get and list without the API server", async function () {
     const server = api([record("a")]);
-    const reader = cachedRecordReader(
+    const reader = cachedRecordStore(
       cache([record("a"), record("b", {})], { synced: true, staleMs: 10 }),
       server,
     );
@@ -61,7 +78,7 @@ describe("ingress: cached record reader", function () {
 
   it("a record missing from the cache is read from the API server (read-your-writes)", async function () {
     const server = api([record("new")]);
-    const reader = cachedRecordReader(cache([], { synced: true, staleMs: 10 }), server);
+    const reader = cachedRecordStore(cache([], { synced: true, staleMs: 10 }), server);
     expect((await reader.get("ns", "new", signal))?.metadata.name).to.equal("new");
     expect(server.calls).to.equal(1);
   });
@@ -72,7 +89,7 @@ describe("ingress: cached record reader", function () {
       metadata: { ...record("going").metadata, deletionTimestamp: "2026-01-01T00:00:00Z" },
     };
     const server = api([]);
-    const reader = cachedRecordReader(
+    const reader = cachedRecordStore(
       cache([deleting, record("stays")], { synced: true, staleMs: 10 }),
       server,
     );
@@ -88,12 +105,50 @@ describe("ingress: cached record reader", function () {
   ]) {
     it(`a cache that is ${state.synced ? "stale" : "not synced"} is not used`, async function () {
       const server = api([record("a")]);
-      const reader = cachedRecordReader(cache([record("old")], state), server);
+      const reader = cachedRecordStore(cache([record("old")], state), server);
       expect((await reader.list("ns", selectors, signal)).map((r) => r.metadata.name)).to.deep.equal(["a"]);
       expect(await reader.get("ns", "old", signal)).to.equal(undefined);
       expect(server.calls).to.equal(2);
     });
   }
+
+  it("read-your-writes: after an apply, reads bypass the cache until it shows the written version", async function () {
+    const cached: DeploymentRecord[] = [
+      { ...record("a"), metadata: { ...record("a").metadata, resourceVersion: "1" } },
+    ];
+    const server = api([record("a")]);
+    const store = cachedRecordStore(cache(cached, { synced: true, staleMs: 10 }), server);
+    const { record: written } = await store.apply(record("a"), signal);
+    expect((await store.get("ns", "a", signal))?.metadata.resourceVersion).to.equal(
+      written.metadata.resourceVersion,
+    );
+    expect((await store.list("ns", selectors, signal)).map((r) => r.metadata.resourceVersion)).to.deep.equal([
+      written.metadata.resourceVersion,
+    ]);
+    expect(server.calls).to.equal(2);
+    cached[0] = written; // the watch delivered the write
+    expect((await store.get("ns", "a", signal))?.metadata.resourceVersion).to.equal(
+      written.metadata.resourceVersion,
+    );
+    await store.list("ns", selectors, signal);
+    expect(server.calls).to.equal(2);
+  });
+
+  it("read-your-writes: after a delete, the cached copy is not served (NOT_FOUND at once), for the window only", async function () {
+    let clock = 0;
+    const server = api([record("a")]);
+    const store = cachedRecordStore(cache([record("a")], { synced: true, staleMs: 10 }), server, {
+      writeWindowMs: 10_000,
+      now: () => clock,
+    });
+    expect(await store.delete("ns", "a", undefined, signal)).to.equal(true);
+    expect(await store.get("ns", "a", signal)).to.equal(undefined);
+    expect(await store.list("ns", selectors, signal)).to.deep.equal([]);
+    expect(server.calls).to.equal(2);
+    clock = 10_001; // a watch that never delivered: the cache is trusted again after the window
+    expect((await store.get("ns", "a", signal))?.metadata.name).to.equal("a");
+    expect(server.calls).to.equal(2);
+  });
 
   it("label selectors: existence, equality, several terms; others are not matched in memory", function () {
     const r = record("a", { "oaas.io/deployment-id": "a", tier: "web" });
