@@ -16,7 +16,7 @@ import { testCluster, useTestNamespace } from "@oaas/testkit";
 import { listObjects, nodes } from "@oaas/kube";
 import { expect } from "chai";
 import { grpcJsCall, grpcJsClient, grpcurl, transport, type GrpcJsClient } from "../support/clients.ts";
-import { collidingId, errorRows, refusedIds, unitJson, type Rpc } from "../support/error-rows.ts";
+import { collidingId, errorRows, mentionsOf, refusedIds, unitJson, type Rpc } from "../support/error-rows.ts";
 import { expectCode } from "../support/expect.ts";
 import { installCrd, startTestIngress, type TestIngress } from "../support/ingress.ts";
 import { listRecords, putForeignRecord, releaseAll, waitForRecordsServed } from "../support/records.ts";
@@ -119,7 +119,7 @@ describe("crm ingress: every RPC and error row through Connect, grpc-js and grpc
         const call = client[lowerFirst(row.rpc)];
         if (!call) throw new Error(row.rpc);
         const e = await expectCode(call(request, { headers: row.metadata ?? {} }), row.code);
-        if (row.mentions) expect(e.rawMessage).to.contain(row.mentions);
+        for (const text of mentionsOf(row)) expect(e.rawMessage).to.contain(text);
       });
     }
   });
@@ -207,7 +207,7 @@ describe("crm ingress: every RPC and error row through Connect, grpc-js and grpc
           row.metadata ? { metadata: { ...row.metadata } } : {},
         );
         expect(result.code, result.details).to.equal(row.code);
-        if (row.mentions) expect(result.details).to.contain(row.mentions);
+        for (const text of mentionsOf(row)) expect(result.details).to.contain(text);
       });
     }
   });
@@ -280,7 +280,7 @@ describe("crm ingress: every RPC and error row through Connect, grpc-js and grpc
           [`oaas.deployment.DeploymentService/${row.rpc}`],
         );
         expect(r.code, r.stderr).to.equal(Code[row.code]);
-        if (row.mentions) expect(r.stderr).to.contain(row.mentions);
+        for (const text of mentionsOf(row)) expect(r.stderr).to.contain(text);
       });
     }
   });
