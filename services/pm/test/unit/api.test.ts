@@ -52,6 +52,28 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
       want: "functions[0].provision_config.port",
     },
     { name: "not an object", body: "[1,2]", want: "invalid body" },
+    // Issue 7 faults (c) and (d): 10,000 levels were a 500 (stack overflow past parsing);
+    // "__proto__" was "not valid JSON".
+    {
+      name: "1,000 nested arrays",
+      body: `{"name":"p","metadata":{"x":${"[".repeat(1000)}${"]".repeat(1000)}}}`,
+      want: "body nests more than 32 levels",
+    },
+    {
+      name: "600 nested objects in a function config",
+      body: `{"name":"p","functions":[{"key":"f","config":${'{"a":'.repeat(600)}1${"}".repeat(600)}}]}`,
+      want: "body nests more than 32 levels",
+    },
+    {
+      name: "a __proto__ key",
+      body: '{"name":"p","metadata":{"__proto__":{"admin":true}}}',
+      want: 'key "__proto__" in body.metadata is not allowed',
+    },
+    {
+      name: "a constructor.prototype key",
+      body: '{"name":"p","functions":[{"key":"f","config":{"constructor":{"prototype":{"x":"1"}}}}]}',
+      want: 'key "constructor.prototype" in body.functions[0].config is not allowed',
+    },
     { name: "missing name", body: {}, want: "name: is required" },
     {
       name: "wrong content type",
