@@ -43,10 +43,16 @@ export async function readCrd(kc: k8s.KubeConfig, name: string): Promise<ServedC
 }
 
 /** Waits until the CRD's Established condition is True (default 30 s). */
-export async function waitForCrdEstablished(kc: k8s.KubeConfig, name: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForCrdEstablished(
+  kc: k8s.KubeConfig,
+  name: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   await waitFor(
     async () =>
-      (await readCrd(kc, name))?.status?.conditions?.some((c) => c.type === "Established" && c.status === "True"),
+      (await readCrd(kc, name))?.status?.conditions?.some(
+        (c) => c.type === "Established" && c.status === "True",
+      ),
     { description: `CRD ${name} Established`, timeoutMs },
   );
 }

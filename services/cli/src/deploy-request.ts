@@ -24,7 +24,6 @@ export function splitList(value: string): string[] {
     .filter((s) => s !== "");
 }
 
-
 /**
  * An OClassDeployment (issue 9 item 1): the file's fields, overridden by the arguments
  * given. Package and class are required from one source or the other; the key defaults

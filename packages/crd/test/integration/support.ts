@@ -8,13 +8,7 @@ import {
   waitFor,
   type ServedCrd,
 } from "@oaas/testkit";
-import {
-  deploymentRecordCrd,
-  group,
-  plural,
-  version,
-  type DeploymentRecord,
-} from "../../src/index.ts";
+import { deploymentRecordCrd, group, plural, version, type DeploymentRecord } from "../../src/index.ts";
 
 export const fieldManager = "oaas-crd-test";
 

@@ -1,6 +1,5 @@
 // Shared by the queue's integration suites: record handler runs and wait for them.
-import type { TestRedis } from "@oaas/testkit";
-import { waitFor } from "@oaas/testkit";
+import { useTestRedis, waitFor, type TestRedis } from "@oaas/testkit";
 import type { Redis } from "ioredis";
 import {
   createRecordQueue,
@@ -69,13 +68,39 @@ let harnesses = 0;
  * One queue + workers under a prefix of its own (inside the suite's prefix, so the
  * suite's cleanup removes it); stop() closes them.
  */
-export function harness(t: TestRedis): {
+export interface Harness {
   prefix: string;
   producer: RecordQueue;
   redis: Redis;
   worker: (options: Omit<RecordWorkerOptions, "connection" | "prefix" | "queue">) => RecordWorker;
   stop: () => Promise<void>;
-} {
+}
+
+/**
+ * The mocha setup every queue suite shares: real Redis for the suite (useTestRedis), a
+ * fresh harness (own key prefix) before each test, its workers stopped after it.
+ * Returns the suite's Redis and the current test's harness.
+ */
+export function useHarness(): { redis: () => TestRedis; h: () => Harness } {
+  const redis = useTestRedis();
+  let current: Harness | undefined;
+  beforeEach(function () {
+    current = harness(redis());
+  });
+  afterEach(async function () {
+    await current?.stop();
+    current = undefined;
+  });
+  return {
+    redis,
+    h: () => {
+      if (!current) throw new Error("useHarness: harness read outside a test");
+      return current;
+    },
+  };
+}
+
+export function harness(t: TestRedis): Harness {
   const redis = t.connect();
   const prefix = `${t.prefix}:${++harnesses}`;
   const producer = createRecordQueue({ connection: redis, prefix, name: "reconcile", attempts: 3 });

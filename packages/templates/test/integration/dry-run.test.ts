@@ -3,14 +3,7 @@
 // a real DeploymentRecord. Knative and Prometheus Operator kinds come from minimal CRDs
 // written here (free-form spec), so for them only metadata is really checked.
 import * as k8s from "@kubernetes/client-node";
-import {
-  apiVersion,
-  deploymentRecordCrd,
-  group,
-  plural,
-  version,
-  type DeploymentRecord,
-} from "@oaas/crd";
+import { apiVersion, deploymentRecordCrd, group, plural, version, type DeploymentRecord } from "@oaas/crd";
 import { installCrd, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { render, type RenderedObject } from "../../src/index.ts";
@@ -132,4 +125,3 @@ describe("templates: rendered objects on the real API server (dry-run apply)", f
 function plain(value: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
-

@@ -44,7 +44,10 @@ function minimalCrd(group: string, kind: string, plural: string): k8s.V1CustomRe
 /** A model-named CRD as the API server reads it (x_kubernetes_preserve_unknown_fields -> x-kubernetes-...). */
 function wireCrd(crd: k8s.V1CustomResourceDefinition): object {
   return JSON.parse(
-    JSON.stringify(crd).replaceAll('"x_kubernetes_preserve_unknown_fields"', '"x-kubernetes-preserve-unknown-fields"'),
+    JSON.stringify(crd).replaceAll(
+      '"x_kubernetes_preserve_unknown_fields"',
+      '"x-kubernetes-preserve-unknown-fields"',
+    ),
   ) as object;
 }
 

@@ -68,8 +68,10 @@ function checkId(id: string, add: Add): void {
  */
 export function deploymentIdProblems(id: string, field: string): FieldError[] {
   if (id === "") return [{ field, message: "must not be empty" }];
-  if (id.length > maxIdLength) return [{ field, message: `is ${id.length} characters; at most ${maxIdLength}` }];
-  if (controlOrSpace.test(id)) return [{ field, message: "must not contain whitespace or control characters" }];
+  if (id.length > maxIdLength)
+    return [{ field, message: `is ${id.length} characters; at most ${maxIdLength}` }];
+  if (controlOrSpace.test(id))
+    return [{ field, message: "must not contain whitespace or control characters" }];
   return [];
 }
 

@@ -94,7 +94,8 @@ export function grpcHealthHandlers(options: HealthOptions): ServiceImpl<typeof g
   return {
     async check(req) {
       const s = await status(req.service);
-      if (s === "SERVICE_UNKNOWN") throw new ConnectError(`unknown service ${echo(req.service)}`, Code.NotFound);
+      if (s === "SERVICE_UNKNOWN")
+        throw new ConnectError(`unknown service ${echo(req.service)}`, Code.NotFound);
       return response(s);
     },
     async list() {

@@ -216,15 +216,13 @@ export const errorRows: readonly ErrorRow[] = [
   },
   // Issue 7 fault (a): 70,000 characters once broke the HTTP/2 frame of the answer
   // (the NOT_FOUND message echoed the id); now a bounded INVALID_ARGUMENT naming the field.
-  ...(["GetDeploymentStatus", "GetClassRuntime", "DeleteDeployment"] as const).map(
-    (rpc): ErrorRow => ({
-      name: "id of 70,000 characters",
-      rpc,
-      request: { deployment_id: "l".repeat(70_000) },
-      code: Code.InvalidArgument,
-      mentions: ["deployment_id", "is 70000 characters"],
-    }),
-  ),
+  ...(["GetDeploymentStatus", "GetClassRuntime", "DeleteDeployment"] as const).map((rpc): ErrorRow => ({
+    name: "id of 70,000 characters",
+    rpc,
+    request: { deployment_id: "l".repeat(70_000) },
+    code: Code.InvalidArgument,
+    mentions: ["deployment_id", "is 70000 characters"],
+  })),
   {
     name: "Deploy with an id of 70,000 characters",
     rpc: "Deploy",

@@ -21,7 +21,8 @@ export class BodyError extends Error {
  * deeper than maxBodyDepth, or carries a prototype-poisoning key.
  */
 export function parseJsonBody(text: string): unknown {
-  if (text.trim() === "") throw new BodyError("Body cannot be empty when content-type is set to 'application/json'");
+  if (text.trim() === "")
+    throw new BodyError("Body cannot be empty when content-type is set to 'application/json'");
   const depth = nestingDepth(text);
   if (depth > maxBodyDepth)
     throw new BodyError(`body nests more than ${maxBodyDepth} levels of objects and arrays`);
@@ -47,7 +48,8 @@ export function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);

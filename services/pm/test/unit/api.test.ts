@@ -276,7 +276,9 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
         ["col", "a-b"],
         ["col-a", "b"],
       ] as const)
-        expect((await withCluster.request("POST", "/api/v1/packages", classed(name, cls))).status).to.equal(201);
+        expect((await withCluster.request("POST", "/api/v1/packages", classed(name, cls))).status).to.equal(
+          201,
+        );
       for (const condition of ["RUNNING", "DOWN"] as const) {
         await withCluster.storage.createDeployment(
           {
@@ -300,11 +302,16 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
           'deployment key "col-a-b" is held by package "col-a" class "b"; package "col" class "a-b" derives the same key: give this deployment another key',
         );
         const kept = await withCluster.storage.getDeployment("col-a-b");
-        expect([kept?.package_name, kept?.class_key, kept?.condition]).to.deep.equal(["col-a", "b", condition]);
+        expect([kept?.package_name, kept?.class_key, kept?.condition]).to.deep.equal([
+          "col-a",
+          "b",
+          condition,
+        ]);
         await withCluster.storage.deleteDeployment("col-a-b");
       }
     } finally {
-      for (const p of await withCluster.storage.listPackages()) await withCluster.storage.deletePackage(p.name);
+      for (const p of await withCluster.storage.listPackages())
+        await withCluster.storage.deletePackage(p.name);
       await withCluster.close();
     }
   });
