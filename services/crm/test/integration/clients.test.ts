@@ -190,6 +190,8 @@ describe("crm ingress: every RPC and error row through Connect, grpc-js and grpc
             stream.once("error", (e: grpc.ServiceError) =>
               e.code === grpc.status.CANCELLED ? undefined : reject(e),
             );
+            // After a message this is a no-op; before one, the Watch failed its promise.
+            stream.once("end", () => reject(new Error("the Watch stream ended without a message")));
           });
           expect(first).to.equal("SERVING");
         }
