@@ -185,7 +185,9 @@ describe("crm ingress: Kubernetes frozen or unreachable (private cluster)", func
           },
         );
         expect(r.code, r.details).to.equal(grpc.status.DEADLINE_EXCEEDED);
-        expect(performance.now() - started).to.be.within(deadlineMs * 0.9, allowedMs);
+        // Seen by the client: its new channel's connection setup comes on top (the
+        // server's own duration, checked below, is the strict bound).
+        expect(performance.now() - started).to.be.within(deadlineMs * 0.9, allowedMs + 500);
       } finally {
         js.close();
       }
