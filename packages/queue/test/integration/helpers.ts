@@ -1,6 +1,6 @@
 // Shared by the queue's integration suites: record handler runs and wait for them.
-import { useTestRedis, waitFor, type TestRedis } from "@oaas/testkit";
-import type { Redis } from "ioredis";
+import type { TestRedisTarget } from "@oaas/testkit";
+import { waitFor } from "@oaas/testkit";
 import {
   createRecordQueue,
   done,
@@ -11,6 +11,7 @@ import {
   type RecordWorker,
   type RecordWorkerOptions,
   type ReconcileResult,
+  type RedisClient,
 } from "../../src/index.ts";
 
 export interface Run {
@@ -71,18 +72,17 @@ let harnesses = 0;
 export interface Harness {
   prefix: string;
   producer: RecordQueue;
-  redis: Redis;
+  redis: RedisClient;
   worker: (options: Omit<RecordWorkerOptions, "connection" | "prefix" | "queue">) => RecordWorker;
   stop: () => Promise<void>;
 }
 
 /**
- * The mocha setup every queue suite shares: real Redis for the suite (useTestRedis), a
- * fresh harness (own key prefix) before each test, its workers stopped after it.
- * Returns the suite's Redis and the current test's harness.
+ * The mocha setup every queue suite shares: a fresh harness (own key prefix) on the
+ * suite's Redis before each test, its workers stopped after it. Returns the current
+ * test's harness.
  */
-export function useHarness(): { redis: () => TestRedis; h: () => Harness } {
-  const redis = useTestRedis();
+export function useHarness(redis: () => TestRedisTarget): () => Harness {
   let current: Harness | undefined;
   beforeEach(function () {
     current = harness(redis());
@@ -91,16 +91,13 @@ export function useHarness(): { redis: () => TestRedis; h: () => Harness } {
     await current?.stop();
     current = undefined;
   });
-  return {
-    redis,
-    h: () => {
-      if (!current) throw new Error("useHarness: harness read outside a test");
-      return current;
-    },
+  return () => {
+    if (!current) throw new Error("useHarness: harness read outside a test");
+    return current;
   };
 }
 
-export function harness(t: TestRedis): Harness {
+export function harness(t: TestRedisTarget): Harness {
   const redis = t.connect();
   const prefix = `${t.prefix}:${++harnesses}`;
   const producer = createRecordQueue({ connection: redis, prefix, name: "reconcile", attempts: 3 });

@@ -1,7 +1,7 @@
 // The one mapping of ReconcileResult onto BullMQ, against real Redis: retry uses up
 // attempts with growing backoff, terminal is never retried, requeueAfter runs again
 // (capped), a thrown exception is a retry; and graceful close hands jobs back.
-import { waitFor } from "@oaas/testkit";
+import { useTestRedis, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import {
   done,
@@ -14,7 +14,7 @@ import {
 import { gate, useHarness, job, recordingHandler, runsDone } from "./helpers.ts";
 
 describe("queue result mapping and shutdown (real Redis)", function () {
-  const { h } = useHarness();
+  const h = useHarness(useTestRedis());
 
   const failedJob = async (jobId: string) =>
     waitFor(

@@ -1,6 +1,6 @@
 // A worker process SIGKILLed mid-job: another worker runs the job again within the
 // documented bound lockDurationMs + 2 x stalledIntervalMs + leaseRetryMs (README "Crash recovery").
-import { waitFor } from "@oaas/testkit";
+import { useTestRedis, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { queueDefaults } from "../../src/index.ts";
 import { useHarness, job, recordingHandler, runsDone } from "./helpers.ts";
@@ -8,7 +8,8 @@ import { startWorkerProcess } from "./processes.ts";
 
 describe("queue stalled-job recovery after SIGKILL (real Redis, real process)", function () {
   this.timeout(90_000);
-  const { redis, h } = useHarness();
+  const redis = useTestRedis();
+  const h = useHarness(redis);
 
   it("a SIGKILLed worker's job runs again on another worker within lockDuration + 2 x stalledInterval + leaseRetry", async function () {
     const lockMs = 2000;
