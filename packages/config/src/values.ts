@@ -1,5 +1,6 @@
 // Parsers for single values. Each returns a typed result whose failure reason says
 // what is allowed, so the caller only adds the variable name and the bad value.
+import { isDns1123Label, isDns1123Subdomain } from "@oaas/crd";
 import { parseRedisTarget } from "./redis-url.ts";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -87,7 +88,7 @@ export const parseHttpUrl: Parser<string> = (raw) => {
 
 /** A DNS-1123 label, the shape of a namespace name. */
 export const parseNamespace: Parser<string> = (raw) =>
-  raw.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(raw)
+  isDns1123Label(raw)
     ? ok(raw)
     : fail(
         "not a namespace name; allowed: lowercase letters, digits and '-', alphanumeric at both ends, <= 63",
@@ -128,7 +129,7 @@ export const parseKeyPrefix: Parser<string> = (raw) =>
 
 /** A Lease name: a DNS-1123 subdomain (the rule of every object name). */
 export const parseLeaseName: Parser<string> = (raw) =>
-  raw.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(raw)
+  isDns1123Subdomain(raw)
     ? ok(raw)
     : fail("not an object name; allowed: lowercase letters, digits, '-' and '.', alphanumeric at both ends");
 

@@ -7,6 +7,13 @@ import { createHash } from "node:crypto";
 /** Longest record name: leaves room for "-<function key>" within a 63-char DNS-1035 label. */
 export const maxRecordNameLength = 40;
 const maxLabelLength = 63;
+
+// Kubernetes' name rules, in one place for every package and service (apimachinery's
+// validation.IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label, IsQualifiedName,
+// IsValidLabelValue); the names oracle suite checks them against a real API server.
+const dns1123LabelRule = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1035LabelRule = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const labelNameRule = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const hashLength = 8;
 
 /** 8 lowercase base-32 chars of SHA-256: 40 bits, ample for per-namespace uniqueness. */
@@ -57,8 +64,6 @@ export function recordName(deploymentId: string): string {
   return dns1035Label(deploymentId, maxRecordNameLength);
 }
 
-const plainKey = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /**
  * Deployment, Service, HPA and Knative Service name of one function of a record.
  * Distinct (record, function key) pairs never share a name, also across records
@@ -73,7 +78,7 @@ const plainKey = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * Neither form ends in "-odgm" or "-metrics", so no function child takes an addon's name.
  */
 export function functionChildName(record: string, functionKey: string): string {
-  if (isDns1035Label(record) && plainKey.test(functionKey)) {
+  if (isDns1035Label(record) && dns1123LabelRule.test(functionKey)) {
     const name = `${record}-${functionKey}-${record.length}`;
     if (name.length <= maxLabelLength) return name;
   }
@@ -107,22 +112,30 @@ export function labelValue(text: string): string {
   return base ? `${base}-${shortHash(text)}` : shortHash(text);
 }
 
+/** A DNS-1035 label: starts with a letter, [a-z0-9-], ends alphanumeric, <= 63 (Service names). */
 export function isDns1035Label(name: string): boolean {
-  return name.length <= maxLabelLength && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
+  return name.length <= maxLabelLength && dns1035LabelRule.test(name);
 }
 
+/** A DNS-1123 label: [a-z0-9-], alphanumeric at both ends, <= 63 (namespace names). */
+export function isDns1123Label(name: string): boolean {
+  return name.length <= maxLabelLength && dns1123LabelRule.test(name);
+}
+
+/** A DNS-1123 subdomain: dot-separated DNS-1123 labels, <= 253 (most object names). */
 export function isDns1123Subdomain(name: string): boolean {
-  return (
-    name.length <= 253 &&
-    name
-      .split(".")
-      .every((part) => part.length <= maxLabelLength && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(part))
-  );
+  return name.length <= 253 && name.split(".").every(isDns1123Label);
 }
 
+/** A label value: empty, or <= 63 of [A-Za-z0-9-_.] with alphanumeric ends. */
 export function isLabelValue(value: string): boolean {
-  return (
-    value === "" ||
-    (value.length <= maxLabelLength && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(value))
-  );
+  return value === "" || (value.length <= maxLabelLength && labelNameRule.test(value));
+}
+
+/** A label (or annotation) key: optional DNS-1123 subdomain prefix and "/", then a name of <= 63. */
+export function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (name.length > maxLabelLength || !labelNameRule.test(name)) return false;
+  return slash < 0 || isDns1123Subdomain(key.slice(0, slash));
 }

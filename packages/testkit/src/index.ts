@@ -30,6 +30,8 @@ export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait.ts";
 export { freePort, isListening } from "./ports.ts";
 export { repoRoot, cacheDir } from "./paths.ts";
 export { kubeRequest, type KubeRequest, type KubeResponse } from "./kube-request.ts";
+export { applyCrd, deleteCrd, installCrd, readCrd, waitForCrdEstablished, type ServedCrd } from "./crds.ts";
 export { createCa, issueCertificate } from "./openssl.ts";
+export { captureLogLines, type LogCapture, type LogLine } from "./log-capture.ts";
 export { startTestEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.ts";
 export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";

@@ -1,4 +1,5 @@
 // The body of POST /deployments from `deploy` arguments and/or a `-f` file (pure).
+import { defaultDeploymentKey } from "@oaas/models";
 import { UsageError } from "./errors.ts";
 import { isObj, str } from "./shapes.ts";
 
@@ -23,18 +24,10 @@ export function splitList(value: string): string[] {
     .filter((s) => s !== "");
 }
 
-/** A logical key from package and class: lower case, runs of other characters -> "-". */
-export function defaultKey(packageName: string, classKey: string): string {
-  return `${packageName}-${classKey}`
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
 /**
  * An OClassDeployment (issue 9 item 1): the file's fields, overridden by the arguments
  * given. Package and class are required from one source or the other; the key defaults
- * to `<package>-<class>`. Arrays and defaults the PM fills (functions, condition) are
+ * to `<package>-<class>`, derived as the PM derives it (one rule: @oaas/models). Arrays and defaults the PM fills (functions, condition) are
  * left to the PM.
  */
 export function deploymentBody(args: DeployArgs): Record<string, unknown> {
@@ -47,7 +40,7 @@ export function deploymentBody(args: DeployArgs): Record<string, unknown> {
     throw new UsageError("deploy needs <package> and <class>, or -f with package_name and class_key");
   }
   if (args.key !== undefined) body.key = args.key;
-  if (str(body, "key") === undefined) body.key = defaultKey(packageName, classKey);
+  if (str(body, "key") === undefined) body.key = defaultDeploymentKey(packageName, classKey);
   if (args.envs !== undefined) {
     if (args.envs.length === 0) throw new UsageError("--env: name at least one cluster");
     body.target_clusters = [...args.envs];

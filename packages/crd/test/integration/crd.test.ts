@@ -40,7 +40,7 @@ describe("crd: DeploymentRecord on the real API server", function () {
     const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
     const before = await ext.readCustomResourceDefinition({ name: crdName });
     const after = await applyCrd(kc);
-    expect(after.metadata?.generation).to.equal(before.metadata?.generation);
+    expect(after.metadata.generation).to.equal(before.metadata?.generation);
   });
 
   it("serves the schema exactly as generated (enums and list types survive the install)", async () => {

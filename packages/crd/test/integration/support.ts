@@ -1,37 +1,28 @@
 // Real-API-server helpers for the CRD suite: install the CRD, typed record calls, raw GETs.
 import { isDeepStrictEqual } from "node:util";
 import * as k8s from "@kubernetes/client-node";
-import { kubeRequest, waitFor } from "@oaas/testkit";
 import {
-  crdName,
-  deploymentRecordCrd,
-  group,
-  plural,
-  version,
-  type DeploymentRecord,
-} from "../../src/index.ts";
+  applyCrd as applyAnyCrd,
+  installCrd as installAnyCrd,
+  kubeRequest,
+  waitFor,
+  type ServedCrd,
+} from "@oaas/testkit";
+import { deploymentRecordCrd, group, plural, version, type DeploymentRecord } from "../../src/index.ts";
 
 export const fieldManager = "oaas-crd-test";
 
 /**
- * Server-side-applies the CRD and waits until it is Established and serving this schema.
- * Idempotent and safe beside other suites doing the same; never deletes the CRD (it is
- * cluster-scoped and shared). `probe` is a record the served schema must keep intact.
+ * Installs the CRD (testkit's one install-and-wait) and waits until it serves this
+ * schema. Idempotent and safe beside other suites doing the same; never deletes the CRD
+ * (it is cluster-scoped and shared). `probe` is a record the served schema must keep intact.
  */
 export async function installCrd(
   kc: k8s.KubeConfig,
   probe: DeploymentRecord,
   namespace: string,
 ): Promise<void> {
-  await applyCrd(kc);
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  await waitFor(
-    async () => {
-      const crd = await ext.readCustomResourceDefinition({ name: crdName });
-      return crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
-    },
-    { description: `CRD ${crdName} Established`, timeoutMs: 30_000 },
-  );
+  await installAnyCrd(kc, deploymentRecordCrd(), fieldManager);
   // Established is set once; after an update the new schema reaches the handlers a moment
   // later. A strict dry-run create fails on any field the served schema does not know.
   const records = recordsApi(kc, namespace);
@@ -41,20 +32,9 @@ export async function installCrd(
   });
 }
 
-/**
- * Server-side apply of the CRD exactly as generated. Not KubernetesObjectApi.patch: it
- * re-serializes known kinds through client-node's typed models, which read camelCase
- * names (`_enum`, `xKubernetesListType`), so the wire-named `enum` and `x-kubernetes-*`
- * of a plain manifest are silently dropped. The typed API's patch takes the body as is;
- * its default content type is JSON Patch, hence the header.
- */
-export async function applyCrd(kc: k8s.KubeConfig): Promise<k8s.V1CustomResourceDefinition> {
-  return kc
-    .makeApiClient(k8s.ApiextensionsV1Api)
-    .patchCustomResourceDefinition(
-      { name: crdName, body: deploymentRecordCrd(), fieldManager, force: true },
-      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.ServerSideApply),
-    );
+/** Server-side apply of the CRD exactly as generated; the served CRD. */
+export function applyCrd(kc: k8s.KubeConfig): Promise<ServedCrd> {
+  return applyAnyCrd(kc, deploymentRecordCrd(), fieldManager);
 }
 
 /** DeploymentRecord calls in one namespace, through the main resource or /status. */

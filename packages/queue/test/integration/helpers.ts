@@ -69,13 +69,35 @@ let harnesses = 0;
  * One queue + workers under a prefix of its own (inside the suite's prefix, so the
  * suite's cleanup removes it); stop() closes them.
  */
-export function harness(t: TestRedisTarget): {
+export interface Harness {
   prefix: string;
   producer: RecordQueue;
   redis: RedisClient;
   worker: (options: Omit<RecordWorkerOptions, "connection" | "prefix" | "queue">) => RecordWorker;
   stop: () => Promise<void>;
-} {
+}
+
+/**
+ * The mocha setup every queue suite shares: a fresh harness (own key prefix) on the
+ * suite's Redis before each test, its workers stopped after it. Returns the current
+ * test's harness.
+ */
+export function useHarness(redis: () => TestRedisTarget): () => Harness {
+  let current: Harness | undefined;
+  beforeEach(function () {
+    current = harness(redis());
+  });
+  afterEach(async function () {
+    await current?.stop();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error("useHarness: harness read outside a test");
+    return current;
+  };
+}
+
+export function harness(t: TestRedisTarget): Harness {
   const redis = t.connect();
   const prefix = `${t.prefix}:${++harnesses}`;
   const producer = createRecordQueue({ connection: redis, prefix, name: "reconcile", attempts: 3 });

@@ -3,26 +3,20 @@
 import { redisTargetKinds, useRedisTarget } from "@oaas/testkit";
 import { expect } from "chai";
 import { setTimeout as sleep } from "node:timers/promises";
-import { harness, job, recordingHandler, runsDone } from "./helpers.ts";
+import { useHarness, job, recordingHandler, runsDone } from "./helpers.ts";
 
 for (const kind of redisTargetKinds()) {
   describe(`queue per-record rate limit (${kind} Redis)`, function () {
     this.timeout(60_000);
     const redis = useRedisTarget(kind);
-    let h: ReturnType<typeof harness>;
-    beforeEach(function () {
-      h = harness(redis());
-    });
-    afterEach(async function () {
-      await h.stop();
-    });
+    const h = useHarness(redis);
 
     it("a hot record runs at its rate, its last event is not dropped, and the others are not starved", async function () {
       const ratePerSec = 4;
       const burst = 2;
       const { runs, handler } = recordingHandler();
       const postponed: string[] = [];
-      h.worker({
+      h().worker({
         handler,
         workerId: "w1",
         concurrency: 4,
@@ -34,11 +28,11 @@ for (const kind of redisTargetKinds()) {
       let lastHot = 0;
       for (let i = 0; i < 75; i++) {
         lastHot = Date.now();
-        await h.producer.enqueue(job("hot", { correlationId: `hot-${i}` }));
+        await h().producer.enqueue(job("hot", { correlationId: `hot-${i}` }));
         if (i % 7 === 3) {
           const name = `cold-${i}`;
           others.push({ name, sent: Date.now() });
-          await h.producer.enqueue(job(name));
+          await h().producer.enqueue(job(name));
         }
         // Load generation: one event every ~20 ms for 1.5 s.
         await sleep(20);

@@ -11,22 +11,15 @@ import {
   type ReconcileResult,
   type RecordJob,
 } from "../../src/index.ts";
-import { gate, harness, job, recordingHandler, runsDone } from "./helpers.ts";
+import { gate, useHarness, job, recordingHandler, runsDone } from "./helpers.ts";
 
 describe("queue result mapping and shutdown (real Redis)", function () {
-  const redis = useTestRedis();
-  let h: ReturnType<typeof harness>;
-  beforeEach(function () {
-    h = harness(redis());
-  });
-  afterEach(async function () {
-    await h.stop();
-  });
+  const h = useHarness(useTestRedis());
 
   const failedJob = async (jobId: string) =>
     waitFor(
       async () => {
-        const found = await h.producer.queue.getJob(jobId);
+        const found = await h().producer.queue.getJob(jobId);
         return found && (await found.getState()) === "failed" ? found : undefined;
       },
       { description: `job ${jobId} failed`, timeoutMs: 15_000, intervalMs: 50 },
@@ -35,13 +28,13 @@ describe("queue result mapping and shutdown (real Redis)", function () {
   it("retry: runs `attempts` times with growing backoff, then fails", async function () {
     const results: { result: string; attempt: number }[] = [];
     const { runs, handler } = recordingHandler(() => retry(new Error("409 conflict")));
-    h.worker({
+    h().worker({
       handler,
       workerId: "w1",
       rateLimit: false,
       onResult: (_job, result, _ms, attempt) => results.push({ result: result.kind, attempt }),
     });
-    const { jobId } = await h.producer.enqueue(job("r"));
+    const { jobId } = await h().producer.enqueue(job("r"));
     const failed = await failedJob(jobId);
     expect(runs.map((r) => r.attempt)).to.deep.equal([1, 2, 3]);
     expect(results).to.deep.equal([
@@ -63,8 +56,8 @@ describe("queue result mapping and shutdown (real Redis)", function () {
       if (calls === 1) throw new Error("socket hang up");
       return done;
     });
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    await h.producer.enqueue(job("x"));
+    h().worker({ handler, workerId: "w1", rateLimit: false });
+    await h().producer.enqueue(job("x"));
     await runsDone(runs, 2);
     expect(runs.map((r) => r.attempt)).to.deep.equal([1, 2]);
   });
@@ -73,8 +66,8 @@ describe("queue result mapping and shutdown (real Redis)", function () {
     const { runs, handler } = recordingHandler(() =>
       terminal(new Error("spec.functions[0].image is empty"), "InvalidSpec"),
     );
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    const { jobId } = await h.producer.enqueue(job("t"));
+    h().worker({ handler, workerId: "w1", rateLimit: false });
+    const { jobId } = await h().producer.enqueue(job("t"));
     const failed = await failedJob(jobId);
     expect(failed.failedReason).to.equal("InvalidSpec: spec.functions[0].image is empty");
     expect(failed.attemptsMade).to.equal(1);
@@ -85,8 +78,8 @@ describe("queue result mapping and shutdown (real Redis)", function () {
     const { runs, handler } = recordingHandler((_job, _context, run): ReconcileResult =>
       runs.indexOf(run) === 0 ? requeueAfter(300, "rollout in progress") : done,
     );
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    await h.producer.enqueue(job("q"));
+    h().worker({ handler, workerId: "w1", rateLimit: false });
+    await h().producer.enqueue(job("q"));
     const [first, second] = await runsDone(runs, 2);
     expect((second?.start ?? 0) - (first?.end ?? 0)).to.be.at.least(290);
     expect(second?.jobId).to.not.equal(first?.jobId);
@@ -96,11 +89,11 @@ describe("queue result mapping and shutdown (real Redis)", function () {
 
   it("requeueAfter: a huge delay is capped to maxRequeueAfterMs", async function () {
     const { runs, handler } = recordingHandler(() => requeueAfter(1e15));
-    h.worker({ handler, workerId: "w1", rateLimit: false, maxRequeueAfterMs: 45_000 });
-    const { jobId } = await h.producer.enqueue(job("huge"));
+    h().worker({ handler, workerId: "w1", rateLimit: false, maxRequeueAfterMs: 45_000 });
+    const { jobId } = await h().producer.enqueue(job("huge"));
     await runsDone(runs, 1);
     const delayed = await waitFor(
-      async () => (await h.producer.queue.getDelayed()).find((j) => j.id !== jobId),
+      async () => (await h().producer.queue.getDelayed()).find((j) => j.id !== jobId),
       { description: "the requeued job", timeoutMs: 10_000, intervalMs: 50 },
     );
     expect(delayed.delay).to.equal(45_000);
@@ -118,10 +111,10 @@ describe("queue result mapping and shutdown (real Redis)", function () {
       }
       return done;
     });
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    await h.producer.enqueue(job("ev"));
+    h().worker({ handler, workerId: "w1", rateLimit: false });
+    await h().producer.enqueue(job("ev"));
     await started.promise;
-    await h.producer.enqueue(job("ev", { correlationId: "during" }));
+    await h().producer.enqueue(job("ev", { correlationId: "during" }));
     release.open();
     const [, second] = await runsDone(runs, 2, () => true, 10_000);
     expect(second?.data.correlationId).to.equal("during");
@@ -136,17 +129,17 @@ describe("queue result mapping and shutdown (real Redis)", function () {
       );
       return retry(new Error("aborted"));
     });
-    const w = h.worker({ handler, workerId: "w1", rateLimit: false, closeTimeoutMs: 5000 });
-    const { jobId } = await h.producer.enqueue(job("g"));
+    const w = h().worker({ handler, workerId: "w1", rateLimit: false, closeTimeoutMs: 5000 });
+    const { jobId } = await h().producer.enqueue(job("g"));
     await started.promise;
     const t0 = Date.now();
     await w.close();
     expect(Date.now() - t0).to.be.below(5000);
-    const back = await h.producer.queue.getJob(jobId);
+    const back = await h().producer.queue.getJob(jobId);
     expect(await back?.getState()).to.be.oneOf(["delayed", "waiting"]);
     expect(back?.attemptsMade).to.equal(0);
     const next = recordingHandler();
-    h.worker({ handler: next.handler, workerId: "w2", rateLimit: false });
+    h().worker({ handler: next.handler, workerId: "w2", rateLimit: false });
     const [rerun] = await runsDone(next.runs, 1);
     expect(rerun?.jobId).to.equal(jobId);
     expect(rerun?.attempt).to.equal(1);

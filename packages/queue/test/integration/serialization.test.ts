@@ -5,7 +5,7 @@ import { redisTargetKinds, useRedisTarget, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { setTimeout as sleep } from "node:timers/promises";
 import { leaseKey } from "../../src/keys.ts";
-import { harness, job, recordingHandler, runsDone } from "./helpers.ts";
+import { useHarness, job, recordingHandler, runsDone } from "./helpers.ts";
 import { startWorkerProcess, type WorkerProcess } from "./processes.ts";
 
 interface Span {
@@ -56,13 +56,7 @@ for (const kind of redisTargetKinds()) {
   describe(`queue serialization per record (${kind} Redis)`, function () {
     this.timeout(120_000);
     const redis = useRedisTarget(kind);
-    let h: ReturnType<typeof harness>;
-    beforeEach(function () {
-      h = harness(redis());
-    });
-    afterEach(async function () {
-      await h.stop();
-    });
+    const h = useHarness(redis);
 
     it("two workers, 25 records, 2500 events: no overlapping runs, every record converges", async function () {
       const { runs, handler } = recordingHandler(async () => {
@@ -70,16 +64,16 @@ for (const kind of redisTargetKinds()) {
         return { kind: "done" };
       });
       const rateLimit = { ratePerSec: 50, burst: 10 };
-      h.worker({ handler, workerId: "w1", concurrency: 8, rateLimit });
-      h.worker({ handler, workerId: "w2", concurrency: 8, rateLimit });
+      h().worker({ handler, workerId: "w1", concurrency: 8, rateLimit });
+      h().worker({ handler, workerId: "w2", concurrency: 8, rateLimit });
       const lastSent = await bursts((name, correlationId) =>
-        h.producer.enqueue(job(name, { correlationId })),
+        h().producer.enqueue(job(name, { correlationId })),
       );
       for (const [name, sent] of lastSent) {
         await runsDone(runs, 1, (r) => r.data.name === name && r.start >= sent, 30_000);
       }
       await waitFor(
-        async () => (await h.producer.depth()) === 0 && (await h.producer.queue.getActiveCount()) === 0,
+        async () => (await h().producer.depth()) === 0 && (await h().producer.queue.getActiveCount()) === 0,
         {
           description: "queue drained",
           timeoutMs: 30_000,
@@ -102,7 +96,7 @@ for (const kind of redisTargetKinds()) {
           processes.push(
             await startWorkerProcess({
               REDIS_URL: t.url,
-              PREFIX: h.prefix,
+              PREFIX: h().prefix,
               MODE: "record",
               WORKER_ID: id,
               CONCURRENCY: "8",
@@ -112,10 +106,10 @@ for (const kind of redisTargetKinds()) {
           );
         }
         const lastSent = await bursts((name, correlationId) =>
-          h.producer.enqueue(job(name, { correlationId })),
+          h().producer.enqueue(job(name, { correlationId })),
         );
         const readRuns = async () =>
-          (await h.redis.lrange(`${h.prefix}:runs`, 0, -1)).map(
+          (await h().redis.lrange(`${h().prefix}:runs`, 0, -1)).map(
             (s) => JSON.parse(s) as Span & { pid: number },
           );
         const spans = await waitFor(
@@ -124,7 +118,8 @@ for (const kind of redisTargetKinds()) {
             const converged = [...lastSent].every(([name, sent]) =>
               all.some((r) => r.record === `ns/${name}` && r.start >= sent),
             );
-            const idle = (await h.producer.depth()) === 0 && (await h.producer.queue.getActiveCount()) === 0;
+            const idle =
+              (await h().producer.depth()) === 0 && (await h().producer.queue.getActiveCount()) === 0;
             return converged && idle ? all : undefined;
           },
           { description: "every record ran after its last event", timeoutMs: 60_000, intervalMs: 200 },
@@ -143,30 +138,30 @@ for (const kind of redisTargetKinds()) {
 
     it("a job whose record lease is held elsewhere waits for it and is not dropped", async function () {
       // Simulates a run of the record on a worker that lost its BullMQ lock but still runs.
-      const key = leaseKey(h.prefix, "reconcile", "ns/leased");
-      await h.redis.set(key, "someone-else", "PX", 60_000);
+      const key = leaseKey(h().prefix, "reconcile", "ns/leased");
+      await h().redis.set(key, "someone-else", "PX", 60_000);
       const { runs, handler } = recordingHandler();
       const postponed: string[] = [];
-      h.worker({
+      h().worker({
         handler,
         workerId: "w1",
         rateLimit: false,
         onPostpone: (_job, reason) => postponed.push(reason),
       });
-      const { jobId } = await h.producer.enqueue(job("leased"));
-      await waitFor(async () => ((await h.producer.queue.getJob(jobId))?.attemptsStarted ?? 0) >= 2, {
+      const { jobId } = await h().producer.enqueue(job("leased"));
+      await waitFor(async () => ((await h().producer.queue.getJob(jobId))?.attemptsStarted ?? 0) >= 2, {
         description: "the job tried at least twice",
         timeoutMs: 10_000,
         intervalMs: 50,
       });
       expect(runs).to.have.length(0);
       expect(postponed).to.include("lease-held");
-      expect(await (await h.producer.queue.getJob(jobId))?.getState()).to.be.oneOf([
+      expect(await (await h().producer.queue.getJob(jobId))?.getState()).to.be.oneOf([
         "delayed",
         "waiting",
         "active",
       ]);
-      await h.redis.del(key);
+      await h().redis.del(key);
       await runsDone(runs, 1, () => true, 10_000);
       expect(runs[0]?.jobId).to.equal(jobId);
       expect(runs[0]?.attempt).to.equal(1);

@@ -3,19 +3,13 @@
 import { useTestRedis, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { queueDefaults } from "../../src/index.ts";
-import { harness, job, recordingHandler, runsDone } from "./helpers.ts";
+import { useHarness, job, recordingHandler, runsDone } from "./helpers.ts";
 import { startWorkerProcess } from "./processes.ts";
 
 describe("queue stalled-job recovery after SIGKILL (real Redis, real process)", function () {
   this.timeout(90_000);
   const redis = useTestRedis();
-  let h: ReturnType<typeof harness>;
-  beforeEach(function () {
-    h = harness(redis());
-  });
-  afterEach(async function () {
-    await h.stop();
-  });
+  const h = useHarness(redis);
 
   it("a SIGKILLed worker's job runs again on another worker within lockDuration + 2 x stalledInterval + leaseRetry", async function () {
     const lockMs = 2000;
@@ -23,7 +17,7 @@ describe("queue stalled-job recovery after SIGKILL (real Redis, real process)", 
     const t = redis();
     const victim = await startWorkerProcess({
       REDIS_URL: `redis://${t.host}:${t.port}`,
-      PREFIX: h.prefix,
+      PREFIX: h().prefix,
       MODE: "block",
       WORKER_ID: "victim",
       CONCURRENCY: "2",
@@ -31,8 +25,8 @@ describe("queue stalled-job recovery after SIGKILL (real Redis, real process)", 
       STALLED_MS: String(stalledMs),
     });
     try {
-      const { jobId } = await h.producer.enqueue(job("crash", { correlationId: "c1" }));
-      await waitFor(async () => (await h.redis.get(`${h.prefix}:started:crash`)) === String(victim.pid), {
+      const { jobId } = await h().producer.enqueue(job("crash", { correlationId: "c1" }));
+      await waitFor(async () => (await h().redis.get(`${h().prefix}:started:crash`)) === String(victim.pid), {
         description: "the victim process runs the job",
         timeoutMs: 15_000,
         intervalMs: 20,
@@ -42,7 +36,7 @@ describe("queue stalled-job recovery after SIGKILL (real Redis, real process)", 
       await exited;
       const killedAt = Date.now();
       const { runs, handler } = recordingHandler();
-      h.worker({
+      h().worker({
         handler,
         workerId: "survivor",
         lockDurationMs: lockMs,
@@ -56,7 +50,7 @@ describe("queue stalled-job recovery after SIGKILL (real Redis, real process)", 
       expect(run?.jobId).to.equal(jobId);
       expect(run?.data.correlationId).to.equal("c1");
       expect(recoveredMs).to.be.below(bound);
-      await waitFor(async () => (await h.producer.queue.getJob(jobId))?.finishedOn !== undefined, {
+      await waitFor(async () => (await h().producer.queue.getJob(jobId))?.finishedOn !== undefined, {
         description: "the recovered job completed",
         timeoutMs: 10_000,
       });

@@ -1,18 +1,8 @@
-import { Writable } from "node:stream";
+import { captureLogLines } from "@oaas/testkit";
 import { expect } from "chai";
 import { createLogger, withContext } from "../../src/index.ts";
 
-function capture(): { stream: Writable; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n"))
-        if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { stream, lines };
-}
+const capture = captureLogLines;
 
 describe("telemetry: JSON logger", function () {
   it("writes one JSON object per line with service, level, message and timestamp", function () {

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { Writable } from "node:stream";
+import { captureLogLines } from "@oaas/testkit";
 import { expect } from "chai";
 import { createLogger, createMetrics, installProcessGuards } from "../../src/index.ts";
 
@@ -12,14 +12,7 @@ class FakeProcess extends EventEmitter {
 }
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _e, done) {
-      for (const l of chunk.toString().split("\n"))
-        if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { lines, stream } = captureLogLines();
   return { lines, logger: createLogger({ service: "t", stream }) };
 }
 

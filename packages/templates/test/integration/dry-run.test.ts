@@ -3,16 +3,8 @@
 // a real DeploymentRecord. Knative and Prometheus Operator kinds come from minimal CRDs
 // written here (free-form spec), so for them only metadata is really checked.
 import * as k8s from "@kubernetes/client-node";
-import {
-  apiVersion,
-  crdName,
-  deploymentRecordCrd,
-  group,
-  plural,
-  version,
-  type DeploymentRecord,
-} from "@oaas/crd";
-import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { apiVersion, deploymentRecordCrd, group, plural, version, type DeploymentRecord } from "@oaas/crd";
+import { installCrd, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { render, type RenderedObject } from "../../src/index.ts";
 import { inNamespace } from "../fixtures.ts";
@@ -30,7 +22,17 @@ describe("templates: rendered objects on the real API server (dry-run apply)", f
   before(async () => {
     ({ kc } = await testCluster());
     createdCrds = await installTestCrds(kc);
-    await installRecordCrd(kc);
+    // The DeploymentRecord CRD is shared with other suites: applied, never deleted.
+    await installCrd(kc, deploymentRecordCrd(), fieldManager);
+    // Established precedes the handler serving the schema; wait until a list really works.
+    const api = kc.makeApiClient(k8s.CustomObjectsApi);
+    await waitFor(
+      async () => {
+        await api.listClusterCustomObject({ group, version, plural });
+        return true;
+      },
+      { description: `${apiVersion} ${plural} served`, timeoutMs: 30_000 },
+    );
   });
 
   after(async () => {
@@ -122,30 +124,4 @@ describe("templates: rendered objects on the real API server (dry-run apply)", f
 /** A JSON copy as a plain record, to break a rendered object on purpose. */
 function plain(value: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-}
-
-/** The DeploymentRecord CRD (shared with other suites: applied, never deleted). */
-async function installRecordCrd(kc: k8s.KubeConfig): Promise<void> {
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  // The typed API takes the body as is (KubernetesObjectApi would drop x-kubernetes-* keys).
-  await ext.patchCustomResourceDefinition(
-    { name: crdName, body: deploymentRecordCrd(), fieldManager, force: true },
-    k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.ServerSideApply),
-  );
-  await waitFor(
-    async () => {
-      const crd = await ext.readCustomResourceDefinition({ name: crdName });
-      return crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
-    },
-    { description: `CRD ${crdName} Established`, timeoutMs: 30_000 },
-  );
-  // Established precedes the handler serving the schema; wait until a create really works.
-  const api = kc.makeApiClient(k8s.CustomObjectsApi);
-  await waitFor(
-    async () => {
-      await api.listClusterCustomObject({ group, version, plural });
-      return true;
-    },
-    { description: `${apiVersion} ${plural} served`, timeoutMs: 30_000 },
-  );
 }

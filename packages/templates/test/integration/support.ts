@@ -3,13 +3,13 @@
 // through client-node's models, which silently drop unknown fields, so a typo in a
 // rendered object would never reach the API server's strict field validation.
 import * as k8s from "@kubernetes/client-node";
-import { kubeRequest, waitFor } from "@oaas/testkit";
+import { deleteCrd, installCrd, kubeRequest, readCrd, waitForCrdEstablished } from "@oaas/testkit";
 
 export const fieldManager = "oaas-templates-test";
 
 /**
  * A namespaced CRD whose spec is free-form: enough for the API server to accept the kind.
- * Model names (x_kubernetes_*): the typed client maps them to the wire names and drops others.
+ * Typed with client-node's model (x_kubernetes_* names); wireCrd gives the wire form.
  */
 function minimalCrd(group: string, kind: string, plural: string): k8s.V1CustomResourceDefinition {
   const freeForm: k8s.V1JSONSchemaProps = { type: "object", x_kubernetes_preserve_unknown_fields: true };
@@ -41,6 +41,16 @@ function minimalCrd(group: string, kind: string, plural: string): k8s.V1CustomRe
   };
 }
 
+/** A model-named CRD as the API server reads it (x_kubernetes_preserve_unknown_fields -> x-kubernetes-...). */
+function wireCrd(crd: k8s.V1CustomResourceDefinition): object {
+  return JSON.parse(
+    JSON.stringify(crd).replaceAll(
+      '"x_kubernetes_preserve_unknown_fields"',
+      '"x-kubernetes-preserve-unknown-fields"',
+    ),
+  ) as object;
+}
+
 /** Knative Serving's Service and the Prometheus Operator's monitors, as this suite writes them. */
 export const testCrds = [
   minimalCrd("serving.knative.dev", "Service", "services"),
@@ -49,39 +59,24 @@ export const testCrds = [
 ];
 
 /**
- * Creates each CRD that does not exist yet and waits until all are Established.
- * Returns the names it created, so `after` removes only those (never a real install).
+ * Installs each CRD that does not exist yet (testkit's install-and-wait) and waits until
+ * all are Established. Returns the names it created, so `after` removes only those
+ * (never a real install).
  */
 export async function installTestCrds(kc: k8s.KubeConfig): Promise<string[]> {
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
   const created: string[] = [];
   for (const crd of testCrds) {
     const name = crd.metadata?.name ?? "";
-    try {
-      await ext.readCustomResourceDefinition({ name });
-    } catch (error) {
-      if (!(error instanceof k8s.ApiException) || error.code !== 404) throw error;
-      await ext.createCustomResourceDefinition({ body: crd });
+    if ((await readCrd(kc, name)) === undefined) {
+      await installCrd(kc, wireCrd(crd), fieldManager);
       created.push(name);
-    }
-    await waitFor(
-      async () => {
-        const read = await ext.readCustomResourceDefinition({ name });
-        return read.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
-      },
-      { description: `CRD ${name} Established`, timeoutMs: 30_000 },
-    );
+    } else await waitForCrdEstablished(kc, name);
   }
   return created;
 }
 
 export async function removeCrds(kc: k8s.KubeConfig, names: readonly string[]): Promise<void> {
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  for (const name of names) {
-    await ext.deleteCustomResourceDefinition({ name }).catch((error: unknown) => {
-      if (!(error instanceof k8s.ApiException) || error.code !== 404) throw error;
-    });
-  }
+  for (const name of names) await deleteCrd(kc, name);
 }
 
 const plurals: Readonly<Record<string, string>> = {

@@ -1,7 +1,8 @@
 // Argument parsing: durations, the deploy body, and the program's usage errors (in
 // process: none of these reach the network).
 import { expect } from "chai";
-import { defaultKey, deploymentBody, splitList } from "../../src/deploy-request.ts";
+import { defaultDeploymentKey } from "@oaas/models";
+import { deploymentBody, splitList } from "../../src/deploy-request.ts";
 import { maxTimerMs, parseDuration } from "../../src/durations.ts";
 import { UsageError } from "../../src/errors.ts";
 import { runInProcess } from "../support/io.ts";
@@ -27,9 +28,10 @@ describe("argument parsing", function () {
     }
   });
 
-  it("splitList and defaultKey", function () {
+  it("splitList; the default key is the PM's own derivation", function () {
     expect(splitList(" a, b,,c ")).to.deep.equal(["a", "b", "c"]);
-    expect(defaultKey("Shop", "Cart Item")).to.equal("shop-cart-item");
+    const body = deploymentBody({ packageName: "Shop", classKey: "Cart" });
+    expect(body["key"]).to.equal(defaultDeploymentKey("Shop", "Cart")).and.to.equal("Shop-Cart");
   });
 
   it("deploy body from arguments", function () {

@@ -1,7 +1,7 @@
 // The record pages' routes: the list of records that are not Available and one page per
 // record. Reads the records from the API server and the history from the queue's store;
 // when the history cannot be read the page still shows the record, with a notice.
-import { group, isDns1123Subdomain, plural, version, type DeploymentRecord } from "@oaas/crd";
+import { group, isDns1123Label, isDns1123Subdomain, plural, version, type DeploymentRecord } from "@oaas/crd";
 import { getObject, isKubeError, listObjects, type KubeClient, type ResourceType } from "@oaas/kube";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
@@ -13,7 +13,6 @@ import { recordPage } from "./record-page.ts";
 import { messagePage, recordsPage } from "./records-page.ts";
 
 const deploymentRecords: ResourceType = { group, version, plural, namespaced: true };
-const dns1123Label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export interface RecordRoutesDeps {
   readonly basePath: string;
@@ -71,7 +70,7 @@ export function recordRoutes(app: FastifyInstance, deps: RecordRoutesDeps): void
     `${basePath}records/:namespace/:name`,
     async (request, reply) => {
       const { namespace, name } = request.params;
-      if (!dns1123Label.test(namespace) || !isDns1123Subdomain(name))
+      if (!isDns1123Label(namespace) || !isDns1123Subdomain(name))
         return sendPage(
           reply,
           404,

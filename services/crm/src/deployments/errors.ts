@@ -30,6 +30,19 @@ export class DeploymentError extends Error {
   }
 }
 
+/** Longest piece of request input a message quotes (characters). */
+export const maxEchoChars = 80;
+
+/**
+ * Request input quoted for a message, cut to maxEchoChars with its full length noted:
+ * messages travel in headers (grpc-message), where unbounded input breaks the HTTP/2
+ * frame (FRAME_SIZE_ERROR) instead of reaching the client as a status.
+ */
+export function echo(input: string): string {
+  if (input.length <= maxEchoChars) return JSON.stringify(input);
+  return `${JSON.stringify(input.slice(0, maxEchoChars))}... (${input.length} characters)`;
+}
+
 export function invalidArgument(errors: readonly FieldError[]): DeploymentError {
   const message = errors.map((e) => `${e.field}: ${e.message}`).join("; ");
   return new DeploymentError("invalidArgument", message, errors);

@@ -4,7 +4,7 @@
 // request that fails validation, admission or a precondition checked before the apply.
 import { recordName, type DeploymentRecord, type DeploymentRecordSpec } from "@oaas/crd";
 import { resolveTemplateName, type TemplateName } from "@oaas/templates";
-import { DeploymentError, invalidArgument } from "./errors.ts";
+import { DeploymentError, echo, invalidArgument } from "./errors.ts";
 import type { RenderContext } from "@oaas/templates";
 import { admissionContexts, admit } from "./admission.ts";
 import {
@@ -17,7 +17,7 @@ import {
 } from "./list.ts";
 import { desiredRecord } from "./record.ts";
 import type { RecordStore } from "./store.ts";
-import { validateDeployment } from "./validate.ts";
+import { deploymentIdProblems, validateDeployment } from "./validate.ts";
 
 export interface DeploymentFeatures {
   /** OPRC_CRM_FEATURES_ODGM */
@@ -81,7 +81,7 @@ export class DeploymentsService {
     if (record.metadata.deletionTimestamp) {
       throw new DeploymentError(
         "failedPrecondition",
-        `deployment "${id}" is being deleted; deploy it again once GetDeploymentStatus answers NOT_FOUND`,
+        `deployment ${echo(id)} is being deleted; deploy it again once GetDeploymentStatus answers NOT_FOUND`,
       );
     }
     return { deploymentId: id, result: created ? "created" : "updated" };
@@ -89,12 +89,13 @@ export class DeploymentsService {
 
   /** The stored record of a deployment id; NOT_FOUND when absent or owned by another id. */
   async find(deploymentId: string, scope: RequestScope): Promise<DeploymentRecord> {
-    if (!deploymentId) throw invalidArgument([{ field: "deployment_id", message: "must not be empty" }]);
+    const problems = deploymentIdProblems(deploymentId, "deployment_id");
+    if (problems.length > 0) throw invalidArgument(problems);
     const record = await this.store.get(scope.namespace, recordName(deploymentId), scope.signal);
     if (!record || record.spec.deployment_id !== deploymentId) {
       throw new DeploymentError(
         "notFound",
-        `no deployment "${deploymentId}" in namespace ${scope.namespace}`,
+        `no deployment ${echo(deploymentId)} in namespace ${scope.namespace}`,
       );
     }
     return record;
@@ -121,7 +122,7 @@ export class DeploymentsService {
       record.metadata.uid,
       scope.signal,
     );
-    if (!deleted) throw new DeploymentError("notFound", `deployment "${deploymentId}" is already gone`);
+    if (!deleted) throw new DeploymentError("notFound", `deployment ${echo(deploymentId)} is already gone`);
     return "requested";
   }
 

@@ -13,7 +13,7 @@
 //   every string                   well-formed Unicode (a lone surrogate would not survive storage)
 //   the whole unit                 at most maxUnitBytes as JSON (records live in etcd)
 import type { DeploymentRecordSpec, FunctionSpec } from "@oaas/crd";
-import type { FieldError } from "./errors.ts";
+import { echo, type FieldError } from "./errors.ts";
 
 export const maxIdLength = 253;
 /** etcd stores objects up to ~1.5 MiB; leave room for status and managed fields. */
@@ -38,7 +38,7 @@ export function validateDeployment(spec: DeploymentRecordSpec | undefined): Fiel
     const at = `${unit}.functions[${i}]`;
     if (!fn.function_key) add(`${at}.function_key`, "must not be empty");
     else if (control.test(fn.function_key)) add(`${at}.function_key`, "must not contain control characters");
-    else if (keys.has(fn.function_key)) add(`${at}.function_key`, `duplicate key "${fn.function_key}"`);
+    else if (keys.has(fn.function_key)) add(`${at}.function_key`, `duplicate key ${echo(fn.function_key)}`);
     keys.add(fn.function_key);
     checkFunction(fn, at, add);
   });
@@ -56,10 +56,23 @@ export function validateDeployment(spec: DeploymentRecordSpec | undefined): Fiel
 type Add = (field: string, message: string) => void;
 
 function checkId(id: string, add: Add): void {
-  const field = `${unit}.id`;
-  if (id === "") add(field, "must not be empty");
-  else if (id.length > maxIdLength) add(field, `is ${id.length} characters; at most ${maxIdLength}`);
-  else if (controlOrSpace.test(id)) add(field, "must not contain whitespace or control characters");
+  for (const e of deploymentIdProblems(id, `${unit}.id`)) add(e.field, e.message);
+}
+
+/**
+ * The problems with a deployment id named by `field` (Deploy's deployment_unit.id, or the
+ * deployment_id of a read or delete): non-empty, at most 253 characters (a DNS-1123
+ * subdomain's limit, the longest name an object can have), no whitespace or control
+ * characters. Messages give the length, never the id: an unbounded id echoed in a
+ * grpc-message header would break the HTTP/2 frame that carries it.
+ */
+export function deploymentIdProblems(id: string, field: string): FieldError[] {
+  if (id === "") return [{ field, message: "must not be empty" }];
+  if (id.length > maxIdLength)
+    return [{ field, message: `is ${id.length} characters; at most ${maxIdLength}` }];
+  if (controlOrSpace.test(id))
+    return [{ field, message: "must not contain whitespace or control characters" }];
+  return [];
 }
 
 function checkFunction(fn: FunctionSpec, at: string, add: Add): void {

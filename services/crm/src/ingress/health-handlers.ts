@@ -11,6 +11,7 @@ import {
   HealthService,
   grpcHealthV1,
 } from "@oaas/proto";
+import { echo } from "../deployments/errors.ts";
 import type { Readiness } from "../health/readiness.ts";
 
 type Status = "SERVING" | "NOT_SERVING" | "SERVICE_UNKNOWN";
@@ -93,7 +94,8 @@ export function grpcHealthHandlers(options: HealthOptions): ServiceImpl<typeof g
   return {
     async check(req) {
       const s = await status(req.service);
-      if (s === "SERVICE_UNKNOWN") throw new ConnectError(`unknown service "${req.service}"`, Code.NotFound);
+      if (s === "SERVICE_UNKNOWN")
+        throw new ConnectError(`unknown service ${echo(req.service)}`, Code.NotFound);
       return response(s);
     },
     async list() {

@@ -1,6 +1,7 @@
 // Request metadata the ingress reads and writes, and the per-call values the
 // interceptor hands to handlers through Connect context values.
 import { randomUUID } from "node:crypto";
+import { isDns1123Label } from "@oaas/crd";
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import type { FieldError } from "../deployments/errors.ts";
 
@@ -27,7 +28,7 @@ export function correlationIdFrom(header: string | null): string {
 /** The namespace named by x-namespace, or the default; an invalid name is a field error. */
 export function namespaceFrom(header: string | null, fallback: string): { namespace: string } | FieldError {
   if (header === null || header === "") return { namespace: fallback };
-  if (header.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(header)) return { namespace: header };
+  if (isDns1123Label(header)) return { namespace: header };
   return {
     field: namespaceHeader,
     message: `"${header.slice(0, 70)}" is not a valid namespace name (DNS-1123 label)`,

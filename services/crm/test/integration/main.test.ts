@@ -47,7 +47,12 @@ describe("crm program", function () {
         });
         watch.on("error", () => undefined);
         watch.end(Buffer.from([0, 0, 0, 0, 0]));
-        await new Promise((resolve) => watch.once("data", resolve));
+        // The Watch must deliver its first status; a stream that ends without one fails.
+        const first = await new Promise<Buffer>((resolve, reject) => {
+          watch.once("data", resolve);
+          watch.once("end", () => reject(new Error("the Watch stream ended without a message")));
+        });
+        expect(first.length, "a gRPC message (5-byte envelope and a status)").to.be.greaterThan(5);
         const started = performance.now();
         run.child.kill("SIGTERM");
         expect(await run.exited).to.equal(0);

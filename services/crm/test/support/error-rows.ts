@@ -12,8 +12,8 @@ export interface ErrorRow {
   readonly request: Record<string, unknown>;
   readonly metadata?: Readonly<Record<string, string>>;
   readonly code: Code;
-  /** Text the status message must contain (the field it names). */
-  readonly mentions?: string;
+  /** Text the status message must contain (the field it names); each of a list. */
+  readonly mentions?: string | readonly string[];
 }
 
 type Json = Record<string, unknown>;
@@ -214,6 +214,22 @@ export const errorRows: readonly ErrorRow[] = [
     code: Code.InvalidArgument,
     mentions: "deployment_id",
   },
+  // Issue 7 fault (a): 70,000 characters once broke the HTTP/2 frame of the answer
+  // (the NOT_FOUND message echoed the id); now a bounded INVALID_ARGUMENT naming the field.
+  ...(["GetDeploymentStatus", "GetClassRuntime", "DeleteDeployment"] as const).map((rpc): ErrorRow => ({
+    name: "id of 70,000 characters",
+    rpc,
+    request: { deployment_id: "l".repeat(70_000) },
+    code: Code.InvalidArgument,
+    mentions: ["deployment_id", "is 70000 characters"],
+  })),
+  {
+    name: "Deploy with an id of 70,000 characters",
+    rpc: "Deploy",
+    request: deploy(unitJson("l".repeat(70_000))),
+    code: Code.InvalidArgument,
+    mentions: ["deployment_unit.id", "is 70000 characters"],
+  },
   {
     name: "list with an unknown status",
     rpc: "ListClassRuntimes",
@@ -222,6 +238,11 @@ export const errorRows: readonly ErrorRow[] = [
     mentions: "status",
   },
 ];
+
+/** The texts a row's message must contain. */
+export function mentionsOf(row: ErrorRow): readonly string[] {
+  return row.mentions === undefined ? [] : typeof row.mentions === "string" ? [row.mentions] : row.mentions;
+}
 
 /** Ids of the Deploy rows: none of them may leave a record behind. */
 export const refusedIds = errorRows

@@ -1,19 +1,14 @@
 // An in-process ingress on a free port for integration tests, against a real API
 // server, with its log lines captured for assertions.
-import { Writable } from "node:stream";
 import type * as k8s from "@kubernetes/client-node";
 import { parseCrmConfig } from "@oaas/config";
 import { KubeClient } from "@oaas/kube";
 import { createLogger, createMetrics } from "@oaas/telemetry";
-import { testCluster } from "@oaas/testkit";
+import { captureLogLines, testCluster, type LogLine } from "@oaas/testkit";
 import { applyCrds } from "../../src/crds.ts";
 import { startIngress, type Ingress } from "../../src/ingress/ingress.ts";
 
-export interface LogLine {
-  level: string;
-  message: string;
-  [field: string]: unknown;
-}
+export type { LogLine } from "@oaas/testkit";
 
 export interface TestIngress {
   readonly port: number;
@@ -40,14 +35,7 @@ export interface TestIngressOptions {
 export async function startTestIngress(options: TestIngressOptions): Promise<TestIngress> {
   const kc = options.kubeConfig ?? (await testCluster()).kc;
   const config = parseCrmConfig({ OPRC_CRM_K8S_NAMESPACE: options.namespace, ...options.env });
-  const logs: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n"))
-        if (line.trim()) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
+  const { lines: logs, stream } = captureLogLines();
   const logger = createLogger({ service: "crm-ingress-test", level: "debug", stream });
   const metrics = createMetrics({ serviceName: "oaas-crm-test" });
   const kube = await KubeClient.create(kc, {

@@ -39,7 +39,13 @@ export function grpcRaw(
       if (typeof headers["grpc-message"] === "string") message = decodeURIComponent(headers["grpc-message"]);
       // The status ends the call, as in real clients: stop sending a body the server no
       // longer reads (an oversized one), or the stream would wait for flow control forever.
-      if (status !== undefined && flags & http2.constants.NGHTTP2_FLAG_END_STREAM) {
+      // Only then: a RST_STREAM after every call is the "rapid reset" pattern, and the
+      // server's HTTP/2 stack ends the whole session (ECONNRESET) after about a thousand.
+      if (
+        status !== undefined &&
+        flags & http2.constants.NGHTTP2_FLAG_END_STREAM &&
+        !stream.writableFinished
+      ) {
         stream.close(http2.constants.NGHTTP2_CANCEL);
       }
     };

@@ -1,19 +1,17 @@
 // Driving the reconcile handler directly against the real API server: no queue and no
 // watcher (other engineers build those), so tests call the handler with a RecordJob and
 // call it again until what they wait for holds (with a deadline), as the watcher would.
-import { Writable } from "node:stream";
 import type * as k8s from "@kubernetes/client-node";
 import type { DeploymentRecord, DeploymentRecordSpec } from "@oaas/crd";
 import { createEventRecorder, getObject, type KubeClient, type ResourceType } from "@oaas/kube";
 import type { HistoryEntry, HistorySink, JobContext, ReconcileResult, RecordJob } from "@oaas/queue";
 import { createLogger } from "@oaas/telemetry";
 import { defaultRenderContext, type RenderContext } from "@oaas/templates";
-import { kubeRequest, waitFor } from "@oaas/testkit";
+import { captureLogLines, kubeRequest, waitFor, type LogLine } from "@oaas/testkit";
 import { kubeRecordStore } from "../../src/deployments/store.ts";
 import { desiredRecord } from "../../src/deployments/record.ts";
 import { detectCapabilities } from "../../src/reconciler/capabilities.ts";
 import { createReconcileHandler } from "../../src/reconciler/index.ts";
-import type { LogLine } from "./ingress.ts";
 
 /**
  * In-memory HistorySink: a FAKE, because the Redis history store is being built in
@@ -48,14 +46,7 @@ export async function harness(
     capabilities: await detectCapabilities(kube),
   };
   const history = memoryHistory();
-  const logs: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split("\n"))
-        if (line.trim()) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
+  const { lines: logs, stream } = captureLogLines();
   const logger = createLogger({ service: "crm-reconciler-test", level: "debug", stream });
   const events = createEventRecorder(kube, {
     controller: "oaas.io/crm-reconciler",

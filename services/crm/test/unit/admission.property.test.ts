@@ -116,8 +116,15 @@ describe("crm Deploy admission property: OK at Deploy implies render succeeds", 
         try {
           await service.deploy({ unit: spec, ...(tpl ? { template: tpl } : {}) }, scope);
         } catch (error) {
-          if (error instanceof DeploymentError) return; // refused at Deploy: fine
-          throw error;
+          if (!(error instanceof DeploymentError)) throw error;
+          // Refused at Deploy: fine, but only as the unit's fault naming a request field
+          // (INVALID_ARGUMENT) or as a capability this CRM lacks (FAILED_PRECONDITION).
+          expect(error.code, error.message).to.be.oneOf(["invalidArgument", "failedPrecondition"]);
+          if (error.code === "invalidArgument") {
+            expect(error.fieldErrors.length, error.message).to.be.greaterThan(0);
+            for (const f of error.fieldErrors) expect(f.field).to.match(/^(deployment_unit|x-template)/);
+          }
+          return;
         }
         accepted++;
         const stored = store.last;

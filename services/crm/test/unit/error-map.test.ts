@@ -1,7 +1,8 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { expect } from "chai";
 import { DeploymentError, type DeploymentErrorCode } from "../../src/deployments/errors.ts";
-import { toConnectError } from "../../src/ingress/error-map.ts";
+import { echo, maxEchoChars } from "../../src/deployments/errors.ts";
+import { maxMessageChars, toConnectError } from "../../src/ingress/error-map.ts";
 
 describe("domain errors -> RPC codes", function () {
   const rows: [DeploymentErrorCode, Code][] = [
@@ -26,5 +27,15 @@ describe("domain errors -> RPC codes", function () {
     const e = toConnectError(new Error("secret detail"));
     expect(e.code).to.equal(Code.Internal);
     expect(e.rawMessage).to.equal("internal error");
+  });
+  it("bounds every message (headers carry it): a 100,000-character message is cut, saying how much", function () {
+    const e = toConnectError(new DeploymentError("notFound", "m".repeat(100_000)));
+    expect(e.rawMessage.length).to.be.below(maxMessageChars + 50);
+    expect(e.rawMessage).to.match(/\.\.\. \(97952 more characters\)$/);
+  });
+  it("echo quotes short input whole and cuts long input, noting its length", function () {
+    expect(echo("shop")).to.equal('"shop"');
+    const long = echo("x".repeat(70_000));
+    expect(long).to.equal(`"${"x".repeat(maxEchoChars)}"... (70000 characters)`);
   });
 });

@@ -137,6 +137,36 @@ describe("DeploymentsService", function () {
     });
   }
 
+  // Issue 7 fault (a): a 70,000-character id ended in FRAME_SIZE_ERROR, its NOT_FOUND
+  // message echoing the whole id into grpc-message. Every RPC that takes an id refuses
+  // one above the DNS subdomain limit, naming the field and quoting nothing unbounded.
+  for (const [name, call] of [
+    ["deploy", (id: string) => service.deploy({ unit: unit(id) }, scope)],
+    ["find", (id: string) => service.find(id, scope)],
+    ["delete", (id: string) => service.delete(id, scope)],
+  ] as const) {
+    it(`${name}: ids of 254 and 70,000 characters are invalidArgument naming the field, message bounded`, async function () {
+      for (const id of ["i".repeat(254), "i".repeat(70_000)]) {
+        const error = await call(id).then(
+          () => expect.fail("must be refused"),
+          (e: unknown) => e as DeploymentError,
+        );
+        expect(error.code).to.equal("invalidArgument");
+        const field = name === "deploy" ? "deployment_unit.id" : "deployment_id";
+        expect(error.fieldErrors.map((f) => f.field)).to.deep.equal([field]);
+        expect(error.message).to.contain(`${id.length} characters; at most 253`);
+        expect(error.message.length).to.be.below(200);
+      }
+      expect(store.applies).to.equal(0);
+    });
+  }
+
+  it("an id of exactly 253 characters is accepted", async function () {
+    const id = "i".repeat(253);
+    expect((await service.deploy({ unit: unit(id) }, scope)).deploymentId).to.equal(id);
+    expect((await service.find(id, scope)).spec.deployment_id).to.equal(id);
+  });
+
   it("ALREADY_EXISTS for a record of another id under the derived name; reads do not see it", async function () {
     store.records.set(recordName("x"), {
       apiVersion: "oaas.io/v1alpha1",

@@ -8,6 +8,7 @@ import { prometheusContentType, withContext, type Logger, type Metrics } from "@
 import Fastify, { type FastifyInstance } from "fastify";
 import { correlationHeader, correlationIdOf, type ApiDeps } from "./context.ts";
 import { mapError } from "./errors.ts";
+import { parseJsonBody } from "./json-body.ts";
 import { clusterRoutes } from "./routes/clusters.ts";
 import { deploymentRoutes } from "./routes/deployments.ts";
 import { packageRoutes } from "./routes/packages.ts";
@@ -40,6 +41,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const textAjv = createAjv(true);
   // Only JSON bodies: anything else is 415 {error} rather than a string body failing validation.
   app.removeContentTypeParser("text/plain");
+  // Depth-bounded, with a clear 400 for prototype-poisoning keys (json-body.ts).
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === "body" ? bodyAjv.compile(schema) : textAjv.compile(schema),
   );

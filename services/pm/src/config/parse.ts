@@ -2,6 +2,7 @@
 // object. Every variable the seeds list either works or is rejected naming it; an
 // unknown variable under one of the PM's prefixes is rejected too, so a typo fails at
 // startup instead of being ignored.
+import { isDns1123Label } from "@oaas/crd";
 import type { EtcdSettings } from "../storage/etcd-kv.ts";
 import type { ClusterConfig, LogLevel, PmConfig } from "./types.ts";
 
@@ -222,8 +223,8 @@ function crm(r: Reader): PmConfig["crm"] {
     (t) =>
       t.split(",").map((n) => {
         const name = n.trim().toLowerCase();
-        if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name))
-          throw new Error(`"${n.trim()}" is not a cluster name ([a-z0-9-])`);
+        if (!isDns1123Label(name))
+          throw new Error(`"${n.trim()}" is not a cluster name (a DNS-1123 label: [a-z0-9-], <= 63)`);
         return name;
       }),
     [] as string[],

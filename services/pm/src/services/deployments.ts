@@ -48,7 +48,8 @@ export class DeploymentService {
 
   /**
    * Plans and dispatches a decoded deployment. Throws ValidationError (400),
-   * ConflictError (409: the key is taken by a deployment that is not DOWN/DELETED),
+   * ConflictError (409: the key is taken by a deployment that is not DOWN/DELETED, or
+   * by one of another package or class, whatever its condition),
    * UnavailableError (503: a target cluster gave no health figures, or every target was
    * unreachable) or CrmError (502: every cluster answered with an error; partial
    * failure with rollback).
@@ -67,6 +68,16 @@ export class DeploymentService {
     if (unknown.length) throw new ValidationError(unknown, "invalid deployment");
     const key = resolved.deployment.key;
     const existing = await this.storage.getDeployment(key);
+    const { package_name: pkgName, class_key: classKey } = resolved.deployment;
+    if (existing && (existing.package_name !== pkgName || existing.class_key !== classKey)) {
+      // Keys join package and class with "-", so `col` + `a-b` and `col-a` + `b` both
+      // derive "col-a-b": never let one class's deployment replace another's.
+      throw new ConflictError(
+        `deployment key "${key}" is held by package "${existing.package_name}" class "${existing.class_key}"; ` +
+          `package "${pkgName}" class "${classKey}" ${input.key ? "names" : "derives"} the same key: ` +
+          `give this deployment another key`,
+      );
+    }
     if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
       throw new ConflictError(`deployment "${key}" already exists (condition ${existing.condition})`);
     }

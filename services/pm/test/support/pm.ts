@@ -1,15 +1,11 @@
 // An in-process PM on a free port with its JSON log lines captured, and a small fetch
 // helper that returns status, headers and parsed JSON.
-import { Writable } from "node:stream";
+import { captureLogLines, type LogLine } from "@oaas/testkit";
 import { createLogger } from "@oaas/telemetry";
 import { startPm, type Pm } from "../../src/app.ts";
 import { parsePmConfig } from "../../src/config/index.ts";
 
-export interface LogLine {
-  level: string;
-  message: string;
-  [field: string]: unknown;
-}
+export type { LogLine } from "@oaas/testkit";
 
 export interface TestPm extends Pm {
   readonly logs: LogLine[];
@@ -26,14 +22,7 @@ export interface Answer {
 
 export async function startTestPm(env: Record<string, string> = {}): Promise<TestPm> {
   const config = parsePmConfig(env);
-  const logs: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n"))
-        if (line.trim()) logs.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
+  const { lines: logs, stream } = captureLogLines();
   const logger = createLogger({ service: "pm-test", level: "debug", stream });
   const pm = await startPm({ config, logger, listen: { host: "127.0.0.1", port: 0 } });
   return {

@@ -2,6 +2,8 @@
 // naming the field and stores nothing; every other error is JSON too.
 import { expect } from "chai";
 import { clientPackageJson } from "../../../../packages/models/test/fixtures.ts";
+import { freePort } from "@oaas/testkit";
+import { shopPackage } from "../support/fixtures.ts";
 import { errorOf, startTestPm, type TestPm } from "../support/pm.ts";
 
 describe("pm REST: input and errors (memory storage, no CRM)", function () {
@@ -52,6 +54,28 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
       want: "functions[0].provision_config.port",
     },
     { name: "not an object", body: "[1,2]", want: "invalid body" },
+    // Issue 7 faults (c) and (d): 10,000 levels were a 500 (stack overflow past parsing);
+    // "__proto__" was "not valid JSON".
+    {
+      name: "1,000 nested arrays",
+      body: `{"name":"p","metadata":{"x":${"[".repeat(1000)}${"]".repeat(1000)}}}`,
+      want: "body nests more than 32 levels",
+    },
+    {
+      name: "600 nested objects in a function config",
+      body: `{"name":"p","functions":[{"key":"f","config":${'{"a":'.repeat(600)}1${"}".repeat(600)}}]}`,
+      want: "body nests more than 32 levels",
+    },
+    {
+      name: "a __proto__ key",
+      body: '{"name":"p","metadata":{"__proto__":{"admin":true}}}',
+      want: 'key "__proto__" in body.metadata is not allowed',
+    },
+    {
+      name: "a constructor.prototype key",
+      body: '{"name":"p","functions":[{"key":"f","config":{"constructor":{"prototype":{"x":"1"}}}}]}',
+      want: 'key "constructor.prototype" in body.functions[0].config is not allowed',
+    },
     { name: "missing name", body: {}, want: "name: is required" },
     {
       name: "wrong content type",
@@ -235,5 +259,60 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
     const metrics = (await pm.request("GET", "/metrics")).text;
     expect(metrics).to.match(/pm_http_requests_total\{[^}]*route="\/api\/v1\/packages"[^}]*code="200"/);
     expect(metrics).to.contain("pm_http_request_duration_seconds");
+  });
+
+  // Issue 7 fault (b): keys join package and class with "-", so package `col` class `a-b`
+  // and package `col-a` class `b` both derive "col-a-b"; the second replaced the first.
+  it("a derived key held by another package and class is 409 naming both, whatever its condition", async function () {
+    // A default cluster nobody listens on: the refusal must come before any CRM call.
+    const withCluster = await startTestPm({ CRM_DEFAULT_URL: `http://127.0.0.1:${await freePort()}` });
+    try {
+      const classed = (name: string, cls: string) => {
+        const pkg = shopPackage(name) as { classes: { key: string }[] };
+        (pkg.classes[0] as { key: string }).key = cls;
+        return pkg;
+      };
+      for (const [name, cls] of [
+        ["col", "a-b"],
+        ["col-a", "b"],
+      ] as const)
+        expect((await withCluster.request("POST", "/api/v1/packages", classed(name, cls))).status).to.equal(
+          201,
+        );
+      for (const condition of ["RUNNING", "DOWN"] as const) {
+        await withCluster.storage.createDeployment(
+          {
+            key: "col-a-b",
+            package_name: "col-a",
+            class_key: "b",
+            target_env: "dev",
+            target_clusters: ["default"],
+            nfr_requirements: {},
+            functions: [],
+            condition,
+          },
+          [],
+        );
+        const answer = await withCluster.request("POST", "/api/v1/deployments", {
+          package_name: "col",
+          class_key: "a-b",
+        });
+        expect(answer.status, answer.text).to.equal(409);
+        expect(errorOf(answer)).to.equal(
+          'deployment key "col-a-b" is held by package "col-a" class "b"; package "col" class "a-b" derives the same key: give this deployment another key',
+        );
+        const kept = await withCluster.storage.getDeployment("col-a-b");
+        expect([kept?.package_name, kept?.class_key, kept?.condition]).to.deep.equal([
+          "col-a",
+          "b",
+          condition,
+        ]);
+        await withCluster.storage.deleteDeployment("col-a-b");
+      }
+    } finally {
+      for (const p of await withCluster.storage.listPackages())
+        await withCluster.storage.deletePackage(p.name);
+      await withCluster.close();
+    }
   });
 });
