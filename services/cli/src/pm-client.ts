@@ -106,6 +106,13 @@ export class PmClient {
     });
   }
 
+  /** What the CRMs did with a deployment (logical key or unit id), per cluster, oldest first. */
+  deploymentHistory(id: string, cluster?: string): Promise<Json> {
+    return this.call("GET", `/deployments/${enc(id)}/history`, `history of "${id}"`, {
+      query: { cluster },
+    });
+  }
+
   // --- clusters -------------------------------------------------------------------
   listClusters(): Promise<Json> {
     return this.call("GET", "/clusters", "clusters");

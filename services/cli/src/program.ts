@@ -310,8 +310,11 @@ export function buildProgram(io: ProgramIo): Command {
     .action(async (_opts: unknown, cmd: Command) => clusters(context(cmd)));
   program
     .command("history <deployment-id>")
-    .description("what happened to a deployment (kept by the CRM)")
-    .action(async (id: string) => history(id));
+    .description("what the CRMs did with a deployment (logical key or unit id), oldest first")
+    .option("--cluster <name>", "only this cluster")
+    .action(async (id: string, opts: { cluster?: string }, cmd: Command) =>
+      history(context(cmd), id, opts.cluster),
+    );
   program
     .command("version")
     .description("versions of oaasctl and the Package Manager")

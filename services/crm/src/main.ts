@@ -2,10 +2,10 @@
 // and `all` (every built role in one process: the dev/edge default); `crds` installs or
 // upgrades the CRD; `history <deployment-id>` prints a record's history.
 // Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
-// built role.
+// built role; `history` exits 3 when the id has no history.
 import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import { RedisConfigError } from "@oaas/queue";
+import { createHistory, createRedisConnection, RedisConfigError } from "@oaas/queue";
 import { createLogger, createMetrics, installProcessGuards, type Logger } from "@oaas/telemetry";
 import type { Redis } from "ioredis";
 import { applyCrds } from "./crds.ts";
@@ -102,6 +102,18 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       stops.unshift(() => dashboard.close());
     }
     if (role === "ingress" || role === "all") {
+      // History reads get their own fail-fast connection: the workers' one waits for Redis
+      // forever (maxRetriesPerRequest: null), which would hang the HTTP answer instead of
+      // a 503. Lazy, so an ingress alone still starts while Redis is down.
+      const historyRedis = createRedisConnection(config.redis.url, {
+        use: "producer",
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+      });
+      historyRedis.on("error", (error: Error) => {
+        logger.warn("history redis connection error", { error: error.message });
+      });
+      stops.push(() => Promise.resolve(historyRedis.disconnect()));
       const ingress = await startIngress({
         config,
         kube,
@@ -109,6 +121,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
         metrics,
         crmVersion,
         readinessParts: parts,
+        history: createHistory({ connection: historyRedis, prefix: config.redis.prefix }),
       });
       // The listener goes first on SIGTERM: no new requests while workers drain.
       stops.unshift(() => ingress.close());

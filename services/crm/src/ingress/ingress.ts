@@ -24,6 +24,7 @@ import { startRecordCache } from "../watcher/record-cache.ts";
 import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
 import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
+import type { HistorySource } from "./history-route.ts";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
 import { capDeadlineHeaders } from "./deadline-cap.ts";
@@ -47,6 +48,8 @@ export interface IngressDeps {
   readonly recordCache?: false;
   /** Other roles in this process (`crm all`): /readyz and the health services wait for them too. */
   readonly readinessParts?: readonly ReadinessPart[];
+  /** Records' history for GET /api/v1/records/{id}/history (absent: that path is 404). */
+  readonly history?: HistorySource;
 }
 
 export interface Ingress {
@@ -112,7 +115,11 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     shutdownSignal: shutdown.signal,
     requestGate: correlationGate,
     interceptors: [observeRpcs(logger, metrics)],
-    fallback: httpEndpoints(readiness, metrics),
+    fallback: httpEndpoints(
+      readiness,
+      metrics,
+      deps.history ? { source: deps.history, namespace: config.namespace } : undefined,
+    ),
   });
   const capped: typeof handler = (req, res) => {
     capDeadlineHeaders(req.headers);

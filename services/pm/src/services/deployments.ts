@@ -320,6 +320,42 @@ export class DeploymentService {
     return { key, deleted_clusters: deleted.sort(), record_deleted: recordDeleted };
   }
 
+  /**
+   * The CRM-kept history of a logical key (each cluster it went to) or a unit id (every
+   * configured cluster, or `cluster`). A cluster that cannot be asked is reported with
+   * its error, not fatal. Throws NotFoundError when no cluster has any history for it
+   * and the key is not a deployment the PM knows; ValidationError for an unknown cluster.
+   */
+  async history(id: string, ctx: CallContext, cluster?: string): Promise<DeploymentHistory> {
+    if (cluster !== undefined && !this.crm.has(cluster))
+      throw new ValidationError([{ field: "cluster", message: `unknown cluster "${cluster}"` }]);
+    const known = (await this.storage.getDeployment(id)) !== undefined;
+    const mappings = known ? await this.storage.getMappings(id) : [];
+    const targets = known
+      ? mappings.map((m) => ({ cluster: m.cluster, unit: m.unit_id }))
+      : this.crm.names().map((name) => ({ cluster: name, unit: id }));
+    const asked = targets.filter((t) => cluster === undefined || t.cluster === cluster);
+    const clusters = await Promise.all(
+      asked.map(async ({ cluster: name, unit }): Promise<ClusterHistory> => {
+        try {
+          const found = await this.crm.history(name, unit, ctx);
+          return { cluster: name, deployment_id: unit, entries: found?.entries ?? [] };
+        } catch (error) {
+          return { cluster: name, deployment_id: unit, entries: [], error: (error as Error).message };
+        }
+      }),
+    );
+    const found = clusters.filter((c) => c.entries.length > 0 || c.error !== undefined);
+    if (!known && found.length === 0) {
+      throw new NotFoundError(
+        `no history for deployment "${id}": not a deployment of the PM and unknown to ${
+          cluster === undefined ? "every cluster" : `cluster "${cluster}"`
+        }`,
+      );
+    }
+    return { id, clusters: known ? clusters : found };
+  }
+
   /** Status of a unit id (or logical key) on one cluster (default: where it was sent, else the default cluster). */
   async status(id: string, ctx: CallContext, cluster?: string): Promise<unknown> {
     let target = cluster;
@@ -354,4 +390,19 @@ export class DeploymentService {
       })),
     };
   }
+}
+
+/** One cluster's part of a history answer; `error` when that CRM could not be asked. */
+export interface ClusterHistory {
+  readonly cluster: string;
+  readonly deployment_id: string;
+  /** Oldest first (@oaas/queue HistoryEntry as the CRM sent it). */
+  readonly entries: readonly Record<string, unknown>[];
+  readonly error?: string;
+}
+
+/** GET /deployments/{id}/history. */
+export interface DeploymentHistory {
+  readonly id: string;
+  readonly clusters: readonly ClusterHistory[];
 }

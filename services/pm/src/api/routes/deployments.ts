@@ -64,6 +64,20 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
       async (request) => deps.deployments.mappings(request.params.key),
     );
   }
+  app.get<{ Params: { key: string }; Querystring: { cluster?: string } }>(
+    "/deployments/:key/history",
+    {
+      schema: {
+        tags,
+        summary:
+          "What the CRMs did with a deployment (logical key or unit id; ?cluster= narrows it), oldest first",
+        params: schemas.key,
+        querystring: schemas.clusterQuery,
+      },
+    },
+    async (request) =>
+      deps.deployments.history(request.params.key, callContext(request), request.query.cluster),
+  );
   app.get<{ Params: { id: string }; Querystring: { cluster?: string } }>(
     "/deployment-status/:id",
     {
