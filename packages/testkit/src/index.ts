@@ -24,3 +24,13 @@ export { kubeRequest, type KubeRequest, type KubeResponse } from "./kube-request
 export { createCa, issueCertificate } from "./openssl.ts";
 export { startTestEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.ts";
 export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";
+export {
+  spawnCrm,
+  startCrm,
+  startCrmProcess,
+  waitCrmReady,
+  installCrdWithCrm,
+  type CrmChild,
+  type CrmProcess,
+} from "./crm-process.ts";
+export { startPmProcess, type PmProcess } from "./pm-process.ts";
