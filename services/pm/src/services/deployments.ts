@@ -50,7 +50,12 @@ export class DeploymentService {
    * unreachable) or CrmError (502: every cluster answered with an error; partial
    * failure with rollback).
    */
-  async create(input: OClassDeployment, ctx: CallContext, pkg?: OPackage): Promise<DeploymentResult> {
+  async create(
+    input: OClassDeployment,
+    ctx: CallContext,
+    pkg?: OPackage,
+    options: { readonly replace?: boolean } = {},
+  ): Promise<DeploymentResult> {
     const owner = pkg ?? (await this.storage.getPackage(input.package_name));
     const resolved = resolveDeployment(owner, input, this.crm.defaultCluster);
     if (!resolved.ok) throw new ValidationError(resolved.errors, "invalid deployment");
@@ -64,7 +69,8 @@ export class DeploymentService {
     if (unknown.length) throw new ValidationError(unknown, "invalid deployment");
     const key = resolved.deployment.key;
     const existing = await this.storage.getDeployment(key);
-    if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
+    if (options.replace) await this.checkReplace(key, existing, resolved.deployment.target_clusters);
+    else if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
       throw new ConflictError(`deployment "${key}" already exists (condition ${existing.condition})`);
     }
     const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
@@ -163,6 +169,36 @@ export class DeploymentService {
       })),
       ...(failed.length ? { failed_clusters: failed.map((f) => f.cluster) } : {}),
     };
+  }
+
+  /**
+   * Redeploys an existing deployment from `input` (resolved against the package as it is
+   * now, e.g. with a new image): the same units go to the same clusters again, and each
+   * CRM applies the difference (a rollout). Throws NotFoundError for an unknown key,
+   * ValidationError when the target clusters differ from where it runs (delete the
+   * deployment and deploy it anew to move it). Caveat: a cluster that fails the redeploy
+   * keeps running the previous spec and is reported FAILED.
+   */
+  replace(input: OClassDeployment, ctx: CallContext): Promise<DeploymentResult> {
+    return this.create(input, ctx, undefined, { replace: true });
+  }
+
+  private async checkReplace(
+    key: string,
+    existing: OClassDeployment | undefined,
+    clusters: readonly string[],
+  ): Promise<void> {
+    if (!existing) throw new NotFoundError(`deployment "${key}" does not exist`);
+    const running = (await this.storage.getMappings(key)).map((m) => m.cluster).sort();
+    const wanted = [...clusters].sort();
+    if (running.length > 0 && running.join(",") !== wanted.join(",")) {
+      throw new ValidationError([
+        {
+          field: "target_clusters",
+          message: `a redeploy goes to the clusters the deployment runs on (${running.join(", ")}), not ${wanted.join(", ")}; delete it and deploy it anew to move it`,
+        },
+      ]);
+    }
   }
 
   /** Deletes the units that did go out; returns the clusters where that worked. */
