@@ -17,6 +17,7 @@ import {
   repoRoot,
   testCluster,
   testRedis,
+  waitFor,
   type TestNamespace,
   type TestRedis,
 } from "@oaas/testkit";
