@@ -47,7 +47,7 @@ describe("e2e: a cluster down during a deploy", function () {
   after(async function () {
     this.timeout(120_000);
     await keep?.stop();
-    await system?.close();
+    await (system as System | undefined)?.close();
   });
 
   it("with rollback: the deploy fails naming b, a's unit is rolled back, nothing left on a", async function () {

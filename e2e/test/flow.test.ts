@@ -41,7 +41,7 @@ describe("e2e: the whole flow through oaasctl on two clusters", function () {
   });
   after(async function () {
     this.timeout(120_000);
-    await system?.close();
+    await (system as System | undefined)?.close();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 

@@ -25,7 +25,7 @@ describe("e2e: CRM and PM restarts", function () {
   });
   after(async function () {
     this.timeout(120_000);
-    await system?.close();
+    await (system as System | undefined)?.close();
   });
 
   it("the CRM killed mid-deploy and started again converges to Available", async function () {

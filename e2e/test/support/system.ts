@@ -71,7 +71,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
         nsByCluster.set(name, ns);
       }),
     ]);
-    etcd = started as TestEtcd;
+    etcd = started;
     await Promise.all(
       options.clusters.map(async (name) => {
         crms.set(

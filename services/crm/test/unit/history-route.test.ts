@@ -19,10 +19,10 @@ describe("crm history route", function () {
   const reads: { namespace: string; name: string; limit?: number }[] = [];
   let failing = false;
   const source: HistorySource = {
-    read: async (namespace, name, options = {}) => {
+    read: (namespace, name, options = {}) => {
       reads.push({ namespace, name, ...(options.limit ? { limit: options.limit } : {}) });
-      if (failing) throw new Error("connection refused");
-      return name === recordName("known-a") ? [entry("one"), entry("two")] : [];
+      if (failing) return Promise.reject(new Error("connection refused"));
+      return Promise.resolve(name === recordName("known-a") ? [entry("one"), entry("two")] : []);
     },
   };
 
