@@ -78,7 +78,9 @@ describe("e2e: the whole flow through oaasctl on two clusters", function () {
       ["b", "RUNNING", `${key}-b`],
     ]);
     const table = await oaasctlOk(pm, ["status", key]);
-    expect(table.stdout).to.match(/\ba\b.*Available|Available[\s\S]*\bb\b/);
+    // One block per cluster: its name, then its phase.
+    for (const cluster of ["a", "b"])
+      expect(table.stdout).to.match(new RegExp(`^cluster:\\s+${cluster}\nphase:\\s+RUNNING$`, "m"));
     const runtimes = await oaasctlJson<{ items: { id: string; cluster: string }[]; partial: boolean }>(pm, [
       "runtime",
       "list",
