@@ -8,6 +8,11 @@
 // in ESM") and cannot see code that was inlined into a bundle. The image therefore ships
 // the production node_modules beside dist/.
 //
+// Code splitting is on for the same reason: each main.ts starts tracing and only then
+// imports its program dynamically. In one file esbuild would hoist the program's
+// third-party imports (ioredis) above the tracing setup; as a separate chunk
+// (dist/chunks/) they load after it, through the loader hook.
+//
 // An entry whose source does not exist yet is skipped with a warning (the PM is built in
 // parallel); `--require-all` makes that an error. `--outdir <dir>` writes elsewhere than
 // dist/ (tests); keep it inside the repository so node_modules resolves from there.
@@ -36,32 +41,32 @@ async function main(): Promise<number> {
   const requireAll = process.argv.includes("--require-all");
   const at = process.argv.indexOf("--outdir");
   const outdir = at >= 0 ? path.resolve(process.argv[at + 1] ?? "dist") : path.join(root, "dist");
-  let missing = 0;
-  for (const entry of entries) {
-    const source = path.join(root, entry.source);
-    if (!existsSync(source)) {
-      console.error(`bundle: ${entry.source} does not exist, dist/${entry.name}.js not built`);
-      missing++;
-      continue;
-    }
-    const outfile = path.join(outdir, `${entry.name}.js`);
-    await build({
-      entryPoints: [source],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node24",
-      sourcemap: "linked",
-      plugins: [thirdPartyExternal],
-      // Some bundled code may still call require(); give ESM output one.
-      banner: {
-        js: "import { createRequire as __oaasRequire } from 'node:module'; const require = __oaasRequire(import.meta.url);",
-      },
-      logLevel: "warning",
-    });
-    console.error(`bundle: ${entry.source} -> ${path.relative(root, outfile)}`);
-  }
+  const present = entries.filter((entry) => {
+    if (existsSync(path.join(root, entry.source))) return true;
+    console.error(`bundle: ${entry.source} does not exist, dist/${entry.name}.js not built`);
+    return false;
+  });
+  const missing = entries.length - present.length;
+  await build({
+    entryPoints: Object.fromEntries(present.map((entry) => [entry.name, path.join(root, entry.source)])),
+    outdir,
+    entryNames: "[name]",
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node24",
+    sourcemap: "linked",
+    plugins: [thirdPartyExternal],
+    // Some bundled code may still call require(); give ESM output one.
+    banner: {
+      js: "import { createRequire as __oaasRequire } from 'node:module'; const require = __oaasRequire(import.meta.url);",
+    },
+    logLevel: "warning",
+  });
+  for (const entry of present)
+    console.error(`bundle: ${entry.source} -> ${path.relative(root, path.join(outdir, `${entry.name}.js`))}`);
   return missing > 0 && requireAll ? 1 : 0;
 }
 

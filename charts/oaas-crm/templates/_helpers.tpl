@@ -82,8 +82,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- if not (or .Values.redis.external.url .Values.redis.external.urlSecret.name) -}}
 {{- fail "redis.mode=external needs redis.external.url or redis.external.urlSecret.name" -}}
 {{- end -}}
-{{- if and .Values.redis.external.cluster (not (regexMatch "^\\{.+\\}$" .Values.redis.queuePrefix)) -}}
-{{- fail "redis.external.cluster needs a braced redis.queuePrefix (e.g. {oaas}) so each queue's keys share one hash slot" -}}
+{{- /* Mirrors @oaas/config's hasHashTag (the CRM refuses the same at startup, also for a urlSecret). */ -}}
+{{- if and (regexMatch "^rediss?\\+cluster://" .Values.redis.external.url) (not (regexMatch "^[^{]*\\{[^}]+\\}" .Values.redis.queuePrefix)) -}}
+{{- fail "a redis+cluster:// redis.external.url needs a redis.queuePrefix with a hash tag (e.g. {oaas}) so each queue's keys share one hash slot" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -153,17 +154,13 @@ app.kubernetes.io/component: {{ .component }}
     secretKeyRef:
       name: {{ $v.redis.external.urlSecret.name }}
       key: {{ $v.redis.external.urlSecret.key }}
-{{- else if $v.redis.external.passwordSecret.name }}
-- name: OAAS_REDIS_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ $v.redis.external.passwordSecret.name }}
-      key: {{ $v.redis.external.passwordSecret.key }}
-- name: OPRC_CRM_REDIS_URL
-  value: {{ regexReplaceAll "^(rediss?://)" $v.redis.external.url "${1}:$$(OAAS_REDIS_PASSWORD)@" | quote }}
 {{- else }}
 - name: OPRC_CRM_REDIS_URL
   value: {{ $v.redis.external.url | quote }}
+{{- end }}
+{{- if include "crm.redisPasswordFile" .root }}
+- name: OPRC_CRM_REDIS_PASSWORD_FILE
+  value: {{ include "crm.redisPasswordFile" .root | quote }}
 {{- end }}
 {{- if .dashboard }}
 - name: OPRC_CRM_DASHBOARD_PORT
@@ -222,4 +219,11 @@ imagePullSecrets:
   - name: {{ . }}
   {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/* Path of the mounted Redis password file, or empty when no passwordSecret is used. */}}
+{{- define "crm.redisPasswordFile" -}}
+{{- if and (eq .Values.redis.mode "external") .Values.redis.external.passwordSecret.name -}}
+{{- printf "/etc/oaas/redis/%s" .Values.redis.external.passwordSecret.key -}}
+{{- end -}}
 {{- end -}}

@@ -180,16 +180,9 @@ describe("helm charts: lint, render, golden files, schema", function () {
         /prometheus\.url/,
       ],
       [
-        "a Redis Cluster without a braced queue prefix",
-        [
-          "--set",
-          "redis.mode=external",
-          "--set",
-          "redis.external.url=redis://r:6379",
-          "--set",
-          "redis.external.cluster=true",
-        ],
-        /braced redis\.queuePrefix/,
+        "a Redis Cluster without a hash tag in the queue prefix",
+        ["--set", "redis.mode=external", "--set", "redis.external.url=redis+cluster://r-0:6379\\,r-1:6379"],
+        /redis\.queuePrefix with a hash tag/,
       ],
     ];
     for (const [what, args, message] of refusals) {

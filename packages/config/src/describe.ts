@@ -1,6 +1,7 @@
 // The configuration as a startup log field: every setting, where it differs from the
 // profile, and nothing secret. TLS paths are shown (never file contents, which this
 // package never reads); a Prometheus URL loses its credentials and query string.
+import { redactRedisUrl } from "./redis-url.ts";
 import type { CrmConfig } from "./types.ts";
 
 export function describeConfig(config: CrmConfig): Record<string, unknown> {
@@ -20,7 +21,11 @@ export function describeConfig(config: CrmConfig): Record<string, unknown> {
     },
     odgmImage: config.odgm.image ?? "(template default for the profile)",
     availabilityOverride: config.envHealth.availabilityOverride ?? "(none: ready/total nodes)",
-    redis: { url: redactUrl(config.redis.url), prefix: config.redis.prefix },
+    redis: {
+      url: redactRedisUrl(config.redis.url),
+      passwordFile: config.redis.passwordFile ?? "(not set)",
+      prefix: config.redis.prefix,
+    },
     reconcile: { ...config.reconcile },
     watcher: { ...config.watcher },
     dashboard: { ...config.dashboard, authFile: config.dashboard.authFile ?? "(not set)" },

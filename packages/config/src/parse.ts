@@ -89,6 +89,7 @@ export function parseCrmConfig(env: Env): CrmConfig {
     envHealth: optional("availabilityOverride", r.optional(vars.availabilityOverride, parseFraction)),
     redis: {
       url: r.read(vars.redisUrl, parseRedisUrl, d.redis.url),
+      ...optional("passwordFile", r.optional(vars.redisPasswordFile, parsePath)),
       prefix: r.read(vars.queuePrefix, parseKeyPrefix, d.redis.prefix),
     },
     reconcile: {

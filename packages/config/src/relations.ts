@@ -2,6 +2,7 @@
 // A check runs only when its inputs were themselves valid, so one mistake yields one line.
 import type { EnvReader } from "./reader.ts";
 import type { CrmConfig } from "./types.ts";
+import { hasHashTag, parseRedisTarget } from "./redis-url.ts";
 import { parseDurationMs } from "./values.ts";
 import { vars } from "./variables.ts";
 
@@ -17,6 +18,33 @@ export function checkRelations(r: EnvReader, config: CrmConfig, tls: TlsPaths): 
   checkTls(r, config, tls);
   checkPrometheus(r, config);
   checkLease(r, config);
+  checkRedis(r, config);
+}
+
+/**
+ * The one place of the Redis Cluster hash-tag rule: BullMQ's Lua scripts and this
+ * package's lease and token-bucket scripts touch several keys of a queue at once, which
+ * a cluster refuses (CROSSSLOT) unless they hash to one slot.
+ */
+function checkRedis(r: EnvReader, config: CrmConfig): void {
+  if (!r.isValid(vars.redisUrl) || !r.isValid(vars.queuePrefix)) return;
+  const target = parseRedisTarget(config.redis.url);
+  if (!target.ok) return;
+  if (target.value.topology === "cluster" && !hasHashTag(config.redis.prefix)) {
+    reportAgainst(
+      r,
+      vars.queuePrefix,
+      config.redis.prefix,
+      `must carry a hash tag on a Redis Cluster (${vars.redisUrl} is redis+cluster://), e.g. {${config.redis.prefix}}, so each queue's keys share one hash slot`,
+    );
+  }
+  if (target.value.password !== undefined && config.redis.passwordFile !== undefined) {
+    r.report(
+      vars.redisPasswordFile,
+      `set, but ${vars.redisUrl} carries a password too; keep one of them`,
+      config.redis.passwordFile,
+    );
+  }
 }
 
 /** client-go's rule: retry period < renew deadline < lease duration, or leadership flaps. */

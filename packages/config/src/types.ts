@@ -71,9 +71,11 @@ export interface CrmConfig {
   envHealth: { availabilityOverride?: number };
   /** OPRC_CRM_REDIS_URL, OPRC_CRM_QUEUE_PREFIX: where the work queues and record history live. Redis must run with `maxmemory-policy noeviction` (workers refuse to start otherwise). */
   redis: {
-    /** redis:// or rediss:// URL, credentials allowed (redacted in logs). Default redis://127.0.0.1:6379. */
+    /** Where Redis is: `redis://` / `rediss://` (one server), `redis+cluster://host:port,...` (Redis Cluster seeds) or `redis+sentinel://host:port,.../mastername` (Sentinels); see redis-url.ts. Credentials allowed (redacted in logs). Default redis://127.0.0.1:6379. */
     url: string;
-    /** Key prefix of every queue and history key. Wrap it in braces (e.g. `{oaas}`) on a Redis Cluster so one queue's keys share a hash slot. Default `oaas`. */
+    /** OPRC_CRM_REDIS_PASSWORD_FILE: a Secret-mounted file whose content (trailing newline dropped) is the data nodes' password; instead of a password in the URL. */
+    passwordFile?: string;
+    /** Key prefix of every queue and history key. Must carry a hash tag (e.g. `{oaas}`) on a Redis Cluster so one queue's keys share a hash slot (checked). Default `oaas`. */
     prefix: string;
   };
   /** Reconcile workers (`crm reconciler`, and `crm all`). */

@@ -1,5 +1,6 @@
 // Parsers for single values. Each returns a typed result whose failure reason says
 // what is allowed, so the caller only adds the variable name and the bad value.
+import { parseRedisTarget } from "./redis-url.ts";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 export type Parser<T> = (raw: string) => Parsed<T>;
@@ -111,20 +112,10 @@ export const parseImage: Parser<string> = (raw) =>
         "not an image reference; allowed: [registry/]name[:tag][@sha256:digest], e.g. ghcr.io/org/odgm:1.2",
       );
 
-/** A redis:// or rediss:// URL (credentials allowed; describeConfig redacts them). */
+/** A Redis URL of any topology (see redis-url.ts), kept as written; describeConfig redacts credentials. */
 export const parseRedisUrl: Parser<string> = (raw) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return fail(
-      "not a URL; allowed: redis://[user:password@]host:port[/db] or rediss://..., e.g. redis://redis:6379",
-    );
-  }
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    return fail(`scheme ${url.protocol} not allowed; allowed: redis, rediss`);
-  }
-  return url.hostname === "" ? fail("the URL names no host, e.g. redis://redis:6379") : ok(raw);
+  const parsed = parseRedisTarget(raw);
+  return parsed.ok ? ok(raw) : parsed;
 };
 
 /** A Redis key prefix: printable, no spaces or ':' (BullMQ joins keys with ':'), <= 64 chars. */

@@ -37,6 +37,7 @@ export const vars = {
   odgmImage: "OPRC_CRM_ODGM_IMAGE",
   availabilityOverride: "OPRC_CRM_ENV_AVAILABILITY_OVERRIDE",
   redisUrl: "OPRC_CRM_REDIS_URL",
+  redisPasswordFile: "OPRC_CRM_REDIS_PASSWORD_FILE",
   queuePrefix: "OPRC_CRM_QUEUE_PREFIX",
   reconcileConcurrency: "OPRC_CRM_RECONCILE_CONCURRENCY",
   reconcileMaxAttempts: "OPRC_CRM_RECONCILE_MAX_ATTEMPTS",

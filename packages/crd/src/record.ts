@@ -215,5 +215,12 @@ export const ownerLabel = "oaas.io/owner";
 export const functionLabel = "oaas.io/function";
 /** Annotation with the correlation id of the request that last wrote the record. */
 export const correlationIdAnnotation = "oaas.io/correlation-id";
+
+/**
+ * Annotation with the W3C traceparent of the RPC that last wrote the record (only while
+ * tracing is on): the watcher copies it into the reconcile job, so the reconcile is a
+ * child of the Deploy that caused it.
+ */
+export const traceparentAnnotation = "oaas.io/traceparent";
 /** Finalizer the CRM adds so children are deleted before the record goes. */
 export const finalizer = "oaas.io/cleanup";

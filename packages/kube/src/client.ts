@@ -17,6 +17,12 @@ export interface KubeClientOptions {
   readonly defaultTimeoutMs?: number;
   /** Parallel connections to the API server (HTTP/1.1). Default 64. */
   readonly connections?: number;
+  /**
+   * Called once per request (watches included, when their headers arrive) with the verb,
+   * the HTTP status code as text or "<error>" when no answer came (client-go's
+   * rest_client_requests_total labels), and the seconds until the answer.
+   */
+  readonly onResponse?: (method: string, code: string, seconds: number) => void;
 }
 
 export interface CallOptions {
@@ -60,6 +66,7 @@ export class KubeClient {
     private readonly agent: Agent,
     private readonly kc: k8s.KubeConfig,
     private readonly defaultTimeoutMs: number,
+    private readonly onResponse: KubeClientOptions["onResponse"],
   ) {}
 
   /** Builds a client for the KubeConfig's current context. */
@@ -80,7 +87,13 @@ export class KubeClient {
         ...(tls.servername ? { servername: tls.servername } : {}),
       },
     });
-    return new KubeClient(cluster.server.replace(/\/+$/, ""), agent, kc, options.defaultTimeoutMs ?? 15_000);
+    return new KubeClient(
+      cluster.server.replace(/\/+$/, ""),
+      agent,
+      kc,
+      options.defaultTimeoutMs ?? 15_000,
+      options.onResponse,
+    );
   }
 
   /**
@@ -123,9 +136,13 @@ export class KubeClient {
     const path = withQuery(req.path, req.query);
     const call = this.send(req, path, controller.signal);
     call.catch(() => undefined); // settled through `bounded` when a bound fired first
+    const started = performance.now();
     try {
-      return await Promise.race([call, bounded]);
+      const res = await Promise.race([call, bounded]);
+      this.observe(req.method, String(res.statusCode), started);
+      return res;
     } catch (error) {
+      this.observe(req.method, "<error>", started);
       throw errorFromTransport(req.method, req.path, error, state);
     } finally {
       clearTimeout(timer);
@@ -167,6 +184,7 @@ export class KubeClient {
     const headersBound = Math.min(req.headersTimeoutMs ?? this.defaultTimeoutMs, this.defaultTimeoutMs);
     const state = { callerAborted: false, timedOut: false, timeoutMs: headersBound };
     let res: Dispatcher.ResponseData;
+    const started = performance.now();
     try {
       const headers: Record<string, string> = { accept: "application/json", ...(await this.credentials()) };
       res = await this.agent.request({
@@ -179,15 +197,25 @@ export class KubeClient {
         bodyTimeout: req.idleTimeoutMs ?? 0,
       });
     } catch (error) {
+      this.observe("GET", "<error>", started);
       state.callerAborted = req.signal.aborted;
       state.timedOut = isHeadersTimeout(error);
       throw errorFromTransport("GET", req.path, error, state);
     }
+    this.observe("GET", String(res.statusCode), started);
     if (res.statusCode < 200 || res.statusCode > 299) {
       const text = await res.body.text().catch(() => "");
       throw errorFromResponse("GET", req.path, res.statusCode, parseBody(text));
     }
     return res.body;
+  }
+
+  private observe(method: string, code: string, started: number): void {
+    try {
+      this.onResponse?.(method, code, (performance.now() - started) / 1000);
+    } catch {
+      // A metrics hook must never fail a Kubernetes call.
+    }
   }
 
   /** Closes pooled connections; in-flight calls fail. */

@@ -31,3 +31,4 @@ export {
   type Plan,
   type Resolved,
 } from "./planning.ts";
+export { conditionFromClusters, type ClusterObservation, type ConditionVerdict } from "./condition.ts";

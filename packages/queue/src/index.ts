@@ -1,7 +1,13 @@
 // @oaas/queue: the CRM's work queues in Redis (BullMQ) and record history.
 export * from "./types.ts";
 export { queueDefaults } from "./defaults.ts";
-export { createRedisConnection, type RedisConnectionOptions, type RedisClient } from "./connection.ts";
+export {
+  createRedisConnection,
+  assertPrefixFits,
+  RedisUrlError,
+  type RedisConnectionOptions,
+  type RedisClient,
+} from "./connection.ts";
 export { checkRedis, RedisConfigError, type RedisCheck } from "./check.ts";
 export {
   createRecordQueue,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Queue, type JobsOptions } from "bullmq";
-import type { RedisClient } from "./connection.ts";
+import { assertPrefixFits, type RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { capDelay } from "./delays.ts";
 import { bucketEmptyKey, recordId } from "./keys.ts";
@@ -14,7 +14,7 @@ export const backoffType = "crm-equal-jitter";
 
 export interface RecordQueueOptions {
   readonly connection: RedisClient;
-  /** BullMQ key prefix; default "oaas". Tests pass a per-test prefix; a Redis Cluster needs a hash tag ("{oaas}"). */
+  /** BullMQ key prefix; default "oaas". Tests pass a per-test prefix; a Redis Cluster needs a hash tag ("{oaas}"; refused otherwise). */
   readonly prefix?: string;
   readonly name: QueueName;
   /** Runs per job before it fails, first run included. Default 8 (see defaults.ts). */
@@ -93,6 +93,7 @@ export function recordJobOptions(
 /** A producer for one of the CRM's queues. Close it (it does not close the connection). */
 export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
   const prefix = options.prefix ?? queueDefaults.prefix;
+  assertPrefixFits(options.connection, prefix);
   const attempts = options.attempts ?? queueDefaults.attempts;
   const queue = new Queue(options.name, { connection: options.connection, prefix });
   // An EventEmitter "error" without a listener would crash the process; enqueue calls

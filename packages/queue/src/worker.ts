@@ -1,5 +1,6 @@
+import { contextFromTraceparent, inSpan } from "@oaas/telemetry";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { RedisClient } from "./connection.ts";
+import { assertPrefixFits, type RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
@@ -23,7 +24,7 @@ export type ResultHook = (
 export interface RecordWorkerOptions {
   /** Shared ioredis connection with maxRetriesPerRequest: null (createRedisConnection). Not closed by close(). */
   readonly connection: RedisClient;
-  /** BullMQ key prefix; must equal the producers'. Default "oaas". */
+  /** BullMQ key prefix; must equal the producers'. Default "oaas"; a Redis Cluster needs a hash tag ("{oaas}"; refused otherwise). */
   readonly prefix?: string;
   readonly queue: QueueName;
   /** Parallel handler runs in this process. Default 4. */
@@ -50,6 +51,11 @@ export interface RecordWorkerOptions {
   readonly maxRequeueAfterMs?: number;
   /** Metrics hook (controller_runtime_reconcile_total{result}, reconcile_time_seconds). Must not throw. */
   readonly onResult?: ResultHook;
+  /**
+   * Called once per handler run, just before it starts, with the seconds the job waited
+   * since it was added (or since its initial delay ran out): workqueue_queue_duration_seconds.
+   */
+  readonly onStart?: (job: RecordJob, queuedSeconds: number) => void;
   /** Metrics hook for jobs sent back to delayed (e.g. a rate-limited counter). Must not throw. */
   readonly onPostpone?: (job: RecordJob, reason: PostponeReason, delayMs: number) => void;
 }
@@ -88,6 +94,7 @@ export type Settled = { readonly kind: "done" } | { readonly kind: "requeueAfter
  */
 export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
   const prefix = options.prefix ?? queueDefaults.prefix;
+  assertPrefixFits(options.connection, prefix);
   const lockDurationMs = options.lockDurationMs ?? queueDefaults.lockDurationMs;
   const closeTimeoutMs = options.closeTimeoutMs ?? queueDefaults.closeTimeoutMs;
   const maxRequeueAfterMs = options.maxRequeueAfterMs ?? queueDefaults.maxRequeueAfterMs;
@@ -156,15 +163,23 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
     // BullMQ's own cancellation (worker.cancelJob) reaches the handler too.
     cancelled?.addEventListener("abort", () => controller.abort(cancelled.reason), { once: true });
     const attempt = job.attemptsMade + 1;
+    try {
+      const due = job.timestamp + (job.opts.delay ?? 0);
+      options.onStart?.(data, Math.max(0, Date.now() - due) / 1000);
+    } catch (error) {
+      logError("onStart hook threw")(error);
+    }
     const started = performance.now();
     let result: ReconcileResult;
     try {
-      result = await options.handler(data, {
-        jobId,
-        attempt,
-        workerId: options.workerId,
-        signal: controller.signal,
-      });
+      result = await runTraced(options.queue, data, jobId, attempt, () =>
+        options.handler(data, {
+          jobId,
+          attempt,
+          workerId: options.workerId,
+          signal: controller.signal,
+        }),
+      );
     } catch (error) {
       result = retry(error instanceof Error ? error : new Error(String(error)));
     } finally {
@@ -264,4 +279,40 @@ async function moveBack(
 ): Promise<never> {
   await job.moveToDelayed(Date.now() + delayMs, token);
   throw new DelayedError();
+}
+
+/**
+ * One consumer span per handler run, named after the queue (e.g. "reconcile"), child of
+ * the trace context the job carries (the Deploy that caused it; a new trace when it
+ * carries none): every Kubernetes and Redis call of the run is its child. A retry or
+ * terminal result marks it failed. A no-op while tracing is off.
+ */
+function runTraced(
+  queue: QueueName,
+  job: RecordJob,
+  jobId: string,
+  attempt: number,
+  run: () => Promise<ReconcileResult>,
+): Promise<ReconcileResult> {
+  return inSpan(
+    queue,
+    {
+      kind: "consumer",
+      parent: contextFromTraceparent(job.traceparent),
+      attributes: {
+        "messaging.system": "bullmq",
+        "messaging.destination.name": queue,
+        "messaging.message.id": jobId,
+        "oaas.record": `${job.namespace}/${job.name}`,
+        "oaas.job.reason": job.reason,
+        "oaas.job.attempt": attempt,
+      },
+    },
+    async (span) => {
+      const result = await run();
+      span.setAttribute("oaas.result", result.kind);
+      if (result.kind === "retry" || result.kind === "terminal") span.fail(result.error.message);
+      return result;
+    },
+  );
 }

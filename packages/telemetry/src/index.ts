@@ -6,3 +6,17 @@ export {
   type ProcessGuardOptions,
   type GuardTarget,
 } from "./process-guards.ts";
+export { startTracing, type Tracing, type TracingOptions } from "./tracing.ts";
+export { tracingSettings, TracingConfigError, type TracingSettings } from "./tracing-settings.ts";
+export {
+  tracer,
+  tracerName,
+  currentTraceparent,
+  contextFromTraceparent,
+  injectTraceHeaders,
+  extractTraceHeaders,
+  activeTraceFields,
+  inSpan,
+  type InSpanOptions,
+  type SpanHandle,
+} from "./trace-context.ts";

@@ -2,6 +2,7 @@
 // deployment_id and correlation_id without parsing prose.
 import type { Writable } from "node:stream";
 import winston from "winston";
+import { activeTraceFields } from "./trace-context.ts";
 
 export type Logger = winston.Logger;
 
@@ -21,7 +22,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return winston.createLogger({
     level: options.level ?? process.env["LOG_LEVEL"] ?? "info",
     defaultMeta: { service: options.service },
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    format: winston.format.combine(winston.format.timestamp(), traceFields(), winston.format.json()),
     transports: [transport],
   });
 }
@@ -45,3 +46,9 @@ export function withContext(logger: Logger, context: LogContext): Logger {
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) meta[key] = value;
   return logger.child(meta);
 }
+
+/**
+ * trace_id and span_id of the span active when the line is logged (none while tracing
+ * is off), so a log search can jump to the trace and back.
+ */
+const traceFields = winston.format((info) => Object.assign(info, activeTraceFields()));

@@ -103,6 +103,11 @@ export async function startCrm(
   };
 }
 
+/** waitCrmReady for a child of startCrm. */
+export function waitCrmChildReady(crm: CrmChild, timeoutMs = 120_000): Promise<void> {
+  return waitCrmReady(crm.child, crm.url, () => crm.output(), timeoutMs);
+}
+
 /** A managed `crm all` slot (startCrmProcess). */
 export interface CrmProcess {
   readonly port: number;

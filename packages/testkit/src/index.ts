@@ -17,6 +17,15 @@ export {
   type TestNamespace,
 } from "./namespace.ts";
 export { testRedis, useTestRedis, releaseTestRedis, type TestRedis } from "./redis.ts";
+export {
+  testRedisCluster,
+  testRedisSentinel,
+  testSentinel,
+  releaseRedisTopologies,
+  type TestRedisTarget,
+  type TestSentinel,
+} from "./redis-topologies.ts";
+export { redisTargetKinds, useRedisTarget, type RedisTargetKind } from "./redis-targets.ts";
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait.ts";
 export { freePort, isListening } from "./ports.ts";
 export { repoRoot, cacheDir } from "./paths.ts";
@@ -29,6 +38,7 @@ export {
   startCrm,
   startCrmProcess,
   waitCrmReady,
+  waitCrmChildReady,
   installCrdWithCrm,
   type CrmChild,
   type CrmProcess,

@@ -3,13 +3,15 @@ import { Redis } from "ioredis";
 import { freePort, isListening } from "./ports.ts";
 import { startProcess, stopProcesses, type StartedProcess } from "./processes.ts";
 import { waitFor } from "./wait.ts";
+import type { TestRedisTarget } from "./redis-topologies.ts";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 
 /** Where tests find Redis, with a key prefix no other test uses. */
-export interface TestRedis {
+export interface TestRedis extends TestRedisTarget {
+  readonly kind: "single";
   readonly host: string;
   readonly port: number;
   /** Unique per call, e.g. `oaas-test-1a2b3c4d`; use as the BullMQ `prefix`. */
@@ -33,6 +35,8 @@ export async function testRedis(): Promise<TestRedis> {
   const prefix = `oaas-test-${randomBytes(4).toString("hex")}`;
   const connections: Redis[] = [];
   return {
+    kind: "single",
+    url: `redis://${host}:${port}`,
     host,
     port,
     prefix,
@@ -77,6 +81,9 @@ async function locate(): Promise<{ host: string; port: number }> {
       "noeviction",
       "--dir",
       dir,
+      // Keeps /proc/<pid>/cmdline as started, which stopProcesses checks before a signal.
+      "--set-proc-title",
+      "no",
     ],
     dir,
   );

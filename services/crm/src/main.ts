@@ -1,168 +1,35 @@
-// The CRM program: `crm <role>`. One image, many roles: ingress, watcher, reconciler,
-// and `all` (every built role in one process: the dev/edge default); `crds` installs or
-// upgrades the CRD; `history <deployment-id>` prints a record's history.
-// Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
-// built role; `history` exits 3 when the id has no history.
-import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
-import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import { createHistory, createRedisConnection, RedisConfigError } from "@oaas/queue";
-import { createLogger, createMetrics, installProcessGuards, type Logger } from "@oaas/telemetry";
-import type { Redis } from "ioredis";
-import { applyCrds } from "./crds.ts";
-import { allReady, type ReadinessPart } from "./health/readiness.ts";
-import { startIngress } from "./ingress/ingress.ts";
-import { startDashboardRole } from "./roles/dashboard-role.ts";
-import { printHistory } from "./roles/history-command.ts";
-import { startHealthServer } from "./roles/health-server.ts";
-import { openQueueRedis } from "./roles/queue-redis.ts";
-import { startReconcilerRole } from "./roles/reconciler-role.ts";
-import { startWatcherRole } from "./roles/watcher-role.ts";
-import { crmVersion } from "./version.ts";
+// The `crm` entry point. Tracing is set up first and the program is imported only
+// afterwards: the OpenTelemetry loader hook sees ESM imports of ioredis only when it is
+// registered before them (../shared/PITFALLS.md, "OpenTelemetry in ESM"). Tracing is on
+// when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; packages/telemetry tracing-settings.ts), else off.
+import { startTracing, TracingConfigError, tracingSettings, type Tracing } from "@oaas/telemetry";
 
-const builtRoles = ["ingress", "watcher", "reconciler", "dashboard", "all"] as const;
-type Role = (typeof builtRoles)[number];
-const plannedRoles = ["analyzer", "enforcer"] as const;
-const commands = ["crds", "history"] as const;
-
-function usage(): string {
-  return `usage: crm <${[...builtRoles, ...plannedRoles, ...commands].join("|")}>\n  crm history <deployment-id> [--namespace ns] [--limit n] [-o json]`;
-}
-
-async function main(argv: readonly string[]): Promise<number> {
-  const role = argv[0] ?? "";
-  if (role === "crds") {
-    const kube = await KubeClient.create(loadKubeConfig());
-    try {
-      await applyCrds(kube);
-      console.error("crm crds: DeploymentRecord CRD applied and Established");
-      return 0;
-    } finally {
-      await kube.close();
-    }
-  }
-  if ((plannedRoles as readonly string[]).includes(role)) {
-    console.error(`crm ${role}: not built yet`);
-    return 2;
-  }
-  if (role !== "history" && !(builtRoles as readonly string[]).includes(role)) {
-    console.error(usage());
-    return 2;
-  }
-  let config: CrmConfig;
+async function boot(argv: readonly string[]): Promise<number> {
+  let tracing: Tracing;
   try {
-    config = parseCrmConfig(process.env);
+    const role = argv[0] ?? "";
+    tracing = await startTracing({
+      serviceName: "oaas-crm",
+      settings: tracingSettings(process.env),
+      attributes: { "oaas.crm.role": role },
+    });
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof TracingConfigError) {
       console.error(`crm: invalid configuration:\n${error.message}`);
       return 1;
     }
     throw error;
   }
-  if (role === "history") return printHistory(config, argv.slice(1));
-  return runRole(role as Role, config);
-}
-
-async function runRole(role: Role, config: CrmConfig): Promise<number> {
-  const logger = createLogger({ service: `crm-${role}`, level: config.log.level });
-  const metrics = createMetrics({ serviceName: "oaas-crm" });
-  installProcessGuards({ logger, metrics });
-  // Once, at startup: every setting, where it came from, secrets redacted.
-  logger.info("configuration", { version: crmVersion, role, config: describeConfig(config) });
-  const kube = await KubeClient.create(loadKubeConfig());
-  const stops: (() => Promise<void>)[] = [];
-  let redis: Redis | undefined;
   try {
-    const needsQueue = role !== "ingress";
-    if (needsQueue) {
-      try {
-        redis = await openQueueRedis(config, logger);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        logger.error("cannot use Redis; refusing to start", { error: message });
-        console.error(
-          `crm ${role}: ${error instanceof RedisConfigError ? "" : "cannot use Redis: "}${message}`,
-        );
-        return 1;
-      }
-    }
-    const parts: ReadinessPart[] = [];
-    if (redis && (role === "reconciler" || role === "all")) {
-      const reconciler = startReconcilerRole({ config, kube, redis, logger, metrics });
-      parts.push(reconciler.readiness);
-      stops.unshift(() => reconciler.stop());
-    }
-    if (redis && (role === "watcher" || role === "all")) {
-      const watcher = startWatcherRole({ config, kube, redis, logger, metrics });
-      parts.push(watcher.readiness);
-      stops.unshift(() => watcher.stop());
-    }
-    // In `crm all` the dashboard runs only when credentials are configured: never open.
-    if (redis && (role === "dashboard" || (role === "all" && config.dashboard.authFile !== undefined))) {
-      const dashboard = await startDashboardRole({ config, kube, redis, logger, metrics });
-      stops.unshift(() => dashboard.close());
-    }
-    if (role === "ingress" || role === "all") {
-      // History reads get their own fail-fast connection: the workers' one waits for Redis
-      // forever (maxRetriesPerRequest: null), which would hang the HTTP answer instead of
-      // a 503. Lazy, so an ingress alone still starts while Redis is down.
-      const historyRedis = createRedisConnection(config.redis.url, {
-        use: "producer",
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-      });
-      historyRedis.on("error", (error: Error) => {
-        logger.warn("history redis connection error", { error: error.message });
-      });
-      stops.push(() => Promise.resolve(historyRedis.disconnect()));
-      const ingress = await startIngress({
-        config,
-        kube,
-        logger,
-        metrics,
-        crmVersion,
-        readinessParts: parts,
-        history: createHistory({ connection: historyRedis, prefix: config.redis.prefix }),
-      });
-      // The listener goes first on SIGTERM: no new requests while workers drain.
-      stops.unshift(() => ingress.close());
-    } else if (role !== "dashboard") {
-      const readiness = allReady(parts);
-      const server = await startHealthServer({ port: config.ingress.port, readiness, metrics });
-      logger.info("health and metrics listening", { port: server.port });
-      stops.unshift(async () => {
-        readiness.stop();
-        await server.close();
-      });
-    }
-    await signalled(logger);
-    return 0;
+    const { main } = await import("./program.ts");
+    return await main(argv);
   } finally {
-    for (const stop of stops) {
-      try {
-        await stop();
-      } catch (error) {
-        logger.error("stop failed", { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    redis?.disconnect();
-    await kube.close();
-    await metrics.shutdown();
+    await tracing.shutdown();
   }
 }
 
-/** Resolves on the first SIGTERM or SIGINT. */
-function signalled(logger: Logger): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info("stopping", { signal });
-      resolve();
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
-}
-
-main(process.argv.slice(2)).then(
+boot(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

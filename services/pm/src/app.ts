@@ -1,5 +1,6 @@
 // Wiring: settings -> storage, CRM manager, services, HTTP server. main.ts adds the
 // process concerns (env, signals, ports); tests call startPm directly.
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import {
   createLogger,
@@ -87,6 +88,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     clusters: crm.names(),
     default_cluster: crm.defaultCluster,
   });
+  const refresher = startConditionRefresher(deployments, config.deploy.statusRefreshMs, logger);
   const host = listen.host === "0.0.0.0" ? "127.0.0.1" : listen.host;
   return {
     server,
@@ -95,11 +97,50 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     port,
     url: `http://${host}:${port}`,
     close: async () => {
+      await refresher.stop();
       crm.close();
       await server.close();
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await storage.close();
       if (!options.metrics) await metrics?.shutdown();
+    },
+  };
+}
+
+/**
+ * Runs deployments.refreshConditions every `intervalMs` (0: never), one sweep at a time:
+ * the next waits for the previous to end. stop() waits for a running sweep.
+ */
+function startConditionRefresher(
+  deployments: DeploymentService,
+  intervalMs: number,
+  logger: Logger,
+): { stop(): Promise<void> } {
+  if (intervalMs <= 0) return { stop: () => Promise.resolve() };
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = deployments
+        .refreshConditions({ correlationId: `refresh-${randomUUID()}` })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            logger.warn("condition refresh failed", { error: (error as Error).message });
+          },
+        )
+        .finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
     },
   };
 }

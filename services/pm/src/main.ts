@@ -1,40 +1,29 @@
-// The `pm` program (npm run pm): settings from the environment (a bad or unknown one
-// exits 1 naming the variable), then serve until SIGTERM/SIGINT, closing gracefully.
-import { createLogger } from "@oaas/telemetry";
-import { startPm } from "./app.ts";
-import { parsePmConfig, PmConfigError } from "./config/index.ts";
+// The `pm` entry point (npm run pm). Tracing first, then the program, imported only
+// afterwards so the instrumentations see its modules load (../shared/PITFALLS.md,
+// "OpenTelemetry in ESM"). Tracing is on when an OTLP endpoint is configured
+// (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), else off.
+import { startTracing, TracingConfigError, tracingSettings, type Tracing } from "@oaas/telemetry";
 
-async function main(): Promise<number> {
-  let config;
+async function boot(): Promise<number> {
+  let tracing: Tracing;
   try {
-    config = parsePmConfig(process.env);
+    tracing = await startTracing({ serviceName: "oaas-pm", settings: tracingSettings(process.env) });
   } catch (error) {
-    if (error instanceof PmConfigError) {
+    if (error instanceof TracingConfigError) {
       console.error(error.message);
       return 1;
     }
     throw error;
   }
-  const logger = createLogger({ service: "pm", level: config.log.level });
-  process.on("unhandledRejection", (reason) => {
-    // Logged, not fatal: one request's late failure must not end every other request.
-    logger.error("unhandled rejection", { error: reason instanceof Error ? reason.stack : String(reason) });
-  });
-  const pm = await startPm({ config, logger });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info("stopping", { signal });
-      resolve();
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
-  });
-  await pm.close();
-  logger.info("stopped");
-  return 0;
+  try {
+    const { main } = await import("./program.ts");
+    return await main();
+  } finally {
+    await tracing.shutdown();
+  }
 }
 
-main().then(
+boot().then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof Error ? error.stack : String(error));

@@ -85,6 +85,7 @@ export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> 
   [vars.odgmImage]: (c) => c.odgm.image,
   [vars.availabilityOverride]: (c) => c.envHealth.availabilityOverride,
   [vars.redisUrl]: (c) => c.redis.url,
+  [vars.redisPasswordFile]: (c) => c.redis.passwordFile,
   [vars.queuePrefix]: (c) => c.redis.prefix,
   [vars.reconcileConcurrency]: (c) => c.reconcile.concurrency,
   [vars.reconcileMaxAttempts]: (c) => c.reconcile.maxAttempts,

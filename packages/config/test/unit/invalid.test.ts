@@ -64,6 +64,7 @@ const rows: Row[] = [
   { variable: vars.redisUrl, raw: "127.0.0.1:6379", says: "redis://" },
   { variable: vars.redisUrl, raw: "http://redis:6379", says: "scheme http: not allowed" },
   { variable: vars.redisUrl, raw: "redis name", says: "not a URL" },
+  { variable: vars.redisPasswordFile, raw: "/etc/pw\nx", says: "control characters" },
   { variable: vars.queuePrefix, raw: "oaas:queues", says: "not a key prefix" },
   { variable: vars.reconcileConcurrency, raw: "0", says: "jobs from 1 to 256" },
   { variable: vars.reconcileMaxAttempts, raw: "many", says: "not an integer" },

@@ -52,6 +52,7 @@ const rows: Row[] = [
   { variable: vars.dashboardAuthFile, raw: "/etc/oaas/dashboard/auth", want: "/etc/oaas/dashboard/auth" },
   { variable: vars.dashboardReadOnly, raw: "false", want: false },
   { variable: vars.redisUrl, raw: "rediss://:pw@redis.oaas:6380/2", want: "rediss://:pw@redis.oaas:6380/2" },
+  { variable: vars.redisPasswordFile, raw: "/etc/oaas/redis/password", want: "/etc/oaas/redis/password" },
   { variable: vars.queuePrefix, raw: "{oaas}", want: "{oaas}" },
   { variable: vars.reconcileConcurrency, raw: "32", want: 32 },
   { variable: vars.reconcileMaxAttempts, raw: "3", want: 3 },

@@ -1,102 +1,104 @@
 // Producer rules against real Redis: coalescing while waiting and while active, latest
 // data wins, fresh job ids, live ahead of background, queue depth.
-import { useTestRedis, waitFor } from "@oaas/testkit";
+import { redisTargetKinds, useRedisTarget, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { gate, harness, job, recordingHandler, runsDone } from "./helpers.ts";
 
-describe("queue coalescing and priorities (real Redis)", function () {
-  const redis = useTestRedis();
-  let h: ReturnType<typeof harness>;
-  beforeEach(function () {
-    h = harness(redis());
-  });
-  afterEach(async function () {
-    await h.stop();
-  });
-
-  it("folds 50 events for a waiting record into one run with the latest data", async function () {
-    const outcomes = [];
-    for (let i = 0; i < 50; i++)
-      outcomes.push(await h.producer.enqueue(job("a", { correlationId: `c${i}` })));
-    expect(outcomes.filter((o) => !o.coalesced)).to.have.length(1);
-    expect(new Set(outcomes.map((o) => o.jobId)).size).to.equal(1);
-    expect(await h.producer.depth()).to.equal(1);
-    const { runs, handler } = recordingHandler();
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    await runsDone(runs, 1);
-    await waitFor(async () => (await h.producer.queue.getJobCounts("completed")).completed === 1, {
-      description: "the job completed",
-      timeoutMs: 10_000,
+for (const kind of redisTargetKinds()) {
+  describe(`queue coalescing and priorities (${kind} Redis)`, function () {
+    const redis = useRedisTarget(kind);
+    let h: ReturnType<typeof harness>;
+    beforeEach(function () {
+      h = harness(redis());
     });
-    expect(runs).to.have.length(1);
-    expect(runs[0]?.data.correlationId).to.equal("c49");
-  });
+    afterEach(async function () {
+      await h.stop();
+    });
 
-  it("an event during a run leads to exactly one follow-up run with the latest data", async function () {
-    const release = gate();
-    const started = gate();
-    const { runs, handler } = recordingHandler(async (_job, _context, run) => {
-      if (run.data.correlationId === "first") {
-        started.open();
-        await release.promise;
+    it("folds 50 events for a waiting record into one run with the latest data", async function () {
+      const outcomes = [];
+      for (let i = 0; i < 50; i++)
+        outcomes.push(await h.producer.enqueue(job("a", { correlationId: `c${i}` })));
+      expect(outcomes.filter((o) => !o.coalesced)).to.have.length(1);
+      expect(new Set(outcomes.map((o) => o.jobId)).size).to.equal(1);
+      expect(await h.producer.depth()).to.equal(1);
+      const { runs, handler } = recordingHandler();
+      h.worker({ handler, workerId: "w1", rateLimit: false });
+      await runsDone(runs, 1);
+      await waitFor(async () => (await h.producer.queue.getJobCounts("completed")).completed === 1, {
+        description: "the job completed",
+        timeoutMs: 10_000,
+      });
+      expect(runs).to.have.length(1);
+      expect(runs[0]?.data.correlationId).to.equal("c49");
+    });
+
+    it("an event during a run leads to exactly one follow-up run with the latest data", async function () {
+      const release = gate();
+      const started = gate();
+      const { runs, handler } = recordingHandler(async (_job, _context, run) => {
+        if (run.data.correlationId === "first") {
+          started.open();
+          await release.promise;
+        }
+        return { kind: "done" };
+      });
+      h.worker({ handler, workerId: "w1", rateLimit: false });
+      await h.producer.enqueue(job("b", { correlationId: "first" }));
+      await started.promise;
+      for (let i = 0; i < 10; i++) {
+        const outcome = await h.producer.enqueue(job("b", { correlationId: `during-${i}` }));
+        expect(outcome.coalesced).to.equal(true);
       }
-      return { kind: "done" };
+      release.open();
+      await runsDone(runs, 2);
+      await waitFor(async () => (await h.producer.queue.getJobCounts("completed")).completed === 2, {
+        description: "both jobs completed",
+        timeoutMs: 10_000,
+      });
+      expect(await h.producer.depth()).to.equal(0);
+      expect(runs.map((r) => r.data.correlationId)).to.deep.equal(["first", "during-9"]);
+      expect(runs[1]?.jobId).to.not.equal(runs[0]?.jobId);
     });
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    await h.producer.enqueue(job("b", { correlationId: "first" }));
-    await started.promise;
-    for (let i = 0; i < 10; i++) {
-      const outcome = await h.producer.enqueue(job("b", { correlationId: `during-${i}` }));
+
+    it("never reuses a job id: an event after completion runs again", async function () {
+      const { runs, handler } = recordingHandler();
+      h.worker({ handler, workerId: "w1", rateLimit: false });
+      const first = await h.producer.enqueue(job("c"));
+      await runsDone(runs, 1);
+      await waitFor(async () => (await h.producer.queue.getJobCounts("completed")).completed === 1, {
+        description: "first job completed (and retained)",
+        timeoutMs: 10_000,
+      });
+      const second = await h.producer.enqueue(job("c"));
+      expect(second.coalesced).to.equal(false);
+      expect(second.jobId).to.not.equal(first.jobId);
+      await runsDone(runs, 2);
+    });
+
+    it("runs live jobs before background ones, and a live event promotes a waiting background job", async function () {
+      for (const name of ["bg1", "bg2", "bg3", "bg4"])
+        await h.producer.enqueue(job(name), { priority: "background" });
+      await h.producer.enqueue(job("live1"));
+      await h.producer.enqueue(job("bg4", { reason: "record-updated" }), { priority: "live" });
+      expect(await h.producer.depth()).to.equal(5);
+      const { runs, handler } = recordingHandler();
+      h.worker({ handler, workerId: "w1", concurrency: 1, rateLimit: false });
+      await runsDone(runs, 5);
+      const order = runs.map((r) => r.data.name);
+      expect(order.slice(0, 2)).to.have.members(["live1", "bg4"]);
+      expect(order.slice(2)).to.deep.equal(["bg1", "bg2", "bg3"]);
+    });
+
+    it("an event makes a record's delayed job due now", async function () {
+      await h.producer.enqueue(job("d"), { delayMs: 60_000 });
+      expect((await h.producer.queue.getJobCounts("delayed")).delayed).to.equal(1);
+      const outcome = await h.producer.enqueue(job("d", { correlationId: "now" }));
       expect(outcome.coalesced).to.equal(true);
-    }
-    release.open();
-    await runsDone(runs, 2);
-    await waitFor(async () => (await h.producer.queue.getJobCounts("completed")).completed === 2, {
-      description: "both jobs completed",
-      timeoutMs: 10_000,
+      const { runs, handler } = recordingHandler();
+      h.worker({ handler, workerId: "w1", rateLimit: false });
+      const [run] = await runsDone(runs, 1, () => true, 10_000);
+      expect(run?.data.correlationId).to.equal("now");
     });
-    expect(await h.producer.depth()).to.equal(0);
-    expect(runs.map((r) => r.data.correlationId)).to.deep.equal(["first", "during-9"]);
-    expect(runs[1]?.jobId).to.not.equal(runs[0]?.jobId);
   });
-
-  it("never reuses a job id: an event after completion runs again", async function () {
-    const { runs, handler } = recordingHandler();
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    const first = await h.producer.enqueue(job("c"));
-    await runsDone(runs, 1);
-    await waitFor(async () => (await h.producer.queue.getJobCounts("completed")).completed === 1, {
-      description: "first job completed (and retained)",
-      timeoutMs: 10_000,
-    });
-    const second = await h.producer.enqueue(job("c"));
-    expect(second.coalesced).to.equal(false);
-    expect(second.jobId).to.not.equal(first.jobId);
-    await runsDone(runs, 2);
-  });
-
-  it("runs live jobs before background ones, and a live event promotes a waiting background job", async function () {
-    for (const name of ["bg1", "bg2", "bg3", "bg4"])
-      await h.producer.enqueue(job(name), { priority: "background" });
-    await h.producer.enqueue(job("live1"));
-    await h.producer.enqueue(job("bg4", { reason: "record-updated" }), { priority: "live" });
-    expect(await h.producer.depth()).to.equal(5);
-    const { runs, handler } = recordingHandler();
-    h.worker({ handler, workerId: "w1", concurrency: 1, rateLimit: false });
-    await runsDone(runs, 5);
-    const order = runs.map((r) => r.data.name);
-    expect(order.slice(0, 2)).to.have.members(["live1", "bg4"]);
-    expect(order.slice(2)).to.deep.equal(["bg1", "bg2", "bg3"]);
-  });
-
-  it("an event makes a record's delayed job due now", async function () {
-    await h.producer.enqueue(job("d"), { delayMs: 60_000 });
-    expect((await h.producer.queue.getJobCounts("delayed")).delayed).to.equal(1);
-    const outcome = await h.producer.enqueue(job("d", { correlationId: "now" }));
-    expect(outcome.coalesced).to.equal(true);
-    const { runs, handler } = recordingHandler();
-    h.worker({ handler, workerId: "w1", rateLimit: false });
-    const [run] = await runsDone(runs, 1, () => true, 10_000);
-    expect(run?.data.correlationId).to.equal("now");
-  });
-});
+}

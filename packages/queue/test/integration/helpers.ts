@@ -1,7 +1,6 @@
 // Shared by the queue's integration suites: record handler runs and wait for them.
-import type { TestRedis } from "@oaas/testkit";
+import type { TestRedisTarget } from "@oaas/testkit";
 import { waitFor } from "@oaas/testkit";
-import type { Redis } from "ioredis";
 import {
   createRecordQueue,
   done,
@@ -12,6 +11,7 @@ import {
   type RecordWorker,
   type RecordWorkerOptions,
   type ReconcileResult,
+  type RedisClient,
 } from "../../src/index.ts";
 
 export interface Run {
@@ -69,10 +69,10 @@ let harnesses = 0;
  * One queue + workers under a prefix of its own (inside the suite's prefix, so the
  * suite's cleanup removes it); stop() closes them.
  */
-export function harness(t: TestRedis): {
+export function harness(t: TestRedisTarget): {
   prefix: string;
   producer: RecordQueue;
-  redis: Redis;
+  redis: RedisClient;
   worker: (options: Omit<RecordWorkerOptions, "connection" | "prefix" | "queue">) => RecordWorker;
   stop: () => Promise<void>;
 } {

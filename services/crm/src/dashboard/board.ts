@@ -5,7 +5,7 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@oaas/queue";
 import { pathUnder } from "./html.ts";
 
 export interface Board {
@@ -15,7 +15,7 @@ export interface Board {
 }
 
 export interface BoardOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly queueNames: readonly string[];
   /** What the browser sees, ending with "/". */

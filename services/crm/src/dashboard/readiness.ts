@@ -1,12 +1,12 @@
 // /readyz of the dashboard: Redis answers PING within the bound. The queues are all the
 // board shows, so without Redis the role is not ready; the record pages degrade instead.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@oaas/queue";
 
 export interface RedisReadiness {
   check(): Promise<{ readonly ready: boolean; readonly reason: string }>;
 }
 
-export function redisReadiness(redis: Redis, timeoutMs: number): RedisReadiness {
+export function redisReadiness(redis: RedisClient, timeoutMs: number): RedisReadiness {
   return {
     async check() {
       let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import type { KubeClient } from "@oaas/kube";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import { prometheusContentType } from "@oaas/telemetry";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@oaas/queue";
 import { authChallenge, authenticate } from "./auth.ts";
 import { createBoard } from "./board.ts";
 import { csrfRefusal, isSafeMethod } from "./csrf.ts";
@@ -16,7 +16,7 @@ import { recordRoutes } from "./record-routes.ts";
 
 export interface DashboardDeps {
   /** Shared ioredis connection of the queues (the Queue objects never close it). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Key prefix of the queues (config `redis.prefix`, default "oaas"). */
   readonly prefix: string;
   /** Every CRM queue, e.g. Object.values(queueNames) of @oaas/queue. */

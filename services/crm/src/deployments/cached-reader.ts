@@ -7,8 +7,10 @@
 // `maxStalenessMs` ago (default 120 s = 2 x the cache's 60 s watch timeout; on a live
 // watch it is milliseconds). Read-your-writes: a record the cache does not have yet (a
 // Deploy that just returned) is looked up on the API server, so a Deploy followed by a
-// status call never answers NOT_FOUND; a record deleted a moment ago may still be shown
-// (as Deleting) for as long as the watch takes to deliver the deletion.
+// status call never answers NOT_FOUND. A record the cache shows as being deleted
+// (deletionTimestamp set) is read from the API server too: the finalizer may be gone
+// already, and the answer NOT_FOUND must not wait for the watch to deliver the deletion.
+// Records being deleted are few and short-lived, so this costs little.
 import type { DeploymentRecord } from "@oaas/crd";
 import type { RecordCache } from "../watcher/record-cache.ts";
 import type { RecordReader } from "./store.ts";
@@ -30,7 +32,7 @@ export function cachedRecordReader(
     async get(namespace, name, signal) {
       if (usable()) {
         const hit = cache.get(namespace, name);
-        if (hit !== undefined) return hit;
+        if (hit !== undefined && hit.metadata.deletionTimestamp === undefined) return hit;
       }
       return api.get(namespace, name, signal);
     },

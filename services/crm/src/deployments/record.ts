@@ -9,6 +9,7 @@ import {
   kind,
   labelValue,
   recordName,
+  traceparentAnnotation,
   type DeploymentRecord,
   type DeploymentRecordSpec,
 } from "@oaas/crd";
@@ -25,6 +26,8 @@ export interface RecordContext {
   readonly namespace: string;
   /** Goes into the correlation annotation: which request last wrote the record. */
   readonly correlationId: string;
+  /** Goes into the traceparent annotation (when tracing is on): the trace the reconcile joins. */
+  readonly traceparent?: string;
 }
 
 /** The record as the ingress applies it (server-side apply, field manager oaas-crm-ingress). */
@@ -45,6 +48,7 @@ export function desiredRecord(spec: DeploymentRecordSpec, context: RecordContext
       },
       annotations: {
         [correlationIdAnnotation]: context.correlationId,
+        ...(context.traceparent ? { [traceparentAnnotation]: context.traceparent } : {}),
         [specHashAnnotation]: specHash(spec),
       },
       finalizers: [finalizer],
@@ -62,7 +66,7 @@ export function specHash(spec: DeploymentRecordSpec): string {
  * True when applying `desired` over `existing` would change nothing the ingress owns:
  * the last applied spec is the same (hash annotation), the stored spec still holds
  * every desired value (nobody edited them), and labels and finalizer are in place.
- * The correlation annotation is ignored: it names the request that last wrote.
+ * The correlation and traceparent annotations are ignored: they name the request that last wrote.
  */
 export function isUpToDate(existing: DeploymentRecord, desired: DeploymentRecord): boolean {
   const want = desired.metadata;

@@ -30,6 +30,8 @@ export interface DeploymentFeatures {
 export interface RequestScope {
   readonly namespace: string;
   readonly correlationId: string;
+  /** W3C traceparent of the RPC's span (tracing on), written into the record for the reconcile. */
+  readonly traceparent?: string;
   /** Aborted at the client's deadline: every Kubernetes call is bounded by it. */
   readonly signal: AbortSignal;
 }

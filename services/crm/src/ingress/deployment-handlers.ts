@@ -13,6 +13,7 @@ import {
   StatusCode,
 } from "@oaas/proto";
 import type { DeploymentRecord } from "@oaas/crd";
+import { currentTraceparent } from "@oaas/telemetry";
 import { invalidArgument } from "../deployments/errors.ts";
 import type { DeploymentsService, RequestScope } from "../deployments/service.ts";
 import { statusMessage } from "../deployments/summary.ts";
@@ -26,7 +27,13 @@ export function deploymentHandlers(
   const scopeOf = (context: HandlerContext): RequestScope => {
     const resolved = namespaceFrom(context.requestHeader.get(namespaceHeader), defaultNamespace);
     if (!("namespace" in resolved)) throw invalidArgument([resolved]);
-    return { namespace: resolved.namespace, correlationId: correlationIdOf(context), signal: context.signal };
+    const traceparent = currentTraceparent();
+    return {
+      namespace: resolved.namespace,
+      correlationId: correlationIdOf(context),
+      signal: context.signal,
+      ...(traceparent ? { traceparent } : {}),
+    };
   };
   return {
     async deploy(req, context) {

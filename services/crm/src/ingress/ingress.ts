@@ -29,6 +29,7 @@ import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
 import { capDeadlineHeaders } from "./deadline-cap.ts";
 import { correlationGate, observeRpcs } from "./interceptor.ts";
+import { traceRpcs } from "./tracing.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
 
@@ -114,7 +115,8 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     readMaxBytes,
     shutdownSignal: shutdown.signal,
     requestGate: correlationGate,
-    interceptors: [observeRpcs(logger, metrics)],
+    // Tracing outermost: the RPC's log line and metrics are taken inside its span.
+    interceptors: [traceRpcs(), observeRpcs(logger, metrics)],
     fallback: httpEndpoints(
       readiness,
       metrics,

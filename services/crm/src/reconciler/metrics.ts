@@ -1,5 +1,7 @@
 // Reconcile metrics under controller-runtime's names (STYLE §15), so existing dashboards
-// and alerts work: controller_runtime_reconcile_total{controller,result} and
+// and alerts work: controller_runtime_reconcile_total{controller,result},
+// controller_runtime_reconcile_errors_total{controller} (a retry or terminal result:
+// controller-runtime counts a returned error) and
 // controller_runtime_reconcile_time_seconds{controller}.
 import type { Metrics } from "@oaas/telemetry";
 import type { ReconcileMetricsHooks } from "./handler.ts";
@@ -11,13 +13,19 @@ export function reconcileMetrics(
   const total = meter.createCounter("controller_runtime_reconcile_total", {
     description: "Reconciles per controller and result (done, requeueAfter, retry, terminal).",
   });
+  const errors = meter.createCounter("controller_runtime_reconcile_errors_total", {
+    description: "Reconciles that ended in an error (retry or terminal result).",
+  });
   const time = meter.createHistogram("controller_runtime_reconcile_time_seconds", {
     description: "Time of one reconcile in seconds.",
     unit: "s",
   });
+  // Present from the start at 0 (as controller-runtime does), so an alert on its rate works.
+  errors.add(0, { controller });
   return {
     reconciled(result, seconds) {
       total.add(1, { controller, result });
+      if (result === "retry" || result === "terminal") errors.add(1, { controller });
       time.record(seconds, { controller });
     },
   };

@@ -4,7 +4,7 @@ import type { CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { createHistory, queueNames } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@oaas/queue";
 import { startDashboard, type Dashboard } from "../dashboard/index.ts";
 
 /**
@@ -14,7 +14,7 @@ import { startDashboard, type Dashboard } from "../dashboard/index.ts";
 export async function startDashboardRole(deps: {
   readonly config: CrmConfig;
   readonly kube: KubeClient;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }): Promise<Dashboard> {

@@ -3,7 +3,8 @@
 import { parseArgs } from "node:util";
 import type { CrmConfig } from "@oaas/config";
 import { recordName } from "@oaas/crd";
-import { createHistory, createRedisConnection, type HistoryEntry } from "@oaas/queue";
+import { createHistory, type HistoryEntry } from "@oaas/queue";
+import { queueRedisClient } from "./queue-redis.ts";
 
 /**
  * Prints the history; returns the exit code: 0 printed, 1 Redis cannot be read, 2 bad
@@ -36,7 +37,13 @@ export async function printHistory(config: CrmConfig, args: readonly string[]): 
     return 2;
   }
   const namespace = parsed.values.namespace ?? config.namespace;
-  const redis = createRedisConnection(config.redis.url, { use: "producer", lazyConnect: true });
+  let redis;
+  try {
+    redis = queueRedisClient(config, "producer");
+  } catch (error) {
+    console.error(`crm history: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   redis.on("error", () => undefined); // reported through the failed command below
   try {
     await redis.connect();

@@ -4,7 +4,7 @@ import type { CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { createRecordQueue, queueNames, type RecordQueue } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@oaas/queue";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { startWatcher, type Watcher } from "../watcher/index.ts";
 import { processIdentity } from "./identity.ts";
@@ -20,7 +20,7 @@ export interface WatcherRole {
 export function startWatcherRole(deps: {
   readonly config: CrmConfig;
   readonly kube: KubeClient;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }): WatcherRole {

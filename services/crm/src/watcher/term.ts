@@ -2,7 +2,14 @@
 // per served child kind, the periodic resync, and the enqueuer. A term ends when its
 // signal fires (leadership lost or shutdown): informers stop at once, and nothing is
 // enqueued after that moment.
-import { correlationIdAnnotation, group, plural, version, type DeploymentRecord } from "@oaas/crd";
+import {
+  correlationIdAnnotation,
+  group,
+  traceparentAnnotation,
+  plural,
+  version,
+  type DeploymentRecord,
+} from "@oaas/crd";
 import {
   backoffDelayMs,
   Informer,
@@ -200,8 +207,15 @@ export class Term {
   private submit(record: DeploymentRecord, reason: JobReason, priority: JobPriority): void {
     const { namespace, name, uid } = record.metadata;
     if (!namespace || !uid) return;
+    const annotations = record.metadata.annotations;
+    // Only events of the record itself continue the Deploy's trace: a startup list or a
+    // resync is not caused by it (and may come days later).
+    const traceparent =
+      reason === "record-added" || reason === "record-updated"
+        ? annotations?.[traceparentAnnotation]
+        : undefined;
     this.enqueuer.submit(
-      job(namespace, name, uid, reason, record.metadata.annotations?.[correlationIdAnnotation]),
+      job(namespace, name, uid, reason, annotations?.[correlationIdAnnotation], traceparent),
       priority,
     );
   }
@@ -221,6 +235,14 @@ function job(
   uid: string,
   reason: JobReason,
   correlationId?: string,
+  traceparent?: string,
 ): RecordJob {
-  return correlationId ? { namespace, name, uid, reason, correlationId } : { namespace, name, uid, reason };
+  return {
+    namespace,
+    name,
+    uid,
+    reason,
+    ...(correlationId ? { correlationId } : {}),
+    ...(traceparent ? { traceparent } : {}),
+  };
 }

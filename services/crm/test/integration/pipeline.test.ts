@@ -13,7 +13,7 @@ import {
   testCluster,
   useTestNamespace,
   useTestRedis,
-  waitCrmReady,
+  waitCrmChildReady as waitReady,
   waitFor,
   type CrmChild,
 } from "@oaas/testkit";
@@ -22,9 +22,6 @@ import { deploymentClient } from "../support/clients.ts";
 import { fn, unit, withFunctions, withOdgm } from "../support/fixtures.ts";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord } from "../support/records.ts";
-
-/** Waits until the child answers /readyz 200. */
-const waitReady = (p: CrmChild) => waitCrmReady(p.child, p.url, () => p.output());
 
 const deployments: ResourceType = { group: "apps", version: "v1", plural: "deployments", namespaced: true };
 const services: ResourceType = { group: "", version: "v1", plural: "services", namespaced: true };

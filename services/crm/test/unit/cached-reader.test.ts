@@ -66,6 +66,22 @@ describe("ingress: cached record reader", function () {
     expect(server.calls).to.equal(1);
   });
 
+  it("a record the cache shows as being deleted is read from the API server (gone there: NOT_FOUND at once)", async function () {
+    const deleting = {
+      ...record("going"),
+      metadata: { ...record("going").metadata, deletionTimestamp: "2026-01-01T00:00:00Z" },
+    };
+    const server = api([]);
+    const reader = cachedRecordReader(
+      cache([deleting, record("stays")], { synced: true, staleMs: 10 }),
+      server,
+    );
+    expect(await reader.get("ns", "going", signal)).to.equal(undefined);
+    expect(server.calls).to.equal(1);
+    expect((await reader.get("ns", "stays", signal))?.metadata.name).to.equal("stays");
+    expect(server.calls).to.equal(1);
+  });
+
   for (const state of [
     { synced: false, staleMs: 0 },
     { synced: true, staleMs: 120_001 },

@@ -3,6 +3,7 @@ import {
   deploymentIdLabel,
   finalizer,
   recordName,
+  traceparentAnnotation,
   type DeploymentRecord,
 } from "@oaas/crd";
 import { expect } from "chai";
@@ -40,6 +41,14 @@ describe("desiredRecord and isUpToDate", function () {
     });
     expect(desired.metadata.finalizers).to.deep.equal([finalizer]);
     expect(desired.spec).to.equal(spec);
+  });
+
+  it("carries the RPC's traceparent when tracing gave one, and a new one is still up to date", function () {
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const traced = desiredRecord(spec, { namespace: "ns", correlationId: "c1", traceparent });
+    expect(traced.metadata.annotations?.[traceparentAnnotation]).to.equal(traceparent);
+    expect(desired.metadata.annotations).to.not.have.property(traceparentAnnotation);
+    expect(isUpToDate(stored(), traced)).to.equal(true);
   });
 
   it("the spec hash ignores key order", function () {

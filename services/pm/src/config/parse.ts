@@ -110,12 +110,17 @@ export function parsePmConfig(env: Env): PmConfig {
     "SERVER_WORKERS",
     "not supported: the PM is one event loop per process; run more replicas instead",
   );
+  // Tracing reads the standard OpenTelemetry variables (main.ts, @oaas/telemetry), so
+  // every collector setup already knows them; the seed's names would be a second spelling.
   r.reject(
     "TRACING_ENABLED",
-    "tracing is not built into the PM yet; only false is accepted",
+    "tracing is configured by OTEL_EXPORTER_OTLP_ENDPOINT (on when set); only false is accepted here",
     (t) => !boolean(t),
   );
-  r.reject("TRACING_ENDPOINT", "tracing is not built into the PM yet");
+  r.reject(
+    "TRACING_ENDPOINT",
+    "use OTEL_EXPORTER_OTLP_ENDPOINT (OTLP over HTTP, e.g. http://collector:4318)",
+  );
   r.reject("LOG_FORMAT", "only json is supported", (t) => t.toLowerCase() === "json");
   r.reject(
     "ETCD_TLS_INSECURE",
@@ -146,6 +151,7 @@ export function parsePmConfig(env: Env): PmConfig {
       rollbackOnPartial: r.read("DEPLOY_ROLLBACK_ON_PARTIAL", boolean, false),
       packageDeleteCascade: r.read("PACKAGE_DELETE_CASCADE", boolean, false),
       retryBaseMs: r.read("OPRC_PM_RETRY_BASE_MS", integer(1, 60_000), 200),
+      statusRefreshMs: r.read("OPRC_PM_STATUS_REFRESH_SECS", integer(0, 86_400), 15) * 1000,
     },
     log: { level },
     metrics: {

@@ -55,6 +55,11 @@ export interface PmConfig {
     readonly packageDeleteCascade: boolean;
     /** Base delay of the exponential retry backoff (OPRC_PM_RETRY_BASE_MS, default 200 ms). */
     readonly retryBaseMs: number;
+    /**
+     * OPRC_PM_STATUS_REFRESH_SECS, default 15; 0 disables it: how often stored deployment
+     * conditions are re-read from the clusters (a GET always reads them), ms.
+     */
+    readonly statusRefreshMs: number;
   };
   /** LOG_LEVEL (or RUST_LOG as a plain level), default info. LOG_FORMAT accepts json only. */
   readonly log: { readonly level: LogLevel };

@@ -7,6 +7,7 @@ import { createClient, type Client, type Interceptor } from "@connectrpc/connect
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { CrmInfoService, DeploymentService, grpcHealthV1 } from "@oaas/proto";
 import type { ClusterConfig } from "../config/index.ts";
+import { traceCrmCalls } from "./tracing.ts";
 
 export interface CrmClients {
   readonly deployments: Client<typeof DeploymentService>;
@@ -15,7 +16,7 @@ export interface CrmClients {
 }
 
 export function createCrmClients(cluster: ClusterConfig): CrmClients {
-  const interceptors: Interceptor[] = [];
+  const interceptors: Interceptor[] = [traceCrmCalls(cluster.name)];
   if (cluster.token !== undefined) {
     const token = cluster.token;
     interceptors.push((next) => (req) => {

@@ -1,12 +1,15 @@
 // The class deployment flow: resolve and plan (packages/models), dispatch one unit per
 // target cluster to its CRM, record where it went, roll back on partial failure when
 // configured, and read status back. The stored condition follows what happened:
-// PENDING -> DEPLOYING after dispatch -> RUNNING once every CRM reports the unit
-// RUNNING; DOWN with last_error when dispatch failed.
+// PENDING -> DEPLOYING after dispatch; DOWN with last_error when dispatch failed; after
+// that, what the clusters report decides (conditionFromClusters in @oaas/models), on
+// every status read and on a periodic refresh.
 import {
+  conditionFromClusters,
   planUnits,
   resolveDeployment,
   SizingError,
+  type ClusterObservation,
   type ClusterSignal,
   type OClassDeployment,
   type OPackage,
@@ -252,44 +255,117 @@ export class DeploymentService {
   }
 
   /**
-   * The stored deployment with each cluster's live status. When every cluster reports
-   * RUNNING the stored condition becomes RUNNING. Unreachable clusters are reported,
-   * not fatal.
+   * The stored deployment with each cluster's live status; the stored condition is
+   * brought up to date by conditionFromClusters (@oaas/models): RUNNING once every
+   * cluster is, DOWN with last_error when a cluster failed terminally or lost the record,
+   * DEPLOYING while any is progressing. Unreachable clusters are reported, not fatal, and
+   * change nothing. Throws NotFoundError.
    */
   async get(key: string, ctx: CallContext): Promise<{ deployment: OClassDeployment; clusters: unknown[] }> {
     const deployment = await this.storage.getDeployment(key);
     if (!deployment) throw new NotFoundError(`deployment "${key}" does not exist`);
     const mappings = await this.storage.getMappings(key);
-    const clusters = await Promise.all(
-      mappings.map(async (m) => {
-        if (m.state !== "DEPLOYED") return { ...m, status: "NOT_DEPLOYED" };
-        try {
-          const res = await this.crm.status(m.cluster, m.unit_id, ctx);
-          const summary = /^[A-Z_]+/.exec(res.message ?? "")?.[0] ?? "SUMMARY_UNKNOWN";
-          return {
-            ...m,
-            status: summary,
-            message: res.message,
-            resource_refs: res.statusResourceRefs.map((r) => ({
-              kind: r.kind,
-              name: r.name,
-              namespace: r.namespace,
-            })),
-          };
-        } catch (error) {
-          return { ...m, status: "UNKNOWN", error: (error as Error).message };
-        }
-      }),
+    const observed = await Promise.all(mappings.map((m) => this.observe(m, ctx)));
+    const clusters = observed.map((o) => o.view);
+    const verdict = conditionFromClusters(
+      deployment.condition,
+      new Map(observed.map((o) => [o.view.cluster, o.observation])),
     );
-    const allRunning =
-      clusters.length > 0 && clusters.every((c) => (c as { status: string }).status === "RUNNING");
-    if (allRunning && deployment.condition === "DEPLOYING") {
-      const updated = await this.storage.updateDeployment(key, (d) => ({
-        deployment: { ...d, condition: "RUNNING", updated_at: this.now().toISOString() },
-      }));
-      return { deployment: updated, clusters };
+    const changed =
+      verdict.condition !== deployment.condition ||
+      (verdict.lastError !== undefined && verdict.lastError !== deployment.last_error);
+    if (!changed) return { deployment, clusters };
+    const updated = await this.storage.updateDeployment(key, (d) => {
+      // Another writer may have moved it meanwhile (deleted, redeployed): only a
+      // deployment still in the condition we judged from is changed.
+      if (d.condition !== deployment.condition) return { deployment: d };
+      const next: OClassDeployment = { ...d };
+      delete next.last_error;
+      return {
+        deployment: {
+          ...next,
+          condition: verdict.condition,
+          ...(verdict.lastError !== undefined ? { last_error: verdict.lastError } : {}),
+          updated_at: this.now().toISOString(),
+        },
+      };
+    });
+    if (updated.condition !== deployment.condition) {
+      withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId }).info(
+        "deployment condition changed",
+        {
+          from: deployment.condition,
+          to: updated.condition,
+          ...(verdict.lastError ? { reason: verdict.lastError } : {}),
+        },
+      );
     }
-    return { deployment, clusters };
+    return { deployment: updated, clusters };
+  }
+
+  /**
+   * Re-reads every dispatched deployment (DEPLOYING, RUNNING, DOWN) from its clusters so
+   * the stored condition follows them without anyone asking; the PM runs it every
+   * OPRC_PM_STATUS_REFRESH_SECS. One deployment's failure is logged and skipped.
+   * Resolves with the number of deployments read.
+   */
+  async refreshConditions(ctx: CallContext): Promise<number> {
+    let read = 0;
+    for (const condition of ["DEPLOYING", "RUNNING", "DOWN"] as const) {
+      const page = await this.storage.listDeployments({ condition });
+      for (const d of page) {
+        try {
+          await this.get(d.key, ctx);
+          read++;
+        } catch (error) {
+          if (error instanceof NotFoundError) continue; // deleted meanwhile
+          withContext(this.logger, { deploymentId: d.key, correlationId: ctx.correlationId }).warn(
+            "condition refresh failed",
+            { error: (error as Error).message },
+          );
+        }
+      }
+    }
+    return read;
+  }
+
+  /** One cluster's answer for a mapping: the view the API returns and the rule's input. */
+  private async observe(
+    m: ClusterMapping,
+    ctx: CallContext,
+  ): Promise<{ view: { cluster: string } & Record<string, unknown>; observation: ClusterObservation }> {
+    if (m.state !== "DEPLOYED") {
+      return {
+        view: { ...m, status: "NOT_DEPLOYED" },
+        observation: { kind: "NOT_DEPLOYED", ...(m.message ? { message: m.message } : {}) },
+      };
+    }
+    try {
+      const res = await this.crm.status(m.cluster, m.unit_id, ctx);
+      const summary = /^[A-Z_]+/.exec(res.message ?? "")?.[0] ?? "SUMMARY_UNKNOWN";
+      return {
+        view: {
+          ...m,
+          status: summary,
+          message: res.message,
+          resource_refs: res.statusResourceRefs.map((r) => ({
+            kind: r.kind,
+            name: r.name,
+            namespace: r.namespace,
+          })),
+        },
+        observation: { kind: "summary", summary, message: res.message },
+      };
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof CrmError && error.kind === "answered" && error.code === Code.NotFound) {
+        return { view: { ...m, status: "NOT_FOUND", error: message }, observation: { kind: "NOT_FOUND" } };
+      }
+      return {
+        view: { ...m, status: "UNKNOWN", error: message },
+        observation: { kind: "UNREACHABLE", error: message },
+      };
+    }
   }
 
   /**

@@ -29,6 +29,7 @@ describe("pm config", function () {
       rollbackOnPartial: false,
       packageDeleteCascade: false,
       retryBaseMs: 200,
+      statusRefreshMs: 15_000,
     });
     expect(c.log.level).to.equal("info");
     expect(c.metrics).to.deep.equal({ enabled: true });

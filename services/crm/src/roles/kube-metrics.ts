@@ -1,0 +1,25 @@
+// Kubernetes client metrics under client-go's names (STYLE §15), fed by the
+// KubeClient's onResponse hook: rest_client_requests_total{code,method} and
+// rest_client_request_duration_seconds{verb}. One client per process, so every role
+// reports every API call it makes (informer lists and watches, Lease, reconcile).
+import type { KubeClientOptions } from "@oaas/kube";
+import type { Metrics } from "@oaas/telemetry";
+
+/** Boundaries as client-go's rest_client_request_duration_seconds. */
+const requestSecondsBuckets: readonly number[] = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60];
+
+export function kubeClientMetrics(meter: Metrics["meter"]): NonNullable<KubeClientOptions["onResponse"]> {
+  const requests = meter.createCounter("rest_client_requests_total", {
+    description:
+      "Kubernetes API requests by HTTP status code (<error>: no answer) and method (client-go's name).",
+  });
+  const seconds = meter.createHistogram("rest_client_request_duration_seconds", {
+    description: "Kubernetes API request latency in seconds, by verb (client-go's name).",
+    unit: "s",
+    advice: { explicitBucketBoundaries: [...requestSecondsBuckets] },
+  });
+  return (method, code, elapsed) => {
+    requests.add(1, { code, method });
+    seconds.record(elapsed, { verb: method });
+  };
+}
