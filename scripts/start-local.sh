@@ -1,30 +1,51 @@
 #!/usr/bin/env bash
-# npm start: the local default system, from a fresh clone.
+# npm start [-- --roles]: the local default system, from a fresh clone.
 #  1. Node 24 and npm dependencies (scripts/lib/node-env.sh), the Kubernetes binaries
 #     (built from Go modules on first use: minutes), the local cluster (KWOK nodes)
 #  2. Redis on 127.0.0.1:6379 (a Debian redis-server is started when none answers)
-#  3. the DeploymentRecord CRD (crm crds) and the CRM (`crm all`: ingress, watcher,
-#     reconciler and the dashboard in one process, profile dev, ODGM on) on :8088/:8089
+#  3. the DeploymentRecord CRD (crm crds) and the CRM: `crm all` (ingress, watcher,
+#     reconciler and the dashboard in one process, profile dev, ODGM on) on :8088/:8089,
+#     or with --roles (env OAAS_CRM_ROLES=1) ingress :8088, watcher :8090, reconciler :8091
+#     and dashboard :8089 as four processes
 #  4. the Package Manager on :8080 with the CRM as its `default` cluster
 #  5. the sample package (examples/hello) applied and its class deployed through the PM
 #     with oaasctl, followed until it is Available (conditions printed as they change)
 # A second npm start reuses what runs. Stop exactly what it started: npm run stop.
+# Env overrides (tests use them to run beside other work on one machine):
+#   OAAS_LOCAL_DIR     pid files, logs, dashboard credentials (default ~/.cache/oaas/local)
+#   OAAS_KUBECONFIG    use this running cluster: no build, no start, never stopped here
+#   OPRC_CRM_HTTP_PORT, OPRC_CRM_DASHBOARD_PORT, OAAS_PM_PORT, OAAS_CRM_WATCHER_PORT,
+#   OAAS_CRM_RECONCILER_PORT; any other OPRC_CRM_* setting reaches the CRM as it is
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+roles="${OAAS_CRM_ROLES:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --roles) roles=1 ;;
+    *) echo "usage: npm start [-- --roles]" >&2; exit 2 ;;
+  esac
+done
 began=$(date +%s)
 step() { printf '[%4ss] %s\n' "$(($(date +%s) - began))" "$*"; }
 fail() { printf '[%4ss] FAILED: %s\n' "$(($(date +%s) - began))" "$*" >&2; exit 1; }
 
 step "Node 24 and npm dependencies"
 source scripts/lib/node-env.sh
-run="$OAAS_CACHE_DIR/local"
+run="${OAAS_LOCAL_DIR:-$OAAS_CACHE_DIR/local}"
 mkdir -p "$run"
 
-step "Kubernetes binaries (the first build takes 20+ minutes; log: $run/build.log)"
-bin="$(bash e2e/cluster/build.sh 2>"$run/build.log")" || fail "building the cluster binaries; read $run/build.log"
-step "local cluster"
-KUBECONFIG="$(tsx e2e/cluster/cli.ts up 2>"$run/cluster.log")" || fail "starting the cluster; read $run/cluster.log"
+if [[ -n "${OAAS_KUBECONFIG:-}" ]]; then
+  step "using the running cluster of $OAAS_KUBECONFIG (not started here, never stopped here)"
+  KUBECONFIG="$OAAS_KUBECONFIG"
+else
+  step "Kubernetes binaries (the first build takes 20+ minutes; log: $run/build.log)"
+  bash e2e/cluster/build.sh >/dev/null 2>"$run/build.log" || fail "building the cluster binaries; read $run/build.log"
+  # Stopped by npm run stop only when this start brought it up.
+  if ! tsx e2e/cluster/cli.ts status >/dev/null 2>&1; then echo started >"$run/cluster.started"; fi
+  step "local cluster"
+  KUBECONFIG="$(tsx e2e/cluster/cli.ts up 2>"$run/cluster.log")" || fail "starting the cluster; read $run/cluster.log"
+fi
 export KUBECONFIG
 
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
@@ -39,11 +60,12 @@ tsx services/crm/src/main.ts crds 2>"$run/crds.log" || fail "installing the CRD;
 
 port="${OPRC_CRM_HTTP_PORT:-8088}"
 dashboard_port="${OPRC_CRM_DASHBOARD_PORT:-8089}"
+watcher_port="${OAAS_CRM_WATCHER_PORT:-8090}"
+reconciler_port="${OAAS_CRM_RECONCILER_PORT:-8091}"
 pm_port="${OAAS_PM_PORT:-8080}"
 auth="$run/dashboard-auth"
 if [[ ! -s "$auth" ]]; then
-  umask 077
-  echo "admin:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$auth"
+  (umask 077 && echo "admin:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$auth")
 fi
 
 alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -51,25 +73,41 @@ wait_http() { # url what log
   for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done
   fail "$2 did not become ready; read $3"
 }
+# start_bg <name> <log> <command...>: its own session (setsid), so npm run stop can end
+# the whole group (tsx and node) by the recorded pid.
+start_bg() {
+  local name="$1" log="$2"
+  shift 2
+  setsid "$@" >"$log" 2>&1 </dev/null &
+  echo $! >"$run/$name.pid"
+}
+crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
+  OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth")
 
-if alive "$run/crm.pid"; then
-  step "CRM already running (pid $(cat "$run/crm.pid"))"
+if alive "$run/crm.pid" || alive "$run/crm-ingress.pid"; then
+  step "CRM already running (pids $(cat "$run"/crm*.pid | tr '\n' ' '))"
+elif [[ "$roles" == 1 ]]; then
+  step "starting the CRM as four processes (logs: $run/crm-<role>.log): ingress :$port, watcher :$watcher_port, reconciler :$reconciler_port, dashboard :$dashboard_port"
+  start_bg crm-ingress "$run/crm-ingress.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" tsx services/crm/src/main.ts ingress
+  start_bg crm-watcher "$run/crm-watcher.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$watcher_port" tsx services/crm/src/main.ts watcher
+  start_bg crm-reconciler "$run/crm-reconciler.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$reconciler_port" tsx services/crm/src/main.ts reconciler
+  start_bg crm-dashboard "$run/crm-dashboard.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" tsx services/crm/src/main.ts dashboard
+  wait_http "http://127.0.0.1:$watcher_port/readyz" "the CRM watcher" "$run/crm-watcher.log"
+  wait_http "http://127.0.0.1:$reconciler_port/readyz" "the CRM reconciler" "$run/crm-reconciler.log"
+  wait_http "http://127.0.0.1:$dashboard_port/healthz" "the CRM dashboard" "$run/crm-dashboard.log"
 else
   step "starting the CRM (crm all) on :$port, dashboard on :$dashboard_port (log: $run/crm.log)"
-  OPRC_CRM_PROFILE=dev OPRC_CRM_HTTP_PORT="$port" OPRC_CRM_FEATURES_ODGM=true \
-    OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth" \
-    setsid tsx services/crm/src/main.ts all >"$run/crm.log" 2>&1 </dev/null &
-  echo $! >"$run/crm.pid"
+  start_bg crm "$run/crm.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" tsx services/crm/src/main.ts all
 fi
-wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$run/crm.log"
+crm_log="$run/crm.log"
+[[ -f "$run/crm-ingress.pid" ]] && crm_log="$run/crm-*.log"
+wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$crm_log"
 
 if alive "$run/pm.pid"; then
   step "PM already running (pid $(cat "$run/pm.pid"))"
 else
   step "starting the Package Manager on :$pm_port (log: $run/pm.log)"
-  SERVER_PORT="$pm_port" CRM_DEFAULT_URL="http://127.0.0.1:$port" \
-    setsid tsx services/pm/src/main.ts >"$run/pm.log" 2>&1 </dev/null &
-  echo $! >"$run/pm.pid"
+  start_bg pm "$run/pm.log" env SERVER_PORT="$pm_port" CRM_DEFAULT_URL="http://127.0.0.1:$port" tsx services/pm/src/main.ts
 fi
 wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log"
 
@@ -80,22 +118,23 @@ if bash services/cli/bin/oaasctl deployment get hello-greeter >/dev/null 2>&1; t
   step "sample class already deployed (hello-greeter): reusing it"
 else
   step "sample class: scripts/oaasctl deploy -f examples/hello/deployment.yaml"
-  bash services/cli/bin/oaasctl deploy -f examples/hello/deployment.yaml || fail "deploying the sample class; read $run/pm.log and $run/crm.log"
+  bash services/cli/bin/oaasctl deploy -f examples/hello/deployment.yaml || fail "deploying the sample class; read $run/pm.log and $crm_log"
 fi
 step "waiting for the sample class to become Available (conditions as they change)"
-tsx scripts/local/wait-available.ts "${OPRC_CRM_K8S_NAMESPACE:-default}" hello-greeter-default 600 "$run/crm.log" \
-  || fail "the sample class did not become Available; read $run/crm.log"
+tsx scripts/local/wait-available.ts "${OPRC_CRM_K8S_NAMESPACE:-default}" hello-greeter-default 600 "$crm_log" \
+  || fail "the sample class did not become Available; read $crm_log"
 
 cat <<TXT
 
 Local system is up ($(($(date +%s) - began))s).
   export KUBECONFIG=$KUBECONFIG
   PM:         $OAAS_PM_URL  (REST /api/v1, OpenAPI at /api/v1/openapi.json; log $run/pm.log)
-  CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $run/crm.log)
+  CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $crm_log)
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
   Redis:      127.0.0.1:6379
   Try:        scripts/oaasctl status hello-greeter
+              scripts/oaasctl history hello-greeter
               scripts/oaasctl deployment list
-              scripts/node.sh -- tsx services/crm/src/main.ts history hello-greeter-default
+              kubectl get dr -n ${OPRC_CRM_K8S_NAMESPACE:-default}
 Stop everything npm start started: npm run stop
 TXT

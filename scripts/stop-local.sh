@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# npm run stop: stops exactly what npm start started (the PM, the CRM, a redis-server it
-# started), then the local cluster.
+# npm run stop: stops exactly what npm start started: the PM and the CRM process(es) by
+# their recorded pids (each is a session leader: its whole group, tsx and node), a
+# redis-server it started, and the local cluster when that start brought it up.
+# Env: OAAS_LOCAL_DIR as for npm start.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/lib/node-env.sh
-run="$OAAS_CACHE_DIR/local"
-for name in pm crm; do
-  pidfile="$run/$name.pid"
-  if [[ -f "$pidfile" ]]; then
-    pid="$(cat "$pidfile")"
-    # setsid made it a process-group leader: signal its group (tsx and node).
-    kill -TERM -- "-$pid" 2>/dev/null && echo "stopped $name (pid $pid)"
-    rm -f "$pidfile"
+run="${OAAS_LOCAL_DIR:-$OAAS_CACHE_DIR/local}"
+group_alive() { pgrep -g "$1" >/dev/null 2>&1; }
+for pidfile in "$run"/pm.pid "$run"/crm*.pid; do
+  [[ -f "$pidfile" ]] || continue
+  name="$(basename "$pidfile" .pid)"
+  pid="$(cat "$pidfile")"
+  if kill -TERM -- "-$pid" 2>/dev/null; then
+    # Wait for the group to drain (workers finish their job), then make sure.
+    for _ in $(seq 1 60); do group_alive "$pid" || break; sleep 0.25; done
+    if group_alive "$pid"; then kill -KILL -- "-$pid" 2>/dev/null; fi
+    echo "stopped $name (pid $pid)"
   fi
+  rm -f "$pidfile"
 done
 if [[ -f "$run/redis.started" ]]; then
   redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1 && echo "stopped redis-server"
   rm -f "$run/redis.started"
 fi
-tsx e2e/cluster/cli.ts down
+if [[ -f "$run/cluster.started" ]]; then
+  tsx e2e/cluster/cli.ts down && echo "stopped the local cluster"
+  rm -f "$run/cluster.started"
+fi

@@ -22,18 +22,16 @@ import {
 import { DeployRequestSchema, DeploymentService } from "@oaas/proto";
 import {
   createTestNamespace,
+  installCrdWithCrm,
   releaseTestCluster,
+  startCrmProcess,
   startTestEtcd,
   testCluster,
+  type CrmProcess,
   type TestNamespace,
 } from "@oaas/testkit";
 import { toProtoUnit } from "../../services/pm/src/crm/convert.ts";
 import { EtcdKv, KvStorage } from "../../services/pm/src/storage/index.ts";
-import {
-  installCrdWithCrm,
-  startCrmProcess,
-  type CrmProcess,
-} from "../../services/pm/test/support/crm-process.ts";
 import { shopPackage } from "../../services/pm/test/support/fixtures.ts";
 import { startTestPm, type TestPm } from "../../services/pm/test/support/pm.ts";
 

@@ -35,3 +35,14 @@ export { createCa, issueCertificate } from "./openssl.ts";
 export { captureLogLines, type LogCapture, type LogLine } from "./log-capture.ts";
 export { startTestEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.ts";
 export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";
+export {
+  spawnCrm,
+  startCrm,
+  startCrmProcess,
+  waitCrmReady,
+  waitCrmChildReady,
+  installCrdWithCrm,
+  type CrmChild,
+  type CrmProcess,
+} from "./crm-process.ts";
+export { startPmProcess, type PmProcess } from "./pm-process.ts";

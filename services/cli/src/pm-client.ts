@@ -74,6 +74,10 @@ export class PmClient {
   createDeployment(body: Json, key: string): Promise<Json> {
     return this.call("POST", "/deployments", `deployment "${key}"`, { body });
   }
+  /** PUT /deployments/{key}: redeploy an existing deployment (same clusters; the CRMs roll it out). */
+  replaceDeployment(body: Json, key: string): Promise<Json> {
+    return this.call("PUT", `/deployments/${enc(key)}`, `deployment "${key}"`, { body });
+  }
   listDeployments(filter: DeploymentFilter = {}): Promise<Json> {
     return this.call("GET", "/deployments", "deployments", { query: { ...filter } });
   }
@@ -106,6 +110,13 @@ export class PmClient {
     });
   }
 
+  /** What the CRMs did with a deployment (logical key or unit id), per cluster, oldest first. */
+  deploymentHistory(id: string, cluster?: string): Promise<Json> {
+    return this.call("GET", `/deployments/${enc(id)}/history`, `history of "${id}"`, {
+      query: { cluster },
+    });
+  }
+
   // --- clusters -------------------------------------------------------------------
   listClusters(): Promise<Json> {
     return this.call("GET", "/clusters", "clusters");
@@ -127,7 +138,7 @@ export class PmClient {
    * PmHttpError for a non-2xx answer, CliError when a 2xx body is not JSON.
    */
   private async call(
-    method: "GET" | "POST" | "DELETE",
+    method: "GET" | "POST" | "PUT" | "DELETE",
     route: string,
     what: string,
     options: { query?: Query; body?: Json; root?: boolean } = {},

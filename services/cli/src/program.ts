@@ -154,7 +154,11 @@ export function buildProgram(io: ProgramIo): Command {
       .option("-f, --file <path>", "a full OClassDeployment (.yaml/.json); arguments override its fields")
       .option("--key <key>", "logical deployment key (default: <package>-<class>)")
       .option("--target-env <name>", "the deployment's target_env")
-      .option("--availability <ratio>", "target availability 0..1 for replica sizing", parseRatio),
+      .option("--availability <ratio>", "target availability 0..1 for replica sizing", parseRatio)
+      .option(
+        "--update",
+        "redeploy an existing deployment (e.g. after package apply changed an image): the CRMs roll it out",
+      ),
     "the deployment is RUNNING",
   ).action(
     async (
@@ -166,6 +170,7 @@ export function buildProgram(io: ProgramIo): Command {
         key?: string;
         targetEnv?: string;
         availability?: number;
+        update?: boolean;
         wait?: boolean;
         timeout: string;
         pollInterval: string;
@@ -182,6 +187,7 @@ export function buildProgram(io: ProgramIo): Command {
           targetEnv: opts.targetEnv,
           availability: opts.availability,
           filePath: opts.file,
+          update: opts.update === true,
         },
         waitFlags(opts),
       ),
@@ -310,8 +316,11 @@ export function buildProgram(io: ProgramIo): Command {
     .action(async (_opts: unknown, cmd: Command) => clusters(context(cmd)));
   program
     .command("history <deployment-id>")
-    .description("what happened to a deployment (kept by the CRM)")
-    .action(async (id: string) => history(id));
+    .description("what the CRMs did with a deployment (logical key or unit id), oldest first")
+    .option("--cluster <name>", "only this cluster")
+    .action(async (id: string, opts: { cluster?: string }, cmd: Command) =>
+      history(context(cmd), id, opts.cluster),
+    );
   program
     .command("version")
     .description("versions of oaasctl and the Package Manager")

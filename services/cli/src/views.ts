@@ -238,3 +238,35 @@ function bindings(c: unknown): string | undefined {
   const names = array(c, "function_bindings").map((b) => str(b, "name") ?? "?");
   return names.length > 0 ? names.join(",") : undefined;
 }
+
+/** History rows: cluster, time, type, generation, message (with reason and objects). */
+export function historyTable(body: unknown): string {
+  const rows: { cluster?: string; entry: unknown; error?: string }[] = [];
+  const clusters = isObj(body) && Array.isArray(body.clusters) ? body.clusters : [];
+  for (const c of clusters) {
+    const cluster = str(c, "cluster");
+    const error = str(c, "error");
+    if (error !== undefined) rows.push({ ...(cluster ? { cluster } : {}), entry: undefined, error });
+    const entries = isObj(c) && Array.isArray(c.entries) ? c.entries : [];
+    for (const entry of entries) rows.push({ ...(cluster ? { cluster } : {}), entry });
+  }
+  if (rows.length === 0) return "No history found.\n";
+  const message = (entry: unknown) => {
+    const parts = [str(entry, "message") ?? ""];
+    const reason = str(entry, "reason");
+    if (reason) parts.push(`reason=${reason}`);
+    const objects = isObj(entry) && Array.isArray(entry.objects) ? entry.objects : [];
+    if (objects.length) parts.push(`objects=${objects.join(",")}`);
+    return parts.join("  ");
+  };
+  return renderTable<(typeof rows)[number]>(
+    [
+      { header: "cluster", cell: (r) => r.cluster },
+      { header: "time", cell: (r) => str(r.entry, "time") },
+      { header: "type", cell: (r) => (r.error !== undefined ? "ERROR" : str(r.entry, "type")) },
+      { header: "gen", cell: (r) => num(r.entry, "generation") },
+      { header: "message", cell: (r) => r.error ?? message(r.entry) },
+    ],
+    rows,
+  );
+}

@@ -2,10 +2,11 @@
 // and `all` (every built role in one process: the dev/edge default); `crds` installs or
 // upgrades the CRD; `history <deployment-id>` prints a record's history.
 // Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
-// built role. Started by main.ts once tracing is set up (see there why).
+// built role; `history` exits 3 when the id has no history. Started by main.ts once
+// tracing is set up (see there why).
 import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import { RedisConfigError, type RedisClient } from "@oaas/queue";
+import { createHistory, RedisConfigError, type RedisClient } from "@oaas/queue";
 import { createLogger, createMetrics, installProcessGuards, type Logger } from "@oaas/telemetry";
 import { applyCrds } from "./crds.ts";
 import { allReady, type ReadinessPart } from "./health/readiness.ts";
@@ -14,7 +15,7 @@ import { startDashboardRole } from "./roles/dashboard-role.ts";
 import { printHistory } from "./roles/history-command.ts";
 import { kubeClientMetrics } from "./roles/kube-metrics.ts";
 import { startHealthServer } from "./roles/health-server.ts";
-import { openQueueRedis } from "./roles/queue-redis.ts";
+import { openQueueRedis, queueRedisClient } from "./roles/queue-redis.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 import { crmVersion } from "./version.ts";
@@ -103,6 +104,14 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       stops.unshift(() => dashboard.close());
     }
     if (role === "ingress" || role === "all") {
+      // History reads get their own producer connection: the workers' one waits for Redis
+      // forever (maxRetriesPerRequest: null), which would hang the HTTP answer instead of
+      // a 503. Lazy, so an ingress alone still starts while Redis is down.
+      const historyRedis = queueRedisClient(config, "producer");
+      historyRedis.on("error", (error: Error) => {
+        logger.warn("history redis connection error", { error: error.message });
+      });
+      stops.push(() => Promise.resolve(historyRedis.disconnect()));
       const ingress = await startIngress({
         config,
         kube,
@@ -110,6 +119,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
         metrics,
         crmVersion,
         readinessParts: parts,
+        history: createHistory({ connection: historyRedis, prefix: config.redis.prefix }),
       });
       // The listener goes first on SIGTERM: no new requests while workers drain.
       stops.unshift(() => ingress.close());

@@ -15,16 +15,21 @@ export interface WaitFlags {
   readonly intervalMs: number;
 }
 
-/** POST /deployments; with `wait`, then polls the deployment until RUNNING. */
+/**
+ * POST /deployments (PUT /deployments/{key} with `update`: redeploy an existing one);
+ * with `wait`, then polls the deployment until RUNNING.
+ */
 export async function deploy(
   ctx: Context,
-  args: Omit<DeployArgs, "file"> & { readonly filePath?: string },
+  args: Omit<DeployArgs, "file"> & { readonly filePath?: string; readonly update?: boolean },
   flags: WaitFlags,
 ): Promise<void> {
   const file = args.filePath === undefined ? undefined : await readManifest(args.filePath);
   const body = deploymentBody({ ...args, file });
   const key = str(body, "key") ?? "";
-  const answer = await ctx.client.createDeployment(body, key);
+  const answer = args.update
+    ? await ctx.client.replaceDeployment(body, key)
+    : await ctx.client.createDeployment(body, key);
   const result = deployResult(answer, key);
   emit(ctx, answer, () => deployResultText(result));
   const failed = failedClusters(answer);

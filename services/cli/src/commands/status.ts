@@ -2,9 +2,9 @@
 import { CliError, PmHttpError } from "../errors.ts";
 import type { Json } from "../pm-client.ts";
 import { progressSink } from "../progress.ts";
-import { clusterUnits, isObj, statusViews } from "../shapes.ts";
+import { clusterUnits, isObj, statusViews, str } from "../shapes.ts";
 import { statusVerdict } from "../verdicts.ts";
-import { statusText } from "../views.ts";
+import { historyTable, statusText } from "../views.ts";
 import { waitUntil } from "../wait.ts";
 import { emit, type Context } from "./context.ts";
 import type { WaitFlags } from "./deployments.ts";
@@ -66,13 +66,19 @@ async function everyCluster(ctx: Context, id: string): Promise<Json> {
 }
 
 /**
- * A record's history lives in the CRM (a capped per-record stream in Redis, DESIGN §2);
- * the PM has no route for it yet, so this says where to look instead of guessing.
+ * GET /deployments/{id}/history: the CRMs' record history (a capped per-record stream
+ * in Redis, DESIGN §2) through the PM, one table row per entry, oldest first per
+ * cluster. A cluster the PM could not ask is a row with its error; when no cluster could
+ * be asked the command fails (exit 1) after printing them.
  */
-export function history(id: string): Promise<never> {
-  return Promise.reject(
-    new CliError(
-      `history is not available through the Package Manager yet; on the cluster's CRM run \`crm history ${id}\` (or read it in the CRM dashboard)`,
-    ),
-  );
+export async function history(ctx: Context, id: string, cluster: string | undefined): Promise<void> {
+  const body = await ctx.client.deploymentHistory(id, cluster);
+  emit(ctx, body, () => historyTable(body));
+  const clusters = isObj(body) && Array.isArray(body.clusters) ? body.clusters : [];
+  const failed = clusters.filter((c) => isObj(c) && typeof c.error === "string");
+  if (clusters.length > 0 && failed.length === clusters.length) {
+    throw new CliError(
+      `no cluster could give the history of ${id}: ${failed.map((c) => `${str(c, "cluster") ?? "?"}: ${str(c, "error") ?? ""}`).join("; ")}`,
+    );
+  }
 }

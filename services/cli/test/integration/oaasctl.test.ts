@@ -339,10 +339,52 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     expect(pm.requests).to.have.length(0);
   });
 
-  it("history is a clear 'not available yet' error", async function () {
-    const run = await oaasctl(["history", "hello-greeter"], pm.url);
-    expect(run.code).to.equal(1);
-    expect(oneErrorLine(run)).to.contain("crm history hello-greeter");
+  it("history: a table per entry, -o json as the PM sent it, a cluster's error as a row; unknown id exits 1", async function () {
+    await seedSamplePackage(pm);
+    expect((await oaasctl(["deploy", "hello", "greeter", "--env", "a,b"], pm.url)).code).to.equal(0);
+    const body = {
+      id: "hello-greeter",
+      clusters: [
+        {
+          cluster: "a",
+          deployment_id: "hello-greeter-a",
+          entries: [
+            {
+              type: "applied",
+              time: "2026-01-01T00:00:01.000Z",
+              generation: 1,
+              message: "applied 4 objects",
+              objects: ["Deployment/x"],
+            },
+            { type: "available", time: "2026-01-01T00:00:02.000Z", generation: 1, message: "Available" },
+          ],
+        },
+        {
+          cluster: "b",
+          deployment_id: "hello-greeter-b",
+          entries: [],
+          error: 'cluster "b": history: connection refused',
+        },
+      ],
+    };
+    pm.histories.set("hello-greeter", body);
+    const table = await oaasctl(["history", "hello-greeter", "--cluster", "a"], pm.url);
+    expect(table.code, table.stderr).to.equal(0);
+    const lines = table.stdout.trimEnd().split("\n");
+    expect(lines[0]).to.match(/^CLUSTER\s+TIME\s+TYPE\s+GEN\s+MESSAGE$/);
+    expect(lines[1]).to.match(
+      /^a\s+2026-01-01T00:00:01\.000Z\s+applied\s+1\s+applied 4 objects {2}objects=Deployment\/x$/,
+    );
+    expect(lines[2]).to.match(/^a\s+2026-01-01T00:00:02\.000Z\s+available\s+1\s+Available$/);
+    expect(lines[3]).to.match(/^b\s+-\s+ERROR\s+-\s+cluster "b": history: connection refused$/);
+    const query = pm.requests.find((r) => r.path === "/api/v1/deployments/hello-greeter/history")?.query;
+    expect(query?.get("cluster")).to.equal("a");
+    const json = await oaasctl(["history", "hello-greeter", "-o", "json"], pm.url);
+    expect(JSON.parse(json.stdout)).to.deep.equal(body);
+
+    const unknown = await oaasctl(["history", "nope"], pm.url);
+    expect(unknown.code).to.equal(1);
+    expect(oneErrorLine(unknown)).to.contain('"nope" does not exist');
   });
 
   it("scripts/oaasctl runs from the repository root (version)", async function () {

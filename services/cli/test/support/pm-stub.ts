@@ -35,6 +35,8 @@ export interface PmStub {
   statusPollsBeforeAvailable: number;
   /** Clusters whose CRM "does not answer" a class-runtimes list (a partial answer). */
   silentClusters: string[];
+  /** GET /deployments/{key}/history answers, by key (a known key without one: no clusters). */
+  readonly histories: Map<string, unknown>;
   /** When set, every /api/v1 request answers this status with `{error}`. */
   failAll?: { status: number; error: string };
   /** Requests for `method path`, e.g. count("GET", "/api/v1/deployments/x"). */
@@ -80,6 +82,7 @@ export async function startPmStub(): Promise<PmStub> {
     deploymentScript: { pollsBeforeFinal: 0, final: "RUNNING" },
     statusPollsBeforeAvailable: 0,
     silentClusters: [],
+    histories: new Map(),
     count: (method, path) => requests.filter((r) => r.method === method && r.path === path).length,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -161,6 +164,7 @@ export async function startPmStub(): Promise<PmStub> {
         return [404, { error: `deployment "${String(id)}" does not exist` }];
       const units = mappings.get(id) ?? [];
       if (method === "GET" && sub === "cluster-mappings") return [200, units];
+      if (method === "GET" && sub === "history") return [200, stub.histories.get(id) ?? { id, clusters: [] }];
       if (method === "GET") {
         const n = (polls.get(id) ?? 0) + 1;
         polls.set(id, n);

@@ -122,11 +122,9 @@ describe("argument parsing", function () {
     expect(JSON.parse(json.stdout)).to.deep.equal({ client: "9.9.9" });
   });
 
-  it("history is an error naming the CRM command", async function () {
-    const run = await runInProcess(["history", "d1"]);
-    expect(run.code).to.equal(1);
-    expect(run.stderr).to.equal(
-      "error: history is not available through the Package Manager yet; on the cluster's CRM run `crm history d1` (or read it in the CRM dashboard)\n",
-    );
+  it("history needs a deployment id", async function () {
+    const run = await runInProcess(["history"]);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.equal("error: missing required argument 'deployment-id'\n");
   });
 });

@@ -1,12 +1,19 @@
-// Plain HTTP beside the RPCs on the same listener: liveness, readiness and metrics.
+// Plain HTTP beside the RPCs on the same listener: liveness, readiness, metrics and a
+// record's history (history-route.ts).
 // Used as the Connect adapter's fallback, so any path that is not an RPC lands here.
 import type { connectNodeAdapter } from "@connectrpc/connect-node";
 import { prometheusContentType, type Metrics } from "@oaas/telemetry";
 import type { Readiness } from "../health/readiness.ts";
+import { serveHistory, type HistorySource } from "./history-route.ts";
 
 type NodeHandlerFn = ReturnType<typeof connectNodeAdapter>;
 
-export function httpEndpoints(readiness: Readiness, metrics: Metrics): NodeHandlerFn {
+/** `history`: where GET /api/v1/records/{id}/history reads (404 for every path when absent). */
+export function httpEndpoints(
+  readiness: Readiness,
+  metrics: Metrics,
+  history?: { readonly source: HistorySource; readonly namespace: string },
+): NodeHandlerFn {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const send = (status: number, contentType: string, body: string) => {
@@ -14,6 +21,9 @@ export function httpEndpoints(readiness: Readiness, metrics: Metrics): NodeHandl
       res.end(body);
     };
     if (req.method !== "GET" && req.method !== "HEAD") return send(404, "text/plain", "not found\n");
+    const json = (status: number, body: unknown) =>
+      send(status, "application/json", JSON.stringify(body) + "\n");
+    if (history && serveHistory(req.url ?? "/", json, history.source, history.namespace)) return;
     switch (path) {
       case "/healthz":
         // Alive: the event loop answers. Dependencies are /readyz's business.

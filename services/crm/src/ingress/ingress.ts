@@ -24,6 +24,7 @@ import { startRecordCache } from "../watcher/record-cache.ts";
 import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
 import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
+import type { HistorySource } from "./history-route.ts";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
 import { capDeadlineHeaders } from "./deadline-cap.ts";
@@ -48,6 +49,8 @@ export interface IngressDeps {
   readonly recordCache?: false;
   /** Other roles in this process (`crm all`): /readyz and the health services wait for them too. */
   readonly readinessParts?: readonly ReadinessPart[];
+  /** Records' history for GET /api/v1/records/{id}/history (absent: that path is 404). */
+  readonly history?: HistorySource;
 }
 
 export interface Ingress {
@@ -114,7 +117,11 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     requestGate: correlationGate,
     // Tracing outermost: the RPC's log line and metrics are taken inside its span.
     interceptors: [traceRpcs(), observeRpcs(logger, metrics)],
-    fallback: httpEndpoints(readiness, metrics),
+    fallback: httpEndpoints(
+      readiness,
+      metrics,
+      deps.history ? { source: deps.history, namespace: config.namespace } : undefined,
+    ),
   });
   const capped: typeof handler = (req, res) => {
     capDeadlineHeaders(req.headers);

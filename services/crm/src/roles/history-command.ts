@@ -6,7 +6,10 @@ import { recordName } from "@oaas/crd";
 import { createHistory, type HistoryEntry } from "@oaas/queue";
 import { queueRedisClient } from "./queue-redis.ts";
 
-/** Prints the history; returns the exit code (1 when Redis cannot be read, 2 on bad usage). */
+/**
+ * Prints the history; returns the exit code: 0 printed, 1 Redis cannot be read, 2 bad
+ * usage, 3 no history for the id (never deployed in the namespace, or deleted).
+ */
 export async function printHistory(config: CrmConfig, args: readonly string[]): Promise<number> {
   let parsed;
   try {
@@ -46,10 +49,12 @@ export async function printHistory(config: CrmConfig, args: readonly string[]): 
     await redis.connect();
     const history = createHistory({ connection: redis, prefix: config.redis.prefix });
     const entries = await history.read(namespace, recordName(id), limit === undefined ? {} : { limit });
+    if (entries.length === 0) {
+      console.error(`crm history: no history for ${id} in namespace ${namespace}`);
+      return 3;
+    }
     if (parsed.values.output === "json") {
       for (const entry of entries) console.log(JSON.stringify(entry));
-    } else if (entries.length === 0) {
-      console.log(`no history for ${id} in namespace ${namespace}`);
     } else {
       for (const entry of entries) console.log(formatEntry(entry));
     }

@@ -9,7 +9,8 @@ import { StatusCode } from "@oaas/proto";
 import { freePort, testCluster, useTestNamespace, useTestRedis, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { deploymentClient } from "../support/clients.ts";
-import { startCrm, waitReady, type CrmProcess } from "../support/crm-process.ts";
+// One CRM process helper for every suite (packages/testkit).
+import { startCrm, waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
 import { unit } from "../support/fixtures.ts";
 import { installCrd } from "../support/ingress.ts";
 import { namesOf, scrape, total, type Sample } from "../support/prom-text.ts";

@@ -13,7 +13,8 @@ import { createHistory, type HistoryEntry } from "@oaas/queue";
 import { testCluster, useTestNamespace, useTestRedis, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { deploymentClient } from "../support/clients.ts";
-import { startCrm, waitReady, type CrmProcess } from "../support/crm-process.ts";
+// One CRM process helper for every suite (packages/testkit).
+import { startCrm, waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
 import { unit, withConfig, withEachFunction } from "../support/fixtures.ts";
 import { installCrd } from "../support/ingress.ts";
 

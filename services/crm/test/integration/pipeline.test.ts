@@ -7,10 +7,18 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { recordName, ownerLabel, type DeploymentRecord } from "@oaas/crd";
 import { KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
 import { StatusCode } from "@oaas/proto";
-import { freePort, testCluster, useTestNamespace, useTestRedis, waitFor } from "@oaas/testkit";
+import {
+  freePort,
+  startCrm,
+  testCluster,
+  useTestNamespace,
+  useTestRedis,
+  waitCrmChildReady as waitReady,
+  waitFor,
+  type CrmChild,
+} from "@oaas/testkit";
 import { expect } from "chai";
 import { deploymentClient } from "../support/clients.ts";
-import { startCrm, waitReady, type CrmProcess } from "../support/crm-process.ts";
 import { fn, unit, withFunctions, withOdgm } from "../support/fixtures.ts";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord } from "../support/records.ts";
@@ -36,7 +44,7 @@ describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () 
   const redis = useTestRedis();
   let kube: KubeClient;
   let kubeconfig: string;
-  const running: CrmProcess[] = [];
+  const running: CrmChild[] = [];
 
   before(async function () {
     const cluster = await testCluster();
@@ -64,7 +72,7 @@ describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () 
       ...extra,
     };
   }
-  async function crm(args: string[], extra: Record<string, string> = {}): Promise<CrmProcess> {
+  async function crm(args: string[], extra: Record<string, string> = {}): Promise<CrmChild> {
     const p = await startCrm(args, env(extra));
     running.push(p);
     return p;

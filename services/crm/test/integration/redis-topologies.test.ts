@@ -20,7 +20,8 @@ import {
 import { expect } from "chai";
 import type { Cluster } from "ioredis";
 import { deploymentClient } from "../support/clients.ts";
-import { startCrm, waitReady, type CrmProcess } from "../support/crm-process.ts";
+// One CRM process helper for every suite (packages/testkit).
+import { startCrm, waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
 import { fn, unit, withFunctions } from "../support/fixtures.ts";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord } from "../support/records.ts";

@@ -34,6 +34,7 @@ import {
 import type { ClusterConfig, PmConfig } from "../config/index.ts";
 import { createCrmClients, type CrmClients } from "./client.ts";
 import { CrmError, isCrmFault, isRetryable, toCrmError } from "./errors.ts";
+import { fetchRecordHistory, type RecordHistory } from "./history-client.ts";
 
 /** Deadlines from the seeds (CRM README "Deadlines"). */
 export const deployDeadlineMs = 15_000;
@@ -248,6 +249,19 @@ export class CrmManager {
     return this.call(name, "GetClassRuntime", "call", ctx, (c, o) =>
       c.deployments.getClassRuntime(create(GetClassRuntimeRequestSchema, { deploymentId }), o),
     );
+  }
+
+  /**
+   * A record's history from the CRM's HTTP route (no RPC exists for it): undefined when
+   * the CRM has none. Deadline as other calls; not retried (a read a person repeats).
+   */
+  history(name: string, deploymentId: string, ctx: CallContext): Promise<RecordHistory | undefined> {
+    const cluster = this.get(name);
+    return fetchRecordHistory(cluster.config, deploymentId, {
+      timeoutMs: Math.min(callDeadlineMs, cluster.config.timeoutMs),
+      correlationId: ctx.correlationId,
+      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+    });
   }
 
   /** A cluster's health, from the cache when younger than CRM_HEALTH_CACHE_TTL (fresh skips it). Never throws. */

@@ -54,7 +54,12 @@ export class DeploymentService {
    * unreachable) or CrmError (502: every cluster answered with an error; partial
    * failure with rollback).
    */
-  async create(input: OClassDeployment, ctx: CallContext, pkg?: OPackage): Promise<DeploymentResult> {
+  async create(
+    input: OClassDeployment,
+    ctx: CallContext,
+    pkg?: OPackage,
+    options: { readonly replace?: boolean } = {},
+  ): Promise<DeploymentResult> {
     const owner = pkg ?? (await this.storage.getPackage(input.package_name));
     const resolved = resolveDeployment(owner, input, this.crm.defaultCluster);
     if (!resolved.ok) throw new ValidationError(resolved.errors, "invalid deployment");
@@ -78,7 +83,8 @@ export class DeploymentService {
           `give this deployment another key`,
       );
     }
-    if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
+    if (options.replace) await this.checkReplace(key, existing, resolved.deployment.target_clusters);
+    else if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
       throw new ConflictError(`deployment "${key}" already exists (condition ${existing.condition})`);
     }
     const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
@@ -177,6 +183,36 @@ export class DeploymentService {
       })),
       ...(failed.length ? { failed_clusters: failed.map((f) => f.cluster) } : {}),
     };
+  }
+
+  /**
+   * Redeploys an existing deployment from `input` (resolved against the package as it is
+   * now, e.g. with a new image): the same units go to the same clusters again, and each
+   * CRM applies the difference (a rollout). Throws NotFoundError for an unknown key,
+   * ValidationError when the target clusters differ from where it runs (delete the
+   * deployment and deploy it anew to move it). Caveat: a cluster that fails the redeploy
+   * keeps running the previous spec and is reported FAILED.
+   */
+  replace(input: OClassDeployment, ctx: CallContext): Promise<DeploymentResult> {
+    return this.create(input, ctx, undefined, { replace: true });
+  }
+
+  private async checkReplace(
+    key: string,
+    existing: OClassDeployment | undefined,
+    clusters: readonly string[],
+  ): Promise<void> {
+    if (!existing) throw new NotFoundError(`deployment "${key}" does not exist`);
+    const running = (await this.storage.getMappings(key)).map((m) => m.cluster).sort();
+    const wanted = [...clusters].sort();
+    if (running.length > 0 && running.join(",") !== wanted.join(",")) {
+      throw new ValidationError([
+        {
+          field: "target_clusters",
+          message: `a redeploy goes to the clusters the deployment runs on (${running.join(", ")}), not ${wanted.join(", ")}; delete it and deploy it anew to move it`,
+        },
+      ]);
+    }
   }
 
   /** Deletes the units that did go out; returns the clusters where that worked. */
@@ -407,6 +443,42 @@ export class DeploymentService {
     return { key, deleted_clusters: deleted.sort(), record_deleted: recordDeleted };
   }
 
+  /**
+   * The CRM-kept history of a logical key (each cluster it went to) or a unit id (every
+   * configured cluster, or `cluster`). A cluster that cannot be asked is reported with
+   * its error, not fatal. Throws NotFoundError when no cluster has any history for it
+   * and the key is not a deployment the PM knows; ValidationError for an unknown cluster.
+   */
+  async history(id: string, ctx: CallContext, cluster?: string): Promise<DeploymentHistory> {
+    if (cluster !== undefined && !this.crm.has(cluster))
+      throw new ValidationError([{ field: "cluster", message: `unknown cluster "${cluster}"` }]);
+    const known = (await this.storage.getDeployment(id)) !== undefined;
+    const mappings = known ? await this.storage.getMappings(id) : [];
+    const targets = known
+      ? mappings.map((m) => ({ cluster: m.cluster, unit: m.unit_id }))
+      : this.crm.names().map((name) => ({ cluster: name, unit: id }));
+    const asked = targets.filter((t) => cluster === undefined || t.cluster === cluster);
+    const clusters = await Promise.all(
+      asked.map(async ({ cluster: name, unit }): Promise<ClusterHistory> => {
+        try {
+          const found = await this.crm.history(name, unit, ctx);
+          return { cluster: name, deployment_id: unit, entries: found?.entries ?? [] };
+        } catch (error) {
+          return { cluster: name, deployment_id: unit, entries: [], error: (error as Error).message };
+        }
+      }),
+    );
+    const found = clusters.filter((c) => c.entries.length > 0 || c.error !== undefined);
+    if (!known && found.length === 0) {
+      throw new NotFoundError(
+        `no history for deployment "${id}": not a deployment of the PM and unknown to ${
+          cluster === undefined ? "every cluster" : `cluster "${cluster}"`
+        }`,
+      );
+    }
+    return { id, clusters: known ? clusters : found };
+  }
+
   /** Status of a unit id (or logical key) on one cluster (default: where it was sent, else the default cluster). */
   async status(id: string, ctx: CallContext, cluster?: string): Promise<unknown> {
     let target = cluster;
@@ -441,4 +513,19 @@ export class DeploymentService {
       })),
     };
   }
+}
+
+/** One cluster's part of a history answer; `error` when that CRM could not be asked. */
+export interface ClusterHistory {
+  readonly cluster: string;
+  readonly deployment_id: string;
+  /** Oldest first (@oaas/queue HistoryEntry as the CRM sent it). */
+  readonly entries: readonly Record<string, unknown>[];
+  readonly error?: string;
+}
+
+/** GET /deployments/{id}/history. */
+export interface DeploymentHistory {
+  readonly id: string;
+  readonly clusters: readonly ClusterHistory[];
 }

@@ -8,12 +8,20 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { create } from "@bufbuild/protobuf";
 import { DeploymentService, GetDeploymentStatusRequestSchema, StatusCode } from "@oaas/proto";
-import { createTestNamespace, kubeRequest, testCluster, waitFor, type TestNamespace } from "@oaas/testkit";
+import {
+  createTestNamespace,
+  installCrdWithCrm,
+  kubeRequest,
+  startCrmProcess,
+  testCluster,
+  waitFor,
+  type CrmProcess,
+  type TestNamespace,
+} from "@oaas/testkit";
 import { expect } from "chai";
 import { unitId } from "@oaas/models";
 import { CrmError } from "../../src/crm/errors.ts";
 import { toProtoUnit } from "../../src/crm/convert.ts";
-import { installCrdWithCrm, startCrmProcess, type CrmProcess } from "../support/crm-process.ts";
 import { shopPackage } from "../support/fixtures.ts";
 import { errorOf, startTestPm, type TestPm } from "../support/pm.ts";
 

@@ -15,7 +15,7 @@ import {
   type TestNamespace,
 } from "@oaas/testkit";
 import { expect } from "chai";
-import { installCrdWithCrm, startCrmProcess, type CrmProcess } from "../support/crm-process.ts";
+import { installCrdWithCrm, startCrmProcess, type CrmProcess } from "@oaas/testkit";
 import { shopPackage } from "../support/fixtures.ts";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.ts";
 

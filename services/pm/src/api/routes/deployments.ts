@@ -31,6 +31,29 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return reply.code(201).send(await deps.deployments.create(request.body, callContext(request)));
     },
   );
+  app.put<{ Params: { key: string }; Body: OClassDeployment }>(
+    "/deployments/:key",
+    {
+      schema: {
+        tags,
+        summary:
+          "Redeploy an existing deployment (e.g. after a package update changed an image): same key, same clusters, the CRMs roll it out",
+        params: schemas.key,
+        body: schemas.deploymentBody,
+      },
+    },
+    async (request) => {
+      const body = { ...request.body, key: request.body.key || request.params.key };
+      if (body.key !== request.params.key)
+        throw new ValidationError(
+          [{ field: "key", message: `the body names deployment "${body.key}", not "${request.params.key}"` }],
+          "invalid deployment",
+        );
+      const errors = validateDeployment(body);
+      if (errors.length) throw new ValidationError(errors, "invalid deployment");
+      return deps.deployments.replace(body, callContext(request));
+    },
+  );
   app.get<{ Querystring: DeploymentQuery }>(
     "/deployments",
     { schema: { tags, summary: "List deployments (ordered by key)", querystring: schemas.deploymentList } },
@@ -64,6 +87,20 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
       async (request) => deps.deployments.mappings(request.params.key),
     );
   }
+  app.get<{ Params: { key: string }; Querystring: { cluster?: string } }>(
+    "/deployments/:key/history",
+    {
+      schema: {
+        tags,
+        summary:
+          "What the CRMs did with a deployment (logical key or unit id; ?cluster= narrows it), oldest first",
+        params: schemas.key,
+        querystring: schemas.clusterQuery,
+      },
+    },
+    async (request) =>
+      deps.deployments.history(request.params.key, callContext(request), request.query.cluster),
+  );
   app.get<{ Params: { id: string }; Querystring: { cluster?: string } }>(
     "/deployment-status/:id",
     {

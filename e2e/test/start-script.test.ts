@@ -1,0 +1,170 @@
+// The newcomer's path on this machine: scripts/start-local.sh (npm start) ends with the
+// sample class Available and `oaasctl status` showing it; scripts/stop-local.sh (npm run
+// stop) leaves none of the processes it started. Both modes: `crm all`, and --roles
+// (ingress, watcher, reconciler, dashboard as four processes). To run beside other work
+// the script gets its own run directory, ports, namespace and queue prefix, and the
+// shared test cluster (OAAS_KUBECONFIG: not started, never stopped by the script).
+// Processes are counted by their environment: every one the script started inherits
+// OAAS_LOCAL_DIR=<this suite's directory>, and nothing else on the machine has it.
+// Time: `crm all` with a second start about 100 s, --roles about 70 s on the 2-core test
+// machine when it is quiet, over 4 minutes when it is busy: too slow and too
+// load-dependent for every npm test, so the suite runs only on demand:
+// OAAS_E2E_START_SCRIPT=1 runs `crm all`, OAAS_E2E_START_SCRIPT=all both modes.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import {
+  createTestNamespace,
+  freePort,
+  repoRoot,
+  testCluster,
+  testRedis,
+  waitFor,
+  type TestNamespace,
+  type TestRedis,
+} from "@oaas/testkit";
+import { expect } from "chai";
+import { list } from "./support/kube.ts";
+import { oaasctlOk } from "./support/oaasctl.ts";
+
+/** Pids of the processes whose environment holds OAAS_LOCAL_DIR=dir. */
+function startedUnder(dir: string): number[] {
+  const mark = `OAAS_LOCAL_DIR=${dir}\0`;
+  return fs.readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      return fs.readFileSync(`/proc/${entry}/environ`, "latin1").includes(mark) ? [Number(entry)] : [];
+    } catch {
+      return []; // gone meanwhile, or not ours to read
+    }
+  });
+}
+
+/** Command lines of the given pids (for messages). */
+function commands(pids: readonly number[]): string[] {
+  return pids.map((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+    } catch {
+      return `${pid} (gone)`;
+    }
+  });
+}
+
+function runScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn("bash", [path.join(repoRoot, script), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, output })));
+}
+
+describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh)", function () {
+  this.timeout(240_000);
+  let dir = "";
+  let namespace: TestNamespace | undefined;
+  let redis: TestRedis | undefined;
+  let env: Record<string, string> = {};
+
+  before(async function () {
+    if (!process.env["OAAS_E2E_START_SCRIPT"]) this.skip();
+    const { kubeconfig } = await testCluster();
+    dir = await mkdtemp(path.join(os.tmpdir(), "oaas-start-"));
+    namespace = await createTestNamespace("e2e-start");
+    redis = await testRedis();
+    const ports = new Set<number>();
+    while (ports.size < 5) ports.add(await freePort());
+    const [crm, dashboard, pm, watcher, reconciler] = [...ports].map(String);
+    env = {
+      OAAS_LOCAL_DIR: dir,
+      OAAS_KUBECONFIG: kubeconfig,
+      OPRC_CRM_HTTP_PORT: crm ?? "",
+      OPRC_CRM_DASHBOARD_PORT: dashboard ?? "",
+      OAAS_PM_PORT: pm ?? "",
+      OAAS_CRM_WATCHER_PORT: watcher ?? "",
+      OAAS_CRM_RECONCILER_PORT: reconciler ?? "",
+      OPRC_CRM_K8S_NAMESPACE: namespace.name,
+      OPRC_CRM_QUEUE_PREFIX: redis.prefix,
+      OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
+    };
+  });
+  afterEach(async function () {
+    // A failed test may leave the system up: stop it by its pid files, as a user would.
+    if (startedUnder(dir).length > 0) await runScript("scripts/stop-local.sh", [], env);
+  });
+  after(async function () {
+    await namespace?.cleanup();
+    await redis?.cleanup();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  for (const mode of [
+    { name: "crm all", args: [] as string[], crmProcesses: ["crm"], again: true },
+    {
+      name: "--roles",
+      args: ["--roles"],
+      crmProcesses: ["crm-ingress", "crm-watcher", "crm-reconciler", "crm-dashboard"],
+    },
+  ]) {
+    it(`${mode.name}: the sample Available, oaasctl status shows it, stop leaves no process`, async function () {
+      const wanted = process.env["OAAS_E2E_START_SCRIPT"];
+      if (!wanted || (mode.args.length > 0 && wanted !== "all")) this.skip();
+      expect(startedUnder(dir), "none before").to.deep.equal([]);
+      const start = await runScript("scripts/start-local.sh", mode.args, env);
+      expect(start.code, start.output).to.equal(0);
+      expect(start.output).to.contain("Local system is up");
+      expect(start.output).to.match(/Available=True/);
+      const pidFiles = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".pid"))
+        .map((f) => f.slice(0, -4))
+        .sort();
+      expect(pidFiles).to.deep.equal([...mode.crmProcesses, "pm"].sort());
+      const running = startedUnder(dir);
+      // Each pid file names a session leader (tsx) with its node child: at least two apiece.
+      expect(running.length, commands(running).join("\n")).to.be.at.least(2 * pidFiles.length);
+
+      if (mode.again) {
+        // A second start reuses what runs: no new process.
+        const again = await runScript("scripts/start-local.sh", mode.args, env);
+        expect(again.code, again.output).to.equal(0);
+        expect(again.output).to.contain("CRM already running");
+        expect(again.output).to.contain("PM already running");
+        expect(again.output).to.contain("sample class already deployed");
+        expect(startedUnder(dir).sort()).to.deep.equal(running.sort());
+      }
+
+      const pmUrl = `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`;
+      const status = await oaasctlOk(pmUrl, ["status", "hello-greeter"]);
+      expect(status.stdout).to.match(/Available/);
+      const json = JSON.parse((await oaasctlOk(pmUrl, ["status", "hello-greeter", "-o", "json"])).stdout) as {
+        status: string;
+      };
+      expect(json.status).to.equal("RUNNING");
+
+      // Remove the sample so the next start deploys it anew (and its children go away).
+      await oaasctlOk(pmUrl, ["deployment", "delete", "hello-greeter"]);
+      await waitFor(async () => (await list("records", namespace?.name ?? "")).length === 0, {
+        description: "the sample's record gone",
+        timeoutMs: 60_000,
+        intervalMs: 500,
+      });
+      const stop = await runScript("scripts/stop-local.sh", [], env);
+      expect(stop.code, stop.output).to.equal(0);
+      for (const name of pidFiles) expect(stop.output).to.contain(`stopped ${name} (pid`);
+      const left = startedUnder(dir);
+      expect(commands(left), "processes left after npm run stop").to.deep.equal([]);
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith(".pid"))).to.deep.equal([]);
+    });
+  }
+});

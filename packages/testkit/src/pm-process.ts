@@ -1,0 +1,70 @@
+// The `pm` program (services/pm/src/main.ts) as a real child process on a free port:
+// only the settings a test gives reach it (the PM refuses unknown variables of the
+// prefixes it owns, so the runner's environment is not passed on beyond PATH, HOME and
+// TMPDIR). stop()/start() restart it on the same port with the same settings (a PM
+// restart: with etcd storage everything must still be there).
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { repoRoot } from "./paths.ts";
+import { freePort } from "./ports.ts";
+import { waitFor } from "./wait.ts";
+
+const mainTs = path.join(repoRoot, "services/pm/src/main.ts");
+
+export interface PmProcess {
+  readonly port: number;
+  /** http://127.0.0.1:<port> (the REST API is under /api/v1). */
+  readonly url: string;
+  /** Everything the process printed (JSON log lines), across restarts. */
+  output(): string;
+  /** Starts it again with the same settings (or `env` instead) and waits until /ready answers 200. */
+  start(env?: Record<string, string>): Promise<void>;
+  /** SIGTERM and wait for the exit (a no-op when not running). */
+  stop(): Promise<void>;
+}
+
+/** Starts the PM with `env` (e.g. STORAGE_TYPE, ETCD_ENDPOINTS, OPRC_PM_CRM_*) and waits until ready. */
+export async function startPmProcess(env: Record<string, string>): Promise<PmProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let settings = env;
+  let child: ChildProcess | undefined;
+  let output = "";
+  const base: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "TMPDIR"]) {
+    const value = process.env[name];
+    if (value !== undefined) base[name] = value;
+  }
+  const start = async (next?: Record<string, string>) => {
+    if (next) settings = next;
+    const c = spawn(process.execPath, ["--import", "tsx", mainTs], {
+      cwd: repoRoot,
+      env: { ...base, LOG_LEVEL: "debug", ...settings, SERVER_HOST: "127.0.0.1", SERVER_PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child = c;
+    c.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    c.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    await waitFor(
+      async () => {
+        if (c.exitCode !== null || c.signalCode !== null)
+          throw new Error(`pm exited (${c.exitCode ?? c.signalCode}):\n${output.slice(-3000)}`);
+        try {
+          return (await fetch(`${url}/ready`)).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      { description: `pm on ${port} ready`, timeoutMs: 60_000, intervalMs: 200 },
+    );
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise((resolve) => c.once("exit", resolve));
+    c.kill("SIGTERM");
+    await exited;
+  };
+  await start();
+  return { port, url, output: () => output, start, stop };
+}
