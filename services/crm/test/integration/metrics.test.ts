@@ -4,15 +4,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { KubeClient } from "@oaas/kube";
 import { StatusCode } from "@oaas/proto";
-import { freePort, testCluster, useTestNamespace, useTestRedis, waitFor } from "@oaas/testkit";
+import { freePort, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
+import { useCrmSuite } from "../support/crm-suite.ts";
 import { deploymentClient } from "../support/clients.ts";
 // One CRM process helper for every suite (packages/testkit).
-import { startCrm, waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
+import { waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
 import { unit } from "../support/fixtures.ts";
-import { installCrd } from "../support/ingress.ts";
 import { namesOf, scrape, total, type Sample } from "../support/prom-text.ts";
 import { getRecord } from "../support/records.ts";
 
@@ -44,42 +43,18 @@ const expected: Record<string, readonly string[]> = {
 
 describe("crm metrics: /metrics of every role", function () {
   this.timeout(240_000);
-  const namespace = useTestNamespace("metrics");
-  const redis = useTestRedis();
-  let kube: KubeClient;
-  let kubeconfig: string;
+  const suite = useCrmSuite({ namespace: "metrics" });
   let authDir: string;
-  const running: CrmProcess[] = [];
 
-  before(async function () {
-    const cluster = await testCluster();
-    kubeconfig = cluster.kubeconfig;
-    await installCrd(cluster.kc);
-    kube = await KubeClient.create(cluster.kc);
+  before(function () {
     authDir = fs.mkdtempSync(path.join(os.tmpdir(), "crm-metrics-"));
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") for (const p of running) console.error(p.output().slice(-6000));
-    await Promise.all(running.splice(0).map((p) => p.stop("SIGKILL")));
-  });
-  after(async function () {
-    await kube.close();
+  after(function () {
     fs.rmSync(authDir, { recursive: true, force: true });
   });
 
-  async function crm(role: string, extra: Record<string, string> = {}): Promise<CrmProcess> {
-    const r = redis();
-    const p = await startCrm([role], {
-      KUBECONFIG: kubeconfig,
-      OPRC_CRM_K8S_NAMESPACE: namespace.name,
-      OPRC_CRM_REDIS_URL: `redis://${r.host}:${r.port}`,
-      OPRC_CRM_QUEUE_PREFIX: r.prefix,
-      OPRC_CRM_LEASE_NAME: `watcher-${r.prefix}`,
-      ...extra,
-    });
-    running.push(p);
-    return p;
-  }
+  const crm = (role: string, extra: Record<string, string> = {}): Promise<CrmProcess> =>
+    suite.crm([role], extra);
 
   it("each role exposes its metric names, and the counters move after a Deploy", async function () {
     const authFile = path.join(authDir, "auth");
@@ -120,11 +95,14 @@ describe("crm metrics: /metrics of every role", function () {
     const id = "metrics-shop";
     const answer = await deploymentClient("grpc", ingress.url).deploy({ deploymentUnit: unit(id) });
     expect(answer.status).to.equal(StatusCode.OK);
-    await waitFor(async () => (await getRecord(kube, namespace.name, id))?.status?.phase === "Available", {
-      description: `record ${id} Available`,
-      timeoutMs: 120_000,
-      intervalMs: 500,
-    });
+    await waitFor(
+      async () => (await getRecord(suite.kube, suite.namespace, id))?.status?.phase === "Available",
+      {
+        description: `record ${id} Available`,
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      },
+    );
     const page = await fetch(`${dashboardUrl}/`, {
       headers: { authorization: `Basic ${Buffer.from("sre:s3cret").toString("base64")}` },
     });

@@ -10,13 +10,13 @@
 import { recordName, ownerLabel, type DeploymentRecord, type FunctionSpec } from "@oaas/crd";
 import { KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
 import { createHistory, type HistoryEntry } from "@oaas/queue";
-import { testCluster, useTestNamespace, useTestRedis, waitFor } from "@oaas/testkit";
+import { waitFor } from "@oaas/testkit";
 import { expect } from "chai";
+import { useCrmSuite } from "../support/crm-suite.ts";
 import { deploymentClient } from "../support/clients.ts";
 // One CRM process helper for every suite (packages/testkit).
-import { startCrm, waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
+import { waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
 import { unit, withConfig, withEachFunction } from "../support/fixtures.ts";
-import { installCrd } from "../support/ingress.ts";
 
 const deployments: ResourceType = { group: "apps", version: "v1", plural: "deployments", namespaced: true };
 
@@ -72,44 +72,19 @@ function counterSum(page: string, name: string, label?: string): number {
 
 describe("crm pipeline under a burst and crashes (real processes)", function () {
   this.timeout(600_000);
-  const namespace = useTestNamespace("stress");
-  const redis = useTestRedis();
+  // info, not debug: 5,000 spec changes would fill the captured output.
+  const suite = useCrmSuite({ namespace: "stress", env: { OPRC_CRM_LOG: "info" }, outputTail: 4000 });
+  const namespace = {
+    get name() {
+      return suite.namespace;
+    },
+  };
+  const redis = () => suite.redis();
   let kube: KubeClient;
-  let kubeconfig: string;
-  const running: CrmProcess[] = [];
-
-  before(async function () {
-    const cluster = await testCluster();
-    kubeconfig = cluster.kubeconfig;
-    await installCrd(cluster.kc);
-    kube = await KubeClient.create(cluster.kc);
+  before(function () {
+    kube = suite.kube;
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") for (const p of running) console.error(p.output().slice(-4000));
-    await Promise.all(running.splice(0).map((p) => p.stop("SIGKILL")));
-  });
-  after(async function () {
-    await kube.close();
-  });
-
-  function env(extra: Record<string, string> = {}): Record<string, string> {
-    const r = redis();
-    return {
-      KUBECONFIG: kubeconfig,
-      OPRC_CRM_K8S_NAMESPACE: namespace.name,
-      OPRC_CRM_REDIS_URL: `redis://${r.host}:${r.port}`,
-      OPRC_CRM_QUEUE_PREFIX: r.prefix,
-      OPRC_CRM_LEASE_NAME: `watcher-${r.prefix}`,
-      // info, not debug: 5,000 Deploys would fill the captured output with rpc lines.
-      OPRC_CRM_LOG: "info",
-      ...extra,
-    };
-  }
-  async function crm(args: string[], extra: Record<string, string> = {}): Promise<CrmProcess> {
-    const p = await startCrm(args, env(extra));
-    running.push(p);
-    return p;
-  }
+  const crm = (args: string[], extra: Record<string, string> = {}) => suite.crm(args, extra);
   async function record(id: string): Promise<DeploymentRecord | undefined> {
     const res = await kube.exchange({
       method: "GET",

@@ -7,20 +7,11 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { recordName, ownerLabel, type DeploymentRecord } from "@oaas/crd";
 import { KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
 import { StatusCode } from "@oaas/proto";
-import {
-  freePort,
-  startCrm,
-  testCluster,
-  useTestNamespace,
-  useTestRedis,
-  waitCrmChildReady as waitReady,
-  waitFor,
-  type CrmChild,
-} from "@oaas/testkit";
+import { freePort, waitCrmChildReady as waitReady, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
+import { useCrmSuite } from "../support/crm-suite.ts";
 import { deploymentClient } from "../support/clients.ts";
 import { fn, unit, withFunctions, withOdgm } from "../support/fixtures.ts";
-import { installCrd } from "../support/ingress.ts";
 import { getRecord } from "../support/records.ts";
 
 const deployments: ResourceType = { group: "apps", version: "v1", plural: "deployments", namespaced: true };
@@ -40,43 +31,17 @@ interface PodObject extends KubeObject {
 
 describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () {
   this.timeout(240_000);
-  const namespace = useTestNamespace("pipe");
-  const redis = useTestRedis();
+  const suite = useCrmSuite({ namespace: "pipe", env: { OPRC_CRM_FEATURES_ODGM: "true" } });
+  const namespace = {
+    get name() {
+      return suite.namespace;
+    },
+  };
   let kube: KubeClient;
-  let kubeconfig: string;
-  const running: CrmChild[] = [];
-
-  before(async function () {
-    const cluster = await testCluster();
-    kubeconfig = cluster.kubeconfig;
-    await installCrd(cluster.kc);
-    kube = await KubeClient.create(cluster.kc);
+  before(function () {
+    kube = suite.kube;
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") for (const p of running) console.error(p.output().slice(-6000));
-    await Promise.all(running.splice(0).map((p) => p.stop("SIGKILL")));
-  });
-  after(async function () {
-    await kube.close();
-  });
-
-  function env(extra: Record<string, string> = {}): Record<string, string> {
-    const r = redis();
-    return {
-      KUBECONFIG: kubeconfig,
-      OPRC_CRM_K8S_NAMESPACE: namespace.name,
-      OPRC_CRM_REDIS_URL: `redis://${r.host}:${r.port}`,
-      OPRC_CRM_QUEUE_PREFIX: r.prefix,
-      OPRC_CRM_FEATURES_ODGM: "true",
-      OPRC_CRM_LEASE_NAME: `watcher-${r.prefix}`,
-      ...extra,
-    };
-  }
-  async function crm(args: string[], extra: Record<string, string> = {}): Promise<CrmChild> {
-    const p = await startCrm(args, env(extra));
-    running.push(p);
-    return p;
-  }
+  const crm = (args: string[], extra: Record<string, string> = {}) => suite.crm(args, extra);
   async function owned<T extends KubeObject>(type: ResourceType, record: string): Promise<T[]> {
     return listObjects<T>(kube, type, namespace.name, { labelSelector: `${ownerLabel}=${record}` });
   }

@@ -9,59 +9,45 @@ import { recordName } from "@oaas/crd";
 import { createHistory } from "@oaas/queue";
 import { StatusCode } from "@oaas/proto";
 import {
-  testCluster,
   testRedisCluster,
   testRedisSentinel,
   testSentinel,
-  useTestNamespace,
   waitFor,
   type TestRedisTarget,
 } from "@oaas/testkit";
 import { expect } from "chai";
+import { useCrmSuite } from "../support/crm-suite.ts";
 import type { Cluster } from "ioredis";
 import { deploymentClient } from "../support/clients.ts";
 // One CRM process helper for every suite (packages/testkit).
-import { startCrm, waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
+import { waitCrmChildReady as waitReady, type CrmChild as CrmProcess } from "@oaas/testkit";
 import { fn, unit, withFunctions } from "../support/fixtures.ts";
-import { installCrd } from "../support/ingress.ts";
 import { getRecord } from "../support/records.ts";
 import { KubeClient } from "@oaas/kube";
 
 describe("crm on a Redis Cluster and behind Sentinel", function () {
   this.timeout(240_000);
-  const namespace = useTestNamespace("redis-scale");
+  // Each test brings its own Redis (a cluster, a sentinel set) through OPRC_CRM_REDIS_URL.
+  const suite = useCrmSuite({ namespace: "redis-scale", redis: false });
+  const namespace = {
+    get name() {
+      return suite.namespace;
+    },
+  };
   let kube: KubeClient;
-  let kubeconfig: string;
-  const running: CrmProcess[] = [];
   const targets: TestRedisTarget[] = [];
   let dir: string;
 
-  before(async function () {
-    const cluster = await testCluster();
-    kubeconfig = cluster.kubeconfig;
-    await installCrd(cluster.kc);
-    kube = await KubeClient.create(cluster.kc);
+  before(function () {
+    kube = suite.kube;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "oaas-redis-scale-"));
   });
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") for (const p of running) console.error(p.output().slice(-6000));
-    await Promise.all(running.splice(0).map((p) => p.stop("SIGKILL")));
-  });
   after(async function () {
-    await kube.close();
     for (const t of targets.splice(0)) await t.cleanup();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function crm(args: string[], env: Record<string, string>): Promise<CrmProcess> {
-    const p = await startCrm(args, {
-      KUBECONFIG: kubeconfig,
-      OPRC_CRM_K8S_NAMESPACE: namespace.name,
-      ...env,
-    });
-    running.push(p);
-    return p;
-  }
+  const crm = (args: string[], env: Record<string, string>): Promise<CrmProcess> => suite.crm(args, env);
 
   /** Deploys `id` through the ingress of `all` and waits for Available. */
   async function deployAvailable(all: CrmProcess, id: string): Promise<void> {
