@@ -112,8 +112,13 @@ fi
 wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log"
 
 export OAAS_PM_URL="http://127.0.0.1:$pm_port"
-step "sample package: scripts/oaasctl package apply -f examples/hello/package.yaml"
-bash services/cli/bin/oaasctl package apply -f examples/hello/package.yaml || fail "applying the sample package; read $run/pm.log"
+# A stored sample package is kept as it is: it may carry the user's edits (a new image).
+if bash services/cli/bin/oaasctl package get hello >/dev/null 2>&1; then
+  step "sample package already stored (hello): keeping it as it is"
+else
+  step "sample package: scripts/oaasctl package apply -f examples/hello/package.yaml"
+  bash services/cli/bin/oaasctl package apply -f examples/hello/package.yaml || fail "applying the sample package; read $run/pm.log"
+fi
 if bash services/cli/bin/oaasctl deployment get hello-greeter >/dev/null 2>&1; then
   step "sample class already deployed (hello-greeter): reusing it"
 else
@@ -132,7 +137,8 @@ Local system is up ($(($(date +%s) - began))s).
   CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $crm_log)
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
   Redis:      127.0.0.1:6379
-  Try:        scripts/oaasctl status hello-greeter
+  Try:        export OAAS_PM_URL=$OAAS_PM_URL   # oaasctl's PM (the default is :8080)
+              scripts/oaasctl status hello-greeter
               scripts/oaasctl history hello-greeter
               scripts/oaasctl deployment list
               kubectl get dr -n ${OPRC_CRM_K8S_NAMESPACE:-default}

@@ -1,6 +1,7 @@
 // The rules of the model that a schema cannot state, each reported with its field path
 // so a client fixes every problem in one round trip. The table (issue 9):
-//   keys and names          non-empty, no whitespace (package name, class/function keys,
+//   keys and names          non-empty, <= 253 characters, no whitespace or control
+//                           characters, not "." or ".." (package name, class/function keys,
 //                           binding names, deployment key, cluster names)
 //   classes / functions     unique keys; binding names unique within a class
 //   function_bindings       function_key names a function of the same package
@@ -27,10 +28,29 @@ function collector(): { errors: FieldError[]; add: Add } {
   return { errors, add: (field, message) => errors.push({ field, message }) };
 }
 
-/** Non-empty and without whitespace: keys end up in URLs, labels and Kubernetes names. */
+/** Longest key, in characters: a key is one URL path segment of the REST API (the PM serves up to 4 KiB per segment, enough for 253 characters percent-encoded) and the DNS subdomain limit. */
+export const maxKeyLength = 253;
+
+/**
+ * Non-empty, at most maxKeyLength characters, without whitespace or control characters,
+ * and not "." or ".." (URL normalisation turns those path segments into other routes):
+ * keys end up in URLs, labels and Kubernetes names, and a stored key must stay readable
+ * and deletable through its own URL.
+ */
 function checkKey(value: string, field: string, add: Add): void {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
   if (value === "") add(field, "must not be empty");
-  else if (/\s/u.test(value)) add(field, `"${value}" must not contain whitespace`);
+  else if (codePoints(value) > maxKeyLength)
+    add(field, `is ${codePoints(value)} characters long; at most ${maxKeyLength}`);
+  else if (/\s/u.test(value)) add(field, `"${shown}" must not contain whitespace`);
+  else if (/\p{Cc}/u.test(value))
+    add(field, `"${JSON.stringify(value).slice(1, 81)}" must not contain control characters`);
+  else if (value === "." || value === "..") add(field, `"${value}" is not a usable key (a URL path segment)`);
+}
+
+/** Characters as Unicode code points (a 4-byte emoji is one), not UTF-16 units. */
+function codePoints(value: string): number {
+  return value.match(/./gsu)?.length ?? 0;
 }
 
 function checkUnique(values: readonly string[], field: (i: number) => string, add: Add): void {

@@ -105,10 +105,10 @@ export function unitsTable(units: readonly ClusterUnit[]): string {
   );
 }
 
-/** The answer to `deploy`: what was created where and the availability achieved. */
-export function deployResultText(r: DeployResult): string {
+/** The answer to `deploy` (`verb` "updated" for --update): what went where and the availability achieved. */
+export function deployResultText(r: DeployResult, verb: "created" | "updated" = "created"): string {
   const line =
-    `deployment/${r.key} created` +
+    `deployment/${r.key} ${verb}` +
     (r.replicas === undefined ? "" : `: ${r.replicas} replica(s)`) +
     (r.achievedAvailability === undefined
       ? ""

@@ -32,6 +32,17 @@ const packageRows: Row<OPackage>[] = [
   { name: "empty name", given: pkg((p) => (p.name = "")), want: [["name", "must not be empty"]] },
   { name: "name with a space", given: pkg((p) => (p.name = "my shop")), want: [["name", "whitespace"]] },
   {
+    name: "name over 253 characters",
+    given: pkg((p) => (p.name = "n".repeat(254))),
+    want: [["name", "at most 253"]],
+  },
+  { name: "name '..'", given: pkg((p) => (p.name = "..")), want: [["name", "not a usable key"]] },
+  {
+    name: "name with a control character",
+    given: pkg((p) => (p.name = "a\u0000b")),
+    want: [["name", "control"]],
+  },
+  {
     name: "empty class key",
     given: pkg((p) => (nth(p.classes, 0).key = "")),
     want: [["classes[0].key", "must not be empty"]],

@@ -31,7 +31,7 @@ export async function deploy(
     ? await ctx.client.replaceDeployment(body, key)
     : await ctx.client.createDeployment(body, key);
   const result = deployResult(answer, key);
-  emit(ctx, answer, () => deployResultText(result));
+  emit(ctx, answer, () => deployResultText(result, args.update ? "updated" : "created"));
   const failed = failedClusters(answer);
   if (failed.length > 0) ctx.err.write(`warning: not deployed on: ${failed.join(", ")}\n`);
   if (!flags.wait) return;

@@ -31,9 +31,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: false,
     genReqId: (req) => correlationIdOf(req.headers[correlationHeader]),
     // A trailing slash or a doubled one still finds its route.
-    // Path parameters up to 2 KiB: Fastify's default (100 characters) made packages and
+    // Path parameters up to 4 KiB (a 253-character key percent-encoded): Fastify's default (100 characters) made packages and
     // deployments with longer names creatable but never readable or deletable (414).
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 4096 },
   });
   // Bodies: exactly the models' validator settings (no coercion, defaults filled). Query
   // strings and path parameters are text, so numbers and booleans there are coerced.

@@ -139,6 +139,25 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
     expect((await pm.request("DELETE", `/api/v1/packages/${name}`)).status).to.equal(204);
   });
 
+  it("a key that could not be read back through its own URL is refused at create, naming the field", async function () {
+    for (const [name, message] of [
+      ["x".repeat(254), "at most 253"],
+      ["..", "not a usable key"],
+      [".", "not a usable key"],
+      ["a\u0007b", "control characters"],
+    ] as const) {
+      const res = await pm.request("POST", "/api/v1/packages", { name });
+      expect(res.status, name.slice(0, 20)).to.equal(400);
+      expect(errorOf(res)).to.contain("name:").and.to.contain(message);
+    }
+    // The longest allowed key, made of 4-byte characters, percent-encoded: still found.
+    const longest = "😀".repeat(253);
+    expect((await pm.request("POST", "/api/v1/packages", { name: longest })).status).to.equal(201);
+    const path = `/api/v1/packages/${encodeURIComponent(longest)}`;
+    expect((await pm.request("GET", path)).status).to.equal(200);
+    expect((await pm.request("DELETE", path)).status).to.equal(204);
+  });
+
   it("lists packages with filters, in name order", async function () {
     for (const [name, tags] of [
       ["b", ["x"]],
