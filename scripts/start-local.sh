@@ -7,7 +7,9 @@
 #     reconciler and the dashboard in one process, profile dev, ODGM on) on :8088/:8089,
 #     or with --roles (env OAAS_CRM_ROLES=1) ingress :8088, watcher :8090, reconciler :8091
 #     and dashboard :8089 as four processes
-#  4. the Package Manager on :8080 with the CRM as its `default` cluster
+#  4. the Package Manager on :8080 with the CRM as its `default` cluster, storing packages
+#     and deployments in a local etcd on :2479 (data in $OAAS_LOCAL_DIR/pm-etcd, kept
+#     across npm run stop and start; OAAS_PM_STORAGE=memory for none)
 #  5. the sample package (examples/hello) applied and its class deployed through the PM
 #     with oaasctl, followed until it is Available (conditions printed as they change)
 # A second npm start reuses what runs. Stop exactly what it started: npm run stop.
@@ -15,7 +17,8 @@
 #   OAAS_LOCAL_DIR     pid files, logs, dashboard credentials (default ~/.cache/oaas/local)
 #   OAAS_KUBECONFIG    use this running cluster: no build, no start, never stopped here
 #   OPRC_CRM_HTTP_PORT, OPRC_CRM_DASHBOARD_PORT, OAAS_PM_PORT, OAAS_CRM_WATCHER_PORT,
-#   OAAS_CRM_RECONCILER_PORT; any other OPRC_CRM_* setting reaches the CRM as it is
+#   OAAS_CRM_RECONCILER_PORT, OAAS_PM_ETCD_PORT, OAAS_PM_ETCD_PEER_PORT (default: the next one);
+#   OAAS_PM_STORAGE=etcd|memory; any other OPRC_CRM_* setting reaches the CRM as it is
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -40,7 +43,7 @@ if [[ -n "${OAAS_KUBECONFIG:-}" ]]; then
   KUBECONFIG="$OAAS_KUBECONFIG"
 else
   step "Kubernetes binaries (the first build takes 20+ minutes; log: $run/build.log)"
-  bash e2e/cluster/build.sh >/dev/null 2>"$run/build.log" || fail "building the cluster binaries; read $run/build.log"
+  bin="$(bash e2e/cluster/build.sh 2>"$run/build.log")" || fail "building the cluster binaries; read $run/build.log"
   # Stopped by npm run stop only when this start brought it up.
   if ! tsx e2e/cluster/cli.ts status >/dev/null 2>&1; then echo started >"$run/cluster.started"; fi
   step "local cluster"
@@ -103,11 +106,40 @@ crm_log="$run/crm.log"
 [[ -f "$run/crm-ingress.pid" ]] && crm_log="$run/crm-*.log"
 wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$crm_log"
 
+# The PM's store: a local etcd (the binary built with the cluster's, else a Debian etcd),
+# so packages and deployments survive a PM restart as they do in production.
+pm_storage="${OAAS_PM_STORAGE:-etcd}"
+etcd_port="${OAAS_PM_ETCD_PORT:-2479}"
+etcd_peer_port="${OAAS_PM_ETCD_PEER_PORT:-$((etcd_port + 1))}"
+pm_env=(SERVER_PORT="$pm_port" CRM_DEFAULT_URL="http://127.0.0.1:$port")
+case "$pm_storage" in
+  memory) ;;
+  etcd)
+    etcd_bin="${bin:-}/etcd"
+    # With OAAS_KUBECONFIG nothing was built here: an earlier build's etcd, else the PATH's.
+    [[ -x "$etcd_bin" ]] || etcd_bin="$(ls -t "$OAAS_CACHE_DIR"/testcluster-*/bin/etcd 2>/dev/null | head -n 1)"
+    [[ -x "$etcd_bin" ]] || etcd_bin="$(command -v etcd || true)"
+    [[ -n "$etcd_bin" ]] || fail "no etcd binary for the PM (build e2e/cluster/build.sh, apt-get install etcd-server, or OAAS_PM_STORAGE=memory)"
+    if alive "$run/pm-etcd.pid"; then
+      step "PM's etcd already running (pid $(cat "$run/pm-etcd.pid"))"
+    else
+      step "starting the PM's etcd on 127.0.0.1:$etcd_port (data: $run/pm-etcd; log: $run/pm-etcd.log)"
+      start_bg pm-etcd "$run/pm-etcd.log" "$etcd_bin" --name=oaas-pm-local --data-dir="$run/pm-etcd" \
+        --listen-client-urls="http://127.0.0.1:$etcd_port" --advertise-client-urls="http://127.0.0.1:$etcd_port" \
+        --listen-peer-urls="http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$etcd_peer_port" \
+        --initial-cluster="oaas-pm-local=http://127.0.0.1:$etcd_peer_port"
+    fi
+    wait_http "http://127.0.0.1:$etcd_port/health" "the PM's etcd" "$run/pm-etcd.log"
+    pm_env+=(STORAGE_TYPE=etcd ETCD_ENDPOINTS="127.0.0.1:$etcd_port")
+    ;;
+  *) fail "OAAS_PM_STORAGE: \"$pm_storage\" is not etcd or memory" ;;
+esac
+
 if alive "$run/pm.pid"; then
   step "PM already running (pid $(cat "$run/pm.pid"))"
 else
-  step "starting the Package Manager on :$pm_port (log: $run/pm.log)"
-  start_bg pm "$run/pm.log" env SERVER_PORT="$pm_port" CRM_DEFAULT_URL="http://127.0.0.1:$port" tsx services/pm/src/main.ts
+  step "starting the Package Manager on :$pm_port, $pm_storage storage (log: $run/pm.log)"
+  start_bg pm "$run/pm.log" env "${pm_env[@]}" tsx services/pm/src/main.ts
 fi
 wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log"
 
@@ -137,6 +169,7 @@ Local system is up ($(($(date +%s) - began))s).
   CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $crm_log)
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
   Redis:      127.0.0.1:6379
+  PM storage: $pm_storage$([[ "$pm_storage" == etcd ]] && echo " (127.0.0.1:$etcd_port, data $run/pm-etcd)")
   Try:        export OAAS_PM_URL=$OAAS_PM_URL   # oaasctl's PM (the default is :8080)
               scripts/oaasctl status hello-greeter
               scripts/oaasctl history hello-greeter

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run stop: stops exactly what npm start started: the PM and the CRM process(es) by
 # their recorded pids (each is a session leader: its whole group, tsx and node), a
-# redis-server it started, and the local cluster when that start brought it up.
+# redis-server it started, the PM's etcd (its data stays), and the local cluster when
+# that start brought it up.
 # Env: OAAS_LOCAL_DIR as for npm start.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,7 +10,8 @@ cd "$root"
 source scripts/lib/node-env.sh
 run="${OAAS_LOCAL_DIR:-$OAAS_CACHE_DIR/local}"
 group_alive() { pgrep -g "$1" >/dev/null 2>&1; }
-for pidfile in "$run"/pm.pid "$run"/crm*.pid; do
+# The PM before its etcd; the etcd's data directory stays (the next npm start reads it).
+for pidfile in "$run"/pm.pid "$run"/crm*.pid "$run"/pm-etcd.pid; do
   [[ -f "$pidfile" ]] || continue
   name="$(basename "$pidfile" .pid)"
   pid="$(cat "$pidfile")"

@@ -82,8 +82,8 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
     namespace = await createTestNamespace("e2e-start");
     redis = await testRedis();
     const ports = new Set<number>();
-    while (ports.size < 5) ports.add(await freePort());
-    const [crm, dashboard, pm, watcher, reconciler] = [...ports].map(String);
+    while (ports.size < 7) ports.add(await freePort());
+    const [crm, dashboard, pm, watcher, reconciler, etcd, etcdPeer] = [...ports].map(String);
     env = {
       OAAS_LOCAL_DIR: dir,
       OAAS_KUBECONFIG: kubeconfig,
@@ -92,6 +92,8 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       OAAS_PM_PORT: pm ?? "",
       OAAS_CRM_WATCHER_PORT: watcher ?? "",
       OAAS_CRM_RECONCILER_PORT: reconciler ?? "",
+      OAAS_PM_ETCD_PORT: etcd ?? "",
+      OAAS_PM_ETCD_PEER_PORT: etcdPeer ?? "",
       OPRC_CRM_K8S_NAMESPACE: namespace.name,
       OPRC_CRM_QUEUE_PREFIX: redis.prefix,
       OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
@@ -128,10 +130,11 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         .filter((f) => f.endsWith(".pid"))
         .map((f) => f.slice(0, -4))
         .sort();
-      expect(pidFiles).to.deep.equal([...mode.crmProcesses, "pm"].sort());
+      expect(pidFiles).to.deep.equal([...mode.crmProcesses, "pm", "pm-etcd"].sort());
       const running = startedUnder(dir);
-      // Each pid file names a session leader (tsx) with its node child: at least two apiece.
-      expect(running.length, commands(running).join("\n")).to.be.at.least(2 * pidFiles.length);
+      // Each tsx pid file names a session leader (tsx) with its node child: at least two
+      // apiece; the etcd is one process.
+      expect(running.length, commands(running).join("\n")).to.be.at.least(2 * (pidFiles.length - 1) + 1);
 
       if (mode.again) {
         // A second start reuses what runs: no new process.
@@ -141,6 +144,20 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         expect(again.output).to.contain("PM already running");
         expect(again.output).to.contain("sample class already deployed");
         expect(startedUnder(dir).sort()).to.deep.equal(running.sort());
+
+        // The PM stores in the local etcd: killed and started again, it still has the
+        // sample package and deployment, so the start deploys nothing anew.
+        process.kill(-Number(fs.readFileSync(path.join(dir, "pm.pid"), "utf8").trim()), "SIGKILL");
+        await waitFor(() => !commands(startedUnder(dir)).some((c) => c.includes("services/pm/src/main.ts")), {
+          description: "the killed PM gone",
+          timeoutMs: 10_000,
+        });
+        const afterKill = await runScript("scripts/start-local.sh", mode.args, env);
+        expect(afterKill.code, afterKill.output).to.equal(0);
+        expect(afterKill.output).to.contain("starting the Package Manager");
+        expect(afterKill.output).to.contain("PM's etcd already running");
+        expect(afterKill.output).to.contain("sample package already stored");
+        expect(afterKill.output).to.contain("sample class already deployed");
       }
 
       const pmUrl = `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`;
