@@ -160,11 +160,10 @@ describe("crm pipeline under a burst and crashes (real processes)", function () 
   }
 
   it(`2 reconcilers, ${recordCount} records x ${eventsPerRecord} spec changes, one reconciler SIGKILLed mid-burst: all converge, no overlapping reconciles`, async function () {
-    // On demand (OAAS_STRESS=1) until its one failure is understood: in the final CI run
-    // of session 3, on a quiet machine, some record did not converge within 420 s after
-    // the burst (4 earlier runs passed). Suspects: a deduplication key or requeue lost
-    // with the SIGKILLed worker. Until then it must not decide whether CI lands.
-    if (process.env["OAAS_STRESS"] !== "1") this.skip();
+    // OAAS_STRESS=0 skips it (about 75 s on a quiet 2-core machine, 200 s on a busy one).
+    // Session 3 saw one run in which a record did not converge; the wait below now names
+    // such records with their queue state (see notConvergedOn and queueStateOf).
+    if (process.env["OAAS_STRESS"] === "0") this.skip();
     const ingress = await crm(["ingress"]);
     const watcher = await crm(["watcher"]);
     let first = await crm(["reconciler"]);
