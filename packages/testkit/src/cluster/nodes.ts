@@ -1,6 +1,7 @@
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
+import { getObject, listObjects, nodes, resourcePath, type KubeClient } from "@oaas/kube";
+import { builtIn } from "../resource-types.ts";
 import { waitFor } from "../wait.ts";
-import type { ClusterState } from "./state.ts";
 
 /** Annotation KWOK selects its nodes by (see --manage-nodes-with-annotation-selector). */
 export const kwokNodeAnnotation = "kwok.x-k8s.io/node";
@@ -10,20 +11,18 @@ export const kwokNodeAnnotation = "kwok.x-k8s.io/node";
  * without a kubelet. Waits for the nodes to be Ready and for the default ServiceAccount,
  * which proves the controller-manager is working too.
  */
-export async function createFakeNodes(state: ClusterState, count: number): Promise<void> {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(state.kubeconfig);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+export async function createFakeNodes(kube: KubeClient, count: number): Promise<void> {
   const names = Array.from({ length: count }, (_, i) => `kwok-node-${i}`);
-  for (const name of names) await core.createNode({ body: fakeNode(name) });
+  for (const name of names)
+    await kube.request({ method: "POST", path: resourcePath(nodes), body: fakeNode(name) });
   await waitFor(
     async () => {
-      const nodes = await core.listNode();
-      return names.every((name) => nodes.items.some((n) => n.metadata?.name === name && isNodeReady(n)));
+      const ready = await listObjects<k8s.V1Node>(kube, nodes, undefined);
+      return names.every((name) => ready.some((n) => n.metadata?.name === name && isNodeReady(n)));
     },
     { description: `${count} KWOK nodes to be Ready`, timeoutMs: 60_000 },
   );
-  await waitFor(() => core.readNamespacedServiceAccount({ name: "default", namespace: "default" }), {
+  await waitFor(() => getObject(kube, builtIn.serviceAccounts, "default", "default"), {
     description: "the default ServiceAccount (controller-manager running)",
     timeoutMs: 60_000,
   });
