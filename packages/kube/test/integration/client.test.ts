@@ -12,6 +12,7 @@ import {
   KubeClient,
   KubeError,
   listObjects,
+  resourcePath,
   type ResourceType,
 } from "../../src/index.ts";
 
@@ -108,6 +109,21 @@ describe("@oaas/kube against a real API server", function () {
       ),
     );
     expect(noNamespace.status?.details?.kind).to.equal("namespaces");
+  });
+
+  it("accept: the answer in another form (a server-side Table; /metrics as text)", async function () {
+    await applyObject(client, configMaps, cm("table", { a: "1" }), { fieldManager: "edge-test" });
+    const table = await client.request<{ kind?: string; rows?: unknown[] }>({
+      method: "GET",
+      path: resourcePath(configMaps, ns.name, "table"),
+      accept: "application/json;as=Table;v=v1;g=meta.k8s.io",
+    });
+    expect(table.kind).to.equal("Table");
+    expect(table.rows).to.have.length(1);
+    const metrics = await client.request<unknown>({ method: "GET", path: "/metrics", accept: "text/plain" });
+    expect(metrics)
+      .to.be.a("string")
+      .and.match(/^apiserver_request_total\{/m);
   });
 
   it("unreachable: a closed port answers at once", async function () {
