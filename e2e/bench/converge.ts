@@ -51,9 +51,12 @@ import {
   type TestRedis,
 } from "@oaas/testkit";
 import {
+  addPodCapacity,
   apiDelta,
   apiSnapshot,
+  deleteNamespaceAndWait,
   percentiles,
+  removeNodes,
   round2,
   rssMiB,
   runAll,
@@ -179,6 +182,8 @@ async function releaseFinalizers(kube: KubeClient, namespace: string): Promise<v
 /** Everything a run creates, so `finally` can remove it whatever failed. */
 interface Leftovers {
   namespaces: TestNamespace[];
+  /** Bench KWOK nodes (addPodCapacity). */
+  nodes: string[];
   roles: Role[];
   redis: TestRedis[];
 }
@@ -231,7 +236,9 @@ async function floorRound(kube: KubeClient, left: Leftovers): Promise<RoundFigur
     );
   });
   await converged;
-  return figures(sentAt, doneAt, started, apiDelta(before, await apiSnapshot(kube)));
+  const result = figures(sentAt, doneAt, started, apiDelta(before, await apiSnapshot(kube)));
+  await endRound(kube, ns, left);
+  return result;
 }
 
 /** One CRM round: ingress + watcher + `reconcilers` reconciler processes; Deploy N; until all Available. */
@@ -285,11 +292,23 @@ async function crmRound(
   const api = apiDelta(before, await apiSnapshot(kube));
   const rssEnd = await rssMiB(watcher.child.pid);
   await stopRoles(roles);
+  await endRound(kube, ns, left);
   return {
     reconcilers,
     ...figures(sentAt, doneAt, started, api),
     watcher_rss_mib: { start: rssStart, end: rssEnd },
   };
+}
+
+/**
+ * Removes a finished round's namespace (finalizers released first: its reconcilers are
+ * stopped) and waits until it is gone, outside the round's timing, so every round starts
+ * on an empty cluster with the same pod capacity.
+ */
+async function endRound(kube: KubeClient, ns: TestNamespace, left: Leftovers): Promise<void> {
+  await releaseFinalizers(kube, ns.name);
+  await deleteNamespaceAndWait(kube, ns.name, timeoutMs);
+  left.namespaces.splice(left.namespaces.indexOf(ns), 1);
 }
 
 /** Stops every process and deletes every namespace and Redis prefix of the run; never throws. */
@@ -301,12 +320,13 @@ async function cleanUp(kube: KubeClient, left: Leftovers): Promise<void> {
   }
   for (const r of left.redis.splice(0))
     await r.cleanup().catch((e: unknown) => console.error("redis cleanup:", e));
+  await removeNodes(kube, left.nodes.splice(0));
 }
 
 async function main(): Promise<void> {
   const { kc, kubeconfig } = await testCluster();
   const kube = await KubeClient.create(kc);
-  const left: Leftovers = { namespaces: [], roles: [], redis: [] };
+  const left: Leftovers = { namespaces: [], nodes: [], roles: [], redis: [] };
   // Ctrl-C / timeout(1): the same clean-up as `finally`, then exit.
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => {
@@ -314,6 +334,9 @@ async function main(): Promise<void> {
     });
   try {
     await applyCrds(kube); // a fresh cluster (no `cluster:up`) has no CRD yet
+    // Each unit runs 3 pods (2 functions + ODGM); rounds run one after another on an
+    // emptied cluster, so one round's pods plus a margin is enough.
+    left.nodes.push(...(await addPodCapacity(kube, units * 3 + 100)));
     const floor = await floorRound(kube, left);
     const crm = [];
     for (const k of reconcilerCounts) crm.push(await crmRound(kube, kubeconfig, k, left));
@@ -392,6 +415,7 @@ async function main(): Promise<void> {
       await ns.cleanup().catch((e: unknown) => console.error(`delete ${ns.name}:`, e));
     }
     for (const r of left.redis) await r.cleanup().catch((e: unknown) => console.error("redis cleanup:", e));
+    await removeNodes(kube, left.nodes);
     await kube.close();
     await releaseTestRedis();
     await releaseTestCluster(); // stops the cluster only if this run started it

@@ -9,7 +9,13 @@ export {
   createAjv,
   type Decoded,
 } from "./decode.ts";
-export { validatePackage, validateDeployment, type KnownPackages } from "./validate.ts";
+export {
+  keyProblem,
+  maxKeyLength,
+  validatePackage,
+  validateDeployment,
+  type KnownPackages,
+} from "./validate.ts";
 export {
   sizeReplicas,
   strongReplicas,

@@ -48,6 +48,17 @@ function checkKey(value: string, field: string, add: Add): void {
   else if (value === "." || value === "..") add(field, `"${value}" is not a usable key (a URL path segment)`);
 }
 
+/**
+ * What is wrong with `value` as a key (a package name, class, function or deployment key,
+ * a cluster name), or undefined when it is usable. The same rule the PM's validation
+ * applies; clients (oaasctl) call it before putting a key into a URL path.
+ */
+export function keyProblem(value: string): string | undefined {
+  let problem: string | undefined;
+  checkKey(value, "", (_field, message) => (problem ??= message));
+  return problem;
+}
+
 /** Characters as Unicode code points (a 4-byte emoji is one), not UTF-16 units. */
 function codePoints(value: string): number {
   return value.match(/./gsu)?.length ?? 0;

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Queue, type JobsOptions } from "bullmq";
+import { Queue, type Job, type JobsOptions } from "bullmq";
 import { assertPrefixFits, type RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
+import { luaScript } from "./script.ts";
 import { capDelay } from "./delays.ts";
 import { bucketEmptyKey, recordId } from "./keys.ts";
 import type { JobPriority, QueueName, RecordJob } from "./types.ts";
@@ -119,7 +120,28 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
     const added = await queue.add(recordJobName, data, opts);
     const jobId = added.id ?? "";
     const coalesced = jobId !== opts.jobId;
-    if (coalesced && !ifAbsent) await refresh(queue, jobId, data, priority);
+    if (!coalesced) return { jobId, coalesced };
+    const existing = await queue.getJob(jobId);
+    if (existing && (await isFinished(existing))) {
+      // The deduplication key points at a job that has already completed or failed, so
+      // this event would be folded into a run that will never happen. BullMQ clears the
+      // key when a job finishes, and recovers a key whose job is gone, but not a key left
+      // pointing at a retained finished job. Drop that key (only if it still names the
+      // finished job) and add the event again, so no enqueue is ever swallowed.
+      const dropped = await dropStaleDedupKey(redis, queue, recordId(data.namespace, data.name), jobId);
+      if (dropped) {
+        options.logger?.warn("deduplication key outlived its job; the event is queued again", {
+          queue: options.name,
+          namespace: data.namespace,
+          deployment_id: data.name,
+          correlation_id: data.correlationId,
+          stale_job_id: jobId,
+        });
+        const again = await queue.add(recordJobName, data, opts);
+        return { jobId: again.id ?? "", coalesced: again.id !== opts.jobId };
+      }
+    }
+    if (existing && !ifAbsent) await refresh(existing, data, priority);
     return { jobId, coalesced };
   };
 
@@ -135,14 +157,47 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
   };
 }
 
+/** True when the job has completed or failed (it will not run again). */
+async function isFinished(job: Job): Promise<boolean> {
+  const state = await job.getState();
+  return state === "completed" || state === "failed";
+}
+
+// Compare-and-delete of the record's deduplication key and its stored follow-up: only
+// while the key still names the finished job (a follow-up created meanwhile keeps it).
+const dropIfStale = luaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return 1
+end
+return 0
+`);
+
+/**
+ * Removes `<queue keys>:de:<record>` (and `dn:<record>`, the follow-up stored with
+ * keepLastIfActive: the re-added event carries newer data) when it still points at
+ * `jobId`. Key names follow BullMQ 6's deduplication scripts.
+ * @returns true when it removed the key.
+ */
+async function dropStaleDedupKey(
+  redis: RedisClient,
+  queue: Queue,
+  record: string,
+  jobId: string,
+): Promise<boolean> {
+  // queue.keys.de is "<prefix>:<queue>:de"; the follow-up hash is "<prefix>:<queue>:dn:<id>".
+  const dedupKey = `${queue.keys.de}:${record}`;
+  const nextKey = `${queue.toKey("dn")}:${record}`;
+  const dropped = await dropIfStale(redis, [dedupKey, nextKey], [jobId]);
+  return Number(dropped) === 1;
+}
+
 /**
  * After a coalesced add: latest data wins and live beats background. The job may finish
  * between the add and here; then the event was seen by a run that started after it (the
  * add found it waiting) or stored as the follow-up (found it active), so nothing is lost.
  */
-async function refresh(queue: Queue, jobId: string, data: RecordJob, priority: JobPriority): Promise<void> {
-  const existing = await queue.getJob(jobId);
-  if (!existing) return;
+async function refresh(existing: Job, data: RecordJob, priority: JobPriority): Promise<void> {
   try {
     if (JSON.stringify(existing.data) !== JSON.stringify(data)) await existing.updateData(data);
     if (priority === "live" && (existing.opts.priority ?? 0) > 0)

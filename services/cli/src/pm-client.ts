@@ -1,7 +1,8 @@
 // The Package Manager's REST API (issue 9, seeds/003 "HTTP API (v1)"): every route the
 // CLI calls is in this file, so a route renamed at integration is a one-line change.
 // Response bodies are returned as parsed JSON; shapes.ts reads fields out of them.
-import { CliError } from "./errors.ts";
+import { keyProblem } from "@oaas/models";
+import { CliError, UsageError } from "./errors.ts";
 import { PmUnreachableError } from "./errors.ts";
 import { connectionFailureReason, httpError } from "./http-errors.ts";
 
@@ -54,7 +55,7 @@ export class PmClient {
     return this.call("GET", "/packages", "packages", { query: { ...filter } });
   }
   getPackage(name: string): Promise<Json> {
-    return this.call("GET", `/packages/${enc(name)}`, `package "${name}"`);
+    return this.call("GET", `/packages/${enc(name, "package name")}`, `package "${name}"`);
   }
   /** 201 created; 409 when it exists. */
   createPackage(body: Json, name: string): Promise<Json> {
@@ -62,11 +63,11 @@ export class PmClient {
   }
   /** 404 when missing; 400 when the body names another package. */
   updatePackage(name: string, body: Json): Promise<Json> {
-    return this.call("POST", `/packages/${enc(name)}`, `package "${name}"`, { body });
+    return this.call("POST", `/packages/${enc(name, "package name")}`, `package "${name}"`, { body });
   }
   /** 204; 409 while deployments exist (unless the PM cascades). */
   async deletePackage(name: string): Promise<void> {
-    await this.call("DELETE", `/packages/${enc(name)}`, `package "${name}"`);
+    await this.call("DELETE", `/packages/${enc(name, "package name")}`, `package "${name}"`);
   }
 
   // --- deployments ----------------------------------------------------------------
@@ -76,24 +77,28 @@ export class PmClient {
   }
   /** PUT /deployments/{key}: redeploy an existing deployment (same clusters; the CRMs roll it out). */
   replaceDeployment(body: Json, key: string): Promise<Json> {
-    return this.call("PUT", `/deployments/${enc(key)}`, `deployment "${key}"`, { body });
+    return this.call("PUT", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`, { body });
   }
   listDeployments(filter: DeploymentFilter = {}): Promise<Json> {
     return this.call("GET", "/deployments", "deployments", { query: { ...filter } });
   }
   /** The stored OClassDeployment with its per-cluster status. */
   getDeployment(key: string): Promise<Json> {
-    return this.call("GET", `/deployments/${enc(key)}`, `deployment "${key}"`);
+    return this.call("GET", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`);
   }
   /** Deletes on every cluster it was sent to, or only `cluster`; answers what was deleted. */
   deleteDeployment(key: string, cluster?: string): Promise<Json> {
-    return this.call("DELETE", `/deployments/${enc(key)}`, `deployment "${key}"`, {
+    return this.call("DELETE", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`, {
       query: { cluster },
     });
   }
   /** Logical key -> per-cluster unit ids. */
   clusterMappings(key: string): Promise<Json> {
-    return this.call("GET", `/deployments/${enc(key)}/cluster-mappings`, `deployment "${key}"`);
+    return this.call(
+      "GET",
+      `/deployments/${enc(key, "deployment key")}/cluster-mappings`,
+      `deployment "${key}"`,
+    );
   }
 
   // --- class runtimes and status (proxied to the CRMs) ---------------------------
@@ -101,18 +106,25 @@ export class PmClient {
     return this.call("GET", "/class-runtimes", "class runtimes", { query });
   }
   getClassRuntime(id: string, cluster?: string): Promise<Json> {
-    return this.call("GET", `/class-runtimes/${enc(id)}`, `class runtime "${id}"`, { query: { cluster } });
+    return this.call("GET", `/class-runtimes/${enc(id, "class runtime id")}`, `class runtime "${id}"`, {
+      query: { cluster },
+    });
   }
   /** Current status of a deployment unit (default cluster, or `cluster`). */
   deploymentStatus(id: string, cluster?: string): Promise<Json> {
-    return this.call("GET", `/deployment-status/${enc(id)}`, `deployment status of "${id}"`, {
-      query: { cluster },
-    });
+    return this.call(
+      "GET",
+      `/deployment-status/${enc(id, "deployment id")}`,
+      `deployment status of "${id}"`,
+      {
+        query: { cluster },
+      },
+    );
   }
 
   /** What the CRMs did with a deployment (logical key or unit id), per cluster, oldest first. */
   deploymentHistory(id: string, cluster?: string): Promise<Json> {
-    return this.call("GET", `/deployments/${enc(id)}/history`, `history of "${id}"`, {
+    return this.call("GET", `/deployments/${enc(id, "deployment key")}/history`, `history of "${id}"`, {
       query: { cluster },
     });
   }
@@ -125,7 +137,7 @@ export class PmClient {
     return this.call("GET", "/clusters/health", "cluster health");
   }
   clusterHealth(name: string): Promise<Json> {
-    return this.call("GET", `/clusters/${enc(name)}/health`, `health of cluster "${name}"`);
+    return this.call("GET", `/clusters/${enc(name, "cluster name")}/health`, `health of cluster "${name}"`);
   }
 
   /** GET /health (outside /api/v1). */
@@ -175,6 +187,14 @@ export class PmClient {
   }
 }
 
-function enc(segment: string): string {
+/**
+ * A key as one URL path segment. An empty key would address the collection instead (GET
+ * /packages/ lists them), "." and ".." other routes: refused with the PM's own key rule
+ * (@oaas/models keyProblem) before any request.
+ * @throws UsageError naming what the key is.
+ */
+function enc(segment: string, what: string): string {
+  const problem = keyProblem(segment);
+  if (problem !== undefined) throw new UsageError(`${what}: ${problem}`);
   return encodeURIComponent(segment);
 }

@@ -1,6 +1,7 @@
 // Producer rules against real Redis: coalescing while waiting and while active, latest
 // data wins, fresh job ids, live ahead of background, queue depth.
 import { redisTargetKinds, useRedisTarget, waitFor } from "@oaas/testkit";
+import { recordId } from "../../src/index.ts";
 import { expect } from "chai";
 import { gate, useHarness, job, recordingHandler, runsDone } from "./helpers.ts";
 
@@ -68,6 +69,32 @@ for (const kind of redisTargetKinds()) {
       expect(second.coalesced).to.equal(false);
       expect(second.jobId).to.not.equal(first.jobId);
       await runsDone(runs, 2);
+    });
+
+    it("an event whose deduplication key was left naming a finished job still runs (never swallowed)", async function () {
+      const { runs, handler } = recordingHandler();
+      h().worker({ handler, workerId: "w1", rateLimit: false });
+      const first = await h().producer.enqueue(job("stale"));
+      await runsDone(runs, 1);
+      await waitFor(async () => (await h().producer.queue.getJobCounts("completed")).completed === 1, {
+        description: "first job completed (and retained)",
+        timeoutMs: 10_000,
+      });
+      // What a lost finalization would leave: the key names the retained, completed job.
+      // Without recovery, every later event of the record (resyncs included) is folded
+      // into a job that never runs again.
+      const dedupKey = `${h().producer.queue.keys.de}:${recordId("ns", "stale")}`;
+      await h().redis.set(dedupKey, first.jobId);
+      const second = await h().producer.enqueue(job("stale", { correlationId: "after" }));
+      expect(second.coalesced).to.equal(false);
+      expect(second.jobId).to.not.equal(first.jobId);
+      const [run] = await runsDone(runs, 1, (r) => r.data.correlationId === "after", 10_000);
+      expect(run?.jobId).to.equal(second.jobId);
+      // A key naming a job that still waits is left alone: that job carries the event.
+      const third = await h().producer.enqueue(job("stale", { correlationId: "x" }), { delayMs: 60_000 });
+      const fourth = await h().producer.enqueue(job("stale", { correlationId: "y" }), { delayMs: 60_000 });
+      expect(fourth.jobId).to.equal(third.jobId);
+      expect(fourth.coalesced).to.equal(true);
     });
 
     it("runs live jobs before background ones, and a live event promotes a waiting background job", async function () {

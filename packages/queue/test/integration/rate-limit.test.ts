@@ -56,20 +56,26 @@ for (const kind of redisTargetKinds()) {
       );
       const elapsedSec = ((last?.start ?? 0) - began) / 1000;
       expect(hot.length).to.be.at.most(burst + Math.ceil(ratePerSec * elapsedSec) + 1);
-      // Token bucket law: any run i..j fits in burst + rate x (t_j - t_i), give or take 50 ms
-      // between the Redis clock that fills the bucket and the handler's clock.
+      // Token bucket law: any run i..j fits in burst + rate x (t_j - t_i), give or take the
+      // gap between the token (taken on the Redis clock) and the handler's start (recorded
+      // after one more Redis round trip for the lease). Under a loaded CI machine that gap
+      // reached hundreds of ms once (a Sentinel run); 250 ms is one extra token at this rate,
+      // still far below the 75 events sent.
+      const clockSlackMs = 250;
+      const starts = hot.map((r) => r.start - (hot[0]?.start ?? 0));
       for (let i = 0; i < hot.length; i++) {
         for (let j = i + 1; j < hot.length; j++) {
           const window = (hot[j]?.start ?? 0) - (hot[i]?.start ?? 0);
-          expect(j - i + 1, `runs ${i}..${j} within ${window} ms`).to.be.at.most(
-            burst + (ratePerSec * (window + 50)) / 1000,
-          );
+          expect(
+            j - i + 1,
+            `runs ${i}..${j} within ${window} ms (starts ${starts.join(", ")} ms)`,
+          ).to.be.at.most(burst + (ratePerSec * (window + clockSlackMs)) / 1000);
         }
       }
 
       for (const { name, sent } of others) {
         const [run] = await runsDone(runs, 1, (r) => r.data.name === name, 5_000);
-        expect((run?.start ?? 0) - sent, `${name} waited`).to.be.below(2000);
+        expect((run?.start ?? 0) - sent, `${name} waited (hot runs ${hot.length})`).to.be.below(2000);
       }
       console.log(
         `      hot record: 75 events -> ${hot.length} runs in ${elapsedSec.toFixed(1)} s, ${postponed.length} postponed by its bucket; ${others.length} cold records each ran within 2 s`,

@@ -101,6 +101,15 @@ describe("argument parsing", function () {
       [["package", "list", "--nope"], /^error: unknown option '--nope'$/],
       [["--pm-url", "not a url", "clusters"], /^error: --pm-url: "not a url" is not a URL/],
       [["clusters"], /^error: --pm-url: "ftp:\/\/x" must be an http or https URL$/],
+      // Keys are checked with the PM's own rule before any request: an empty one would
+      // address the collection (GET /packages/ lists), "." and ".." other routes.
+      [["package", "get", ""], /^error: package name: must not be empty$/],
+      [["package", "delete", ".."], /^error: package name: "\.\." is not a usable key/],
+      [["deployment", "get", "a b"], /^error: deployment key: "a b" must not contain whitespace$/],
+      [["status", "x".repeat(300)], /^error: deployment key: is 300 characters long; at most 253$/],
+      [["history", "\u0007"], /^error: deployment key: .* must not contain control characters$/],
+      [["--request-timeout", "0", "package", "list"], /^error: --request-timeout: "0" is too short/],
+      [["status", "x", "--poll-interval", "0ms", "--wait"], /^error: --poll-interval: "0ms" is too short/],
     ];
     for (const [args, message] of rows) {
       const run = await runInProcess(args, args[0] === "clusters" ? { OAAS_PM_URL: "ftp://x" } : {});

@@ -9,7 +9,7 @@
 //   a record changed in the gap converges.
 import { recordName, ownerLabel, type DeploymentRecord, type FunctionSpec } from "@oaas/crd";
 import { KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
-import { createHistory, type HistoryEntry } from "@oaas/queue";
+import { createHistory, leaseKey, queueNames, recordId, type HistoryEntry } from "@oaas/queue";
 import { waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { useCrmSuite } from "../support/crm-suite.ts";
@@ -92,16 +92,71 @@ describe("crm pipeline under a burst and crashes (real processes)", function () 
     });
     return res.statusCode === 200 ? (res.body as DeploymentRecord) : undefined;
   }
-  /** True once the record is Available for its current generation and its Deployment carries `value`. */
-  async function convergedOn(id: string, value: string): Promise<boolean> {
+  /**
+   * Undefined once the record is Available for its current generation and its Deployment
+   * carries `value`; else what is missing (phase, generations, conditions, BURST values).
+   */
+  async function notConvergedOn(id: string, value: string): Promise<string | undefined> {
     const r = await record(id);
-    if (r?.status?.phase !== "Available") return false;
-    if (r.status.observedGeneration !== r.metadata.generation) return false;
+    if (!r) return "record missing";
     const owned = await listObjects<DeploymentObject>(kube, deployments, namespace.name, {
       labelSelector: `${ownerLabel}=${recordName(id)}`,
     });
     const envs = owned.flatMap((d) => d.spec?.template?.spec?.containers?.flatMap((c) => c.env ?? []) ?? []);
-    return envs.some((e) => e.name === "BURST" && e.value === value);
+    const burst = envs.filter((e) => e.name === "BURST").map((e) => e.value);
+    if (
+      r.status?.phase === "Available" &&
+      r.status.observedGeneration === r.metadata.generation &&
+      burst.includes(value)
+    )
+      return undefined;
+    const conditions = (r.status?.conditions ?? [])
+      .map((c) => `${c.type}=${c.status}/${c.reason}${c.message ? ` (${c.message})` : ""}`)
+      .join("; ");
+    return (
+      `phase ${r.status?.phase ?? "none"}, generation ${r.metadata.generation ?? "?"}, ` +
+      `observed ${r.status?.observedGeneration ?? "none"}, BURST [${burst.join(",")}], ${conditions}`
+    );
+  }
+
+  /**
+   * The record's queue state in Redis: its deduplication key and the job it points to (with
+   * the job's state), a stored follow-up (keepLastIfActive), and its lease. Named on a
+   * timeout so a record the queue lost can be told from one the cluster did not finish.
+   */
+  async function queueStateOf(id: string): Promise<string> {
+    const r = redis();
+    const conn = r.connect();
+    const base = `${r.prefix}:${queueNames.reconcile}`;
+    const key = recordId(namespace.name, recordName(id));
+    const [dedup, next, leaseTtl] = await Promise.all([
+      conn.get(`${base}:de:${key}`),
+      conn.exists(`${base}:dn:${key}`),
+      conn.pttl(leaseKey(r.prefix, queueNames.reconcile, key)),
+    ]);
+    let job = "none";
+    if (dedup) {
+      const fields = await conn.hmget(
+        `${base}:${dedup}`,
+        "timestamp",
+        "delay",
+        "attemptsMade",
+        "failedReason",
+      );
+      const states = await Promise.all(
+        ["active", "wait"].map(async (list) =>
+          (await conn.lpos(`${base}:${list}`, dedup)) !== null ? list : "",
+        ),
+      );
+      const sets = await Promise.all(
+        ["delayed", "prioritized", "completed", "failed"].map(async (set) =>
+          (await conn.zscore(`${base}:${set}`, dedup)) !== null ? set : "",
+        ),
+      );
+      const state = [...states, ...sets].filter(Boolean).join("+") || "in no list";
+      job = `${dedup} ${state} ${JSON.stringify(fields)}`;
+    }
+    return `dedup job ${job}; follow-up stored ${next === 1}; lease pttl ${leaseTtl}`;
   }
 
   it(`2 reconcilers, ${recordCount} records x ${eventsPerRecord} spec changes, one reconciler SIGKILLed mid-burst: all converge, no overlapping reconciles`, async function () {
@@ -159,8 +214,16 @@ describe("crm pipeline under a burst and crashes (real processes)", function () 
     const last = String(eventsPerRecord - 1);
     await waitFor(
       async () => {
-        const states = await Promise.all(ids.map((id) => convergedOn(id, last)));
-        return states.every(Boolean);
+        const missing = (
+          await Promise.all(ids.map(async (id) => [id, await notConvergedOn(id, last)] as const))
+        ).filter(([, why]) => why !== undefined);
+        if (missing.length === 0) return true;
+        // Thrown, not returned: waitFor reports the last error on a timeout, so the failure
+        // names the records that did not converge, why, and what their queue holds.
+        const named = await Promise.all(
+          missing.slice(0, 5).map(async ([id, why]) => `${id}: ${why}; ${await queueStateOf(id)}`),
+        );
+        throw new Error(`${missing.length} not converged: ${named.join(" | ")}`);
       },
       {
         description: `all ${recordCount} records Available on their last spec`,
@@ -215,7 +278,7 @@ describe("crm pipeline under a burst and crashes (real processes)", function () 
     const standby = leader === a ? b : a;
     const client = deploymentClient("grpc", ingress.url);
     await client.deploy({ deploymentUnit: unit("gap", withEachFunction(withConfig({ BURST: "before" }))) });
-    await waitFor(() => convergedOn("gap", "before"), {
+    await waitFor(async () => (await notConvergedOn("gap", "before")) === undefined, {
       description: "gap Available",
       timeoutMs: 120_000,
       intervalMs: 500,
@@ -233,7 +296,7 @@ describe("crm pipeline under a burst and crashes (real processes)", function () 
     });
     const takeoverMs = Date.now() - killedAt;
     expect(takeoverMs, "take-over time, ms").to.be.at.most((6 + 1) * 1000 + 1000); // + 1 s of polling and scheduling slack
-    await waitFor(() => convergedOn("gap", "during"), {
+    await waitFor(async () => (await notConvergedOn("gap", "during")) === undefined, {
       description: "gap converged on the change made in the gap",
       timeoutMs: 120_000,
       intervalMs: 500,
