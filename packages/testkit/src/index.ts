@@ -8,7 +8,7 @@ export {
   stopClustersUnder,
 } from "./cluster/lifecycle.ts";
 export { type ClusterState, readState } from "./cluster/state.ts";
-export { isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
+export { addFakeNodes, isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
 export {
   createTestNamespace,
   useTestNamespace,

@@ -6,21 +6,38 @@ import { waitFor } from "../wait.ts";
 /** Annotation KWOK selects its nodes by (see --manage-nodes-with-annotation-selector). */
 export const kwokNodeAnnotation = "kwok.x-k8s.io/node";
 
+/** What a fake node offers the scheduler by default (KWOK's fake nodes run nothing). */
+const defaultCapacity: Readonly<Record<string, string>> = { cpu: "32", memory: "256Gi", pods: "110" };
+
 /**
- * Registers fake nodes that KWOK keeps Ready; pods bound to them become Running and Ready
- * without a kubelet. Waits for the nodes to be Ready and for the default ServiceAccount,
- * which proves the controller-manager is working too.
+ * Registers the fake nodes `names`, which KWOK keeps Ready, each offering `capacity`
+ * (default 32 CPUs, 256Gi, 110 pods), and waits until every one is Ready. Pods bound to
+ * them become Running and Ready without a kubelet.
  */
-export async function createFakeNodes(kube: KubeClient, count: number): Promise<void> {
-  const names = Array.from({ length: count }, (_, i) => `kwok-node-${i}`);
+export async function addFakeNodes(
+  kube: KubeClient,
+  names: readonly string[],
+  capacity: Readonly<Record<string, string>> = defaultCapacity,
+): Promise<void> {
   for (const name of names)
-    await kube.request({ method: "POST", path: resourcePath(nodes), body: fakeNode(name) });
+    await kube.request({ method: "POST", path: resourcePath(nodes), body: fakeNode(name, capacity) });
   await waitFor(
     async () => {
       const ready = await listObjects<k8s.V1Node>(kube, nodes, undefined);
       return names.every((name) => ready.some((n) => n.metadata?.name === name && isNodeReady(n)));
     },
-    { description: `${count} KWOK nodes to be Ready`, timeoutMs: 60_000 },
+    { description: `${names.length} KWOK nodes to be Ready`, timeoutMs: 60_000 },
+  );
+}
+
+/**
+ * The test cluster's own `count` fake nodes (kwok-node-0, ...). Also waits for the
+ * default ServiceAccount, which proves the controller-manager is working too.
+ */
+export async function createFakeNodes(kube: KubeClient, count: number): Promise<void> {
+  await addFakeNodes(
+    kube,
+    Array.from({ length: count }, (_, i) => `kwok-node-${i}`),
   );
   await waitFor(() => getObject(kube, builtIn.serviceAccounts, "default", "default"), {
     description: "the default ServiceAccount (controller-manager running)",
@@ -32,8 +49,7 @@ export function isNodeReady(node: k8s.V1Node): boolean {
   return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 }
 
-function fakeNode(name: string): k8s.V1Node {
-  const capacity = { cpu: "32", memory: "256Gi", pods: "110" };
+function fakeNode(name: string, capacity: Readonly<Record<string, string>>): k8s.V1Node {
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -48,6 +64,6 @@ function fakeNode(name: string): k8s.V1Node {
       },
     },
     spec: { providerID: `kwok://${name}` },
-    status: { allocatable: capacity, capacity },
+    status: { allocatable: { ...capacity }, capacity: { ...capacity } },
   };
 }
