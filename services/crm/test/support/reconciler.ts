@@ -6,7 +6,7 @@ import { createEventRecorder, getObject, type KubeClient, type ResourceType } fr
 import type { HistoryEntry, HistorySink, JobContext, ReconcileResult, RecordJob } from "@oaas/queue";
 import { createLogger } from "@oaas/telemetry";
 import { defaultRenderContext, type RenderContext } from "@oaas/templates";
-import { captureLogLines, waitFor, type LogLine } from "@oaas/testkit";
+import { builtIn, captureLogLines, waitFor, type LogLine } from "@oaas/testkit";
 import { kubeRecordStore } from "../../src/deployments/store.ts";
 import { desiredRecord } from "../../src/deployments/record.ts";
 import { detectCapabilities } from "../../src/reconciler/capabilities.ts";
@@ -100,20 +100,10 @@ export async function reconcileUntil<T>(
   return waitFor(async () => probe(await h.handle(job)), { description, timeoutMs, intervalMs: 300 });
 }
 
-export const deploymentsType: ResourceType = {
-  group: "apps",
-  version: "v1",
-  plural: "deployments",
-  namespaced: true,
-};
-export const servicesType: ResourceType = { group: "", version: "v1", plural: "services", namespaced: true };
-export const hpasType: ResourceType = {
-  group: "autoscaling",
-  version: "v2",
-  plural: "horizontalpodautoscalers",
-  namespaced: true,
-};
-export const podsType: ResourceType = { group: "", version: "v1", plural: "pods", namespaced: true };
+export const deploymentsType = builtIn.deployments;
+export const servicesType = builtIn.services;
+export const hpasType = builtIn.horizontalPodAutoscalers;
+export const podsType = builtIn.pods;
 
 export interface Child {
   metadata: {
