@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { listObjects, type KubeClient, type KubeObject, type ResourceType } from "@oaas/kube";
-import { freePort, repoRoot, waitFor } from "@oaas/testkit";
+import type { KubeClient, ResourceType } from "@oaas/kube";
+import { addFakeNodes, freePort, repoRoot, waitFor } from "@oaas/testkit";
 
 /** Runs call(0..n-1) with `concurrency` calls in flight; resolves when all are done. */
 export async function runAll(
@@ -158,50 +158,18 @@ export async function stopRoles(roles: readonly Role[]): Promise<void> {
   await Promise.all(roles.map((r) => r.exited));
 }
 
-const nodesType: ResourceType = { group: "", version: "v1", plural: "nodes", namespaced: false };
 const benchNodePods = 500;
 
 /**
- * Registers extra KWOK nodes (annotation kwok.x-k8s.io/node=fake, as testkit's own) so
- * `pods` more pods can be scheduled: the test cluster's two nodes hold 110 pods each,
- * which 200 units (600 pods) already exceed. Each bench node holds 500 pods.
+ * Registers extra KWOK nodes (testkit's fake nodes) so `pods` more pods can be scheduled:
+ * the test cluster's two nodes hold 110 pods each, which 200 units (600 pods) already
+ * exceed. Each bench node holds 500 pods.
  * @returns the node names, for removeNodes.
  */
 export async function addPodCapacity(kube: KubeClient, pods: number): Promise<string[]> {
   const count = Math.ceil(pods / benchNodePods);
   const names = Array.from({ length: count }, (_, i) => `kwok-bench-${process.pid}-${i}`);
-  const capacity = { cpu: "500", memory: "4Ti", pods: String(benchNodePods) };
-  for (const name of names)
-    await kube.request({
-      method: "POST",
-      path: "/api/v1/nodes",
-      body: {
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: {
-          name,
-          annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" },
-          labels: { type: "kwok", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux" },
-        },
-        spec: { providerID: `kwok://${name}` },
-        status: { allocatable: capacity, capacity },
-      },
-    });
-  await waitFor(
-    async () => {
-      const nodes = await listObjects<
-        KubeObject & { status?: { conditions?: { type: string; status: string }[] } }
-      >(kube, nodesType, undefined);
-      return names.every((n) =>
-        nodes.some(
-          (o) =>
-            o.metadata?.name === n &&
-            (o.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True"),
-        ),
-      );
-    },
-    { description: `${count} bench KWOK nodes Ready`, timeoutMs: 60_000 },
-  );
+  await addFakeNodes(kube, names, { cpu: "500", memory: "4Ti", pods: String(benchNodePods) });
   return names;
 }
 

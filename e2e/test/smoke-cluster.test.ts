@@ -1,5 +1,6 @@
-import * as k8s from "@kubernetes/client-node";
-import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import type * as k8s from "@kubernetes/client-node";
+import { deleteObject, getObject, listObjects, resourcePath, type KubeClient } from "@oaas/kube";
+import { builtIn, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 
 // The real control plane end to end: Deployment -> ReplicaSet (controller-manager) ->
@@ -7,36 +8,35 @@ import { expect } from "chai";
 describe("smoke: local Kubernetes cluster", function () {
   this.timeout(180_000);
   const ns = useTestNamespace("smoke");
-  let apps: k8s.AppsV1Api;
-  let core: k8s.CoreV1Api;
+  let kube: KubeClient;
 
   before(async () => {
-    const { kc } = await testCluster();
-    apps = kc.makeApiClient(k8s.AppsV1Api);
-    core = kc.makeApiClient(k8s.CoreV1Api);
+    ({ kube } = await testCluster());
   });
 
   it("runs a 2-replica Deployment to 2 Ready pods and removes them on delete", async () => {
     const labels = { app: "smoke" };
-    await apps.createNamespacedDeployment({
-      namespace: ns.name,
-      body: {
-        metadata: { name: "smoke" },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: { containers: [{ name: "app", image: "registry.invalid/smoke:1" }] },
-          },
+    const body: k8s.V1Deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "smoke" },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: { containers: [{ name: "app", image: "registry.invalid/smoke:1" }] },
         },
       },
-    });
-    const listPods = () => core.listNamespacedPod({ namespace: ns.name, labelSelector: "app=smoke" });
+    };
+    await kube.request({ method: "POST", path: resourcePath(builtIn.deployments, ns.name), body });
+    const listPods = () =>
+      listObjects<k8s.V1Pod>(kube, builtIn.pods, ns.name, { labelSelector: "app=smoke" });
+    const readDeployment = () => getObject<k8s.V1Deployment>(kube, builtIn.deployments, ns.name, "smoke");
 
     const ready = await waitFor(
       async () => {
-        const pods = (await listPods()).items.filter(isPodReady);
+        const pods = (await listPods()).filter(isPodReady);
         return pods.length === 2 ? pods : undefined;
       },
       { description: "2 Ready pods", timeoutMs: 90_000 },
@@ -44,21 +44,15 @@ describe("smoke: local Kubernetes cluster", function () {
     expect(new Set(ready.map((p) => p.spec?.nodeName))).to.satisfy((nodes: Set<string>) =>
       [...nodes].every((n) => n.startsWith("kwok-node-")),
     );
-    const deployment = await apps.readNamespacedDeployment({ name: "smoke", namespace: ns.name });
-    await waitFor(
-      async () =>
-        (await apps.readNamespacedDeployment({ name: "smoke", namespace: ns.name })).status?.readyReplicas ===
-        2,
-      { description: "Deployment status readyReplicas=2", timeoutMs: 30_000 },
-    );
-    expect(deployment.spec?.replicas).to.equal(2);
-
-    await apps.deleteNamespacedDeployment({
-      name: "smoke",
-      namespace: ns.name,
-      propagationPolicy: "Foreground",
+    const deployment = await readDeployment();
+    await waitFor(async () => (await readDeployment())?.status?.readyReplicas === 2, {
+      description: "Deployment status readyReplicas=2",
+      timeoutMs: 30_000,
     });
-    await waitFor(async () => (await listPods()).items.length === 0, {
+    expect(deployment?.spec?.replicas).to.equal(2);
+
+    await deleteObject(kube, builtIn.deployments, ns.name, "smoke", { propagationPolicy: "Foreground" });
+    await waitFor(async () => (await listPods()).length === 0, {
       description: "the pods to be gone",
       timeoutMs: 90_000,
     });

@@ -1,8 +1,24 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import * as k8s from "@kubernetes/client-node";
+import {
+  loadAllYaml,
+  type V1Deployment,
+  type V1Pod,
+  type V1PodDisruptionBudget,
+  type V1StatefulSet,
+  type V1SubjectAccessReview,
+} from "@kubernetes/client-node";
 import { crdName } from "@oaas/crd";
-import { runHelm, testCluster, useTestNamespace, waitFor, type HelmResult } from "@oaas/testkit";
+import { getObject, listObjects, resourcePath, type KubeClient, type ResourceType } from "@oaas/kube";
+import {
+  builtIn,
+  readCrd,
+  runHelm,
+  testCluster,
+  useTestNamespace,
+  waitFor,
+  type HelmResult,
+} from "@oaas/testkit";
 import { expect } from "chai";
 import { chartDir, crmChart, pmChart, valuesFile } from "../../charts/charts.ts";
 
@@ -16,7 +32,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
   const ns = useTestNamespace("helm");
   const [crm, pm] = [crmChart, pmChart];
   let kubeconfig: string;
-  let kc: k8s.KubeConfig;
+  let kube: KubeClient;
   const installed: string[] = [];
 
   const helm = async (args: string[]): Promise<HelmResult> => {
@@ -42,8 +58,8 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
     const result = await runHelm([...args, "--namespace", ns.name], { kubeconfig });
     if (result.code !== 0) {
       // On the shared, loaded cluster say where it stuck: the pods' phases and conditions.
-      const pods = await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace: ns.name });
-      const state = pods.items.map(
+      const pods = await listObjects<V1Pod>(kube, builtIn.pods, ns.name);
+      const state = pods.map(
         (p) =>
           `${p.metadata?.name ?? "?"} node=${p.spec?.nodeName ?? "-"} ${p.status?.phase ?? "?"} ${JSON.stringify(p.status?.conditions?.map((c) => `${c.type}=${c.status}`))}`,
       );
@@ -53,8 +69,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
   };
 
   before(async () => {
-    ({ kubeconfig, kc } = await testCluster());
-    const core = kc.makeApiClient(k8s.CoreV1Api);
+    ({ kubeconfig, kube } = await testCluster());
     // The Secrets the values files reference; the charts read keys by name only.
     const secrets: Record<string, Record<string, string>> = {
       "oaas-crm-dashboard": { credentials: "sre:not-a-real-password\n", users: "sre:not-a-real-password\n" },
@@ -66,9 +81,10 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
       "oaas-pm-crm-client": { "ca.crt": "-", "tls.crt": "-", "tls.key": "-" },
     };
     for (const [name, data] of Object.entries(secrets)) {
-      await core.createNamespacedSecret({
-        namespace: ns.name,
-        body: { metadata: { name }, stringData: data },
+      await kube.request({
+        method: "POST",
+        path: resourcePath(builtIn.secrets, ns.name),
+        body: { apiVersion: "v1", kind: "Secret", metadata: { name }, stringData: data },
       });
     }
   });
@@ -83,11 +99,9 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
   it("installs oaas-crm in mode all (dev values, bundled Redis): every pod Ready, the CRD served", async () => {
     const result = await install("crm-dev", crm, valuesFile(crm, "dev"));
     expect(result.stdout).to.include("kubectl -n " + ns.name + " port-forward svc/crm-dev-oaas-crm 8088");
-    await expectAllReady(kc, ns.name, "crm-dev", ["crm-dev-oaas-crm-all"], ["crm-dev-oaas-crm-redis"]);
-    const crd = await kc
-      .makeApiClient(k8s.ApiextensionsV1Api)
-      .readCustomResourceDefinition({ name: crdName });
-    expect(crd.status?.conditions?.find((c) => c.type === "Established")?.status).to.equal("True");
+    await expectAllReady(kube, ns.name, "crm-dev", ["crm-dev-oaas-crm-all"], ["crm-dev-oaas-crm-redis"]);
+    const crd = await readCrd(kube, crdName);
+    expect(crd?.status?.conditions?.find((c) => c.type === "Established")?.status).to.equal("True");
   });
 
   it("installs oaas-crm in mode roles (full values; external Redis Cluster, mTLS): one Ready Deployment per role", async () => {
@@ -96,33 +110,35 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
     // analyzer and enforcer stay off in ci/full-values.yaml until those roles exist.
     const roles = ["ingress", "watcher", "reconciler", "dashboard"];
     await expectAllReady(
-      kc,
+      kube,
       ns.name,
       "crm-full",
       roles.map((r) => `crm-full-oaas-crm-${r}`),
       [],
     );
-    const watcher = await kc
-      .makeApiClient(k8s.AppsV1Api)
-      .readNamespacedDeployment({ name: "crm-full-oaas-crm-watcher", namespace: ns.name });
-    expect(watcher.status?.readyReplicas).to.equal(2);
-    const pdbs = await kc.makeApiClient(k8s.PolicyV1Api).listNamespacedPodDisruptionBudget({
-      namespace: ns.name,
+    const watcher = await getObject<V1Deployment>(
+      kube,
+      builtIn.deployments,
+      ns.name,
+      "crm-full-oaas-crm-watcher",
+    );
+    expect(watcher?.status?.readyReplicas).to.equal(2);
+    const pdbs = await listObjects<V1PodDisruptionBudget>(kube, builtIn.podDisruptionBudgets, ns.name, {
       labelSelector: "app.kubernetes.io/instance=crm-full",
     });
-    expect(pdbs.items.map((p) => p.metadata?.name)).to.include("crm-full-oaas-crm-watcher");
+    expect(pdbs.map((p) => p.metadata?.name)).to.include("crm-full-oaas-crm-watcher");
   });
 
   it("installs oaas-pm with dev values (memory) and full values (3 replicas on etcd): pods Ready", async () => {
     await install("pm-dev", pm, valuesFile(pm, "dev"));
     await install("pm-full", pm, valuesFile(pm, "full"));
-    await expectAllReady(kc, ns.name, "pm-dev", ["pm-dev-oaas-pm"], []);
-    await expectAllReady(kc, ns.name, "pm-full", ["pm-full-oaas-pm"], []);
+    await expectAllReady(kube, ns.name, "pm-dev", ["pm-dev-oaas-pm"], []);
+    await expectAllReady(kube, ns.name, "pm-full", ["pm-full-oaas-pm"], []);
   });
 
   describe("RBAC of the CRM's ServiceAccount, asked of the real authorizer", () => {
     const calls = (
-      k8s.loadAllYaml(readFileSync(path.join(chartDir(crm), "files/api-calls.yaml"), "utf8"))[0] as {
+      loadAllYaml(readFileSync(path.join(chartDir(crm), "files/api-calls.yaml"), "utf8"))[0] as {
         group: string;
         resources: string[];
         verbs: string[];
@@ -134,7 +150,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
     it(`allows every call in files/api-calls.yaml (${calls.length} resource/verb pairs) with rbac.knative and rbac.prometheusOperator`, async () => {
       const denied: string[] = [];
       for (const call of calls) {
-        const allowed = await canI(kc, ns.name, "crm-full-oaas-crm", {
+        const allowed = await canI(kube, ns.name, "crm-full-oaas-crm", {
           group: call.group,
           resource: call.resource,
           verb: call.verb,
@@ -174,7 +190,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
     for (const [what, access] of forbidden) {
       it(`denies: ${what}`, async () => {
         const target = access.namespace === "" ? { ...access, namespace: ns.name } : access;
-        expect(await canI(kc, ns.name, "crm-full-oaas-crm", target)).to.equal(false);
+        expect(await canI(kube, ns.name, "crm-full-oaas-crm", target)).to.equal(false);
       });
     }
 
@@ -185,8 +201,8 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
         verb: "create",
         namespace: ns.name,
       };
-      expect(await canI(kc, ns.name, "crm-dev-oaas-crm", access)).to.equal(false);
-      expect(await canI(kc, ns.name, "crm-full-oaas-crm", access)).to.equal(true);
+      expect(await canI(kube, ns.name, "crm-dev-oaas-crm", access)).to.equal(false);
+      expect(await canI(kube, ns.name, "crm-full-oaas-crm", access)).to.equal(true);
     });
   });
 
@@ -198,53 +214,37 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
         installed.splice(installed.indexOf(release), 1);
       }
       const selector = "app.kubernetes.io/part-of=oaas";
-      const core = kc.makeApiClient(k8s.CoreV1Api);
-      const apps = kc.makeApiClient(k8s.AppsV1Api);
-      const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
-      const policy = kc.makeApiClient(k8s.PolicyV1Api);
       const leftovers = async () => {
         const namespace = ns.name;
-        const names = (items: { metadata?: { name?: string } }[], kind: string) =>
+        type Named = { metadata?: { name?: string }; type?: string };
+        const list = (type: ResourceType, labelSelector?: string) =>
+          listObjects<Named>(kube, type, type.namespaced ? namespace : undefined, {
+            ...(labelSelector ? { labelSelector } : {}),
+          });
+        const names = (items: Named[], kind: string) =>
           items.map((i) => `${kind}/${i.metadata?.name ?? "?"}`);
-        const ours = (items: k8s.V1ClusterRole[] | k8s.V1ClusterRoleBinding[]) =>
-          items.filter((i) => i.metadata?.name?.startsWith(`${namespace}-`));
+        const ours = (items: Named[]) => items.filter((i) => i.metadata?.name?.startsWith(`${namespace}-`));
         return [
-          ...names((await apps.listNamespacedDeployment({ namespace })).items, "Deployment"),
-          ...names((await apps.listNamespacedStatefulSet({ namespace })).items, "StatefulSet"),
-          ...names((await core.listNamespacedPod({ namespace })).items, "Pod"),
-          ...names((await core.listNamespacedService({ namespace })).items, "Service"),
+          ...names(await list(builtIn.deployments), "Deployment"),
+          ...names(await list(builtIn.statefulSets), "StatefulSet"),
+          ...names(await list(builtIn.pods), "Pod"),
+          ...names(await list(builtIn.services), "Service"),
+          ...names(await list(builtIn.configMaps, selector), "ConfigMap"),
           ...names(
-            (await core.listNamespacedConfigMap({ namespace, labelSelector: selector })).items,
-            "ConfigMap",
-          ),
-          ...names(
-            (await core.listNamespacedServiceAccount({ namespace })).items.filter(
-              (s) => s.metadata?.name !== "default",
-            ),
+            (await list(builtIn.serviceAccounts)).filter((s) => s.metadata?.name !== "default"),
             "ServiceAccount",
           ),
           // Only the Secrets this test created remain (helm's release records are gone).
           ...names(
-            (await core.listNamespacedSecret({ namespace })).items.filter(
-              (s) => s.type === "helm.sh/release.v1",
-            ),
+            (await list(builtIn.secrets)).filter((s) => s.type === "helm.sh/release.v1"),
             "Secret",
           ),
-          ...names(
-            (await core.listNamespacedPersistentVolumeClaim({ namespace })).items,
-            "PersistentVolumeClaim",
-          ),
-          ...names((await rbac.listNamespacedRole({ namespace })).items, "Role"),
-          ...names((await rbac.listNamespacedRoleBinding({ namespace })).items, "RoleBinding"),
-          ...names(
-            (await policy.listNamespacedPodDisruptionBudget({ namespace })).items,
-            "PodDisruptionBudget",
-          ),
-          ...names(ours((await rbac.listClusterRole({ labelSelector: selector })).items), "ClusterRole"),
-          ...names(
-            ours((await rbac.listClusterRoleBinding({ labelSelector: selector })).items),
-            "ClusterRoleBinding",
-          ),
+          ...names(await list(builtIn.persistentVolumeClaims), "PersistentVolumeClaim"),
+          ...names(await list(builtIn.roles), "Role"),
+          ...names(await list(builtIn.roleBindings), "RoleBinding"),
+          ...names(await list(builtIn.podDisruptionBudgets), "PodDisruptionBudget"),
+          ...names(ours(await list(builtIn.clusterRoles, selector)), "ClusterRole"),
+          ...names(ours(await list(builtIn.clusterRoleBindings, selector)), "ClusterRoleBinding"),
         ];
       };
       // Pods go away asynchronously (garbage collector, then KWOK); everything else at once.
@@ -254,10 +254,8 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
       }).catch(async (error: unknown) => {
         throw new Error(`${String(error)}; left: ${(await leftovers()).join(", ")}`);
       });
-      const crd = await kc
-        .makeApiClient(k8s.ApiextensionsV1Api)
-        .readCustomResourceDefinition({ name: crdName });
-      expect(crd.metadata?.name, "the CRD stays (Helm never deletes crds/)").to.equal(crdName);
+      const crd = await readCrd(kube, crdName);
+      expect(crd?.metadata.name, "the CRD stays (Helm never deletes crds/)").to.equal(crdName);
     });
   });
 });
@@ -270,10 +268,14 @@ interface Access {
 }
 
 /** SubjectAccessReview for the ServiceAccount `name` in `namespace`, as the API server would authorize its token. */
-async function canI(kc: k8s.KubeConfig, namespace: string, name: string, access: Access): Promise<boolean> {
+async function canI(kube: KubeClient, namespace: string, name: string, access: Access): Promise<boolean> {
   const [resource, subresource] = access.resource.split("/");
-  const review = await kc.makeApiClient(k8s.AuthorizationV1Api).createSubjectAccessReview({
+  const review = await kube.request<V1SubjectAccessReview>({
+    method: "POST",
+    path: resourcePath(builtIn.subjectAccessReviews),
     body: {
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SubjectAccessReview",
       spec: {
         user: `system:serviceaccount:${namespace}:${name}`,
         groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"],
@@ -292,38 +294,26 @@ async function canI(kc: k8s.KubeConfig, namespace: string, name: string, access:
 
 /** Waits until each named Deployment / StatefulSet of the release has all its replicas Ready. */
 async function expectAllReady(
-  kc: k8s.KubeConfig,
+  kube: KubeClient,
   namespace: string,
   release: string,
   deployments: string[],
   statefulSets: string[],
 ): Promise<void> {
-  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const workloads = <T>(type: ResourceType) =>
+    listObjects<T>(kube, type, namespace, { labelSelector: `app.kubernetes.io/instance=${release}` });
   await waitFor(
     async () => {
-      const ds = (
-        await apps.listNamespacedDeployment({
-          namespace,
-          labelSelector: `app.kubernetes.io/instance=${release}`,
-        })
-      ).items;
-      const ss = (
-        await apps.listNamespacedStatefulSet({
-          namespace,
-          labelSelector: `app.kubernetes.io/instance=${release}`,
-        })
-      ).items;
-      const ready = (o: k8s.V1Deployment | k8s.V1StatefulSet) =>
+      const ds = await workloads<V1Deployment>(builtIn.deployments);
+      const ss = await workloads<V1StatefulSet>(builtIn.statefulSets);
+      const ready = (o: V1Deployment | V1StatefulSet) =>
         (o.status?.readyReplicas ?? 0) === (o.spec?.replicas ?? 1) && (o.spec?.replicas ?? 1) > 0;
       return sameNames(ds, deployments) && sameNames(ss, statefulSets) && ds.every(ready) && ss.every(ready);
     },
     { description: `every workload of ${release} Ready`, timeoutMs: 120_000 },
   ).catch(async (error: unknown) => {
-    const ds = await apps.listNamespacedDeployment({
-      namespace,
-      labelSelector: `app.kubernetes.io/instance=${release}`,
-    });
-    const state = ds.items.map((d) => `${d.metadata?.name ?? "?"}: ${JSON.stringify(d.status)}`);
+    const ds = await workloads<V1Deployment>(builtIn.deployments);
+    const state = ds.map((d) => `${d.metadata?.name ?? "?"}: ${JSON.stringify(d.status)}`);
     throw new Error(`${String(error)}; deployments: ${state.join("; ")}`);
   });
 }

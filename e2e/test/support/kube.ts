@@ -1,6 +1,8 @@
 // What the e2e suites read from the API server: the objects a CRM made in its
-// namespace (records, Deployments, Services, HPAs, pods), through testkit's kubeRequest.
-import { kubeRequest, testCluster } from "@oaas/testkit";
+// namespace (records, Deployments, Services, HPAs, pods), through the test cluster's KubeClient.
+import { deploymentRecordType } from "@oaas/crd";
+import { listObjects, type ResourceType } from "@oaas/kube";
+import { builtIn, testCluster } from "@oaas/testkit";
 
 export interface Container {
   name: string;
@@ -28,23 +30,20 @@ export interface Obj {
   };
 }
 
-/** Collection paths by kind, relative to a namespace. */
-const paths = {
-  records: "/apis/oaas.io/v1alpha1/namespaces/{ns}/deploymentrecords",
-  deployments: "/apis/apps/v1/namespaces/{ns}/deployments",
-  services: "/api/v1/namespaces/{ns}/services",
-  hpas: "/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers",
-  pods: "/api/v1/namespaces/{ns}/pods",
-} as const;
-export type Kind = keyof typeof paths;
+/** The resource type of each kind the suites read. */
+const types = {
+  records: deploymentRecordType,
+  deployments: builtIn.deployments,
+  services: builtIn.services,
+  hpas: builtIn.horizontalPodAutoscalers,
+  pods: builtIn.pods,
+} as const satisfies Record<string, ResourceType>;
+export type Kind = keyof typeof types;
 
 /** Every object of `kind` in `namespace` (optionally a label selector). */
 export async function list(kind: Kind, namespace: string, labelSelector?: string): Promise<Obj[]> {
-  const { kc } = await testCluster();
-  const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : "";
-  const res = await kubeRequest(kc, { method: "GET", path: paths[kind].replace("{ns}", namespace) + query });
-  if (res.status !== 200) throw new Error(`list ${kind} in ${namespace}: ${res.status} ${res.text}`);
-  return (JSON.parse(res.text) as { items: Obj[] }).items;
+  const { kube } = await testCluster();
+  return listObjects<Obj>(kube, types[kind], namespace, labelSelector ? { labelSelector } : {});
 }
 
 /** Names of every record, Deployment, Service and HPA in `namespace`, as "kind/name". */

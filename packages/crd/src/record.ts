@@ -10,6 +10,8 @@ export const kind = "DeploymentRecord";
 export const plural = "deploymentrecords";
 export const singular = "deploymentrecord";
 export const shortName = "dr";
+/** Where DeploymentRecords are served, in the shape of @oaas/kube's ResourceType. */
+export const deploymentRecordType = { group, version, plural, namespaced: true } as const;
 
 /** oaas.common.NfrRequirements */
 export interface NfrRequirements {

@@ -40,6 +40,13 @@ export interface KubeRequest extends CallOptions {
   /** Sent as JSON (valid YAML too, so also for apply patches). */
   readonly body?: unknown;
   readonly contentType?: string;
+  /**
+   * The Accept header. Default application/json. Another media type asks the server for
+   * another form of the answer: `application/json;as=Table;v=v1;g=meta.k8s.io` for the
+   * server-side Table (`kubectl get` columns), `text/plain` for /metrics. A body that is
+   * not JSON comes back as its text.
+   */
+  readonly accept?: string;
 }
 
 export interface StreamRequest {
@@ -155,7 +162,10 @@ export class KubeClient {
     path: string,
     signal: AbortSignal,
   ): Promise<{ statusCode: number; body: unknown }> {
-    const headers: Record<string, string> = { accept: "application/json", ...(await this.credentials()) };
+    const headers: Record<string, string> = {
+      accept: req.accept ?? "application/json",
+      ...(await this.credentials()),
+    };
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);

@@ -8,14 +8,15 @@ export {
   stopClustersUnder,
 } from "./cluster/lifecycle.ts";
 export { type ClusterState, readState } from "./cluster/state.ts";
-export { isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
+export { addFakeNodes, isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
 export {
   createTestNamespace,
   useTestNamespace,
-  isNotFound,
   testNamespaceLabel,
   type TestNamespace,
 } from "./namespace.ts";
+export { builtIn } from "./resource-types.ts";
+export { kubeConfigPointedAt } from "./kube-config.ts";
 export { testRedis, useTestRedis, releaseTestRedis, type TestRedis } from "./redis.ts";
 export {
   testRedisCluster,
@@ -29,7 +30,6 @@ export { redisTargetKinds, useRedisTarget, type RedisTargetKind } from "./redis-
 export { waitFor, WaitTimeoutError, type WaitOptions } from "./wait.ts";
 export { freePort, isListening } from "./ports.ts";
 export { repoRoot, cacheDir } from "./paths.ts";
-export { kubeRequest, type KubeRequest, type KubeResponse } from "./kube-request.ts";
 export { applyCrd, deleteCrd, installCrd, readCrd, waitForCrdEstablished, type ServedCrd } from "./crds.ts";
 export { createCa, issueCertificate } from "./openssl.ts";
 export { captureLogLines, type LogCapture, type LogLine } from "./log-capture.ts";

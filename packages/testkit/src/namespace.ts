@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import * as k8s from "@kubernetes/client-node";
+import { deleteObject, getObject, resourcePath } from "@oaas/kube";
 import { testCluster } from "./cluster/shared.ts";
+import { builtIn } from "./resource-types.ts";
 import { waitFor } from "./wait.ts";
 
 /** Label on every namespace a test creates, so leftovers can be found. */
@@ -17,26 +18,27 @@ export interface TestNamespace {
  * default ServiceAccount, without which the API server rejects pods.
  */
 export async function createTestNamespace(prefix = "t"): Promise<TestNamespace> {
-  const { kc } = await testCluster();
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const { kube } = await testCluster();
   const name = `${prefix}-${randomBytes(4).toString("hex")}`;
-  await core.createNamespace({ body: { metadata: { name, labels: { [testNamespaceLabel]: "true" } } } });
-  await waitFor(() => core.readNamespacedServiceAccount({ name: "default", namespace: name }), {
+  await kube.request({
+    method: "POST",
+    path: resourcePath(builtIn.namespaces),
+    body: {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name, labels: { [testNamespaceLabel]: "true" } },
+    },
+  });
+  await waitFor(() => getObject(kube, builtIn.serviceAccounts, name, "default"), {
     description: `the default ServiceAccount in namespace ${name}`,
     timeoutMs: 30_000,
   });
   return {
     name,
     cleanup: async () => {
-      await core.deleteNamespace({ name }).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
+      await deleteObject(kube, builtIn.namespaces, undefined, name);
     },
   };
-}
-
-export function isNotFound(error: unknown): boolean {
-  return error instanceof k8s.ApiException && error.code === 404;
 }
 
 /**

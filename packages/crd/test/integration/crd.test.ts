@@ -1,7 +1,8 @@
 // The generated CRD on a real kube-apiserver: installs idempotently, accepts both spec
 // forms, round-trips every field, rejects what the schema forbids with a 422 naming the
 // field, keeps status on its subresource, and serves the short name and printer columns.
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
+import { customResourceDefinitions, getObject, type KubeClient } from "@oaas/kube";
 import { testCluster, useTestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
 import {
@@ -23,46 +24,46 @@ import {
 } from "../fixtures.ts";
 import { applyCrd, expectFailure, installCrd, rawGet, recordsApi } from "./support.ts";
 
+type ServedCrd = ReturnType<typeof deploymentRecordCrd> & { metadata: { generation?: number } };
+
 describe("crd: DeploymentRecord on the real API server", function () {
   this.timeout(120_000);
   const ns = useTestNamespace("crd");
-  let kc: k8s.KubeConfig;
+  let kube: KubeClient;
   let records: ReturnType<typeof recordsApi>;
   const full = (name: string) => record(name, fullSpec, inNamespace(ns.name));
+  /** The served CRD as JSON: the generated manifest's shape, plus what the server adds. */
+  const servedCrd = async (): Promise<ServedCrd> => {
+    const crd = await getObject<ServedCrd>(kube, customResourceDefinitions, undefined, crdName);
+    if (!crd) throw new Error(`CRD ${crdName} is not installed`);
+    return crd;
+  };
 
   before(async () => {
-    ({ kc } = await testCluster());
-    await installCrd(kc, full("schema-probe"), ns.name);
-    records = recordsApi(kc, ns.name);
+    ({ kube } = await testCluster());
+    await installCrd(kube, full("schema-probe"), ns.name);
+    records = recordsApi(kube, ns.name);
   });
 
   it("installs idempotently: applying the same manifest again changes nothing", async () => {
-    const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-    const before = await ext.readCustomResourceDefinition({ name: crdName });
-    const after = await applyCrd(kc);
-    expect(after.metadata.generation).to.equal(before.metadata?.generation);
+    const before = await servedCrd();
+    const after = await applyCrd(kube);
+    expect(after.metadata.generation).to.equal(before.metadata.generation);
   });
 
   it("serves the schema exactly as generated (enums and list types survive the install)", async () => {
-    // Read raw: client-node's typed models would rename enum and x-kubernetes-* on the way in.
-    const served = (await rawGet(
-      kc,
-      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crdName}`,
-    )) as {
-      spec: { versions: { schema: unknown }[] };
-    };
+    // As sent on the wire (client-node's typed models would rename enum and x-kubernetes-*).
+    const served = await servedCrd();
     expect(served.spec.versions[0]?.schema).to.deep.equal(deploymentRecordCrd().spec.versions[0]?.schema);
   });
 
   it("serves the short name, category and printer columns", async () => {
-    const crd = await kc
-      .makeApiClient(k8s.ApiextensionsV1Api)
-      .readCustomResourceDefinition({ name: crdName });
+    const crd = await servedCrd();
     expect(crd.spec.names.shortNames).to.deep.equal(["dr"]);
     expect(crd.spec.names.categories).to.deep.equal(["oaas"]);
     const v1alpha1 = crd.spec.versions.find((v) => v.name === "v1alpha1");
-    expect(v1alpha1?.subresources?.status).to.deep.equal({});
-    expect(v1alpha1?.additionalPrinterColumns?.map((c) => c.name)).to.include.members([
+    expect(v1alpha1?.subresources.status).to.deep.equal({});
+    expect(v1alpha1?.additionalPrinterColumns.map((c) => c.name)).to.include.members([
       "Class",
       "Template",
       "Phase",
@@ -70,7 +71,7 @@ describe("crd: DeploymentRecord on the real API server", function () {
       "Reason",
       "Age",
     ]);
-    const discovery = (await rawGet(kc, "/apis/oaas.io/v1alpha1")) as { resources: k8s.V1APIResource[] };
+    const discovery = (await rawGet(kube, "/apis/oaas.io/v1alpha1")) as { resources: k8s.V1APIResource[] };
     const served = discovery.resources.find((r) => r.name === "deploymentrecords");
     expect(served?.shortNames).to.deep.equal(["dr"]);
     expect(served?.categories).to.deep.equal(["oaas"]);
@@ -221,7 +222,7 @@ describe("crd: DeploymentRecord on the real API server", function () {
     const created = await records.create(full("columns"));
     await records.replaceStatus({ ...created, status: fullStatus });
     const table = (await rawGet(
-      kc,
+      kube,
       `/apis/oaas.io/v1alpha1/namespaces/${ns.name}/deploymentrecords/columns`,
       "application/json;as=Table;v=v1;g=meta.k8s.io",
     )) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };

@@ -3,8 +3,8 @@
 // separators, lengths) go through recordName, functionChildName, odgmChildName,
 // monitorName and labelValue; each output is used where the CRM uses it (a Service name
 // needs a DNS-1035 label, a label value the label syntax) in a dryRun=All create.
-import * as k8s from "@kubernetes/client-node";
-import { kubeRequest, testCluster, useTestNamespace } from "@oaas/testkit";
+import type { KubeClient } from "@oaas/kube";
+import { testCluster, useTestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
 import fc from "fast-check";
 import { functionChildName, labelValue, monitorName, odgmChildName, recordName } from "../../src/index.ts";
@@ -18,19 +18,15 @@ const text = fc.oneof(
 describe("crd names: outputs accepted by the real API server", function () {
   this.timeout(180_000);
   const ns = useTestNamespace("names");
-  let kc: k8s.KubeConfig;
+  let kube: KubeClient;
   before(async () => {
-    ({ kc } = await testCluster());
+    ({ kube } = await testCluster());
   });
 
   async function dryRunCreate(path: string, body: object): Promise<{ status: number; message: string }> {
-    const res = await kubeRequest(kc, {
-      method: "POST",
-      path: `${path}?dryRun=All`,
-      body: JSON.stringify(body),
-      contentType: "application/json",
-    });
-    return { status: res.status, message: res.status >= 300 ? res.text.slice(0, 300) : "" };
+    const res = await kube.exchange({ method: "POST", path, query: { dryRun: "All" }, body });
+    const message = res.statusCode >= 300 ? JSON.stringify(res.body).slice(0, 300) : "";
+    return { status: res.statusCode, message };
   }
 
   it("200 random ids and keys: every Service name and label value is accepted", async function () {

@@ -1,8 +1,8 @@
 // The Kubernetes edge against a real API server: apply, read, list, delete, and how each
 // failure is classified (404 object vs type, 409, 422, unreachable, timeout, aborted).
 import net from "node:net";
-import * as k8s from "@kubernetes/client-node";
-import { freePort, testCluster, useTestNamespace } from "@oaas/testkit";
+import type * as k8s from "@kubernetes/client-node";
+import { freePort, kubeConfigPointedAt, testCluster, useTestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
 import {
   applyObject,
@@ -12,6 +12,7 @@ import {
   KubeClient,
   KubeError,
   listObjects,
+  resourcePath,
   type ResourceType,
 } from "../../src/index.ts";
 
@@ -44,18 +45,6 @@ async function failure(call: Promise<unknown>): Promise<KubeError> {
     return error as KubeError;
   }
   expect.fail("expected a KubeError");
-}
-
-/** A kubeconfig for the test cluster's credentials but another server address. */
-function pointedAt(kc: k8s.KubeConfig, server: string): k8s.KubeConfig {
-  const other = new k8s.KubeConfig();
-  other.loadFromOptions({
-    clusters: kc.getClusters().map((c) => ({ ...c, server })),
-    users: kc.getUsers(),
-    contexts: kc.getContexts(),
-    currentContext: kc.getCurrentContext(),
-  });
-  return other;
 }
 
 describe("@oaas/kube against a real API server", function () {
@@ -122,8 +111,23 @@ describe("@oaas/kube against a real API server", function () {
     expect(noNamespace.status?.details?.kind).to.equal("namespaces");
   });
 
+  it("accept: the answer in another form (a server-side Table; /metrics as text)", async function () {
+    await applyObject(client, configMaps, cm("table", { a: "1" }), { fieldManager: "edge-test" });
+    const table = await client.request<{ kind?: string; rows?: unknown[] }>({
+      method: "GET",
+      path: resourcePath(configMaps, ns.name, "table"),
+      accept: "application/json;as=Table;v=v1;g=meta.k8s.io",
+    });
+    expect(table.kind).to.equal("Table");
+    expect(table.rows).to.have.length(1);
+    const metrics = await client.request<unknown>({ method: "GET", path: "/metrics", accept: "text/plain" });
+    expect(metrics)
+      .to.be.a("string")
+      .and.match(/^apiserver_request_total\{/m);
+  });
+
   it("unreachable: a closed port answers at once", async function () {
-    const closed = await KubeClient.create(pointedAt(kc, `https://127.0.0.1:${await freePort()}`));
+    const closed = await KubeClient.create(kubeConfigPointedAt(kc, `https://127.0.0.1:${await freePort()}`));
     try {
       const e = await failure(getObject(closed, configMaps, ns.name, "x"));
       expect(e.kind).to.equal("unreachable");
@@ -137,7 +141,7 @@ describe("@oaas/kube against a real API server", function () {
     const blackhole = net.createServer((s) => sockets.add(s));
     await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
     const port = (blackhole.address() as net.AddressInfo).port;
-    const silent = await KubeClient.create(pointedAt(kc, `https://127.0.0.1:${port}`), {
+    const silent = await KubeClient.create(kubeConfigPointedAt(kc, `https://127.0.0.1:${port}`), {
       defaultTimeoutMs: 300,
     });
     try {

@@ -2,8 +2,17 @@
 // (server-side apply, dryRun=All, strict field validation) in a fresh namespace, owned by
 // a real DeploymentRecord. Knative and Prometheus Operator kinds come from minimal CRDs
 // written here (free-form spec), so for them only metadata is really checked.
-import * as k8s from "@kubernetes/client-node";
-import { apiVersion, deploymentRecordCrd, group, plural, version, type DeploymentRecord } from "@oaas/crd";
+import type * as k8s from "@kubernetes/client-node";
+import {
+  apiVersion,
+  deploymentRecordCrd,
+  deploymentRecordType,
+  group,
+  plural,
+  version,
+  type DeploymentRecord,
+} from "@oaas/crd";
+import { resourcePath, type KubeClient } from "@oaas/kube";
 import { installCrd, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { render, type RenderedObject } from "../../src/index.ts";
@@ -16,19 +25,22 @@ const builtIn = new Set(["v1", "apps/v1", "autoscaling/v2"]);
 describe("templates: rendered objects on the real API server (dry-run apply)", function () {
   this.timeout(120_000);
   const ns = useTestNamespace("tpl");
-  let kc: k8s.KubeConfig;
+  let kube: KubeClient;
   let createdCrds: string[] = [];
 
   before(async () => {
-    ({ kc } = await testCluster());
-    createdCrds = await installTestCrds(kc);
+    ({ kube } = await testCluster());
+    createdCrds = await installTestCrds(kube);
     // The DeploymentRecord CRD is shared with other suites: applied, never deleted.
-    await installCrd(kc, deploymentRecordCrd(), fieldManager);
+    await installCrd(kube, deploymentRecordCrd(), fieldManager);
     // Established precedes the handler serving the schema; wait until a list really works.
-    const api = kc.makeApiClient(k8s.CustomObjectsApi);
     await waitFor(
       async () => {
-        await api.listClusterCustomObject({ group, version, plural });
+        await kube.request({
+          method: "GET",
+          path: `/apis/${group}/${version}/${plural}`,
+          query: { limit: 1 },
+        });
         return true;
       },
       { description: `${apiVersion} ${plural} served`, timeoutMs: 30_000 },
@@ -37,27 +49,24 @@ describe("templates: rendered objects on the real API server (dry-run apply)", f
 
   after(async () => {
     // Only the CRDs this suite created; the DeploymentRecord CRD is shared and stays.
-    if (createdCrds.length > 0) await removeCrds(kc, createdCrds);
+    if (createdCrds.length > 0) await removeCrds(kube, createdCrds);
   });
 
   /** Creates the record for real so its uid is one the API server issued. */
   async function createRecord(record: DeploymentRecord): Promise<DeploymentRecord> {
-    const api = kc.makeApiClient(k8s.CustomObjectsApi);
     const metadata = { ...record.metadata };
     delete metadata.uid;
-    return (await api.createNamespacedCustomObject({
-      group,
-      version,
-      plural,
-      namespace: ns.name,
+    return kube.request<DeploymentRecord>({
+      method: "POST",
+      path: resourcePath(deploymentRecordType, ns.name),
+      query: { fieldManager },
       body: { ...record, metadata },
-      fieldManager,
-    })) as DeploymentRecord;
+    });
   }
 
   async function expectAccepted(objects: readonly RenderedObject[]): Promise<void> {
     for (const object of objects) {
-      const outcome = await applyDryRun(kc, object);
+      const outcome = await applyDryRun(kube, object);
       const label = `${object.apiVersion ?? ""} ${object.kind ?? ""} ${object.metadata?.name ?? ""}`;
       // 201: apply would create it (dry-run), 200: it would update.
       expect(outcome.status, `${label}: ${JSON.stringify(outcome.body["message"])}`).to.be.oneOf([200, 201]);
@@ -111,13 +120,13 @@ describe("templates: rendered objects on the real API server (dry-run apply)", f
     if (deployment === undefined) return expect.fail("no Deployment rendered");
     const typo = plain(deployment);
     typo["spec"] = { ...plain(deployment.spec), replicaz: 2 };
-    const typoOutcome = await applyDryRun(kc, typo);
+    const typoOutcome = await applyDryRun(kube, typo);
     // The API server answers 500 for a field the apply schema lacks ("field not declared in schema").
     expect(typoOutcome.status).to.not.be.within(200, 299);
     expect(String(typoOutcome.body["message"])).to.match(/replicaz/);
     const badLabel = plain(deployment);
     badLabel["metadata"] = { ...plain(deployment.metadata), labels: { app: "not valid!" } };
-    expect((await applyDryRun(kc, badLabel)).status).to.equal(422);
+    expect((await applyDryRun(kube, badLabel)).status).to.equal(422);
   });
 });
 

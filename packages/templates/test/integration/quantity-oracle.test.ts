@@ -4,8 +4,8 @@
 // exactly what render accepts. The table mixes inputs from public bug reports with
 // grammar edges. The dangerous direction (render accepts, the server refuses) must never
 // occur; the stricter one only where quantity.ts documents it.
-import * as k8s from "@kubernetes/client-node";
 import type { DeploymentRecord } from "@oaas/crd";
+import type { KubeClient } from "@oaas/kube";
 import { testCluster, useTestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
 import { defaultRenderContext, render } from "../../src/index.ts";
@@ -71,9 +71,9 @@ function record(field: "cpu_request" | "memory_limit", value: string): Deploymen
 describe("templates: quantities as the real API server parses them", function () {
   this.timeout(120_000);
   const ns = useTestNamespace("qty");
-  let kc: k8s.KubeConfig;
+  let kube: KubeClient;
   before(async () => {
-    ({ kc } = await testCluster());
+    ({ kube } = await testCluster());
   });
 
   for (const field of ["cpu_request", "memory_limit"] as const) {
@@ -110,7 +110,7 @@ describe("templates: quantities as the real API server parses them", function ()
               },
             };
         if (!deployment) throw new Error("no Deployment rendered");
-        const outcome = await applyDryRun(kc, deployment);
+        const outcome = await applyDryRun(kube, deployment);
         const serverAccepts = outcome.status >= 200 && outcome.status < 300;
         if (serverAccepts !== rendered.ok) {
           disagreements.push(

@@ -1,9 +1,11 @@
-// Real-API-server helpers for the dry-run suite: the minimal CRDs it needs and a raw
-// server-side apply. Raw on purpose: KubernetesObjectApi re-serialises built-in kinds
-// through client-node's models, which silently drop unknown fields, so a typo in a
-// rendered object would never reach the API server's strict field validation.
-import * as k8s from "@kubernetes/client-node";
-import { deleteCrd, installCrd, kubeRequest, readCrd, waitForCrdEstablished } from "@oaas/testkit";
+// Real-API-server helpers for the dry-run suite: the minimal CRDs it needs and a
+// server-side apply of the object exactly as rendered. Never through client-node's
+// KubernetesObjectApi: it re-serialises built-in kinds through its models, which silently
+// drop unknown fields, so a typo in a rendered object would never reach the API server's
+// strict field validation. KubeClient sends the object as plain JSON.
+import type * as k8s from "@kubernetes/client-node";
+import type { KubeClient } from "@oaas/kube";
+import { deleteCrd, installCrd, readCrd, waitForCrdEstablished } from "@oaas/testkit";
 
 export const fieldManager = "oaas-templates-test";
 
@@ -63,20 +65,20 @@ export const testCrds = [
  * all are Established. Returns the names it created, so `after` removes only those
  * (never a real install).
  */
-export async function installTestCrds(kc: k8s.KubeConfig): Promise<string[]> {
+export async function installTestCrds(kube: KubeClient): Promise<string[]> {
   const created: string[] = [];
   for (const crd of testCrds) {
     const name = crd.metadata?.name ?? "";
-    if ((await readCrd(kc, name)) === undefined) {
-      await installCrd(kc, wireCrd(crd), fieldManager);
+    if ((await readCrd(kube, name)) === undefined) {
+      await installCrd(kube, wireCrd(crd), fieldManager);
       created.push(name);
-    } else await waitForCrdEstablished(kc, name);
+    } else await waitForCrdEstablished(kube, name);
   }
   return created;
 }
 
-export async function removeCrds(kc: k8s.KubeConfig, names: readonly string[]): Promise<void> {
-  for (const name of names) await deleteCrd(kc, name);
+export async function removeCrds(kube: KubeClient, names: readonly string[]): Promise<void> {
+  for (const name of names) await deleteCrd(kube, name);
 }
 
 const plurals: Readonly<Record<string, string>> = {
@@ -104,24 +106,18 @@ export interface ApplyOutcome {
  * Server-side apply of `object` exactly as given (JSON is YAML), with dryRun=All and
  * strict field validation. Resolves with the HTTP status and the returned object or Status.
  */
-export async function applyDryRun(kc: k8s.KubeConfig, object: object): Promise<ApplyOutcome> {
+export async function applyDryRun(kube: KubeClient, object: object): Promise<ApplyOutcome> {
   const { apiVersion = "", kind = "", metadata } = object as Placeable;
   const plural = plurals[`${apiVersion}/${kind}`];
   if (plural === undefined || !metadata?.name || !metadata.namespace)
     throw new Error(`cannot place ${apiVersion} ${kind} ${metadata?.name ?? ""}`);
   const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  const query = new URLSearchParams({
-    dryRun: "All",
-    fieldManager,
-    force: "true",
-    fieldValidation: "Strict",
-  });
-  const path = `${base}/namespaces/${metadata.namespace}/${plural}/${metadata.name}?${query.toString()}`;
-  const res = await kubeRequest(kc, {
+  const res = await kube.exchange({
     method: "PATCH",
-    path,
-    body: JSON.stringify(object),
+    path: `${base}/namespaces/${metadata.namespace}/${plural}/${metadata.name}`,
+    query: { dryRun: "All", fieldManager, force: true, fieldValidation: "Strict" },
+    body: object,
     contentType: "application/apply-patch+yaml",
   });
-  return { status: res.status, body: JSON.parse(res.text) as Record<string, unknown> };
+  return { status: res.statusCode, body: res.body as Record<string, unknown> };
 }

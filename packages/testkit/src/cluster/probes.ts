@@ -1,24 +1,12 @@
-import fs from "node:fs";
 import http from "node:http";
-import https from "node:https";
-import type { ClusterPki } from "./pki.ts";
 
-/** GET a URL and return status + body; TLS with the cluster's CA and admin cert when pki is given. */
-export async function get(
-  url: string,
-  pki?: ClusterPki,
-  timeoutMs = 2000,
-): Promise<{ status: number; body: string }> {
-  const tls = pki
-    ? {
-        ca: fs.readFileSync(pki.caCert),
-        cert: fs.readFileSync(pki.adminCert),
-        key: fs.readFileSync(pki.adminKey),
-      }
-    : {};
-  const client = url.startsWith("https:") ? https : http;
+/**
+ * GET a plain-HTTP health URL (etcd's /health) and return status + body. The API server
+ * is asked through KubeClient instead, with the admin kubeconfig's TLS and credentials.
+ */
+export async function get(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { ...tls, timeout: timeoutMs }, (response) => {
+    const request = http.get(url, { timeout: timeoutMs }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => (body += chunk));

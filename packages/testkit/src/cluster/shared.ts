@@ -1,11 +1,18 @@
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
+import { KubeClient, loadKubeConfig } from "@oaas/kube";
 import { currentCluster, stopCluster } from "./lifecycle.ts";
 import { startCluster } from "./start.ts";
 
-/** The cluster a test run uses, with a loaded client config. */
+/** The cluster a test run uses, with a loaded client config and a client on it. */
 export interface TestCluster {
   readonly kubeconfig: string;
+  /** For code that builds its own client (an ingress, a CRM harness) or a variant config. */
   readonly kc: k8s.KubeConfig;
+  /**
+   * The one way tests and test support talk to the API server (admin credentials).
+   * Shared by every suite of the run: never close it.
+   */
+  readonly kube: KubeClient;
 }
 
 let shared: Promise<TestCluster> | undefined;
@@ -35,14 +42,15 @@ async function locate(): Promise<TestCluster> {
   return load(started.kubeconfig);
 }
 
-function load(kubeconfig: string): TestCluster {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  return { kubeconfig, kc };
+async function load(kubeconfig: string): Promise<TestCluster> {
+  const kc = loadKubeConfig(kubeconfig);
+  return { kubeconfig, kc, kube: await KubeClient.create(kc) };
 }
 
-/** Stops the cluster only if this process started it. */
+/** Closes the shared client; stops the cluster only if this process started it. */
 export async function releaseTestCluster(): Promise<void> {
+  const current = await shared?.catch(() => undefined);
+  await current?.kube.close();
   if (ownedDir) await stopCluster(ownedDir);
   ownedDir = undefined;
   shared = undefined;

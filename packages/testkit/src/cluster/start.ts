@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { KubeClient, loadKubeConfig } from "@oaas/kube";
 import { freePort } from "../ports.ts";
 import { repoRoot } from "../paths.ts";
 import { logTail, startProcess, stopProcesses, isOurs, type StartedProcess } from "../processes.ts";
@@ -51,6 +52,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
     writeState(state);
     return p;
   };
+  let kube: KubeClient | undefined;
   try {
     const pki = createPki(path.join(dir, "pki"));
     const logs = path.join(dir, "logs");
@@ -102,14 +104,16 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
         logs,
       ),
     );
+    writeAdminKubeconfig(kubeconfig, server, pki);
+    const client = await KubeClient.create(loadKubeConfig(kubeconfig));
+    kube = client;
     await waitUntilHealthy(
       apiserver,
-      async () => (await get(`${server}/readyz`, pki)).status === 200,
+      async () =>
+        (await client.exchange({ method: "GET", path: "/readyz", timeoutMs: 2000 })).statusCode === 200,
       120_000,
     );
     log(`kube-apiserver ready on ${server}`);
-
-    writeAdminKubeconfig(kubeconfig, server, pki);
     started(
       startProcess(
         "kube-controller-manager",
@@ -166,7 +170,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
       ),
     );
 
-    await createFakeNodes(state, options.nodes ?? 2);
+    await createFakeNodes(client, options.nodes ?? 2);
     log(`cluster ready: KUBECONFIG=${kubeconfig}`);
     return state;
   } catch (error) {
@@ -174,6 +178,8 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
     const tails = processes.map((p) => `--- ${p.name} (${p.log}):\n${logTail(p)}`).join("\n");
     fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`test cluster failed to start: ${(error as Error).message}\n${tails}`, { cause: error });
+  } finally {
+    await kube?.close();
   }
 }
 

@@ -5,7 +5,8 @@ import http2 from "node:http2";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, createClient } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
+import { KubeClient, loadKubeConfig, resourcePath } from "@oaas/kube";
 import {
   CrmInfoService,
   DeployRequestSchema,
@@ -13,7 +14,16 @@ import {
   HealthService,
   HealthCheckResponse_ServingStatus,
 } from "@oaas/proto";
-import { freePort, startCluster, stopCluster, testCluster, waitFor, type ClusterState } from "@oaas/testkit";
+import {
+  builtIn,
+  freePort,
+  kubeConfigPointedAt,
+  startCluster,
+  stopCluster,
+  testCluster,
+  waitFor,
+  type ClusterState,
+} from "@oaas/testkit";
 import { expect } from "chai";
 import { grpcJsCall, grpcJsClient, grpcurl, transport } from "../support/clients.ts";
 import { expectCode } from "../support/expect.ts";
@@ -83,9 +93,17 @@ describe("crm ingress: Kubernetes frozen or unreachable (private cluster)", func
 
   before(async function () {
     cluster = await startCluster({ log: (m) => console.error(`[private cluster] ${m}`) });
-    kc = new k8s.KubeConfig();
-    kc.loadFromFile(cluster.kubeconfig);
-    await kc.makeApiClient(k8s.CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    kc = loadKubeConfig(cluster.kubeconfig);
+    const kube = await KubeClient.create(kc);
+    try {
+      await kube.request({
+        method: "POST",
+        path: resourcePath(builtIn.namespaces),
+        body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+      });
+    } finally {
+      await kube.close();
+    }
     ing = await startTestIngress({
       namespace,
       kubeConfig: kc,
@@ -257,14 +275,7 @@ describe("crm ingress: kubeconfig pointing at a closed port", function () {
   before(async function () {
     const { kc } = await testCluster();
     const closed = `https://127.0.0.1:${await freePort()}`;
-    const broken = new k8s.KubeConfig();
-    broken.loadFromOptions({
-      clusters: kc.getClusters().map((c) => ({ ...c, server: closed })),
-      users: kc.getUsers(),
-      contexts: kc.getContexts(),
-      currentContext: kc.getCurrentContext(),
-    });
-    ing = await startTestIngress({ namespace: "default", kubeConfig: broken });
+    ing = await startTestIngress({ namespace: "default", kubeConfig: kubeConfigPointedAt(kc, closed) });
   });
   after(async function () {
     await ing.close();

@@ -4,7 +4,7 @@
 // objects are never touched, bad specs are Degraded, and replicas never dip during the
 // hand-over to an HPA. The queue and watcher are not used: the handler is called
 // directly, and called again until the awaited state holds (as the watcher would).
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import {
   finalizer,
   functionChildName,
@@ -20,6 +20,8 @@ import {
   events,
   KubeClient,
   listObjects,
+  resourcePath,
+  watchEvents,
   type KubeObject,
 } from "@oaas/kube";
 import { createTestNamespace, testCluster, waitFor, type TestNamespace } from "@oaas/testkit";
@@ -191,10 +193,10 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     // children deleted by the garbage collector), which the metric counts too.
     await waitFor(
       async () => {
-        const before = await apiserverMutations(kc);
+        const before = await apiserverMutations(kube);
         expect((await plain.handle(job)).kind).to.equal("done");
         expect((await plain.handle(job)).kind).to.equal("done");
-        const after = await apiserverMutations(kc);
+        const after = await apiserverMutations(kube);
         return after === before;
       },
       {
@@ -384,14 +386,18 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     expect((await getChild(kube, deploymentsType, ns.name, name))?.spec?.replicas).to.equal(3);
     // A watch (every change the API server makes, not samples) on the Deployment.
     const seen: number[] = [];
-    const watch = await new k8s.Watch(kc).watch(
-      `/apis/apps/v1/namespaces/${ns.name}/deployments`,
-      { fieldSelector: `metadata.name=${name}` },
-      (_type: string, obj: { spec?: { replicas?: number } }) => {
-        if (typeof obj.spec?.replicas === "number") seen.push(obj.spec.replicas);
-      },
-      () => undefined,
-    );
+    const watch = new AbortController();
+    const stream = await kube.openStream({
+      path: resourcePath(deploymentsType, ns.name),
+      query: { watch: true, fieldSelector: `metadata.name=${name}` },
+      signal: watch.signal,
+    });
+    const watching = (async () => {
+      for await (const event of watchEvents(stream)) {
+        const replicas = (event.object as { spec?: { replicas?: number } }).spec?.replicas;
+        if (typeof replicas === "number") seen.push(replicas);
+      }
+    })().catch(() => undefined); // ends with an abort error once the test stops the watch
     try {
       await waitFor(() => seen.length > 0, { description: "the watch's initial event", timeoutMs: 10_000 });
       await converge(withHpa, {
@@ -407,6 +413,7 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
       expect(final?.spec?.replicas).to.equal(3);
     } finally {
       watch.abort();
+      await watching;
     }
     expect(Math.min(...seen), `replicas seen: ${seen.join(",")}`).to.be.at.least(3);
   });

@@ -7,9 +7,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
 import { KubeClient } from "@oaas/kube";
-import { freePort, readState, waitFor } from "@oaas/testkit";
+import { freePort, kubeConfigPointedAt, readState, waitFor } from "@oaas/testkit";
 
 export interface PrivateApiserver {
   readonly server: string;
@@ -37,13 +37,7 @@ export async function startPrivateApiserver(
     .concat([`--secure-port=${port}`, "--endpoint-reconciler-type=none"]);
   const server = `https://127.0.0.1:${port}`;
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "oaas-private-apiserver-"));
-  const privateKc = new k8s.KubeConfig();
-  privateKc.loadFromOptions({
-    clusters: kc.getClusters().map((c) => ({ ...c, server })),
-    users: kc.getUsers(),
-    contexts: kc.getContexts(),
-    currentContext: kc.getCurrentContext(),
-  });
+  const privateKc = kubeConfigPointedAt(kc, server);
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 

@@ -1,13 +1,12 @@
 // Driving the reconcile handler directly against the real API server: no queue and no
 // watcher (other engineers build those), so tests call the handler with a RecordJob and
 // call it again until what they wait for holds (with a deadline), as the watcher would.
-import type * as k8s from "@kubernetes/client-node";
 import type { DeploymentRecord, DeploymentRecordSpec } from "@oaas/crd";
 import { createEventRecorder, getObject, type KubeClient, type ResourceType } from "@oaas/kube";
 import type { HistoryEntry, HistorySink, JobContext, ReconcileResult, RecordJob } from "@oaas/queue";
 import { createLogger } from "@oaas/telemetry";
 import { defaultRenderContext, type RenderContext } from "@oaas/templates";
-import { captureLogLines, kubeRequest, waitFor, type LogLine } from "@oaas/testkit";
+import { builtIn, captureLogLines, waitFor, type LogLine } from "@oaas/testkit";
 import { kubeRecordStore } from "../../src/deployments/store.ts";
 import { desiredRecord } from "../../src/deployments/record.ts";
 import { detectCapabilities } from "../../src/reconciler/capabilities.ts";
@@ -101,20 +100,10 @@ export async function reconcileUntil<T>(
   return waitFor(async () => probe(await h.handle(job)), { description, timeoutMs, intervalMs: 300 });
 }
 
-export const deploymentsType: ResourceType = {
-  group: "apps",
-  version: "v1",
-  plural: "deployments",
-  namespaced: true,
-};
-export const servicesType: ResourceType = { group: "", version: "v1", plural: "services", namespaced: true };
-export const hpasType: ResourceType = {
-  group: "autoscaling",
-  version: "v2",
-  plural: "horizontalpodautoscalers",
-  namespaced: true,
-};
-export const podsType: ResourceType = { group: "", version: "v1", plural: "pods", namespaced: true };
+export const deploymentsType = builtIn.deployments;
+export const servicesType = builtIn.services;
+export const hpasType = builtIn.horizontalPodAutoscalers;
+export const podsType = builtIn.pods;
 
 export interface Child {
   metadata: {
@@ -153,11 +142,10 @@ const watchedResources = new Set([
  * out the controllers' status writes of children. Cluster-wide: the metric has no
  * namespace label.
  */
-export async function apiserverMutations(kc: k8s.KubeConfig): Promise<number> {
-  const res = await kubeRequest(kc, { method: "GET", path: "/metrics", accept: "text/plain" });
-  if (res.status !== 200) throw new Error(`GET /metrics: ${res.status}`);
+export async function apiserverMutations(kube: KubeClient): Promise<number> {
+  const text = await kube.request<string>({ method: "GET", path: "/metrics", accept: "text/plain" });
   let total = 0;
-  for (const line of res.text.split("\n")) {
+  for (const line of text.split("\n")) {
     if (!line.startsWith("apiserver_request_total{")) continue;
     const labels = Object.fromEntries(
       [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""] as const),

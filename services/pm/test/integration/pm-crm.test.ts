@@ -8,10 +8,11 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { create } from "@bufbuild/protobuf";
 import { DeploymentService, GetDeploymentStatusRequestSchema, StatusCode } from "@oaas/proto";
+import { listObjects } from "@oaas/kube";
 import {
+  builtIn,
   createTestNamespace,
   installCrdWithCrm,
-  kubeRequest,
   startCrmProcess,
   testCluster,
   waitFor,
@@ -55,15 +56,11 @@ async function waitGone(url: string, id: string): Promise<void> {
 
 /** Names of the Deployments in `namespace` that a DeploymentRecord owns (label oaas.io/owner). */
 async function ownedDeployments(namespace: string): Promise<string[]> {
-  const { kc } = await testCluster();
-  const res = await kubeRequest(kc, {
-    method: "GET",
-    path: `/apis/apps/v1/namespaces/${namespace}/deployments?labelSelector=${encodeURIComponent("oaas.io/owner")}`,
+  const { kube } = await testCluster();
+  const owned = await listObjects<{ metadata: { name: string } }>(kube, builtIn.deployments, namespace, {
+    labelSelector: "oaas.io/owner",
   });
-  if (res.status !== 200) throw new Error(`list deployments in ${namespace}: ${res.status} ${res.text}`);
-  return (JSON.parse(res.text) as { items: { metadata: { name: string } }[] }).items.map(
-    (d) => d.metadata.name,
-  );
+  return owned.map((d) => d.metadata.name);
 }
 
 interface Created {
