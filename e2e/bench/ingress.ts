@@ -20,7 +20,10 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type DeploymentRecord } from "@oaas/crd";
 import { applyCrds, desiredRecord, deploymentRecords, ingressFieldManager, unitToSpec } from "@oaas/crm";
-import { applyObject, KubeClient, listObjects } from "@oaas/kube";
+import { applyObject, KubeClient, listObjects, resourcePath, watchEvents } from "@oaas/kube";
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import { apiSnapshot } from "./converge-support.ts";
 import {
   DeploymentService,
   DeploymentUnitSchema,
@@ -69,12 +72,42 @@ interface Stats {
   readonly p50_ms: number;
   readonly p99_ms: number;
   readonly max_ms: number;
+  /** CPU per request of the load generator, the crm ingress (0 on the raw side) and the API server (etcd not counted). */
+  readonly cpu_ms_per_request: CpuMs;
+  /** Cores those three kept busy on average: near the machine's core count, latency is CPU queueing. */
+  readonly cores_busy: number;
 }
 
-/** Latencies (ms) and wall time of a run of calls. */
+/** Latencies (ms) and wall time of a run of calls, and the CPU it cost each process (ms). */
 interface Sample {
   readonly latencies: number[];
   readonly seconds: number;
+  readonly cpu: CpuMs;
+}
+
+/** CPU time in ms spent by the load generator (this process), the crm ingress and the API server. */
+interface CpuMs {
+  readonly bench: number;
+  readonly ingress: number;
+  readonly apiserver: number;
+}
+
+/** utime + stime of a process in ms (Linux /proc/<pid>/stat, fields 14 and 15, in clock ticks of 10 ms). */
+async function processCpuMs(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Reads the three CPU counters now. */
+async function cpuNow(kube: KubeClient, ingressPid: number | undefined): Promise<CpuMs> {
+  const usage = process.cpuUsage();
+  return {
+    bench: (usage.user + usage.system) / 1000,
+    ingress: await processCpuMs(ingressPid),
+    apiserver: (await apiSnapshot(kube)).cpuSeconds * 1000,
+  };
 }
 
 /** Runs calls `from`..`to`-1 with `concurrency` in flight. */
@@ -83,9 +116,11 @@ async function load(
   to: number,
   concurrency: number,
   call: (i: number) => Promise<unknown>,
+  meter: () => Promise<CpuMs>,
 ): Promise<Sample> {
   const latencies: number[] = [];
   let next = from;
+  const cpuBefore = await meter();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -96,7 +131,17 @@ async function load(
       }
     }),
   );
-  return { latencies, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = await meter();
+  return {
+    latencies,
+    seconds,
+    cpu: {
+      bench: cpuAfter.bench - cpuBefore.bench,
+      ingress: cpuAfter.ingress - cpuBefore.ingress,
+      apiserver: cpuAfter.apiserver - cpuBefore.apiserver,
+    },
+  };
 }
 
 function stats(samples: readonly Sample[]): Stats {
@@ -104,12 +149,17 @@ function stats(samples: readonly Sample[]): Stats {
   const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
   const at = (q: number) =>
     round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  const cpu = (of: keyof CpuMs) => round(samples.reduce((sum, s) => sum + s.cpu[of], 0) / latencies.length);
+  const cpuPerRequest = { bench: cpu("bench"), ingress: cpu("ingress"), apiserver: cpu("apiserver") };
+  const busyMs = samples.reduce((sum, s) => sum + s.cpu.bench + s.cpu.ingress + s.cpu.apiserver, 0);
   return {
     requests: latencies.length,
     throughput_rps: round(latencies.length / seconds),
     p50_ms: at(0.5),
     p99_ms: at(0.99),
     max_ms: at(1),
+    cpu_ms_per_request: cpuPerRequest,
+    cores_busy: round(busyMs / 1000 / seconds),
   };
 }
 
@@ -121,6 +171,8 @@ async function main(): Promise<void> {
   const namespaces: TestNamespace[] = [];
   const port = await freePort();
   let crm: ReturnType<typeof spawn> | undefined;
+  let stopRawWatch = (): void => undefined;
+  let rawWatchEvents = 0;
   try {
     // A fresh cluster (no `cluster:up`) has no CRD yet.
     await applyCrds(kube);
@@ -159,9 +211,27 @@ async function main(): Promise<void> {
         desiredRecord(unitToSpec(unit(id)), { namespace: ns, correlationId: `raw-${id}` }),
         { fieldManager: ingressFieldManager, force: true },
       );
+    // The ingress's record cache keeps a watch open on its namespace, so every Deploy
+    // also costs the API server a watch event (and the ingress its decoding). The raw
+    // side gets the same: one watch on its namespace, consumed here. Without it the
+    // comparison charges the ingress for a cost every record write pays in a running
+    // CRM anyway (the watcher's informer watches records too). BENCH_RAW_WATCH=0: none.
+    const rawWatch = new AbortController();
+    if (process.env["BENCH_RAW_WATCH"] !== "0") {
+      const stream = await kube.openStream({
+        path: resourcePath(deploymentRecords, viaRaw.name),
+        query: { watch: true, allowWatchBookmarks: true },
+        signal: rawWatch.signal,
+      });
+      void (async () => {
+        for await (const event of watchEvents(stream)) if (event.type !== "BOOKMARK") rawWatchEvents++;
+      })().catch(() => undefined); // ends with an abort error when the run stops it
+    }
+    stopRawWatch = () => rawWatch.abort();
+    const meter = () => cpuNow(kube, crm?.pid);
     // Warm both paths (connections, API server caches, JIT).
-    await load(0, warmup, 8, (i) => client.deploy({ deploymentUnit: unit(`warm-${i}`) }));
-    await load(0, warmup, 8, (i) => raw(viaRaw.name, `warm-${i}`));
+    await load(0, warmup, 8, (i) => client.deploy({ deploymentUnit: unit(`warm-${i}`) }), meter);
+    await load(0, warmup, 8, (i) => raw(viaRaw.name, `warm-${i}`), meter);
 
     const levels = [];
     for (const [k, concurrency] of concurrencies.entries()) {
@@ -172,10 +242,16 @@ async function main(): Promise<void> {
       for (let r = 0; r < rounds; r++) {
         const from = Math.floor((n * r) / rounds);
         const to = Math.floor((n * (r + 1)) / rounds);
-        rawSamples.push(await load(from, to, concurrency, (i) => raw(viaRaw.name, `c${concurrency}-${i}`)));
+        rawSamples.push(
+          await load(from, to, concurrency, (i) => raw(viaRaw.name, `c${concurrency}-${i}`), meter),
+        );
         ingressSamples.push(
-          await load(from, to, concurrency, (i) =>
-            client.deploy({ deploymentUnit: unit(`c${concurrency}-${i}`) }),
+          await load(
+            from,
+            to,
+            concurrency,
+            (i) => client.deploy({ deploymentUnit: unit(`c${concurrency}-${i}`) }),
+            meter,
           ),
         );
       }
@@ -198,6 +274,10 @@ async function main(): Promise<void> {
           node: process.version,
           records_created_via_ingress: stored.length,
           rounds,
+          cpus: os.cpus().length,
+          raw_side_watch: process.env["BENCH_RAW_WATCH"] !== "0",
+          raw_side_watch_events: rawWatchEvents,
+          load_average: os.loadavg().map(round),
           levels,
           target: {
             concurrency: 16,
@@ -211,6 +291,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
+    stopRawWatch();
     crm?.kill("SIGTERM");
     for (const ns of namespaces) {
       await releaseFinalizers(kube, ns.name);
