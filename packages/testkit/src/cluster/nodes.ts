@@ -28,6 +28,16 @@ export async function addFakeNodes(
     },
     { description: `${names.length} KWOK nodes to be Ready`, timeoutMs: 60_000 },
   );
+  // The TaintNodesByCondition admission plugin gives every new node the not-ready
+  // NoSchedule taint; the node-lifecycle controller would lift it once Ready, but the test
+  // cluster runs without that controller (start.ts says why), so the taint goes here.
+  for (const name of names)
+    await kube.request({
+      method: "PATCH",
+      path: `${resourcePath(nodes)}/${name}`,
+      contentType: "application/merge-patch+json",
+      body: { spec: { taints: null } },
+    });
 }
 
 /**
