@@ -112,7 +112,7 @@ export function httpError(status: number, what: string, body: string): PmHttpErr
       message = `a CRM answered with an error for ${what}${detail}`;
       break;
     case 503:
-      message = `service unavailable for ${what} (no CRM reachable?)${detail}`;
+      message = `service unavailable for ${what} (the PM cannot reach its store or a CRM)${detail}`;
       break;
     default:
       message = `the Package Manager answered HTTP ${status} for ${what}${detail}`;

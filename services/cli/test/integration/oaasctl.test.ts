@@ -123,7 +123,7 @@ describe("oaasctl against a stand-in PM over HTTP", function () {
     const down = await oaasctl(["clusters"], pm.url);
     expect(down.code).to.equal(1);
     expect(oneErrorLine(down)).to.equal(
-      "error: service unavailable for clusters (no CRM reachable?): no CRM is reachable",
+      "error: service unavailable for clusters (the PM cannot reach its store or a CRM): no CRM is reachable",
     );
   });
 

@@ -64,7 +64,7 @@ describe("error mapping", function () {
       [
         503,
         '{"error":"no CRM reachable"}',
-        'service unavailable for package "shop" (no CRM reachable?): no CRM reachable',
+        'service unavailable for package "shop" (the PM cannot reach its store or a CRM): no CRM reachable',
       ],
       [500, "<html>\n<body>oops</body>", 'the Package Manager answered HTTP 500 for package "shop": <html>'],
     ];

@@ -138,6 +138,17 @@ export class CrmManager {
     return [...this.clusters.keys()];
   }
 
+  /**
+   * The longest a Deploy to one cluster can take in ms: every attempt at its full deadline
+   * plus the exponential retry backoff, plus a minute for the store writes around it.
+   * A deployment still PENDING after this was interrupted (the PM stopped mid-dispatch).
+   */
+  dispatchBoundMs(): number {
+    const { maxRetries, retryBaseMs } = this.options.deploy;
+    const attempts = maxRetries + 1;
+    return attempts * deployDeadlineMs + retryBaseMs * 2 ** attempts + 60_000;
+  }
+
   has(name: string): boolean {
     return this.clusters.has(name);
   }

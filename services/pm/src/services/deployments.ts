@@ -13,6 +13,7 @@ import {
   type ClusterSignal,
   type OClassDeployment,
   type OPackage,
+  unitId,
 } from "@oaas/models";
 import { Code } from "@connectrpc/connect";
 import type { Logger } from "@oaas/telemetry";
@@ -20,7 +21,13 @@ import { withContext } from "@oaas/telemetry";
 import { toProtoUnit, unitJson } from "../crm/convert.ts";
 import { CrmError } from "../crm/errors.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
-import type { ClusterMapping, DeploymentFilter, Storage } from "../storage/index.ts";
+import {
+  StorageConflictError,
+  StorageNotFoundError,
+  type ClusterMapping,
+  type DeploymentFilter,
+  type Storage,
+} from "../storage/index.ts";
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "./errors.ts";
 
 export interface DeploymentResult {
@@ -109,7 +116,11 @@ export class DeploymentService {
     try {
       await this.storage.createDeployment(pending, []);
     } catch (error) {
-      throw new ConflictError(`deployment "${key}" already exists`, { cause: error });
+      // Only a key another request stored meanwhile is a conflict; a store that failed
+      // (etcd unreachable: 503 at the boundary) must not tell the client it exists.
+      if (error instanceof StorageConflictError)
+        throw new ConflictError(`deployment "${key}" already exists`, { cause: error });
+      throw error;
     }
     log.info("dispatching deployment", {
       clusters: plan.units.map((u) => u.cluster),
@@ -322,6 +333,7 @@ export class DeploymentService {
    */
   async refreshConditions(ctx: CallContext): Promise<number> {
     let read = 0;
+    await this.failInterruptedDispatches(ctx);
     for (const condition of ["DEPLOYING", "RUNNING", "DOWN"] as const) {
       const page = await this.storage.listDeployments({ condition });
       for (const d of page) {
@@ -338,6 +350,42 @@ export class DeploymentService {
       }
     }
     return read;
+  }
+
+  /**
+   * A deployment PENDING for longer than any dispatch can take (CrmManager.dispatchBoundMs)
+   * was interrupted: the PM stopped, or its store failed, between storing it and recording
+   * the clusters' answers. It becomes DOWN with a last_error saying so, which lets the user
+   * POST it again or delete it (delete asks every target cluster, so nothing is left).
+   * Only while it is still PENDING with the same updated_at: a live dispatch is untouched.
+   */
+  private async failInterruptedDispatches(ctx: CallContext): Promise<void> {
+    const cutoff = this.now().getTime() - this.crm.dispatchBoundMs();
+    for (const d of await this.storage.listDeployments({ condition: "PENDING" })) {
+      if (Date.parse(d.updated_at ?? "") > cutoff) continue;
+      try {
+        await this.storage.updateDeployment(d.key, (current) =>
+          current.condition !== "PENDING" || current.updated_at !== d.updated_at
+            ? { deployment: current } // the dispatch moved on meanwhile: rewritten as it is
+            : {
+                deployment: {
+                  ...current,
+                  condition: "DOWN",
+                  last_error:
+                    "the dispatch to the clusters did not finish (the PM stopped or its store failed while deploying); " +
+                    "POST the deployment again, or delete it",
+                  updated_at: this.now().toISOString(),
+                },
+              },
+        );
+        withContext(this.logger, { deploymentId: d.key, correlationId: ctx.correlationId }).warn(
+          "interrupted dispatch: PENDING deployment marked DOWN",
+          { pending_since: d.updated_at },
+        );
+      } catch (error) {
+        if (!(error instanceof StorageNotFoundError)) throw error; // deleted meanwhile
+      }
+    }
   }
 
   /** One cluster's answer for a mapping: the view the API returns and the rule's input. */
@@ -396,16 +444,22 @@ export class DeploymentService {
     if (onlyCluster !== undefined && !this.crm.has(onlyCluster)) {
       throw new ValidationError([{ field: "cluster", message: `unknown cluster "${onlyCluster}"` }]);
     }
-    const targets = mappings.filter((m) => onlyCluster === undefined || m.cluster === onlyCluster);
+    // Every cluster the deployment was meant for, not only those with a DEPLOYED mapping:
+    // a deploy cut short (the PM killed or its store failing after the CRM applied, a
+    // call that timed out on our side) can leave a record on a cluster with no mapping
+    // or a FAILED one. Each cluster is asked to delete; NOT_FOUND counts as deleted, so
+    // "deleted" always means the cluster confirmed nothing of it is left.
+    const targets = [
+      ...mappings,
+      ...deployment.target_clusters
+        .filter((cluster) => !mappings.some((m) => m.cluster === cluster) && this.crm.has(cluster))
+        .map((cluster) => ({ cluster, unit_id: unitId(key, cluster) })),
+    ].filter((m) => onlyCluster === undefined || m.cluster === onlyCluster);
     const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
     const deleted: string[] = [];
     const errors: CrmError[] = [];
     await Promise.all(
       targets.map(async (m) => {
-        if (m.state !== "DEPLOYED") {
-          deleted.push(m.cluster);
-          return;
-        }
         try {
           await this.crm.delete(m.cluster, m.unit_id, ctx);
           deleted.push(m.cluster);

@@ -222,6 +222,41 @@ describe("pm with two real CRM processes", function () {
       await Promise.all([waitGone(a.url, unitA), waitGone(b.url, unitB)]);
     });
 
+    it("a dispatch cut short (PENDING, no mapping, a record on the cluster) turns DOWN; delete removes the record", async function () {
+      expect((await pm.request("POST", "/api/v1/packages", shopPackage("cut"))).status).to.equal(201);
+      const res = await pm.request("POST", "/api/v1/deployments", { package_name: "cut", class_key: "cart" });
+      expect(res.status, res.text).to.equal(201);
+      const unit = (res.json as Created).units[0]?.unit_id ?? "";
+      // What a PM killed between storing the deployment and recording the answers leaves:
+      // PENDING since long ago, no cluster mapping, while cluster a has the record.
+      const stored = await pm.storage.getDeployment("cut-cart");
+      if (!stored) throw new Error("cut-cart not stored");
+      await pm.storage.deleteDeployment("cut-cart");
+      await pm.storage.createDeployment(
+        { ...stored, condition: "PENDING", updated_at: new Date(Date.now() - 3_600_000).toISOString() },
+        [],
+      );
+      // The background refresh (1 s here) gives up on it; the list never asks a CRM.
+      await waitFor(
+        async () => {
+          const listed = (await pm.request("GET", "/api/v1/deployments?package_name=cut")).json as {
+            key: string;
+            condition: string;
+            last_error?: string;
+          }[];
+          return listed.find((d) => d.key === "cut-cart" && d.condition === "DOWN");
+        },
+        { description: "cut-cart DOWN in the PM's list", timeoutMs: 30_000, intervalMs: 250 },
+      ).then((d) => expect(d.last_error).to.match(/dispatch to the clusters did not finish/));
+      expect(await crmGone(a.url, unit), "the record is still on cluster a").to.equal(false);
+      // Delete asks every target cluster, mapped or not: the record goes.
+      const deleted = await pm.request("DELETE", "/api/v1/deployments/cut-cart");
+      expect(deleted.status, deleted.text).to.equal(200);
+      expect(deleted.json).to.deep.equal({ key: "cut-cart", deleted_clusters: ["a"], record_deleted: true });
+      await waitGone(a.url, unit);
+      expect((await pm.request("DELETE", "/api/v1/packages/cut")).status).to.equal(204);
+    });
+
     it("waits for RUNNING on both clusters; delete by key leaves nothing on either", async function () {
       expect((await pm.request("POST", "/api/v1/packages", shopPackage("live"))).status).to.equal(201);
       const res = await pm.request("POST", "/api/v1/deployments", {
