@@ -87,24 +87,36 @@ start_bg() {
 crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
   OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth")
 
-if alive "$run/crm.pid" || alive "$run/crm-ingress.pid"; then
-  step "CRM already running (pids $(cat "$run"/crm*.pid | tr '\n' ' '))"
-elif [[ "$roles" == 1 ]]; then
-  step "starting the CRM as four processes (logs: $run/crm-<role>.log): ingress :$port, watcher :$watcher_port, reconciler :$reconciler_port, dashboard :$dashboard_port"
-  start_bg crm-ingress "$run/crm-ingress.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" tsx services/crm/src/main.ts ingress
-  start_bg crm-watcher "$run/crm-watcher.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$watcher_port" tsx services/crm/src/main.ts watcher
-  start_bg crm-reconciler "$run/crm-reconciler.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$reconciler_port" tsx services/crm/src/main.ts reconciler
-  start_bg crm-dashboard "$run/crm-dashboard.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" tsx services/crm/src/main.ts dashboard
+roles_alive() { local p; for p in "$run"/crm-*.pid; do alive "$p" && return 0; done; return 1; }
+if [[ "$roles" == 1 ]]; then
+  alive "$run/crm.pid" && fail "the CRM runs as one process (crm all, pid $(cat "$run/crm.pid")); npm run stop first to switch to --roles"
+  # Each role on its own: one that died is started again, the others are reused.
+  start_role() { # role port
+    if alive "$run/crm-$1.pid"; then
+      step "CRM $1 already running (pid $(cat "$run/crm-$1.pid"))"
+    else
+      step "starting the CRM $1 on :$2 (log: $run/crm-$1.log)"
+      start_bg "crm-$1" "$run/crm-$1.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$2" tsx services/crm/src/main.ts "$1"
+    fi
+  }
+  start_role ingress "$port"
+  start_role watcher "$watcher_port"
+  start_role reconciler "$reconciler_port"
+  start_role dashboard "$port"
   wait_http "http://127.0.0.1:$watcher_port/readyz" "the CRM watcher" "$run/crm-watcher.log"
   wait_http "http://127.0.0.1:$reconciler_port/readyz" "the CRM reconciler" "$run/crm-reconciler.log"
   wait_http "http://127.0.0.1:$dashboard_port/healthz" "the CRM dashboard" "$run/crm-dashboard.log"
+elif alive "$run/crm.pid"; then
+  step "CRM already running (pid $(cat "$run/crm.pid"))"
+elif roles_alive; then
+  fail "the CRM runs as separate roles (npm start -- --roles); npm run stop first to switch to crm all"
 else
   step "starting the CRM (crm all) on :$port, dashboard on :$dashboard_port (log: $run/crm.log)"
   start_bg crm "$run/crm.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" tsx services/crm/src/main.ts all
 fi
-crm_log="$run/crm.log"
-[[ -f "$run/crm-ingress.pid" ]] && crm_log="$run/crm-*.log"
-wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$crm_log"
+crm_log="$run/crm.log" ingress_log="$run/crm.log"
+if [[ "$roles" == 1 ]]; then crm_log="$run/crm-reconciler.log" ingress_log="$run/crm-ingress.log"; fi
+wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$ingress_log"
 
 # The PM's store: a local etcd (the binary built with the cluster's, else a Debian etcd),
 # so packages and deployments survive a PM restart as they do in production.
@@ -144,14 +156,26 @@ fi
 wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log"
 
 export OAAS_PM_URL="http://127.0.0.1:$pm_port"
+# stored <oaasctl get args>: 0 when the PM has it, 1 when it answers not found. Any other
+# failure (a PM whose store is still connecting answers 503) is asked again for 60 s,
+# never taken for "absent": re-applying would overwrite the user's edits.
+stored() {
+  local out=""
+  for _ in $(seq 1 60); do
+    if out="$(bash services/cli/bin/oaasctl "$@" 2>&1)"; then return 0; fi
+    [[ "$out" == *" not found"* ]] && return 1
+    sleep 1
+  done
+  fail "asking the PM (oaasctl $*): $out"
+}
 # A stored sample package is kept as it is: it may carry the user's edits (a new image).
-if bash services/cli/bin/oaasctl package get hello >/dev/null 2>&1; then
+if stored package get hello; then
   step "sample package already stored (hello): keeping it as it is"
 else
   step "sample package: scripts/oaasctl package apply -f examples/hello/package.yaml"
   bash services/cli/bin/oaasctl package apply -f examples/hello/package.yaml || fail "applying the sample package; read $run/pm.log"
 fi
-if bash services/cli/bin/oaasctl deployment get hello-greeter >/dev/null 2>&1; then
+if stored deployment get hello-greeter; then
   step "sample class already deployed (hello-greeter): reusing it"
 else
   step "sample class: scripts/oaasctl deploy -f examples/hello/deployment.yaml"

@@ -159,6 +159,26 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         expect(afterKill.output).to.contain("sample package already stored");
         expect(afterKill.output).to.contain("sample class already deployed");
       }
+      if (mode.args.includes("--roles")) {
+        // A second start restarts the role that died and reuses the others.
+        process.kill(
+          -Number(fs.readFileSync(path.join(dir, "crm-reconciler.pid"), "utf8").trim()),
+          "SIGKILL",
+        );
+        await waitFor(() => !commands(startedUnder(dir)).some((c) => c.endsWith("main.ts reconciler")), {
+          description: "the killed reconciler gone",
+          timeoutMs: 10_000,
+        });
+        const again = await runScript("scripts/start-local.sh", mode.args, env);
+        expect(again.code, again.output).to.equal(0);
+        expect(again.output).to.contain("starting the CRM reconciler");
+        expect(again.output).to.contain("CRM ingress already running");
+        expect(again.output).to.contain("CRM watcher already running");
+        // A plain start next to running roles refuses instead of starting crm all beside them.
+        const mixed = await runScript("scripts/start-local.sh", [], env);
+        expect(mixed.code, mixed.output).to.not.equal(0);
+        expect(mixed.output).to.contain("npm run stop first");
+      }
 
       const pmUrl = `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`;
       const status = await oaasctlOk(pmUrl, ["status", "hello-greeter"]);
