@@ -52,6 +52,18 @@ function commands(pids: readonly number[]): string[] {
   });
 }
 
+/**
+ * SIGKILLs the process group a pid file of the run directory names (what a crash does),
+ * then waits until no process started under `dir` has `command` in its command line.
+ */
+async function killGroup(dir: string, pidFile: string, command: string): Promise<void> {
+  process.kill(-Number(fs.readFileSync(path.join(dir, `${pidFile}.pid`), "utf8").trim()), "SIGKILL");
+  await waitFor(() => !commands(startedUnder(dir)).some((c) => c.includes(command)), {
+    description: `${pidFile} gone after SIGKILL`,
+    timeoutMs: 10_000,
+  });
+}
+
 function runScript(
   script: string,
   args: readonly string[],
@@ -147,11 +159,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
 
         // The PM stores in the local etcd: killed and started again, it still has the
         // sample package and deployment, so the start deploys nothing anew.
-        process.kill(-Number(fs.readFileSync(path.join(dir, "pm.pid"), "utf8").trim()), "SIGKILL");
-        await waitFor(() => !commands(startedUnder(dir)).some((c) => c.includes("services/pm/src/main.ts")), {
-          description: "the killed PM gone",
-          timeoutMs: 10_000,
-        });
+        await killGroup(dir, "pm", "services/pm/src/main.ts");
         const afterKill = await runScript("scripts/start-local.sh", mode.args, env);
         expect(afterKill.code, afterKill.output).to.equal(0);
         expect(afterKill.output).to.contain("starting the Package Manager");
@@ -161,14 +169,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       }
       if (mode.args.includes("--roles")) {
         // A second start restarts the role that died and reuses the others.
-        process.kill(
-          -Number(fs.readFileSync(path.join(dir, "crm-reconciler.pid"), "utf8").trim()),
-          "SIGKILL",
-        );
-        await waitFor(() => !commands(startedUnder(dir)).some((c) => c.endsWith("main.ts reconciler")), {
-          description: "the killed reconciler gone",
-          timeoutMs: 10_000,
-        });
+        await killGroup(dir, "crm-reconciler", "main.ts reconciler");
         const again = await runScript("scripts/start-local.sh", mode.args, env);
         expect(again.code, again.output).to.equal(0);
         expect(again.output).to.contain("starting the CRM reconciler");

@@ -447,9 +447,12 @@ export class DeploymentService {
     // Every cluster the deployment was meant for, not only those with a DEPLOYED mapping:
     // a deploy cut short (the PM killed or its store failing after the CRM applied, a
     // call that timed out on our side) can leave a record on a cluster with no mapping
-    // or a FAILED one. Each cluster is asked to delete; NOT_FOUND counts as deleted, so
-    // "deleted" always means the cluster confirmed nothing of it is left.
-    const targets = [
+    // or a FAILED one. Each cluster is asked to delete; NOT_FOUND counts as deleted.
+    // Where the deploy was confirmed (DEPLOYED), only the cluster's answer counts as
+    // deleted. Where it never was, asking is best effort: an unreachable cluster there
+    // is logged and does not hold the delete up (it most likely never got the unit, and a
+    // cluster that is gone for good must not make the deployment undeletable).
+    const targets: { cluster: string; unit_id: string; state?: ClusterMapping["state"] }[] = [
       ...mappings,
       ...deployment.target_clusters
         .filter((cluster) => !mappings.some((m) => m.cluster === cluster) && this.crm.has(cluster))
@@ -464,14 +467,19 @@ export class DeploymentService {
           await this.crm.delete(m.cluster, m.unit_id, ctx);
           deleted.push(m.cluster);
         } catch (error) {
-          if (error instanceof CrmError && error.kind === "answered" && error.code === Code.NotFound) {
+          const crmError =
+            error instanceof CrmError
+              ? error
+              : new CrmError(m.cluster, "unreachable", undefined, String(error));
+          if (crmError.kind === "answered" && crmError.code === Code.NotFound) {
             deleted.push(m.cluster);
-          } else
-            errors.push(
-              error instanceof CrmError
-                ? error
-                : new CrmError(m.cluster, "unreachable", undefined, String(error)),
-            );
+          } else if (m.state !== "DEPLOYED" && crmError.kind !== "answered") {
+            log.warn("delete on a cluster that never confirmed the deploy could not be asked", {
+              cluster: m.cluster,
+              error: crmError.message,
+            });
+            deleted.push(m.cluster);
+          } else errors.push(crmError);
         }
       }),
     );
