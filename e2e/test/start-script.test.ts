@@ -111,6 +111,12 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
     };
   });
+  /** Runs npm start again (after a crash): it must succeed and say each of `lines`. */
+  async function startAgain(args: readonly string[], lines: readonly string[]): Promise<void> {
+    const again = await runScript("scripts/start-local.sh", args, env);
+    expect(again.code, again.output).to.equal(0);
+    for (const line of lines) expect(again.output).to.contain(line);
+  }
   afterEach(async function () {
     // A failed test may leave the system up: stop it by its pid files, as a user would.
     if (startedUnder(dir).length > 0) await runScript("scripts/stop-local.sh", [], env);
@@ -160,21 +166,21 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         // The PM stores in the local etcd: killed and started again, it still has the
         // sample package and deployment, so the start deploys nothing anew.
         await killGroup(dir, "pm", "services/pm/src/main.ts");
-        const afterKill = await runScript("scripts/start-local.sh", mode.args, env);
-        expect(afterKill.code, afterKill.output).to.equal(0);
-        expect(afterKill.output).to.contain("starting the Package Manager");
-        expect(afterKill.output).to.contain("PM's etcd already running");
-        expect(afterKill.output).to.contain("sample package already stored");
-        expect(afterKill.output).to.contain("sample class already deployed");
+        await startAgain(mode.args, [
+          "starting the Package Manager",
+          "PM's etcd already running",
+          "sample package already stored",
+          "sample class already deployed",
+        ]);
       }
       if (mode.args.includes("--roles")) {
         // A second start restarts the role that died and reuses the others.
         await killGroup(dir, "crm-reconciler", "main.ts reconciler");
-        const again = await runScript("scripts/start-local.sh", mode.args, env);
-        expect(again.code, again.output).to.equal(0);
-        expect(again.output).to.contain("starting the CRM reconciler");
-        expect(again.output).to.contain("CRM ingress already running");
-        expect(again.output).to.contain("CRM watcher already running");
+        await startAgain(mode.args, [
+          "starting the CRM reconciler",
+          "CRM ingress already running",
+          "CRM watcher already running",
+        ]);
         // A plain start next to running roles refuses instead of starting crm all beside them.
         const mixed = await runScript("scripts/start-local.sh", [], env);
         expect(mixed.code, mixed.output).to.not.equal(0);
