@@ -363,25 +363,29 @@ export class DeploymentService {
     const cutoff = this.now().getTime() - this.crm.dispatchBoundMs();
     for (const d of await this.storage.listDeployments({ condition: "PENDING" })) {
       if (Date.parse(d.updated_at ?? "") > cutoff) continue;
+      const outcome = { marked: false }; // set inside the CAS callback
       try {
-        await this.storage.updateDeployment(d.key, (current) =>
-          current.condition !== "PENDING" || current.updated_at !== d.updated_at
-            ? { deployment: current } // the dispatch moved on meanwhile: rewritten as it is
-            : {
-                deployment: {
-                  ...current,
-                  condition: "DOWN",
-                  last_error:
-                    "the dispatch to the clusters did not finish (the PM stopped or its store failed while deploying); " +
-                    "POST the deployment again, or delete it",
-                  updated_at: this.now().toISOString(),
-                },
-              },
-        );
-        withContext(this.logger, { deploymentId: d.key, correlationId: ctx.correlationId }).warn(
-          "interrupted dispatch: PENDING deployment marked DOWN",
-          { pending_since: d.updated_at },
-        );
+        await this.storage.updateDeployment(d.key, (current) => {
+          // The dispatch moved on meanwhile: rewritten as it is.
+          if (current.condition !== "PENDING" || current.updated_at !== d.updated_at)
+            return { deployment: current };
+          outcome.marked = true;
+          return {
+            deployment: {
+              ...current,
+              condition: "DOWN",
+              last_error:
+                "the dispatch to the clusters did not finish (the PM stopped or its store failed while deploying); " +
+                "POST the deployment again, or delete it",
+              updated_at: this.now().toISOString(),
+            },
+          };
+        });
+        if (outcome.marked)
+          withContext(this.logger, { deploymentId: d.key, correlationId: ctx.correlationId }).warn(
+            "interrupted dispatch: PENDING deployment marked DOWN",
+            { pending_since: d.updated_at },
+          );
       } catch (error) {
         if (!(error instanceof StorageNotFoundError)) throw error; // deleted meanwhile
       }
