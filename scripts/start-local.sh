@@ -91,18 +91,18 @@ roles_alive() { local p; for p in "$run"/crm-*.pid; do alive "$p" && return 0; d
 if [[ "$roles" == 1 ]]; then
   alive "$run/crm.pid" && fail "the CRM runs as one process (crm all, pid $(cat "$run/crm.pid")); npm run stop first to switch to --roles"
   # Each role on its own: one that died is started again, the others are reused.
-  start_role() { # role port
+  start_role() { # role http-port [port it serves users on]
     if alive "$run/crm-$1.pid"; then
       step "CRM $1 already running (pid $(cat "$run/crm-$1.pid"))"
     else
-      step "starting the CRM $1 on :$2 (log: $run/crm-$1.log)"
+      step "starting the CRM $1 on :${3:-$2} (log: $run/crm-$1.log)"
       start_bg "crm-$1" "$run/crm-$1.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$2" tsx services/crm/src/main.ts "$1"
     fi
   }
   start_role ingress "$port"
   start_role watcher "$watcher_port"
   start_role reconciler "$reconciler_port"
-  start_role dashboard "$port"
+  start_role dashboard "$port" "$dashboard_port"
   wait_http "http://127.0.0.1:$watcher_port/readyz" "the CRM watcher" "$run/crm-watcher.log"
   wait_http "http://127.0.0.1:$reconciler_port/readyz" "the CRM reconciler" "$run/crm-reconciler.log"
   wait_http "http://127.0.0.1:$dashboard_port/healthz" "the CRM dashboard" "$run/crm-dashboard.log"
