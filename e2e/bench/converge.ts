@@ -395,9 +395,11 @@ async function main(): Promise<void> {
               `${round2(floorRatio * 100)}% of the floor's ${floor.throughput_rps}/s (direct apply, no CRM); ` +
               `the API server used ${best.apiserver_cpu_cores} cores of ${os.cpus().length} ` +
               `(load average ${os.loadavg().map(round2).join(", ")}): ` +
-              (best.apiserver_cpu_cores < os.cpus().length * 0.6
-                ? "not its CPU, so the controllers' request rate (controller-manager client limit) bounds it"
-                : "its CPU is near the machine's"),
+              (!apiBound
+                ? "the CRM, not the cluster, bounds convergence"
+                : best.apiserver_cpu_cores < os.cpus().length * 0.6
+                  ? "not its CPU, so the controllers' request rate (controller-manager client limit) bounds it"
+                  : "its CPU is near the machine's"),
           },
           targets: {
             crm_over_floor_max: 1.5,
