@@ -2,6 +2,7 @@
 // defaults of optional collections, then validate.ts checks the rules. Ajv compiles
 // code from the schema; it does no I/O, so this module stays pure.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { keyKeywordDefinition } from "./keys.ts";
 import { classDeploymentSchema, packageSchema } from "./schema.ts";
 import type { FieldError, OClassDeployment, OPackage } from "./types.ts";
 import { validateDeployment, validatePackage } from "./validate.ts";
@@ -14,11 +15,14 @@ import { validateDeployment, validatePackage } from "./validate.ts";
 export const ajvOptions = { allErrors: true, useDefaults: true, coerceTypes: false, strict: false } as const;
 
 /**
- * A validator compiler with those options (the REST layer compiles its route schemas
- * with it). `coerceTypes` is for query strings and path parameters only: they are text.
+ * A validator compiler with those options and the key keyword (keys.ts: `"x-oaas-key":
+ * true` applies keyProblem), so the REST layer's route schemas use the same rule.
+ * `coerceTypes` is for query strings and path parameters only: they are text.
  */
 export function createAjv(coerceTypes = false): Ajv {
-  return new Ajv({ ...ajvOptions, coerceTypes });
+  const ajv = new Ajv({ ...ajvOptions, coerceTypes });
+  ajv.addKeyword(keyKeywordDefinition);
+  return ajv;
 }
 
 const ajv = createAjv();
@@ -37,13 +41,17 @@ export function fieldPath(pointer: string, prefix = ""): string {
   return out;
 }
 
-/** Ajv's errors as field errors: a missing property is named at its own path. */
+/** Ajv's errors as field errors: a missing or unknown property is named at its own path. */
 export function schemaErrors(errors: readonly ErrorObject[] | null | undefined, prefix = ""): FieldError[] {
   return (errors ?? []).map((e) => {
     const at = fieldPath(e.instancePath, prefix);
     if (e.keyword === "required") {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       return { field: at ? `${at}.${missing}` : missing, message: "is required" };
+    }
+    if (e.keyword === "additionalProperties") {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      return { field: at ? `${at}.${extra}` : extra, message: "is not a known field" };
     }
     if (e.keyword === "enum") {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.join(", ");

@@ -9,13 +9,9 @@ export {
   createAjv,
   type Decoded,
 } from "./decode.ts";
-export {
-  keyProblem,
-  maxKeyLength,
-  validatePackage,
-  validateDeployment,
-  type KnownPackages,
-} from "./validate.ts";
+export { keyProblem, maxKeyLength, keySchema, keyKeyword, keyDescription } from "./keys.ts";
+export { bounds, boundedNumber, maxPartitionCount, maxPageSize, type NumberBound } from "./bounds.ts";
+export { validatePackage, validateDeployment, type KnownPackages } from "./validate.ts";
 export {
   sizeReplicas,
   strongReplicas,

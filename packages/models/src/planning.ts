@@ -3,6 +3,7 @@
 // build one DeploymentUnit per target cluster. The units are plain wire-shaped objects;
 // the PM converts them to protobuf at its edge.
 import { recordName } from "@oaas/crd";
+import { keyProblem } from "./keys.ts";
 import { sizeReplicas, type ClusterSignal, type Sizing } from "./sizing.ts";
 import type {
   FieldError,
@@ -69,6 +70,11 @@ export function resolveDeployment(
   const cls = pkg.classes.find((c) => c.key === d.class_key);
   if (!cls) return fail("class_key", `"${d.class_key}" is not a class of package "${pkg.name}"`);
   if (cls.disabled) return fail("class_key", `class "${cls.key}" is disabled`);
+  const key = d.key || defaultDeploymentKey(pkg.name, cls.key);
+  // Package name and class key are keys each; joined they can exceed the key length.
+  const keyTrouble = d.key ? undefined : keyProblem(key);
+  if (keyTrouble !== undefined)
+    return fail("key", `derived from package_name and class_key, ${keyTrouble}: give the deployment a key`);
   let targetClusters = d.target_clusters;
   if (targetClusters.length === 0) {
     if (defaultCluster === undefined) {
@@ -106,7 +112,7 @@ export function resolveDeployment(
     cls,
     deployment: {
       ...d,
-      key: d.key || defaultDeploymentKey(pkg.name, cls.key),
+      key,
       target_clusters: targetClusters,
       functions,
     },

@@ -1,8 +1,11 @@
 // JSON Schemas of the model: the structure (types, enum values, required fields, the
-// defaults of optional collections). The REST layer validates bodies with them and the
-// OpenAPI document is generated from them; the rules that need more than one field
-// (unique keys, bindings, ranges, quantities) live in validate.ts. Unknown fields are
-// kept, so a package written by an existing client comes back unchanged.
+// defaults of optional collections, the bounds of every number from bounds.ts). The
+// REST layer validates bodies with them and the OpenAPI document is generated from them;
+// the rules a schema cannot state (keys, unique keys, bindings, quantities, rules over
+// more than one field) live in validate.ts. Unknown fields are kept, so a package
+// written by an existing client comes back unchanged.
+import { boundedNumber, bounds } from "./bounds.ts";
+import { keyDescription } from "./keys.ts";
 import { accessModifiers, consistencyModels, deploymentConditions, functionTypes } from "./types.ts";
 
 type Schema = Record<string, unknown>;
@@ -11,8 +14,10 @@ const string: Schema = { type: "string" };
 const boolFalse: Schema = { type: "boolean", default: false };
 const stringList: Schema = { type: "array", items: string, default: [] };
 const stringMap: Schema = { type: "object", additionalProperties: string, default: {} };
-const uint32: Schema = { type: "integer", minimum: 0, maximum: 4_294_967_295 };
-const number: Schema = { type: "number" };
+/** A key field (the rule itself is applied by validate.ts with keyProblem). */
+const key: Schema = { type: "string", description: keyDescription };
+const keyList: Schema = { type: "array", items: key, default: [] };
+const scale = boundedNumber(bounds.scale);
 
 function object(properties: Record<string, Schema>, required: string[] = []): Schema {
   return { type: "object", properties, ...(required.length ? { required } : {}) };
@@ -20,27 +25,27 @@ function object(properties: Record<string, Schema>, required: string[] = []): Sc
 
 export const provisionConfigSchema = object({
   container_image: string,
-  port: uint32,
-  max_concurrency: { ...uint32, default: 0 },
+  port: boundedNumber(bounds.port),
+  max_concurrency: { ...boundedNumber(bounds.maxConcurrency), default: 0 },
   need_http2: boolFalse,
   cpu_request: string,
   memory_request: string,
   cpu_limit: string,
   memory_limit: string,
-  min_scale: uint32,
-  max_scale: uint32,
+  min_scale: scale,
+  max_scale: scale,
 });
 
 export const nfrRequirementsSchema = object({
-  max_latency_ms: uint32,
-  min_throughput_rps: uint32,
-  availability: number,
-  cpu_utilization_target: number,
+  max_latency_ms: boundedNumber(bounds.latencyMs),
+  min_throughput_rps: boundedNumber(bounds.throughputRps),
+  availability: boundedNumber(bounds.fraction),
+  cpu_utilization_target: boundedNumber(bounds.cpuTarget),
 });
 
 export const functionDeploymentSpecSchema = object(
   {
-    function_key: string,
+    function_key: key,
     description: string,
     available_location: string,
     nfr_requirements: nfrRequirementsSchema,
@@ -51,25 +56,25 @@ export const functionDeploymentSpecSchema = object(
 );
 
 export const odgmSpecSchema = object({
-  collections: stringList,
-  partition_count: uint32,
-  replica_count: uint32,
+  collections: keyList,
+  partition_count: boundedNumber(bounds.partitionCount),
+  replica_count: scale,
   shard_type: string,
 });
 
 export const classDeploymentSchema = object(
   {
-    key: { type: "string", default: "" },
-    package_name: string,
-    class_key: string,
-    target_env: { type: "string", default: "" },
-    target_clusters: stringList,
+    key: { ...key, description: `${keyDescription} Empty: <package_name>-<class_key>.`, default: "" },
+    package_name: key,
+    class_key: key,
+    target_env: { ...key, description: `${keyDescription} Empty: the cluster's name.`, default: "" },
+    target_clusters: keyList,
     nfr_requirements: { ...nfrRequirementsSchema, default: {} },
     functions: { type: "array", items: functionDeploymentSpecSchema, default: [] },
     condition: { type: "string", enum: [...deploymentConditions], default: "PENDING" },
     odgm: odgmSpecSchema,
-    achieved_availability: number,
-    replicas: uint32,
+    achieved_availability: boundedNumber(bounds.fraction),
+    replicas: scale,
     last_error: string,
     created_at: string,
     updated_at: string,
@@ -79,7 +84,7 @@ export const classDeploymentSchema = object(
 
 export const functionSchema = object(
   {
-    key: string,
+    key,
     function_type: { type: "string", enum: [...functionTypes], default: "CUSTOM" },
     description: string,
     provision_config: provisionConfigSchema,
@@ -90,7 +95,7 @@ export const functionSchema = object(
 
 export const classSchema = object(
   {
-    key: string,
+    key,
     description: string,
     state_spec: object({
       key_specs: {
@@ -107,8 +112,8 @@ export const classSchema = object(
       type: "array",
       items: object(
         {
-          name: string,
-          function_key: string,
+          name: key,
+          function_key: key,
           access_modifier: { type: "string", enum: [...accessModifiers], default: "PUBLIC" },
           stateless: boolFalse,
           parameters: stringList,
@@ -124,7 +129,7 @@ export const classSchema = object(
 
 export const packageSchema = object(
   {
-    name: string,
+    name: key,
     version: string,
     disabled: boolFalse,
     metadata: {
@@ -139,7 +144,7 @@ export const packageSchema = object(
     },
     classes: { type: "array", items: classSchema, default: [] },
     functions: { type: "array", items: functionSchema, default: [] },
-    dependencies: stringList,
+    dependencies: keyList,
     deployments: { type: "array", items: classDeploymentSchema, default: [] },
   },
   ["name"],

@@ -1,21 +1,24 @@
 // The rules of the model that a schema cannot state, each reported with its field path
 // so a client fixes every problem in one round trip. The table (issue 9):
-//   keys and names          non-empty, <= 253 characters, no whitespace or control
-//                           characters, not "." or ".." (package name, class/function keys,
-//                           binding names, deployment key, cluster names)
+//   keys and names          keys.ts keyProblem: 1..253 letters/digits/"._-~", NFC, not
+//                           "." or ".." (package name, class/function keys, binding
+//                           names and function_key, dependencies, deployment key,
+//                           package_name, class_key, target_env, target_clusters,
+//                           function_key of specs, odgm collections)
 //   classes / functions     unique keys; binding names unique within a class
 //   function_bindings       function_key names a function of the same package
 //   dependencies            not the package itself; exist and form no cycle (when the
 //                           other packages are known)
-//   nfr_requirements        availability and cpu_utilization_target within 0..1
-//   provision_config        port 1..65535, cpu/memory Kubernetes quantities,
-//                           min_scale <= max_scale
+//   provision_config        cpu/memory Kubernetes quantities, min_scale <= max_scale
 //   deployments (embedded)  package_name is this package, class_key names one of its classes
+// Number ranges (ports, scales, fractions, partition counts...) are in the schema,
+// built from bounds.ts: decodePackage/decodeDeployment and the PM's REST layer check them
+// before these rules run.
 import { isValidQuantity } from "@oaas/templates";
+import { keyProblem } from "./keys.ts";
 import type {
   FieldError,
   FunctionDeploymentSpec,
-  NfrRequirements,
   OClassDeployment,
   OPackage,
   ProvisionConfig,
@@ -28,40 +31,10 @@ function collector(): { errors: FieldError[]; add: Add } {
   return { errors, add: (field, message) => errors.push({ field, message }) };
 }
 
-/** Longest key, in characters: a key is one URL path segment of the REST API (the PM serves up to 4 KiB per segment, enough for 253 characters percent-encoded) and the DNS subdomain limit. */
-export const maxKeyLength = 253;
-
-/**
- * Non-empty, at most maxKeyLength characters, without whitespace or control characters,
- * and not "." or ".." (URL normalisation turns those path segments into other routes):
- * keys end up in URLs, labels and Kubernetes names, and a stored key must stay readable
- * and deletable through its own URL.
- */
+/** Adds keyProblem's message for `value` at `field` (keys.ts holds the rule). */
 function checkKey(value: string, field: string, add: Add): void {
-  const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
-  if (value === "") add(field, "must not be empty");
-  else if (codePoints(value) > maxKeyLength)
-    add(field, `is ${codePoints(value)} characters long; at most ${maxKeyLength}`);
-  else if (/\s/u.test(value)) add(field, `"${shown}" must not contain whitespace`);
-  else if (/\p{Cc}/u.test(value))
-    add(field, `"${JSON.stringify(value).slice(1, 81)}" must not contain control characters`);
-  else if (value === "." || value === "..") add(field, `"${value}" is not a usable key (a URL path segment)`);
-}
-
-/**
- * What is wrong with `value` as a key (a package name, class, function or deployment key,
- * a cluster name), or undefined when it is usable. The same rule the PM's validation
- * applies; clients (oaasctl) call it before putting a key into a URL path.
- */
-export function keyProblem(value: string): string | undefined {
-  let problem: string | undefined;
-  checkKey(value, "", (_field, message) => (problem ??= message));
-  return problem;
-}
-
-/** Characters as Unicode code points (a 4-byte emoji is one), not UTF-16 units. */
-function codePoints(value: string): number {
-  return value.match(/./gsu)?.length ?? 0;
+  const problem = keyProblem(value);
+  if (problem !== undefined) add(field, problem);
 }
 
 function checkUnique(values: readonly string[], field: (i: number) => string, add: Add): void {
@@ -72,20 +45,8 @@ function checkUnique(values: readonly string[], field: (i: number) => string, ad
   });
 }
 
-function checkFraction(value: number | undefined, field: string, add: Add): void {
-  if (value !== undefined && !(value >= 0 && value <= 1)) add(field, `${value} is not within 0..1`);
-}
-
-export function checkNfr(nfr: NfrRequirements | undefined, at: string, add: Add): void {
-  checkFraction(nfr?.availability, `${at}.availability`, add);
-  checkFraction(nfr?.cpu_utilization_target, `${at}.cpu_utilization_target`, add);
-}
-
-export function checkProvision(pc: ProvisionConfig | undefined, at: string, add: Add): void {
+function checkProvision(pc: ProvisionConfig | undefined, at: string, add: Add): void {
   if (!pc) return;
-  if (pc.port !== undefined && (pc.port < 1 || pc.port > 65_535)) {
-    add(`${at}.port`, `${pc.port} is out of range 1..65535`);
-  }
   for (const name of ["cpu_request", "memory_request", "cpu_limit", "memory_limit"] as const) {
     const q = pc[name];
     if (q !== undefined && !isValidQuantity(q)) {
@@ -99,7 +60,6 @@ export function checkProvision(pc: ProvisionConfig | undefined, at: string, add:
 
 function checkFunctionSpec(fn: FunctionDeploymentSpec, at: string, add: Add): void {
   checkKey(fn.function_key, `${at}.function_key`, add);
-  checkNfr(fn.nfr_requirements, `${at}.nfr_requirements`, add);
   checkProvision(fn.provision_config, `${at}.provision_config`, add);
 }
 
@@ -113,7 +73,6 @@ export function validateDeployment(d: OClassDeployment, at = ""): FieldError[] {
   if (d.target_env !== "") checkKey(d.target_env, p("target_env"), add);
   d.target_clusters.forEach((c, i) => checkKey(c, p(`target_clusters[${i}]`), add));
   checkUnique(d.target_clusters, (i) => p(`target_clusters[${i}]`), add);
-  checkNfr(d.nfr_requirements, p("nfr_requirements"), add);
   d.functions.forEach((fn, i) => checkFunctionSpec(fn, p(`functions[${i}]`), add));
   checkUnique(
     d.functions.map((f) => f.function_key),

@@ -79,6 +79,30 @@ describe("models: planning", function () {
     expect(none.ok).to.equal(false);
   });
 
+  it("a derived key longer than a key may be is refused at key; an explicit key is the way out", function () {
+    const long = (n: string) => n.repeat(200);
+    const p = pkg(
+      (x) => (x.name = long("p")),
+      (x) => (nth(x.classes, 0).key = long("c")),
+    );
+    const d = deployment(
+      (x) => (x.key = ""),
+      (x) => (x.package_name = p.name),
+      (x) => (x.class_key = long("c")),
+    );
+    const r = resolveDeployment(p, d, "default");
+    expect(r.ok).to.equal(false);
+    if (!r.ok)
+      expect(r.errors).to.deep.equal([
+        {
+          field: "key",
+          message:
+            "derived from package_name and class_key, is 401 characters long; at most 253: give the deployment a key",
+        },
+      ]);
+    expect(resolved(p, { ...d, key: "short" }).deployment.key).to.equal("short");
+  });
+
   it("one unit per target cluster, replicas in min_scale and odgm replica_count (STRONG class)", function () {
     const r = resolved(
       pkg(),
