@@ -1,6 +1,13 @@
-// The PM's JSON body parser alone: depth bound without recursion, prototype keys named.
+// The PM's JSON body parser alone: depth bound without recursion, prototype keys and
+// duplicate keys named.
 import { expect } from "chai";
-import { BodyError, maxBodyDepth, nestingDepth, parseJsonBody } from "../../src/api/json-body.ts";
+import {
+  BodyError,
+  duplicateKey,
+  maxBodyDepth,
+  nestingDepth,
+  parseJsonBody,
+} from "../../src/api/json-body.ts";
 
 function refusal(text: string): string {
   try {
@@ -39,5 +46,36 @@ describe("pm JSON body parser", function () {
   it("malformed and empty bodies are 400 as before", function () {
     expect(refusal('{"name": ')).to.match(/^Body is not valid JSON/);
     expect(refusal("  ")).to.contain("cannot be empty");
+  });
+
+  it("refuses a key twice in one object, naming the key and the object's path", function () {
+    const unique = "(JSON object keys must be unique)";
+    for (const [text, where] of [
+      ['{"name":"a","name":"b"}', 'key "name" in body '],
+      ['{"name":"a","\\u006eame":"b"}', 'key "name" in body '],
+      ['{"a":{"b":1,"c":2,"b":3}}', 'key "b" in body.a '],
+      ['[{"k":1},{"k":1,"k":2}]', 'key "k" in body[1] '],
+      ['{"x":[[{"":1,"":2}]]}', 'key "" in body.x[0][0] '],
+      ['{"__proto_":1,"__proto_":2}', 'key "__proto_" in body '],
+    ] as const) {
+      expect(refusal(text), text).to.equal(`${where}appears more than once ${unique}`);
+    }
+  });
+
+  it("accepts the same key in sibling and nested objects, and keys that differ only by case", function () {
+    for (const text of [
+      '{"a":{"k":1},"b":{"k":1},"k":{"k":{"k":1}}}',
+      '[{"k":1},{"k":2}]',
+      '{"Name":"a","name":"b"}',
+      '{"a":"\\"a\\":1,\\"a\\":2"}',
+    ]) {
+      expect(duplicateKey(text), text).to.equal(undefined);
+      expect(() => parseJsonBody(text), text).to.not.throw();
+    }
+  });
+
+  it("a duplicate is reported only for text JSON.parse accepts (comments stay malformed JSON)", function () {
+    expect(refusal('{"a":1,/* c */"a":2}')).to.match(/^Body is not valid JSON/);
+    expect(refusal('{"a":1,"a":2,}')).to.match(/^Body is not valid JSON/);
   });
 });
