@@ -1,13 +1,23 @@
 // Route schemas: bodies are the model's own JSON Schemas (packages/models), so Fastify's
 // validation and the OpenAPI document come from one source. Query strings are strings
-// on the wire; `integer`/`boolean` there are coerced by the query validator.
-import { classDeploymentSchema, deploymentConditions, packageSchema } from "@oaas/models";
+// on the wire; `integer`/`boolean` there are coerced by the query validator. Every path
+// parameter and every query filter that names a package, class, environment, cluster or
+// deployment is a key (@oaas/models keySchema: the same rule as the body's keys), after
+// percent-decoding: `a%2Fb` is refused like `a/b`, and "%2E%2E" like "..".
+import {
+  boundedNumber,
+  bounds,
+  classDeploymentSchema,
+  deploymentConditions,
+  keySchema,
+  packageSchema,
+} from "@oaas/models";
 
 type Schema = Record<string, unknown>;
 
 const paging: Record<string, Schema> = {
-  limit: { type: "integer", minimum: 0, maximum: 10_000 },
-  offset: { type: "integer", minimum: 0 },
+  limit: boundedNumber(bounds.pageSize),
+  offset: boundedNumber(bounds.offset),
 };
 
 function query(properties: Record<string, Schema>): Schema {
@@ -17,7 +27,7 @@ function query(properties: Record<string, Schema>): Schema {
 function params(...names: string[]): Schema {
   return {
     type: "object",
-    properties: Object.fromEntries(names.map((n) => [n, { type: "string", minLength: 1 }])),
+    properties: Object.fromEntries(names.map((n) => [n, keySchema])),
     required: names,
   };
 }
@@ -38,22 +48,24 @@ export const schemas = {
     ...paging,
   }),
   deploymentList: query({
-    package_name: { type: "string" },
-    class_key: { type: "string" },
-    target_env: { type: "string" },
-    target_cluster: { type: "string" },
+    package_name: keySchema,
+    class_key: keySchema,
+    target_env: keySchema,
+    target_cluster: keySchema,
     condition: { type: "string", enum: [...deploymentConditions] },
     ...paging,
   }),
   runtimeList: query({
-    package_name: { type: "string" },
-    class_key: { type: "string" },
-    environment: { type: "string" },
-    cluster: { type: "string" },
-    status: { type: "string" },
+    package_name: keySchema,
+    class_key: keySchema,
+    environment: keySchema,
+    cluster: keySchema,
+    status: { type: "string", description: "a summarized status (RUNNING, PROGRESSING, ...; any case)" },
     ...paging,
   }),
-  clusterQuery: query({ cluster: { type: "string", minLength: 1 } }),
+  clusterQuery: query({ cluster: keySchema }),
+  /** Routes that take no query parameter: an unknown one (a typo of a filter) is a 400. */
+  noQuery: query({}),
   name: params("name"),
   key: params("key"),
   id: params("id"),

@@ -5,7 +5,7 @@
 import swagger from "@fastify/swagger";
 import { createAjv } from "@oaas/models";
 import { prometheusContentType, withContext, type Logger, type Metrics } from "@oaas/telemetry";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { correlationHeader, correlationIdOf, type ApiDeps } from "./context.ts";
 import { mapError } from "./errors.ts";
 import { parseJsonBody } from "./json-body.ts";
@@ -34,6 +34,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Path parameters up to 4 KiB (a 253-character key percent-encoded): Fastify's default (100 characters) made packages and
     // deployments with longer names creatable but never readable or deletable (414).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 4096 },
+    // The router's own refusals (a path that is not valid percent-encoding, e.g. "%E0%A4%A")
+    // bypass the error handler; Fastify's default answer there is not {error}.
+    frameworkErrors: (error, request, untyped) => {
+      const reply = untyped as unknown as FastifyReply;
+      void reply
+        .code(400)
+        .header(correlationHeader, request.id)
+        .type("application/json")
+        .send({ error: `invalid path: ${error.message}` });
+    },
   });
   // Bodies: exactly the models' validator settings (no coercion, defaults filled). Query
   // strings and path parameters are text, so numbers and booleans there are coerced.

@@ -1,11 +1,14 @@
 // Class runtimes (alias deployment-records): the units the CRMs hold, read through.
 // A list fans out to every cluster (or the one named) and says which clusters did not
 // answer instead of failing the whole answer.
-export type RuntimeItem = Record<string, unknown> & { cluster: string };
+import type { FieldError } from "@oaas/models";
+import { SummarizedStatus } from "@oaas/proto";
 import { unitJson } from "../crm/convert.ts";
 import { CrmError } from "../crm/errors.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
 import { NotFoundError, UnavailableError, ValidationError } from "./errors.ts";
+
+export type RuntimeItem = Record<string, unknown> & { cluster: string };
 
 export interface RuntimeFilter {
   readonly package_name?: string;
@@ -24,6 +27,23 @@ export interface RuntimeList {
   readonly failed_clusters: { cluster: string; error: string }[];
 }
 
+/** The names of the wire's SummarizedStatus: what the CRMs filter by (any case). */
+export const runtimeStatuses: readonly string[] = Object.values(SummarizedStatus).filter(
+  (v): v is string => typeof v === "string",
+);
+
+/**
+ * Problems with a list filter the PM can see before asking: an unknown status would be
+ * INVALID_ARGUMENT from every CRM, which the fan-out reports as "no CRM answered" (503).
+ */
+function filterProblems(filter: RuntimeFilter): FieldError[] {
+  const status = filter.status;
+  if (status === undefined || runtimeStatuses.includes(status.trim().toUpperCase())) return [];
+  return [
+    { field: "status", message: `"${status.slice(0, 40)}" is not one of ${runtimeStatuses.join(", ")}` },
+  ];
+}
+
 export class RuntimeService {
   constructor(private readonly crm: CrmManager) {}
 
@@ -36,6 +56,8 @@ export class RuntimeService {
 
   /** Every cluster's runtimes matching the filter, ordered by cluster then id, paged after merging. */
   async list(filter: RuntimeFilter, ctx: CallContext): Promise<RuntimeList> {
+    const problems = filterProblems(filter);
+    if (problems.length) throw new ValidationError(problems, "invalid query");
     const clusters = this.targets(filter.cluster);
     const answers = await Promise.all(
       clusters.map(async (cluster) => {

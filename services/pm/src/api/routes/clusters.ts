@@ -12,15 +12,19 @@ const freshQuery = {
 export function clusterRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const tags = ["clusters"];
   for (const base of ["/clusters", "/envs"]) {
-    app.get(base, { schema: { tags, summary: "Configured clusters with cached health" } }, async () => {
-      const healths = await deps.crm.healthAll();
-      return healths.map((h) => ({
-        name: h.cluster,
-        url: deps.crm.url(h.cluster),
-        default: h.cluster === deps.crm.defaultCluster,
-        health: h,
-      }));
-    });
+    app.get(
+      base,
+      { schema: { tags, summary: "Configured clusters with cached health", querystring: schemas.noQuery } },
+      async () => {
+        const healths = await deps.crm.healthAll();
+        return healths.map((h) => ({
+          name: h.cluster,
+          url: deps.crm.url(h.cluster),
+          default: h.cluster === deps.crm.defaultCluster,
+          health: h,
+        }));
+      },
+    );
     app.get<{ Querystring: { fresh?: boolean } }>(
       `${base}/health`,
       {

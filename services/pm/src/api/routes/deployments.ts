@@ -22,6 +22,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
       schema: {
         tags,
         summary: "Deploy a class to its target clusters (one unit per cluster)",
+        querystring: schemas.noQuery,
         body: schemas.deploymentBody,
       },
     },
@@ -39,6 +40,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
         summary:
           "Redeploy an existing deployment (e.g. after a package update changed an image): same key, same clusters, the CRMs roll it out",
         params: schemas.key,
+        querystring: schemas.noQuery,
         body: schemas.deploymentBody,
       },
     },
@@ -61,7 +63,14 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
   );
   app.get<{ Params: { key: string } }>(
     "/deployments/:key",
-    { schema: { tags, summary: "A deployment with each cluster's status", params: schemas.key } },
+    {
+      schema: {
+        tags,
+        summary: "A deployment with each cluster's status",
+        params: schemas.key,
+        querystring: schemas.noQuery,
+      },
+    },
     async (request) => {
       const { deployment, clusters } = await deps.deployments.get(request.params.key, callContext(request));
       return { ...deployment, clusters };
@@ -83,7 +92,14 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
   for (const path of ["/deployments/:key/cluster-mappings", "/deployments/:key/env-mappings"]) {
     app.get<{ Params: { key: string } }>(
       path,
-      { schema: { tags, summary: "Where the deployment went: cluster -> unit id", params: schemas.key } },
+      {
+        schema: {
+          tags,
+          summary: "Where the deployment went: cluster -> unit id",
+          params: schemas.key,
+          querystring: schemas.noQuery,
+        },
+      },
       async (request) => deps.deployments.mappings(request.params.key),
     );
   }

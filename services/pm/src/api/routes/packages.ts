@@ -19,6 +19,7 @@ export function packageRoutes(app: FastifyInstance, deps: ApiDeps): void {
       schema: {
         tags,
         summary: "Create a package (schedules its embedded deployments)",
+        querystring: schemas.noQuery,
         body: schemas.packageBody,
       },
     },
@@ -50,12 +51,20 @@ export function packageRoutes(app: FastifyInstance, deps: ApiDeps): void {
   );
   app.get<{ Params: { name: string } }>(
     "/packages/:name",
-    { schema: { tags, summary: "Get a package", params: schemas.name } },
+    { schema: { tags, summary: "Get a package", params: schemas.name, querystring: schemas.noQuery } },
     async (request) => deps.packages.get(request.params.name),
   );
   app.post<{ Params: { name: string }; Body: OPackage }>(
     "/packages/:name",
-    { schema: { tags, summary: "Replace a package", params: schemas.name, body: schemas.packageBody } },
+    {
+      schema: {
+        tags,
+        summary: "Replace a package",
+        params: schemas.name,
+        querystring: schemas.noQuery,
+        body: schemas.packageBody,
+      },
+    },
     async (request) => deps.packages.update(request.params.name, request.body),
   );
   app.delete<{ Params: { name: string } }>(
@@ -65,6 +74,7 @@ export function packageRoutes(app: FastifyInstance, deps: ApiDeps): void {
         tags,
         summary: "Delete a package (cascade per PACKAGE_DELETE_CASCADE)",
         params: schemas.name,
+        querystring: schemas.noQuery,
       },
     },
     async (request, reply) => {
@@ -72,10 +82,16 @@ export function packageRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return reply.code(204).send();
     },
   );
-  app.get("/classes", { schema: { tags: ["catalog"], summary: "Every class of every package" } }, () =>
-    deps.packages.classes(),
+  app.get(
+    "/classes",
+    { schema: { tags: ["catalog"], summary: "Every class of every package", querystring: schemas.noQuery } },
+    () => deps.packages.classes(),
   );
-  app.get("/functions", { schema: { tags: ["catalog"], summary: "Every function of every package" } }, () =>
-    deps.packages.functions(),
+  app.get(
+    "/functions",
+    {
+      schema: { tags: ["catalog"], summary: "Every function of every package", querystring: schemas.noQuery },
+    },
+    () => deps.packages.functions(),
   );
 }
