@@ -10,11 +10,12 @@
 //   dependencies            not the package itself; exist and form no cycle (when the
 //                           other packages are known)
 //   provision_config        cpu/memory Kubernetes quantities, min_scale <= max_scale
+//   config (functions)      keys are environment variable names (@oaas/templates envNameProblem)
 //   deployments (embedded)  package_name is this package, class_key names one of its classes
 // Number ranges (ports, scales, fractions, partition counts...) are in the schema,
 // built from bounds.ts: decodePackage/decodeDeployment and the PM's REST layer check them
 // before these rules run.
-import { isValidQuantity } from "@oaas/templates";
+import { envNameProblem, isValidQuantity } from "@oaas/templates";
 import { keyProblem } from "./keys.ts";
 import type {
   FieldError,
@@ -35,6 +36,14 @@ function collector(): { errors: FieldError[]; add: Add } {
 function checkKey(value: string, field: string, add: Add): void {
   const problem = keyProblem(value);
   if (problem !== undefined) add(field, problem);
+}
+
+/** `config` keys become container environment variable names (the CRM's rule, @oaas/templates). */
+function checkConfig(config: Readonly<Record<string, string>> | undefined, at: string, add: Add): void {
+  for (const name of Object.keys(config ?? {})) {
+    const problem = envNameProblem(name);
+    if (problem !== undefined) add(`${at}.config.${name.slice(0, 80)}`, problem);
+  }
 }
 
 function checkUnique(values: readonly string[], field: (i: number) => string, add: Add): void {
@@ -61,6 +70,7 @@ function checkProvision(pc: ProvisionConfig | undefined, at: string, add: Add): 
 function checkFunctionSpec(fn: FunctionDeploymentSpec, at: string, add: Add): void {
   checkKey(fn.function_key, `${at}.function_key`, add);
   checkProvision(fn.provision_config, `${at}.provision_config`, add);
+  checkConfig(fn.config, at, add);
 }
 
 /** The problems of a class deployment; `at` prefixes every field path (e.g. "deployments[0]"). */
@@ -96,6 +106,7 @@ export function validatePackage(pkg: OPackage, known?: KnownPackages): FieldErro
   pkg.functions.forEach((fn, i) => {
     checkKey(fn.key, `functions[${i}].key`, add);
     checkProvision(fn.provision_config, `functions[${i}].provision_config`, add);
+    checkConfig(fn.config, `functions[${i}]`, add);
   });
   checkUnique(
     pkg.functions.map((f) => f.key),

@@ -29,6 +29,16 @@ export interface FunctionPlan {
 // Kubernetes' classic environment variable name rule (still the safe subset).
 const envName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+/**
+ * What is wrong with `name` as a function container's environment variable name (a
+ * `config` key), or undefined. The PM checks package and deployment configs with it
+ * (@oaas/models validate.ts), so a name the CRM would refuse is a 400 there, not a 502.
+ */
+export function envNameProblem(name: string): string | undefined {
+  if (envName.test(name)) return undefined;
+  return `${JSON.stringify(name.slice(0, 80))} is not a valid environment variable name (letters, digits, '_', '-', '.'; no leading digit)`;
+}
+
 /** Every function of the record, or the first problem found, with its field path. */
 export function planFunctions(spec: DeploymentRecordSpec): Result<FunctionPlan[]> {
   const listed = spec.functions ?? [];
@@ -142,13 +152,8 @@ function planFunction(
   for (const [name, value] of Object.entries(fn.config ?? {}).sort(([a], [b]) =>
     a < b ? -1 : a > b ? 1 : 0,
   )) {
-    if (!envName.test(name)) {
-      return fail(
-        "InvalidEnvName",
-        `${path}.config.${name}`,
-        `${JSON.stringify(name)} is not a valid environment variable name (letters, digits, '_', '-', '.'; no leading digit)`,
-      );
-    }
+    const problem = envNameProblem(name);
+    if (problem !== undefined) return fail("InvalidEnvName", `${path}.config.${name}`, problem);
     env.push({ name, value });
   }
   return ok({

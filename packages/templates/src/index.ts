@@ -16,7 +16,13 @@ export { isPreconditionError, type RenderError, type RenderErrorCode, type Resul
 export { parseQuantity, isValidQuantity, compareQuantities, type Quantity } from "./quantity.ts";
 export { checkResources, type Resources } from "./resources.ts";
 export { validateSpec, maxCpuTarget } from "./validate.ts";
-export { planFunctions, shorthandFunctionKey, defaultPort, type FunctionPlan } from "./functions.ts";
+export {
+  planFunctions,
+  shorthandFunctionKey,
+  defaultPort,
+  envNameProblem,
+  type FunctionPlan,
+} from "./functions.ts";
 export { selectTemplate, knativeAvailable, type Selection } from "./select.ts";
 export { scoreTemplates, mergeSignals, type Scores, type Signals } from "./scoring.ts";
 export { templateTraits, enforcerOwnsReplicas, type TemplateTraits } from "./traits.ts";

@@ -90,6 +90,15 @@ const packageRows: Row<OPackage>[] = [
     want: [["classes[0].function_bindings[0].name", "must not be empty"]],
   },
   {
+    name: "config keys that are not environment variable names",
+    given: pkg((p) => (nth(p.functions, 0).config = { "1ST": "x", "A B": "y", OK_1: "z", "a=b": "w" })),
+    want: [
+      ["functions[0].config.1ST", "not a valid environment variable name"],
+      ["functions[0].config.A B", "not a valid environment variable name"],
+      ["functions[0].config.a=b", "not a valid environment variable name"],
+    ],
+  },
+  {
     name: "bad quantities",
     given: pkg((p) => {
       must(nth(p.functions, 0).provision_config).cpu_request = "lots";
@@ -189,6 +198,11 @@ const deploymentRows: Row<OClassDeployment>[] = [
       ["functions[1].provision_config.min_scale", "3 exceeds max_scale 2"],
       ["functions[2].function_key", 'duplicate key "f"'],
     ],
+  },
+  {
+    name: "a function spec's config key that is not an environment variable name",
+    given: deployment((d) => d.functions.push({ function_key: "f", config: { "X:Y": "1" } })),
+    want: [["functions[0].config.X:Y", '"X:Y" is not a valid environment variable name']],
   },
   {
     name: "odgm collection names",

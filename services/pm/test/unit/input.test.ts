@@ -323,6 +323,12 @@ describe("pm REST: hostile input is 400 naming the field", function () {
         "invalid body: functions[0].config.A: must be string",
       ],
       [
+        "a config key the CRM cannot make an environment variable of (was a 502 at deploy)",
+        "/api/v1/packages",
+        '{"name":"p","functions":[{"key":"f","config":{"LOG LEVEL":"info"}}]}',
+        `invalid package: functions[0].config.LOG LEVEL: "LOG LEVEL" is not a valid environment variable name (letters, digits, '_', '-', '.'; no leading digit)`,
+      ],
+      [
         "a package name with a slash",
         "/api/v1/packages",
         '{"name":"a/b"}',
