@@ -16,7 +16,7 @@ import type { ErrorObject, KeywordDefinition } from "ajv";
 /** Longest key, in characters: a key is one URL path segment of the REST API (the PM serves up to 4 KiB per segment, enough for 253 characters percent-encoded) and the DNS subdomain limit. */
 export const maxKeyLength = 253;
 
-/** The characters a key may hold (a regular-expression class body, Unicode mode). */
+/** One character a key may hold: a letter, mark or digit of any script, or one of "._~-". */
 const keyCharacter = /[\p{L}\p{M}\p{N}._~-]/u;
 
 /** The key's characters as Unicode code points (a 4-byte letter is one), not UTF-16 units. */
