@@ -3,6 +3,7 @@
 // child processes that cannot outlive the run.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { KubeClient, ResourceType } from "@oaas/kube";
 import { addFakeNodes, freePort, repoRoot, waitFor } from "@oaas/testkit";
@@ -37,8 +38,21 @@ const mutatingVerbs = new Set(["POST", "PUT", "PATCH", "APPLY", "DELETE", "DELET
 export interface ApiSnapshot {
   /** Mutating requests by resource (cluster-wide: every client of the API server counts). */
   readonly mutating: Map<string, number>;
+  /** Reads (GET, LIST) by "VERB resource", cluster-wide. */
+  readonly reads: Map<string, number>;
   /** The API server process's CPU seconds so far. */
   readonly cpuSeconds: number;
+  /** The whole machine's CPU time so far (/proc/stat, clock ticks): busy and in total. */
+  readonly machine: { readonly busy: number; readonly total: number };
+}
+
+/** Busy and total clock ticks of all CPUs since boot (Linux /proc/stat "cpu" line). */
+async function machineTicks(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "";
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  // idle + iowait are not busy.
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
 }
 
 /** Reads the API server's /metrics (admin credentials): mutating request counters and its CPU. */
@@ -47,17 +61,21 @@ export async function apiSnapshot(kube: KubeClient): Promise<ApiSnapshot> {
   if (res.statusCode !== 200 || typeof res.body !== "string")
     throw new Error(`GET /metrics: HTTP ${res.statusCode}`);
   const mutating = new Map<string, number>();
+  const reads = new Map<string, number>();
   let cpuSeconds = 0;
   for (const line of res.body.split("\n")) {
     if (line.startsWith("process_cpu_seconds_total ")) cpuSeconds = Number(line.split(" ")[1]);
     if (!line.startsWith("apiserver_request_total{")) continue;
     const verb = /verb="([A-Z]+)"/.exec(line)?.[1] ?? "";
-    if (!mutatingVerbs.has(verb)) continue;
     const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? "";
     const value = Number(line.slice(line.lastIndexOf(" ") + 1));
-    mutating.set(resource, (mutating.get(resource) ?? 0) + value);
+    if (mutatingVerbs.has(verb)) mutating.set(resource, (mutating.get(resource) ?? 0) + value);
+    else if (verb === "GET" || verb === "LIST") {
+      const key = `${verb} ${resource}`;
+      reads.set(key, (reads.get(key) ?? 0) + value);
+    }
   }
-  return { mutating, cpuSeconds };
+  return { mutating, reads, cpuSeconds, machine: await machineTicks() };
 }
 
 /** What changed between two snapshots: total and per-resource mutating requests, API server CPU. */
@@ -71,7 +89,21 @@ export function apiDelta(before: ApiSnapshot, after: ApiSnapshot) {
       total += d;
     }
   }
-  return { total, byResource, cpuSeconds: after.cpuSeconds - before.cpuSeconds };
+  const reads: Record<string, number> = {};
+  for (const [key, value] of after.reads) {
+    const d = value - (before.reads.get(key) ?? 0);
+    if (d > 0) reads[key] = d;
+  }
+  const ticks = after.machine.total - before.machine.total;
+  return {
+    total,
+    byResource,
+    reads,
+    cpuSeconds: after.cpuSeconds - before.cpuSeconds,
+    /** Cores the whole machine kept busy on average between the snapshots. */
+    machineBusyCores:
+      ticks > 0 ? round2(((after.machine.busy - before.machine.busy) / ticks) * os.cpus().length) : 0,
+  };
 }
 
 /** VmRSS of a process in MiB (Linux /proc). */
@@ -197,4 +229,110 @@ export async function deleteNamespaceAndWait(
       (await kube.exchange({ method: "GET", path: `/api/v1/namespaces/${name}` })).statusCode === 404,
     { description: `namespace ${name} deleted`, timeoutMs, intervalMs: 1000 },
   );
+}
+
+/**
+ * Sums the samples of a Prometheus text exposition by metric name and, when given, one
+ * label: "controller_runtime_reconcile_total{result=done}" -> count. Lines without that
+ * label are keyed by the bare name ("..._sum", "..._count").
+ */
+export function sumSamples(text: string, names: readonly string[], label?: string): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#")) continue;
+    const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(line)?.[0] ?? "";
+    if (!names.includes(name)) continue;
+    const labelValue = label === undefined ? undefined : new RegExp(`${label}="([^"]*)"`).exec(line)?.[1];
+    const key = labelValue === undefined ? name : `${name}{${label}=${labelValue}}`;
+    sums.set(key, (sums.get(key) ?? 0) + Number(line.slice(line.lastIndexOf(" ") + 1)));
+  }
+  return sums;
+}
+
+/** Reads what the CRM's reconciler processes did (their /metrics), summed over all of them. */
+export async function reconcilerFigures(roles: readonly Role[], records: number) {
+  const totals = new Map<string, number>();
+  for (const role of roles) {
+    const text = await (await fetch(`${role.url}/metrics`)).text();
+    const byResult = sumSamples(text, ["controller_runtime_reconcile_total"], "result");
+    const rest = sumSamples(text, [
+      "controller_runtime_reconcile_time_seconds_sum",
+      "controller_runtime_reconcile_time_seconds_count",
+      "workqueue_queue_duration_seconds_sum",
+      "workqueue_queue_duration_seconds_count",
+    ]);
+    for (const [k, v] of [...byResult, ...rest]) totals.set(k, (totals.get(k) ?? 0) + v);
+  }
+  const get = (k: string) => totals.get(k) ?? 0;
+  const runs = get("controller_runtime_reconcile_time_seconds_count");
+  const results: Record<string, number> = {};
+  for (const [k, v] of totals) {
+    const result = /result=([a-zA-Z]+)/.exec(k)?.[1];
+    if (result !== undefined) results[result] = v;
+  }
+  return {
+    reconciles: runs,
+    reconciles_per_record: round2(runs / records),
+    by_result: results,
+    mean_reconcile_ms: round2(
+      (get("controller_runtime_reconcile_time_seconds_sum") / Math.max(1, runs)) * 1000,
+    ),
+    mean_queue_wait_ms: round2(
+      (get("workqueue_queue_duration_seconds_sum") /
+        Math.max(1, get("workqueue_queue_duration_seconds_count"))) *
+        1000,
+    ),
+  };
+}
+
+/** One look at a BullMQ queue's lists: jobs waiting (live + background), delayed and running. */
+export interface QueueSample {
+  readonly t_s: number;
+  readonly waiting: number;
+  readonly prioritized: number;
+  readonly delayed: number;
+  readonly active: number;
+}
+
+/**
+ * Samples a BullMQ queue's depth every `everyMs` until stop() (BullMQ 5+ key layout:
+ * wait and active are lists, prioritized and delayed sorted sets).
+ * @returns stop(), which resolves with the samples, thinned to at most `keep` evenly spaced.
+ */
+export function sampleQueue(
+  redis: { llen(k: string): Promise<number>; zcard(k: string): Promise<number> },
+  queueKey: string,
+  everyMs: number,
+  keep = 40,
+): { stop(): Promise<QueueSample[]> } {
+  const started = performance.now();
+  const samples: QueueSample[] = [];
+  const state = { stopped: false };
+  const loop = (async () => {
+    while (!state.stopped) {
+      const [waiting, prioritized, delayed, active] = await Promise.all([
+        redis.llen(`${queueKey}:wait`),
+        redis.zcard(`${queueKey}:prioritized`),
+        redis.zcard(`${queueKey}:delayed`),
+        redis.llen(`${queueKey}:active`),
+      ]);
+      samples.push({
+        t_s: round2((performance.now() - started) / 1000),
+        waiting,
+        prioritized,
+        delayed,
+        active,
+      });
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      state.stopped = true;
+      await loop;
+      if (samples.length <= keep) return samples;
+      const step = samples.length / keep;
+      return Array.from({ length: keep }, (_, i) => samples[Math.floor(i * step)] as QueueSample);
+    },
+  };
 }

@@ -8,12 +8,15 @@
 //   BENCH_UNITS=200 npm run bench:converge      (issue 8 sizes: 200 and 1000)
 //   BENCH_UNITS=1000 BENCH_TIMEOUT_S=3600 npm run bench:converge
 //   BENCH_RECONCILERS=1,2,4  BENCH_CONCURRENCY=16 (Deploy calls / floor records in flight)
+//   BENCH_RECONCILE_CONCURRENCY=16 (parallel reconciles per reconciler process; default: the profile's)
 //   or as arguments: scripts/node.sh -- tsx e2e/bench/converge.ts <units> <reconcilers>
 //
 // Every round (the floor, then one per reconciler count) gets a fresh namespace; CRM
 // rounds also a fresh Redis prefix and lease, and their own `crm ingress`, `crm watcher`
-// and `crm reconciler` x k processes, as in production. Records are polled with one list
-// every 500 ms, so Deploy->Available figures have that resolution. Mutating requests are
+// and `crm reconciler` x k processes, as in production. Records and Deployments are watched
+// (informers), so the figures carry event time and the measuring adds no polling load on
+// the API server. Each CRM round also reports the reconciles per record, the queue's depth
+// over time and the status lag (children available -> record Available). Mutating requests are
 // read from the API server's own apiserver_request_total: they count every client of the
 // (shared) cluster, the controller-manager's pods and ReplicaSets included.
 import os from "node:os";
@@ -21,7 +24,7 @@ import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { parseCrmConfig } from "@oaas/config";
-import { recordName, type DeploymentRecord } from "@oaas/crd";
+import { ownerLabel, recordName, type DeploymentRecord } from "@oaas/crd";
 import {
   applyCrds,
   deploymentRecords,
@@ -31,7 +34,14 @@ import {
   renderContextFor,
   unitToSpec,
 } from "@oaas/crm";
-import { applyObject, KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
+import {
+  applyObject,
+  Informer,
+  KubeClient,
+  listObjects,
+  type KubeObject,
+  type ResourceType,
+} from "@oaas/kube";
 import {
   DeploymentService,
   DeploymentUnitSchema,
@@ -58,8 +68,10 @@ import {
   percentiles,
   removeNodes,
   round2,
+  reconcilerFigures,
   rssMiB,
   runAll,
+  sampleQueue,
   startRole,
   stopRoles,
   typeOf,
@@ -72,8 +84,9 @@ const reconcilerCounts = (process.argv[3] ?? process.env["BENCH_RECONCILERS"] ??
   .split(",")
   .map(Number);
 const concurrency = Number(process.env["BENCH_CONCURRENCY"] ?? 16);
+// Parallel reconciles per reconciler process (OPRC_CRM_RECONCILE_CONCURRENCY); unset = the profile's default.
+const reconcileConcurrency = process.env["BENCH_RECONCILE_CONCURRENCY"];
 const timeoutMs = Number(process.env["BENCH_TIMEOUT_S"] ?? 900) * 1000;
-const pollMs = 500;
 const floorFieldManager = "oaas-bench-floor";
 const deployments: ResourceType = { group: "apps", version: "v1", plural: "deployments", namespaced: true };
 
@@ -96,7 +109,7 @@ function unit(id: string) {
 const unitId = (i: number) => `conv-${i}`;
 
 interface DeploymentObject extends KubeObject {
-  metadata?: KubeObject["metadata"] & { generation?: number };
+  metadata?: KubeObject["metadata"] & { generation?: number; labels?: Record<string, string> };
   spec?: { replicas?: number };
   status?: {
     observedGeneration?: number;
@@ -119,22 +132,56 @@ function available(d: DeploymentObject): boolean {
 }
 
 /**
- * Polls `done()` (which returns the keys that are finished now) every 500 ms and notes the
- * first time each key is seen done; resolves when all `total` are, throws at the deadline.
+ * Watches one kind in a namespace (an informer: one list, then watch events, so no
+ * polling load on the API server and no polling resolution in the figures) and notes the
+ * first time each key is done. `doneKey(obj)` returns the key an object's change finished,
+ * if any. Resolves when `total` keys are done, rejects at the deadline; stops the watch.
  */
-async function watchDone(
+async function trackDone(
+  kube: KubeClient,
+  type: ResourceType,
+  namespace: string,
   total: number,
-  done: () => Promise<Iterable<string>>,
+  doneKey: (obj: KubeObject) => string | undefined,
   seen: Map<string, number>,
 ): Promise<void> {
-  await waitFor(
-    async () => {
-      const now = performance.now();
-      for (const key of await done()) if (!seen.has(key)) seen.set(key, now);
-      return seen.size >= total;
-    },
-    { description: `${total} records converged`, timeoutMs, intervalMs: pollMs },
-  );
+  const note = (obj: KubeObject) => {
+    const key = doneKey(obj);
+    if (key !== undefined && !seen.has(key)) seen.set(key, performance.now());
+  };
+  const informer = new Informer<KubeObject>({
+    kube,
+    type,
+    namespace,
+    handlers: { add: note, update: (_old, obj) => note(obj) },
+  });
+  informer.start();
+  try {
+    await waitFor(() => seen.size >= total, {
+      description: `${total} ${type.plural} done`,
+      timeoutMs,
+      intervalMs: 200,
+    });
+  } finally {
+    await informer.stop();
+  }
+}
+
+/**
+ * A doneKey for Deployments: the owner-label value (the record's name) once all
+ * `perRecord` Deployments labelled with it are available.
+ */
+function allDeploymentsAvailable(perRecord: number): (obj: KubeObject) => string | undefined {
+  const byOwner = new Map<string, Map<string, boolean>>();
+  return (obj) => {
+    const d = obj as DeploymentObject;
+    const owner = d.metadata?.labels?.[ownerLabel];
+    if (owner === undefined) return undefined;
+    const states = byOwner.get(owner) ?? new Map<string, boolean>();
+    byOwner.set(owner, states);
+    states.set(d.metadata?.name ?? "", available(d));
+    return states.size === perRecord && [...states.values()].every(Boolean) ? owner : undefined;
+  };
 }
 
 interface RoundFigures {
@@ -145,7 +192,11 @@ interface RoundFigures {
   readonly max_ms: number;
   readonly mutating_requests_per_record: number;
   readonly mutating_by_resource: Record<string, number>;
+  /** GET and LIST requests by resource (cluster-wide), per record. */
+  readonly reads_per_record: Record<string, number>;
   readonly apiserver_cpu_cores: number;
+  /** Cores the whole machine kept busy (every process: cluster, CRM, bench). */
+  readonly machine_cores_busy: number;
 }
 
 function figures(
@@ -162,7 +213,13 @@ function figures(
     ...percentiles(latencies),
     mutating_requests_per_record: round2(api.total / doneAt.size),
     mutating_by_resource: api.byResource,
+    reads_per_record: Object.fromEntries(
+      Object.entries(api.reads)
+        .filter(([, n]) => n >= doneAt.size)
+        .map(([k, n]) => [k, round2(n / doneAt.size)]),
+    ),
     apiserver_cpu_cores: round2(api.cpuSeconds / seconds),
+    machine_cores_busy: api.machineBusyCores,
   };
 }
 
@@ -197,17 +254,8 @@ async function floorRound(kube: KubeClient, left: Leftovers): Promise<RoundFigur
   const before = await apiSnapshot(kube);
   const sentAt = new Map<string, number>();
   const doneAt = new Map<string, number>();
-  const workloads = new Map<string, string[]>(); // record name -> its Deployment names
   const started = performance.now();
-  const converged = watchDone(
-    units,
-    async () => {
-      const live = await listObjects<DeploymentObject>(kube, deployments, ns.name);
-      const ready = new Set(live.filter(available).map((d) => d.metadata?.name));
-      return [...workloads].filter(([, names]) => names.every((n) => ready.has(n))).map(([record]) => record);
-    },
-    doneAt,
-  );
+  const converged = trackDone(kube, deployments, ns.name, units, allDeploymentsAvailable(3), doneAt);
   await runAll(units, concurrency, async (i) => {
     const id = unitId(i);
     const name = recordName(id);
@@ -230,10 +278,6 @@ async function floorRound(kube: KubeClient, left: Leftovers): Promise<RoundFigur
         applyObject(kube, typeOf(o), o as KubeObject, { fieldManager: floorFieldManager, force: true }),
       ),
     );
-    workloads.set(
-      name,
-      rendered.objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata?.name ?? ""),
-    );
   });
   await converged;
   const result = figures(sentAt, doneAt, started, apiDelta(before, await apiSnapshot(kube)));
@@ -242,12 +286,7 @@ async function floorRound(kube: KubeClient, left: Leftovers): Promise<RoundFigur
 }
 
 /** One CRM round: ingress + watcher + `reconcilers` reconciler processes; Deploy N; until all Available. */
-async function crmRound(
-  kube: KubeClient,
-  kubeconfig: string,
-  reconcilers: number,
-  left: Leftovers,
-): Promise<RoundFigures & { reconcilers: number; watcher_rss_mib: { start: number; end: number } }> {
+async function crmRound(kube: KubeClient, kubeconfig: string, reconcilers: number, left: Leftovers) {
   const ns = await createTestNamespace(`bench-crm${reconcilers}`);
   left.namespaces.push(ns);
   const redis = await testRedis();
@@ -259,6 +298,7 @@ async function crmRound(
     OPRC_CRM_QUEUE_PREFIX: redis.prefix,
     OPRC_CRM_FEATURES_ODGM: "true",
     OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
+    ...(reconcileConcurrency ? { OPRC_CRM_RECONCILE_CONCURRENCY: reconcileConcurrency } : {}),
   };
   const roles: Role[] = [];
   for (const role of ["ingress", "watcher", ...Array<string>(reconcilers).fill("reconciler")]) {
@@ -275,13 +315,21 @@ async function crmRound(
   const before = await apiSnapshot(kube);
   const sentAt = new Map<string, number>();
   const doneAt = new Map<string, number>();
+  // When each record's Deployments were all available: the status lag is doneAt - this.
+  const childrenAt = new Map<string, number>();
+  const queueDepth = sampleQueue(redis.connect(), `${redis.prefix}:reconcile`, 2_000);
   const started = performance.now();
-  const converged = watchDone(
+  // 3 Deployments per unit: 2 functions + ODGM.
+  const children = trackDone(kube, deployments, ns.name, units, allDeploymentsAvailable(3), childrenAt);
+  const converged = trackDone(
+    kube,
+    deploymentRecords,
+    ns.name,
     units,
-    async () =>
-      (await listObjects<DeploymentRecord>(kube, deploymentRecords, ns.name))
-        .filter((r) => r.status?.phase === "Available")
-        .map((r) => r.metadata.name),
+    (obj) => {
+      const r = obj as DeploymentRecord;
+      return r.status?.phase === "Available" ? r.metadata.name : undefined;
+    },
     doneAt,
   );
   await runAll(units, concurrency, async (i) => {
@@ -289,13 +337,23 @@ async function crmRound(
     await client.deploy({ deploymentUnit: unit(unitId(i)) });
   });
   await converged;
+  await children;
   const api = apiDelta(before, await apiSnapshot(kube));
   const rssEnd = await rssMiB(watcher.child.pid);
+  const work = await reconcilerFigures(roles.slice(2), units);
+  const depth = await queueDepth.stop();
   await stopRoles(roles);
   await endRound(kube, ns, left);
+  const lag = [...doneAt].map(([k, t]) => t - (childrenAt.get(k) ?? t));
+  const childLatency = [...childrenAt].map(([k, t]) => t - (sentAt.get(k) ?? started));
   return {
     reconcilers,
     ...figures(sentAt, doneAt, started, api),
+    // Deploy -> every Deployment available, and from then to the record's Available.
+    children_available: percentiles(childLatency),
+    status_lag: percentiles(lag),
+    reconciler: work,
+    queue_depth: depth,
     watcher_rss_mib: { start: rssStart, end: rssEnd },
   };
 }
@@ -359,7 +417,7 @@ async function main(): Promise<void> {
           functions_per_unit: 2,
           odgm: true,
           concurrency,
-          poll_interval_ms: pollMs,
+          reconcile_concurrency: reconcileConcurrency ?? "profile default",
           cpus: os.cpus().length,
           load_average: os.loadavg().map(round2),
           floor,
@@ -394,7 +452,11 @@ async function main(): Promise<void> {
               `best CRM throughput ${best.throughput_rps}/s (${best.reconcilers} reconcilers) is ` +
               `${round2(floorRatio * 100)}% of the floor's ${floor.throughput_rps}/s (direct apply, no CRM); ` +
               `the API server used ${best.apiserver_cpu_cores} cores of ${os.cpus().length} ` +
+              `and the machine ${best.machine_cores_busy} ` +
               `(load average ${os.loadavg().map(round2).join(", ")}): ` +
+              (best.machine_cores_busy >= os.cpus().length * 0.9
+                ? "the machine's CPU is saturated (API server, etcd, controllers, KWOK and the CRM share it), so more reconcilers add demand, not capacity; "
+                : "") +
               (!apiBound
                 ? "the CRM, not the cluster, bounds convergence"
                 : best.apiserver_cpu_cores < os.cpus().length * 0.6

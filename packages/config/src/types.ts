@@ -80,7 +80,7 @@ export interface CrmConfig {
   };
   /** Reconcile workers (`crm reconciler`, and `crm all`). */
   reconcile: {
-    /** OPRC_CRM_RECONCILE_CONCURRENCY: records reconciled in parallel by one process (one record is never reconciled twice at once, whatever the number of processes). Default 4. */
+    /** OPRC_CRM_RECONCILE_CONCURRENCY: records reconciled in parallel by one process (one record is never reconciled twice at once, whatever the number of processes). Default 16. */
     concurrency: number;
     /** OPRC_CRM_RECONCILE_MAX_ATTEMPTS: runs of one job on transient failures (exponential backoff with jitter between them) before it counts as failed; the next event or resync tries again. Default 8. */
     maxAttempts: number;

@@ -37,8 +37,8 @@ export const queueDefaults = {
   /** Failed jobs kept longer (the dashboard's "what broke"): the last 5000, at most 7 days. */
   removeOnFail: { count: 5000, age: 7 * 24 * 60 * 60 },
 
-  /** Parallel handler runs per worker process. */
-  concurrency: 4,
+  /** Parallel handler runs per worker process: reconciles wait on the API server, not the CPU (the CRM's profiles use the same 16). */
+  concurrency: 16,
   /**
    * BullMQ job lock in ms, renewed every half of it while a handler runs. 20 s tolerates
    * event-loop stalls of several seconds on a loaded node without false stalls.

@@ -27,7 +27,7 @@ export interface RecordWorkerOptions {
   /** BullMQ key prefix; must equal the producers'. Default "oaas"; a Redis Cluster needs a hash tag ("{oaas}"; refused otherwise). */
   readonly prefix?: string;
   readonly queue: QueueName;
-  /** Parallel handler runs in this process. Default 4. */
+  /** Parallel handler runs in this process. Default 16. */
   readonly concurrency?: number;
   readonly handler: JobHandler;
   /** Identifies this process in JobContext, logs and history, e.g. "reconciler-<hostname>-<pid>". */

@@ -14,6 +14,12 @@ export interface ApplyContext {
   readonly record: DeploymentRecord;
   readonly fieldManager: string;
   readonly signal: AbortSignal;
+  /**
+   * Settles when writing may begin (the finalizer is in place); rejects to stop before any
+   * write. The reads (and the NameConflict check) run meanwhile: one API round trip less
+   * per new record.
+   */
+  readonly writesAllowed?: Promise<unknown>;
 }
 
 export interface ApplyOutcome {
@@ -38,6 +44,7 @@ export async function applyChildren(
     if (owner && !owner.owned)
       throw nameConflict(displayName(object), ctx.record.metadata.namespace ?? "", owner.owner);
   }
+  await ctx.writesAllowed;
   const outcome: ApplyOutcome = { live: new Map(), changed: [], repaired: [] };
   const results = await Promise.all(plans.map((p) => applyOne(ctx, p)));
   for (const [i, result] of results.entries()) {

@@ -153,17 +153,24 @@ async function reconcile(
   log: Logger,
 ): Promise<ReconcileResult> {
   let record = loaded;
-  if (!(record.metadata.finalizers ?? []).includes(finalizer)) {
-    record = await addFinalizer(deps.kube, record, signal);
-    log.info("finalizer added", { finalizer });
-  }
+  // The finalizer goes on while the children are read; applyChildren waits for it before
+  // its first write, so no child can exist without it.
+  const finalizing = (record.metadata.finalizers ?? []).includes(finalizer)
+    ? undefined
+    : addFinalizer(deps.kube, record, signal);
+  // Awaited below; this only keeps a rejection handled when a read fails first.
+  finalizing?.catch(() => undefined);
   let outcome: ReconcileOutcome | undefined;
   let failure: ReconcileFailure | undefined;
   try {
-    outcome = await reconcileRecord(deps.kube, record, ctx, fieldManager, signal);
+    outcome = await reconcileRecord(deps.kube, record, ctx, fieldManager, signal, finalizing);
   } catch (error) {
     failure = failureOf(error);
     if (failure === undefined || !failure.terminal) throw error;
+  }
+  if (finalizing) {
+    record = await finalizing;
+    log.info("finalizer added", { finalizer });
   }
   const observation: Observation = outcome
     ? outcome.observation

@@ -37,6 +37,8 @@ export async function reconcileRecord(
   context: RenderContext,
   fieldManager: string,
   signal: AbortSignal,
+  /** See ApplyContext.writesAllowed: nothing is applied or pruned before it settles. */
+  writesAllowed?: Promise<unknown>,
 ): Promise<ReconcileOutcome> {
   // 1. Render: a bad spec stops here, before anything running is touched.
   const rendered = render(record, context);
@@ -51,7 +53,11 @@ export async function reconcileRecord(
     servedKinds(context.capabilities),
     signal,
   );
-  const applied = await applyChildren({ kube, record, fieldManager, signal }, rendered.objects, listed);
+  const applied = await applyChildren(
+    { kube, record, fieldManager, signal, ...(writesAllowed ? { writesAllowed } : {}) },
+    rendered.objects,
+    listed,
+  );
 
   // 3. Prune children of this record that are no longer desired.
   const desiredKeys = new Set(rendered.objects.map(childKey));

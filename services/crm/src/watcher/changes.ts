@@ -6,12 +6,18 @@
 // something other than status, metadata.resourceVersion, metadata.managedFields and
 // metadata.generation changed (generation follows spec, which is compared itself): spec,
 // labels, annotations (e.g. a new correlation id), finalizers, owner references,
-// deletionTimestamp. The periodic resync still re-enqueues every record, so a filtered
-// event can never leave a record unreconciled for longer than one resync interval.
+// deletionTimestamp. One metadata change is also left out: the CRM's own finalizer added
+// and nothing else. Only the reconciler adds it, at the start of a run that goes on to
+// apply the children, so a job for it would be a second run with nothing new to see (one
+// per new record: 1000 extra runs for a burst of 1000 Deploys). The periodic resync still
+// re-enqueues every record, so a filtered event can never leave a record unreconciled for
+// longer than one resync interval.
 //
 // Children: their status is what the record's conditions are derived from (rollout
 // progress, readiness), and a hand edit is drift to repair, so every child update
 // enqueues except one that changed nothing but resourceVersion/managedFields.
+
+import { finalizer } from "@oaas/crd";
 
 interface Meta {
   metadata?: object;
@@ -24,7 +30,21 @@ export function recordChangeMatters(
   oldObj: Meta & { spec?: unknown },
   newObj: Meta & { spec?: unknown },
 ): boolean {
-  return !sameJson(oldObj.spec, newObj.spec) || !sameJson(stableMetadata(oldObj), stableMetadata(newObj));
+  if (!sameJson(oldObj.spec, newObj.spec)) return true;
+  const before = stableMetadata(oldObj);
+  const after = stableMetadata(newObj);
+  if (sameJson(before, after)) return false;
+  return !onlyOurFinalizerAdded(before, after);
+}
+
+/** True when `after` differs from `before` only by the CRM finalizer appended to finalizers. */
+function onlyOurFinalizerAdded(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+  const was = Array.isArray(before["finalizers"]) ? (before["finalizers"] as unknown[]) : [];
+  const now = Array.isArray(after["finalizers"]) ? (after["finalizers"] as unknown[]) : [];
+  if (was.includes(finalizer) || !now.includes(finalizer)) return false;
+  // Order-insensitive: a JSON patch appends, a server-side apply may merge elsewhere.
+  if (!sameJson([...was, finalizer].map(String).sort(), now.map(String).sort())) return false;
+  return sameJson({ ...before, finalizers: undefined }, { ...after, finalizers: undefined });
 }
 
 /** True when a child update changed anything besides resourceVersion/managedFields. */

@@ -47,6 +47,27 @@ describe("watcher: which record updates enqueue", function () {
     },
     { name: "finalizer removed", next: record({ metadata: { finalizers: [] } }), want: true },
     {
+      // The reconciler adds it at the start of a run that goes on to apply the children.
+      name: "only the CRM finalizer added",
+      next: record({ metadata: { finalizers: ["oaas.io/cleanup"], resourceVersion: "2" } }),
+      want: false,
+    },
+    {
+      name: "the CRM finalizer added beside another's",
+      next: record({ metadata: { finalizers: ["example.com/keep", "oaas.io/cleanup"] } }),
+      want: true,
+    },
+    {
+      name: "another finalizer added",
+      next: record({ metadata: { finalizers: ["example.com/keep"] } }),
+      want: true,
+    },
+    {
+      name: "the CRM finalizer added together with a label",
+      next: record({ metadata: { finalizers: ["oaas.io/cleanup"], labels: { a: "b" } } }),
+      want: true,
+    },
+    {
       name: "same spec, keys reordered",
       next: { ...base, spec: { functions: [{ key: "f" }], deployment_id: "d" } },
       want: false,
@@ -57,6 +78,15 @@ describe("watcher: which record updates enqueue", function () {
       expect(recordChangeMatters(base, row.next)).to.equal(row.want);
     });
   }
+});
+
+describe("watcher: the CRM finalizer beside others", function () {
+  it("added after an existing finalizer -> no job; removed again -> enqueue", function () {
+    const kept = record({ metadata: { finalizers: ["example.com/keep"] } });
+    const both = record({ metadata: { finalizers: ["example.com/keep", "oaas.io/cleanup"] } });
+    expect(recordChangeMatters(kept, both)).to.be.false;
+    expect(recordChangeMatters(both, kept)).to.be.true;
+  });
 });
 
 describe("watcher: which child updates enqueue", function () {
