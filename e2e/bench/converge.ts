@@ -408,6 +408,9 @@ async function main(): Promise<void> {
     // direct floor, which does nothing but talk to it, is barely faster than the CRM.
     const floorRatio = best.throughput_rps / floor.throughput_rps;
     const apiBound = floorRatio >= 0.8;
+    // On a small machine every process (API server, etcd, controllers, KWOK, the CRM)
+    // shares the same cores: when they are all busy, the machine bounds convergence.
+    const machineBound = best.machine_cores_busy >= os.cpus().length * 0.9;
     console.log(
       JSON.stringify(
         {
@@ -447,21 +450,20 @@ async function main(): Promise<void> {
           // no faster than the CRM, the CRM cannot be what bounds convergence, and more
           // reconcilers cannot scale it.
           cluster_bottleneck: {
-            verdict: apiBound,
+            verdict: apiBound || machineBound,
             why:
               `best CRM throughput ${best.throughput_rps}/s (${best.reconcilers} reconcilers) is ` +
               `${round2(floorRatio * 100)}% of the floor's ${floor.throughput_rps}/s (direct apply, no CRM); ` +
               `the API server used ${best.apiserver_cpu_cores} cores of ${os.cpus().length} ` +
               `and the machine ${best.machine_cores_busy} ` +
               `(load average ${os.loadavg().map(round2).join(", ")}): ` +
-              (best.machine_cores_busy >= os.cpus().length * 0.9
-                ? "the machine's CPU is saturated (API server, etcd, controllers, KWOK and the CRM share it), so more reconcilers add demand, not capacity; "
-                : "") +
-              (!apiBound
-                ? "the CRM, not the cluster, bounds convergence"
-                : best.apiserver_cpu_cores < os.cpus().length * 0.6
-                  ? "not its CPU, so the controllers' request rate (controller-manager client limit) bounds it"
-                  : "its CPU is near the machine's"),
+              (machineBound
+                ? "the machine's CPU is saturated (API server, etcd, controllers, KWOK and the CRM share it), so more reconcilers add demand, not capacity"
+                : !apiBound
+                  ? "the CRM, not the cluster, bounds convergence"
+                  : best.apiserver_cpu_cores < os.cpus().length * 0.6
+                    ? "not its CPU, so the controllers' request rate (controller-manager client limit) bounds it"
+                    : "its CPU is near the machine's"),
           },
           targets: {
             crm_over_floor_max: 1.5,
