@@ -22,6 +22,7 @@ import { failureOf, resultFor, type ReconcileFailure } from "./errors.ts";
 import { finalizeRecord } from "./finalize.ts";
 import { addFinalizer, applyStatus, getRecord } from "./record-api.ts";
 import { reconcileRecord, type ReconcileOutcome } from "./reconcile.ts";
+import { progressRecheckMs } from "./recheck.ts";
 import { nextStatus, sameStatus, type Observation } from "./status.ts";
 import { transitions, type Journal } from "./transitions.ts";
 
@@ -47,7 +48,7 @@ export interface ReconcilerDeps {
   readonly clock?: { now(): Date };
   /** Default reconcilerFieldManager ("oaas-crm-reconciler"). */
   readonly fieldManager?: string;
-  /** Look again after this many ms while a rollout is in progress (a safety net beside child events). Default 10 000. */
+  /** Shortest wait in ms before looking again while a rollout is in progress (a safety net beside child events; it grows with the rollout's age, recheck.ts). Default 10 000. */
   readonly progressRequeueMs?: number;
   /** Look again after this many ms while a deleted record's children are going. Default 1 000. */
   readonly deletionRequeueMs?: number;
@@ -184,7 +185,10 @@ async function reconcile(
   await transitions(journal, record.status, status, outcome, generation, log);
   if (failure) return terminal(failure, failure.reason);
   if (outcome?.converged) return done;
-  return requeueAfter(deps.progressRequeueMs ?? 10_000, `rollout in progress: ${status.reason ?? ""}`);
+  return requeueAfter(
+    progressRecheckMs(status, clock.now(), deps.progressRequeueMs),
+    `rollout in progress: ${status.reason ?? ""}`,
+  );
 }
 
 function journalFor(

@@ -1,0 +1,32 @@
+// When to look at a rollout again if no child event arrives. Child events (the watcher's
+// Deployment, Service and Knative informers) drive a rollout; this look is only a safety
+// net. A fixed net is costly at scale: 1000 records progressing with a 10 s net make 100
+// reconciles/s of pure polling, each reading every child kind from the API server
+// (bench:converge, 1000 units, 4 reconcilers: 16.4 reconciles per record instead of 2, and
+// the polling slowed the very pods it was waiting for). So the wait grows with the time
+// the record has been progressing, a doubling back-off that needs no state: the Progressing
+// condition's lastTransitionTime gives the age.
+import { findCondition } from "@oaas/crd";
+import type { ReconcilerStatus } from "./status.ts";
+
+/** Default shortest and longest waits in ms; the longest matches the default resync (300 s). */
+export const recheckBounds = { minMs: 10_000, maxMs: 300_000 } as const;
+
+/**
+ * Delay in ms before the next look at a record that is still rolling out: the time since
+ * its Progressing condition turned True, clamped to [minMs, maxMs]. Looks therefore come
+ * at about 10, 20, 40, 80, 160 s, then every 300 s. Without a parsable Progressing=True
+ * condition, minMs.
+ */
+export function progressRecheckMs(
+  status: Pick<ReconcilerStatus, "conditions">,
+  now: Date,
+  minMs: number = recheckBounds.minMs,
+  maxMs: number = recheckBounds.maxMs,
+): number {
+  const progressing = findCondition(status.conditions, "Progressing");
+  const since = progressing?.status === "True" ? Date.parse(progressing.lastTransitionTime) : Number.NaN;
+  const age = now.getTime() - since;
+  if (!Number.isFinite(age)) return minMs;
+  return Math.min(Math.max(age, minMs), Math.max(minMs, maxMs));
+}
