@@ -12,6 +12,8 @@ import type { QueueLogger } from "./logger.ts";
 export const recordJobName = "record";
 /** The custom backoff type resolved by the worker's backoffStrategy (see worker.ts). */
 export const backoffType = "crm-equal-jitter";
+/** Adds per enqueue at most: the first, one after a stale key or a job started meanwhile, one more. */
+const maxAddAttempts = 3;
 
 export interface RecordQueueOptions {
   readonly connection: RedisClient;
@@ -109,40 +111,48 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
   const enqueue = async (data: RecordJob, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueOutcome> => {
     const priority = enqueueOptions.priority ?? "live";
     const requested = capDelay(enqueueOptions.delayMs ?? 0, queueDefaults.timerMaxMs);
+    const ifAbsent = enqueueOptions.ifAbsent ?? false;
+    const record = recordId(data.namespace, data.name);
     // An empty token bucket means the worker would only delay the job again: schedule it
     // when the next token is due instead of waking a worker for nothing.
-    const bucketWait = await redis.pttl(
-      bucketEmptyKey(prefix, options.name, recordId(data.namespace, data.name)),
-    );
+    const bucketWait = await redis.pttl(bucketEmptyKey(prefix, options.name, record));
     const delay = Math.max(requested, bucketWait > 0 ? bucketWait : 0);
-    const ifAbsent = enqueueOptions.ifAbsent ?? false;
     const opts = recordJobOptions(data, attempts, priority, delay, requested === 0 && !ifAbsent);
-    const added = await queue.add(recordJobName, data, opts);
-    const jobId = added.id ?? "";
-    const coalesced = jobId !== opts.jobId;
-    if (!coalesced) return { jobId, coalesced };
-    const existing = await queue.getJob(jobId);
-    if (existing && (await isFinished(existing))) {
-      // The deduplication key points at a job that has already completed or failed, so
-      // this event would be folded into a run that will never happen. BullMQ clears the
-      // key when a job finishes, and recovers a key whose job is gone, but not a key left
-      // pointing at a retained finished job. Drop that key (only if it still names the
-      // finished job) and add the event again, so no enqueue is ever swallowed.
-      const dropped = await dropStaleDedupKey(redis, queue, recordId(data.namespace, data.name), jobId);
-      if (dropped) {
-        options.logger?.warn("deduplication key outlived its job; the event is queued again", {
-          queue: options.name,
-          namespace: data.namespace,
-          deployment_id: data.name,
-          correlation_id: data.correlationId,
-          stale_job_id: jobId,
-        });
-        const again = await queue.add(recordJobName, data, opts);
-        return { jobId: again.id ?? "", coalesced: again.id !== opts.jobId };
+    // A coalesced add is followed by a data refresh; the job can start between the two.
+    // Then the add is made once more so the event becomes the follow-up run (or a new job
+    // when the run already ended): never a run that misses the event's correlation id.
+    // Bounded: the last add is taken as it comes.
+    for (let adds = 1; ; adds++) {
+      const added = await queue.add(recordJobName, data, opts);
+      const jobId = added.id ?? "";
+      const outcome: EnqueueOutcome = { jobId, coalesced: jobId !== opts.jobId };
+      if (!outcome.coalesced || adds >= maxAddAttempts) return outcome;
+      const existing = await queue.getJob(jobId);
+      if (!existing) continue; // finished and removed meanwhile: add again
+      if (await isFinished(existing)) {
+        // The deduplication key points at a job that has already completed or failed, so
+        // this event would be folded into a run that will never happen. BullMQ clears the
+        // key when a job finishes, and recovers a key whose job is gone, but not a key left
+        // pointing at a retained finished job. Drop that key (only if it still names the
+        // finished job) and add the event again, so no enqueue is ever swallowed.
+        if (await dropStaleDedupKey(redis, queue, record, jobId))
+          options.logger?.warn("deduplication key outlived its job; the event is queued again", {
+            queue: options.name,
+            namespace: data.namespace,
+            deployment_id: data.name,
+            correlation_id: data.correlationId,
+            stale_job_id: jobId,
+          });
+        continue;
       }
+      if (ifAbsent) return outcome;
+      const refreshed = await refresh(redis, queue, existing, data, priority);
+      if (refreshed === "updated") return outcome;
+      // Found running: the add either stored the follow-up already or came just before the
+      // run took the job; one more add stores it (replacing an identical one) and is final.
+      // Found finished: the next add makes a new job.
+      if (refreshed === "active") adds = maxAddAttempts - 1;
     }
-    if (existing && !ifAbsent) await refresh(existing, data, priority);
-    return { jobId, coalesced };
   };
 
   return {
@@ -192,18 +202,45 @@ async function dropStaleDedupKey(
   return Number(dropped) === 1;
 }
 
+// Sets a queued job's data unless it is no longer queued: 1 = updated, 2 = running
+// (in the active list), 0 = gone or finished. Atomic with BullMQ's own scripts, which is
+// the point: checking the state and then calling updateData leaves a gap in which a worker
+// can start the job with the old data.
+const updateIfQueued = luaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'finishedOn') == 1 then return 0 end
+if redis.call('LPOS', KEYS[2], ARGV[1]) then return 2 end
+if redis.call('HGET', KEYS[1], 'data') ~= ARGV[2] then
+  redis.call('HSET', KEYS[1], 'data', ARGV[2])
+end
+return 1
+`);
+
 /**
- * After a coalesced add: latest data wins and live beats background. The job may finish
- * between the add and here; then the event was seen by a run that started after it (the
- * add found it waiting) or stored as the follow-up (found it active), so nothing is lost.
+ * After a coalesced add: latest data wins and live beats background, for a job still
+ * queued (waiting, prioritized or delayed).
+ * @returns "updated" when the job is queued and now carries `data`; "active" when a worker
+ *   runs it; "gone" when it finished or was removed.
  */
-async function refresh(existing: Job, data: RecordJob, priority: JobPriority): Promise<void> {
-  try {
-    if (JSON.stringify(existing.data) !== JSON.stringify(data)) await existing.updateData(data);
-    if (priority === "live" && (existing.opts.priority ?? 0) > 0)
+async function refresh(
+  redis: RedisClient,
+  queue: Queue,
+  existing: Job,
+  data: RecordJob,
+  priority: JobPriority,
+): Promise<"updated" | "active" | "gone"> {
+  const id = existing.id ?? "";
+  const result = Number(
+    await updateIfQueued(redis, [queue.toKey(id), queue.toKey("active")], [id, JSON.stringify(data)]),
+  );
+  if (result !== 1) return result === 2 ? "active" : "gone";
+  if (priority === "live" && (existing.opts.priority ?? 0) > 0) {
+    try {
       await existing.changePriority({ priority: 0 });
-  } catch (error) {
-    // "Missing key": the job finished and was removed meanwhile (see above).
-    if (!(error instanceof Error) || !/missing key|not exist/i.test(error.message)) throw error;
+    } catch (error) {
+      // "Missing key" / "not in wait": the job started or finished meanwhile; it runs now anyway.
+      if (!(error instanceof Error) || !/missing key|not exist|not in/i.test(error.message)) throw error;
+    }
   }
+  return "updated";
 }

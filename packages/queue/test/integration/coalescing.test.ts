@@ -97,6 +97,31 @@ for (const kind of redisTargetKinds()) {
       expect(fourth.coalesced).to.equal(true);
     });
 
+    it("the last event of every burst is carried by a run, also when a worker takes the job during the fold", async function () {
+      // The fold is an add that finds the job waiting, then a data refresh; a worker can
+      // take the job in between and run it with the previous event's data. 12 records x 40
+      // bursts against 2 busy workers open that window many times; every burst's last
+      // correlation id must reach a run that started after it was enqueued.
+      this.timeout(120_000);
+      const { runs, handler } = recordingHandler();
+      h().worker({ handler, workerId: "w1", concurrency: 4, rateLimit: false });
+      h().worker({ handler, workerId: "w2", concurrency: 4, rateLimit: false });
+      const records = Array.from({ length: 12 }, (_, i) => `race${i}`);
+      for (let burst = 0; burst < 40; burst++) {
+        const sent = new Map<string, number>();
+        await Promise.all(
+          records.map(async (name) => {
+            for (let i = 0; i < 3; i++)
+              await h().producer.enqueue(job(name, { correlationId: `${name}-${burst}-${i}` }));
+            sent.set(name, Date.now());
+          }),
+        );
+        for (const name of records)
+          await runsDone(runs, 1, (r) => r.data.correlationId === `${name}-${burst}-2`, 10_000);
+        expect(sent.size).to.equal(records.length);
+      }
+    });
+
     it("runs live jobs before background ones, and a live event promotes a waiting background job", async function () {
       for (const name of ["bg1", "bg2", "bg3", "bg4"])
         await h().producer.enqueue(job(name), { priority: "background" });
