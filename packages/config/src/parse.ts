@@ -92,6 +92,9 @@ export function parseCrmConfig(env: Env): CrmConfig {
       ...optional("passwordFile", r.optional(vars.redisPasswordFile, parsePath)),
       prefix: r.read(vars.queuePrefix, parseKeyPrefix, d.redis.prefix),
     },
+    kube: {
+      maxInFlight: r.read(vars.kubeMaxInFlight, integerIn(0, 1024, "requests"), d.kube.maxInFlight),
+    },
     reconcile: {
       concurrency: r.read(vars.reconcileConcurrency, integerIn(1, 256, "jobs"), d.reconcile.concurrency),
       maxAttempts: r.read(vars.reconcileMaxAttempts, integerIn(1, 100, "attempts"), d.reconcile.maxAttempts),

@@ -78,6 +78,11 @@ export interface CrmConfig {
     /** Key prefix of every queue and history key. Must carry a hash tag (e.g. `{oaas}`) on a Redis Cluster so one queue's keys share a hash slot (checked). Default `oaas`. */
     prefix: string;
   };
+  /** The process's Kubernetes API client (every role). */
+  kube: {
+    /** OPRC_CRM_KUBE_MAX_IN_FLIGHT, 0..1024: API requests one process has at the API server at once (watches excluded); more wait in the process. 0 = no bound. Default 32. */
+    maxInFlight: number;
+  };
   /** Reconcile workers (`crm reconciler`, and `crm all`). */
   reconcile: {
     /** OPRC_CRM_RECONCILE_CONCURRENCY: records reconciled in parallel by one process (one record is never reconciled twice at once, whatever the number of processes). Default 16. */

@@ -40,6 +40,7 @@ export const vars = {
   redisPasswordFile: "OPRC_CRM_REDIS_PASSWORD_FILE",
   queuePrefix: "OPRC_CRM_QUEUE_PREFIX",
   reconcileConcurrency: "OPRC_CRM_RECONCILE_CONCURRENCY",
+  kubeMaxInFlight: "OPRC_CRM_KUBE_MAX_IN_FLIGHT",
   reconcileMaxAttempts: "OPRC_CRM_RECONCILE_MAX_ATTEMPTS",
   recordRate: "OPRC_CRM_RECORD_RATE_PER_SEC",
   recordBurst: "OPRC_CRM_RECORD_BURST",

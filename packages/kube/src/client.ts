@@ -9,6 +9,7 @@
 // KubeConfig (files, exec plugins, tokens) and watches/informers keep using it.
 import type https from "node:https";
 import type * as k8s from "@kubernetes/client-node";
+import { BulkheadPolicy } from "cockatiel";
 import { Agent, type Dispatcher } from "undici";
 import { errorFromResponse, errorFromTransport } from "./errors.ts";
 
@@ -17,6 +18,18 @@ export interface KubeClientOptions {
   readonly defaultTimeoutMs?: number;
   /** Parallel connections to the API server (HTTP/1.1). Default 64. */
   readonly connections?: number;
+  /**
+   * Requests this client has at the API server at once (watches excluded: they are
+   * long-running, as the API server's own --max-requests-inflight counts them). More wait
+   * in this process in arrival order, bounded only by the caller's signal; a request's
+   * time bound starts when it is sent. Why: many busy processes against one API server
+   * otherwise push its answer times past every client's time bound, and each timed-out
+   * request is retried (client-go bounds the same with QPS/burst). Default 0: no bound
+   * (the CRM sets it from OPRC_CRM_KUBE_MAX_IN_FLIGHT).
+   */
+  readonly maxInFlight?: number;
+  /** Called once per request that had to wait for a free slot, with the seconds it waited (client-go's rest_client_rate_limiter_duration_seconds). */
+  readonly onWait?: (method: string, seconds: number) => void;
   /**
    * Called once per request (watches included, when their headers arrive) with the verb,
    * the HTTP status code as text or "<error>" when no answer came (client-go's
@@ -74,6 +87,9 @@ export class KubeClient {
     private readonly kc: k8s.KubeConfig,
     private readonly defaultTimeoutMs: number,
     private readonly onResponse: KubeClientOptions["onResponse"],
+    /** Absent when unbounded. */
+    private readonly slots: BulkheadPolicy | undefined,
+    private readonly onWait: KubeClientOptions["onWait"],
   ) {}
 
   /** Builds a client for the KubeConfig's current context. */
@@ -100,6 +116,8 @@ export class KubeClient {
       kc,
       options.defaultTimeoutMs ?? 15_000,
       options.onResponse,
+      inFlightBound(options.maxInFlight),
+      options.onWait,
     );
   }
 
@@ -121,6 +139,41 @@ export class KubeClient {
    * For callers that expect some statuses (a GET that may 404) without paying for an error.
    */
   async exchange(req: KubeRequest): Promise<{ statusCode: number; body: unknown }> {
+    const slots = this.slots;
+    if (!slots) return this.exchangeNow(req);
+    if (slots.executionSlots > 0) return slots.execute(() => this.exchangeNow(req));
+    const queuedAt = performance.now();
+    const run = slots.execute(() => {
+      this.observeWait(req.method, queuedAt);
+      return this.exchangeNow(req);
+    }, req.signal);
+    if (!req.signal) return run;
+    // The bulkhead drops a waiting call whose signal fired only when its turn comes; the
+    // caller is answered at once instead.
+    run.catch(() => undefined);
+    const signal = req.signal;
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () =>
+        reject(
+          errorFromTransport(req.method, req.path, signal.reason, {
+            callerAborted: true,
+            timedOut: false,
+            timeoutMs: 0,
+          }),
+        );
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([run, aborted]);
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** One request, sent now: the time bounds, the transport, the metrics hook. */
+  private async exchangeNow(req: KubeRequest): Promise<{ statusCode: number; body: unknown }> {
     const timeoutMs = Math.max(0, Math.min(req.timeoutMs ?? Infinity, this.defaultTimeoutMs));
     const controller = new AbortController();
     const state = { callerAborted: false, timedOut: false, timeoutMs };
@@ -220,6 +273,14 @@ export class KubeClient {
     return res.body;
   }
 
+  private observeWait(method: string, queuedAt: number): void {
+    try {
+      this.onWait?.(method, (performance.now() - queuedAt) / 1000);
+    } catch {
+      // A metrics hook must never fail a Kubernetes call.
+    }
+  }
+
   private observe(method: string, code: string, started: number): void {
     try {
       this.onResponse?.(method, code, (performance.now() - started) / 1000);
@@ -244,6 +305,14 @@ export class KubeClient {
     this.headers = { value, at: now };
     return value;
   }
+}
+
+/** The bulkhead for KubeClientOptions.maxInFlight (queue unbounded: callers bound their own wait). */
+function inFlightBound(maxInFlight: number | undefined): BulkheadPolicy | undefined {
+  const bound = maxInFlight ?? 0;
+  if (!Number.isInteger(bound) || bound < 0)
+    throw new RangeError(`maxInFlight must be an integer >= 0, got ${bound}`);
+  return bound === 0 ? undefined : new BulkheadPolicy(bound, Number.POSITIVE_INFINITY);
 }
 
 function withQuery(path: string, query: KubeRequest["query"]): string {

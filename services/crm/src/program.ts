@@ -70,7 +70,10 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
   installProcessGuards({ logger, metrics });
   // Once, at startup: every setting, where it came from, secrets redacted.
   logger.info("configuration", { version: crmVersion, role, config: describeConfig(config) });
-  const kube = await KubeClient.create(loadKubeConfig(), { onResponse: kubeClientMetrics(metrics.meter) });
+  const kube = await KubeClient.create(loadKubeConfig(), {
+    ...kubeClientMetrics(metrics.meter),
+    maxInFlight: config.kube.maxInFlight,
+  });
   const stops: (() => Promise<void>)[] = [];
   let redis: RedisClient | undefined;
   try {

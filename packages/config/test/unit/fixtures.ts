@@ -88,6 +88,7 @@ export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> 
   [vars.redisPasswordFile]: (c) => c.redis.passwordFile,
   [vars.queuePrefix]: (c) => c.redis.prefix,
   [vars.reconcileConcurrency]: (c) => c.reconcile.concurrency,
+  [vars.kubeMaxInFlight]: (c) => c.kube.maxInFlight,
   [vars.reconcileMaxAttempts]: (c) => c.reconcile.maxAttempts,
   [vars.recordRate]: (c) => c.reconcile.recordRatePerSecond,
   [vars.recordBurst]: (c) => c.reconcile.recordBurst,

@@ -67,6 +67,8 @@ const rows: Row[] = [
   { variable: vars.redisPasswordFile, raw: "/etc/pw\nx", says: "control characters" },
   { variable: vars.queuePrefix, raw: "oaas:queues", says: "not a key prefix" },
   { variable: vars.reconcileConcurrency, raw: "0", says: "jobs from 1 to 256" },
+  { variable: vars.kubeMaxInFlight, raw: "1025", says: "requests from 0 to 1024" },
+  { variable: vars.kubeMaxInFlight, raw: "-1", says: "requests from 0 to 1024" },
   { variable: vars.reconcileMaxAttempts, raw: "many", says: "not an integer" },
   { variable: vars.recordRate, raw: "0", says: "from 1 to 1000" },
   { variable: vars.recordBurst, raw: "-1", says: "from 1 to" },

@@ -55,6 +55,8 @@ const rows: Row[] = [
   { variable: vars.redisPasswordFile, raw: "/etc/oaas/redis/password", want: "/etc/oaas/redis/password" },
   { variable: vars.queuePrefix, raw: "{oaas}", want: "{oaas}" },
   { variable: vars.reconcileConcurrency, raw: "32", want: 32 },
+  { variable: vars.kubeMaxInFlight, raw: "0", want: 0 },
+  { variable: vars.kubeMaxInFlight, raw: "1024", want: 1024 },
   { variable: vars.reconcileMaxAttempts, raw: "3", want: 3 },
   { variable: vars.recordRate, raw: "10", want: 10 },
   { variable: vars.recordBurst, raw: "20", want: 20 },

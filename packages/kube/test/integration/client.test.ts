@@ -1,8 +1,9 @@
 // The Kubernetes edge against a real API server: apply, read, list, delete, and how each
 // failure is classified (404 object vs type, 409, 422, unreachable, timeout, aborted).
+import http from "node:http";
 import net from "node:net";
-import type * as k8s from "@kubernetes/client-node";
-import { freePort, kubeConfigPointedAt, testCluster, useTestNamespace } from "@oaas/testkit";
+import * as k8s from "@kubernetes/client-node";
+import { freePort, kubeConfigPointedAt, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import {
   applyObject,
@@ -161,5 +162,88 @@ describe("@oaas/kube against a real API server", function () {
       for (const s of sockets) s.destroy();
       blackhole.close();
     }
+  });
+
+  it("maxInFlight: at most N requests at the server, the rest wait in arrival order; waiting ends with the caller's signal", async function () {
+    // A plain-HTTP server that never answers shows what is in flight: the requests it has
+    // received (the client's time bound then destroys each request's connection).
+    const held = new Set<http.ServerResponse>();
+    let accepted = 0;
+    const blackhole = http.createServer((_req, res) => {
+      accepted++;
+      held.add(res);
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const port = (blackhole.address() as net.AddressInfo).port;
+    const waits: number[] = [];
+    // client-node accepts http:// only without TLS verification.
+    const plain = new k8s.KubeConfig();
+    plain.loadFromOptions({
+      clusters: [{ name: "plain", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: "anyone", token: "t" }],
+      contexts: [{ name: "plain", cluster: "plain", user: "anyone" }],
+      currentContext: "plain",
+    });
+    const bounded = await KubeClient.create(plain, {
+      defaultTimeoutMs: 400,
+      maxInFlight: 2,
+      onWait: (_method, seconds) => waits.push(seconds),
+    });
+    try {
+      const started = performance.now();
+      const settled: number[] = [];
+      const calls = [0, 1, 2, 3].map((i) =>
+        failure(getObject(bounded, configMaps, ns.name, `x${i}`)).then((e) => {
+          settled[i] = performance.now() - started;
+          return e.kind;
+        }),
+      );
+      const controller = new AbortController();
+      const waiting = failure(getObject(bounded, configMaps, ns.name, "y", { signal: controller.signal }));
+      await waitFor(() => accepted === 2, {
+        description: "2 requests at the server",
+        timeoutMs: 5000,
+        intervalMs: 5,
+      });
+      controller.abort(new Error("deadline"));
+      const abortedAt = performance.now();
+      expect((await waiting).kind).to.equal("aborted");
+      // Answered at once, not when its turn would have come.
+      expect(performance.now() - abortedAt).to.be.below(150);
+      expect(await Promise.all(calls)).to.deep.equal(["timeout", "timeout", "timeout", "timeout"]);
+      // Each request's own bound starts when it is sent: the two that waited took two bounds.
+      expect(settled[0]).to.be.within(350, 800);
+      expect(settled[1]).to.be.within(350, 800);
+      expect(settled[2]).to.be.within(750, 1600);
+      expect(settled[3]).to.be.within(750, 1600);
+      expect(accepted).to.equal(4); // the aborted one was never sent
+      expect(waits).to.have.length(2);
+      for (const w of waits) expect(w).to.be.within(0.3, 1);
+    } finally {
+      await bounded.close();
+      for (const res of held) res.destroy();
+      blackhole.close();
+    }
+  });
+
+  it("maxInFlight: 60 parallel reads through 3 slots all answered by the real API server", async function () {
+    const bounded = await KubeClient.create(kc, { maxInFlight: 3 });
+    try {
+      await applyObject(bounded, configMaps, cm("bulk", { a: "1" }), { fieldManager: "edge-test" });
+      const got = await Promise.all(
+        Array.from({ length: 60 }, () => getObject<ConfigMap>(bounded, configMaps, ns.name, "bulk")),
+      );
+      expect(got.map((o) => o?.data?.a)).to.deep.equal(Array.from({ length: 60 }, () => "1"));
+    } finally {
+      await bounded.close();
+    }
+  });
+
+  it("maxInFlight rejects a bound that is not a whole number >= 0", async function () {
+    for (const maxInFlight of [-1, 1.5, Number.NaN])
+      await KubeClient.create(kc, { maxInFlight }).then(
+        () => expect.fail(`accepted ${maxInFlight}`),
+        (error: unknown) => expect(String(error)).to.match(/maxInFlight must be/),
+      );
   });
 });
