@@ -260,8 +260,13 @@ export async function reconcilerFigures(roles: readonly Role[], records: number)
       "controller_runtime_reconcile_time_seconds_count",
       "workqueue_queue_duration_seconds_sum",
       "workqueue_queue_duration_seconds_count",
+      "rest_client_request_duration_seconds_sum",
+      "rest_client_request_duration_seconds_count",
+      "rest_client_rate_limiter_duration_seconds_sum",
+      "rest_client_rate_limiter_duration_seconds_count",
     ]);
-    for (const [k, v] of [...byResult, ...rest]) totals.set(k, (totals.get(k) ?? 0) + v);
+    const byCode = sumSamples(text, ["rest_client_requests_total"], "code");
+    for (const [k, v] of [...byResult, ...rest, ...byCode]) totals.set(k, (totals.get(k) ?? 0) + v);
   }
   const get = (k: string) => totals.get(k) ?? 0;
   const runs = get("controller_runtime_reconcile_time_seconds_count");
@@ -270,6 +275,8 @@ export async function reconcilerFigures(roles: readonly Role[], records: number)
     const result = /result=([a-zA-Z]+)/.exec(k)?.[1];
     if (result !== undefined) results[result] = v;
   }
+  const apiCalls = get("rest_client_request_duration_seconds_count");
+  const waits = get("rest_client_rate_limiter_duration_seconds_count");
   return {
     reconciles: runs,
     reconciles_per_record: round2(runs / records),
@@ -281,6 +288,15 @@ export async function reconcilerFigures(roles: readonly Role[], records: number)
       (get("workqueue_queue_duration_seconds_sum") /
         Math.max(1, get("workqueue_queue_duration_seconds_count"))) *
         1000,
+    ),
+    // The reconcilers' own API client: calls, answer time, calls that got no answer
+    // (code <error>: time bound or connection), and waits for an in-flight slot.
+    api_calls: apiCalls,
+    api_mean_ms: round2((get("rest_client_request_duration_seconds_sum") / Math.max(1, apiCalls)) * 1000),
+    api_no_answer: get("rest_client_requests_total{code=<error>}"),
+    api_calls_waited_for_slot: waits,
+    api_mean_slot_wait_ms: round2(
+      (get("rest_client_rate_limiter_duration_seconds_sum") / Math.max(1, waits)) * 1000,
     ),
   };
 }

@@ -188,6 +188,13 @@ describe("e2e: the whole flow through oaasctl on two clusters", function () {
       // The rollout is in it: a later generation than the first deploy.
       const generations = c.entries.map((e) => e.generation ?? 0);
       expect(Math.max(...generations), c.cluster).to.be.greaterThan(Math.min(...generations));
+      // Each Deploy is "accepted" (by the ingress) before its children are applied.
+      const accepted = c.entries.filter((e) => e.type === "accepted");
+      expect(accepted.length, c.cluster).to.be.greaterThan(1);
+      expect(
+        c.entries.findIndex((e) => e.type === "accepted"),
+        c.cluster,
+      ).to.be.below(c.entries.findIndex((e) => e.type === "applied"));
     }
     const table = await oaasctlOk(pm, ["history", key, "--cluster", "b"]);
     expect(table.stdout.split("\n")[0]).to.match(/^CLUSTER\s+TIME\s+TYPE\s+GEN\s+MESSAGE$/);

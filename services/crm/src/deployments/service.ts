@@ -46,6 +46,17 @@ export interface DeployInput {
 /** "updated" also covers an identical redeploy (only the correlation annotation changes; generation stays). */
 export type DeployResult = "created" | "updated";
 
+/** A Deploy whose record is stored (what the record's history calls "accepted"). */
+export interface AcceptedDeploy {
+  readonly namespace: string;
+  /** The record's name (recordName(deploymentId)). */
+  readonly name: string;
+  readonly deploymentId: string;
+  readonly generation: number;
+  readonly result: DeployResult;
+  readonly correlationId: string;
+}
+
 export class DeploymentsService {
   private readonly contexts: readonly RenderContext[];
 
@@ -57,6 +68,8 @@ export class DeploymentsService {
     private readonly store: RecordStore,
     private readonly features: DeploymentFeatures,
     contexts?: readonly RenderContext[],
+    /** Told of every Deploy that stored its record, before it answers OK; must not reject. */
+    private readonly onAccepted?: (event: AcceptedDeploy) => Promise<void>,
   ) {
     this.contexts = contexts ?? admissionContexts({ profile: "dev", features: { ...features, hpa: false } });
   }
@@ -84,7 +97,16 @@ export class DeploymentsService {
         `deployment ${echo(id)} is being deleted; deploy it again once GetDeploymentStatus answers NOT_FOUND`,
       );
     }
-    return { deploymentId: id, result: created ? "created" : "updated" };
+    const result: DeployResult = created ? "created" : "updated";
+    await this.onAccepted?.({
+      namespace: record.metadata.namespace ?? scope.namespace,
+      name: record.metadata.name,
+      deploymentId: id,
+      generation: record.metadata.generation ?? 0,
+      result,
+      correlationId: scope.correlationId,
+    });
+    return { deploymentId: id, result };
   }
 
   /** The stored record of a deployment id; NOT_FOUND when absent or owned by another id. */

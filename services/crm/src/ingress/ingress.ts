@@ -1,5 +1,6 @@
 // The ingress role: wires config, the Kubernetes client, services and handlers onto one
 // listener. Returns a handle whose close() drains it (SIGTERM calls it).
+import { acceptedHistory } from "./accepted-history.ts";
 import { readFileSync } from "node:fs";
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
@@ -25,6 +26,7 @@ import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../
 import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
 import type { HistorySource } from "./history-route.ts";
+import type { HistorySink } from "@oaas/queue";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
 import { capDeadlineHeaders } from "./deadline-cap.ts";
@@ -50,7 +52,7 @@ export interface IngressDeps {
   /** Other roles in this process (`crm all`): /readyz and the health services wait for them too. */
   readonly readinessParts?: readonly ReadinessPart[];
   /** Records' history for GET /api/v1/records/{id}/history (absent: that path is 404). */
-  readonly history?: HistorySource;
+  readonly history?: HistorySource & HistorySink;
 }
 
 export interface Ingress {
@@ -81,7 +83,12 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     deps.recordCache === false ? undefined : startRecordCache({ kube, namespace: config.namespace, logger });
   const api = kubeRecordStore(kube);
   const store = cache ? cachedRecordStore(cache, api) : api;
-  const deployments = new DeploymentsService(store, features, contexts);
+  const deployments = new DeploymentsService(
+    store,
+    features,
+    contexts,
+    deps.history ? acceptedHistory(deps.history, logger) : undefined,
+  );
   const served: DescService[] = [DeploymentService, HealthService, CrmInfoService, grpcHealthV1.Health];
   const health = {
     readiness,

@@ -2,6 +2,8 @@
 // watch them and the reconciler's drift repair is triggered by edits. Optional kinds
 // come from add-ons (Knative, Prometheus Operator) and are watched only when served.
 import type { ResourceType } from "@oaas/kube";
+import { deploymentHealth, knativeHealth, type WorkloadHealth } from "../reconciler/health.ts";
+import type { LiveObject } from "../reconciler/compare.ts";
 
 export interface ChildKind {
   /** For logs, metrics and readiness reasons, e.g. "Deployment". */
@@ -9,12 +11,19 @@ export interface ChildKind {
   readonly type: ResourceType;
   /** Watched only when the API server serves it (its CRD is installed). */
   readonly optional: boolean;
+  /**
+   * What the reconciler reads off this kind's status (the workload's rollout health), for
+   * kinds whose status it reads at all. A status change that leaves it equal changes
+   * nothing the record shows, so it is no reason to reconcile (watcher/changes.ts).
+   */
+  readonly health?: (live: LiveObject) => WorkloadHealth;
 }
 
 export const ownedChildKinds: readonly ChildKind[] = [
   {
     kind: "Deployment",
     optional: false,
+    health: (live) => deploymentHealth(live, ""),
     type: { group: "apps", version: "v1", plural: "deployments", namespaced: true },
   },
   {
@@ -30,6 +39,7 @@ export const ownedChildKinds: readonly ChildKind[] = [
   {
     kind: "KnativeService",
     optional: true,
+    health: (live) => knativeHealth(live, ""),
     type: { group: "serving.knative.dev", version: "v1", plural: "services", namespaced: true },
   },
   {

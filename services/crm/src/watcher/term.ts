@@ -155,7 +155,7 @@ export class Term {
           if (!initial) this.submitForChild(obj, "child-changed");
         },
         update: (oldObj, newObj) => {
-          if (childChangeMatters(oldObj, newObj)) this.submitForChild(newObj, "child-changed");
+          if (childChangeMatters(oldObj, newObj, kind.health)) this.submitForChild(newObj, "child-changed");
         },
         delete: (obj) => this.submitForChild(obj, "child-deleted"),
       },

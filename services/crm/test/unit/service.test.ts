@@ -10,7 +10,7 @@ import {
 } from "@oaas/crd";
 import { expect } from "chai";
 import { DeploymentError } from "../../src/deployments/errors.ts";
-import { DeploymentsService, type RequestScope } from "../../src/deployments/service.ts";
+import { DeploymentsService, type AcceptedDeploy, type RequestScope } from "../../src/deployments/service.ts";
 import type { Applied, RecordStore } from "../../src/deployments/store.ts";
 
 /** The API server's behaviour the service relies on: SSA upsert, the CRD's immutable deployment_id. */
@@ -98,6 +98,37 @@ describe("DeploymentsService", function () {
     ).to.equal("updated");
     expect(store.applies).to.equal(3);
     expect(reads).to.equal(0);
+  });
+
+  it("tells onAccepted of every stored Deploy (with generation and correlation id), and of nothing refused", async function () {
+    const accepted: AcceptedDeploy[] = [];
+    const told = new DeploymentsService(store, { odgm: false, knative: false }, undefined, (event) => {
+      accepted.push(event);
+      return Promise.resolve();
+    });
+    await told.deploy({ unit: unit("a") }, scope);
+    await told.deploy({ unit: unit("a", (s) => (s.target_env = "prod")) }, { ...scope, correlationId: "c2" });
+    expect(await codeOf(told.deploy({ unit: unit("") }, scope))).to.equal("invalidArgument");
+    await store.delete("ns", recordName("a"));
+    expect(await codeOf(told.deploy({ unit: unit("a") }, scope))).to.equal("failedPrecondition");
+    expect(accepted).to.deep.equal([
+      {
+        namespace: "ns",
+        name: recordName("a"),
+        deploymentId: "a",
+        generation: 1,
+        result: "created",
+        correlationId: "c",
+      },
+      {
+        namespace: "ns",
+        name: recordName("a"),
+        deploymentId: "a",
+        generation: 2,
+        result: "updated",
+        correlationId: "c2",
+      },
+    ]);
   });
 
   const refusals: { name: string; given: () => Promise<unknown>; want: string }[] = [

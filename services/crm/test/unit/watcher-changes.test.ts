@@ -3,6 +3,8 @@
 // child's status change must, a bookkeeping-only write must not.
 import { expect } from "chai";
 import { childChangeMatters, recordChangeMatters } from "../../src/watcher/index.ts";
+import { ownedChildKinds } from "../../src/watcher/kinds.ts";
+import type { LiveObject } from "../../src/reconciler/compare.ts";
 
 const record = (over: { spec?: unknown; status?: unknown; metadata?: Record<string, unknown> } = {}) => ({
   metadata: {
@@ -90,19 +92,136 @@ describe("watcher: the CRM finalizer beside others", function () {
 });
 
 describe("watcher: which child updates enqueue", function () {
-  const child = (status: unknown, metadata: Record<string, unknown> = {}) => ({
-    metadata: { name: "c", resourceVersion: "1", managedFields: [], ...metadata },
-    spec: { replicas: 1 },
-    status,
+  const deployments = ownedChildKinds.find((k) => k.kind === "Deployment")?.health;
+  const knative = ownedChildKinds.find((k) => k.kind === "KnativeService")?.health;
+  const services = ownedChildKinds.find((k) => k.kind === "Service")?.health;
+  const child = (
+    status: unknown,
+    metadata: Record<string, unknown> = {},
+    spec: Record<string, unknown> = { replicas: 1 },
+  ): LiveObject =>
+    ({
+      metadata: { name: "c", generation: 1, resourceVersion: "1", managedFields: [], ...metadata },
+      spec,
+      status,
+    }) as LiveObject;
+  const progressing = (reason: string, lastUpdateTime: string) => ({
+    type: "Progressing",
+    status: "True",
+    reason,
+    lastUpdateTime,
   });
-  it("a status change (readiness) enqueues", function () {
-    expect(childChangeMatters(child({ readyReplicas: 0 }), child({ readyReplicas: 1 }))).to.be.true;
+  // A Deployment of one replica rolling out, as the controller-manager writes it.
+  const created = { observedGeneration: 1, conditions: [progressing("NewReplicaSetCreated", "t1")] };
+  const scaled = { ...created, replicas: 1, updatedReplicas: 1, unavailableReplicas: 1 };
+  const ready = { ...scaled, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: undefined };
+  const done = { ...ready, conditions: [progressing("NewReplicaSetAvailable", "t2")] };
+  const rows: {
+    name: string;
+    before: unknown;
+    after: unknown;
+    health?: (o: LiveObject) => unknown;
+    want: boolean;
+  }[] = [
+    {
+      name: "Deployment: rollout picked up (observedGeneration)",
+      before: {},
+      after: created,
+      health: deployments,
+      want: true,
+    },
+    {
+      name: "Deployment: replicas created (counts in the message)",
+      before: created,
+      after: scaled,
+      health: deployments,
+      want: true,
+    },
+    { name: "Deployment: replicas available", before: scaled, after: ready, health: deployments, want: true },
+    {
+      name: "Deployment: only the Progressing reason and lastUpdateTime",
+      before: ready,
+      after: done,
+      health: deployments,
+      want: false,
+    },
+    {
+      name: "Deployment: only readyReplicas (not read)",
+      before: scaled,
+      after: { ...scaled, readyReplicas: 1 },
+      health: deployments,
+      want: false,
+    },
+    {
+      name: "Deployment: ProgressDeadlineExceeded",
+      before: scaled,
+      after: {
+        ...scaled,
+        conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
+      },
+      health: deployments,
+      want: true,
+    },
+    {
+      name: "Deployment: ReplicaFailure",
+      before: scaled,
+      after: { ...scaled, conditions: [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate" }] },
+      health: deployments,
+      want: true,
+    },
+    {
+      name: "Knative Service: Ready Unknown -> True",
+      before: { observedGeneration: 1, conditions: [{ type: "Ready", status: "Unknown" }] },
+      after: { observedGeneration: 1, conditions: [{ type: "Ready", status: "True" }] },
+      health: knative,
+      want: true,
+    },
+    {
+      name: "Knative Service: only the URL and traffic",
+      before: { observedGeneration: 1, url: "a", conditions: [{ type: "Ready", status: "True" }] },
+      after: {
+        observedGeneration: 1,
+        url: "b",
+        traffic: [{ percent: 100 }],
+        conditions: [{ type: "Ready", status: "True" }],
+      },
+      health: knative,
+      want: false,
+    },
+    {
+      name: "Service: any status change (its status is not read)",
+      before: {},
+      after: { loadBalancer: { ingress: [] } },
+      health: services,
+      want: false,
+    },
+  ];
+  for (const row of rows)
+    it(`${row.name}: ${row.want ? "enqueues" : "does not enqueue"}`, function () {
+      expect(childChangeMatters(child(row.before), child(row.after), row.health)).to.equal(row.want);
+    });
+  it("only Deployments and Knative Services have a status the reconciler reads", function () {
+    expect(ownedChildKinds.filter((k) => k.health).map((k) => k.kind)).to.deep.equal([
+      "Deployment",
+      "KnativeService",
+    ]);
   });
   it("a bookkeeping-only write does not", function () {
-    expect(childChangeMatters(child({}), child({}, { resourceVersion: "2", managedFields: [{ m: 1 }] }))).to
-      .be.false;
+    expect(
+      childChangeMatters(
+        child({}),
+        child({}, { resourceVersion: "2", managedFields: [{ m: 1 }] }),
+        deployments,
+      ),
+    ).to.be.false;
   });
-  it("a hand-edited label enqueues (drift)", function () {
-    expect(childChangeMatters(child({}), child({}, { labels: { x: "y" } }))).to.be.true;
+  it("a hand edit enqueues whatever the status: a label, the spec (drift)", function () {
+    expect(childChangeMatters(child(done), child(done, { labels: { x: "y" } }), deployments)).to.be.true;
+    expect(childChangeMatters(child(done), child(done, {}, { replicas: 2 }), deployments)).to.be.true;
+    expect(childChangeMatters(child({}), child({}, {}, { ports: [1] }), services)).to.be.true;
+  });
+  it("a new generation enqueues (the spec changed with it)", function () {
+    expect(childChangeMatters(child(done), child(done, { generation: 2 }, { replicas: 3 }), deployments)).to
+      .be.true;
   });
 });
