@@ -4,6 +4,7 @@
 // behind the same listener as the RPCs, so mTLS guards it exactly like them.
 import { recordName } from "@oaas/crd";
 import type { HistoryEntry } from "@oaas/queue";
+import { parseRecordRequest } from "./record-path.ts";
 
 /** Reading a record's history; the Redis store of @oaas/queue satisfies it as it is. */
 export interface HistorySource {
@@ -18,8 +19,6 @@ export interface HistoryAnswer {
   readonly entries: readonly HistoryEntry[];
 }
 
-const pattern = /^\/api\/v1\/records\/([^/]+)\/history$/;
-
 /** Largest `limit` accepted; the stream keeps at most queueDefaults.historyMaxEntries anyway. */
 const maxLimit = 10_000;
 
@@ -27,7 +26,8 @@ const maxLimit = 10_000;
  * Handles the request (its URL path and query) when its path is the history route and
  * returns true; false leaves it to the next handler. `send` writes a JSON answer. Answers 200 {deployment_id, namespace, entries}, 404 {error}
  * when the record has no history (never deployed here, or deleted and its history
- * removed), 400 for a bad limit, 503 when Redis cannot be read.
+ * removed), 400 for a bad limit or an id or namespace record-path.ts refuses, 503 when
+ * Redis cannot be read.
  */
 export function serveHistory(
   requestUrl: string,
@@ -35,23 +35,19 @@ export function serveHistory(
   source: HistorySource,
   namespace: string,
 ): boolean {
-  const url = new URL(requestUrl, "http://crm");
-  const match = pattern.exec(url.pathname);
-  if (!match?.[1]) return false;
-  let id: string;
-  try {
-    id = decodeURIComponent(match[1]);
-  } catch {
-    send(400, { error: "the deployment id in the path is not valid percent-encoding" });
+  const request = parseRecordRequest(requestUrl, "history", namespace);
+  if (request === undefined) return false;
+  if (!request.ok) {
+    send(400, { error: request.error });
     return true;
   }
-  const limitText = url.searchParams.get("limit");
+  const { id, namespace: ns } = request;
+  const limitText = request.query.get("limit");
   const limit = limitText === null ? undefined : Number(limitText);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)) {
     send(400, { error: `limit must be a whole number from 1 to ${maxLimit}` });
     return true;
   }
-  const ns = url.searchParams.get("namespace") || namespace;
   source.read(ns, recordName(id), limit === undefined ? {} : { limit }).then(
     (entries) => {
       if (entries.length === 0)

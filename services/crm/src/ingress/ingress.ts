@@ -51,7 +51,11 @@ export interface IngressDeps {
   readonly recordCache?: false;
   /** Other roles in this process (`crm all`): /readyz and the health services wait for them too. */
   readonly readinessParts?: readonly ReadinessPart[];
-  /** Records' history for GET /api/v1/records/{id}/history (absent: that path is 404). */
+  /**
+   * Records' history for GET /api/v1/records/{id}/history (absent: that path is 404), and
+   * where a Deploy writes its "accepted" entry. GET /api/v1/records/{id}/status is always
+   * served (status-route.ts).
+   */
   readonly history?: HistorySource & HistorySink;
 }
 
@@ -124,11 +128,12 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     requestGate: correlationGate,
     // Tracing outermost: the RPC's log line and metrics are taken inside its span.
     interceptors: [traceRpcs(), observeRpcs(logger, metrics)],
-    fallback: httpEndpoints(
-      readiness,
-      metrics,
-      deps.history ? { source: deps.history, namespace: config.namespace } : undefined,
-    ),
+    fallback: httpEndpoints(readiness, metrics, {
+      namespace: config.namespace,
+      // The record's status in full, read like GetDeploymentStatus (same service, same cache).
+      status: { source: deployments, logger },
+      ...(deps.history ? { history: deps.history } : {}),
+    }),
   });
   const capped: typeof handler = (req, res) => {
     capDeadlineHeaders(req.headers);

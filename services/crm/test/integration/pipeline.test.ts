@@ -1,6 +1,7 @@
 // The whole CRM pipeline as real processes on a real API server (KWOK nodes) and real
 // Redis: Deploy through the ingress -> watcher -> BullMQ -> reconciler -> Available with
-// Ready pods; Delete -> every child gone, then NOT_FOUND. Also: the reconciler refuses a
+// Ready pods, and the record's status in full over the ingress's HTTP route; Delete ->
+// every child gone, then NOT_FOUND (and 404 on that route). Also: the reconciler refuses a
 // Redis that may evict, and a SIGKILLed reconciler's work is finished by another process.
 import { spawn } from "node:child_process";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -82,6 +83,40 @@ describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () 
     for (const ref of status.statusResourceRefs)
       expect(ref.uid, `${ref.kind}/${ref.name}`).to.match(/^[0-9a-f-]{36}$/);
 
+    // The same record in full over plain HTTP on the same listener (status-route.ts).
+    const detailUrl = `${all.url}/api/v1/records/${id}/status`;
+    const detailAnswer = await fetch(detailUrl);
+    expect(detailAnswer.status).to.equal(200);
+    const detail = (await detailAnswer.json()) as {
+      deployment_id: string;
+      namespace: string;
+      generation: number;
+      observed_generation: number;
+      summary: string;
+      conditions: { type: string; status: string; reason: string; last_transition_time: string }[];
+      functions: { function_key: string; ready: boolean; reason: string; url?: string }[];
+      resource_refs: { kind: string; name: string; uid?: string }[];
+      template?: { name: string; score?: number };
+    };
+    expect(detail).to.include({ deployment_id: id, namespace: namespace.name, summary: "RUNNING" });
+    expect(detail.observed_generation).to.equal(detail.generation);
+    const availableCondition = detail.conditions.find((c) => c.type === "Available");
+    expect(availableCondition).to.include({ status: "True" });
+    expect(availableCondition?.reason).to.match(/^[A-Z][A-Za-z]+$/);
+    expect(Date.parse(availableCondition?.last_transition_time ?? "")).to.be.above(0);
+    expect(detail.functions.map((f) => [f.function_key, f.ready])).to.deep.equal([
+      ["cart", true],
+      ["checkout", true],
+    ]);
+    for (const f of detail.functions)
+      expect(f.url, f.function_key).to.match(
+        new RegExp(`^http://[a-z0-9-]+\\.${namespace.name}\\.svc\\.cluster\\.local:\\d+$`),
+      );
+    expect(detail.resource_refs.map((r) => r.uid).sort()).to.deep.equal(
+      status.statusResourceRefs.map((r) => r.uid).sort(),
+    );
+    expect(detail.template?.name).to.be.a("string").and.not.equal("");
+
     const deleted = await client.deleteDeployment({ deploymentId: id });
     expect(deleted.status).to.equal(StatusCode.OK);
     await waitFor(
@@ -99,6 +134,9 @@ describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () 
     expect(await owned(deployments, name), "Deployments left").to.have.length(0);
     expect(await owned(services, name), "Services left").to.have.length(0);
     expect(await getRecord(kube, namespace.name, id)).to.equal(undefined);
+    const gone = await fetch(detailUrl);
+    expect(gone.status).to.equal(404);
+    expect(((await gone.json()) as { error: string }).error).to.contain(`"${id}"`);
   });
 
   it("separate watcher and reconciler processes converge a record; a SIGKILLed reconciler's work is picked up", async function () {

@@ -1,5 +1,5 @@
 // The history route on a plain http server with an in-memory history source: status
-// codes, the body shape, limit and namespace handling, and that other paths fall through.
+// codes, the body shape, limit, id and namespace handling, and that other paths fall through.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { recordName } from "@oaas/crd";
@@ -73,8 +73,26 @@ describe("crm history route", function () {
       status: 404,
       want: { error: 'no history for deployment "nope" in namespace "home"' },
     },
-    { name: "limit 0: 400", path: "/api/v1/records/known-a/history?limit=0", status: 400 },
-    { name: "limit not a number: 400", path: "/api/v1/records/known-a/history?limit=x", status: 400 },
+    { name: "limit 0: 400", path: "/api/v1/records/known-a/history?limit=0", status: 400, error: /limit/ },
+    {
+      name: "limit not a number: 400",
+      path: "/api/v1/records/known-a/history?limit=x",
+      status: 400,
+      error: /limit/,
+    },
+    // The id and namespace rules are the status route's and the RPCs' (record-path.ts).
+    {
+      name: "an id with whitespace: 400",
+      path: "/api/v1/records/a%20b/history",
+      status: 400,
+      error: /^deployment_id: must not contain whitespace/,
+    },
+    {
+      name: "a namespace that is not a DNS-1123 label: 400",
+      path: "/api/v1/records/known-a/history?namespace=a.b",
+      status: 400,
+      error: /^namespace: "a\.b" is not a valid namespace name/,
+    },
   ];
   for (const row of rows) {
     it(row.name, async function () {
@@ -82,10 +100,8 @@ describe("crm history route", function () {
       expect(status).to.equal(row.status);
       if (row.want) expect(body).to.deep.equal(row.want);
       if (row.read) expect(reads).to.deep.equal([row.read]);
-      if (row.status === 400) {
-        expect(body["error"]).to.match(/limit/);
-        expect(reads).to.deep.equal([]);
-      }
+      if (row.error) expect(body["error"]).to.match(row.error);
+      if (row.status === 400) expect(reads).to.deep.equal([]);
     });
   }
 
