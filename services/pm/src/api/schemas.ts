@@ -38,6 +38,87 @@ export const errorSchema: Schema = {
   required: ["error"],
 };
 
+/** One condition of a CRM's DeploymentRecord (Kubernetes condition fields, snake_case). */
+const recordCondition: Schema = {
+  type: "object",
+  properties: {
+    type: { type: "string", description: "Available, Progressing, Degraded or NfrObserved" },
+    status: { type: "string", enum: ["True", "False", "Unknown"] },
+    reason: { type: "string", description: "CamelCase, machine-readable" },
+    message: { type: "string", description: "for a person: what is wrong and what to do" },
+    last_transition_time: { type: "string", format: "date-time" },
+    observed_generation: { type: "integer", description: "the record generation the condition is for" },
+  },
+  required: ["type", "status"],
+};
+
+/** One function's workload as the CRM's reconciler last observed it. */
+const recordFunction: Schema = {
+  type: "object",
+  properties: {
+    function_key: { type: "string" },
+    ready: { type: "boolean" },
+    reason: {
+      type: "string",
+      description: "CamelCase, e.g. Available, RollingOut, ProgressDeadlineExceeded",
+    },
+    message: { type: "string" },
+    url: { type: "string", description: "in-cluster URL of the function's Service" },
+  },
+  required: ["function_key", "ready"],
+};
+
+/**
+ * GET /deployment-status/{id}: one cluster's answer (services/deployments.ts
+ * DeploymentStatusAnswer). Also the serializer: a field missing here is not sent.
+ */
+const deploymentStatus: Schema = {
+  type: "object",
+  properties: {
+    cluster: { type: "string" },
+    deployment_id: { type: "string", description: "the unit id on that cluster" },
+    status: {
+      type: "string",
+      description: "summarized status: RUNNING, PROGRESSING, DEGRADED, ERROR or SUMMARY_UNKNOWN",
+    },
+    message: { type: "string", description: 'the CRM\'s "<SUMMARY> (<phase>): <message>"' },
+    deployment: {
+      type: "object",
+      additionalProperties: true,
+      description: "the DeploymentUnit as the CRM stored it (protobuf JSON, field names as in the contract)",
+    },
+    status_resource_refs: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          kind: { type: "string" },
+          name: { type: "string" },
+          namespace: { type: "string" },
+          uid: { type: "string" },
+        },
+        required: ["kind", "name"],
+      },
+    },
+    conditions: {
+      type: "array",
+      items: recordCondition,
+      description: "the record's conditions with reasons; absent when detail_unavailable is set",
+    },
+    functions: {
+      type: "array",
+      items: recordFunction,
+      description: "each function's readiness and URL; absent when detail_unavailable is set",
+    },
+    detail_unavailable: {
+      type: "string",
+      description:
+        "why conditions and functions are missing (a CRM without its record status route, no answer in time, its API server down); the rest of the answer stands",
+    },
+  },
+  required: ["cluster", "deployment_id", "status", "status_resource_refs"],
+};
+
 export const schemas = {
   packageBody: packageSchema,
   deploymentBody: classDeploymentSchema,
@@ -69,4 +150,5 @@ export const schemas = {
   name: params("name"),
   key: params("key"),
   id: params("id"),
+  deploymentStatus,
 };

@@ -35,6 +35,7 @@ import type { ClusterConfig, PmConfig } from "../config/index.ts";
 import { createCrmClients, type CrmClients } from "./client.ts";
 import { CrmError, isCrmFault, isRetryable, toCrmError } from "./errors.ts";
 import { fetchRecordHistory, type RecordHistory } from "./history-client.ts";
+import { fetchRecordStatus, type RecordStatusDetail } from "./status-detail-client.ts";
 
 /** Deadlines from the seeds (CRM README "Deadlines"). */
 export const deployDeadlineMs = 15_000;
@@ -272,6 +273,28 @@ export class CrmManager {
       timeoutMs: Math.min(callDeadlineMs, cluster.config.timeoutMs),
       correlationId: ctx.correlationId,
       ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+    });
+  }
+
+  /**
+   * A record's status in full (conditions, function readiness and URLs) from the CRM's
+   * HTTP route: GetDeploymentStatus cannot carry it. One attempt bounded by the same
+   * deadline as a status call; no retry and outside the circuit breaker, since a CRM
+   * that lacks the route (older than the PM) is healthy all the same. `signal` ends it
+   * early. Throws CrmError (status-detail-client.ts).
+   */
+  async statusDetail(
+    name: string,
+    deploymentId: string,
+    ctx: CallContext,
+    signal?: AbortSignal,
+  ): Promise<RecordStatusDetail> {
+    const cluster = this.get(name);
+    return fetchRecordStatus(cluster.config, deploymentId, {
+      timeoutMs: Math.min(callDeadlineMs, cluster.config.timeoutMs),
+      correlationId: ctx.correlationId,
+      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+      ...(signal ? { signal } : {}),
     });
   }
 

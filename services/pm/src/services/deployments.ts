@@ -21,6 +21,7 @@ import { withContext } from "@oaas/telemetry";
 import { toProtoUnit, unitJson } from "../crm/convert.ts";
 import { CrmError } from "../crm/errors.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
+import type { ConditionDetail, FunctionDetail } from "../crm/status-detail-client.ts";
 import {
   StorageConflictError,
   StorageNotFoundError,
@@ -545,8 +546,15 @@ export class DeploymentService {
     return { id, clusters: known ? clusters : found };
   }
 
-  /** Status of a unit id (or logical key) on one cluster (default: where it was sent, else the default cluster). */
-  async status(id: string, ctx: CallContext, cluster?: string): Promise<unknown> {
+  /**
+   * Status of a unit id (or logical key) on one cluster (default: where it was sent, else
+   * the default cluster): GetDeploymentStatus's answer, plus the record's conditions and
+   * functions from the CRM's status route, asked in parallel within the same deadline.
+   * The detail never fails the request: when it cannot be had (a CRM older than the
+   * route, no answer in time, the CRM's API server down) the answer is the gRPC part with
+   * `detail_unavailable` saying why. Throws ValidationError, or the gRPC call's CrmError.
+   */
+  async status(id: string, ctx: CallContext, cluster?: string): Promise<DeploymentStatusAnswer> {
     let target = cluster;
     let unit = id;
     if (target === undefined) {
@@ -564,21 +572,68 @@ export class DeploymentService {
       throw new ValidationError([{ field: "cluster", message: "is required (no default cluster)" }]);
     if (!this.crm.has(target))
       throw new ValidationError([{ field: "cluster", message: `unknown cluster "${target}"` }]);
-    const res = await this.crm.status(target, unit, ctx);
+    const stop = new AbortController();
+    // Settles to a value either way, so nothing is left unobserved when the gRPC call fails.
+    const detail = this.crm.statusDetail(target, unit, ctx, stop.signal).then(
+      (found): StatusDetailPart => ({ conditions: found.conditions, functions: found.functions }),
+      (error: unknown): StatusDetailPart => ({ detail_unavailable: (error as Error).message }),
+    );
+    let res: Awaited<ReturnType<CrmManager["status"]>>;
+    try {
+      res = await this.crm.status(target, unit, ctx);
+    } catch (error) {
+      stop.abort(); // the answer is the error: the detail is not needed any more
+      throw error;
+    }
+    const part = await detail;
+    if (part.detail_unavailable !== undefined) {
+      withContext(this.logger, { deploymentId: unit, correlationId: ctx.correlationId }).info(
+        "status detail unavailable",
+        { cluster: target, reason: part.detail_unavailable },
+      );
+    }
     return {
       cluster: target,
       deployment_id: unit,
       status: /^[A-Z_]+/.exec(res.message ?? "")?.[0] ?? "SUMMARY_UNKNOWN",
-      message: res.message,
-      deployment: res.deployment ? unitJson(res.deployment) : undefined,
+      ...(res.message !== undefined ? { message: res.message } : {}),
+      ...(res.deployment ? { deployment: unitJson(res.deployment) } : {}),
       status_resource_refs: res.statusResourceRefs.map((r) => ({
         kind: r.kind,
         name: r.name,
-        namespace: r.namespace,
-        uid: r.uid,
+        ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+        ...(r.uid !== undefined ? { uid: r.uid } : {}),
       })),
+      ...part,
     };
   }
+}
+
+/** The record detail part of a status answer: both lists, or why there are none. */
+type StatusDetailPart =
+  | {
+      readonly conditions: readonly ConditionDetail[];
+      readonly functions: readonly FunctionDetail[];
+      readonly detail_unavailable?: undefined;
+    }
+  | { readonly detail_unavailable: string };
+
+/** GET /deployment-status/{id}: one cluster's status (schema: api/schemas.ts deploymentStatus). */
+export interface DeploymentStatusAnswer {
+  readonly cluster: string;
+  readonly deployment_id: string;
+  /** The SummarizedStatus name GetDeploymentStatus's message starts with. */
+  readonly status: string;
+  readonly message?: string;
+  /** The DeploymentUnit as the CRM stored it. */
+  readonly deployment?: unknown;
+  readonly status_resource_refs: readonly { kind: string; name: string; namespace?: string; uid?: string }[];
+  /** The record's conditions (absent when detail_unavailable). */
+  readonly conditions?: readonly ConditionDetail[];
+  /** Each function's readiness and URL (absent when detail_unavailable). */
+  readonly functions?: readonly FunctionDetail[];
+  /** Why conditions and functions are missing. */
+  readonly detail_unavailable?: string;
 }
 
 /** One cluster's part of a history answer; `error` when that CRM could not be asked. */

@@ -122,9 +122,11 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
     {
       schema: {
         tags,
-        summary: "Live status from the CRM (logical key or unit id; ?cluster= narrows it)",
+        summary:
+          "Live status from the CRM (logical key or unit id; ?cluster= narrows it): summary, conditions with reasons, function readiness and URLs",
         params: schemas.id,
         querystring: schemas.clusterQuery,
+        response: { 200: schemas.deploymentStatus },
       },
     },
     async (request) =>
