@@ -1,8 +1,8 @@
 // The product path end to end, driven through the real oaasctl: two real CRM processes
 // (`crm all`) as clusters "a" and "b", each in its own namespace on the shared test
 // cluster (KWOK nodes make pods Ready), the PM with etcd storage. examples/hello is
-// applied and deployed to both, shown Available on both (status and class runtimes
-// aggregated by the PM), checked for its ODGM addon, given a new image and rolled out
+// applied and deployed to both, shown Available on both (status with each record's
+// conditions and function URLs, and class runtimes, aggregated by the PM), checked for its ODGM addon, given a new image and rolled out
 // on both, its CRM-kept history read back, and deleted by its logical key until nothing
 // is left in either namespace.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -71,16 +71,49 @@ describe("e2e: the whole flow through oaasctl on two clusters", function () {
 
   it("status and class runtimes are aggregated over both clusters", async function () {
     const status = await oaasctlJson<{
-      clusters: { cluster: string; status: string; deployment_id: string }[];
+      clusters: {
+        cluster: string;
+        status: string;
+        deployment_id: string;
+        conditions?: { type: string; status: string; reason?: string }[];
+        functions?: { function_key: string; ready: boolean; url?: string }[];
+        detail_unavailable?: string;
+      }[];
     }>(pm, ["status", key]);
     expect(status.clusters.map((c) => [c.cluster, c.status, c.deployment_id])).to.deep.equal([
       ["a", "RUNNING", `${key}-a`],
       ["b", "RUNNING", `${key}-b`],
     ]);
+    // The record's detail, from each CRM's status route through the PM.
+    for (const c of status.clusters) {
+      expect(c.detail_unavailable, c.cluster).to.equal(undefined);
+      const available = c.conditions?.find((x) => x.type === "Available");
+      expect(available?.status, c.cluster).to.equal("True");
+      expect(available?.reason, c.cluster).to.match(/^[A-Z][A-Za-z]+$/);
+      expect(
+        c.functions?.map((f) => [f.function_key, f.ready]),
+        c.cluster,
+      ).to.deep.equal([
+        ["greet", true],
+        ["count", true],
+      ]);
+      for (const f of c.functions ?? [])
+        expect(f.url, `${c.cluster} ${f.function_key}`).to.match(
+          new RegExp(`^http://[a-z0-9-]+\\.${ns(c.cluster)}\\.svc\\.cluster\\.local:8080$`),
+        );
+    }
     const table = await oaasctlOk(pm, ["status", key]);
-    // One block per cluster: its name, then its phase.
+    // One block per cluster: its name, then its phase, its conditions and its functions.
     for (const cluster of ["a", "b"])
       expect(table.stdout).to.match(new RegExp(`^cluster:\\s+${cluster}\nphase:\\s+RUNNING$`, "m"));
+    expect(table.stdout.match(/^CONDITION\s+STATUS\s+REASON\s+AGE\s+MESSAGE$/gm)).to.have.length(2);
+    expect(table.stdout.match(/^Available\s+True\s+[A-Z][A-Za-z]+\s+\S+\s+/gm)).to.have.length(2);
+    expect(table.stdout.match(/^FUNCTION\s+READY\s+REASON\s+URL\s+MESSAGE$/gm)).to.have.length(2);
+    for (const fn of ["greet", "count"])
+      expect(
+        table.stdout.match(new RegExp(`^${fn}\\s+True\\s+\\S+\\s+http://\\S+:8080\\s`, "gm")),
+      ).to.have.length(2);
+    expect(table.stdout).not.to.contain("detail:");
     const runtimes = await oaasctlJson<{ items: { id: string; cluster: string }[]; partial: boolean }>(pm, [
       "runtime",
       "list",

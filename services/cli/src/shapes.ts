@@ -150,6 +150,8 @@ export interface StatusView {
   message?: string;
   conditions: ConditionView[];
   functions: FunctionView[];
+  /** Why the answer has no conditions and functions (the PM could not get them from the CRM). */
+  detailUnavailable?: string;
 }
 
 /**
@@ -181,6 +183,7 @@ function statusView(raw: unknown, id: string, cluster: string | undefined): Stat
     message: str(f, "message"),
     url: str(f, "url", "in_cluster_url", "service_url"),
   }));
+  const detailUnavailable = str(s, "detail_unavailable");
   return {
     id: str(s, "deployment_id", "id") ?? id,
     cluster: cluster ?? str(s, "cluster", "target_cluster"),
@@ -189,14 +192,21 @@ function statusView(raw: unknown, id: string, cluster: string | undefined): Stat
     message: str(s, "message"),
     conditions,
     functions,
+    ...(detailUnavailable !== undefined ? { detailUnavailable } : {}),
   };
 }
 
-/** Ready: the Available condition True, else a phase/summary that means it. */
+/**
+ * Ready: the Available condition (when there is one) is True and the phase or summary
+ * (when there is one) means it. Both must agree: the PM's summary accounts for a spec the
+ * CRM has not reconciled yet (PROGRESSING) while Available may still be True for the
+ * previous one, and an Available=False outranks a RUNNING-looking phase.
+ */
 export function isAvailable(view: StatusView): boolean {
   const available = view.conditions.find((c) => c.type === "Available");
-  if (available) return available.status === "True";
-  return ["AVAILABLE", "RUNNING", "READY"].includes((view.phase ?? "").toUpperCase());
+  if (available && available.status !== "True") return false;
+  if (view.phase === undefined) return available !== undefined;
+  return ["AVAILABLE", "RUNNING", "READY"].includes(view.phase.toUpperCase());
 }
 
 /**

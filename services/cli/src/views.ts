@@ -126,6 +126,7 @@ export function statusText(views: readonly StatusView[], now: number): string {
         ["phase", v.phase],
         ["reason", v.reason],
         ["message", v.message],
+        ["detail", v.detailUnavailable ? `unavailable: ${v.detailUnavailable}` : undefined],
       ]);
       const conditions =
         v.conditions.length === 0

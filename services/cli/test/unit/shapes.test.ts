@@ -10,6 +10,7 @@ import {
   statusViews,
 } from "../../src/shapes.ts";
 import { deploymentVerdict, statusVerdict } from "../../src/verdicts.ts";
+import { statusText } from "../../src/views.ts";
 
 describe("PM answer shapes", function () {
   it("list answers: bare arrays or wrapped", function () {
@@ -175,6 +176,74 @@ describe("PM answer shapes", function () {
       state: "Failed",
       reason: "image missing",
     });
+  });
+
+  it("status: the PM's deployment-status answer (record detail in snake_case) as text", function () {
+    const now = Date.parse("2026-01-01T00:02:00Z");
+    const answer = {
+      cluster: "a",
+      deployment_id: "hello-greeter-a",
+      status: "PROGRESSING",
+      message: "PROGRESSING (Progressing): function count: 0/1 ready",
+      status_resource_refs: [],
+      conditions: [
+        {
+          type: "Available",
+          status: "False",
+          reason: "WaitingForPods",
+          message: "function count: 0/1 ready",
+          last_transition_time: "2026-01-01T00:00:00Z",
+          observed_generation: 1,
+        },
+      ],
+      functions: [
+        {
+          function_key: "greet",
+          ready: true,
+          reason: "Available",
+          message: "1/1 ready",
+          url: "http://g:8080",
+        },
+        {
+          function_key: "count",
+          ready: false,
+          reason: "RollingOut",
+          message: "0/1 ready",
+          url: "http://c:8080",
+        },
+      ],
+    };
+    const [view] = statusViews(answer, "hello-greeter");
+    expect(view?.conditions[0]).to.include({
+      reason: "WaitingForPods",
+      lastTransitionTime: "2026-01-01T00:00:00Z",
+    });
+    const text = statusText(statusViews(answer, "hello-greeter"), now);
+    expect(text).to.match(/^phase:\s+PROGRESSING$/m);
+    expect(text).to.match(/^Available\s+False\s+WaitingForPods\s+2m\s+function count: 0\/1 ready$/m);
+    expect(text).to.match(/^greet\s+True\s+Available\s+http:\/\/g:8080\s+1\/1 ready$/m);
+    expect(text).to.match(/^count\s+False\s+RollingOut\s+http:\/\/c:8080\s+0\/1 ready$/m);
+    expect(text).not.to.contain("detail:");
+
+    // The PM could not get the detail: the reason is shown where the tables would be.
+    const bare = {
+      ...answer,
+      conditions: undefined,
+      functions: undefined,
+      detail_unavailable: 'cluster "a": status: HTTP 500',
+    };
+    const bareText = statusText(statusViews(bare, "hello-greeter"), now);
+    expect(bareText).to.match(/^detail:\s+unavailable: cluster "a": status: HTTP 500$/m);
+    expect(bareText).not.to.match(/^CONDITION/m);
+  });
+
+  it("status verdicts: a summary that is not RUNNING outranks an Available=True left from the previous spec", function () {
+    const stale = {
+      status: "PROGRESSING",
+      conditions: [{ type: "Available", status: "True", reason: "AllReady", observed_generation: 1 }],
+    };
+    expect(statusVerdict(statusViews(stale, "d")).kind).to.equal("waiting");
+    expect(statusVerdict(statusViews({ ...stale, status: "RUNNING" }, "d")).kind).to.equal("ready");
   });
 
   it("clusters: list joined with health by name", function () {
