@@ -43,6 +43,13 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Bound of this call in ms; the smaller of this and the client default applies. */
   readonly timeoutMs?: number;
+  /**
+   * Sent at once, not counted against maxInFlight. Only for calls that must never wait
+   * behind bulk work: Lease renewals (a leader that cannot renew within its renew deadline
+   * loses the lease; the API server's flow control gives leader election its own priority
+   * level for the same reason).
+   */
+  readonly exempt?: boolean;
 }
 
 export interface KubeRequest extends CallOptions {
@@ -140,7 +147,7 @@ export class KubeClient {
    */
   async exchange(req: KubeRequest): Promise<{ statusCode: number; body: unknown }> {
     const slots = this.slots;
-    if (!slots) return this.exchangeNow(req);
+    if (!slots || req.exempt === true) return this.exchangeNow(req);
     if (slots.executionSlots > 0) return slots.execute(() => this.exchangeNow(req));
     const queuedAt = performance.now();
     const run = slots.execute(() => {

@@ -195,5 +195,6 @@ function callOptions(options: CallOptions): CallOptions {
   return {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.exempt === true ? { exempt: true } : {}),
   };
 }

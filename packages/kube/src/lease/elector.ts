@@ -166,7 +166,8 @@ export class LeaderElector {
    */
   private async tryAcquireOrRenew(timeoutMs: number): Promise<boolean | "taken"> {
     const { kube, namespace, name, identity } = this.options;
-    const call = { timeoutMs: Math.max(1, Math.ceil(timeoutMs)), signal: this.stopper.signal };
+    // Exempt from the client's in-flight bound: a renew must not queue behind reconciles.
+    const call = { timeoutMs: Math.max(1, Math.ceil(timeoutMs)), signal: this.stopper.signal, exempt: true };
     try {
       const now = new Date();
       const lease = await getObject<Lease>(kube, leases, namespace, name, call);
@@ -238,6 +239,7 @@ export class LeaderElector {
     try {
       const lease = await getObject<Lease>(kube, leases, namespace, name, {
         timeoutMs: this.renewDeadlineMs,
+        exempt: true,
       });
       if (lease?.spec?.holderIdentity !== identity) return;
       await kube.request({
@@ -245,6 +247,7 @@ export class LeaderElector {
         path: resourcePath(leases, namespace, name),
         body: { ...lease, spec: releasedSpec(lease.spec, new Date()) },
         timeoutMs: this.renewDeadlineMs,
+        exempt: true,
       });
       this.log.info("leader election: released the lease", { lease: name, identity });
     } catch (error) {

@@ -226,6 +226,41 @@ describe("@oaas/kube against a real API server", function () {
     }
   });
 
+  it("maxInFlight: an exempt call (a Lease renewal) is sent at once while every slot is taken", async function () {
+    const held = new Set<http.ServerResponse>();
+    const seen: string[] = [];
+    const blackhole = http.createServer((req, res) => {
+      seen.push(req.url ?? "");
+      held.add(res);
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
+    const port = (blackhole.address() as net.AddressInfo).port;
+    const plain = new k8s.KubeConfig();
+    plain.loadFromOptions({
+      clusters: [{ name: "plain", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: "anyone", token: "t" }],
+      contexts: [{ name: "plain", cluster: "plain", user: "anyone" }],
+      currentContext: "plain",
+    });
+    const bounded = await KubeClient.create(plain, { defaultTimeoutMs: 2000, maxInFlight: 1 });
+    try {
+      const bulk = failure(getObject(bounded, configMaps, ns.name, "bulk"));
+      const queued = failure(getObject(bounded, configMaps, ns.name, "queued"));
+      const renew = failure(getObject(bounded, configMaps, ns.name, "renew", { exempt: true }));
+      await waitFor(() => seen.length === 2, {
+        description: "2 requests at the server",
+        timeoutMs: 1500,
+        intervalMs: 5,
+      });
+      expect(seen.map((u) => u.split("/").pop()).sort()).to.deep.equal(["bulk", "renew"]);
+      await Promise.all([bulk, queued, renew]);
+    } finally {
+      await bounded.close();
+      for (const res of held) res.destroy();
+      blackhole.close();
+    }
+  });
+
   it("maxInFlight: 60 parallel reads through 3 slots all answered by the real API server", async function () {
     const bounded = await KubeClient.create(kc, { maxInFlight: 3 });
     try {
