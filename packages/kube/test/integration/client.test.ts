@@ -48,6 +48,42 @@ async function failure(call: Promise<unknown>): Promise<KubeError> {
   expect.fail("expected a KubeError");
 }
 
+/**
+ * A plain-HTTP server that takes requests and never answers: what it has seen is what a
+ * client has in flight (a client's time bound then destroys each request's connection).
+ * A stand-in for an API server that cannot be frozen on demand.
+ */
+async function silentHttpServer(): Promise<{
+  seen: string[];
+  kubeConfig: k8s.KubeConfig;
+  close: () => void;
+}> {
+  const held = new Set<http.ServerResponse>();
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.url ?? "");
+    held.add(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  // client-node accepts http:// only without TLS verification.
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: "plain", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+    users: [{ name: "anyone", token: "t" }],
+    contexts: [{ name: "plain", cluster: "plain", user: "anyone" }],
+    currentContext: "plain",
+  });
+  return {
+    seen,
+    kubeConfig,
+    close: () => {
+      for (const res of held) res.destroy();
+      server.close();
+    },
+  };
+}
+
 describe("@oaas/kube against a real API server", function () {
   this.timeout(60_000);
   const ns = useTestNamespace("kube-edge");
@@ -165,26 +201,9 @@ describe("@oaas/kube against a real API server", function () {
   });
 
   it("maxInFlight: at most N requests at the server, the rest wait in arrival order; waiting ends with the caller's signal", async function () {
-    // A plain-HTTP server that never answers shows what is in flight: the requests it has
-    // received (the client's time bound then destroys each request's connection).
-    const held = new Set<http.ServerResponse>();
-    let accepted = 0;
-    const blackhole = http.createServer((_req, res) => {
-      accepted++;
-      held.add(res);
-    });
-    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
-    const port = (blackhole.address() as net.AddressInfo).port;
+    const server = await silentHttpServer();
     const waits: number[] = [];
-    // client-node accepts http:// only without TLS verification.
-    const plain = new k8s.KubeConfig();
-    plain.loadFromOptions({
-      clusters: [{ name: "plain", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: "anyone", token: "t" }],
-      contexts: [{ name: "plain", cluster: "plain", user: "anyone" }],
-      currentContext: "plain",
-    });
-    const bounded = await KubeClient.create(plain, {
+    const bounded = await KubeClient.create(server.kubeConfig, {
       defaultTimeoutMs: 400,
       maxInFlight: 2,
       onWait: (_method, seconds) => waits.push(seconds),
@@ -200,7 +219,7 @@ describe("@oaas/kube against a real API server", function () {
       );
       const controller = new AbortController();
       const waiting = failure(getObject(bounded, configMaps, ns.name, "y", { signal: controller.signal }));
-      await waitFor(() => accepted === 2, {
+      await waitFor(() => server.seen.length === 2, {
         description: "2 requests at the server",
         timeoutMs: 5000,
         intervalMs: 5,
@@ -216,48 +235,32 @@ describe("@oaas/kube against a real API server", function () {
       expect(settled[1]).to.be.within(350, 800);
       expect(settled[2]).to.be.within(750, 1600);
       expect(settled[3]).to.be.within(750, 1600);
-      expect(accepted).to.equal(4); // the aborted one was never sent
+      expect(server.seen).to.have.length(4); // the aborted one was never sent
       expect(waits).to.have.length(2);
       for (const w of waits) expect(w).to.be.within(0.3, 1);
     } finally {
       await bounded.close();
-      for (const res of held) res.destroy();
-      blackhole.close();
+      server.close();
     }
   });
 
   it("maxInFlight: an exempt call (a Lease renewal) is sent at once while every slot is taken", async function () {
-    const held = new Set<http.ServerResponse>();
-    const seen: string[] = [];
-    const blackhole = http.createServer((req, res) => {
-      seen.push(req.url ?? "");
-      held.add(res);
-    });
-    await new Promise<void>((resolve) => blackhole.listen(0, "127.0.0.1", resolve));
-    const port = (blackhole.address() as net.AddressInfo).port;
-    const plain = new k8s.KubeConfig();
-    plain.loadFromOptions({
-      clusters: [{ name: "plain", server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-      users: [{ name: "anyone", token: "t" }],
-      contexts: [{ name: "plain", cluster: "plain", user: "anyone" }],
-      currentContext: "plain",
-    });
-    const bounded = await KubeClient.create(plain, { defaultTimeoutMs: 2000, maxInFlight: 1 });
+    const server = await silentHttpServer();
+    const bounded = await KubeClient.create(server.kubeConfig, { defaultTimeoutMs: 2000, maxInFlight: 1 });
     try {
       const bulk = failure(getObject(bounded, configMaps, ns.name, "bulk"));
       const queued = failure(getObject(bounded, configMaps, ns.name, "queued"));
       const renew = failure(getObject(bounded, configMaps, ns.name, "renew", { exempt: true }));
-      await waitFor(() => seen.length === 2, {
+      await waitFor(() => server.seen.length === 2, {
         description: "2 requests at the server",
         timeoutMs: 1500,
         intervalMs: 5,
       });
-      expect(seen.map((u) => u.split("/").pop()).sort()).to.deep.equal(["bulk", "renew"]);
+      expect(server.seen.map((u) => u.split("/").pop()).sort()).to.deep.equal(["bulk", "renew"]);
       await Promise.all([bulk, queued, renew]);
     } finally {
       await bounded.close();
-      for (const res of held) res.destroy();
-      blackhole.close();
+      server.close();
     }
   });
 
