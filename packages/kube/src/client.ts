@@ -47,7 +47,7 @@ export interface CallOptions {
    * Sent at once, not counted against maxInFlight. Only for calls that must never wait
    * behind bulk work: Lease renewals (a leader that cannot renew within its renew deadline
    * loses the lease; the API server's flow control gives leader election its own priority
-   * level for the same reason).
+   * level for the same reason) and readiness probes.
    */
   readonly exempt?: boolean;
 }

@@ -56,7 +56,12 @@ export function kubeReadiness(client: KubeClient, options: ReadinessOptions = {}
   let stopped = false;
   const probe = async (): Promise<ReadyState> => {
     try {
-      const crd = await getObject<Crd>(client, customResourceDefinitions, undefined, crdName, { timeoutMs });
+      // Exempt from the process's in-flight bound: the probe asks whether the API server is
+      // usable, and must not time out behind this process's own reconciles (`crm all`).
+      const crd = await getObject<Crd>(client, customResourceDefinitions, undefined, crdName, {
+        timeoutMs,
+        exempt: true,
+      });
       if (!crd) return { ready: false, reason: `CRD ${crdName} is not installed` };
       const established = crd.status?.conditions?.some(
         (c) => c.type === "Established" && c.status === "True",
