@@ -15,7 +15,7 @@
 // Number ranges (ports, scales, fractions, partition counts...) are in the schema,
 // built from bounds.ts: decodePackage/decodeDeployment and the PM's REST layer check them
 // before these rules run.
-import { envNameProblem, isValidQuantity } from "@oaas/templates";
+import { envNameProblem, quantityProblem } from "@oaas/templates";
 import { keyProblem } from "./keys.ts";
 import type {
   FieldError,
@@ -58,9 +58,8 @@ function checkProvision(pc: ProvisionConfig | undefined, at: string, add: Add): 
   if (!pc) return;
   for (const name of ["cpu_request", "memory_request", "cpu_limit", "memory_limit"] as const) {
     const q = pc[name];
-    if (q !== undefined && !isValidQuantity(q)) {
-      add(`${at}.${name}`, `"${q.slice(0, 40)}" is not a Kubernetes quantity (e.g. 500m, 256Mi)`);
-    }
+    const problem = q === undefined ? undefined : quantityProblem(q);
+    if (problem !== undefined) add(`${at}.${name}`, problem);
   }
   if (pc.min_scale !== undefined && pc.max_scale !== undefined && pc.min_scale > pc.max_scale) {
     add(`${at}.min_scale`, `${pc.min_scale} exceeds max_scale ${pc.max_scale}`);

@@ -13,7 +13,13 @@ export {
 } from "./context.ts";
 export { resolveTemplateName, knownTemplateNames, templateNames, type TemplateName } from "./registry.ts";
 export { isPreconditionError, type RenderError, type RenderErrorCode, type Result } from "./errors.ts";
-export { parseQuantity, isValidQuantity, compareQuantities, type Quantity } from "./quantity.ts";
+export {
+  parseQuantity,
+  isValidQuantity,
+  compareQuantities,
+  quantityProblem,
+  type Quantity,
+} from "./quantity.ts";
 export { checkResources, type Resources } from "./resources.ts";
 export { validateSpec, maxCpuTarget } from "./validate.ts";
 export {

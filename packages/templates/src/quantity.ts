@@ -58,6 +58,43 @@ export function isValidQuantity(text: string): boolean {
   return parseQuantity(text) !== undefined;
 }
 
+/**
+ * The largest value accepted: int64's maximum in base units (cores, bytes). The API server
+ * keeps some larger values as written but saturates others to exactly this
+ * (99999999999999999999Ei is stored as 9223372036854775807), and an object stored other
+ * than applied never matches its desired state (a drift repair every reconcile). No
+ * container asks for more, so larger ones are refused whatever their spelling.
+ */
+const largestStored: Quantity = { coefficient: 2n ** 63n - 1n, exponent: 0 };
+/**
+ * The finest step the API server keeps in container resources: 1m. It stores 0.5m, 1u or
+ * 1n as 1m (rounded up), so a finer value would never match either.
+ */
+const finestExponent = -3;
+
+/**
+ * Why `text` cannot be a container resource quantity, or undefined when it can: not a
+ * quantity (grammar above), negative, above 2^63-1, or finer than 1m: values the API server
+ * accepts but may store changed; refusing them names the field instead of an endless
+ * repair. Checked against the real API server (quantity-oracle.test.ts). One rule for
+ * render and the PM.
+ */
+export function quantityProblem(text: string): string | undefined {
+  const quantity = parseQuantity(text);
+  const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+  if (quantity === undefined)
+    return `${shown} is not a Kubernetes quantity (e.g. 500m, 0.5, 128Mi, 1Gi, 1e3)`;
+  if (isNegative(quantity)) return `${shown} is negative`;
+  if (compareQuantities(quantity, largestStored) > 0)
+    return `${shown} is larger than the API server stores (at most 9223372036854775807, about 8Ei); it would be cut down silently`;
+  if (
+    quantity.exponent < finestExponent &&
+    quantity.coefficient % 10n ** BigInt(finestExponent - quantity.exponent) !== 0n
+  )
+    return `${shown} is finer than 1m (one thousandth), the API server's smallest step; it would be rounded up`;
+  return undefined;
+}
+
 /** -1, 0 or 1 as a < b, a = b, a > b. */
 export function compareQuantities(a: Quantity, b: Quantity): number {
   const shared = Math.min(a.exponent, b.exponent);

@@ -2,7 +2,7 @@
 // no request above its limit (the API server would refuse the pod, far from the cause).
 import type { ProvisionConfig } from "@oaas/crd";
 import { fail, ok, type Result } from "./errors.ts";
-import { compareQuantities, isNegative, parseQuantity, type Quantity } from "./quantity.ts";
+import { compareQuantities, parseQuantity, quantityProblem, type Quantity } from "./quantity.ts";
 
 export interface Resources {
   requests?: { cpu?: string; memory?: string };
@@ -17,16 +17,13 @@ export function checkResources(pc: ProvisionConfig, path: string): Result<Resour
   for (const field of ["cpu_request", "memory_request", "cpu_limit", "memory_limit"] as const) {
     const text = pc[field];
     if (text === undefined) continue;
+    const problem =
+      typeof text === "string"
+        ? quantityProblem(text)
+        : `${JSON.stringify(text)} is not a Kubernetes quantity`;
     const quantity = typeof text === "string" ? parseQuantity(text) : undefined;
-    if (quantity === undefined) {
-      return fail(
-        "InvalidQuantity",
-        `${path}.${field}`,
-        `${JSON.stringify(text)} is not a Kubernetes quantity (e.g. 500m, 0.5, 128Mi, 1Gi, 1e3)`,
-      );
-    }
-    if (isNegative(quantity))
-      return fail("InvalidQuantity", `${path}.${field}`, `${JSON.stringify(text)} is negative`);
+    if (problem !== undefined || quantity === undefined)
+      return fail("InvalidQuantity", `${path}.${field}`, problem ?? "is not a Kubernetes quantity");
     parsed.set(field, quantity);
   }
   for (const [request, limit] of [

@@ -107,15 +107,39 @@ export interface ApplyOutcome {
  * strict field validation. Resolves with the HTTP status and the returned object or Status.
  */
 export async function applyDryRun(kube: KubeClient, object: object): Promise<ApplyOutcome> {
+  return apply(kube, object, true);
+}
+
+/**
+ * Server-side apply of `object` for real, then a GET of what the API server stored (the
+ * answer to an apply is encoded before storage; only a read shows what storage kept),
+ * then the object deleted. Resolves with the apply's status and, when it was stored, the
+ * object as read back.
+ */
+export async function applyAndReadBack(kube: KubeClient, object: object): Promise<ApplyOutcome> {
+  const applied = await apply(kube, object, false);
+  if (applied.status < 200 || applied.status > 299) return applied;
+  const path = placed(object);
+  const read = await kube.exchange({ method: "GET", path });
+  await kube.exchange({ method: "DELETE", path });
+  return { status: applied.status, body: read.body as Record<string, unknown> };
+}
+
+/** The object's API path. */
+function placed(object: object): string {
   const { apiVersion = "", kind = "", metadata } = object as Placeable;
   const plural = plurals[`${apiVersion}/${kind}`];
   if (plural === undefined || !metadata?.name || !metadata.namespace)
     throw new Error(`cannot place ${apiVersion} ${kind} ${metadata?.name ?? ""}`);
   const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  return `${base}/namespaces/${metadata.namespace}/${plural}/${metadata.name}`;
+}
+
+async function apply(kube: KubeClient, object: object, dryRun: boolean): Promise<ApplyOutcome> {
   const res = await kube.exchange({
     method: "PATCH",
-    path: `${base}/namespaces/${metadata.namespace}/${plural}/${metadata.name}`,
-    query: { dryRun: "All", fieldManager, force: true, fieldValidation: "Strict" },
+    path: placed(object),
+    query: { ...(dryRun ? { dryRun: "All" } : {}), fieldManager, force: true, fieldValidation: "Strict" },
     body: object,
     contentType: "application/apply-patch+yaml",
   });

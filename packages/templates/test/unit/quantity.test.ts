@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { compareQuantities, isValidQuantity, parseQuantity } from "../../src/index.ts";
+import { compareQuantities, isValidQuantity, parseQuantity, quantityProblem } from "../../src/index.ts";
 
 describe("templates: Kubernetes quantities", () => {
   const valid = [
@@ -66,4 +66,36 @@ describe("templates: Kubernetes quantities", () => {
       expect(compareQuantities(left, right)).to.equal(want);
     });
   }
+});
+
+describe("templates: quantityProblem (what the API server would refuse or store changed)", () => {
+  const rows: { text: string; says?: RegExp }[] = [
+    { text: "500m" },
+    { text: "1m" },
+    { text: "0.001" },
+    { text: "128Mi" },
+    { text: "9223372036854775807" },
+    { text: "7.99Ei" },
+    { text: "0" },
+    { text: "1.5Gi" },
+    { text: "100n", says: /finer than 1m/ },
+    { text: "0.5m", says: /finer than 1m/ },
+    { text: "1e-4", says: /finer than 1m/ },
+    { text: "1u", says: /finer than 1m/ },
+    { text: "1000000n" }, // exactly 1m
+    { text: "10e-4" }, // exactly 1m
+    { text: "9223372036854775808", says: /larger than the API server stores/ },
+    { text: "8Ei", says: /larger than the API server stores/ },
+    { text: "99999999999999999999Ei", says: /larger than the API server stores/ },
+    { text: "1e999", says: /larger than the API server stores/ },
+    { text: "-1", says: /is negative/ },
+    { text: "abc", says: /is not a Kubernetes quantity/ },
+    { text: "x".repeat(100), says: /^"x{40}\.\.\." is not a Kubernetes quantity/ },
+  ];
+  for (const row of rows)
+    it(`${row.text.slice(0, 30)}: ${row.says ? "refused" : "accepted"}`, () => {
+      const problem = quantityProblem(row.text);
+      if (row.says) expect(problem).to.match(row.says);
+      else expect(problem).to.equal(undefined);
+    });
 });

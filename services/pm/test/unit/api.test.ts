@@ -53,6 +53,25 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
       body: { name: "p", functions: [{ key: "f", provision_config: { cpu_request: "lots", port: 70000 } }] },
       want: "functions[0].provision_config.port",
     },
+    {
+      // The API server would store it cut down, and the CRM would "repair" it forever.
+      name: "a memory request beyond what the API server stores",
+      body: {
+        name: "p",
+        functions: [{ key: "f", provision_config: { memory_request: "99999999999999999999Ei" } }],
+      },
+      want: 'functions[0].provision_config.memory_request: "99999999999999999999Ei" is larger than the API server stores',
+    },
+    {
+      name: "a cpu request finer than 1m",
+      body: { name: "p", functions: [{ key: "f", provision_config: { cpu_request: "0.5m" } }] },
+      want: 'functions[0].provision_config.cpu_request: "0.5m" is finer than 1m',
+    },
+    {
+      name: "a negative memory limit",
+      body: { name: "p", functions: [{ key: "f", provision_config: { memory_limit: "-1Gi" } }] },
+      want: 'functions[0].provision_config.memory_limit: "-1Gi" is negative',
+    },
     { name: "not an object", body: "[1,2]", want: "invalid body" },
     // Issue 7 faults (c) and (d): 10,000 levels were a 500 (stack overflow past parsing);
     // "__proto__" was "not valid JSON".
