@@ -81,7 +81,8 @@ wait_http() { # url what log
 start_bg() {
   local name="$1" log="$2"
   shift 2
-  setsid "$@" >"$log" 2>&1 </dev/null &
+  # Appended, never truncated: a restart after a crash keeps the crashed process's lines.
+  setsid "$@" >>"$log" 2>&1 </dev/null &
   echo $! >"$run/$name.pid"
 }
 crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
