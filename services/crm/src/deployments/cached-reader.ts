@@ -8,9 +8,12 @@
 // watch it is milliseconds).
 //
 // Read-your-writes, for the writes this ingress makes (Deploy's apply, Delete): each
-// write notes the record and the resourceVersion the API server answered with; until the
-// cache shows that very version (or `writeWindowMs` passed), reads of that record, and
-// lists of its namespace, go to the API server. So a Deploy followed by a status call
+// write notes the record with the uid, generation and resourceVersion the API server
+// answered with; until the cache shows that version or a later generation of the same
+// record (or `writeWindowMs` passed), reads of that record, and lists of its namespace,
+// go to the API server. The window is as long as the staleness bound (120 s): a watch
+// that is alive can still deliver late on a loaded API server (seen: 25 s), and an
+// update answered from the old spec reads as "still running the previous version: done". So a Deploy followed by a status call
 // never answers NOT_FOUND or the previous spec, and a Delete followed by a status call
 // never answers as if nothing happened. A record missing from the cache is also asked of
 // the API server. A record the cache shows as being deleted (deletionTimestamp set) is
@@ -24,7 +27,7 @@ import type { RecordStore } from "./store.ts";
 export interface CachedReaderOptions {
   /** The cache is used only while it was proven current this recently, ms. Default 120 000. */
   readonly maxStalenessMs?: number;
-  /** After a write, reads of that record bypass the cache at most this long, ms. Default 10 000. */
+  /** After a write, reads of that record bypass the cache at most this long (until the cache shows the write), ms. Default 120 000. */
   readonly writeWindowMs?: number;
   /** Clock in ms (tests). Default Date.now. */
   readonly now?: () => number;
@@ -32,9 +35,23 @@ export interface CachedReaderOptions {
 
 /** A write this ingress made and the cache may not show yet. */
 interface PendingWrite {
-  /** The version the API server answered with; undefined after a delete (none to wait for). */
-  readonly resourceVersion: string | undefined;
+  /** What the API server answered with; undefined after a delete (nothing to wait for). */
+  readonly written: { resourceVersion?: string; uid?: string; generation?: number } | undefined;
   readonly until: number;
+}
+
+/** True when the cached copy shows the write: that version, or a later generation of the same object. */
+function shows(hit: DeploymentRecord | undefined, write: PendingWrite): boolean {
+  const written = write.written;
+  if (hit === undefined || written === undefined) return false;
+  if (written.resourceVersion !== undefined && hit.metadata.resourceVersion === written.resourceVersion)
+    return true;
+  return (
+    written.uid !== undefined &&
+    written.generation !== undefined &&
+    hit.metadata.uid === written.uid &&
+    (hit.metadata.generation ?? 0) >= written.generation
+  );
 }
 
 /**
@@ -47,13 +64,13 @@ export function cachedRecordStore(
   options: CachedReaderOptions = {},
 ): RecordStore {
   const maxStalenessMs = options.maxStalenessMs ?? 120_000;
-  const writeWindowMs = options.writeWindowMs ?? 10_000;
+  const writeWindowMs = options.writeWindowMs ?? 120_000;
   const now = options.now ?? Date.now;
   const pending = new Map<string, PendingWrite>();
   const key = (namespace: string, name: string) => `${namespace}/${name}`;
   const usable = () => cache.hasSynced() && cache.stalenessMs() <= maxStalenessMs;
-  const note = (namespace: string, name: string, resourceVersion: string | undefined) =>
-    pending.set(key(namespace, name), { resourceVersion, until: now() + writeWindowMs });
+  const note = (namespace: string, name: string, written: PendingWrite["written"]) =>
+    pending.set(key(namespace, name), { written, until: now() + writeWindowMs });
   /** The pending write of a record, dropping it once expired. */
   const pendingOf = (k: string): PendingWrite | undefined => {
     const write = pending.get(k);
@@ -63,17 +80,23 @@ export function cachedRecordStore(
     }
     return write;
   };
+  /** A write in the namespace the cache does not show yet (those it shows are dropped). */
   const namespaceHasPending = (namespace: string) =>
-    [...pending.keys()].some((k) => k.startsWith(`${namespace}/`) && pendingOf(k) !== undefined);
+    [...pending.keys()].some((k) => {
+      if (!k.startsWith(`${namespace}/`)) return false;
+      const write = pendingOf(k);
+      if (write === undefined) return false;
+      if (!shows(cache.get(namespace, k.slice(namespace.length + 1)), write)) return true;
+      pending.delete(k);
+      return false;
+    });
   return {
     async get(namespace, name, signal) {
       if (usable()) {
         const hit = cache.get(namespace, name);
         const k = key(namespace, name);
         const write = pendingOf(k);
-        const caughtUp =
-          write === undefined ||
-          (write.resourceVersion !== undefined && hit?.metadata.resourceVersion === write.resourceVersion);
+        const caughtUp = write === undefined || shows(hit, write);
         if (caughtUp) pending.delete(k);
         if (hit !== undefined && caughtUp && hit.metadata.deletionTimestamp === undefined) return hit;
       }
@@ -90,7 +113,12 @@ export function cachedRecordStore(
     async apply(record, signal) {
       const applied = await api.apply(record, signal);
       const { namespace = "", name } = applied.record.metadata;
-      note(namespace, name, applied.record.metadata.resourceVersion);
+      const { resourceVersion, uid, generation } = applied.record.metadata;
+      note(namespace, name, {
+        ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+        ...(uid !== undefined ? { uid } : {}),
+        ...(generation !== undefined ? { generation } : {}),
+      });
       return applied;
     },
     async delete(namespace, name, uid, signal) {

@@ -134,6 +134,68 @@ describe("ingress: cached record reader", function () {
     expect(server.calls).to.equal(2);
   });
 
+  it("read-your-writes: a watch that delivers late never answers the previous generation, for as long as the staleness bound", async function () {
+    let clock = 0;
+    const old = {
+      ...record("a"),
+      metadata: { ...record("a").metadata, uid: "u1", generation: 1, resourceVersion: "1" },
+    };
+    const cached: DeploymentRecord[] = [old];
+    const server = api([old]);
+    server.apply = (r: DeploymentRecord) => {
+      const stored = { ...r, metadata: { ...r.metadata, uid: "u1", generation: 2, resourceVersion: "5" } };
+      return Promise.resolve({ record: stored, created: false });
+    };
+    const store = cachedRecordStore(cache(cached, { synced: true, staleMs: 10 }), server, {
+      now: () => clock,
+    });
+    await store.apply(record("a"), signal);
+    clock = 60_000; // the watch is alive but a minute behind
+    await store.get("ns", "a", signal);
+    await store.list("ns", selectors, signal);
+    expect(server.calls).to.equal(2);
+    // The watch catches up with a later write of the same object (the reconciler's status):
+    // another resourceVersion, the written generation. Caught up: the cache answers again.
+    cached[0] = { ...old, metadata: { ...old.metadata, generation: 2, resourceVersion: "6" } };
+    expect((await store.get("ns", "a", signal))?.metadata.resourceVersion).to.equal("6");
+    await store.list("ns", selectors, signal);
+    expect(server.calls).to.equal(2);
+  });
+
+  it("read-your-writes: a list is answered by the cache once it shows every write of the namespace", async function () {
+    const old = {
+      ...record("a"),
+      metadata: { ...record("a").metadata, uid: "u1", generation: 1, resourceVersion: "1" },
+    };
+    const cached: DeploymentRecord[] = [old];
+    const server = api([old]);
+    const store = cachedRecordStore(cache(cached, { synced: true, staleMs: 10 }), server);
+    const { record: written } = await store.apply(record("a"), signal);
+    await store.list("ns", selectors, signal);
+    expect(server.calls).to.equal(1);
+    cached[0] = written;
+    await store.list("ns", selectors, signal);
+    await store.list("ns", selectors, signal);
+    expect(server.calls).to.equal(1);
+  });
+
+  it("read-your-writes: a recreated record (another uid) with a high generation is not the write", async function () {
+    const other = {
+      ...record("a"),
+      metadata: { ...record("a").metadata, uid: "u-old", generation: 9, resourceVersion: "1" },
+    };
+    const server = api([]);
+    server.apply = (r: DeploymentRecord) =>
+      Promise.resolve({
+        record: { ...r, metadata: { ...r.metadata, uid: "u-new", generation: 1, resourceVersion: "7" } },
+        created: true,
+      });
+    const store = cachedRecordStore(cache([other], { synced: true, staleMs: 10 }), server);
+    await store.apply(record("a"), signal);
+    await store.get("ns", "a", signal);
+    expect(server.calls).to.equal(1);
+  });
+
   it("read-your-writes: after a delete, the cached copy is not served (NOT_FOUND at once), for the window only", async function () {
     let clock = 0;
     const server = api([record("a")]);
