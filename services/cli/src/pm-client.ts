@@ -17,6 +17,8 @@ export interface PmClientOptions {
   readonly baseUrl: string;
   /** Per request, in ms; the answer must start arriving within it. */
   readonly timeoutMs: number;
+  /** Ends every request of this client early (e.g. a --wait deadline). */
+  readonly signal?: AbortSignal;
 }
 
 export interface PackageFilter {
@@ -44,10 +46,21 @@ const apiPrefix = "/api/v1";
 export class PmClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(options: PmClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs;
+    this.signal = options.signal;
+  }
+
+  /** The same client, with every request also ended by `signal` (a --wait deadline). */
+  withSignal(signal: AbortSignal): PmClient {
+    return new PmClient({
+      baseUrl: this.baseUrl,
+      timeoutMs: this.timeoutMs,
+      signal: this.signal ? AbortSignal.any([this.signal, signal]) : signal,
+    });
   }
 
   // --- packages -------------------------------------------------------------------
@@ -169,7 +182,9 @@ export class PmClient {
           ...(options.body === undefined ? {} : { "content-type": "application/json" }),
         },
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: this.signal
+          ? AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)])
+          : AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();
     } catch (err) {

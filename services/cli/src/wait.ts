@@ -26,23 +26,30 @@ export interface WaitOptions {
 }
 
 /**
- * Polls `poll` and judges each answer until ready; returns the last answer.
+ * Polls `poll` and judges each answer until ready; returns the last answer. `poll` gets a
+ * signal that fires at the deadline: a request still in flight then is ended, so the wait
+ * never outlasts --timeout by a request timeout.
  * Throws NotReadyError (exit 4) on timeout or a failed verdict, and rethrows errors that
  * are not transient.
  */
 export async function waitUntil<T>(
-  poll: () => Promise<T>,
+  poll: (deadline: AbortSignal) => Promise<T>,
   judge: (answer: T) => Verdict,
   options: WaitOptions,
 ): Promise<T> {
   const now = options.now ?? Date.now;
   const start = now();
   const deadline = start + options.timeoutMs;
-  let lastState: string;
+  const expiry = new AbortController();
+  const timer = setTimeout(
+    () => expiry.abort(new Error("wait deadline")),
+    Math.min(options.timeoutMs, maxTimerMs),
+  );
+  let lastState = "no answer yet";
   try {
     for (;;) {
       try {
-        const answer = await poll();
+        const answer = await poll(expiry.signal);
         const verdict = judge(answer);
         lastState = verdict.state;
         options.progress.update(`${options.what}: ${verdict.state}`, now() - start);
@@ -52,11 +59,14 @@ export async function waitUntil<T>(
         }
       } catch (err) {
         if (!isTransient(err)) throw err;
-        lastState = (err as Error).message;
-        options.progress.update(`${options.what}: ${lastState}`, now() - start);
+        // Ended by the deadline: the last state seen stays the one reported.
+        if (!expiry.signal.aborted) {
+          lastState = (err as Error).message;
+          options.progress.update(`${options.what}: ${lastState}`, now() - start);
+        }
       }
       const left = deadline - now();
-      if (left <= 0) {
+      if (left <= 0 || expiry.signal.aborted) {
         throw new NotReadyError(
           `timed out after ${Math.round(options.timeoutMs / 100) / 10}s waiting for ${options.what} to be ${options.goal} (last: ${lastState})`,
         );
@@ -64,6 +74,7 @@ export async function waitUntil<T>(
       await sleep(Math.min(options.intervalMs, left, maxTimerMs));
     }
   } finally {
+    clearTimeout(timer);
     options.progress.done();
   }
 }

@@ -40,7 +40,7 @@ export async function deploy(
 
 /** Polls GET /deployments/{key} until RUNNING; NotReadyError on DOWN or timeout. */
 export async function waitForDeployment(ctx: Context, key: string, flags: WaitFlags): Promise<void> {
-  await waitUntil(() => ctx.client.getDeployment(key), deploymentVerdict, {
+  await waitUntil((deadline) => ctx.client.withSignal(deadline).getDeployment(key), deploymentVerdict, {
     what: `deployment/${key}`,
     goal: "RUNNING",
     timeoutMs: flags.timeoutMs,

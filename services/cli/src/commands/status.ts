@@ -19,8 +19,10 @@ export async function status(
   cluster: string | undefined,
   flags: WaitFlags,
 ): Promise<void> {
-  const fetchStatus = () =>
-    cluster === undefined ? everyCluster(ctx, id) : ctx.client.deploymentStatus(id, cluster);
+  const fetchStatus = (deadline?: AbortSignal) => {
+    const scoped = deadline ? { ...ctx, client: ctx.client.withSignal(deadline) } : ctx;
+    return cluster === undefined ? everyCluster(scoped, id) : scoped.client.deploymentStatus(id, cluster);
+  };
   const body = flags.wait
     ? await waitUntil(fetchStatus, (b) => statusVerdict(statusViews(b, id)), {
         what: `deployment ${id}`,

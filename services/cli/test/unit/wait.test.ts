@@ -49,6 +49,33 @@ describe("--wait", function () {
     );
   });
 
+  it("the deadline ends a poll still in flight: --timeout 0.3s against a PM that stops answering ends in about 0.3s", async function () {
+    let calls = 0;
+    const poll = (deadline: AbortSignal): Promise<string> => {
+      if (calls++ === 0) return Promise.resolve("DEPLOYING");
+      // What PmClient does when its signal fires: the request ends as "unreachable".
+      return new Promise((_, reject) =>
+        deadline.addEventListener("abort", () => reject(new PmUnreachableError("http://pm", "aborted")), {
+          once: true,
+        }),
+      );
+    };
+    const started = performance.now();
+    const err = await waitUntil(poll, judge, {
+      ...base,
+      intervalMs: 10,
+      timeoutMs: 300,
+      progress: progressSink(new MemoryStream(false)),
+    }).then(
+      () => expect.fail("resolved"),
+      (e: unknown) => e,
+    );
+    expect(performance.now() - started).to.be.within(250, 1500);
+    expect(err).to.be.instanceOf(NotReadyError);
+    // The last state seen is reported, not the abort.
+    expect((err as Error).message).to.match(/timed out after 0\.3s .*\(last: DEPLOYING\)/);
+  });
+
   it("on a terminal one line is rewritten, then ended with a newline", async function () {
     const tty = new MemoryStream(true);
     const s = scripted(["DEPLOYING", "RUNNING"]);
