@@ -32,6 +32,24 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof ConnectError && retryableCodes.has(error.code);
 }
 
+/**
+ * A CANCELLED answer as what it means here: the PM never cancels its own calls (they end
+ * by deadline, DEADLINE_EXCEEDED), so CANCELLED is the stream reset under the call (HTTP/2
+ * RST_STREAM CANCEL), e.g. a CRM killed or restarting mid-Deploy. That is UNAVAILABLE: the
+ * request may not have been handled, and Deploy (a server-side apply) and status reads are
+ * safe to repeat. Any other error is returned as it is.
+ */
+export function resetAsUnavailable(error: unknown): unknown {
+  if (!(error instanceof ConnectError) || error.code !== Code.Canceled) return error;
+  return new ConnectError(
+    `connection reset during the call: ${error.rawMessage}`,
+    Code.Unavailable,
+    undefined,
+    undefined,
+    error,
+  );
+}
+
 /** Failures that say the CRM (not the request) is in trouble: they count toward the breaker. */
 export function isCrmFault(error: unknown): boolean {
   return (

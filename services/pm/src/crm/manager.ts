@@ -33,7 +33,7 @@ import {
 } from "@oaas/proto";
 import type { ClusterConfig, PmConfig } from "../config/index.ts";
 import { createCrmClients, type CrmClients } from "./client.ts";
-import { CrmError, isCrmFault, isRetryable, toCrmError } from "./errors.ts";
+import { CrmError, isCrmFault, isRetryable, resetAsUnavailable, toCrmError } from "./errors.ts";
 import { fetchRecordHistory, type RecordHistory } from "./history-client.ts";
 import { fetchRecordStatus, type RecordStatusDetail } from "./status-detail-client.ts";
 
@@ -214,7 +214,13 @@ export class CrmManager {
             detail: `${method} attempt ${attempt + 1}`,
           });
         }
-        return cluster.breaker.execute(() => run(cluster.clients, { timeoutMs, headers }));
+        return cluster.breaker.execute(async () => {
+          try {
+            return await run(cluster.clients, { timeoutMs, headers });
+          } catch (error) {
+            throw resetAsUnavailable(error);
+          }
+        });
       });
       this.callCounter?.add(1, { cluster: name, method, code: "OK" });
       return result;

@@ -71,7 +71,11 @@ const detailById: Record<string, () => Promise<DetailAnswer | undefined>> = {
   "u-slow": () => Promise.resolve("hang" as const),
   "u-other": () => Promise.resolve(json(200, crmDetail("someone-else"))),
   "u-missing": () => Promise.resolve("hang" as const),
+  "u-reset": () => Promise.resolve(json(200, crmDetail("u-reset"))),
 };
+
+/** GetDeploymentStatus calls of "u-reset": the first is reset under the PM (a CRM restarting). */
+let resetCalls = 0;
 
 describe("pm REST: deployment-status merges the CRM's record status detail", function () {
   this.timeout(30_000);
@@ -85,6 +89,8 @@ describe("pm REST: deployment-status merges the CRM's record status detail", fun
     crm = await startStandInCrm({
       status: async (id, context) => {
         if (id === "u-missing") throw new ConnectError(`no deployment "${id}"`, Code.NotFound);
+        if (id === "u-reset" && resetCalls++ === 0)
+          throw new ConnectError("http/2 stream closed with error code CANCEL (0x8)", Code.Canceled);
         // Answers only once the detail request arrived: a PM asking one after the other
         // would wait here until its deadline.
         if (id === "u-parallel") {
@@ -141,6 +147,14 @@ describe("pm REST: deployment-status merges the CRM's record status detail", fun
     status: "RUNNING",
     message: "RUNNING (Available): every function is ready",
     status_resource_refs: [{ kind: "Deployment", name: "x-greet", namespace: "oaas", uid: "u-1" }],
+  });
+
+  it("a call reset under the PM (CANCELLED: a CRM restarting) is retried like UNAVAILABLE, not answered as a failure", async function () {
+    resetCalls = 0;
+    const res = await pm.request("GET", "/api/v1/deployment-status/u-reset?cluster=a");
+    expect(res.status, res.text).to.equal(200);
+    expect(res.json).to.deep.include(grpcPart("u-reset"));
+    expect(resetCalls).to.equal(2);
   });
 
   it("both answer: the gRPC part plus conditions and functions, as the CLI reads them", async function () {
