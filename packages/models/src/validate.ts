@@ -89,6 +89,8 @@ export function validateDeployment(d: OClassDeployment, at = ""): FieldError[] {
     add,
   );
   d.odgm?.collections.forEach((c, i) => checkKey(c, p(`odgm.collections[${i}]`), add));
+  // The CRM refuses a collection listed twice too; here it is a 400 naming it, not a 502.
+  checkUnique(d.odgm?.collections ?? [], (i) => p(`odgm.collections[${i}]`), add);
   return errors;
 }
 

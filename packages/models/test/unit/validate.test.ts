@@ -209,6 +209,11 @@ const deploymentRows: Row<OClassDeployment>[] = [
     given: deployment((d) => (d.odgm = { collections: ["ok", "not ok"] })),
     want: [["odgm.collections[1]", "whitespace"]],
   },
+  {
+    name: "odgm collection listed twice (the CRM would refuse it: a 502 at the PM before)",
+    given: deployment((d) => (d.odgm = { collections: ["a", "b", "a"] })),
+    want: [["odgm.collections[2]", 'duplicate key "a"']],
+  },
 ];
 
 describe("models: validation table", function () {
