@@ -227,6 +227,8 @@ export interface ClusterView {
   crmVersion?: string;
   lastSeen?: string;
   message?: string;
+  /** The PM's circuit breaker toward the cluster: closed, open (calls refused), half-open, isolated. */
+  breaker?: string;
 }
 
 /** Joins GET /clusters and GET /clusters/health by cluster name. */
@@ -244,6 +246,7 @@ export function clusterViews(list: Json, health: Json): ClusterView[] {
       crmVersion: str(h, "crm_version") ?? known?.crmVersion,
       lastSeen: str(h, "last_seen", "checked_at") ?? known?.lastSeen,
       message: str(h, "error", "message") ?? known?.message,
+      breaker: str(h, "breaker") ?? known?.breaker,
     });
   };
   for (const c of listItems(list, "clusters")) {

@@ -208,6 +208,8 @@ export function clustersTable(rows: readonly ClusterView[]): string {
     [
       { header: "name", cell: (c) => c.name },
       { header: "health", cell: (c) => c.health },
+      // A reachable cluster can still be refused by the PM for a while after faults.
+      { header: "breaker", cell: (c) => c.breaker },
       { header: "availability", cell: (c) => formatRatio(c.availability) },
       { header: "nodes (ready/total)", cell: (c) => c.nodes },
       { header: "crm version", cell: (c) => c.crmVersion },

@@ -249,6 +249,7 @@ export async function startPmStub(): Promise<PmStub> {
         ready_nodes: 3 - i,
         availability: i === 0 ? 0.999 : 0.9,
         checked_at: new Date().toISOString(),
+        breaker: i === 0 ? "closed" : "open",
       }));
       if (id === undefined) {
         return [

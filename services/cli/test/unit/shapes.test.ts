@@ -269,6 +269,7 @@ describe("PM answer shapes", function () {
         crmVersion: "1",
         lastSeen: undefined,
         message: undefined,
+        breaker: undefined,
       },
       {
         name: "b",
@@ -278,6 +279,7 @@ describe("PM answer shapes", function () {
         crmVersion: undefined,
         lastSeen: undefined,
         message: "deadline",
+        breaker: undefined,
       },
       { name: "c", health: undefined },
     ]);
@@ -363,7 +365,14 @@ describe("PM answer shapes", function () {
       const rows = clusterViews([{ name: "a", url: "http://crm:8088", default: true, health }], {
         status: "DEGRADED",
         clusters: [
-          { ...health, status: "UNHEALTHY", reachable: false, error: "connection refused", checked_at: "t2" },
+          {
+            ...health,
+            status: "UNHEALTHY",
+            reachable: false,
+            error: "connection refused",
+            checked_at: "t2",
+            breaker: "open",
+          },
         ],
       });
       expect(rows).to.deep.equal([
@@ -375,6 +384,7 @@ describe("PM answer shapes", function () {
           crmVersion: undefined,
           lastSeen: "t2",
           message: "connection refused",
+          breaker: "open",
         },
       ]);
     });
