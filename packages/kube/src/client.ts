@@ -16,7 +16,7 @@ import { errorFromResponse, errorFromTransport } from "./errors.ts";
 export interface KubeClientOptions {
   /** Upper bound of every call in ms, also when the caller has no deadline. Default 15 000. */
   readonly defaultTimeoutMs?: number;
-  /** Parallel connections to the API server (HTTP/1.1). Default 64. */
+  /** Parallel connections to the API server (HTTP/1.1 only, see create()). Default 64. */
   readonly connections?: number;
   /**
    * Requests this client has at the API server at once (watches excluded: they are
@@ -106,6 +106,13 @@ export class KubeClient {
     const tls: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(tls);
     const agent = new Agent({
+      // HTTP/1.1 only. undici 8 offers h2 by default and the API server picks it; then
+      // every request shares one HTTP/2 connection, and a request aborted while its body
+      // is being sent sends empty DATA frames forever (Node's HTTP/2 client: the process
+      // spins at 100% CPU and grows by gigabytes until it aborts; found by the ingress's
+      // cancel-storm test, reproduced with aborted applies alone). The pool of
+      // `connections` is the parallelism this client was built for.
+      allowH2: false,
       connections: options.connections ?? 64,
       keepAliveTimeout: 30_000,
       connect: {

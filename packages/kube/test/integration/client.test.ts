@@ -1,7 +1,10 @@
 // The Kubernetes edge against a real API server: apply, read, list, delete, and how each
 // failure is classified (404 object vs type, 409, 422, unreachable, timeout, aborted).
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { freePort, kubeConfigPointedAt, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
@@ -36,6 +39,16 @@ interface ConfigMap {
     managedFields?: { manager: string }[];
   };
   data?: Record<string, string>;
+}
+
+/** Resident memory of a process in MiB from /proc (Linux), 0 once it is gone. */
+function residentMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
 }
 
 async function failure(call: Promise<unknown>): Promise<KubeError> {
@@ -275,6 +288,51 @@ describe("@oaas/kube against a real API server", function () {
     } finally {
       await bounded.close();
     }
+  });
+
+  it("a storm of applies aborted by their callers while the body is sent: every round settles and the client still answers", async function () {
+    // Over one HTTP/2 connection (undici's default toward an API server offering h2),
+    // such a storm froze the process in its second round: an aborted request kept
+    // sending empty DATA frames, 100% CPU and gigabytes of memory until SIGABRT. The
+    // storm runs in a child process so a freeze fails this test at the deadline instead
+    // of hanging the runner.
+    this.timeout(120_000);
+    const { kubeconfig } = await testCluster();
+    const fixture = path.join(import.meta.dirname, "fixtures", "abort-storm.ts");
+    const child = spawn(process.execPath, ["--import", "tsx", fixture, kubeconfig, ns.name, "8"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // The frozen process grew by gigabytes a second: watch its memory, not only the clock.
+    let rssMb = 0;
+    try {
+      await waitFor(
+        () => {
+          rssMb = residentMb(child.pid);
+          return child.exitCode !== null || rssMb > 1024;
+        },
+        { description: "the storm's process to finish", timeoutMs: 60_000 },
+      );
+    } catch (error) {
+      expect.fail(`${String(error)}; it printed: ${out}`);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    expect(rssMb, `resident memory of the storm's process; it printed: ${out}`).to.be.below(1024);
+    expect(await exited, out).to.equal(0);
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { round?: number; rssMb?: number; done?: boolean });
+    expect(
+      lines.filter((l) => l.round !== undefined),
+      out,
+    ).to.have.length(8);
+    expect(lines.at(-1), out).to.deep.equal({ done: true });
+    for (const l of lines) if (l.rssMb !== undefined) expect(l.rssMb, out).to.be.below(1024);
   });
 
   it("maxInFlight rejects a bound that is not a whole number >= 0", async function () {
