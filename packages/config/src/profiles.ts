@@ -69,12 +69,13 @@ const dev: ProfileDefaults = {
    */
   reconcile: { concurrency: 16, maxAttempts: 8, recordRatePerSecond: 2, recordBurst: 5 },
   /**
-   * Not in the seeds. Off (0) by default for now: with 32, an ingress process under a storm
-   * of 1..10 ms client deadlines stopped answering (edge-clients.test.ts, cause not found
-   * yet). bench:converge at 1000 records with 4 reconcilers ran with 32 (reconciler
-   * processes only need it: set it on them, e.g. the chart's `tuning.kubeMaxInFlight`).
+   * Not in the seeds (client-go bounds a client with QPS 5 / burst 10 by default). 32
+   * requests at the API server per process: 16 reconciles apply up to 7 children each at
+   * once, and 4 such processes against one API server pushed Service applies past the
+   * client's 15 s bound (bench:converge, 1000 records); waiting in the process costs less
+   * than a timed-out request retried with backoff.
    */
-  kube: { maxInFlight: 0 },
+  kube: { maxInFlight: 32 },
   /** client-go's leader-election defaults (15/10/2 s); 5 min resync like controller-runtime's SyncPeriod order of magnitude, scaled down for a small fleet. */
   /** Not in the seeds: the next port after the ingress's 8088; read-only until an operator opts in. */
   dashboard: { port: 8089, basePath: "/", readOnly: true },

@@ -80,7 +80,7 @@ export interface CrmConfig {
   };
   /** The process's Kubernetes API client (every role). */
   kube: {
-    /** OPRC_CRM_KUBE_MAX_IN_FLIGHT, 0..1024: API requests one process has at the API server at once (watches excluded); more wait in the process. 0 = no bound. Default 0 (see profiles.ts). */
+    /** OPRC_CRM_KUBE_MAX_IN_FLIGHT, 0..1024: API requests one process has at the API server at once (watches excluded); more wait in the process. 0 = no bound. Default 32. */
     maxInFlight: number;
   };
   /** Reconcile workers (`crm reconciler`, and `crm all`). */

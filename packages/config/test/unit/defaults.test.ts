@@ -120,7 +120,7 @@ describe("config: defaults per profile", function () {
       envHealth: {},
       redis: { url: "redis://127.0.0.1:6379", prefix: "oaas" },
       reconcile: { concurrency: 16, maxAttempts: 8, recordRatePerSecond: 2, recordBurst: 5 },
-      kube: { maxInFlight: 0 },
+      kube: { maxInFlight: 32 },
       dashboard: { port: 8089, basePath: "/", readOnly: true },
       watcher: {
         resyncSeconds: 300,
