@@ -71,7 +71,7 @@ export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
       return res;
     } catch (thrown) {
       const error =
-        req.signal.aborted && !(thrown instanceof ConnectError)
+        req.signal.aborted && (!(thrown instanceof ConnectError) || thrown === req.signal.reason)
           ? abortError(req.signal)
           : toConnectError(thrown);
       done(error);
@@ -112,9 +112,31 @@ function untilAborted<T>(
   });
 }
 
-function abortError(signal: AbortSignal): ConnectError {
+/** How connect-node words the abort reason of a stream the peer reset (node-error.ts). */
+const peerResetPrefix = "http/2 stream closed with error code ";
+
+/**
+ * The error a call ends with once its signal aborted: the server's deadline
+ * (DEADLINE_EXCEEDED), shutdown, or the client leaving. A stream the client reset ends
+ * CANCELLED whatever code its RST_STREAM carried: on a server a client's reset is the
+ * client giving up (grpc-go cancels the call's context the same way). connect-node maps
+ * the code as a client maps a server's reset (gRPC PROTOCOL-HTTP2.md), and Node's HTTP/2
+ * client resets a stream whose deadline passed with INTERNAL_ERROR, so a client's timeout
+ * read as INTERNAL here: an error log line and an alert-worthy metric for nothing the
+ * server did.
+ */
+export function abortError(signal: AbortSignal): ConnectError {
   const reason: unknown = signal.reason;
-  return reason instanceof ConnectError ? reason : new ConnectError("the call was cancelled", Code.Canceled);
+  if (!(reason instanceof ConnectError)) return new ConnectError("the call was cancelled", Code.Canceled);
+  if (reason.code !== Code.Canceled && reason.rawMessage.startsWith(peerResetPrefix))
+    return new ConnectError(
+      `the client reset the stream (${reason.rawMessage})`,
+      Code.Canceled,
+      undefined,
+      undefined,
+      reason,
+    );
+  return reason;
 }
 
 /** The deployment id a request names, for the log line. */
