@@ -9,13 +9,14 @@
 //   function_bindings       function_key names a function of the same package
 //   dependencies            not the package itself; exist and form no cycle (when the
 //                           other packages are known)
-//   provision_config        cpu/memory Kubernetes quantities, min_scale <= max_scale
+//   provision_config        container_image (@oaas/templates containerImageProblem), cpu/memory
+//                           Kubernetes quantities, min_scale <= max_scale
 //   config (functions)      keys are environment variable names (@oaas/templates envNameProblem)
 //   deployments (embedded)  package_name is this package, class_key names one of its classes
 // Number ranges (ports, scales, fractions, partition counts...) are in the schema,
 // built from bounds.ts: decodePackage/decodeDeployment and the PM's REST layer check them
 // before these rules run.
-import { envNameProblem, quantityProblem } from "@oaas/templates";
+import { containerImageProblem, envNameProblem, quantityProblem } from "@oaas/templates";
 import { keyProblem } from "./keys.ts";
 import type {
   FieldError,
@@ -56,6 +57,11 @@ function checkUnique(values: readonly string[], field: (i: number) => string, ad
 
 function checkProvision(pc: ProvisionConfig | undefined, at: string, add: Add): void {
   if (!pc) return;
+  // Absent is allowed here (a deployment may take the package's image); planning reports a
+  // function left without one.
+  const image = pc.container_image;
+  const imageProblem = image === undefined ? undefined : containerImageProblem(image);
+  if (imageProblem !== undefined) add(`${at}.container_image`, imageProblem);
   for (const name of ["cpu_request", "memory_request", "cpu_limit", "memory_limit"] as const) {
     const q = pc[name];
     const problem = q === undefined ? undefined : quantityProblem(q);

@@ -21,6 +21,7 @@ export {
   type Quantity,
 } from "./quantity.ts";
 export { checkResources, type Resources } from "./resources.ts";
+export { containerImageProblem } from "./image.ts";
 export { validateSpec, maxCpuTarget } from "./validate.ts";
 export {
   planFunctions,

@@ -110,6 +110,21 @@ const packageRows: Row<OPackage>[] = [
     ],
   },
   {
+    name: "container images the CRM refuses (@oaas/templates containerImageProblem; a 502 at the PM before)",
+    given: pkg((p) => {
+      must(nth(p.functions, 0).provision_config).container_image = "UPPER CASE !! ";
+      p.functions.push({
+        ...nth(p.functions, 0),
+        key: "second",
+        provision_config: { ...must(nth(p.functions, 0).provision_config), container_image: "img\u0007:1" },
+      });
+    }),
+    want: [
+      ["functions[0].provision_config.container_image", "must not contain whitespace or control characters"],
+      ["functions[2].provision_config.container_image", "must not contain whitespace or control characters"],
+    ],
+  },
+  {
     name: "min_scale above max_scale",
     given: pkg((p) => (must(nth(p.functions, 0).provision_config).min_scale = 11)),
     want: [["functions[0].provision_config.min_scale", "11 exceeds max_scale 10"]],
@@ -197,6 +212,27 @@ const deploymentRows: Row<OClassDeployment>[] = [
       ["functions[0].function_key", "must not be empty"],
       ["functions[1].provision_config.min_scale", "3 exceeds max_scale 2"],
       ["functions[2].function_key", 'duplicate key "f"'],
+    ],
+  },
+  {
+    name: "a function spec's container image: empty or with whitespace",
+    given: deployment((d) =>
+      d.functions.push(
+        {
+          function_key: "a",
+          config: {},
+          provision_config: { max_concurrency: 0, need_http2: false, container_image: "" },
+        },
+        {
+          function_key: "b",
+          config: {},
+          provision_config: { max_concurrency: 0, need_http2: false, container_image: "repo/img:1 " },
+        },
+      ),
+    ),
+    want: [
+      ["functions[0].provision_config.container_image", "is required"],
+      ["functions[1].provision_config.container_image", "must not contain whitespace"],
     ],
   },
   {

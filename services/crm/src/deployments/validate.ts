@@ -7,12 +7,13 @@
 //   deployment_unit                present
 //   .id                            non-empty, <= 253 chars, no whitespace or control characters
 //   .functions                     at least one; function_key non-empty, unique, no control characters
-//   .functions[i].provision_config.container_image   present, no whitespace or control characters
+//   .functions[i].provision_config.container_image   @oaas/templates containerImageProblem
 //   .functions[i].nfr_requirements.availability      0..1
 //   .created_at.nanos              0..999,999,999
 //   every string                   well-formed Unicode (a lone surrogate would not survive storage)
 //   the whole unit                 at most maxUnitBytes as JSON (records live in etcd)
 import type { DeploymentRecordSpec, FunctionSpec } from "@oaas/crd";
+import { containerImageProblem } from "@oaas/templates";
 import { echo, type FieldError } from "./errors.ts";
 
 export const maxIdLength = 253;
@@ -77,11 +78,8 @@ export function deploymentIdProblems(id: string, field: string): FieldError[] {
 
 function checkFunction(fn: FunctionSpec, at: string, add: Add): void {
   const pc = fn.provision_config;
-  const image = pc?.container_image;
-  if (!image) add(`${at}.provision_config.container_image`, "is required (the function's image)");
-  else if (controlOrSpace.test(image)) {
-    add(`${at}.provision_config.container_image`, "must not contain whitespace or control characters");
-  }
+  const imageProblem = containerImageProblem(pc?.container_image ?? "");
+  if (imageProblem !== undefined) add(`${at}.provision_config.container_image`, imageProblem);
   const nfr = fn.nfr_requirements;
   if (nfr?.availability !== undefined && !(nfr.availability >= 0 && nfr.availability <= 1)) {
     add(`${at}.nfr_requirements.availability`, `${nfr.availability} is not within 0..1`);
