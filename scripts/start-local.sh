@@ -190,8 +190,8 @@ cat <<TXT
 
 Local system is up ($(($(date +%s) - began))s).
   export KUBECONFIG=$KUBECONFIG
-  PM:         $OAAS_PM_URL  (REST /api/v1, OpenAPI at /api/v1/openapi.json; log $run/pm.log)
-  CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $crm_log)
+  PM:         $OAAS_PM_URL  (REST /api/v1, OpenAPI at /api/v1/openapi.json; /health /ready /metrics; log $run/pm.log)
+  CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $ingress_log$([[ "$roles" == 1 ]] && echo ", reconciler $crm_log, watcher $run/crm-watcher.log"))
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
   Redis:      127.0.0.1:6379
   PM storage: $pm_storage$([[ "$pm_storage" == etcd ]] && echo " (127.0.0.1:$etcd_port, data $run/pm-etcd)")
