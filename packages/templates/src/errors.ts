@@ -25,6 +25,8 @@ export type RenderErrorCode =
   | "InvalidConcurrency"
   /** odgm_config.replica_count outside Kubernetes' int32 replicas. */
   | "InvalidReplicaCount"
+  /** odgm_config.partition_count outside 1..maxPartitionCount. */
+  | "InvalidPartitionCount"
   /** A value Knative Serving's admission webhook refuses (reserved port or env name, concurrency above its limit). */
   | "KnativeReserved"
   | "InvalidCpuTarget"

@@ -5,6 +5,7 @@ import type { DeploymentRecordSpec } from "@oaas/crd";
 import { fail, ok, type RenderError, type Result } from "./errors.ts";
 import { planFunctions, type FunctionPlan } from "./functions.ts";
 import { checkRange, int32Max } from "./limits.ts";
+import { maxPartitionCount } from "./odgm.ts";
 
 /**
  * Largest cpu_utilization_target: the HPA's averageUtilization is an int32 percent
@@ -35,6 +36,18 @@ export function validateSpec(spec: DeploymentRecordSpec): Result<FunctionPlan[]>
       "spec.odgm_config.replica_count",
       "InvalidReplicaCount",
       "replica_count (ODGM Deployment replicas)",
+    );
+    if (!checked.ok) return checked;
+  }
+  const partitionCount = spec.odgm_config?.partition_count;
+  if (partitionCount !== undefined) {
+    const checked = checkRange(
+      partitionCount,
+      1,
+      maxPartitionCount,
+      "spec.odgm_config.partition_count",
+      "InvalidPartitionCount",
+      "partition_count (ODGM partitions per collection)",
     );
     if (!checked.ok) return checked;
   }

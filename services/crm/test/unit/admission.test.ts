@@ -92,6 +92,17 @@ const refused: { name: string; change: Change; want: string; knative?: boolean }
     change: (s) => (s.odgm_config = { replica_count: 2147483648 }),
     want: "deployment_unit.odgm_config.replica_count",
   },
+  // The PM's bound (1..1024, @oaas/models) is the same rule: the CRM took 0 and 2^32-1.
+  {
+    name: "ODGM partition_count 0",
+    change: (s) => (s.odgm_config = { partition_count: 0 }),
+    want: "deployment_unit.odgm_config.partition_count",
+  },
+  {
+    name: "ODGM partition_count 4294967295",
+    change: (s) => (s.odgm_config = { partition_count: 4294967295 }),
+    want: "deployment_unit.odgm_config.partition_count",
+  },
   {
     name: "cpu target whose HPA percent overflows int32",
     change: (s) => (fn0(s).nfr_requirements = { cpu_utilization_target: 3e7 }),
