@@ -91,8 +91,16 @@ export class DeploymentService {
           `give this deployment another key`,
       );
     }
-    if (options.replace) await this.checkReplace(key, existing, resolved.deployment.target_clusters);
-    else if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
+    // Clusters that confirmed an earlier dispatch of this key: a redeploy that fails there
+    // leaves them running the previous spec, so they stay DEPLOYED (see below).
+    const confirmed = new Set(
+      options.replace
+        ? (await this.checkReplace(key, existing, resolved.deployment.target_clusters))
+            .filter((m) => m.state === "DEPLOYED")
+            .map((m) => m.cluster)
+        : [],
+    );
+    if (!options.replace && existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
       throw new ConflictError(`deployment "${key}" already exists (condition ${existing.condition})`);
     }
     const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
@@ -151,15 +159,25 @@ export class DeploymentService {
       rolledBack = await this.rollback(succeeded, ctx, log);
     }
     const lastError = failed.map((f) => f.error?.message).join("; ");
-    const mappings: ClusterMapping[] = outcomes
-      .filter((o) => !rolledBack.includes(o.cluster))
-      .map((o) => ({
-        cluster: o.cluster,
-        unit_id: o.unitId,
-        state: o.error ? "FAILED" : "DEPLOYED",
-        ...(o.error ? { message: o.error.message } : {}),
-        updated_at: this.now().toISOString(),
-      }));
+    const kept = outcomes.filter((o) => !rolledBack.includes(o.cluster));
+    // What each cluster holds, for status reads and delete: a failed redeploy on a cluster
+    // that had confirmed the unit stays DEPLOYED (with the failure as its message), since
+    // the cluster still runs the previous spec. Marked FAILED, its status was never read
+    // again and a delete while that cluster was unreachable skipped it: the workload was
+    // left running with nothing pointing at it.
+    const mappings: ClusterMapping[] = kept.map((o) => ({
+      cluster: o.cluster,
+      unit_id: o.unitId,
+      state: o.error && !confirmed.has(o.cluster) ? "FAILED" : "DEPLOYED",
+      ...(o.error
+        ? {
+            message: confirmed.has(o.cluster)
+              ? `redeploy failed, the previous spec keeps running: ${o.error.message}`
+              : o.error.message,
+          }
+        : {}),
+      updated_at: this.now().toISOString(),
+    }));
     const down = failed.length > 0 && (succeeded.length === 0 || rolledBack.length > 0);
     const stored = await this.storage.updateDeployment(key, (d) => ({
       deployment: {
@@ -187,11 +205,12 @@ export class DeploymentService {
       condition: stored.condition,
       replicas: plan.sizing.replicas,
       achieved_availability: plan.sizing.achieved,
-      units: mappings.map((m) => ({
-        cluster: m.cluster,
-        unit_id: m.unit_id,
-        state: m.state,
-        ...(m.message ? { message: m.message } : {}),
+      // What this request did on each cluster.
+      units: kept.map((o) => ({
+        cluster: o.cluster,
+        unit_id: o.unitId,
+        state: o.error ? "FAILED" : "DEPLOYED",
+        ...(o.error ? { message: o.error.message } : {}),
       })),
       ...(failed.length ? { failed_clusters: failed.map((f) => f.cluster) } : {}),
     };
@@ -209,13 +228,15 @@ export class DeploymentService {
     return this.create(input, ctx, undefined, { replace: true });
   }
 
+  /** Throws NotFoundError or ValidationError (see replace()); resolves with the key's current mappings. */
   private async checkReplace(
     key: string,
     existing: OClassDeployment | undefined,
     clusters: readonly string[],
-  ): Promise<void> {
+  ): Promise<ClusterMapping[]> {
     if (!existing) throw new NotFoundError(`deployment "${key}" does not exist`);
-    const running = (await this.storage.getMappings(key)).map((m) => m.cluster).sort();
+    const mappings = await this.storage.getMappings(key);
+    const running = mappings.map((m) => m.cluster).sort();
     const wanted = [...clusters].sort();
     if (running.length > 0 && running.join(",") !== wanted.join(",")) {
       throw new ValidationError([
@@ -225,6 +246,7 @@ export class DeploymentService {
         },
       ]);
     }
+    return mappings;
   }
 
   /** Deletes the units that did go out; returns the clusters where that worked. */

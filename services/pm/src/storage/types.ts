@@ -28,7 +28,11 @@ export interface ClusterMapping {
   readonly cluster: string;
   /** The DeploymentUnit id sent to that cluster's CRM. */
   readonly unit_id: string;
-  /** DEPLOYED once the CRM accepted it; FAILED with message when it did not. */
+  /**
+   * DEPLOYED once the CRM accepted it (a later redeploy that failed leaves it DEPLOYED,
+   * with the failure as message: the cluster still runs the previous spec); FAILED with
+   * message when it never did.
+   */
   readonly state: "DEPLOYED" | "FAILED";
   readonly message?: string;
   /** RFC 3339 */

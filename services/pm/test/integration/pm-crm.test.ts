@@ -575,5 +575,47 @@ describe("pm with two real CRM processes", function () {
       expect((again.json as Created).units.map((u) => u.state)).to.deep.equal(["DEPLOYED", "DEPLOYED"]);
       expect((await pm.request("DELETE", "/api/v1/deployments/outage-again")).status).to.equal(200);
     });
+
+    it("a redeploy that fails on an unreachable cluster keeps it as holding the unit: a delete then is refused, not reported done, and works once it is back", async function () {
+      // Found by a newcomer: PUT while the CRM was down marked the cluster FAILED, the
+      // DELETE that followed skipped it as "never confirmed" and answered 200 naming it
+      // in deleted_clusters, and the workload stayed Available with no deployment left.
+      const created = await pm.request("POST", "/api/v1/deployments", {
+        key: "kept-on-c",
+        package_name: "outage",
+        class_key: "cart",
+        target_clusters: ["c"],
+      });
+      expect(created.status, created.text).to.equal(201);
+      const unit = unitId("kept-on-c", "c");
+      expect(await crmGone(c.url, unit)).to.equal(false);
+      await c.stop();
+      const put = await pm.request("PUT", "/api/v1/deployments/kept-on-c", {
+        package_name: "outage",
+        class_key: "cart",
+        target_clusters: ["c"],
+      });
+      expect(put.status, put.text).to.equal(503);
+      const [mapping] = (await pm.request("GET", "/api/v1/deployments/kept-on-c/cluster-mappings")).json as {
+        state: string;
+        message?: string;
+      }[];
+      expect(mapping?.state).to.equal("DEPLOYED");
+      expect(mapping?.message).to.match(/^redeploy failed, the previous spec keeps running: /);
+      const refused = await pm.request("DELETE", "/api/v1/deployments/kept-on-c");
+      expect(refused.status, refused.text).to.equal(503);
+      expect((await pm.request("GET", "/api/v1/deployments/kept-on-c")).status).to.equal(200);
+
+      await c.start();
+      const deleted = await waitFor(
+        async () => {
+          const r = await pm.request("DELETE", "/api/v1/deployments/kept-on-c");
+          return r.status === 200 ? r : undefined;
+        },
+        { description: "the delete to go through once c is back", timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(deleted.json).to.deep.include({ deleted_clusters: ["c"], record_deleted: true });
+      await waitGone(c.url, unit);
+    });
   });
 });
