@@ -20,6 +20,26 @@ export interface ApplyContext {
    * per new record.
    */
   readonly writesAllowed?: Promise<unknown>;
+  /** Reads made ahead of the list (readChildren), by childKey: used for names the list lacks. */
+  readonly prefetched?: ReadonlyMap<string, LiveObject | undefined>;
+}
+
+/**
+ * Reads every desired child by name at once (undefined: not found), by childKey. A read
+ * that fails is left out, so the apply step reads that name again itself. Never rejects.
+ */
+export async function readChildren(
+  kube: KubeClient,
+  desired: readonly RenderedObject[],
+  signal: AbortSignal,
+): Promise<Map<string, LiveObject | undefined>> {
+  const reads = await Promise.allSettled(desired.map((object) => readChild(kube, object, signal)));
+  const out = new Map<string, LiveObject | undefined>();
+  reads.forEach((read, i) => {
+    const object = desired[i];
+    if (object !== undefined && read.status === "fulfilled") out.set(childKey(object), read.value);
+  });
+  return out;
 }
 
 export interface ApplyOutcome {
@@ -63,23 +83,35 @@ interface Plan {
   action: ChildAction;
 }
 
+/** The live object holding a desired child's name, undefined when there is none. */
+function readChild(
+  kube: KubeClient,
+  object: RenderedObject,
+  signal: AbortSignal,
+): Promise<LiveObject | undefined> {
+  return getObject<LiveObject>(
+    kube,
+    kindOf(object).type,
+    object.metadata?.namespace,
+    object.metadata?.name ?? "",
+    {
+      signal,
+    },
+  );
+}
+
 async function plan(
   ctx: ApplyContext,
   object: RenderedObject,
   listed: ReadonlyMap<string, LiveObject>,
 ): Promise<Plan> {
   // Not in the owner-label list: free, foreign, or ours with the label edited away.
-  const live =
-    listed.get(childKey(object)) ??
-    (await getObject<LiveObject>(
-      ctx.kube,
-      kindOf(object).type,
-      object.metadata?.namespace,
-      object.metadata?.name ?? "",
-      {
-        signal: ctx.signal,
-      },
-    ));
+  const key = childKey(object);
+  const live = listed.has(key)
+    ? listed.get(key)
+    : ctx.prefetched?.has(key) === true
+      ? ctx.prefetched.get(key)
+      : await readChild(ctx.kube, object, ctx.signal);
   return { object, live, action: childAction(object, live) };
 }
 

@@ -164,7 +164,16 @@ async function reconcile(
   let outcome: ReconcileOutcome | undefined;
   let failure: ReconcileFailure | undefined;
   try {
-    outcome = await reconcileRecord(deps.kube, record, ctx, fieldManager, signal, finalizing);
+    outcome = await reconcileRecord(
+      deps.kube,
+      record,
+      ctx,
+      fieldManager,
+      signal,
+      finalizing,
+      // No finalizer yet: never reconciled, so its children are read by name with the list.
+      finalizing !== undefined,
+    );
   } catch (error) {
     failure = failureOf(error);
     if (failure === undefined || !failure.terminal) throw error;

@@ -10,7 +10,7 @@ import {
   type RenderError,
   type RenderedObject,
 } from "@oaas/templates";
-import { applyChildren } from "./apply.ts";
+import { applyChildren, readChildren } from "./apply.ts";
 import { childKey, childKinds, listChildren, servedKinds } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
@@ -39,6 +39,12 @@ export async function reconcileRecord(
   signal: AbortSignal,
   /** See ApplyContext.writesAllowed: nothing is applied or pruned before it settles. */
   writesAllowed?: Promise<unknown>,
+  /**
+   * True for a record never reconciled before (its finalizer is being added): none of its
+   * children is expected to exist, so each desired name is read (the NameConflict check)
+   * while the children are listed, not after: one API round trip less per new record.
+   */
+  firstRun = false,
 ): Promise<ReconcileOutcome> {
   // 1. Render: a bad spec stops here, before anything running is touched.
   const rendered = render(record, context);
@@ -46,6 +52,7 @@ export async function reconcileRecord(
 
   // 2. Apply only what differs from the server (NameConflict before any write).
   const namespace = record.metadata.namespace ?? "";
+  const prefetched = firstRun ? readChildren(kube, rendered.objects, signal) : undefined;
   const listed = await listChildren(
     kube,
     namespace,
@@ -54,7 +61,14 @@ export async function reconcileRecord(
     signal,
   );
   const applied = await applyChildren(
-    { kube, record, fieldManager, signal, ...(writesAllowed ? { writesAllowed } : {}) },
+    {
+      kube,
+      record,
+      fieldManager,
+      signal,
+      ...(writesAllowed ? { writesAllowed } : {}),
+      ...(prefetched ? { prefetched: await prefetched } : {}),
+    },
     rendered.objects,
     listed,
   );
