@@ -71,7 +71,16 @@ if [[ ! -s "$auth" ]]; then
   (umask 077 && echo "admin:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$auth")
 fi
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive <pidfile>: the recorded process runs. A zombie does not count: a killed process
+# whose parent (this script, long gone) left it to an init that reaps late still answers
+# kill -0, and was taken for a running PM that then never answered.
+alive() {
+  [[ -f "$1" ]] || return 1
+  local state
+  # The state follows the command name, which is in parentheses and may hold spaces.
+  state="$(sed 's/.*) //' "/proc/$(cat "$1")/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+  [[ -n "$state" && "$state" != Z && "$state" != X ]]
+}
 wait_http() { # url what log
   for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done
   fail "$2 did not become ready; read $3"

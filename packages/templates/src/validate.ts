@@ -27,32 +27,31 @@ export function validateSpec(spec: DeploymentRecordSpec): Result<FunctionPlan[]>
       return badCpuTarget(`${fn.path}.nfr_requirements.cpu_utilization_target`, target);
     }
   }
-  const replicaCount = spec.odgm_config?.replica_count;
-  if (replicaCount !== undefined) {
-    const checked = checkRange(
-      replicaCount,
-      0,
-      int32Max,
-      "spec.odgm_config.replica_count",
-      "InvalidReplicaCount",
-      "replica_count (ODGM Deployment replicas)",
-    );
-    if (!checked.ok) return checked;
-  }
-  const partitionCount = spec.odgm_config?.partition_count;
-  if (partitionCount !== undefined) {
-    const checked = checkRange(
-      partitionCount,
-      1,
-      maxPartitionCount,
-      "spec.odgm_config.partition_count",
-      "InvalidPartitionCount",
-      "partition_count (ODGM partitions per collection)",
-    );
-    if (!checked.ok) return checked;
-  }
+  const odgm = checkOdgmCounts(spec.odgm_config ?? {});
+  if (!odgm.ok) return odgm;
   const collections = checkCollections(spec.odgm_config?.collections ?? []);
   return collections.ok ? functions : collections;
+}
+
+/** ODGM's counts: replicas are a Kubernetes int32; partitions 1..maxPartitionCount. */
+function checkOdgmCounts(odgm: { replica_count?: number; partition_count?: number }): Result<void> {
+  const rules = [
+    [odgm.replica_count, 0, int32Max, "replica_count", "InvalidReplicaCount", "ODGM Deployment replicas"],
+    [
+      odgm.partition_count,
+      1,
+      maxPartitionCount,
+      "partition_count",
+      "InvalidPartitionCount",
+      "ODGM partitions per collection",
+    ],
+  ] as const;
+  for (const [value, lo, hi, field, code, what] of rules) {
+    if (value === undefined) continue;
+    const checked = checkRange(value, lo, hi, `spec.odgm_config.${field}`, code, `${field} (${what})`);
+    if (!checked.ok) return checked;
+  }
+  return ok(undefined);
 }
 
 /** ODGM_COLLECTIONS is a comma list: a comma or blank in a name would split it or vanish. */
