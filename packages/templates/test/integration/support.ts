@@ -5,7 +5,7 @@
 // strict field validation. KubeClient sends the object as plain JSON.
 import type * as k8s from "@kubernetes/client-node";
 import type { KubeClient } from "@oaas/kube";
-import { deleteCrd, installCrd, readCrd, waitForCrdEstablished } from "@oaas/testkit";
+import { deleteCrd, installCrd, readCrd, waitFor, waitForCrdEstablished } from "@oaas/testkit";
 
 export const fieldManager = "oaas-templates-test";
 
@@ -122,6 +122,13 @@ export async function applyAndReadBack(kube: KubeClient, object: object): Promis
   const path = placed(object);
   const read = await kube.exchange({ method: "GET", path });
   await kube.exchange({ method: "DELETE", path });
+  // Callers reuse one name: the next apply must not land on this object while it is still
+  // being deleted (it was then removed under that apply, and the read-back found nothing).
+  await waitFor(async () => (await kube.exchange({ method: "GET", path })).statusCode === 404, {
+    description: `${path} deleted`,
+    timeoutMs: 30_000,
+    intervalMs: 50,
+  });
   return { status: applied.status, body: read.body as Record<string, unknown> };
 }
 
