@@ -19,6 +19,17 @@ function record(
   };
 }
 
+/** record(name) as the API server holds it: with a uid, generation and resourceVersion. */
+function storedRecord(
+  name: string,
+  uid: string,
+  generation: number,
+  resourceVersion: string,
+): DeploymentRecord {
+  const r = record(name);
+  return { ...r, metadata: { ...r.metadata, uid, generation, resourceVersion } };
+}
+
 function cache(records: DeploymentRecord[], state: { synced: boolean; staleMs: number }): RecordCache {
   return {
     get: (_ns, name) => records.find((r) => r.metadata.name === name),
@@ -136,10 +147,7 @@ describe("ingress: cached record reader", function () {
 
   it("read-your-writes: a watch that delivers late never answers the previous generation, for as long as the staleness bound", async function () {
     let clock = 0;
-    const old = {
-      ...record("a"),
-      metadata: { ...record("a").metadata, uid: "u1", generation: 1, resourceVersion: "1" },
-    };
+    const old = storedRecord("a", "u1", 1, "1");
     const cached: DeploymentRecord[] = [old];
     const server = api([old]);
     server.apply = (r: DeploymentRecord) => {
@@ -163,10 +171,7 @@ describe("ingress: cached record reader", function () {
   });
 
   it("read-your-writes: a list is answered by the cache once it shows every write of the namespace", async function () {
-    const old = {
-      ...record("a"),
-      metadata: { ...record("a").metadata, uid: "u1", generation: 1, resourceVersion: "1" },
-    };
+    const old = storedRecord("a", "u1", 1, "1");
     const cached: DeploymentRecord[] = [old];
     const server = api([old]);
     const store = cachedRecordStore(cache(cached, { synced: true, staleMs: 10 }), server);
@@ -180,10 +185,7 @@ describe("ingress: cached record reader", function () {
   });
 
   it("read-your-writes: a recreated record (another uid) with a high generation is not the write", async function () {
-    const other = {
-      ...record("a"),
-      metadata: { ...record("a").metadata, uid: "u-old", generation: 9, resourceVersion: "1" },
-    };
+    const other = storedRecord("a", "u-old", 9, "1");
     const server = api([]);
     server.apply = (r: DeploymentRecord) =>
       Promise.resolve({
