@@ -10,6 +10,7 @@
 //   BENCH_RECONCILERS=1,2,4  BENCH_CONCURRENCY=16 (Deploy calls / floor records in flight)
 //   BENCH_RECONCILE_CONCURRENCY=16 (parallel reconciles per reconciler process; default: the profile's)
 //   BENCH_KUBE_MAX_IN_FLIGHT=32 (API requests per CRM process at once; 0 = no bound; default: the profile's)
+//   BENCH_CHILD_SETTLE_MS=1000 (the watcher's settle delay of child health events; 0 = none; default: the profile's)
 //   or as arguments: scripts/node.sh -- tsx e2e/bench/converge.ts <units> <reconcilers>
 //
 // Every round (the floor, then one per reconciler count) gets a fresh namespace; CRM
@@ -88,6 +89,8 @@ const concurrency = Number(process.env["BENCH_CONCURRENCY"] ?? 16);
 // Parallel reconciles per reconciler process (OPRC_CRM_RECONCILE_CONCURRENCY); unset = the profile's default.
 const reconcileConcurrency = process.env["BENCH_RECONCILE_CONCURRENCY"];
 const kubeMaxInFlight = process.env["BENCH_KUBE_MAX_IN_FLIGHT"];
+// The watcher's settle delay of child health events (OPRC_CRM_CHILD_SETTLE_MS); unset = the profile's default.
+const childSettleMs = process.env["BENCH_CHILD_SETTLE_MS"];
 const timeoutMs = Number(process.env["BENCH_TIMEOUT_S"] ?? 900) * 1000;
 const floorFieldManager = "oaas-bench-floor";
 const deployments: ResourceType = { group: "apps", version: "v1", plural: "deployments", namespaced: true };
@@ -302,6 +305,7 @@ async function crmRound(kube: KubeClient, kubeconfig: string, reconcilers: numbe
     OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
     ...(reconcileConcurrency ? { OPRC_CRM_RECONCILE_CONCURRENCY: reconcileConcurrency } : {}),
     ...(kubeMaxInFlight ? { OPRC_CRM_KUBE_MAX_IN_FLIGHT: kubeMaxInFlight } : {}),
+    ...(childSettleMs ? { OPRC_CRM_CHILD_SETTLE_MS: childSettleMs } : {}),
   };
   const roles: Role[] = [];
   for (const role of ["ingress", "watcher", ...Array<string>(reconcilers).fill("reconciler")]) {
@@ -425,6 +429,7 @@ async function main(): Promise<void> {
           concurrency,
           reconcile_concurrency: reconcileConcurrency ?? "profile default",
           kube_max_in_flight: kubeMaxInFlight ?? "profile default",
+          child_settle_ms: childSettleMs ?? "profile default",
           cpus: os.cpus().length,
           load_average: os.loadavg().map(round2),
           floor,

@@ -107,6 +107,7 @@ export function parseCrmConfig(env: Env): CrmConfig {
     },
     watcher: {
       resyncSeconds: r.read(vars.resync, integerIn(10, day, "seconds"), d.watcher.resyncSeconds),
+      childSettleMs: r.read(vars.childSettle, integerIn(0, 60_000, "ms"), d.watcher.childSettleMs),
       leaseName: r.read(vars.leaseName, parseLeaseName, d.watcher.leaseName),
       leaseDurationSeconds: r.read(
         vars.leaseDuration,

@@ -81,6 +81,8 @@ const dev: ProfileDefaults = {
   dashboard: { port: 8089, basePath: "/", readOnly: true },
   watcher: {
     resyncSeconds: 300,
+    /** Off: measured (bench:converge, 200 records, 4 reconcilers) 2 s cut reconciles per record from 2.9 to 2.4 but raised the status lag p50 from 0.4 s to 5-7 s for the same total time. */
+    childSettleMs: 0,
     leaseName: "oaas-crm-watcher",
     leaseDurationSeconds: 15,
     renewDeadlineSeconds: 10,

@@ -98,6 +98,8 @@ export interface CrmConfig {
   watcher: {
     /** OPRC_CRM_RESYNC_SECS: every record is re-enqueued (background priority) this often, so losing Redis loses no work. Default 300. */
     resyncSeconds: number;
+    /** OPRC_CRM_CHILD_SETTLE_MS, 0..60000: a child's health change is enqueued this long after it was seen, with the record's other such events meanwhile folded into the same job; edits and deletions are enqueued at once. Default 0 (off). */
+    childSettleMs: number;
     /** OPRC_CRM_LEASE_NAME: coordination.k8s.io/v1 Lease in `namespace` that elects the active watcher. Default `oaas-crm-watcher`. */
     leaseName: string;
     /** OPRC_CRM_LEASE_DURATION_SECS: how long a standby waits after the last renew before taking over. Default 15. */

@@ -45,6 +45,7 @@ export const vars = {
   recordRate: "OPRC_CRM_RECORD_RATE_PER_SEC",
   recordBurst: "OPRC_CRM_RECORD_BURST",
   resync: "OPRC_CRM_RESYNC_SECS",
+  childSettle: "OPRC_CRM_CHILD_SETTLE_MS",
   leaseName: "OPRC_CRM_LEASE_NAME",
   leaseDuration: "OPRC_CRM_LEASE_DURATION_SECS",
   leaseRenewDeadline: "OPRC_CRM_LEASE_RENEW_DEADLINE_SECS",

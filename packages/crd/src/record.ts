@@ -224,5 +224,11 @@ export const correlationIdAnnotation = "oaas.io/correlation-id";
  * child of the Deploy that caused it.
  */
 export const traceparentAnnotation = "oaas.io/traceparent";
+/**
+ * Field manager of every child the CRM applies and of the record status fields it owns
+ * (server-side apply). The watcher reads it too: a child whose only manager is this one
+ * was created by the reconciler's own run, which needs no job to learn of it.
+ */
+export const reconcilerFieldManager = "oaas-crm-reconciler";
 /** Finalizer the CRM adds so children are deleted before the record goes. */
 export const finalizer = "oaas.io/cleanup";

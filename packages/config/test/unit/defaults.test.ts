@@ -124,6 +124,7 @@ describe("config: defaults per profile", function () {
       dashboard: { port: 8089, basePath: "/", readOnly: true },
       watcher: {
         resyncSeconds: 300,
+        childSettleMs: 0,
         leaseName: "oaas-crm-watcher",
         leaseDurationSeconds: 15,
         renewDeadlineSeconds: 10,

@@ -93,6 +93,7 @@ export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> 
   [vars.recordRate]: (c) => c.reconcile.recordRatePerSecond,
   [vars.recordBurst]: (c) => c.reconcile.recordBurst,
   [vars.resync]: (c) => c.watcher.resyncSeconds,
+  [vars.childSettle]: (c) => c.watcher.childSettleMs,
   [vars.leaseName]: (c) => c.watcher.leaseName,
   [vars.leaseDuration]: (c) => c.watcher.leaseDurationSeconds,
   [vars.leaseRenewDeadline]: (c) => c.watcher.renewDeadlineSeconds,

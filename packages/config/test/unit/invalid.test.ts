@@ -73,6 +73,8 @@ const rows: Row[] = [
   { variable: vars.recordRate, raw: "0", says: "from 1 to 1000" },
   { variable: vars.recordBurst, raw: "-1", says: "from 1 to" },
   { variable: vars.resync, raw: "5", says: "seconds from 10 to 86400" },
+  { variable: vars.childSettle, raw: "60001", says: "ms from 0 to 60000" },
+  { variable: vars.childSettle, raw: "-1", says: "ms from 0 to 60000" },
   { variable: vars.leaseName, raw: "Watcher", says: "not an object name" },
   { variable: vars.leaseDuration, raw: "1", says: "seconds from 2 to 600" },
   { variable: vars.leaseRenewDeadline, raw: "15", says: "must be less than OPRC_CRM_LEASE_DURATION_SECS" },

@@ -61,6 +61,7 @@ const rows: Row[] = [
   { variable: vars.recordRate, raw: "10", want: 10 },
   { variable: vars.recordBurst, raw: "20", want: 20 },
   { variable: vars.resync, raw: "60", want: 60 },
+  { variable: vars.childSettle, raw: "2000", want: 2000 },
   { variable: vars.leaseName, raw: "crm-a.watcher", want: "crm-a.watcher" },
   { variable: vars.leaseDuration, raw: "30", want: 30 },
   { variable: vars.leaseRenewDeadline, raw: "5", want: 5 },

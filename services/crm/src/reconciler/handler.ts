@@ -3,7 +3,7 @@
 // (finalize.ts when deleting, reconcile.ts otherwise), status only when it changed,
 // history and Events on transitions only, one typed result, logs with deployment_id and
 // correlation_id on every line.
-import { correlationIdAnnotation, finalizer, type DeploymentRecord } from "@oaas/crd";
+import { correlationIdAnnotation, finalizer, reconcilerFieldManager, type DeploymentRecord } from "@oaas/crd";
 import type { EventRecorder, KubeClient } from "@oaas/kube";
 import {
   done,
@@ -25,9 +25,6 @@ import { reconcileRecord, type ReconcileOutcome } from "./reconcile.ts";
 import { progressRecheckMs } from "./recheck.ts";
 import { nextStatus, sameStatus, type Observation } from "./status.ts";
 import { transitions, type Journal } from "./transitions.ts";
-
-/** The field manager of every child and of the status fields this worker owns. */
-export const reconcilerFieldManager = "oaas-crm-reconciler";
 
 /** Hooks the integrator wires to metrics (controller_runtime_reconcile_* names, STYLE §15). */
 export interface ReconcileMetricsHooks {

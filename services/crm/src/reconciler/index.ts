@@ -3,7 +3,6 @@
 // finalize.ts (delete children, drop finalizer) -> status.ts / transitions.ts.
 export {
   createReconcileHandler,
-  reconcilerFieldManager,
   type ReconcilerDeps,
   type ReconcileMetricsHooks,
 } from "./handler.ts";

@@ -61,6 +61,7 @@ export function startWatcherRole(deps: {
         }
       : false,
     resyncIntervalMs: config.watcher.resyncSeconds * 1000,
+    childSettleMs: config.watcher.childSettleMs,
     metrics: {
       enqueued: (_job, priority, result) => {
         adds.add(1, { name: queueNames.reconcile, priority, result });

@@ -13,15 +13,20 @@
 // re-enqueues every record, so a filtered event can never leave a record unreconciled for
 // longer than one resync interval.
 //
-// Children: a hand edit (anything outside status, resourceVersion and managedFields) is
-// drift to repair, so it always enqueues. Status is read only off workloads, through the
+// Children: a new child is enqueued unless the reconciler created it (childAddMatters). A
+// hand edit (anything outside status, resourceVersion, managedFields and the
+// annotations Kubernetes' controllers write) is drift to repair, so it always enqueues,
+// at once. Status is read only off workloads, through the
 // one function the reconciler uses (reconciler/health.ts: state, reason and the message
 // with the replica counts); a status update that leaves that equal (a condition's
 // lastUpdateTime, a Progressing reason the health does not use, a Service's or HPA's
 // status) would be a reconcile that writes nothing. A rollout of one Deployment makes about
 // four status updates; with 1000 records rolling out those no-op runs were a third of all.
+// A health change that does matter is told apart from an edit, so the watcher can let the
+// record's other children (a record has up to three Deployments rolling out together)
+// catch up before the run, instead of one run per child.
 
-import { finalizer } from "@oaas/crd";
+import { finalizer, reconcilerFieldManager } from "@oaas/crd";
 
 interface Meta {
   metadata?: object;
@@ -52,18 +57,56 @@ function onlyOurFinalizerAdded(before: Record<string, unknown>, after: Record<st
 }
 
 /**
- * True when a child update is worth a reconcile: anything besides status,
- * resourceVersion and managedFields changed, or `health` (what the reconciler derives from
- * the child's status; absent for kinds whose status it does not read) changed.
+ * What a child update means for its record:
+ * - "edited": something besides status, resourceVersion and managedFields changed (a hand
+ *   edit to repair, or the reconciler's own apply): the record's run is due now;
+ * - "health": only `health` changed (what the reconciler derives from the child's status;
+ *   absent for kinds whose status it does not read): a run is due, but it may wait a
+ *   moment for the record's other children (the watcher's settle delay);
+ * - "none": nothing the reconciler reads changed.
  */
-export function childChangeMatters<T extends Meta & { status?: unknown }>(
+export function childChange<T extends Meta & { status?: unknown }>(
   oldObj: T,
   newObj: T,
   health?: (obj: T) => unknown,
-): boolean {
-  const strip = (o: T) => ({ ...o, metadata: stableMetadata(o), status: undefined });
-  if (!sameJson(strip(oldObj), strip(newObj))) return true;
-  return health !== undefined && !sameJson(health(oldObj), health(newObj));
+): "none" | "edited" | "health" {
+  const strip = (o: T) => ({ ...o, metadata: childMetadata(o), status: undefined });
+  if (!sameJson(strip(oldObj), strip(newObj))) return "edited";
+  return health !== undefined && !sameJson(health(oldObj), health(newObj)) ? "health" : "none";
+}
+
+/**
+ * True when a new child (a watch "add" after the first list) is news to the reconciler.
+ * A child whose every manager of non-status fields is the CRM's own field manager was
+ * created by a reconcile, which applied it and already decided what comes next (its
+ * rollout's health changes enqueue as usual): a job for it would be a run that learns
+ * nothing, one per child (7 per new record with ODGM). Anything else (a child made by
+ * hand or by another tool with the CRM's owner label) is news. Entries of the status
+ * subresource are left out: a controller may write status before the add is seen.
+ */
+export function childAddMatters(obj: Meta): boolean {
+  const managedFields = (obj.metadata as { managedFields?: unknown } | undefined)?.managedFields;
+  if (!Array.isArray(managedFields)) return true;
+  const entries = managedFields as ({ manager?: unknown; subresource?: unknown } | null)[];
+  const writers = entries.filter((entry) => entry?.subresource !== "status");
+  return writers.length === 0 || writers.some((entry) => entry?.manager !== reconcilerFieldManager);
+}
+
+/**
+ * Annotations Kubernetes' own controllers write on the children they manage: the
+ * deployment controller numbers each rollout in `deployment.kubernetes.io/revision`
+ * (kubernetes/pkg/controller/deployment/util, RevisionAnnotation). The CRM never sets
+ * them, so a change is no drift; it comes with every new Deployment, and taken as an edit
+ * it was one immediate reconcile per Deployment.
+ */
+const controllerAnnotations: ReadonlySet<string> = new Set(["deployment.kubernetes.io/revision"]);
+
+function childMetadata(obj: Meta): Record<string, unknown> {
+  const metadata = stableMetadata(obj);
+  const annotations = metadata["annotations"];
+  if (annotations === null || typeof annotations !== "object") return metadata;
+  const kept = Object.entries(annotations).filter(([key]) => !controllerAnnotations.has(key));
+  return { ...metadata, annotations: kept.length > 0 ? Object.fromEntries(kept) : undefined };
 }
 
 function stableMetadata(obj: Meta): Record<string, unknown> {

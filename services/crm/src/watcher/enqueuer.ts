@@ -3,6 +3,14 @@
 // number of times; while a retry waits, newer jobs for the same record replace it (the
 // job is level-based, only the latest reason matters). After the last attempt the job is
 // dropped: the periodic resync re-enqueues every record, so delivery is eventual.
+//
+// It can also hold events that may wait (a child's health changed) for a settle delay
+// (off by default), so the changes of one record's children that come together are one
+// job, not one each: with several reconciler processes the queue is often empty, and each
+// such event is then its own run. The delay is fixed from the first held event, never
+// extended by later ones, so a steady stream of events cannot hold a record back; and an
+// event that may not wait (the record changed, a child was edited or deleted) takes the
+// held one's place, since the job it makes reads everything anew.
 import type { JobPriority, RecordJob } from "@oaas/queue";
 import { backoffDelayMs, sleep } from "@oaas/kube";
 import { withContext, type Logger } from "@oaas/telemetry";
@@ -34,6 +42,7 @@ interface Pending {
 
 export class Enqueuer {
   private readonly waiting = new Map<string, Pending>();
+  private readonly settling = new Map<string, { pending: Pending; timer: NodeJS.Timeout }>();
   private readonly inFlight = new Set<Promise<void>>();
   private failures = 0;
 
@@ -43,12 +52,21 @@ export class Enqueuer {
     private readonly signal: AbortSignal,
     private readonly retry: EnqueueRetry = {},
     private readonly metrics: WatcherMetrics = {},
-  ) {}
+  ) {
+    signal.addEventListener("abort", () => this.dropSettling(), { once: true });
+  }
 
   /** Submits a job; never throws, never rejects. */
   submit(job: RecordJob, priority: JobPriority): void {
     if (this.isAborted()) return;
     const key = `${job.namespace}/${job.name}`;
+    // This job makes the record's next run read everything: a held event adds nothing.
+    const held = this.settling.get(key);
+    if (held) {
+      clearTimeout(held.timer);
+      this.settling.delete(key);
+      if (held.pending.priority === "live") priority = "live";
+    }
     const waiting = this.waiting.get(key);
     if (waiting) {
       // A retry loop for this record is waiting: the newer job replaces its payload; a
@@ -62,6 +80,34 @@ export class Enqueuer {
     void run.finally(() => this.inFlight.delete(run));
   }
 
+  /**
+   * Submits a job `settleMs` ms from now (at once when 0). Later events for the same
+   * record during that time replace its payload (latest wins, live kept) without moving
+   * the time; submit() for the record takes its place. Never throws.
+   */
+  submitAfterSettle(job: RecordJob, priority: JobPriority, settleMs: number): void {
+    if (this.isAborted()) return;
+    if (settleMs <= 0) return this.submit(job, priority);
+    const key = `${job.namespace}/${job.name}`;
+    const held = this.settling.get(key);
+    if (held) {
+      held.pending.job = job;
+      if (priority === "live") held.pending.priority = "live";
+      return;
+    }
+    const pending: Pending = { job, priority };
+    const timer = setTimeout(() => {
+      this.settling.delete(key);
+      this.submit(pending.job, pending.priority);
+    }, settleMs);
+    this.settling.set(key, { pending, timer });
+  }
+
+  /** Records whose held event has not been submitted yet. */
+  settlingCount(): number {
+    return this.settling.size;
+  }
+
   /** Enqueue attempts that failed since start. */
   failedAttempts(): number {
     return this.failures;
@@ -70,6 +116,12 @@ export class Enqueuer {
   /** Resolves when every delivery in progress has ended (after the signal fired, promptly). */
   async drain(): Promise<void> {
     await Promise.all([...this.inFlight]);
+  }
+
+  /** The term ended: held events are dropped (the next leader's startup list covers them). */
+  private dropSettling(): void {
+    for (const { timer } of this.settling.values()) clearTimeout(timer);
+    this.settling.clear();
   }
 
   private isAborted(): boolean {

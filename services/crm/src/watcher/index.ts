@@ -10,4 +10,4 @@ export {
 export { startRecordCache, type RecordCache, type RecordCacheOptions } from "./record-cache.ts";
 export type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
 export { ownedChildKinds, type ChildKind } from "./kinds.ts";
-export { recordChangeMatters, childChangeMatters } from "./changes.ts";
+export { recordChangeMatters, childAddMatters, childChange } from "./changes.ts";

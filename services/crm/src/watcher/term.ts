@@ -20,7 +20,7 @@ import {
 } from "@oaas/kube";
 import type { JobPriority, JobReason, RecordJob } from "@oaas/queue";
 import type { Logger } from "@oaas/telemetry";
-import { childChangeMatters, recordChangeMatters } from "./changes.ts";
+import { childAddMatters, childChange, recordChangeMatters } from "./changes.ts";
 import { isServed } from "./discovery.ts";
 import { Enqueuer, type Enqueue, type EnqueueRetry, type WatcherMetrics } from "./enqueuer.ts";
 import type { ChildKind } from "./kinds.ts";
@@ -34,6 +34,8 @@ export interface TermOptions {
   readonly enqueue: Enqueue;
   readonly childKinds: readonly ChildKind[];
   readonly resyncIntervalMs: number;
+  /** How long a child's health change may wait for its siblings' (WatcherOptions.childSettleMs). */
+  readonly childSettleMs: number;
   readonly watchTimeoutSeconds: number;
   readonly staleAfterMs: number;
   readonly enqueueRetry: EnqueueRetry;
@@ -150,14 +152,16 @@ export class Term {
       type: kind.type,
       labelSelector: ownerLabel,
       handlers: {
-        // Children of the first list need no job: every record gets a "startup" job.
+        // Children of the first list need no job: every record gets a "startup" job;
+        // nor do the reconciler's own creations (changes.ts).
         add: (obj, initial) => {
-          if (!initial) this.submitForChild(obj, "child-changed");
+          if (!initial && childAddMatters(obj)) this.submitForChild(obj, "child-changed", false);
         },
         update: (oldObj, newObj) => {
-          if (childChangeMatters(oldObj, newObj, kind.health)) this.submitForChild(newObj, "child-changed");
+          const change = childChange(oldObj, newObj, kind.health);
+          if (change !== "none") this.submitForChild(newObj, "child-changed", change === "health");
         },
-        delete: (obj) => this.submitForChild(obj, "child-deleted"),
+        delete: (obj) => this.submitForChild(obj, "child-deleted", false),
       },
     });
     this.children.set(key, informer);
@@ -220,12 +224,15 @@ export class Term {
     );
   }
 
-  private submitForChild(child: Child, reason: JobReason): void {
+  /** `settle`: the event may wait TermOptions.childSettleMs for the record's other children. */
+  private submitForChild(child: Child, reason: JobReason, settle: boolean): void {
     const ref = owningRecord(child, this.records.store);
     if (!ref) return;
     const record = this.records.store.get(ref.namespace, ref.name);
     const correlationId = record?.metadata.annotations?.[correlationIdAnnotation];
-    this.enqueuer.submit(job(ref.namespace, ref.name, ref.uid, reason, correlationId), "live");
+    const next = job(ref.namespace, ref.name, ref.uid, reason, correlationId);
+    if (settle) this.enqueuer.submitAfterSettle(next, "live", this.options.childSettleMs);
+    else this.enqueuer.submit(next, "live");
   }
 }
 

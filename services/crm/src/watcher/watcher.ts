@@ -40,6 +40,13 @@ export interface WatcherOptions {
    * record unreconciled. Each resync costs one job per record.
    */
   readonly resyncIntervalMs?: number;
+  /**
+   * A child's health change is enqueued this long after it was seen, ms, with every other
+   * such event of the record in that time folded into the same job; a record change, a
+   * child edit or a deletion is enqueued at once. Default 0 (at once): fewer reconciles
+   * (fewer API reads) for a later status; see the README's architecture notes.
+   */
+  readonly childSettleMs?: number;
   /** Kinds to watch besides records. Default ownedChildKinds (optional kinds only when served). */
   readonly childKinds?: readonly ChildKind[];
   /** Server-side timeout of each watch request, s. Default 300. */
@@ -73,6 +80,7 @@ export interface Watcher {
 }
 
 export const defaultResyncIntervalMs = 300_000;
+export const defaultChildSettleMs = 0;
 export const defaultWatchTimeoutSeconds = 300;
 export const defaultLeaseName = "oaas-crm-watcher";
 
@@ -95,6 +103,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
         enqueue: options.enqueue,
         childKinds: options.childKinds ?? ownedChildKinds,
         resyncIntervalMs: options.resyncIntervalMs ?? defaultResyncIntervalMs,
+        childSettleMs: options.childSettleMs ?? defaultChildSettleMs,
         watchTimeoutSeconds,
         staleAfterMs: options.staleAfterMs ?? 2 * watchTimeoutSeconds * 1000,
         enqueueRetry: options.enqueueRetry ?? {},

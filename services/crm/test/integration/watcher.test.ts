@@ -2,8 +2,9 @@
 // installed. The queue producer is a recording stand-in (see support/watcher.ts): the
 // BullMQ producer is built in parallel by another engineer; the watcher's side of the
 // contract is the enqueue(job, {priority}) calls asserted here.
+import { reconcilerFieldManager } from "@oaas/crd";
 import { createLogger } from "@oaas/telemetry";
-import { getObject, KubeClient } from "@oaas/kube";
+import { deleteObject, getObject, KubeClient } from "@oaas/kube";
 import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import {
@@ -101,6 +102,63 @@ describe("watcher role against a real API server", function () {
     expect(q.of("status-only").map((j) => j.job.reason)).to.deep.equal(["startup", "record-updated"]);
   });
 
+  it("a child the reconciler created is no job; one made by another manager is, at once", async function () {
+    const ours = await putRecord(kube, ns.name, "made-by-crm");
+    const theirs = await putRecord(kube, ns.name, "made-by-hand");
+    const q = recordingEnqueue();
+    const w = watcher({ enqueue: q.enqueue, childSettleMs: 60_000 });
+    await synced(w);
+    await putChildDeployment(kube, ours, "made-by-crm-fn", {}, reconcilerFieldManager);
+    await putChildDeployment(kube, theirs, "made-by-hand-fn");
+    await waitFor(() => q.of("made-by-hand", "child-changed")[0], {
+      description: "the hand-made child's job",
+    });
+    // One watch delivers both adds in order: the reconciler's child was seen first.
+    expect(q.of("made-by-crm")).to.deep.equal(q.of("made-by-crm", "startup"));
+  });
+
+  it("health changes of one record's children are one job, enqueued after the settle delay", async function () {
+    const record = await putRecord(kube, ns.name, "settled", { correlationId: "corr-settled" });
+    const q = recordingEnqueue();
+    const settleMs = 2000;
+    const w = watcher({ enqueue: q.enqueue, childSettleMs: settleMs });
+    await synced(w);
+    const t0 = Date.now();
+    // Created as the reconciler creates them (no job for the adds); the deployment
+    // controller then picks each rollout up: a health change per Deployment.
+    await Promise.all(
+      ["a", "b", "c"].map((fn) =>
+        putChildDeployment(kube, record, `settled-${fn}`, {}, reconcilerFieldManager),
+      ),
+    );
+    const first = await waitFor(() => q.of("settled", "child-changed")[0], {
+      description: "the job of the children's health changes",
+      timeoutMs: 30_000,
+    });
+    expect(q.of("settled", "child-changed")).to.have.length(1);
+    expect(Date.now() - t0).to.be.at.least(settleMs);
+    expect(first.priority).to.equal("live");
+    expect(first.job).to.include({
+      name: "settled",
+      uid: record.metadata.uid,
+      correlationId: "corr-settled",
+    });
+  });
+
+  it("a deleted child is enqueued at once, not after the settle delay", async function () {
+    const record = await putRecord(kube, ns.name, "gone-child");
+    await putChildDeployment(kube, record, "gone-child-fn");
+    const q = recordingEnqueue();
+    const w = watcher({ enqueue: q.enqueue, childSettleMs: 60_000 });
+    await synced(w);
+    await deleteObject(kube, deployments, ns.name, "gone-child-fn");
+    const job = await waitFor(() => q.of("gone-child", "child-deleted")[0], {
+      description: "child-deleted",
+      timeoutMs: 20_000,
+    });
+    expect(job.job.uid).to.equal(record.metadata.uid);
+  });
+
   it("maps an edit of a labelled child Deployment to its owning record", async function () {
     const record = await putRecord(kube, ns.name, "owner", { correlationId: "corr-owner" });
     await putChildDeployment(kube, record, "owner-fn");
@@ -117,7 +175,8 @@ describe("watcher role against a real API server", function () {
       { description: "the deployment controller to observe the child" },
     );
     const q = recordingEnqueue();
-    const w = watcher({ enqueue: q.enqueue });
+    // A hand edit is never held for the settle delay: a minute here, and it must still come at once.
+    const w = watcher({ enqueue: q.enqueue, childSettleMs: 60_000 });
     await synced(w);
     expect(q.of("owner", "child-changed")).to.have.length(0); // the initial list of children enqueues nothing
     await putChildDeployment(kube, record, "owner-fn", { edited: "by-hand" });

@@ -78,6 +78,8 @@ export function putChildDeployment(
   record: DeploymentRecord,
   name: string,
   extraLabels: Record<string, string> = {},
+  /** Who applies it: the reconciler's field manager makes it look like the CRM's own child. */
+  fieldManager = "watcher-test",
 ): Promise<unknown> {
   const labels = { [ownerLabel]: record.metadata.name, app: name, ...extraLabels };
   return applyObject(
@@ -101,7 +103,7 @@ export function putChildDeployment(
         },
       },
     } as { metadata: { name: string; namespace?: string } },
-    { fieldManager: "watcher-test", force: true },
+    { fieldManager, force: true },
   );
 }
 

@@ -94,4 +94,75 @@ describe("watcher Enqueuer", function () {
     e.submit(job("b"), "live");
     expect(q.calls()).to.equal(1);
   });
+
+  describe("settle delay (child health changes)", function () {
+    const settleMs = 150;
+
+    it("holds the events of one record and delivers them as one job with the latest payload", async function () {
+      const q = scripted(0);
+      const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, retry);
+      const t0 = Date.now();
+      e.submitAfterSettle(job("a", "child-changed"), "live", settleMs);
+      e.submitAfterSettle({ ...job("a", "child-changed"), correlationId: "latest" }, "live", settleMs);
+      e.submitAfterSettle(job("b", "child-changed"), "live", settleMs);
+      expect(q.calls(), "nothing is enqueued before the delay").to.equal(0);
+      expect(e.settlingCount()).to.equal(2);
+      await waitFor(() => q.delivered.length === 2, { description: "both records delivered" });
+      expect(Date.now() - t0).to.be.at.least(settleMs - 5);
+      const a = q.delivered.filter((d) => d.job.name === "a");
+      expect(a).to.have.length(1);
+      expect(a[0]?.job.correlationId).to.equal("latest");
+      expect(e.settlingCount()).to.equal(0);
+    });
+
+    it("a stream of events does not hold a record back: the delay runs from the first", async function () {
+      const q = scripted(0);
+      const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, retry);
+      e.submitAfterSettle(job("a", "child-changed"), "live", settleMs);
+      // A new event every 20 ms, for far longer than the delay: a debounce would never fire.
+      const feeder = setInterval(() => e.submitAfterSettle(job("a", "child-changed"), "live", settleMs), 20);
+      try {
+        await waitFor(() => q.delivered.length >= 1, {
+          timeoutMs: 5000,
+          description: "a delivery while events still arrive",
+        });
+      } finally {
+        clearInterval(feeder);
+      }
+    });
+
+    it("an event that may not wait takes the held one's place (one job, at once, live kept)", async function () {
+      const q = scripted(0);
+      const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, retry);
+      e.submitAfterSettle(job("a", "child-changed"), "live", settleMs);
+      e.submit(job("a", "child-deleted"), "background");
+      expect(q.calls(), "enqueued at once").to.equal(1);
+      expect(e.settlingCount()).to.equal(0);
+      // b is held after a's event was: once b is delivered, a's delay is over too.
+      e.submitAfterSettle(job("b", "child-changed"), "live", settleMs);
+      await waitFor(() => q.delivered.some((d) => d.job.name === "b"), { description: "b delivered" });
+      const a = q.delivered.filter((d) => d.job.name === "a");
+      expect(a.map((d) => [d.job.reason, d.priority])).to.deep.equal([["child-deleted", "live"]]);
+    });
+
+    it("no delay when settleMs is 0", function () {
+      const q = scripted(0);
+      const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, retry);
+      e.submitAfterSettle(job("a", "child-changed"), "live", 0);
+      expect(q.calls()).to.equal(1);
+    });
+
+    it("the end of the term drops held events and holds no more", function () {
+      const q = scripted(0);
+      const stop = new AbortController();
+      const e = new Enqueuer(q.enqueue, logger, stop.signal, retry);
+      e.submitAfterSettle(job("a", "child-changed"), "live", 60_000);
+      expect(e.settlingCount()).to.equal(1);
+      stop.abort();
+      expect(e.settlingCount()).to.equal(0);
+      e.submitAfterSettle(job("b", "child-changed"), "live", 60_000);
+      expect(e.settlingCount()).to.equal(0);
+      expect(q.calls()).to.equal(0);
+    });
+  });
 });

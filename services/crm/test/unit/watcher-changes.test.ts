@@ -2,7 +2,7 @@
 // (it would loop the reconciler), a spec/label/annotation/deletion change must; a
 // child's status change must, a bookkeeping-only write must not.
 import { expect } from "chai";
-import { childChangeMatters, recordChangeMatters } from "../../src/watcher/index.ts";
+import { childAddMatters, childChange, recordChangeMatters } from "../../src/watcher/index.ts";
 import { ownedChildKinds } from "../../src/watcher/kinds.ts";
 import type { LiveObject } from "../../src/reconciler/compare.ts";
 
@@ -197,8 +197,10 @@ describe("watcher: which child updates enqueue", function () {
     },
   ];
   for (const row of rows)
-    it(`${row.name}: ${row.want ? "enqueues" : "does not enqueue"}`, function () {
-      expect(childChangeMatters(child(row.before), child(row.after), row.health)).to.equal(row.want);
+    it(`${row.name}: ${row.want ? "a health change (enqueues after the settle delay)" : "does not enqueue"}`, function () {
+      expect(childChange(child(row.before), child(row.after), row.health)).to.equal(
+        row.want ? "health" : "none",
+      );
     });
   it("only Deployments and Knative Services have a status the reconciler reads", function () {
     expect(ownedChildKinds.filter((k) => k.health).map((k) => k.kind)).to.deep.equal([
@@ -208,20 +210,65 @@ describe("watcher: which child updates enqueue", function () {
   });
   it("a bookkeeping-only write does not", function () {
     expect(
-      childChangeMatters(
-        child({}),
-        child({}, { resourceVersion: "2", managedFields: [{ m: 1 }] }),
+      childChange(child({}), child({}, { resourceVersion: "2", managedFields: [{ m: 1 }] }), deployments),
+    ).to.equal("none");
+  });
+  it("a hand edit is an edit (enqueued at once) whatever the status: a label, the spec (drift)", function () {
+    expect(childChange(child(done), child(done, { labels: { x: "y" } }), deployments)).to.equal("edited");
+    expect(childChange(child(done), child(done, {}, { replicas: 2 }), deployments)).to.equal("edited");
+    expect(childChange(child({}), child({}, {}, { ports: [1] }), services)).to.equal("edited");
+  });
+  it("the deployment controller's revision annotation is not an edit; another annotation is", function () {
+    const revision = (n: string) => ({ annotations: { "deployment.kubernetes.io/revision": n } });
+    expect(childChange(child(done), child(done, revision("1")), deployments)).to.equal("none");
+    expect(childChange(child(done, revision("1")), child(done, revision("2")), deployments)).to.equal("none");
+    expect(childChange(child(created), child(done, revision("1")), deployments)).to.equal("health");
+    expect(
+      childChange(
+        child(done, revision("1")),
+        child(done, { annotations: { "deployment.kubernetes.io/revision": "1", team: "x" } }),
         deployments,
       ),
-    ).to.be.false;
+    ).to.equal("edited");
   });
-  it("a hand edit enqueues whatever the status: a label, the spec (drift)", function () {
-    expect(childChangeMatters(child(done), child(done, { labels: { x: "y" } }), deployments)).to.be.true;
-    expect(childChangeMatters(child(done), child(done, {}, { replicas: 2 }), deployments)).to.be.true;
-    expect(childChangeMatters(child({}), child({}, {}, { ports: [1] }), services)).to.be.true;
+  it("an edit that also changes the health is an edit, not a health change", function () {
+    expect(childChange(child({}), child({ ...done }, { labels: { x: "y" } }), deployments)).to.equal(
+      "edited",
+    );
   });
-  it("a new generation enqueues (the spec changed with it)", function () {
-    expect(childChangeMatters(child(done), child(done, { generation: 2 }, { replicas: 3 }), deployments)).to
-      .be.true;
+  it("a new generation is an edit (the spec changed with it)", function () {
+    expect(childChange(child(done), child(done, { generation: 2 }, { replicas: 3 }), deployments)).to.equal(
+      "edited",
+    );
   });
+});
+
+describe("watcher: which new children enqueue", function () {
+  const added = (managedFields?: unknown) => ({
+    metadata: { name: "c", ...(managedFields ? { managedFields } : {}) },
+  });
+  const ours = { manager: "oaas-crm-reconciler", operation: "Apply" };
+  const rows: { name: string; managedFields?: unknown; want: boolean }[] = [
+    { name: "created by the reconciler's apply", managedFields: [ours], want: false },
+    {
+      name: "created by the reconciler, status already written by the controller",
+      managedFields: [
+        ours,
+        { manager: "kube-controller-manager", operation: "Update", subresource: "status" },
+      ],
+      want: false,
+    },
+    { name: "made by hand (kubectl)", managedFields: [{ manager: "kubectl-client-side-apply" }], want: true },
+    {
+      name: "the reconciler's and another manager's fields",
+      managedFields: [ours, { manager: "kubectl-edit", operation: "Update" }],
+      want: true,
+    },
+    { name: "no managedFields (not shown by the server)", want: true },
+    { name: "only status entries", managedFields: [{ manager: "x", subresource: "status" }], want: true },
+  ];
+  for (const row of rows)
+    it(`${row.name}: ${row.want ? "enqueues" : "no job"}`, function () {
+      expect(childAddMatters(added(row.managedFields))).to.equal(row.want);
+    });
 });
