@@ -19,22 +19,22 @@ const progressingSince = (secondsAgo: number, status: "True" | "False" = "True")
 
 describe("reconciler: when to look at a rollout again", function () {
   const rows: { name: string; status: Parameters<typeof progressRecheckMs>[0]; want: number }[] = [
-    { name: "just started", status: progressingSince(0), want: 30_000 },
-    { name: "5 s old: the minimum", status: progressingSince(5), want: 30_000 },
-    { name: "29 s old: the minimum", status: progressingSince(29), want: 30_000 },
-    { name: "40 s old: its age", status: progressingSince(40), want: 40_000 },
+    { name: "just started", status: progressingSince(0), want: 60_000 },
+    { name: "5 s old: the minimum", status: progressingSince(5), want: 60_000 },
+    { name: "59 s old: the minimum", status: progressingSince(59), want: 60_000 },
+    { name: "70 s old: its age", status: progressingSince(70), want: 70_000 },
     { name: "160 s old", status: progressingSince(160), want: 160_000 },
     { name: "an hour old: the maximum", status: progressingSince(3600), want: 300_000 },
-    { name: "no conditions", status: {}, want: 30_000 },
-    { name: "Progressing False", status: progressingSince(600, "False"), want: 30_000 },
+    { name: "no conditions", status: {}, want: 60_000 },
+    { name: "Progressing False", status: progressingSince(600, "False"), want: 60_000 },
     {
       name: "unparsable time",
       status: {
         conditions: progressingSince(0).conditions.map((c) => ({ ...c, lastTransitionTime: "yesterday" })),
       },
-      want: 30_000,
+      want: 60_000,
     },
-    { name: "a clock behind the condition", status: progressingSince(-30), want: 30_000 },
+    { name: "a clock behind the condition", status: progressingSince(-30), want: 60_000 },
   ];
   for (const row of rows)
     it(`${row.name} -> ${row.want} ms`, function () {
