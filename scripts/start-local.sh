@@ -86,7 +86,9 @@ wait_http() { # url what log
   fail "$2 did not become ready; read $3"
 }
 # start_bg <name> <log> <command...>: its own session (setsid), so npm run stop can end
-# the whole group (tsx and node) by the recorded pid.
+# the whole group by the recorded pid. Roles run as `node --import tsx`, not the tsx
+# wrapper: the recorded pid is then the process itself, and a kill -9 of it leaves no
+# orphaned child still working.
 start_bg() {
   local name="$1" log="$2"
   shift 2
@@ -106,7 +108,7 @@ if [[ "$roles" == 1 ]]; then
       step "CRM $1 already running (pid $(cat "$run/crm-$1.pid"))"
     else
       step "starting the CRM $1 on :${3:-$2} (log: $run/crm-$1.log)"
-      start_bg "crm-$1" "$run/crm-$1.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$2" tsx services/crm/src/main.ts "$1"
+      start_bg "crm-$1" "$run/crm-$1.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$2" node --import tsx services/crm/src/main.ts "$1"
     fi
   }
   start_role ingress "$port"
@@ -122,7 +124,7 @@ elif roles_alive; then
   fail "the CRM runs as separate roles (npm start -- --roles); npm run stop first to switch to crm all"
 else
   step "starting the CRM (crm all) on :$port, dashboard on :$dashboard_port (log: $run/crm.log)"
-  start_bg crm "$run/crm.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" tsx services/crm/src/main.ts all
+  start_bg crm "$run/crm.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" node --import tsx services/crm/src/main.ts all
 fi
 crm_log="$run/crm.log" ingress_log="$run/crm.log"
 if [[ "$roles" == 1 ]]; then crm_log="$run/crm-reconciler.log" ingress_log="$run/crm-ingress.log"; fi
@@ -161,7 +163,7 @@ if alive "$run/pm.pid"; then
   step "PM already running (pid $(cat "$run/pm.pid"))"
 else
   step "starting the Package Manager on :$pm_port, $pm_storage storage (log: $run/pm.log)"
-  start_bg pm "$run/pm.log" env "${pm_env[@]}" tsx services/pm/src/main.ts
+  start_bg pm "$run/pm.log" env "${pm_env[@]}" node --import tsx services/pm/src/main.ts
 fi
 wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run stop: stops exactly what npm start started: the PM and the CRM process(es) by
-# their recorded pids (each is a session leader: its whole group, tsx and node), a
+# their recorded pids (each is a session leader: its whole group), a
 # redis-server it started, the PM's etcd (its data stays), and the local cluster when
 # that start brought it up.
 # Env: OAAS_LOCAL_DIR as for npm start.

@@ -53,11 +53,12 @@ function commands(pids: readonly number[]): string[] {
 }
 
 /**
- * SIGKILLs the process group a pid file of the run directory names (what a crash does),
- * then waits until no process started under `dir` has `command` in its command line.
+ * SIGKILLs the pid a pid file of the run directory names, only that pid, as a user's
+ * `kill -9 $(cat crm-reconciler.pid)` does; then waits until no process started under
+ * `dir` has `command` in its command line (a wrapper's orphaned child would keep it).
  */
-async function killGroup(dir: string, pidFile: string, command: string): Promise<void> {
-  process.kill(-Number(fs.readFileSync(path.join(dir, `${pidFile}.pid`), "utf8").trim()), "SIGKILL");
+async function killRecorded(dir: string, pidFile: string, command: string): Promise<void> {
+  process.kill(Number(fs.readFileSync(path.join(dir, `${pidFile}.pid`), "utf8").trim()), "SIGKILL");
   await waitFor(() => !commands(startedUnder(dir)).some((c) => c.includes(command)), {
     description: `${pidFile} gone after SIGKILL`,
     timeoutMs: 10_000,
@@ -150,9 +151,15 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         .sort();
       expect(pidFiles).to.deep.equal([...mode.crmProcesses, "pm", "pm-etcd"].sort());
       const running = startedUnder(dir);
-      // Each tsx pid file names a session leader (tsx) with its node child: at least two
-      // apiece; the etcd is one process.
-      expect(running.length, commands(running).join("\n")).to.be.at.least(2 * (pidFiles.length - 1) + 1);
+      // Each pid file names the process that does the work (node itself, no tsx wrapper
+      // whose child a kill -9 of the recorded pid would orphan): one process apiece.
+      expect(commands(running).sort(), "one process per pid file").to.have.length(pidFiles.length);
+      for (const name of pidFiles) {
+        const pid = Number(fs.readFileSync(path.join(dir, `${name}.pid`), "utf8").trim());
+        expect(commands([pid])[0], name).to.match(
+          name === "pm-etcd" ? /etcd/ : /^\S*node --import tsx \S*main\.ts/,
+        );
+      }
 
       if (mode.again) {
         // A second start reuses what runs: no new process.
@@ -165,7 +172,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
 
         // The PM stores in the local etcd: killed and started again, it still has the
         // sample package and deployment, so the start deploys nothing anew.
-        await killGroup(dir, "pm", "services/pm/src/main.ts");
+        await killRecorded(dir, "pm", "services/pm/src/main.ts");
         await startAgain(mode.args, [
           "starting the Package Manager",
           "PM's etcd already running",
@@ -175,7 +182,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       }
       if (mode.args.includes("--roles")) {
         // A second start restarts the role that died and reuses the others.
-        await killGroup(dir, "crm-reconciler", "main.ts reconciler");
+        await killRecorded(dir, "crm-reconciler", "main.ts reconciler");
         await startAgain(mode.args, [
           "starting the CRM reconciler",
           "CRM ingress already running",

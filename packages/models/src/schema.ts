@@ -68,7 +68,7 @@ export const classDeploymentSchema = object(
     package_name: key,
     class_key: key,
     target_env: { ...key, description: `${keyDescription} Empty: the cluster's name.`, default: "" },
-    target_clusters: keyList,
+    target_clusters: { ...keyList, description: "Clusters to deploy to; empty: the PM's default cluster." },
     nfr_requirements: { ...nfrRequirementsSchema, default: {} },
     functions: { type: "array", items: functionDeploymentSpecSchema, default: [] },
     condition: { type: "string", enum: [...deploymentConditions], default: "PENDING" },
