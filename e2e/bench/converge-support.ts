@@ -2,7 +2,8 @@
 // summaries, the API server's own request counters, resident memory, and `crm <role>`
 // child processes that cannot outlive the run.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { KubeClient, ResourceType } from "@oaas/kube";
@@ -44,6 +45,51 @@ export interface ApiSnapshot {
   readonly cpuSeconds: number;
   /** The whole machine's CPU time so far (/proc/stat, clock ticks): busy and in total. */
   readonly machine: { readonly busy: number; readonly total: number };
+  /** CPU seconds so far of each kind of process on the machine (processCpuSeconds). */
+  readonly processes: Map<string, number>;
+}
+
+/** Linux's USER_HZ: the unit of /proc/<pid>/stat times (100 on every mainstream architecture). */
+const userHz = 100;
+
+/**
+ * What a process is, for the CPU breakdown: the program's name, and for a Node.js
+ * process the service role it runs ("crm-reconciler", "pm") or "bench".
+ */
+function processKind(argv: readonly string[]): string {
+  const program = path.basename(argv[0] ?? "");
+  if (program !== "node") return program;
+  const main = argv.findIndex((a) => a.endsWith("/main.ts"));
+  if (main >= 0) {
+    const service = path.basename(path.dirname(path.dirname(argv[main] ?? "")));
+    return service === "crm" ? `crm-${argv[main + 1] ?? "all"}` : service;
+  }
+  return argv.some((a) => a.includes("e2e/bench/")) ? "bench" : "node";
+}
+
+/**
+ * CPU seconds (user + system, /proc/<pid>/stat fields 14 and 15) of every process on the
+ * machine so far, summed by processKind. A process that exits between two snapshots
+ * drops out of the second: compare kinds that live through a round.
+ */
+export async function processCpuSeconds(): Promise<Map<string, number>> {
+  const sums = new Map<string, number>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = (await readFile(`/proc/${entry}/cmdline`, "utf8")).split("\0").filter(Boolean);
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command name (in parentheses, may hold spaces): state is field 3.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const seconds = (Number(fields[11]) + Number(fields[12])) / userHz;
+      if (argv.length === 0 || !Number.isFinite(seconds)) continue;
+      const kind = processKind(argv);
+      sums.set(kind, (sums.get(kind) ?? 0) + seconds);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return sums;
 }
 
 /** Busy and total clock ticks of all CPUs since boot (Linux /proc/stat "cpu" line). */
@@ -75,7 +121,7 @@ export async function apiSnapshot(kube: KubeClient): Promise<ApiSnapshot> {
       reads.set(key, (reads.get(key) ?? 0) + value);
     }
   }
-  return { mutating, reads, cpuSeconds, machine: await machineTicks() };
+  return { mutating, reads, cpuSeconds, machine: await machineTicks(), processes: await processCpuSeconds() };
 }
 
 /** What changed between two snapshots: total and per-resource mutating requests, API server CPU. */
@@ -95,7 +141,14 @@ export function apiDelta(before: ApiSnapshot, after: ApiSnapshot) {
     if (d > 0) reads[key] = d;
   }
   const ticks = after.machine.total - before.machine.total;
+  const processes: Record<string, number> = {};
+  for (const [kind, value] of after.processes) {
+    const d = value - (before.processes.get(kind) ?? 0);
+    if (d >= 0.5) processes[kind] = round2(d);
+  }
   return {
+    /** CPU seconds each kind of process used between the snapshots, largest first. */
+    cpuSecondsByProcess: Object.fromEntries(Object.entries(processes).sort(([, a], [, b]) => b - a)),
     total,
     byResource,
     reads,
@@ -143,14 +196,27 @@ export async function startRole(role: string, env: Readonly<Record<string, strin
     ["--import", "tsx", path.join(repoRoot, "services/crm/src/main.ts"), role],
     {
       cwd: repoRoot,
-      env: { ...clean, OPRC_CRM_LOG: "warn", ...env, OPRC_CRM_HTTP_PORT: String(port) },
+      env: {
+        ...clean,
+        OPRC_CRM_LOG: process.env["BENCH_CRM_LOG"] ?? "warn",
+        ...env,
+        OPRC_CRM_HTTP_PORT: String(port),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
   let output = "";
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4096));
+  // BENCH_LOG_DIR: every role's whole output also goes to <dir>/<role>-<pid>.log (with
+  // BENCH_CRM_LOG=debug, one line per run with its job reason), for a round's post-mortem.
+  const logDir = process.env["BENCH_LOG_DIR"];
+  const file = logDir ? createWriteStream(path.join(logDir, `${role}-${child.pid ?? 0}.log`)) : undefined;
+  const keep = (d: Buffer) => {
+    file?.write(d);
+    output = (output + d.toString()).slice(-4096);
+  };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
+  child.once("exit", () => file?.end());
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return { name: role, child, url: `http://127.0.0.1:${port}`, exited, tail: () => output };
 }
@@ -255,6 +321,7 @@ export async function reconcilerFigures(roles: readonly Role[], records: number)
   for (const role of roles) {
     const text = await (await fetch(`${role.url}/metrics`)).text();
     const byResult = sumSamples(text, ["controller_runtime_reconcile_total"], "result");
+    const byReason = sumSamples(text, ["oaas_crm_reconcile_runs_total"], "reason");
     const rest = sumSamples(text, [
       "controller_runtime_reconcile_time_seconds_sum",
       "controller_runtime_reconcile_time_seconds_count",
@@ -266,14 +333,18 @@ export async function reconcilerFigures(roles: readonly Role[], records: number)
       "rest_client_rate_limiter_duration_seconds_count",
     ]);
     const byCode = sumSamples(text, ["rest_client_requests_total"], "code");
-    for (const [k, v] of [...byResult, ...rest, ...byCode]) totals.set(k, (totals.get(k) ?? 0) + v);
+    for (const [k, v] of [...byResult, ...byReason, ...rest, ...byCode])
+      totals.set(k, (totals.get(k) ?? 0) + v);
   }
   const get = (k: string) => totals.get(k) ?? 0;
   const runs = get("controller_runtime_reconcile_time_seconds_count");
   const results: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
   for (const [k, v] of totals) {
     const result = /result=([a-zA-Z]+)/.exec(k)?.[1];
     if (result !== undefined) results[result] = v;
+    const reason = /reason=([a-z-]+)/.exec(k)?.[1];
+    if (reason !== undefined) reasons[reason] = round2(v / records);
   }
   const apiCalls = get("rest_client_request_duration_seconds_count");
   const waits = get("rest_client_rate_limiter_duration_seconds_count");
@@ -281,6 +352,8 @@ export async function reconcilerFigures(roles: readonly Role[], records: number)
     reconciles: runs,
     reconciles_per_record: round2(runs / records),
     by_result: results,
+    /** Runs per record by why their job was queued (oaas_crm_reconcile_runs_total{reason}). */
+    per_record_by_reason: reasons,
     mean_reconcile_ms: round2(
       (get("controller_runtime_reconcile_time_seconds_sum") / Math.max(1, runs)) * 1000,
     ),

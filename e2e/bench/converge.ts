@@ -11,6 +11,7 @@
 //   BENCH_RECONCILE_CONCURRENCY=16 (parallel reconciles per reconciler process; default: the profile's)
 //   BENCH_KUBE_MAX_IN_FLIGHT=32 (API requests per CRM process at once; 0 = no bound; default: the profile's)
 //   BENCH_CHILD_SETTLE_MS=1000 (the watcher's settle delay of child health events; 0 = none; default: the profile's)
+//   BENCH_LOG_DIR=/tmp/x (keep every CRM role's output and per-record times there), BENCH_CRM_LOG=debug
 //   or as arguments: scripts/node.sh -- tsx e2e/bench/converge.ts <units> <reconcilers>
 //
 // Every round (the floor, then one per reconciler count) gets a fresh namespace; CRM
@@ -21,6 +22,8 @@
 // over time and the status lag (children available -> record Available). Mutating requests are
 // read from the API server's own apiserver_request_total: they count every client of the
 // (shared) cluster, the controller-manager's pods and ReplicaSets included.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import os from "node:os";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
@@ -202,6 +205,8 @@ interface RoundFigures {
   readonly apiserver_cpu_cores: number;
   /** Cores the whole machine kept busy (every process: cluster, CRM, bench). */
   readonly machine_cores_busy: number;
+  /** CPU seconds per kind of process during the round (who took the machine's cores). */
+  readonly cpu_seconds_by_process: Record<string, number>;
 }
 
 function figures(
@@ -225,6 +230,7 @@ function figures(
     ),
     apiserver_cpu_cores: round2(api.cpuSeconds / seconds),
     machine_cores_busy: api.machineBusyCores,
+    cpu_seconds_by_process: api.cpuSecondsByProcess,
   };
 }
 
@@ -352,6 +358,18 @@ async function crmRound(kube: KubeClient, kubeconfig: string, reconcilers: numbe
   await stopRoles(roles);
   await endRound(kube, ns, left);
   const lag = [...doneAt].map(([k, t]) => t - (childrenAt.get(k) ?? t));
+  const logDir = process.env["BENCH_LOG_DIR"];
+  if (logDir) {
+    // Per record, ms since the round started: Deploy sent, Deployments available, record Available.
+    const at = (m: ReadonlyMap<string, number>, k: string) => round2((m.get(k) ?? Number.NaN) - started);
+    const rows = [...sentAt.keys()].map((k) => ({
+      record: k,
+      sent: at(sentAt, k),
+      children: at(childrenAt, k),
+      available: at(doneAt, k),
+    }));
+    await writeFile(path.join(logDir, `records-${ns.name}.json`), JSON.stringify(rows));
+  }
   const childLatency = [...childrenAt].map(([k, t]) => t - (sentAt.get(k) ?? started));
   return {
     reconcilers,

@@ -28,8 +28,8 @@ import { transitions, type Journal } from "./transitions.ts";
 
 /** Hooks the integrator wires to metrics (controller_runtime_reconcile_* names, STYLE §15). */
 export interface ReconcileMetricsHooks {
-  /** Once per handled job: its result kind and how long it took in seconds. */
-  reconciled(result: ReconcileResult["kind"], seconds: number): void;
+  /** Once per handled job: its result kind, how long it took in seconds, and why the job was queued. */
+  reconciled(result: ReconcileResult["kind"], seconds: number, reason: RecordJob["reason"]): void;
 }
 
 export interface ReconcilerDeps {
@@ -86,6 +86,7 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
           job_id: jobContext.jobId,
           attempt: jobContext.attempt,
           worker_id: jobContext.workerId,
+          reason: job.reason,
           generation: record.metadata.generation,
         });
         const journal = journalFor(deps, record, jobContext.workerId, startedAt, clock, log);
@@ -101,7 +102,7 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
       });
     }
     const seconds = (clock.now().getTime() - startedAt.getTime()) / 1000;
-    deps.metrics?.reconciled(result.kind, seconds);
+    deps.metrics?.reconciled(result.kind, seconds, job.reason);
     log.debug("reconcile finished", { result: result.kind, seconds });
     return result;
   };
@@ -168,8 +169,9 @@ async function reconcile(
       fieldManager,
       signal,
       finalizing,
-      // No finalizer yet: never reconciled, so its children are read by name with the list.
-      finalizing !== undefined,
+      // Never reconciled: no status of a run yet (the ingress writes the finalizer with the
+      // record, so its absence only marks records written by hand).
+      finalizing !== undefined || record.status?.observedGeneration === undefined,
     );
   } catch (error) {
     failure = failureOf(error);

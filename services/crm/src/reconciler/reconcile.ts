@@ -40,9 +40,15 @@ export async function reconcileRecord(
   /** See ApplyContext.writesAllowed: nothing is applied or pruned before it settles. */
   writesAllowed?: Promise<unknown>,
   /**
-   * True for a record never reconciled before (its finalizer is being added): none of its
+   * True for a record never reconciled before (no status of a run yet): none of its
    * children is expected to exist, so each desired name is read (the NameConflict check)
-   * while the children are listed, not after: one API round trip less per new record.
+   * and nothing is listed. The owner-label lists only serve pruning, which deletes only
+   * children owner-referenced to this record's uid, and only a run of this record makes
+   * those. One can be left undesired only by a run that stopped before writing status (a
+   * crash) when the spec changed since; a later run prunes it: the next one, as a new
+   * record is not converged in its first run (its workloads are just created), or else
+   * the watcher's resync. Three lists less per new record, and each list costs the API
+   * server a pass over the namespace's objects of that kind (a selector is not an index).
    */
   firstRun = false,
 ): Promise<ReconcileOutcome> {
@@ -52,14 +58,10 @@ export async function reconcileRecord(
 
   // 2. Apply only what differs from the server (NameConflict before any write).
   const namespace = record.metadata.namespace ?? "";
-  const prefetched = firstRun ? readChildren(kube, rendered.objects, signal) : undefined;
-  const listed = await listChildren(
-    kube,
-    namespace,
-    ownerLabelValue(record),
-    servedKinds(context.capabilities),
-    signal,
-  );
+  const prefetched = firstRun ? await readChildren(kube, rendered.objects, signal) : undefined;
+  const listed = firstRun
+    ? new Map<string, LiveObject>()
+    : await listChildren(kube, namespace, ownerLabelValue(record), servedKinds(context.capabilities), signal);
   const applied = await applyChildren(
     {
       kube,
@@ -67,7 +69,7 @@ export async function reconcileRecord(
       fieldManager,
       signal,
       ...(writesAllowed ? { writesAllowed } : {}),
-      ...(prefetched ? { prefetched: await prefetched } : {}),
+      ...(prefetched ? { prefetched } : {}),
     },
     rendered.objects,
     listed,

@@ -58,8 +58,9 @@ function onlyOurFinalizerAdded(before: Record<string, unknown>, after: Record<st
 
 /**
  * What a child update means for its record:
- * - "edited": something besides status, resourceVersion and managedFields changed (a hand
- *   edit to repair, or the reconciler's own apply): the record's run is due now;
+ * - "edited": something besides status, resourceVersion, managedFields and the
+ *   controllers' own annotations (`controllerAnnotations`) changed (a hand edit to
+ *   repair, or the reconciler's own apply): the record's run is due now;
  * - "health": only `health` changed (what the reconciler derives from the child's status;
  *   absent for kinds whose status it does not read): a run is due, but it may wait a
  *   moment for the record's other children (the watcher's settle delay);

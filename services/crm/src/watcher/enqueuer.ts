@@ -16,6 +16,7 @@ import { backoffDelayMs, sleep } from "@oaas/kube";
 import { withContext, type Logger } from "@oaas/telemetry";
 
 /** The queue's producer (packages/queue); injected so the watcher has no Redis of its own. */
+/** One add to the queue. Its outcome (RecordQueue's EnqueueOutcome: job id, coalesced) is only logged. */
 export type Enqueue = (job: RecordJob, options: { readonly priority: JobPriority }) => Promise<unknown>;
 
 export interface EnqueueRetry {
@@ -133,8 +134,13 @@ export class Enqueuer {
     for (let attempt = 1; ; attempt++) {
       const { job, priority } = pending;
       try {
-        await this.enqueue(job, { priority });
+        const outcome = await this.enqueue(job, { priority });
         this.metrics.enqueued?.(job, priority, "ok");
+        withContext(this.logger, { correlationId: job.correlationId, record: key }).debug("enqueued", {
+          reason: job.reason,
+          priority,
+          ...(typeof outcome === "object" && outcome !== null ? outcome : {}),
+        });
         // A newer job arrived during a retry's attempt: deliver it too.
         if (pending.job !== job && !this.isAborted()) {
           attempt = 0;

@@ -34,6 +34,7 @@ const expected: Record<string, readonly string[]> = {
     "controller_runtime_reconcile_total",
     "controller_runtime_reconcile_time_seconds_count",
     "controller_runtime_reconcile_errors_total",
+    "oaas_crm_reconcile_runs_total",
     "workqueue_retries_total",
     "workqueue_queue_duration_seconds_count",
     "rest_client_requests_total",
@@ -140,6 +141,11 @@ describe("crm metrics: /metrics of every role", function () {
     ).to.be.at.least(1);
     expect(moved("reconciler", "workqueue_queue_duration_seconds_count")).to.be.at.least(1);
     expect(moved("reconciler", "controller_runtime_reconcile_time_seconds_count")).to.be.at.least(1);
+    // The Deploy's record was added: its first run is counted under that reason.
+    expect(
+      moved("reconciler", "oaas_crm_reconcile_runs_total", { reason: "record-added" }),
+      "runs by reason",
+    ).to.be.at.least(1);
     expect(moved("dashboard", "oaas_crm_dashboard_requests_total"), "dashboard request").to.be.at.least(1);
   });
 });

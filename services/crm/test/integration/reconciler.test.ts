@@ -8,8 +8,10 @@ import type * as k8s from "@kubernetes/client-node";
 import {
   finalizer,
   functionChildName,
+  labelValue,
   odgmChildName,
   ownerLabel,
+  reconcilerFieldManager,
   type DeploymentRecord,
   type DeploymentRecordSpec,
 } from "@oaas/crd";
@@ -29,6 +31,7 @@ import { expect } from "chai";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord, releaseAll } from "../support/records.ts";
 import {
+  apiserverChildLists,
   apiserverMutations,
   deployRecord,
   deploymentsType,
@@ -278,6 +281,54 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
       (e) => e.record === `${ns.name}/${first.metadata.name}` && e.type === "pruned",
     );
     expect(pruned?.objects).to.have.members([`Deployment/${b}`, `Service/${b}`]);
+  });
+
+  it("a new record lists nothing in its first run; a child of its own left undesired is pruned by a later run", async function () {
+    // The one way a record without a status can own an undesired child: an earlier run
+    // created it and stopped before writing status (a crash), and the spec changed since.
+    // The first run reads only the desired names (no owner-label lists); the record is not
+    // converged after it, so a later run lists and prunes the leftover.
+    const spec: DeploymentRecordSpec = { deployment_id: "leftover", functions: [fnSpec("a")] };
+    const written = await deployRecord(kube, ns.name, spec);
+    const stray = `${written.metadata.name}-old`;
+    await applyObject(
+      kube,
+      servicesType,
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: {
+          name: stray,
+          namespace: ns.name,
+          labels: { [ownerLabel]: labelValue(written.metadata.name) },
+          ownerReferences: [
+            {
+              apiVersion: written.apiVersion,
+              kind: written.kind,
+              name: written.metadata.name,
+              uid: written.metadata.uid ?? "",
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: { ports: [{ port: 80 }] },
+      } as KubeObject,
+      { fieldManager: reconcilerFieldManager, force: true },
+    );
+    const listsBefore = await apiserverChildLists(kube);
+    const first = await plain.handle(jobFor(written));
+    expect(first.kind, "a new record is not converged in its first run").to.equal("requeueAfter");
+    expect((await apiserverChildLists(kube)) - listsBefore, "child LISTs of the first run").to.equal(0);
+    expect(await getChild(kube, servicesType, ns.name, stray), "left by the first run").to.not.equal(
+      undefined,
+    );
+    await converge(plain, spec);
+    expect(await getChild(kube, servicesType, ns.name, stray)).to.equal(undefined);
+    const pruned = plain.history.entries.find(
+      (e) => e.record === `${ns.name}/${written.metadata.name}` && e.type === "pruned",
+    );
+    expect(pruned?.objects).to.include(`Service/${stray}`);
   });
 
   it("a template change swaps the shape without leaving the old one (dev + HPA -> full without HPA)", async function () {

@@ -136,13 +136,11 @@ const watchedResources = new Set([
   "events",
 ]);
 
-/**
- * Mutating requests the API server itself counted (apiserver_request_total, from its
- * /metrics with the admin kubeconfig) for the resources a reconcile may write, leaving
- * out the controllers' status writes of children. Cluster-wide: the metric has no
- * namespace label.
- */
-export async function apiserverMutations(kube: KubeClient): Promise<number> {
+/** The API server's own request count (apiserver_request_total) over the series `counts` picks. */
+async function apiserverRequests(
+  kube: KubeClient,
+  counts: (labels: Record<string, string>) => boolean,
+): Promise<number> {
   const text = await kube.request<string>({ method: "GET", path: "/metrics", accept: "text/plain" });
   let total = 0;
   for (const line of text.split("\n")) {
@@ -150,13 +148,32 @@ export async function apiserverMutations(kube: KubeClient): Promise<number> {
     const labels = Object.fromEntries(
       [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""] as const),
     );
+    if (counts(labels)) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return total;
+}
+
+/**
+ * Mutating requests the API server itself counted (apiserver_request_total, from its
+ * /metrics with the admin kubeconfig) for the resources a reconcile may write, leaving
+ * out the controllers' status writes of children. Cluster-wide: the metric has no
+ * namespace label.
+ */
+export function apiserverMutations(kube: KubeClient): Promise<number> {
+  return apiserverRequests(kube, (labels) => {
     const resource = labels["resource"] ?? "";
     // Status writes of Deployments, Services and HPAs are the controllers' (rollouts of
     // other suites, garbage collection); a reconcile writes only its record's status.
-    if (labels["subresource"] === "status" && resource !== "deploymentrecords") continue;
-    if (mutatingVerbs.has(labels["verb"] ?? "") && watchedResources.has(resource)) {
-      total += Number(line.slice(line.lastIndexOf(" ") + 1));
-    }
-  }
-  return total;
+    if (labels["subresource"] === "status" && resource !== "deploymentrecords") return false;
+    return mutatingVerbs.has(labels["verb"] ?? "") && watchedResources.has(resource);
+  });
+}
+
+/** LIST requests of the child kinds (Deployments, Services, HPAs) the API server counted, cluster-wide. */
+export function apiserverChildLists(kube: KubeClient): Promise<number> {
+  const children = new Set(["deployments", "services", "horizontalpodautoscalers"]);
+  return apiserverRequests(
+    kube,
+    (labels) => labels["verb"] === "LIST" && children.has(labels["resource"] ?? ""),
+  );
 }
