@@ -118,10 +118,17 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
     const bucketWait = await redis.pttl(bucketEmptyKey(prefix, options.name, record));
     const delay = Math.max(requested, bucketWait > 0 ? bucketWait : 0);
     const opts = recordJobOptions(data, attempts, priority, delay, requested === 0 && !ifAbsent);
-    // A coalesced add is followed by a data refresh; the job can start between the two.
-    // Then the add is made once more so the event becomes the follow-up run (or a new job
-    // when the run already ended): never a run that misses the event's correlation id.
-    // Bounded: the last add is taken as it comes.
+    // The record's queued job takes this event's data before the add. An add that makes a
+    // delayed job due hands it to an idle worker within milliseconds; with the data set
+    // only after the add, that worker ran the old payload (a requeue's) and the event
+    // became a follow-up: a second run with nothing new to see (bench:converge, 200 units,
+    // 4 reconcilers: 82 of the 200 records ran once more for nothing).
+    const setBefore = ifAbsent ? undefined : await setQueuedData(redis, queue, record, data);
+    // A job the add folds the event into and that did not take the data before (created
+    // meanwhile) gets it after the add; it can start between the two. Then the add is made
+    // once more so the event becomes the follow-up run (or a new job when the run already
+    // ended): never a run that misses the event's correlation id. Bounded: the last add is
+    // taken as it comes.
     for (let adds = 1; ; adds++) {
       const added = await queue.add(recordJobName, data, opts);
       const jobId = added.id ?? "";
@@ -146,6 +153,12 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
         continue;
       }
       if (ifAbsent) return outcome;
+      if (jobId === setBefore) {
+        // Carries the data since before the add; had it started meanwhile, the add stored
+        // the follow-up itself (keepLastIfActive).
+        await promote(existing, priority);
+        return outcome;
+      }
       const refreshed = await refresh(redis, queue, existing, data, priority);
       if (refreshed === "updated") return outcome;
       // Found running: the add either stored the follow-up already or came just before the
@@ -229,18 +242,49 @@ async function refresh(
   data: RecordJob,
   priority: JobPriority,
 ): Promise<"updated" | "active" | "gone"> {
-  const id = existing.id ?? "";
+  const result = await setJobData(redis, queue, existing.id ?? "", data);
+  if (result !== "updated") return result;
+  await promote(existing, priority);
+  return "updated";
+}
+
+/** Sets a job's data while it is queued (updateIfQueued): "updated", "active" (running) or "gone". */
+async function setJobData(
+  redis: RedisClient,
+  queue: Queue,
+  id: string,
+  data: RecordJob,
+): Promise<"updated" | "active" | "gone"> {
   const result = Number(
     await updateIfQueued(redis, [queue.toKey(id), queue.toKey("active")], [id, JSON.stringify(data)]),
   );
-  if (result !== 1) return result === 2 ? "active" : "gone";
-  if (priority === "live" && (existing.opts.priority ?? 0) > 0) {
-    try {
-      await existing.changePriority({ priority: 0 });
-    } catch (error) {
-      // "Missing key" / "not in wait": the job started or finished meanwhile; it runs now anyway.
-      if (!(error instanceof Error) || !/missing key|not exist|not in/i.test(error.message)) throw error;
-    }
+  return result === 1 ? "updated" : result === 2 ? "active" : "gone";
+}
+
+/**
+ * Before an add: the job the record's deduplication key names (BullMQ 6 key
+ * `<queue keys>:de:<record>`) takes `data` if it is still queued.
+ * @returns the job's id when it now carries `data`; undefined when there is no such job
+ *   or it runs or has finished (the add then stores a follow-up or makes a new job).
+ */
+async function setQueuedData(
+  redis: RedisClient,
+  queue: Queue,
+  record: string,
+  data: RecordJob,
+): Promise<string | undefined> {
+  const id = await redis.get(`${queue.keys.de}:${record}`);
+  if (id === null || id === "") return undefined;
+  return (await setJobData(redis, queue, id, data)) === "updated" ? id : undefined;
+}
+
+/** A live event moves a queued background job ahead (priority 0); a no-op otherwise. */
+async function promote(existing: Job, priority: JobPriority): Promise<void> {
+  if (priority !== "live" || (existing.opts.priority ?? 0) === 0) return;
+  try {
+    await existing.changePriority({ priority: 0 });
+  } catch (error) {
+    // "Missing key" / "not in wait": the job started or finished meanwhile; it runs now anyway.
+    if (!(error instanceof Error) || !/missing key|not exist|not in/i.test(error.message)) throw error;
   }
-  return "updated";
 }

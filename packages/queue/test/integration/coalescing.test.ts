@@ -146,5 +146,40 @@ for (const kind of redisTargetKinds()) {
       const [run] = await runsDone(runs, 1, () => true, 10_000);
       expect(run?.data.correlationId).to.equal("now");
     });
+
+    it("a delayed job an event makes due runs once, with the event's data, when idle workers take it at once", async function () {
+      // The event's data must be in the job before the add makes it due: an idle worker
+      // takes a due job within milliseconds, and a run with the old payload (a requeue)
+      // turned the event into a second, follow-up run of the same record.
+      const { runs, handler } = recordingHandler();
+      h().worker({ handler, workerId: "w1", concurrency: 8, rateLimit: false });
+      h().worker({ handler, workerId: "w2", concurrency: 8, rateLimit: false });
+      const records = Array.from({ length: 20 }, (_, i) => `due${i}`);
+      for (const name of records)
+        await h().producer.enqueue(job(name, { reason: "requeue", correlationId: "old" }), {
+          delayMs: 60_000,
+          ifAbsent: true,
+        });
+      expect((await h().producer.queue.getJobCounts("delayed")).delayed).to.equal(records.length);
+      for (const name of records) {
+        const outcome = await h().producer.enqueue(
+          job(name, { reason: "child-changed", correlationId: `event-${name}` }),
+        );
+        expect(outcome.coalesced, name).to.equal(true);
+      }
+      await runsDone(runs, records.length, () => true, 10_000);
+      await waitFor(
+        async () => ((await h().producer.queue.getJobCounts("completed")).completed ?? 0) >= records.length,
+        { description: "every job completed", timeoutMs: 10_000 },
+      );
+      // A follow-up is created as its job completes: queued or running now, if any.
+      expect(await h().producer.depth(), "no follow-up run queued").to.equal(0);
+      expect((await h().producer.queue.getJobCounts("active")).active, "no follow-up run running").to.equal(
+        0,
+      );
+      expect(runs.map((r) => `${r.data.name}:${r.data.correlationId}`).sort()).to.deep.equal(
+        records.map((name) => `${name}:event-${name}`).sort(),
+      );
+    });
   });
 }

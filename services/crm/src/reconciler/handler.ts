@@ -45,7 +45,7 @@ export interface ReconcilerDeps {
   readonly clock?: { now(): Date };
   /** Default reconcilerFieldManager ("oaas-crm-reconciler"). */
   readonly fieldManager?: string;
-  /** Shortest wait in ms before looking again while a rollout is in progress (a safety net beside child events; it grows with the rollout's age, recheck.ts). Default 60 000. */
+  /** Shortest wait in ms before looking again while a rollout is in progress (a safety net beside child events; it grows with the rollout's age, recheck.ts). Default 300 000. */
   readonly progressRequeueMs?: number;
   /** Look again after this many ms while a deleted record's children are going. Default 1 000. */
   readonly deletionRequeueMs?: number;

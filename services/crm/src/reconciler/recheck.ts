@@ -1,27 +1,27 @@
 // When to look at a rollout again if no child event arrives. Child events (the watcher's
-// Deployment, Service and Knative informers) drive a rollout; this look is only a safety
-// net. A fixed net is costly at scale: 1000 records progressing with a 10 s net make 100
-// reconciles/s of pure polling, each reading every child kind from the API server
-// (bench:converge, 1000 units, 4 reconcilers: 16.4 reconciles per record instead of 2, and
-// the polling slowed the very pods it was waiting for). So the wait grows with the time
-// the record has been progressing, a doubling back-off that needs no state: the Progressing
-// condition's lastTransitionTime gives the age. The first look comes after 60 s: child
-// events carry every change the record shows (watcher/changes.ts), so the net only
-// matters for an event lost in a watch gap, and the informer's relist after a gap delivers
-// those anyway (and the watcher's resync every record). 10, 20 and 40 s looks were most of
-// the runs of a 1000-record rollout; moving the first look from 30 to 60 s took a
-// 1000-record rollout of about 200 s with 4 reconcilers on a 2-core cluster from 4.04 to
-// 3.75 reconciles per record and from 282 to 262 s (one run each).
+// Deployment, Service and Knative informers) drive a rollout, a stuck one included (the
+// deployment controller writes ProgressDeadlineExceeded into the Deployment's status,
+// which is an event); this look is only a safety net for an event lost in a watch gap,
+// and the informer's relist after a gap delivers those anyway, as does the watcher's
+// resync of every record (default every 300 s). A net at scale is costly polling: a
+// fixed 10 s net over 1000 progressing records was 100 reconciles/s, each reading every
+// child kind from the API server. A first look after 60 s, doubling with the rollout's
+// age, was still 0.55 (1 reconciler) and 1.14 (2 reconcilers) runs per record of a
+// 1000-record rollout on a 2-core cluster (bench:converge; 264 and 290 s): the slower
+// the cluster, the more records outlive the net, and the polling slowed it further. So
+// the first look comes when a resync would (300 s), then the wait grows with the time
+// the record has been progressing, a back-off that needs no state: the Progressing
+// condition's lastTransitionTime gives the age.
 import { findCondition } from "@oaas/crd";
 import type { ReconcilerStatus } from "./status.ts";
 
-/** Default shortest and longest waits in ms; the longest matches the default resync (300 s). */
-export const recheckBounds = { minMs: 60_000, maxMs: 300_000 } as const;
+/** Default shortest and longest waits in ms: the default resync interval (300 s) and twice it. */
+export const recheckBounds = { minMs: 300_000, maxMs: 600_000 } as const;
 
 /**
  * Delay in ms before the next look at a record that is still rolling out: the time since
  * its Progressing condition turned True, clamped to [minMs, maxMs]. Looks therefore come
- * at about 60, 120, 240 s, then every 300 s. Without a parsable Progressing=True
+ * at about 300 and 600 s, then every 600 s. Without a parsable Progressing=True
  * condition, minMs.
  */
 export function progressRecheckMs(
