@@ -187,8 +187,27 @@ else
   step "sample package: scripts/oaasctl package apply -f examples/hello/package.yaml"
   bash services/cli/bin/oaasctl package apply -f examples/hello/package.yaml || fail "applying the sample package; read $run/pm.log"
 fi
+# on_cluster <key>: 1 only when the CRM answers that it has no such deployment. `npm run
+# stop` deletes the local cluster but keeps the PM's store, so the next start finds the
+# sample stored in the PM and absent from the new cluster. Any other answer counts as
+# present (the wait below reports what it sees).
+on_cluster() {
+  local out=""
+  out="$(bash services/cli/bin/oaasctl status "$1" 2>&1)" && return 0
+  [[ "$out" != *NotFound* ]]
+}
 if stored deployment get hello-greeter; then
-  step "sample class already deployed (hello-greeter): reusing it"
+  if on_cluster hello-greeter; then
+    step "sample class already deployed (hello-greeter): reusing it"
+  else
+    # The stored deployment is sent again as it is (PUT keeps the user's edits, e.g. a new image).
+    step "sample class stored in the PM but not on this cluster (new since npm run stop): redeploying it as stored"
+    curl -fsS "$OAAS_PM_URL/api/v1/deployments/hello-greeter" \
+      | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const d=JSON.parse(s);delete d.clusters;process.stdout.write(JSON.stringify(d));});' \
+      | curl -fsS -X PUT -H 'content-type: application/json' --data-binary @- \
+        "$OAAS_PM_URL/api/v1/deployments/hello-greeter" >/dev/null \
+      || fail "redeploying the stored sample class; read $run/pm.log and $crm_log"
+  fi
 else
   step "sample class: scripts/oaasctl deploy -f examples/hello/deployment.yaml"
   bash services/cli/bin/oaasctl deploy -f examples/hello/deployment.yaml || fail "deploying the sample class; read $run/pm.log and $crm_log"

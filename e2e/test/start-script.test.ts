@@ -24,6 +24,8 @@ import {
   type TestNamespace,
   type TestRedis,
 } from "@oaas/testkit";
+import { deploymentRecordType } from "@oaas/crd";
+import { deleteObject } from "@oaas/kube";
 import { expect } from "chai";
 import { list } from "./support/kube.ts";
 import { oaasctlOk } from "./support/oaasctl.ts";
@@ -179,6 +181,20 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
           "sample package already stored",
           "sample class already deployed",
         ]);
+
+        // The cluster lost the record while the PM kept it (npm run stop deletes the local
+        // cluster, not the PM's store): the next start sends the stored deployment again
+        // instead of waiting for a record that will never come.
+        const ns = namespace?.name ?? "";
+        const { kube } = await testCluster();
+        for (const record of await list("records", ns))
+          await deleteObject(kube, deploymentRecordType, ns, record.metadata.name);
+        await waitFor(async () => (await list("records", ns)).length === 0, {
+          description: "the sample's record gone from the cluster",
+          timeoutMs: 60_000,
+          intervalMs: 500,
+        });
+        await startAgain(mode.args, ["not on this cluster", "Available=True"]);
       }
       if (mode.args.includes("--roles")) {
         // A second start restarts the role that died and reuses the others.
