@@ -96,7 +96,7 @@ export interface CrmConfig {
   };
   /** The watcher (`crm watcher`, and `crm all`): informers, resync, Lease (client-go's defaults). */
   watcher: {
-    /** OPRC_CRM_RESYNC_SECS: every record is re-enqueued (background priority) this often, so losing Redis loses no work. Default 300. */
+    /** OPRC_CRM_RESYNC_SECS: a record nothing has looked at for this long (no reconcile run, no job asked for) is re-enqueued (background priority), so losing Redis or an event loses no work; sweeps every tenth of it, per-record jitter up to 10%. Default 300. */
     resyncSeconds: number;
     /** OPRC_CRM_CHILD_SETTLE_MS, 0..60000: a child's health change is enqueued this long after it was seen, with the record's other such events meanwhile folded into the same job; edits and deletions are enqueued at once. Default 0 (off). */
     childSettleMs: number;

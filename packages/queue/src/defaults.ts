@@ -65,6 +65,12 @@ export const queueDefaults = {
   /** Per-record token bucket: reconciles one record may do back to back before the rate applies. */
   burst: 5,
 
+  /**
+   * How long a record's last-run mark lives, ms (24 h). Far longer than any sensible
+   * resync interval; an expired mark only costs one resync run of the record.
+   */
+  lastRunTtlMs: 24 * 60 * 60_000,
+
   /** History entries kept per record (exact XADD MAXLEN). */
   historyMaxEntries: 100,
 } as const;

@@ -28,4 +28,5 @@ export type { QueueLogger } from "./logger.ts";
 export { createHistory, type History, type HistoryOptions } from "./history.ts";
 export { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 export type { RateLimitOptions } from "./rate-limit.ts";
-export { leaseKey, recordId } from "./keys.ts";
+export { leaseKey, lastRunKey, recordId } from "./keys.ts";
+export { markRun, readLastRuns, type RecordName } from "./last-run.ts";

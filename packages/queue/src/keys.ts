@@ -17,3 +17,7 @@ export const bucketEmptyKey = (prefix: string, queue: string, record: string): s
 
 export const historyKey = (prefix: string, namespace: string, name: string): string =>
   `${prefix}:history:${recordId(namespace, name)}`;
+
+/** When a handler run of the record last started (epoch ms), for the watcher's resync (last-run.ts). */
+export const lastRunKey = (prefix: string, queue: string, record: string): string =>
+  `${prefix}:${queue}:crm-last-run:${record}`;

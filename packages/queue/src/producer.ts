@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Queue, type Job, type JobsOptions } from "bullmq";
 import { assertPrefixFits, type RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
+import { readLastRuns, type RecordName } from "./last-run.ts";
 import { luaScript } from "./script.ts";
 import { capDelay } from "./delays.ts";
 import { bucketEmptyKey, recordId } from "./keys.ts";
@@ -66,6 +67,12 @@ export interface RecordQueue {
   enqueue(job: RecordJob, options?: EnqueueOptions): Promise<EnqueueOutcome>;
   /** Jobs not yet running (waiting + prioritized + delayed): the workqueue_depth gauge. */
   depth(): Promise<number>;
+  /**
+   * When each record's handler last started a run (epoch ms of the worker's clock), in the
+   * order given; undefined where unknown (never run, or the mark expired). The watcher's
+   * resync uses it. @throws whatever ioredis throws when Redis is unreachable.
+   */
+  lastRuns(records: readonly RecordName[]): Promise<(number | undefined)[]>;
   /** The BullMQ queue, for the dashboard (Bull Board) and tests. */
   readonly queue: Queue;
   close(): Promise<void>;
@@ -176,6 +183,7 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
       const counts = await queue.getJobCounts("waiting", "prioritized", "delayed");
       return (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0);
     },
+    lastRuns: (records) => readLastRuns(redis, prefix, options.name, records),
     close: () => queue.close(),
   };
 }

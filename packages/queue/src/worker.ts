@@ -4,6 +4,7 @@ import { assertPrefixFits, type RedisClient } from "./connection.ts";
 import { queueDefaults } from "./defaults.ts";
 import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
+import { markRun } from "./last-run.ts";
 import { acquireRecordLease } from "./lease.ts";
 import { backoffType, createRecordQueue, type RecordQueue } from "./producer.ts";
 import type { QueueLogger } from "./logger.ts";
@@ -170,6 +171,10 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
       logError("onStart hook threw")(error);
     }
     const started = performance.now();
+    // For the watcher's resync (last-run.ts); best effort, in parallel with the run.
+    const marked = markRun(redis, prefix, options.queue, data, Date.now()).catch(
+      logError("last-run mark failed"),
+    );
     let result: ReconcileResult;
     try {
       result = await runTraced(options.queue, data, jobId, attempt, () =>
@@ -184,7 +189,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
       result = retry(error instanceof Error ? error : new Error(String(error)));
     } finally {
       running.delete(jobId);
-      await lease.release();
+      await Promise.all([lease.release(), marked]);
     }
     try {
       options.onResult?.(data, result, performance.now() - started, attempt);

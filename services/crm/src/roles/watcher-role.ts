@@ -61,6 +61,7 @@ export function startWatcherRole(deps: {
         }
       : false,
     resyncIntervalMs: config.watcher.resyncSeconds * 1000,
+    lastRuns: (records) => queue.lastRuns(records),
     childSettleMs: config.watcher.childSettleMs,
     metrics: {
       enqueued: (_job, priority, result) => {

@@ -9,5 +9,6 @@ export {
 } from "./watcher.ts";
 export { startRecordCache, type RecordCache, type RecordCacheOptions } from "./record-cache.ts";
 export type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
+export type { LastRuns } from "./term.ts";
 export { ownedChildKinds, type ChildKind } from "./kinds.ts";
 export { recordChangeMatters, childAddMatters, childChange } from "./changes.ts";

@@ -1,5 +1,5 @@
 // What the watcher runs while it leads (one "term"): the record informer, one informer
-// per served child kind, the periodic resync, and the enqueuer. A term ends when its
+// per served child kind, the periodic resync (resync.ts), and the enqueuer. A term ends when its
 // signal fires (leadership lost or shutdown): informers stop at once, and nothing is
 // enqueued after that moment.
 import {
@@ -18,13 +18,14 @@ import {
   type KubeClient,
   type KubeObject,
 } from "@oaas/kube";
-import type { JobPriority, JobReason, RecordJob } from "@oaas/queue";
+import type { JobPriority, JobReason, RecordJob, RecordName } from "@oaas/queue";
 import type { Logger } from "@oaas/telemetry";
 import { childAddMatters, childChange, recordChangeMatters } from "./changes.ts";
 import { isServed } from "./discovery.ts";
 import { Enqueuer, type Enqueue, type EnqueueRetry, type WatcherMetrics } from "./enqueuer.ts";
 import type { ChildKind } from "./kinds.ts";
 import { owningRecord, type ChildMeta } from "./owner.ts";
+import { resyncDue, sweepPeriodMs } from "./resync.ts";
 import { ownerLabel } from "@oaas/crd";
 
 export interface TermOptions {
@@ -34,6 +35,8 @@ export interface TermOptions {
   readonly enqueue: Enqueue;
   readonly childKinds: readonly ChildKind[];
   readonly resyncIntervalMs: number;
+  /** WatcherOptions.lastRuns. */
+  readonly lastRuns: LastRuns | undefined;
   /** How long a child's health change may wait for its siblings' (WatcherOptions.childSettleMs). */
   readonly childSettleMs: number;
   readonly watchTimeoutSeconds: number;
@@ -44,6 +47,9 @@ export interface TermOptions {
 
 type Child = KubeObject & ChildMeta;
 
+/** When each record's handler last started a run (epoch ms), in the order given; undefined where unknown. */
+export type LastRuns = (records: readonly RecordName[]) => Promise<ReadonlyArray<number | undefined>>;
+
 const recordType = { group, version, plural, namespaced: true } as const;
 
 export class Term {
@@ -51,6 +57,10 @@ export class Term {
   private readonly children = new Map<string, Informer<Child>>();
   private readonly enqueuer: Enqueuer;
   private resyncTimer: NodeJS.Timeout | undefined;
+  /** uid -> when this term last asked for a run of the record (epoch ms). */
+  private readonly asked = new Map<string, number>();
+  private sweeping: Promise<void> | undefined;
+  private discoveredAt = Date.now();
   private discovered = false;
   private discovering: Promise<void> | undefined;
 
@@ -81,15 +91,18 @@ export class Term {
     });
   }
 
-  /** Starts the informers and the resync timer; returns at once (discovery continues in the background). */
+  /** Starts the informers and the resync sweeps; returns at once (discovery continues in the background). */
   start(): void {
     this.records.start();
     for (const kind of this.options.childKinds.filter((k) => !k.optional)) this.watchChild(kind);
     this.discover();
-    this.resyncTimer = setInterval(
-      () => this.resync(),
-      Math.min(this.options.resyncIntervalMs, 2_147_483_647),
-    );
+    this.resyncTimer = setInterval(() => {
+      this.sweeping ??= this.resync()
+        .catch((error: unknown) => {
+          this.options.logger.error("watcher: resync sweep failed", { error: String(error) });
+        })
+        .finally(() => (this.sweeping = undefined));
+    }, sweepPeriodMs(this.options.resyncIntervalMs));
     this.resyncTimer.unref();
   }
 
@@ -97,6 +110,7 @@ export class Term {
   async stop(): Promise<void> {
     clearInterval(this.resyncTimer);
     await Promise.all([this.records.stop(), ...[...this.children.values()].map((i) => i.stop())]);
+    await this.sweeping;
     await this.discovering;
     await this.enqueuer.drain();
   }
@@ -137,11 +151,49 @@ export class Term {
     return this.enqueuer.failedAttempts();
   }
 
-  /** Re-enqueues every cached record at background priority; also re-checks optional kinds. */
-  resync(): void {
+  /**
+   * One resync sweep: enqueues (background priority, reason "resync") every cached record
+   * that nothing has looked at for its period (resync.ts): no handler run started
+   * (`lastRuns`) and no job asked for by this term within it. Without `lastRuns`, or
+   * when it fails (Redis down), only this term's own asks count. Once per interval it
+   * also re-checks which optional child kinds are served. Never rejects.
+   */
+  async resync(): Promise<void> {
     if (this.isAborted()) return;
-    for (const record of this.records.store.list()) this.submit(record, "resync", "background");
-    this.discover();
+    const interval = this.options.resyncIntervalMs;
+    if (Date.now() - this.discoveredAt >= interval) {
+      this.discoveredAt = Date.now();
+      this.discover();
+    }
+    const records = this.records.store
+      .list()
+      .filter((r) => r.metadata.namespace !== undefined && r.metadata.uid !== undefined);
+    let runs: ReadonlyArray<number | undefined> = [];
+    if (this.options.lastRuns && records.length > 0) {
+      try {
+        runs = await this.options.lastRuns(
+          records.map((r) => ({ namespace: r.metadata.namespace ?? "", name: r.metadata.name })),
+        );
+      } catch (error) {
+        this.options.logger.warn("watcher: reading last runs failed; the resync goes by its own asks", {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    if (this.isAborted()) return;
+    const now = Date.now();
+    const cached = new Set<string>();
+    let due = 0;
+    records.forEach((record, i) => {
+      const uid = record.metadata.uid ?? "";
+      cached.add(uid);
+      if (resyncDue(now, latest(runs[i], this.asked.get(uid)), interval, uid)) {
+        due++;
+        this.submit(record, "resync", "background");
+      }
+    });
+    for (const uid of this.asked.keys()) if (!cached.has(uid)) this.asked.delete(uid);
+    if (due > 0) this.options.logger.debug("watcher: resync sweep", { due, records: records.length });
   }
 
   private watchChild(kind: ChildKind): void {
@@ -211,6 +263,7 @@ export class Term {
   private submit(record: DeploymentRecord, reason: JobReason, priority: JobPriority): void {
     const { namespace, name, uid } = record.metadata;
     if (!namespace || !uid) return;
+    this.asked.set(uid, Date.now());
     const annotations = record.metadata.annotations;
     // Only events of the record itself continue the Deploy's trace: a startup list or a
     // resync is not caused by it (and may come days later).
@@ -252,4 +305,10 @@ function job(
     ...(correlationId ? { correlationId } : {}),
     ...(traceparent ? { traceparent } : {}),
   };
+}
+
+function latest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
 }

@@ -8,7 +8,7 @@ import { LeaderElector, type InformerStats, type KubeClient, type ObjectStore } 
 import type { Logger } from "@oaas/telemetry";
 import type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
 import { ownedChildKinds, type ChildKind } from "./kinds.ts";
-import { Term } from "./term.ts";
+import { Term, type LastRuns } from "./term.ts";
 
 export interface LeaderElectionOptions {
   /** Namespace of the Lease. Default: the watcher's namespace, else "default". */
@@ -35,11 +35,18 @@ export interface WatcherOptions {
   /** Lease options, or false to run the informers unconditionally (single replica, tests). */
   readonly leaderElection: LeaderElectionOptions | false;
   /**
-   * Every record is re-enqueued (priority background, reason "resync") this often, ms.
-   * Default 300 000 (5 min): the longest a lost job or a filtered event can leave a
-   * record unreconciled. Each resync costs one job per record.
+   * A record nothing has looked at for this long, ms (no handler run started, no job
+   * asked for), is re-enqueued (priority background, reason "resync"); sweeps look for
+   * such records every tenth of it (resync.ts). Default 300 000 (5 min): about the longest
+   * a lost job or a filtered event can leave a record unreconciled.
    */
   readonly resyncIntervalMs?: number;
+  /**
+   * When each record's handler last started a run (RecordQueue.lastRuns), so the resync
+   * skips records reconciled within the interval. Without it every record is resynced
+   * once per interval after this term last asked for it.
+   */
+  readonly lastRuns?: LastRuns;
   /**
    * A child's health change is enqueued this long after it was seen, ms, with every other
    * such event of the record in that time folded into the same job; a record change, a
@@ -103,6 +110,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
         enqueue: options.enqueue,
         childKinds: options.childKinds ?? ownedChildKinds,
         resyncIntervalMs: options.resyncIntervalMs ?? defaultResyncIntervalMs,
+        lastRuns: options.lastRuns,
         childSettleMs: options.childSettleMs ?? defaultChildSettleMs,
         watchTimeoutSeconds,
         staleAfterMs: options.staleAfterMs ?? 2 * watchTimeoutSeconds * 1000,

@@ -212,6 +212,44 @@ describe("watcher role against a real API server", function () {
       .true;
   });
 
+  it("leaves out of the resync records a worker ran within the interval; a failing lastRuns resyncs all", async function () {
+    await putRecord(kube, ns.name, "resync-busy");
+    await putRecord(kube, ns.name, "resync-idle");
+    const asked: string[][] = [];
+    const q = recordingEnqueue();
+    const w = watcher({
+      enqueue: q.enqueue,
+      resyncIntervalMs: 1000,
+      // "busy" has a run that started just now at every sweep; "idle" never ran.
+      lastRuns: (records) => {
+        asked.push(records.map((r) => `${r.namespace}/${r.name}`));
+        return Promise.resolve(records.map((r) => (r.name === "resync-busy" ? Date.now() : undefined)));
+      },
+    });
+    await synced(w);
+    await waitFor(() => q.of("resync-idle", "resync").length >= 3, {
+      description: "three resyncs of the idle record",
+      timeoutMs: 15_000,
+    });
+    expect(q.of("resync-busy", "resync"), "the busy record is never resynced").to.have.length(0);
+    expect(asked.at(-1)).to.include.members([`${ns.name}/resync-busy`, `${ns.name}/resync-idle`]);
+    await w.stop();
+
+    const failing = recordingEnqueue();
+    const w2 = watcher({
+      enqueue: failing.enqueue,
+      resyncIntervalMs: 1000,
+      lastRuns: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379")),
+    });
+    await synced(w2);
+    await waitFor(
+      () =>
+        failing.of("resync-busy", "resync").length >= 2 && failing.of("resync-idle", "resync").length >= 2,
+      { description: "two resyncs of both records with Redis down", timeoutMs: 15_000 },
+    );
+    expect(w2.ready().ok).to.be.true;
+  });
+
   it("retries a failed enqueue (Redis down) and never crashes", async function () {
     const q = recordingEnqueue(2);
     const w = watcher({ enqueue: q.enqueue, enqueueRetry: { initialMs: 100 } });
