@@ -51,7 +51,8 @@ else
 fi
 export KUBECONFIG
 
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+# Bounded: a stopped redis-server accepts the connection and never answers.
+if ! timeout 5 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   step "starting redis-server on 127.0.0.1:6379"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
     --maxmemory-policy noeviction --dir "${TMPDIR:-/tmp}" >/dev/null
@@ -71,19 +72,14 @@ if [[ ! -s "$auth" ]]; then
   (umask 077 && echo "admin:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$auth")
 fi
 
-# alive <pidfile>: the recorded process runs. A zombie does not count: a killed process
-# whose parent (this script, long gone) left it to an init that reaps late still answers
-# kill -0, and was taken for a running PM that then never answered.
+source scripts/lib/processes.sh
+# alive <pidfile>: the recorded process runs (scripts/lib/pidfile.sh: not a zombie, not a
+# process that got the pid later). A stale pid file is removed.
 alive() {
-  [[ -f "$1" ]] || return 1
-  local state
-  # The state follows the command name, which is in parentheses and may hold spaces.
-  state="$(sed 's/.*) //' "/proc/$(cat "$1")/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
-  [[ -n "$state" && "$state" != Z && "$state" != X ]]
-}
-wait_http() { # url what log
-  for _ in $(seq 1 240); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done
-  fail "$2 did not become ready; read $3"
+  pid_ours "$1" && return 0
+  if pid_reused "$1"; then step "$(basename "$1" .pid): pid $(cat "$1") now belongs to another process; starting anew"; fi
+  pid_forget "$1"
+  return 1
 }
 # start_bg <name> <log> <command...>: its own session (setsid), so npm run stop can end
 # the whole group by the recorded pid. Roles run as `node --import tsx`, not the tsx
@@ -94,7 +90,7 @@ start_bg() {
   shift 2
   # Appended, never truncated: a restart after a crash keeps the crashed process's lines.
   setsid "$@" >>"$log" 2>&1 </dev/null &
-  echo $! >"$run/$name.pid"
+  pid_record "$run" "$name" $!
 }
 crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
   OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth")
@@ -115,9 +111,9 @@ if [[ "$roles" == 1 ]]; then
   start_role watcher "$watcher_port"
   start_role reconciler "$reconciler_port"
   start_role dashboard "$port" "$dashboard_port"
-  wait_http "http://127.0.0.1:$watcher_port/readyz" "the CRM watcher" "$run/crm-watcher.log"
-  wait_http "http://127.0.0.1:$reconciler_port/readyz" "the CRM reconciler" "$run/crm-reconciler.log"
-  wait_http "http://127.0.0.1:$dashboard_port/healthz" "the CRM dashboard" "$run/crm-dashboard.log"
+  wait_http "http://127.0.0.1:$watcher_port/readyz" "the CRM watcher" "$run/crm-watcher.log" "$run/crm-watcher.pid"
+  wait_http "http://127.0.0.1:$reconciler_port/readyz" "the CRM reconciler" "$run/crm-reconciler.log" "$run/crm-reconciler.pid"
+  wait_http "http://127.0.0.1:$dashboard_port/healthz" "the CRM dashboard" "$run/crm-dashboard.log" "$run/crm-dashboard.pid"
 elif alive "$run/crm.pid"; then
   step "CRM already running (pid $(cat "$run/crm.pid"))"
 elif roles_alive; then
@@ -126,9 +122,9 @@ else
   step "starting the CRM (crm all) on :$port, dashboard on :$dashboard_port (log: $run/crm.log)"
   start_bg crm "$run/crm.log" env "${crm_env[@]}" OPRC_CRM_HTTP_PORT="$port" node --import tsx services/crm/src/main.ts all
 fi
-crm_log="$run/crm.log" ingress_log="$run/crm.log"
-if [[ "$roles" == 1 ]]; then crm_log="$run/crm-reconciler.log" ingress_log="$run/crm-ingress.log"; fi
-wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$ingress_log"
+crm_log="$run/crm.log" ingress_log="$run/crm.log" ingress_pid="$run/crm.pid"
+if [[ "$roles" == 1 ]]; then crm_log="$run/crm-reconciler.log" ingress_log="$run/crm-ingress.log" ingress_pid="$run/crm-ingress.pid"; fi
+wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$ingress_log" "$ingress_pid"
 
 # The PM's store: a local etcd (the binary built with the cluster's, else a Debian etcd),
 # so packages and deployments survive a PM restart as they do in production.
@@ -153,7 +149,7 @@ case "$pm_storage" in
         --listen-peer-urls="http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls="http://127.0.0.1:$etcd_peer_port" \
         --initial-cluster="oaas-pm-local=http://127.0.0.1:$etcd_peer_port"
     fi
-    wait_http "http://127.0.0.1:$etcd_port/health" "the PM's etcd" "$run/pm-etcd.log"
+    wait_http "http://127.0.0.1:$etcd_port/health" "the PM's etcd" "$run/pm-etcd.log" "$run/pm-etcd.pid"
     pm_env+=(STORAGE_TYPE=etcd ETCD_ENDPOINTS="127.0.0.1:$etcd_port")
     ;;
   *) fail "OAAS_PM_STORAGE: \"$pm_storage\" is not etcd or memory" ;;
@@ -165,7 +161,7 @@ else
   step "starting the Package Manager on :$pm_port, $pm_storage storage (log: $run/pm.log)"
   start_bg pm "$run/pm.log" env "${pm_env[@]}" node --import tsx services/pm/src/main.ts
 fi
-wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log"
+wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log" "$run/pm.pid"
 
 export OAAS_PM_URL="http://127.0.0.1:$pm_port"
 # stored <oaasctl get args>: 0 when the PM has it, 1 when it answers not found. Any other
@@ -202,9 +198,9 @@ if stored deployment get hello-greeter; then
   else
     # The stored deployment is sent again as it is (PUT keeps the user's edits, e.g. a new image).
     step "sample class stored in the PM but not on this cluster (new since npm run stop): redeploying it as stored"
-    curl -fsS "$OAAS_PM_URL/api/v1/deployments/hello-greeter" \
+    curl -fsS --max-time 30 "$OAAS_PM_URL/api/v1/deployments/hello-greeter" \
       | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const d=JSON.parse(s);delete d.clusters;process.stdout.write(JSON.stringify(d));});' \
-      | curl -fsS -X PUT -H 'content-type: application/json' --data-binary @- \
+      | curl -fsS --max-time 30 -X PUT -H 'content-type: application/json' --data-binary @- \
         "$OAAS_PM_URL/api/v1/deployments/hello-greeter" >/dev/null \
       || fail "redeploying the stored sample class; read $run/pm.log and $crm_log"
   fi
