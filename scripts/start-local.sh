@@ -73,7 +73,7 @@ if [[ ! -s "$auth" ]]; then
 fi
 
 source scripts/lib/processes.sh
-# alive <pidfile>: the recorded process runs (scripts/lib/pidfile.sh: not a zombie, not a
+# alive <pidfile>: the recorded process runs (scripts/lib/processes.sh: not a zombie, not a
 # process that got the pid later). A stale pid file is removed.
 alive() {
   pid_ours "$1" && return 0
