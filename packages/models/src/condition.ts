@@ -9,7 +9,7 @@ import type { DeploymentCondition } from "./types.ts";
  *   (RUNNING, PROGRESSING, DEGRADED, ERROR, SUMMARY_UNKNOWN);
  * - "NOT_FOUND": the CRM answered that it has no such record;
  * - "UNREACHABLE": no answer (network, deadline, CRM down);
- * - "NOT_DEPLOYED": the PM never got the unit onto that cluster (its mapping is FAILED).
+ * - "NOT_DEPLOYED": the cluster refused the unit (its mapping is FAILED).
  */
 export type ClusterObservation =
   | { readonly kind: "summary"; readonly summary: string; readonly message?: string }
@@ -26,7 +26,8 @@ export interface ConditionVerdict {
 /**
  * Decides the stored condition of a dispatched deployment from its clusters, keyed by
  * cluster name. Rules, in order:
- * - PENDING (not dispatched yet) and DELETED are never changed by observations;
+ * - PENDING (not dispatched yet) and DELETED are never changed by observations; UNKNOWN
+ *   (a dispatch whose outcome was not known) is settled by them like any other;
  * - no clusters, or any cluster UNREACHABLE: unchanged, so a network blip never flips a
  *   RUNNING deployment (the per-cluster answer still shows the error);
  * - any cluster ERROR (a terminal failure on the CRM: invalid spec, name conflict),

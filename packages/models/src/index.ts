@@ -26,6 +26,7 @@ export {
 export {
   resolveDeployment,
   planUnits,
+  buildUnits,
   unitId,
   defaultDeploymentKey,
   type UnitSpec,

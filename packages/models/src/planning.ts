@@ -83,19 +83,27 @@ export function resolveDeployment(
     targetClusters = [defaultCluster];
   }
   const byKey = new Map(pkg.functions.map((f) => [f.key, f]));
-  const functions =
-    d.functions.length > 0
-      ? d.functions.map((spec, i) => {
-          const fn = byKey.get(spec.function_key);
-          if (!fn) {
-            errors.push({
-              field: `functions[${i}].function_key`,
-              message: `"${spec.function_key}" is not a function of package "${pkg.name}"`,
-            });
-          }
-          return merge(spec, fn);
-        })
-      : fromBindings(cls, byKey);
+  // Listed functions merge by key into the class's bindings: listing one function to
+  // give it NFRs must not drop the others (a class missing a bound function cannot serve
+  // it). A client sending the full list, or none, gets the bindings as they are.
+  const bound = fromBindings(cls, byKey);
+  const listed = new Map<string, FunctionDeploymentSpec>();
+  d.functions.forEach((spec, i) => {
+    const field = `functions[${i}].function_key`;
+    if (!bound.some((b) => b.function_key === spec.function_key)) {
+      const binds = bound.map((b) => b.function_key).join(", ") || "none";
+      errors.push({
+        field,
+        message: `"${spec.function_key}" is not a function class "${cls.key}" binds (it binds: ${binds})`,
+      });
+    } else if (listed.has(spec.function_key)) {
+      errors.push({ field, message: `"${spec.function_key}" is listed twice` });
+    } else listed.set(spec.function_key, spec);
+  });
+  const functions = bound.map((b) => {
+    const spec = listed.get(b.function_key);
+    return spec ? merge(spec, byKey.get(b.function_key)) : b;
+  });
   if (functions.length === 0)
     errors.push({ field: "functions", message: `class "${cls.key}" binds no function` });
   functions.forEach((spec, i) => {
@@ -193,37 +201,42 @@ export function planUnits(
       },
     };
   });
+  const planned: OClassDeployment = {
+    ...deployment,
+    functions,
+    replicas,
+    achieved_availability: sizing.achieved,
+    ...(deployment.odgm ? { odgm: { ...deployment.odgm, replica_count: replicas } } : {}),
+  };
+  return { sizing, units: buildUnits(planned, nowMs), deployment: planned };
+}
+
+/**
+ * One unit per target cluster of a deployment planned before (as stored: functions
+ * resolved, replicas set), e.g. to send a unit again whose first dispatch had an unknown
+ * outcome. Deploy is idempotent, so the same unit may go out more than once.
+ */
+export function buildUnits(deployment: OClassDeployment, nowMs: number): PlannedUnit[] {
   const odgm = deployment.odgm;
-  const units = deployment.target_clusters.map((cluster): PlannedUnit => ({
+  return deployment.target_clusters.map((cluster): PlannedUnit => ({
     cluster,
     unit: {
       id: unitId(deployment.key, cluster),
       package_name: deployment.package_name,
       class_key: deployment.class_key,
       target_env: deployment.target_env || cluster,
-      functions,
+      functions: deployment.functions,
       created_at_ms: nowMs,
       ...(odgm
         ? {
             odgm_config: {
               collections: odgm.collections,
               ...(odgm.partition_count !== undefined ? { partition_count: odgm.partition_count } : {}),
-              replica_count: replicas,
+              replica_count: odgm.replica_count ?? deployment.replicas ?? 1,
               ...(odgm.shard_type !== undefined ? { shard_type: odgm.shard_type } : {}),
             },
           }
         : {}),
     },
   }));
-  return {
-    sizing,
-    units,
-    deployment: {
-      ...deployment,
-      functions,
-      replicas,
-      achieved_availability: sizing.achieved,
-      ...(odgm ? { odgm: { ...odgm, replica_count: replicas } } : {}),
-    },
-  };
 }

@@ -76,6 +76,11 @@ export const classDeploymentSchema = object(
     achieved_availability: boundedNumber(bounds.fraction),
     replicas: scale,
     last_error: string,
+    generation: {
+      type: "integer",
+      minimum: 0,
+      description: "Set by the PM: +1 on every write of the spec; what If-Match names.",
+    },
     created_at: string,
     updated_at: string,
   },

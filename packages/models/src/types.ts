@@ -11,8 +11,19 @@ export type AccessModifier = (typeof accessModifiers)[number];
 export const functionTypes = ["BUILTIN", "CUSTOM", "MACRO", "LOGICAL"] as const;
 export type FunctionType = (typeof functionTypes)[number];
 
-/** Lifecycle of a stored class deployment (see the PM's deployment flow). */
-export const deploymentConditions = ["PENDING", "DEPLOYING", "RUNNING", "DOWN", "DELETED"] as const;
+/**
+ * Lifecycle of a stored class deployment (see the PM's deployment flow). UNKNOWN: a
+ * dispatch's outcome is not known (the connection broke after the unit was sent, or the
+ * PM stopped mid-dispatch); the PM's resync asks the clusters and settles it.
+ */
+export const deploymentConditions = [
+  "PENDING",
+  "DEPLOYING",
+  "RUNNING",
+  "DOWN",
+  "DELETED",
+  "UNKNOWN",
+] as const;
 export type DeploymentCondition = (typeof deploymentConditions)[number];
 
 export interface KeySpecification {
@@ -123,6 +134,12 @@ export interface OClassDeployment {
   replicas?: number;
   /** Last error when condition is DOWN. */
   last_error?: string;
+  /**
+   * Set by the PM: 1 when created, +1 on every write of the spec (create, redeploy),
+   * never by status changes. A client's `If-Match` names the generation it read, so a
+   * concurrent update is refused instead of lost (like Kubernetes metadata.generation).
+   */
+  generation?: number;
   created_at?: string;
   updated_at?: string;
 }

@@ -108,6 +108,9 @@ export function httpError(status: number, what: string, body: string): PmHttpErr
     case 409:
       message = `conflict on ${what}${detail}`;
       break;
+    case 412:
+      message = `${what} was changed by someone else since it was read; nothing was changed: run the command again${detail}`;
+      break;
     case 502:
       message = `a CRM answered with an error for ${what}${detail}`;
       break;

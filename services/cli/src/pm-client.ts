@@ -88,9 +88,16 @@ export class PmClient {
   createDeployment(body: Json, key: string): Promise<Json> {
     return this.call("POST", "/deployments", `deployment "${key}"`, { body });
   }
-  /** PUT /deployments/{key}: redeploy an existing deployment (same clusters; the CRMs roll it out). */
-  replaceDeployment(body: Json, key: string): Promise<Json> {
-    return this.call("PUT", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`, { body });
+  /**
+   * PUT /deployments/{key}: redeploy an existing deployment (same clusters; the CRMs roll
+   * it out). With `generation` (the one read), sent as If-Match: a deployment changed
+   * since is refused with 412 instead of overwritten.
+   */
+  replaceDeployment(body: Json, key: string, generation?: number): Promise<Json> {
+    return this.call("PUT", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`, {
+      body,
+      ...(generation === undefined ? {} : { headers: { "if-match": `"${generation}"` } }),
+    });
   }
   listDeployments(filter: DeploymentFilter = {}): Promise<Json> {
     return this.call("GET", "/deployments", "deployments", { query: { ...filter } });
@@ -166,7 +173,7 @@ export class PmClient {
     method: "GET" | "POST" | "PUT" | "DELETE",
     route: string,
     what: string,
-    options: { query?: Query; body?: Json; root?: boolean } = {},
+    options: { query?: Query; body?: Json; root?: boolean; headers?: Record<string, string> } = {},
   ): Promise<Json> {
     const url = new URL(this.baseUrl + (options.root ? "" : apiPrefix) + route);
     for (const [name, value] of Object.entries(options.query ?? {})) {
@@ -180,6 +187,7 @@ export class PmClient {
         headers: {
           accept: "application/json",
           ...(options.body === undefined ? {} : { "content-type": "application/json" }),
+          ...options.headers,
         },
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal: this.signal

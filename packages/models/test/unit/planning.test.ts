@@ -34,10 +34,88 @@ describe("models: planning", function () {
       }),
     );
     const r = resolved(pkg(), d);
-    expect(r.deployment.functions).to.have.length(1);
+    expect(r.deployment.functions.map((f) => f.function_key)).to.deep.equal(["cart-add", "cart-total"]);
     expect(nth(r.deployment.functions, 0).provision_config?.container_image).to.equal("ghcr.io/shop/add:2");
     expect(nth(r.deployment.functions, 0).provision_config?.port).to.equal(8080);
     expect(nth(r.deployment.functions, 0).config).to.deep.equal({ LOG_LEVEL: "info", EXTRA: "1" });
+  });
+
+  // Issue 28: listing one function (to give it NFRs) dropped the class's other functions.
+  it("listed functions merge by key into the class's bindings, in binding order", function () {
+    const nfr = { max_latency_ms: 100 };
+    const asResolved = (d: OClassDeployment) => resolved(pkg(), d).deployment.functions;
+    const none = asResolved(deployment());
+    const cases: { name: string; listed: OClassDeployment["functions"]; want: (fns: typeof none) => void }[] =
+      [
+        {
+          name: "one of two, with NFRs",
+          listed: [{ function_key: "cart-total", config: {}, nfr_requirements: nfr }],
+          want: (fns) => {
+            expect(fns.map((f) => f.function_key)).to.deep.equal(["cart-add", "cart-total"]);
+            expect(nth(fns, 0)).to.deep.equal(nth(none, 0));
+            expect(nth(fns, 1).nfr_requirements).to.deep.equal(nfr);
+            expect(nth(fns, 1).provision_config).to.deep.equal(nth(none, 1).provision_config);
+          },
+        },
+        {
+          name: "the full list in another order, nothing overridden",
+          listed: [
+            { function_key: "cart-total", config: {} },
+            { function_key: "cart-add", config: {} },
+          ],
+          want: (fns) => expect(fns).to.deep.equal(none),
+        },
+        { name: "none", listed: [], want: (fns) => expect(fns).to.deep.equal(none) },
+      ];
+    for (const c of cases) {
+      const fns = asResolved(deployment((d) => d.functions.push(...c.listed)));
+      try {
+        c.want(fns);
+      } catch (error) {
+        throw new Error(`${c.name}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  });
+
+  it("a listed function the class does not bind, or one listed twice, is refused naming it", function () {
+    const unbound = pkg((p) =>
+      p.functions.push({ key: "cart-extra", function_type: "CUSTOM", config: {} } as never),
+    );
+    const cases: [OPackage, OClassDeployment["functions"], string, RegExp][] = [
+      [
+        pkg(),
+        [{ function_key: "ghost", config: {} }],
+        "functions[0].function_key",
+        /binds: cart-add, cart-total/,
+      ],
+      // A function of the package that this class does not bind.
+      [
+        unbound,
+        [{ function_key: "cart-extra", config: {} }],
+        "functions[0].function_key",
+        /"cart-extra" is not/,
+      ],
+      [
+        pkg(),
+        [
+          { function_key: "cart-add", config: {} },
+          { function_key: "cart-add", config: {} },
+        ],
+        "functions[1].function_key",
+        /listed twice/,
+      ],
+    ];
+    for (const [p, listed, field, message] of cases) {
+      const r = resolveDeployment(
+        p,
+        deployment((d) => d.functions.push(...listed)),
+        "default",
+      );
+      expect(r.ok, field).to.equal(false);
+      if (r.ok) continue;
+      expect(r.errors.map((e) => e.field)).to.deep.equal([field]);
+      expect(r.errors[0]?.message).to.match(message);
+    }
   });
 
   it("resolution errors name the field", function () {

@@ -1,9 +1,9 @@
 // deploy, deployment list|get|delete|mappings
-import { deploymentBody, type DeployArgs } from "../deploy-request.ts";
+import { deploymentBody, updateRequest, type DeployArgs } from "../deploy-request.ts";
 import { readManifest } from "../manifest.ts";
 import type { DeploymentFilter } from "../pm-client.ts";
 import { progressSink } from "../progress.ts";
-import { clusterUnits, deployResult, failedClusters, listItems, str } from "../shapes.ts";
+import { clusterUnits, deployResult, failedClusters, isObj, listItems, num, str } from "../shapes.ts";
 import { deploymentVerdict } from "../verdicts.ts";
 import { deployResultText, deploymentDetail, deploymentsTable, unitsTable } from "../views.ts";
 import { waitUntil } from "../wait.ts";
@@ -25,11 +25,24 @@ export async function deploy(
   flags: WaitFlags,
 ): Promise<void> {
   const file = args.filePath === undefined ? undefined : await readManifest(args.filePath);
-  const body = deploymentBody({ ...args, file });
+  // With --update and --key (or a file's key), package and class may be left out: they
+  // are the stored deployment's.
+  const givenKey = args.update ? (args.key ?? str(file, "key")) : undefined;
+  const body = givenKey === undefined ? deploymentBody({ ...args, file }) : { key: givenKey };
   const key = str(body, "key") ?? "";
-  const answer = args.update
-    ? await ctx.client.replaceDeployment(body, key)
-    : await ctx.client.createDeployment(body, key);
+  let answer;
+  if (args.update) {
+    // Read-modify-write: only what the arguments give changes; If-Match makes a
+    // concurrent update fail (412) instead of being lost.
+    const stored = await ctx.client.getDeployment(key);
+    const update = updateRequest(isObj(stored) ? stored : {}, { ...args, file });
+    ctx.err.write(
+      update.changes.length === 0
+        ? `deployment/${key}: no field changes; redeploying as stored\n`
+        : `deployment/${key} changes:\n${update.changes.map((c) => `  ${c}\n`).join("")}`,
+    );
+    answer = await ctx.client.replaceDeployment(update.body, key, num(stored, "generation"));
+  } else answer = await ctx.client.createDeployment(body, key);
   const result = deployResult(answer, key);
   emit(ctx, answer, () => deployResultText(result, args.update ? "updated" : "created"));
   const failed = failedClusters(answer);

@@ -4,7 +4,13 @@ import { Code } from "@connectrpc/connect";
 import { schemaErrors, describeErrors } from "@oaas/models";
 import type { FastifyError } from "fastify";
 import { CrmError } from "../crm/errors.ts";
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "../services/errors.ts";
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnavailableError,
+  ValidationError,
+} from "../services/errors.ts";
 import { StorageConflictError, StorageNotFoundError, StorageUnavailableError } from "../storage/index.ts";
 
 export interface Mapped {
@@ -33,6 +39,7 @@ export function mapError(error: unknown): Mapped {
     return { status: 404, error: error.message };
   if (error instanceof ConflictError || error instanceof StorageConflictError)
     return { status: 409, error: error.message };
+  if (error instanceof PreconditionFailedError) return { status: 412, error: error.message };
   if (error instanceof UnavailableError || error instanceof StorageUnavailableError) {
     return { status: 503, error: error.message };
   }

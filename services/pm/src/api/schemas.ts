@@ -145,6 +145,18 @@ export const schemas = {
     ...paging,
   }),
   clusterQuery: query({ cluster: keySchema }),
+  /** PUT /deployments/{key}: If-Match names the generation read (its ETag). */
+  ifMatch: {
+    type: "object",
+    properties: {
+      "if-match": {
+        type: "string",
+        maxLength: 100,
+        description:
+          'the ETag of GET /deployments/{key} ("<generation>"): refused with 412 when it changed since',
+      },
+    },
+  },
   /** Routes that take no query parameter: an unknown one (a typo of a filter) is a 400. */
   noQuery: query({}),
   name: params("name"),

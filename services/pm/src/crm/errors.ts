@@ -80,3 +80,14 @@ export function toCrmError(cluster: string, error: unknown): CrmError {
     cause: error,
   });
 }
+
+/**
+ * What a failed Deploy says about the cluster: "refused" when the CRM answered with an
+ * error or the call was never made (breaker open), so the unit is not there (or the
+ * previous spec still is); "unknown" when no answer came after the request may have gone
+ * out (connection reset, deadline, UNAVAILABLE after retries): the CRM may have applied
+ * it, so the outcome is settled later by sending it again (Deploy is idempotent).
+ */
+export function deployOutcome(error: CrmError): "refused" | "unknown" {
+  return error.kind === "unreachable" ? "unknown" : "refused";
+}

@@ -1,25 +1,25 @@
 // The class deployment flow: resolve and plan (packages/models), dispatch one unit per
 // target cluster to its CRM, record where it went, roll back on partial failure when
 // configured, and read status back. The stored condition follows what happened:
-// PENDING -> DEPLOYING after dispatch; DOWN with last_error when dispatch failed; after
-// that, what the clusters report decides (conditionFromClusters in @oaas/models), on
-// every status read and on a periodic refresh.
+// PENDING -> DEPLOYING after dispatch; DOWN with last_error when a cluster refused it;
+// UNKNOWN when a call broke after sending (it may have been applied); after that, what
+// the clusters report decides, in one place (settle.ts), on every read and on the resync.
 import {
-  conditionFromClusters,
   planUnits,
   resolveDeployment,
   SizingError,
-  type ClusterObservation,
   type ClusterSignal,
+  type FieldError,
   type OClassDeployment,
   type OPackage,
+  type Resolved,
   unitId,
 } from "@oaas/models";
 import { Code } from "@connectrpc/connect";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
 import { toProtoUnit, unitJson } from "../crm/convert.ts";
-import { CrmError } from "../crm/errors.ts";
+import { CrmError, deployOutcome } from "../crm/errors.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
 import type { ConditionDetail, FunctionDetail } from "../crm/status-detail-client.ts";
 import {
@@ -29,17 +29,63 @@ import {
   type DeploymentFilter,
   type Storage,
 } from "../storage/index.ts";
-import { ConflictError, NotFoundError, UnavailableError, ValidationError } from "./errors.ts";
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnavailableError,
+  ValidationError,
+} from "./errors.ts";
+import { DeploymentSettler, type SettledDeployment } from "./settle.ts";
 
 export interface DeploymentResult {
   readonly key: string;
   readonly condition: OClassDeployment["condition"];
   readonly replicas: number;
   readonly achieved_availability: number;
+  /** The stored generation after this write (what If-Match names). */
+  readonly generation?: number;
   readonly units: { cluster: string; unit_id: string; state: ClusterMapping["state"]; message?: string }[];
   readonly failed_clusters?: string[];
+  /** Clusters where the call broke after sending: the resync settles them. */
+  readonly unknown_clusters?: string[];
   readonly rolled_back_clusters?: string[];
 }
+
+/** A deployment resolved against its package (Resolved's ok case). */
+export type ResolvedDeployment = Extract<Resolved, { ok: true }>;
+
+/**
+ * True when a POST may dispatch the key again: it is DOWN, DELETED or UNKNOWN (sending
+ * an unknown outcome again is safe: Deploy is idempotent). Anything else is a 409.
+ */
+export function replaceable(d: OClassDeployment): boolean {
+  return d.condition === "DOWN" || d.condition === "DELETED" || d.condition === "UNKNOWN";
+}
+
+/** Throws PreconditionFailedError unless `stored` is at generation `expected`. */
+function checkGeneration(key: string, stored: OClassDeployment, expected: number): void {
+  const generation = stored.generation ?? 0;
+  if (generation !== expected) {
+    throw new PreconditionFailedError(
+      `deployment "${key}" is at generation ${generation}, not ${expected} (If-Match): it was changed since it was read; read it again and retry`,
+    );
+  }
+}
+
+/**
+ * A cluster's mapping after a dispatch: DEPLOYED when it took the unit, or when it had
+ * confirmed an earlier one and refused this one (it keeps running that); UNKNOWN when
+ * the outcome is not known; FAILED when it refused and never confirmed one.
+ */
+function mappingState(error: CrmError | undefined, confirmed: boolean): ClusterMapping["state"] {
+  if (!error) return "DEPLOYED";
+  if (deployOutcome(error) === "unknown") return "UNKNOWN";
+  return confirmed ? "DEPLOYED" : "FAILED";
+}
+
+/** How old (ms) the PM's settled state of a key may be when a status read answers. */
+const statusFreshMs = 3_000;
 
 export interface DeploymentPolicy {
   readonly rollbackOnPartial: boolean;
@@ -52,7 +98,11 @@ export class DeploymentService {
     private readonly policy: DeploymentPolicy,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.settler = new DeploymentSettler(storage, crm, logger, now);
+  }
+
+  private readonly settler: DeploymentSettler;
 
   /**
    * Plans and dispatches a decoded deployment. Throws ValidationError (400),
@@ -66,19 +116,9 @@ export class DeploymentService {
     input: OClassDeployment,
     ctx: CallContext,
     pkg?: OPackage,
-    options: { readonly replace?: boolean } = {},
+    options: { readonly replace?: boolean; readonly ifMatch?: number } = {},
   ): Promise<DeploymentResult> {
-    const owner = pkg ?? (await this.storage.getPackage(input.package_name));
-    const resolved = resolveDeployment(owner, input, this.crm.defaultCluster);
-    if (!resolved.ok) throw new ValidationError(resolved.errors, "invalid deployment");
-    const unknown = resolved.deployment.target_clusters
-      .map((c, i) => ({ c, i }))
-      .filter(({ c }) => !this.crm.has(c))
-      .map(({ c, i }) => ({
-        field: `target_clusters[${i}]`,
-        message: `unknown cluster "${c}" (configured: ${this.crm.names().join(", ") || "none"})`,
-      }));
-    if (unknown.length) throw new ValidationError(unknown, "invalid deployment");
+    const resolved = await this.check(input, pkg);
     const key = resolved.deployment.key;
     const existing = await this.storage.getDeployment(key);
     const { package_name: pkgName, class_key: classKey } = resolved.deployment;
@@ -100,9 +140,10 @@ export class DeploymentService {
             .map((m) => m.cluster)
         : [],
     );
-    if (!options.replace && existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") {
+    if (!options.replace && existing && !replaceable(existing)) {
       throw new ConflictError(`deployment "${key}" already exists (condition ${existing.condition})`);
     }
+    if (existing && options.ifMatch !== undefined) checkGeneration(key, existing, options.ifMatch);
     const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
 
     const signals = await this.signals(resolved.deployment.target_clusters);
@@ -113,28 +154,12 @@ export class DeploymentService {
       if (error instanceof SizingError) throw new UnavailableError(`cannot size replicas: ${error.message}`);
       throw error;
     }
-    const stamp = this.now().toISOString();
-    const pending: OClassDeployment = {
-      ...plan.deployment,
-      condition: "PENDING",
-      created_at: existing?.created_at ?? stamp,
-      updated_at: stamp,
-    };
-    delete pending.last_error;
-    if (existing) await this.storage.deleteDeployment(key);
-    try {
-      await this.storage.createDeployment(pending, []);
-    } catch (error) {
-      // Only a key another request stored meanwhile is a conflict; a store that failed
-      // (etcd unreachable: 503 at the boundary) must not tell the client it exists.
-      if (error instanceof StorageConflictError)
-        throw new ConflictError(`deployment "${key}" already exists`, { cause: error });
-      throw error;
-    }
+    const pending = await this.storePending(key, plan.deployment, options);
     log.info("dispatching deployment", {
       clusters: plan.units.map((u) => u.cluster),
       replicas: plan.sizing.replicas,
       achieved_availability: plan.sizing.achieved,
+      generation: pending.generation,
     });
 
     const outcomes = await Promise.all(
@@ -147,12 +172,19 @@ export class DeploymentService {
             error instanceof CrmError
               ? error
               : new CrmError(cluster, "unreachable", undefined, String(error));
-          log.warn("deploy to cluster failed", { cluster, error: crmError.message });
+          log.warn("deploy to cluster failed", {
+            cluster,
+            error: crmError.message,
+            outcome: deployOutcome(crmError),
+          });
           return { cluster, unitId: unit.id, error: crmError };
         }
       }),
     );
-    const failed = outcomes.filter((o) => o.error);
+    // Refused: the cluster does not have this spec. Unknown: it may have (the call broke
+    // after the request went out); never reported as failed, the resync settles it.
+    const failed = outcomes.filter((o) => o.error && deployOutcome(o.error) === "refused");
+    const unknown = outcomes.filter((o) => o.error && deployOutcome(o.error) === "unknown");
     const succeeded = outcomes.filter((o) => !o.error);
     let rolledBack: string[] = [];
     if (failed.length && succeeded.length && this.policy.rollbackOnPartial) {
@@ -164,40 +196,50 @@ export class DeploymentService {
     // that had confirmed the unit stays DEPLOYED (with the failure as its message), since
     // the cluster still runs the previous spec. Marked FAILED, its status was never read
     // again and a delete while that cluster was unreachable skipped it: the workload was
-    // left running with nothing pointing at it.
+    // left running with nothing pointing at it. An unknown outcome is UNKNOWN wherever
+    // it happened: the resync sends the new spec again.
     const mappings: ClusterMapping[] = kept.map((o) => ({
       cluster: o.cluster,
       unit_id: o.unitId,
-      state: o.error && !confirmed.has(o.cluster) ? "FAILED" : "DEPLOYED",
+      state: mappingState(o.error, confirmed.has(o.cluster)),
       ...(o.error
         ? {
-            message: confirmed.has(o.cluster)
-              ? `redeploy failed, the previous spec keeps running: ${o.error.message}`
-              : o.error.message,
+            message:
+              deployOutcome(o.error) === "unknown"
+                ? `outcome unknown (the PM sends it again until the cluster answers): ${o.error.message}`
+                : confirmed.has(o.cluster)
+                  ? `redeploy failed, the previous spec keeps running: ${o.error.message}`
+                  : o.error.message,
           }
         : {}),
       updated_at: this.now().toISOString(),
     }));
-    const down = failed.length > 0 && (succeeded.length === 0 || rolledBack.length > 0);
-    const stored = await this.storage.updateDeployment(key, (d) => ({
-      deployment: {
-        ...d,
-        condition: down ? "DOWN" : "DEPLOYING",
-        ...(failed.length ? { last_error: lastError } : {}),
-        updated_at: this.now().toISOString(),
-      },
-      mappings,
-    }));
+    const down = failed.length > 0 && (succeeded.length + unknown.length === 0 || rolledBack.length > 0);
+    const condition = down ? "DOWN" : unknown.length > 0 ? "UNKNOWN" : "DEPLOYING";
+    const stored = await this.storage.updateDeployment(key, (d) => {
+      const next: OClassDeployment = { ...d };
+      delete next.last_error;
+      return {
+        deployment: {
+          ...next,
+          condition,
+          ...(failed.length ? { last_error: lastError } : {}),
+          updated_at: this.now().toISOString(),
+        },
+        mappings,
+      };
+    });
     log.info("deployment dispatched", {
       condition: stored.condition,
       failed_clusters: failed.map((f) => f.cluster),
+      unknown_clusters: unknown.map((f) => f.cluster),
       rolled_back_clusters: rolledBack,
     });
     if (down) {
       const rolled = rolledBack.length ? ` (rolled back on ${rolledBack.join(", ")})` : "";
-      const allUnreachable = failed.every((f) => f.error?.kind !== "answered");
       const message = `deployment "${key}" failed: ${lastError}${rolled}`;
-      if (allUnreachable) throw new UnavailableError(message);
+      if (failed.every((f) => f.error?.kind === "breaker-open"))
+        throw new UnavailableError(`${message} (not sent: stored as DOWN)`);
       throw new CrmError(failed[0]?.cluster ?? "", "answered", failed[0]?.error?.code, message);
     }
     return {
@@ -205,15 +247,86 @@ export class DeploymentService {
       condition: stored.condition,
       replicas: plan.sizing.replicas,
       achieved_availability: plan.sizing.achieved,
+      ...(stored.generation !== undefined ? { generation: stored.generation } : {}),
       // What this request did on each cluster.
       units: kept.map((o) => ({
         cluster: o.cluster,
         unit_id: o.unitId,
-        state: o.error ? "FAILED" : "DEPLOYED",
+        state: o.error ? (deployOutcome(o.error) === "unknown" ? "UNKNOWN" : "FAILED") : "DEPLOYED",
         ...(o.error ? { message: o.error.message } : {}),
       })),
       ...(failed.length ? { failed_clusters: failed.map((f) => f.cluster) } : {}),
+      ...(unknown.length ? { unknown_clusters: unknown.map((f) => f.cluster) } : {}),
     };
+  }
+
+  /**
+   * Resolves a deployment against its package (`pkg`, or the stored one) and checks its
+   * target clusters are configured: what a deploy would send, or ValidationError naming
+   * the fields (prefixed with `prefix`, e.g. "deployments[0]." for one embedded in a
+   * package). Stores nothing.
+   */
+  async check(input: OClassDeployment, pkg?: OPackage, prefix = ""): Promise<ResolvedDeployment> {
+    const owner = pkg ?? (await this.storage.getPackage(input.package_name));
+    const resolved = resolveDeployment(owner, input, this.crm.defaultCluster);
+    const at = (errors: readonly FieldError[]) => errors.map((e) => ({ ...e, field: prefix + e.field }));
+    if (!resolved.ok) throw new ValidationError(at(resolved.errors), "invalid deployment");
+    const unknown = resolved.deployment.target_clusters
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => !this.crm.has(c))
+      .map(({ c, i }) => ({
+        field: `target_clusters[${i}]`,
+        message: `unknown cluster "${c}" (configured: ${this.crm.names().join(", ") || "none"})`,
+      }));
+    if (unknown.length) throw new ValidationError(at(unknown), "invalid deployment");
+    return resolved;
+  }
+
+  /**
+   * Stores the planned deployment as PENDING before anything is sent: a new key is
+   * created (409 when another request stored it meanwhile); an existing one is rewritten
+   * in one compare-and-swap that keeps its mappings (a delete after a crash mid-dispatch
+   * still reaches every cluster) and re-checks If-Match against what is stored then, so
+   * of two concurrent updates naming one generation exactly one is written.
+   */
+  private async storePending(
+    key: string,
+    planned: OClassDeployment,
+    options: { readonly replace?: boolean; readonly ifMatch?: number },
+  ): Promise<OClassDeployment> {
+    const stamp = this.now().toISOString();
+    const pending = (current?: OClassDeployment): OClassDeployment => {
+      const next: OClassDeployment = {
+        ...planned,
+        condition: "PENDING",
+        generation: (current?.generation ?? 0) + 1,
+        created_at: current?.created_at ?? stamp,
+        updated_at: stamp,
+      };
+      delete next.last_error;
+      return next;
+    };
+    try {
+      if (!(await this.storage.getDeployment(key))) {
+        const first = pending();
+        await this.storage.createDeployment(first, []);
+        return first;
+      }
+      return await this.storage.updateDeployment(key, (current) => {
+        if (options.ifMatch !== undefined) checkGeneration(key, current, options.ifMatch);
+        if (!options.replace && !replaceable(current))
+          throw new ConflictError(`deployment "${key}" already exists (condition ${current.condition})`);
+        return { deployment: pending(current) };
+      });
+    } catch (error) {
+      // Only a key another request stored (or deleted) meanwhile is a conflict; a store
+      // that failed (etcd unreachable: 503 at the boundary) must not tell the client it exists.
+      if (error instanceof StorageConflictError)
+        throw new ConflictError(`deployment "${key}" already exists`, { cause: error });
+      if (error instanceof StorageNotFoundError)
+        throw new ConflictError(`deployment "${key}" was deleted meanwhile`, { cause: error });
+      throw error;
+    }
   }
 
   /**
@@ -224,8 +337,11 @@ export class DeploymentService {
    * deployment and deploy it anew to move it). Caveat: a cluster that fails the redeploy
    * keeps running the previous spec and is reported FAILED.
    */
-  replace(input: OClassDeployment, ctx: CallContext): Promise<DeploymentResult> {
-    return this.create(input, ctx, undefined, { replace: true });
+  replace(input: OClassDeployment, ctx: CallContext, ifMatch?: number): Promise<DeploymentResult> {
+    return this.create(input, ctx, undefined, {
+      replace: true,
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+    });
   }
 
   /** Throws NotFoundError or ValidationError (see replace()); resolves with the key's current mappings. */
@@ -293,165 +409,27 @@ export class DeploymentService {
     return this.storage.listDeployments(filter);
   }
 
-  async mappings(key: string): Promise<ClusterMapping[]> {
-    if (!(await this.storage.getDeployment(key)))
-      throw new NotFoundError(`deployment "${key}" does not exist`);
+  /**
+   * Where the deployment went, after settling it (DeploymentSettler.settle), so these
+   * states and get()'s agree. Throws NotFoundError.
+   */
+  async mappings(key: string, ctx: CallContext): Promise<ClusterMapping[]> {
+    await this.settler.settle(key, ctx);
     return this.storage.getMappings(key);
   }
 
   /**
-   * The stored deployment with each cluster's live status; the stored condition is
-   * brought up to date by conditionFromClusters (@oaas/models): RUNNING once every
-   * cluster is, DOWN with last_error when a cluster failed terminally or lost the record,
-   * DEPLOYING while any is progressing. Unreachable clusters are reported, not fatal, and
-   * change nothing. Throws NotFoundError.
+   * The stored deployment with each cluster's live status, its condition and mappings
+   * settled from what the clusters report first (DeploymentSettler.settle: the one place
+   * a deployment's condition is computed). Throws NotFoundError.
    */
-  async get(key: string, ctx: CallContext): Promise<{ deployment: OClassDeployment; clusters: unknown[] }> {
-    const deployment = await this.storage.getDeployment(key);
-    if (!deployment) throw new NotFoundError(`deployment "${key}" does not exist`);
-    const mappings = await this.storage.getMappings(key);
-    const observed = await Promise.all(mappings.map((m) => this.observe(m, ctx)));
-    const clusters = observed.map((o) => o.view);
-    const verdict = conditionFromClusters(
-      deployment.condition,
-      new Map(observed.map((o) => [o.view.cluster, o.observation])),
-    );
-    const changed =
-      verdict.condition !== deployment.condition ||
-      (verdict.lastError !== undefined && verdict.lastError !== deployment.last_error);
-    if (!changed) return { deployment, clusters };
-    const updated = await this.storage.updateDeployment(key, (d) => {
-      // Another writer may have moved it meanwhile (deleted, redeployed): only a
-      // deployment still in the condition we judged from is changed.
-      if (d.condition !== deployment.condition) return { deployment: d };
-      const next: OClassDeployment = { ...d };
-      delete next.last_error;
-      return {
-        deployment: {
-          ...next,
-          condition: verdict.condition,
-          ...(verdict.lastError !== undefined ? { last_error: verdict.lastError } : {}),
-          updated_at: this.now().toISOString(),
-        },
-      };
-    });
-    if (updated.condition !== deployment.condition) {
-      withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId }).info(
-        "deployment condition changed",
-        {
-          from: deployment.condition,
-          to: updated.condition,
-          ...(verdict.lastError ? { reason: verdict.lastError } : {}),
-        },
-      );
-    }
-    return { deployment: updated, clusters };
+  get(key: string, ctx: CallContext): Promise<SettledDeployment> {
+    return this.settler.settle(key, ctx);
   }
 
-  /**
-   * Re-reads every dispatched deployment (DEPLOYING, RUNNING, DOWN) from its clusters so
-   * the stored condition follows them without anyone asking; the PM runs it every
-   * OPRC_PM_STATUS_REFRESH_SECS. One deployment's failure is logged and skipped.
-   * Resolves with the number of deployments read.
-   */
-  async refreshConditions(ctx: CallContext): Promise<number> {
-    let read = 0;
-    await this.failInterruptedDispatches(ctx);
-    for (const condition of ["DEPLOYING", "RUNNING", "DOWN"] as const) {
-      const page = await this.storage.listDeployments({ condition });
-      for (const d of page) {
-        try {
-          await this.get(d.key, ctx);
-          read++;
-        } catch (error) {
-          if (error instanceof NotFoundError) continue; // deleted meanwhile
-          withContext(this.logger, { deploymentId: d.key, correlationId: ctx.correlationId }).warn(
-            "condition refresh failed",
-            { error: (error as Error).message },
-          );
-        }
-      }
-    }
-    return read;
-  }
-
-  /**
-   * A deployment PENDING for longer than any dispatch can take (CrmManager.dispatchBoundMs)
-   * was interrupted: the PM stopped, or its store failed, between storing it and recording
-   * the clusters' answers. It becomes DOWN with a last_error saying so, which lets the user
-   * POST it again or delete it (delete asks every target cluster, so nothing is left).
-   * Only while it is still PENDING with the same updated_at: a live dispatch is untouched.
-   */
-  private async failInterruptedDispatches(ctx: CallContext): Promise<void> {
-    const cutoff = this.now().getTime() - this.crm.dispatchBoundMs();
-    for (const d of await this.storage.listDeployments({ condition: "PENDING" })) {
-      if (Date.parse(d.updated_at ?? "") > cutoff) continue;
-      const outcome = { marked: false }; // set inside the CAS callback
-      try {
-        await this.storage.updateDeployment(d.key, (current) => {
-          // The dispatch moved on meanwhile: rewritten as it is.
-          if (current.condition !== "PENDING" || current.updated_at !== d.updated_at)
-            return { deployment: current };
-          outcome.marked = true;
-          return {
-            deployment: {
-              ...current,
-              condition: "DOWN",
-              last_error:
-                "the dispatch to the clusters did not finish (the PM stopped or its store failed while deploying); " +
-                "POST the deployment again, or delete it",
-              updated_at: this.now().toISOString(),
-            },
-          };
-        });
-        if (outcome.marked)
-          withContext(this.logger, { deploymentId: d.key, correlationId: ctx.correlationId }).warn(
-            "interrupted dispatch: PENDING deployment marked DOWN",
-            { pending_since: d.updated_at },
-          );
-      } catch (error) {
-        if (!(error instanceof StorageNotFoundError)) throw error; // deleted meanwhile
-      }
-    }
-  }
-
-  /** One cluster's answer for a mapping: the view the API returns and the rule's input. */
-  private async observe(
-    m: ClusterMapping,
-    ctx: CallContext,
-  ): Promise<{ view: { cluster: string } & Record<string, unknown>; observation: ClusterObservation }> {
-    if (m.state !== "DEPLOYED") {
-      return {
-        view: { ...m, status: "NOT_DEPLOYED" },
-        observation: { kind: "NOT_DEPLOYED", ...(m.message ? { message: m.message } : {}) },
-      };
-    }
-    try {
-      const res = await this.crm.status(m.cluster, m.unit_id, ctx);
-      const summary = /^[A-Z_]+/.exec(res.message ?? "")?.[0] ?? "SUMMARY_UNKNOWN";
-      return {
-        view: {
-          ...m,
-          status: summary,
-          message: res.message,
-          resource_refs: res.statusResourceRefs.map((r) => ({
-            kind: r.kind,
-            name: r.name,
-            namespace: r.namespace,
-          })),
-        },
-        observation: { kind: "summary", summary, message: res.message },
-      };
-    } catch (error) {
-      const message = (error as Error).message;
-      if (error instanceof CrmError && error.kind === "answered" && error.code === Code.NotFound) {
-        return { view: { ...m, status: "NOT_FOUND", error: message }, observation: { kind: "NOT_FOUND" } };
-      }
-      return {
-        view: { ...m, status: "UNKNOWN", error: message },
-        observation: { kind: "UNREACHABLE", error: message },
-      };
-    }
+  /** The resync: see DeploymentSettler.settleAll. */
+  refreshConditions(ctx: CallContext): Promise<number> {
+    return this.settler.settleAll(ctx);
   }
 
   /**
@@ -475,7 +453,7 @@ export class DeploymentService {
     // a deploy cut short (the PM killed or its store failing after the CRM applied, a
     // call that timed out on our side) can leave a record on a cluster with no mapping
     // or a FAILED one. Each cluster is asked to delete; NOT_FOUND counts as deleted.
-    // Where the deploy was confirmed (DEPLOYED), only the cluster's answer counts as
+    // Where the deploy was confirmed (DEPLOYED) or may have been (UNKNOWN), only the cluster's answer counts as
     // deleted. Where it never was, asking is best effort: an unreachable cluster there
     // is logged and does not hold the delete up (it most likely never got the unit, and a
     // cluster that is gone for good must not make the deployment undeletable).
@@ -500,7 +478,7 @@ export class DeploymentService {
               : new CrmError(m.cluster, "unreachable", undefined, String(error));
           if (crmError.kind === "answered" && crmError.code === Code.NotFound) {
             deleted.push(m.cluster);
-          } else if (m.state !== "DEPLOYED" && crmError.kind !== "answered") {
+          } else if ((m.state === undefined || m.state === "FAILED") && crmError.kind !== "answered") {
             log.warn("delete on a cluster that never confirmed the deploy could not be asked", {
               cluster: m.cluster,
               error: crmError.message,
@@ -514,6 +492,7 @@ export class DeploymentService {
     let recordDeleted = false;
     if (remaining.length === 0 && (onlyCluster === undefined || errors.length === 0)) {
       recordDeleted = await this.storage.deleteDeployment(key);
+      this.settler.forget(key);
     } else {
       await this.storage.updateDeployment(key, (d) => ({
         deployment: {
@@ -577,6 +556,9 @@ export class DeploymentService {
    * `detail_unavailable` saying why. Throws ValidationError, or the gRPC call's CrmError.
    */
   async status(id: string, ctx: CallContext, cluster?: string): Promise<DeploymentStatusAnswer> {
+    // A status read also settles the PM's stored state when it is older than a few
+    // seconds, so the `status` and `get` of one key tell the same story.
+    await this.settler.settleIfStale(id, ctx, statusFreshMs);
     let target = cluster;
     let unit = id;
     if (target === undefined) {

@@ -22,6 +22,14 @@ export class ConflictError extends Error {
   override readonly name = "ConflictError";
 }
 
+/**
+ * 412: the request's If-Match names a generation the stored deployment no longer has
+ * (someone else updated it since it was read); nothing was changed.
+ */
+export class PreconditionFailedError extends Error {
+  override readonly name = "PreconditionFailedError";
+}
+
 /** 503: no CRM that the request needs is reachable. */
 export class UnavailableError extends Error {
   override readonly name = "UnavailableError";

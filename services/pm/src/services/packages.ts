@@ -11,7 +11,7 @@ import {
   type PackageFilter,
   type Storage,
 } from "../storage/index.ts";
-import type { DeploymentResult, DeploymentService } from "./deployments.ts";
+import { replaceable, type DeploymentResult, type DeploymentService } from "./deployments.ts";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
 
 export interface ScheduledDeployment {
@@ -34,9 +34,46 @@ export class PackageService {
     return new Map(all.filter((p) => p.name !== except).map((p) => [p.name, p.dependencies]));
   }
 
+  /**
+   * The package's own rules, then each embedded deployment checked exactly as a POST of
+   * it would be (class, functions, target clusters), with field paths such as
+   * `deployments[0].target_clusters[0]`: a package is stored whole or not at all.
+   */
   private async check(pkg: OPackage): Promise<void> {
     const errors = validatePackage(pkg, await this.known(pkg.name));
     if (errors.length) throw new ValidationError(errors, "invalid package");
+    for (const [i, d] of pkg.deployments.entries()) {
+      await this.deployments.check(d, pkg, `deployments[${i}].`);
+    }
+  }
+
+  /**
+   * 409 when `next` renames or drops a class, or a function a class binds, that a stored
+   * deployment of the package uses: such a deployment could never be updated or
+   * redeployed again. Names the deployments and what they use.
+   */
+  private async checkInUse(next: OPackage): Promise<void> {
+    const problems: string[] = [];
+    for (const d of await this.storage.listDeployments({ package_name: next.name })) {
+      if (d.condition === "DELETED") continue;
+      const cls = next.classes.find((c) => c.key === d.class_key);
+      if (!cls) {
+        problems.push(`deployment "${d.key}" uses class "${d.class_key}"`);
+        continue;
+      }
+      const functions = new Set(next.functions.map((f) => f.key));
+      const bound = new Set(cls.function_bindings.map((b) => b.function_key));
+      const gone = d.functions.map((f) => f.function_key).filter((k) => !functions.has(k) || !bound.has(k));
+      if (gone.length)
+        problems.push(
+          `deployment "${d.key}" uses function(s) ${gone.map((k) => `"${k}"`).join(", ")} of class "${d.class_key}"`,
+        );
+    }
+    if (problems.length) {
+      throw new ConflictError(
+        `package "${next.name}" would drop what live deployments use: ${problems.join("; ")}; delete or move those deployments first`,
+      );
+    }
   }
 
   /**
@@ -68,7 +105,7 @@ export class PackageService {
     for (const d of pkg.deployments) {
       const key = d.key || defaultDeploymentKey(pkg.name, d.class_key);
       const existing = await this.storage.getDeployment(key);
-      if (existing && existing.condition !== "DOWN" && existing.condition !== "DELETED") continue;
+      if (existing && !replaceable(existing)) continue;
       try {
         out.push({ key, result: await this.deployments.create(d, ctx, pkg) });
       } catch (error) {
@@ -92,7 +129,10 @@ export class PackageService {
     return pkg;
   }
 
-  /** Replaces a package (404 when missing; 400 when the body names another package). */
+  /**
+   * Replaces a package (404 when missing; 400 when the body names another package, or an
+   * embedded deployment would not deploy; 409 when it drops what a deployment uses).
+   */
   async update(name: string, pkg: OPackage): Promise<OPackage> {
     if (pkg.name !== name) {
       throw new ValidationError([
@@ -100,6 +140,7 @@ export class PackageService {
       ]);
     }
     await this.check(pkg);
+    await this.checkInUse(pkg);
     try {
       return await this.storage.updatePackage(name, (current) => ({
         ...pkg,

@@ -23,6 +23,9 @@ export interface DeploymentFilter {
   readonly offset?: number;
 }
 
+export const mappingStates = ["DEPLOYED", "FAILED", "UNKNOWN"] as const;
+export type MappingState = (typeof mappingStates)[number];
+
 /** Where a logical deployment went on one cluster. */
 export interface ClusterMapping {
   readonly cluster: string;
@@ -31,9 +34,11 @@ export interface ClusterMapping {
   /**
    * DEPLOYED once the CRM accepted it (a later redeploy that failed leaves it DEPLOYED,
    * with the failure as message: the cluster still runs the previous spec); FAILED with
-   * message when it never did.
+   * message when the CRM refused it or it was never sent; UNKNOWN when the call broke
+   * after sending (the CRM may have applied it): the PM's resync sends it again
+   * (Deploy is idempotent) and moves it to DEPLOYED or FAILED.
    */
-  readonly state: "DEPLOYED" | "FAILED";
+  readonly state: MappingState;
   readonly message?: string;
   /** RFC 3339 */
   readonly updated_at: string;

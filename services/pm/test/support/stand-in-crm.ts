@@ -7,7 +7,15 @@ import type { HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { listen } from "@oaas/crm";
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { DeploymentService, GetDeploymentStatusResponseSchema } from "@oaas/proto";
+import {
+  CrmEnvHealthSchema,
+  CrmInfoService,
+  DeleteDeploymentResponseSchema,
+  DeploymentService,
+  DeployResponseSchema,
+  GetDeploymentStatusResponseSchema,
+  type DeploymentUnit,
+} from "@oaas/proto";
 
 type StatusInit = MessageInitShape<typeof GetDeploymentStatusResponseSchema>;
 
@@ -19,6 +27,15 @@ export interface StandInCrmOptions {
   readonly status: (id: string, context: HandlerContext) => Promise<StatusInit> | StatusInit;
   /** GET /api/v1/records/{id}/status; undefined: the plain "not found" of a CRM without the route. */
   readonly detail: (id: string) => Promise<DetailAnswer | undefined>;
+  /** Deploy (throw a ConnectError for a failure); without it Deploy is UNIMPLEMENTED. */
+  readonly deploy?: (unit: DeploymentUnit, context: HandlerContext) => Promise<void> | void;
+  /** DeleteDeployment (throw a ConnectError for a failure). */
+  readonly delete?: (id: string) => Promise<void> | void;
+  /**
+   * CrmInfoService.GetEnvHealth answers HEALTHY with these figures when given (the PM
+   * sizes replicas from them before a Deploy).
+   */
+  readonly health?: { readonly availability: number; readonly nodes: number };
 }
 
 export interface StandInCrm {
@@ -32,11 +49,42 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
   const detailRequests: StandInCrm["detailRequests"] = [];
   const handler = connectNodeAdapter({
     grpc: true,
-    routes: (router) =>
+    routes: (router) => {
       router.service(DeploymentService, {
         getDeploymentStatus: async (req, context) =>
           create(GetDeploymentStatusResponseSchema, await options.status(req.deploymentId, context)),
-      }),
+        ...(options.deploy
+          ? {
+              deploy: async (req, context) => {
+                if (!req.deploymentUnit) throw new Error("no unit");
+                await options.deploy?.(req.deploymentUnit, context);
+                return create(DeployResponseSchema, { deploymentId: req.deploymentUnit.id });
+              },
+            }
+          : {}),
+        ...(options.delete
+          ? {
+              deleteDeployment: async (req) => {
+                await options.delete?.(req.deploymentId);
+                return create(DeleteDeploymentResponseSchema, {});
+              },
+            }
+          : {}),
+      });
+      const health = options.health;
+      if (health) {
+        router.service(CrmInfoService, {
+          getEnvHealth: (req) =>
+            create(CrmEnvHealthSchema, {
+              envName: req.env,
+              status: "HEALTHY",
+              availability: health.availability,
+              nodeCount: health.nodes,
+              readyNodes: health.nodes,
+            }),
+        });
+      }
+    },
     fallback: (req, res) => {
       const match = /^\/api\/v1\/records\/([^/?]+)\/status(\?|$)/.exec(req.url ?? "");
       const seen = {

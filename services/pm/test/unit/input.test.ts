@@ -301,7 +301,7 @@ describe("pm REST: hostile input is 400 naming the field", function () {
         "an unknown condition",
         "/api/v1/deployments",
         '{"package_name":"p","class_key":"c","condition":"UP"}',
-        "invalid body: condition: must be one of PENDING, DEPLOYING, RUNNING, DOWN, DELETED",
+        "invalid body: condition: must be one of PENDING, DEPLOYING, RUNNING, DOWN, DELETED, UNKNOWN",
       ],
       [
         "an unknown access modifier",

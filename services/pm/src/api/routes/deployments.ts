@@ -1,5 +1,6 @@
 import { validateDeployment, type DeploymentCondition, type OClassDeployment } from "@oaas/models";
 import type { FastifyInstance } from "fastify";
+import type { DeploymentResult } from "../../services/deployments.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { callContext, type ApiDeps } from "../context.ts";
 import { schemas } from "../schemas.ts";
@@ -12,6 +13,37 @@ interface DeploymentQuery {
   condition?: DeploymentCondition;
   limit?: number;
   offset?: number;
+}
+
+/**
+ * The HTTP status of a dispatch: 202 when its outcome on some cluster is not known yet
+ * (condition UNKNOWN: stored, and the PM settles it), else `done`. A 503 always means
+ * nothing was stored or sent.
+ */
+function dispatchStatus(result: DeploymentResult, done: number): number {
+  return result.condition === "UNKNOWN" ? 202 : done;
+}
+
+/**
+ * The generation an If-Match header names (RFC 9110 §13.1.1: a list of entity tags; the
+ * PM's are `"<generation>"` from GET /deployments/{key}); undefined without the header
+ * or for `*` (any stored version). Throws ValidationError naming the header otherwise.
+ */
+export function ifMatchGeneration(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match?.[1]) {
+    throw new ValidationError(
+      [
+        {
+          field: "If-Match",
+          message: `"${header.slice(0, 40)}" is not an entity tag the PM gave ("<generation>")`,
+        },
+      ],
+      "invalid header",
+    );
+  }
+  return Number(match[1]);
 }
 
 export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -29,10 +61,11 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
     async (request, reply) => {
       const errors = validateDeployment(request.body);
       if (errors.length) throw new ValidationError(errors, "invalid deployment");
-      return reply.code(201).send(await deps.deployments.create(request.body, callContext(request)));
+      const result = await deps.deployments.create(request.body, callContext(request));
+      return reply.code(dispatchStatus(result, 201)).send(result);
     },
   );
-  app.put<{ Params: { key: string }; Body: OClassDeployment }>(
+  app.put<{ Params: { key: string }; Body: OClassDeployment; Headers: { "if-match"?: string } }>(
     "/deployments/:key",
     {
       schema: {
@@ -42,9 +75,10 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
         params: schemas.key,
         querystring: schemas.noQuery,
         body: schemas.deploymentBody,
+        headers: schemas.ifMatch,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = { ...request.body, key: request.body.key || request.params.key };
       if (body.key !== request.params.key)
         throw new ValidationError(
@@ -53,7 +87,12 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
         );
       const errors = validateDeployment(body);
       if (errors.length) throw new ValidationError(errors, "invalid deployment");
-      return deps.deployments.replace(body, callContext(request));
+      const result = await deps.deployments.replace(
+        body,
+        callContext(request),
+        ifMatchGeneration(request.headers["if-match"]),
+      );
+      return reply.code(dispatchStatus(result, 200)).send(result);
     },
   );
   app.get<{ Querystring: DeploymentQuery }>(
@@ -71,8 +110,10 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
         querystring: schemas.noQuery,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { deployment, clusters } = await deps.deployments.get(request.params.key, callContext(request));
+      // The generation a client names in If-Match to update what it read (PUT).
+      if (deployment.generation !== undefined) void reply.header("etag", `"${deployment.generation}"`);
       return { ...deployment, clusters };
     },
   );
@@ -100,7 +141,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
           querystring: schemas.noQuery,
         },
       },
-      async (request) => deps.deployments.mappings(request.params.key),
+      async (request) => deps.deployments.mappings(request.params.key, callContext(request)),
     );
   }
   app.get<{ Params: { key: string }; Querystring: { cluster?: string } }>(
