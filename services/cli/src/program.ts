@@ -207,7 +207,10 @@ export function buildProgram(io: ProgramIo): Command {
     .option("--class <key>", "only this class")
     .option("--target-env <name>", "only this target_env")
     .option("--cluster <name>", "only deployments sent to this cluster")
-    .option("--condition <condition>", "only this condition (PENDING, DEPLOYING, RUNNING, DOWN, DELETED, UNKNOWN)")
+    .option(
+      "--condition <condition>",
+      "only this condition (PENDING, DEPLOYING, RUNNING, DOWN, DELETED, UNKNOWN)",
+    )
     .option("--limit <n>", "at most n deployments", parseCount)
     .option("--offset <n>", "skip the first n deployments", parseCount)
     .action(
