@@ -94,7 +94,9 @@ describe("pm: state equals the cluster's after the CRM ingress is killed mid-bur
   }
 
   const points = [
-    { name: "before the burst", delayMs: () => 0 },
+    // Negative: the ingress is dead before the first POST (every Deploy call is refused
+    // a connection, which the PM cannot tell from one lost after sending).
+    { name: "before the burst", delayMs: () => -1 },
     { name: "during the record writes", delayMs: (r: () => number) => 20 + Math.floor(r() * 80) },
     { name: "after the record writes", delayMs: (r: () => number) => 400 + Math.floor(r() * 400) },
   ];
@@ -106,11 +108,14 @@ describe("pm: state equals the cluster's after the CRM ingress is killed mid-bur
         const rand = random(seed * 31 + point.name.length);
         const keys = Array.from({ length: 6 }, (_, i) => `crash-${seed}-${point.name.split(" ")[0]}-${i}`);
         const delay = point.delayMs(rand);
-        const posts = keys.map((key) =>
-          api.request("POST", "/api/v1/deployments", { key, package_name: "shop", class_key: "cart" }),
-        );
+        // Health fresh in the PM's cache, so each POST gets as far as its Deploy call.
+        expect((await api.request("GET", "/api/v1/clusters/health?fresh=true")).status).to.equal(200);
+        const post = (key: string) =>
+          api.request("POST", "/api/v1/deployments", { key, package_name: "shop", class_key: "cart" });
+        if (delay < 0) await ingress.stop("SIGKILL");
+        const posts = keys.map(post);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay)); // the fault's timing, not a wait
-        await ingress.stop("SIGKILL");
+        if (delay >= 0) await ingress.stop("SIGKILL");
         const answers = await Promise.all(posts);
         const port = ingress.port;
         ingress = await startCrm(["ingress"], { ...env, OPRC_CRM_HTTP_PORT: String(port) });
@@ -125,6 +130,11 @@ describe("pm: state equals the cluster's after the CRM ingress is killed mid-bur
           if (a.status === 503) expect(stored, `${key} answered 503 and is stored`).to.equal(undefined);
           else expect(stored?.condition, key).to.not.equal("DOWN");
         }
+        if (delay < 0)
+          expect(
+            answers.map((a) => a.status),
+            "a Deploy that found no ingress is UNKNOWN: 202",
+          ).to.deep.equal(keys.map(() => 202));
 
         // Within a few resync periods the PM and the cluster agree on every key.
         await waitFor(
