@@ -2,7 +2,7 @@
 # The test entry: npm test | npm run test:unit | npm run test:integration
 #   scripts/test.sh all|unit|integration [extra mocha args]
 # Installs Node 24 and npm dependencies when missing, builds the test cluster binaries
-# when their pinned versions changed, runs mocha once, and always ends with one line
+# and helm when their pinned versions changed, runs mocha once, and always ends with one line
 # "N passed, N failed" (also when mocha dies before reporting). A cluster this run
 # started is stopped even when the run fails or is interrupted.
 set -uo pipefail
@@ -24,8 +24,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [[ "$kind" != unit ]]; then
-  if ! bash e2e/cluster/build.sh >/dev/null; then
-    echo "building the test cluster binaries failed (e2e/cluster/build.sh)" >&2
+  if ! bash e2e/cluster/build.sh >/dev/null || ! bash e2e/cluster/build-helm.sh >/dev/null; then
+    echo "building the test cluster binaries failed (e2e/cluster/build.sh, build-helm.sh)" >&2
     echo "0 passed, 1 failed"
     exit 1
   fi

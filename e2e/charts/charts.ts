@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadAllYaml } from "@kubernetes/client-node";
-import { kubernetesVersion, repoRoot, runHelm } from "@oaas/testkit";
+import { repoRoot, runHelm } from "@oaas/testkit";
 
 export interface Chart {
   readonly name: "oaas-crm" | "oaas-pm";
@@ -29,25 +29,33 @@ export const pmChart: Chart = {
 };
 export const charts: readonly Chart[] = [crmChart, pmChart];
 
-/** The values files every chart has under ci/ (helm lint, template, goldens). */
-export const valueCases = ["dev", "edge", "full"] as const;
+/**
+ * The values every chart is linted, rendered, golden-checked and installed with: its
+ * defaults (no values at all: what `helm install <release> <chart>` does) and the files
+ * it has under ci/.
+ */
+export const valueCases = ["default", "dev", "edge", "full"] as const;
 export type ValueCase = (typeof valueCases)[number];
 
 export const chartDir = (chart: Chart): string => path.join(repoRoot, "charts", chart.name);
-export const valuesFile = (chart: Chart, which: ValueCase): string =>
-  path.join(chartDir(chart), "ci", `${which}-values.yaml`);
+/** ci/<case>-values.yaml; undefined for the defaults. */
+export const valuesFile = (chart: Chart, which: ValueCase): string | undefined =>
+  which === "default" ? undefined : path.join(chartDir(chart), "ci", `${which}-values.yaml`);
+/** The helm arguments selecting one case's values (none for the defaults). */
+export const valuesArgs = (chart: Chart, which: ValueCase): string[] => {
+  const file = valuesFile(chart, which);
+  return file ? ["--values", file] : [];
+};
 export const goldenFile = (chart: Chart, which: ValueCase): string =>
   path.join(repoRoot, "e2e", "charts", "golden", `${chart.name}-${which}.yaml`);
-/**
- * `--kube-version` for helm template/lint: the test cluster's version. Without a cluster,
- * helm assumes the Kubernetes version it was built against, which the pinned build leaves
- * at v1.20 (no version ldflags for client-go), below the charts' kubeVersion.
- */
-export const kubeVersionArgs = (): string[] => ["--kube-version", kubernetesVersion()];
 
 export const readmeFile = (chart: Chart): string => path.join(chartDir(chart), "README.md");
 
-/** `helm template` of one values case; throws with helm's stderr when rendering fails. */
+/**
+ * `helm template` of one values case; throws with helm's stderr when rendering fails.
+ * No --kube-version: helm assumes the test cluster's version (e2e/cluster/build-helm.sh),
+ * as a user's `helm template` assumes the version of their helm.
+ */
 export async function renderCase(
   chart: Chart,
   which: ValueCase,
@@ -59,13 +67,37 @@ export async function renderCase(
     chartDir(chart),
     "--namespace",
     chart.namespace,
-    "--values",
-    valuesFile(chart, which),
-    ...kubeVersionArgs(),
+    ...valuesArgs(chart, which),
     ...extra,
   ]);
   if (result.code !== 0) throw new Error(`helm template ${chart.name} (${which}) failed: ${result.stderr}`);
   return result.stdout;
+}
+
+/**
+ * Templates whose Secret data the chart generates at random on the first install (and
+ * keeps across upgrades through `lookup`); `helm template` has no cluster, so each render
+ * differs there.
+ */
+const generatedSecretSources = new Set(["oaas-crm/templates/dashboard-secret.yaml"]);
+export const generatedMark = "<generated at install>";
+
+/**
+ * One case as its golden file holds it: the render with the data of generated Secrets
+ * replaced by `generatedMark` (the tests check the generated values themselves).
+ */
+export async function goldenText(chart: Chart, which: ValueCase): Promise<string> {
+  const rendered = await renderCase(chart, which);
+  return rendered
+    .split(/^(?=---$)/m)
+    .map((doc) => {
+      const source = /^# Source: (\S+)$/m.exec(doc)?.[1];
+      if (!source || !generatedSecretSources.has(source)) return doc;
+      const [head = "", data] = doc.split(/^data:$/m);
+      if (data === undefined) throw new Error(`${source}: no data: block to mask`);
+      return `${head}data:${data.replace(/^( {2}\S+:) .*$/gm, `$1 "${generatedMark}"`)}`;
+    })
+    .join("");
 }
 
 /** A rendered Kubernetes object, loosely typed (tests read the fields they check). */
@@ -79,6 +111,33 @@ export interface Manifest {
 
 export function parseManifests(text: string): Manifest[] {
   return (loadAllYaml(text) as (Manifest | null)[]).filter((m): m is Manifest => m !== null);
+}
+
+/** One EnvVar as a manifest holds it. */
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: unknown;
+}
+
+/**
+ * The environment a container would see, for the programs' configuration parsers:
+ * fieldRef values (the namespace) become `namespace`, secretKeyRef values stand-ins (a
+ * Redis URL for OPRC_CRM_REDIS_URL), and $(VAR) references are expanded as the kubelet does.
+ */
+export function resolveEnv(env: readonly EnvVar[], namespace = "oaas-system"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of env) {
+    const raw =
+      e.value ??
+      (JSON.stringify(e.valueFrom).includes("fieldRef")
+        ? namespace
+        : e.name === "OPRC_CRM_REDIS_URL"
+          ? "redis://from-secret:6379"
+          : "from-secret");
+    out[e.name] = raw.replace(/\$\(([A-Z0-9_]+)\)/g, (whole, name: string) => out[name] ?? whole);
+  }
+  return out;
 }
 
 // ---- README values table ----------------------------------------------------------

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "@oaas/testkit";
-import { charts, goldenFile, readmeFile, renderCase, valueCases, valuesTable, withTable } from "./charts.ts";
+import { charts, goldenFile, goldenText, readmeFile, valueCases, valuesTable, withTable } from "./charts.ts";
 
 async function main(): Promise<number> {
   if (process.env["CI"] === "true") {
@@ -15,7 +15,7 @@ async function main(): Promise<number> {
   for (const chart of charts) {
     for (const which of valueCases) {
       const file = goldenFile(chart, which);
-      writeFileSync(file, await renderCase(chart, which));
+      writeFileSync(file, await goldenText(chart, which));
       console.error(`wrote ${path.relative(repoRoot, file)}`);
     }
     const readme = readmeFile(chart);

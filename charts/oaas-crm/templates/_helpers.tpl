@@ -75,9 +75,6 @@ app.kubernetes.io/component: {{ .component }}
 {{- if and .Values.mtls.enabled (not .Values.mtls.secretName) -}}
 {{- fail "mtls.enabled needs mtls.secretName (a Secret with the certificate, key and client CA)" -}}
 {{- end -}}
-{{- if and .Values.dashboard.enabled (not .Values.dashboard.auth.existingSecret) -}}
-{{- fail "dashboard.enabled needs dashboard.auth.existingSecret (the credentials file; set dashboard.enabled=false to run without a dashboard)" -}}
-{{- end -}}
 {{- if eq .Values.redis.mode "external" -}}
 {{- if not (or .Values.redis.external.url .Values.redis.external.urlSecret.name) -}}
 {{- fail "redis.mode=external needs redis.external.url or redis.external.urlSecret.name" -}}
@@ -219,6 +216,28 @@ imagePullSecrets:
   - name: {{ . }}
   {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/* Name of the Secret holding the dashboard's credentials file: dashboard.auth.existingSecret, or the one this chart generates (templates/dashboard-secret.yaml). */}}
+{{- define "crm.dashboardSecretName" -}}
+{{- default (include "crm.componentName" (dict "root" . "component" "dashboard")) .Values.dashboard.auth.existingSecret -}}
+{{- end -}}
+
+{{/*
+Spreads the pods of one role over nodes (argument: the role's selector labels), for roles
+with two or more replicas: ScheduleAnyway, so a cluster with fewer nodes still runs every
+replica. pod-template-hash: only the pods of the same rollout count, so a rolling update
+does not skew against the pods it is replacing.
+*/}}
+{{- define "crm.topologySpread" -}}
+topologySpreadConstraints:
+  - maxSkew: 1
+    topologyKey: kubernetes.io/hostname
+    whenUnsatisfiable: ScheduleAnyway
+    labelSelector:
+      matchLabels:
+        {{- . | nindent 8 }}
+    matchLabelKeys: [pod-template-hash]
 {{- end -}}
 
 {{/* Path of the mounted Redis password file, or empty when no passwordSecret is used. */}}

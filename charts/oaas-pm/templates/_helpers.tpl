@@ -37,6 +37,63 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: pm
 {{- end -}}
 
+{{/* The bundled etcd (storage.etcd.mode=bundled): its name and selector labels. */}}
+{{- define "pm.etcdName" -}}
+{{- printf "%s-etcd" (include "pm.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "pm.etcdSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "pm.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: etcd
+{{- end -}}
+
+{{- define "pm.etcdLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "pm.etcdSelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: oaas
+{{- end -}}
+
+{{- define "pm.bundledEtcd" -}}
+{{- and (eq .Values.storage.type "etcd") (eq .Values.storage.etcd.mode "bundled") -}}
+{{- end -}}
+
+{{/* The etcd endpoints the PM uses: the bundled etcd's Service, or storage.etcd.endpoints. */}}
+{{- define "pm.etcdEndpoints" -}}
+{{- if eq (include "pm.bundledEtcd" .) "true" -}}
+{{- printf "http://%s.%s.svc:2379" (include "pm.etcdName" .) .Release.Namespace -}}
+{{- else -}}
+{{- join "," .Values.storage.etcd.endpoints -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod placement shared by the PM and its bundled etcd. */}}
+{{- define "pm.podScheduling" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .Values.image.pullSecrets }}
+imagePullSecrets:
+  {{- range . }}
+  - name: {{ . }}
+  {{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* The env name part of a cluster name: upper case, '-' -> '_' (prod-eu -> PROD_EU). */}}
 {{- define "pm.clusterEnvName" -}}
 {{- . | upper | replace "-" "_" -}}
@@ -46,10 +103,16 @@ app.kubernetes.io/component: pm
 {{- if and (gt (int .Values.replicas) 1) (eq .Values.storage.type "memory") -}}
 {{- fail "replicas > 1 needs storage.type=etcd: memory storage is per process, replicas would disagree" -}}
 {{- end -}}
-{{- if and (eq .Values.storage.type "etcd") (empty .Values.storage.etcd.endpoints) -}}
-{{- fail "storage.type=etcd needs storage.etcd.endpoints" -}}
+{{- $e := .Values.storage.etcd -}}
+{{- if eq .Values.storage.type "etcd" -}}
+{{- if and (eq $e.mode "external") (empty $e.endpoints) -}}
+{{- fail "storage.etcd.mode=external needs storage.etcd.endpoints (or storage.etcd.mode=bundled: an etcd in this release)" -}}
 {{- end -}}
-{{- if and .Values.storage.etcd.tls.enabled (not .Values.storage.etcd.tls.existingSecret) -}}
+{{- if and (eq $e.mode "bundled") (or $e.endpoints $e.auth.existingSecret $e.tls.enabled) -}}
+{{- fail "storage.etcd.endpoints, .auth and .tls configure an external etcd: set storage.etcd.mode=external (the bundled etcd has no auth or TLS)" -}}
+{{- end -}}
+{{- end -}}
+{{- if and $e.tls.enabled (not $e.tls.existingSecret) -}}
 {{- fail "storage.etcd.tls.enabled needs storage.etcd.tls.existingSecret (at least the CA)" -}}
 {{- end -}}
 {{- $seen := dict -}}
@@ -75,7 +138,7 @@ app.kubernetes.io/component: pm
 {{- if eq $v.storage.type "etcd" }}
 {{- $e := $v.storage.etcd }}
 - name: ETCD_ENDPOINTS
-  value: {{ join "," $e.endpoints | quote }}
+  value: {{ include "pm.etcdEndpoints" . | quote }}
 - name: ETCD_KEY_PREFIX
   value: {{ $e.keyPrefix | quote }}
 - name: ETCD_TIMEOUT
@@ -97,13 +160,7 @@ app.kubernetes.io/component: pm
   value: /etc/oaas/etcd-tls/{{ $e.tls.certKey }}
 - name: ETCD_CLIENT_KEY_PATH
   value: /etc/oaas/etcd-tls/{{ $e.tls.keyKey }}
-- name: ETCD_TLS_INSECURE
-  value: {{ $e.tls.insecureSkipVerify | quote }}
 {{- end }}
-{{- end }}
-{{- with $v.crm.defaultUrl }}
-- name: CRM_DEFAULT_URL
-  value: {{ . | quote }}
 {{- end }}
 - name: CRM_DEFAULT_TIMEOUT
   value: {{ $v.crm.defaultTimeoutSecs | quote }}
@@ -117,7 +174,17 @@ app.kubernetes.io/component: pm
   value: {{ $v.crm.circuitBreaker.failureThreshold | quote }}
 - name: CRM_CIRCUIT_BREAKER_TIMEOUT
   value: {{ $v.crm.circuitBreaker.timeoutSecs | quote }}
-{{- with $v.crm.clusters }}
+{{- /*
+Every cluster, `default` (crm.defaultUrl) included, through OPRC_PM_CRM_CLUSTERS and
+OPRC_PM_CRM_<NAME>_*: the PM reads certificate files per listed cluster only (not for
+CRM_DEFAULT_URL), and refuses them on an http:// URL, so crm.clientTls goes to each https
+cluster.
+*/}}
+{{- $clusters := $v.crm.clusters }}
+{{- with $v.crm.defaultUrl }}
+{{- $clusters = prepend $clusters (dict "name" "default" "url" .) }}
+{{- end }}
+{{- with $clusters }}
 - name: OPRC_PM_CRM_CLUSTERS
   value: {{ $names := list }}{{ range . }}{{ $names = append $names .name }}{{ end }}{{ join "," $names | quote }}
 {{- range . }}
@@ -133,15 +200,15 @@ app.kubernetes.io/component: pm
   valueFrom:
     secretKeyRef: { name: {{ .name }}, key: {{ .key }} }
 {{- end }}
-{{- end }}
-{{- end }}
-{{- if $v.crm.clientTls.existingSecret }}
-- name: OPRC_PM_CRM_TLS_CA_FILE
+{{- if and $v.crm.clientTls.existingSecret (hasPrefix "https://" .url) }}
+- name: OPRC_PM_CRM_{{ $n }}_CA_CERT_PATH
   value: /etc/oaas/crm-tls/{{ $v.crm.clientTls.caKey }}
-- name: OPRC_PM_CRM_TLS_CERT_FILE
+- name: OPRC_PM_CRM_{{ $n }}_CLIENT_CERT_PATH
   value: /etc/oaas/crm-tls/{{ $v.crm.clientTls.certKey }}
-- name: OPRC_PM_CRM_TLS_KEY_FILE
+- name: OPRC_PM_CRM_{{ $n }}_CLIENT_KEY_PATH
   value: /etc/oaas/crm-tls/{{ $v.crm.clientTls.keyKey }}
+{{- end }}
+{{- end }}
 {{- end }}
 - name: DEPLOY_MAX_RETRIES
   value: {{ $v.deploy.maxRetries | quote }}

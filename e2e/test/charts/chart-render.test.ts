@@ -1,46 +1,70 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { knownVariables, parseCrmConfig } from "@oaas/config";
-import { runHelm } from "@oaas/testkit";
+import { kubernetesVersion, runHelm } from "@oaas/testkit";
 import { expect } from "chai";
+import { parseAuthFile } from "../../../services/crm/src/dashboard/auth-file.ts";
+import { parsePmConfig } from "../../../services/pm/src/config/index.ts";
 import {
   chartDir,
   charts,
   crmChart,
   pmChart,
   goldenFile,
-  kubeVersionArgs,
+  goldenText,
   parseManifests,
   renderCase,
+  resolveEnv,
   valueCases,
-  valuesFile,
+  valuesArgs,
   type Manifest,
+  type ValueCase,
 } from "../../charts/charts.ts";
 
-// helm lint / helm template of both charts with the dev, edge and full values, the golden
-// manifests, and the schema and template checks that reject bad values. Needs only the
-// helm binary (built by e2e/cluster/build.sh), no cluster.
+// helm lint / helm template of both charts with their defaults (no values at all) and the
+// dev, edge and full values, the golden manifests, the programs' own configuration
+// parsers on every rendered environment, and the schema and template checks that reject
+// bad values. Needs only the helm binary (built by e2e/cluster/build-helm.sh), no cluster.
 describe("helm charts: lint, render, golden files, schema", function () {
   this.timeout(120_000);
 
+  it("helm assumes the test cluster's Kubernetes version without --kube-version (build-helm.sh)", async () => {
+    // A throw-away chart printing the capabilities helm renders with when no cluster is asked.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "oaas-helm-capabilities-"));
+    try {
+      mkdirSync(path.join(dir, "templates"));
+      writeFileSync(path.join(dir, "Chart.yaml"), "apiVersion: v2\nname: probe\nversion: 0.0.1\n");
+      writeFileSync(
+        path.join(dir, "templates", "probe.yaml"),
+        "kubeVersion: {{ .Capabilities.KubeVersion.Version }}\n",
+      );
+      const result = await runHelm(["template", "probe", dir]);
+      expect(result.code, result.stderr).to.equal(0);
+      const [major, minor] = kubernetesVersion().replace(/^v/, "").split(".");
+      expect(result.stdout).to.include(`kubeVersion: v${major}.${minor}.0`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   for (const chart of charts) {
     describe(chart.name, () => {
+      it("renders with no values and no --kube-version, as a user's first `helm template` does", async () => {
+        const result = await runHelm(["template", "t", chartDir(chart)]);
+        expect(result.code, result.stderr).to.equal(0);
+        expect(parseManifests(result.stdout).some((o) => o.kind === "Deployment")).to.equal(true);
+      });
+
       for (const which of valueCases) {
-        it(`lints cleanly (--strict) with ci/${which}-values.yaml`, async () => {
-          const result = await runHelm([
-            "lint",
-            "--strict",
-            chartDir(chart),
-            "--values",
-            valuesFile(chart, which),
-            ...kubeVersionArgs(),
-          ]);
+        it(`lints cleanly (--strict) with ${describeCase(which)}`, async () => {
+          const result = await runHelm(["lint", "--strict", chartDir(chart), ...valuesArgs(chart, which)]);
           expect(result.code, result.stdout + result.stderr).to.equal(0);
           expect(result.stdout).to.match(/1 chart\(s\) linted, 0 chart\(s\) failed/);
         });
 
-        it(`renders ci/${which}-values.yaml exactly as the golden file (npm run charts:update)`, async () => {
-          const rendered = await renderCase(chart, which);
+        it(`renders ${describeCase(which)} exactly as the golden file (npm run charts:update)`, async () => {
+          const rendered = await goldenText(chart, which);
           const golden = readFileSync(goldenFile(chart, which), "utf8");
           expect(
             rendered,
@@ -48,7 +72,7 @@ describe("helm charts: lint, render, golden files, schema", function () {
           ).to.equal(golden);
         });
 
-        it(`gives every pod of ci/${which}-values.yaml the restricted security context and probes`, async () => {
+        it(`gives every pod of ${describeCase(which)} the restricted security context and probes`, async () => {
           for (const workload of podTemplates(parseManifests(await renderCase(chart, which)))) {
             const where = `${workload.kind}/${workload.name}`;
             expect(workload.pod.securityContext?.runAsNonRoot, where).to.equal(true);
@@ -64,6 +88,30 @@ describe("helm charts: lint, render, golden files, schema", function () {
                 /password=|token=/i,
               );
             }
+          }
+        });
+
+        it(`spreads every workload of ${describeCase(which)} with 2+ replicas over nodes, and only those`, async () => {
+          for (const o of parseManifests(await renderCase(chart, which))) {
+            if (o.kind !== "Deployment" && o.kind !== "StatefulSet") continue;
+            const where = `${o.kind}/${o.metadata.name}`;
+            const spread = podOf(o).topologySpreadConstraints;
+            if ((o.spec?.["replicas"] as number) < 2) {
+              expect(spread, where).to.equal(undefined);
+              continue;
+            }
+            // The role's own pods: its selector, which names its component.
+            const selector = (o.spec?.["selector"] as { matchLabels: Record<string, string> }).matchLabels;
+            expect(selector["app.kubernetes.io/component"], where).to.be.a("string");
+            expect(spread, where).to.deep.equal([
+              {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ["pod-template-hash"],
+              },
+            ]);
           }
         });
       }
@@ -147,18 +195,14 @@ describe("helm charts: lint, render, golden files, schema", function () {
     });
 
     for (const which of valueCases) {
-      it(`sets only OPRC_CRM_* names the CRM knows, forming a valid configuration (ci/${which}-values.yaml)`, async () => {
+      it(`sets only OPRC_CRM_* names the CRM knows, forming a valid configuration (${describeCase(which)})`, async () => {
         const objects = parseManifests(
           await renderCase(crm, which, ["--set", "serviceMonitor.enabled=false"]),
         );
-        for (const d of objects.filter((o) => o.kind === "Deployment")) {
+        const deployments = objects.filter((o) => o.kind === "Deployment");
+        expect(deployments).not.to.deep.equal([]);
+        for (const d of deployments) {
           const env = resolveEnv(podOf(d).containers[0]?.env ?? []);
-          // The dashboard's variables are named by this chart ahead of the dashboard role's
-          // config (see the README); checked here as soon as @oaas/config knows them.
-          const pending = Object.keys(env).filter(
-            (n) => n.startsWith("OPRC_CRM_DASHBOARD_") && !knownVariables.has(n),
-          );
-          for (const name of pending) Reflect.deleteProperty(env, name);
           const unknown = Object.keys(env).filter((n) => n.startsWith("OPRC_CRM_") && !knownVariables.has(n));
           expect(unknown, d.metadata.name).to.deep.equal([]);
           expect(() => parseCrmConfig(env), d.metadata.name).not.to.throw();
@@ -166,12 +210,37 @@ describe("helm charts: lint, render, golden files, schema", function () {
       });
     }
 
+    it("defaults: generates the dashboard credentials (user admin, 32 random characters) in a Secret the dashboard mounts, and the CRM's parser accepts them", async () => {
+      const renders = [await renderCase(crm, "default"), await renderCase(crm, "default")];
+      const passwords = renders.map((text) => {
+        const objects = parseManifests(text);
+        const secret = objects.find((o) => o.kind === "Secret" && o.metadata.name === "oaas-crm-dashboard");
+        if (!secret) throw new Error("no generated dashboard Secret rendered");
+        const file = Buffer.from((secret["data"] as Record<string, string>)["credentials"] ?? "", "base64");
+        const credentials = parseAuthFile(file.toString("utf8"));
+        expect([...credentials.users.keys()]).to.deep.equal(["admin"]);
+        const dashboard = objects.find(
+          (o) => o.kind === "Deployment" && o.metadata.name === "oaas-crm-dashboard",
+        );
+        if (!dashboard) throw new Error("no dashboard Deployment rendered");
+        expect(
+          podOf(dashboard).volumes?.find((v) => v.name === "dashboard-auth")?.secret?.secretName,
+        ).to.equal("oaas-crm-dashboard");
+        return credentials.users.get("admin") ?? "";
+      });
+      for (const password of passwords) expect(password).to.match(/^[A-Za-z0-9]{32}$/);
+      // Without a cluster to look the Secret up in, each render makes a new one.
+      expect(passwords[0]).not.to.equal(passwords[1]);
+    });
+
+    it("renders no dashboard Secret when dashboard.auth.existingSecret names one, or the dashboard is off", async () => {
+      for (const args of [[], ["--set", "dashboard.enabled=false"]]) {
+        const objects = parseManifests(await renderCase(crm, "full", args));
+        expect(objects.filter((o) => o.kind === "Secret")).to.deep.equal([]);
+      }
+    });
+
     const refusals: [string, string[], RegExp][] = [
-      [
-        "the dashboard without a credentials Secret",
-        ["--set", "dashboard.auth.existingSecret="],
-        /dashboard\.auth\.existingSecret/,
-      ],
       ["mTLS without a Secret", ["--set", "mtls.enabled=true"], /mtls\.secretName/],
       ["Knative on without its RBAC", ["--set", "features.knative=true"], /rbac\.knative/],
       [
@@ -197,13 +266,72 @@ describe("helm charts: lint, render, golden files, schema", function () {
   describe("oaas-pm specifics", () => {
     const pm = pmChart;
 
-    it("maps each cluster to OPRC_PM_CRM_<NAME>_* with the token from its Secret", async () => {
+    for (const which of valueCases) {
+      it(`sets an environment the PM's own parser accepts (${describeCase(which)})`, async () => {
+        const deployments = parseManifests(await renderCase(pm, which)).filter(
+          (o) => o.kind === "Deployment",
+        );
+        expect(deployments).to.have.length(1);
+        for (const d of deployments) {
+          const env = resolveEnv(podOf(d).containers[0]?.env ?? []);
+          expect(() => parsePmConfig(env), d.metadata.name).not.to.throw();
+        }
+      });
+    }
+
+    it("defaults to durable storage: a bundled etcd StatefulSet on a volume, the PM pointed at its Service, reachable from PM pods only", async () => {
+      const objects = parseManifests(await renderCase(pm, "default"));
+      const deployment = objects.find((o) => o.kind === "Deployment");
+      if (!deployment) throw new Error("no Deployment rendered");
+      const config = parsePmConfig(resolveEnv(podOf(deployment).containers[0]?.env ?? []));
+      expect(config.storage.type).to.equal("etcd");
+      const etcd = objects.find((o) => o.kind === "StatefulSet");
+      expect(etcd?.metadata.name).to.equal("oaas-pm-etcd");
+      const claims = etcd?.spec?.["volumeClaimTemplates"] as { metadata: { name: string } }[] | undefined;
+      expect(claims?.map((c) => c.metadata.name)).to.deep.equal(["data"]);
+      const service = objects.find((o) => o.kind === "Service" && o.metadata.name === "oaas-pm-etcd");
+      expect(service?.spec?.["selector"]).to.deep.equal(
+        (etcd?.spec?.["selector"] as { matchLabels: unknown }).matchLabels,
+      );
+      expect(config.storage.type === "etcd" && config.storage.etcd.endpoints).to.deep.equal([
+        "http://oaas-pm-etcd.oaas-system.svc:2379",
+      ]);
+      const policy = objects.find((o) => o.kind === "NetworkPolicy");
+      // loadAllYaml reads into @kubernetes/client-node's models, which name `from` `_from`.
+      const from = (policy?.spec?.["ingress"] as { _from: { podSelector: { matchLabels: unknown } }[] }[])[0]
+        ?._from;
+      expect(from).to.deep.equal([
+        {
+          podSelector: {
+            matchLabels: (deployment.spec?.["selector"] as { matchLabels: unknown }).matchLabels,
+          },
+        },
+      ]);
+    });
+
+    it("memory storage only when chosen: no etcd rendered, the Recreate strategy", async () => {
+      const objects = parseManifests(await renderCase(pm, "dev"));
+      expect(objects.filter((o) => o.kind === "StatefulSet" || o.kind === "NetworkPolicy")).to.deep.equal([]);
+      const deployment = objects.find((o) => o.kind === "Deployment");
+      expect(deployment?.spec?.["strategy"]).to.deep.equal({ type: "Recreate" });
+    });
+
+    it("maps each cluster, default included, to OPRC_PM_CRM_<NAME>_* with its token and the client certificate on https", async () => {
       const objects = parseManifests(await renderCase(pm, "full"));
       const deployment = objects.find((o) => o.kind === "Deployment");
       if (!deployment) throw new Error("no Deployment rendered");
       const env = podOf(deployment).containers[0]?.env ?? [];
       const byName = new Map(env.map((e) => [e.name, e]));
-      expect(byName.get("OPRC_PM_CRM_CLUSTERS")?.value).to.equal("prod-eu,prod-us");
+      expect(byName.get("OPRC_PM_CRM_CLUSTERS")?.value).to.equal("default,prod-eu,prod-us");
+      expect(byName.get("OPRC_PM_CRM_DEFAULT_URL")?.value).to.equal("https://oaas-crm.oaas-system:8088");
+      for (const cluster of ["DEFAULT", "PROD_EU", "PROD_US"]) {
+        expect(byName.get(`OPRC_PM_CRM_${cluster}_CA_CERT_PATH`)?.value, cluster).to.equal(
+          "/etc/oaas/crm-tls/ca.crt",
+        );
+        expect(byName.get(`OPRC_PM_CRM_${cluster}_CLIENT_KEY_PATH`)?.value, cluster).to.equal(
+          "/etc/oaas/crm-tls/tls.key",
+        );
+      }
       expect(byName.get("OPRC_PM_CRM_PROD_EU_URL")?.value).to.equal("https://crm.eu.example:8088");
       expect(byName.get("OPRC_PM_CRM_PROD_EU_TIMEOUT")?.value).to.equal("15");
       expect(byName.has("OPRC_PM_CRM_PROD_US_TIMEOUT")).to.equal(false);
@@ -220,7 +348,21 @@ describe("helm charts: lint, render, golden files, schema", function () {
 
     const refusals: [string, string[], RegExp][] = [
       ["two replicas on memory storage", ["--set", "replicas=2"], /storage\.type=etcd/],
-      ["etcd without endpoints", ["--set", "storage.type=etcd"], /storage\.etcd\.endpoints/],
+      [
+        "an external etcd without endpoints",
+        ["--set", "storage.type=etcd,storage.etcd.mode=external"],
+        /storage\.etcd\.endpoints/,
+      ],
+      [
+        "auth or TLS settings with the bundled etcd",
+        ["--set", "storage.type=etcd,storage.etcd.auth.existingSecret=x"],
+        /storage\.etcd\.mode=external/,
+      ],
+      [
+        "an ETCD_TLS_INSECURE value (the PM refuses to skip verification)",
+        ["--set", "storage.etcd.tls.insecureSkipVerify=true"],
+        /additional propert/,
+      ],
       [
         "a cluster named twice",
         [
@@ -240,16 +382,12 @@ describe("helm charts: lint, render, golden files, schema", function () {
   });
 });
 
+function describeCase(which: ValueCase): string {
+  return which === "default" ? "the defaults (no values)" : `ci/${which}-values.yaml`;
+}
+
 function template(chart: (typeof charts)[number], args: readonly string[]) {
-  return runHelm([
-    "template",
-    "x",
-    chartDir(chart),
-    "--values",
-    valuesFile(chart, "dev"),
-    ...kubeVersionArgs(),
-    ...args,
-  ]);
+  return runHelm(["template", "x", chartDir(chart), ...valuesArgs(chart, "dev"), ...args]);
 }
 
 interface Container {
@@ -269,25 +407,7 @@ interface PodSpec {
   containers: Container[];
   volumes?: { name: string; secret?: { secretName?: string } }[];
   securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type?: string } };
-}
-
-/**
- * The environment a container would see: fieldRef (the namespace) and secretKeyRef values
- * replaced by stand-ins, and $(VAR) references expanded as the kubelet does.
- */
-function resolveEnv(env: NonNullable<Container["env"]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of env) {
-    const raw =
-      e.value ??
-      (JSON.stringify(e.valueFrom).includes("fieldRef")
-        ? "oaas-system"
-        : e.name === "OPRC_CRM_REDIS_URL"
-          ? "redis://from-secret:6379"
-          : "from-secret");
-    out[e.name] = raw.replace(/\$\(([A-Z0-9_]+)\)/g, (whole, name: string) => out[name] ?? whole);
-  }
-  return out;
+  topologySpreadConstraints?: unknown[];
 }
 
 function podOf(workload: Manifest): PodSpec {

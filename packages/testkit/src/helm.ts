@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { buildBinaries } from "./cluster/start.ts";
+import { repoRoot } from "./paths.ts";
 
 export interface HelmResult {
   /** Exit code (null when killed by a signal). */
@@ -19,19 +20,24 @@ export interface HelmOptions {
 let binary: string | undefined;
 
 /**
- * The helm binary e2e/cluster/build.sh builds beside the cluster binaries (pinned version,
- * from Go modules). The first call may wait for a running build (build.sh is flock'ed).
- * $OAAS_HELM names another binary (same pinned version, e.g. built by hand while the
- * cluster build is still running).
+ * The helm binary e2e/cluster/build-helm.sh builds (pinned version, from Go modules; its
+ * default Kubernetes version is the test cluster's, so `helm template` without
+ * --kube-version renders for the cluster the tests install into). The first call may wait
+ * for a running build (build-helm.sh is flock'ed). $OAAS_HELM names another binary (same
+ * pinned version, e.g. built by hand).
  */
 export function helmPath(): string {
-  binary ??=
-    process.env["OAAS_HELM"] ??
-    path.join(
-      buildBinaries(() => undefined),
-      "helm",
-    );
+  binary ??= process.env["OAAS_HELM"] ?? buildHelm();
   return binary;
+}
+
+function buildHelm(): string {
+  const script = path.join(repoRoot, "e2e", "cluster", "build-helm.sh");
+  const out = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const helm = out.trim().split("\n").pop();
+  if (!helm || !existsSync(helm))
+    throw new Error(`e2e/cluster/build-helm.sh did not produce helm (printed: ${out})`);
+  return helm;
 }
 
 /**

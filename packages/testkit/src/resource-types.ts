@@ -17,6 +17,7 @@ export const builtIn = {
   secrets: type("", "v1", "secrets"),
   serviceAccounts: type("", "v1", "serviceaccounts"),
   persistentVolumeClaims: type("", "v1", "persistentvolumeclaims"),
+  persistentVolumes: type("", "v1", "persistentvolumes", false),
   deployments: type("apps", "v1", "deployments"),
   statefulSets: type("apps", "v1", "statefulsets"),
   horizontalPodAutoscalers: type("autoscaling", "v2", "horizontalpodautoscalers"),
