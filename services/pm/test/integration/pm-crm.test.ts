@@ -222,7 +222,7 @@ describe("pm with two real CRM processes", function () {
       await Promise.all([waitGone(a.url, unitA), waitGone(b.url, unitB)]);
     });
 
-    it("a dispatch cut short (PENDING, no mapping, a record on the cluster) turns DOWN; delete removes the record", async function () {
+    it("a dispatch cut short (PENDING, no mapping, a record on the cluster) is UNKNOWN, then settled RUNNING by the resync; delete removes the record", async function () {
       expect((await pm.request("POST", "/api/v1/packages", shopPackage("cut"))).status).to.equal(201);
       const res = await pm.request("POST", "/api/v1/deployments", { package_name: "cut", class_key: "cart" });
       expect(res.status, res.text).to.equal(201);
@@ -236,18 +236,21 @@ describe("pm with two real CRM processes", function () {
         { ...stored, condition: "PENDING", updated_at: new Date(Date.now() - 3_600_000).toISOString() },
         [],
       );
-      // The background refresh (1 s here) gives up on it; the list never asks a CRM.
+      // The background resync (1 s here) does not know whether cluster a got it: UNKNOWN,
+      // sent again (idempotent), and then it follows the cluster. The list never asks a CRM.
       await waitFor(
         async () => {
           const listed = (await pm.request("GET", "/api/v1/deployments?package_name=cut")).json as {
             key: string;
             condition: string;
-            last_error?: string;
           }[];
-          return listed.find((d) => d.key === "cut-cart" && d.condition === "DOWN");
+          return listed.find((d) => d.key === "cut-cart" && d.condition === "RUNNING");
         },
-        { description: "cut-cart DOWN in the PM's list", timeoutMs: 30_000, intervalMs: 250 },
-      ).then((d) => expect(d.last_error).to.match(/dispatch to the clusters did not finish/));
+        { description: "cut-cart RUNNING in the PM's list", timeoutMs: 90_000, intervalMs: 250 },
+      );
+      expect((await pm.storage.getMappings("cut-cart")).map((m) => [m.cluster, m.state])).to.deep.equal([
+        ["a", "DEPLOYED"],
+      ]);
       expect(await crmGone(a.url, unit), "the record is still on cluster a").to.equal(false);
       // Delete asks every target cluster, mapped or not: the record goes.
       const deleted = await pm.request("DELETE", "/api/v1/deployments/cut-cart");
