@@ -11,9 +11,18 @@ import type * as k8s from "@kubernetes/client-node";
 import { functionChildName, type DeploymentRecord, type DeploymentRecordSpec } from "@oaas/crd";
 import { KubeClient, listObjects, type JsonPatchOperation } from "@oaas/kube";
 import { render, type RenderedObject } from "@oaas/templates";
-import { createTestNamespace, testCluster, type TestNamespace } from "@oaas/testkit";
+import {
+  createTestNamespace,
+  testCluster,
+  waitCrmChildReady,
+  waitFor,
+  type TestNamespace,
+} from "@oaas/testkit";
 import { expect } from "chai";
 import { driftRepairAnnotation } from "../../src/reconciler/drift-marker.ts";
+import { deploymentClient } from "../support/clients.ts";
+import { useCrmSuite } from "../support/crm-suite.ts";
+import { unit } from "../support/fixtures.ts";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord, releaseAll } from "../support/records.ts";
 import {
@@ -325,5 +334,70 @@ describe("crm reconciler: drift repair holds (real API server)", function () {
     await h.handle(job);
     expect(await hasHack()).to.equal(false);
     expect(history(r, "drift-repaired")).to.have.length(3);
+  });
+});
+
+// The user's report, end to end: `crm all` (watcher, queue, reconciler) and
+// `kubectl set env` on a child made three drift-repaired entries within 0.2 s and kept
+// the variable, because every event of the fight was another run that "repaired" it.
+describe("crm pipeline: kubectl set env on a child is put back once (watcher, queue, reconciler)", function () {
+  this.timeout(240_000);
+  const suite = useCrmSuite({ namespace: "drift-pipe" });
+
+  it("HACK2 goes, exactly one drift-repaired entry in the Redis history, the record Available again", async function () {
+    const kube = suite.kube;
+    const all = await suite.crm(["all"]);
+    await waitCrmChildReady(all);
+    const id = "set-env";
+    await deploymentClient("grpc", all.url).deploy({ deploymentUnit: unit(id) });
+    const record = async () => getRecord(kube, suite.namespace, id);
+    const phase = async () => (await record())?.status?.phase;
+    await waitFor(async () => (await phase()) === "Available", {
+      description: `${id} Available`,
+      timeoutMs: 120_000,
+      intervalMs: 300,
+    });
+    const r = await record();
+    if (r === undefined) throw new Error("record gone");
+    const name = functionChildName(r.metadata.name, "fn");
+    const path = `/apis/apps/v1/namespaces/${suite.namespace}/deployments/${name}`;
+    // What `kubectl set env deployment/<child> HACK2=1` sends.
+    await kube.request({
+      method: "PATCH",
+      path,
+      query: { fieldManager: "kubectl-set" },
+      contentType: "application/strategic-merge-patch+json",
+      body: {
+        spec: {
+          template: { spec: { containers: [{ name: "function", env: [{ name: "HACK2", value: "1" }] }] } },
+        },
+      },
+    });
+    type Entry = { type: string; message: string };
+    const history = async (): Promise<Entry[]> => {
+      const answer = await fetch(`${all.url}/api/v1/records/${id}/history`);
+      return ((await answer.json()) as { entries?: Entry[] }).entries ?? [];
+    };
+    const env = async () =>
+      (
+        (await getChild(kube, deploymentsType, suite.namespace, name)) as unknown as
+          LiveDeployment | undefined
+      )?.spec?.template?.spec?.containers?.[0]?.env ?? [];
+    // Put back, rolled out again, and recorded.
+    await waitFor(
+      async () =>
+        !(await env()).some((e) => e.name === "HACK2") &&
+        (await phase()) === "Available" &&
+        (await history()).some((e) => e.type === "drift-repaired"),
+      {
+        description: "HACK2 removed, Available again, drift-repaired recorded",
+        timeoutMs: 120_000,
+        intervalMs: 300,
+      },
+    );
+    const repaired = (await history()).filter((e) => e.type === "drift-repaired");
+    expect(repaired, JSON.stringify(repaired)).to.have.length(1);
+    expect(repaired[0]?.message).to.contain("spec.template.spec.containers[function].env[HACK2]");
+    expect((await history()).filter((e) => e.type === "failed")).to.have.length(0);
   });
 });
