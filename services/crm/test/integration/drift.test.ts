@@ -30,8 +30,10 @@ import {
   deploymentsType,
   getChild,
   harness,
+  hpasType,
   jobFor,
   reconcileUntil,
+  servicesType,
   type Harness,
 } from "../support/reconciler.ts";
 
@@ -267,6 +269,76 @@ describe("crm reconciler: drift repair holds (real API server)", function () {
       });
     }
   }
+
+  it("no false drift: a converged record with ODGM and an HPA (every child kind, API-server defaults) writes and records nothing more", async function () {
+    const full = await harness(kube, { odgm: true, hpa: true });
+    const written = await deployRecord(kube, ns.name, {
+      deployment_id: "full",
+      functions: [
+        {
+          function_key: "fn",
+          provision_config: { container_image: image, port: 8080, min_scale: 1, max_scale: 3 },
+          config: { MODE: "prod" },
+        },
+      ],
+      addons: ["odgm"],
+      odgm_config: { collections: ["orders"] },
+    });
+    const job = jobFor(written);
+    await reconcileUntil(full, job, (result) => result.kind === "done", "full converged", 90_000);
+    type Meta = { metadata: { name: string; resourceVersion: string; annotations?: Record<string, string> } };
+    const versions = async () =>
+      (
+        await Promise.all(
+          [deploymentsType, servicesType, hpasType].map((t) => listObjects<Meta>(kube, t, ns.name)),
+        )
+      )
+        .flat()
+        .filter((c) => c.metadata.name.startsWith(written.metadata.name))
+        .map((c) => [
+          c.metadata.name,
+          c.metadata.resourceVersion,
+          c.metadata.annotations?.[driftRepairAnnotation],
+        ]);
+    const before = await versions();
+    expect(before.length).to.be.at.least(5);
+    for (let n = 0; n < 3; n++) expect((await full.handle(job)).kind).to.equal("done");
+    expect(await versions()).to.deep.equal(before);
+    const mine = full.history.entries.filter((e) => e.record === `${ns.name}/${written.metadata.name}`);
+    expect(mine.filter((e) => e.type === "drift-repaired" || e.type === "failed")).to.deep.equal([]);
+  });
+
+  it("Service: a selector key and a port another manager added are taken out (one entry); its cluster IP stays", async function () {
+    const r = await deployed("svc");
+    const name = childName(r);
+    const servicePath = `/api/v1/namespaces/${ns.name}/services/${name}`;
+    type LiveService = {
+      spec?: { clusterIP?: string; selector?: Record<string, string>; ports?: { port: number }[] };
+    };
+    const read = async () => (await kube.request<LiveService>({ method: "GET", path: servicePath })).spec;
+    const before = await read();
+    await kube.request({
+      method: "PATCH",
+      path: servicePath,
+      query: { fieldManager: "kubectl-edit" },
+      contentType: "application/strategic-merge-patch+json",
+      body: { spec: { selector: { extra: "1" }, ports: [{ name: "debug", port: 9999, targetPort: 9999 }] } },
+    });
+    expect((await read())?.ports).to.have.length(2);
+    await h.handle(jobFor(r));
+    await h.handle(jobFor(r));
+    const after = await read();
+    expect(after?.selector).to.deep.equal(before?.selector);
+    expect(after?.ports).to.deep.equal(before?.ports);
+    expect(after?.clusterIP).to.equal(before?.clusterIP);
+    const entries = history(r, "drift-repaired");
+    expect(entries).to.have.length(1);
+    expect(entries[0]?.message)
+      .to.contain("spec.selector[extra]")
+      .and.to.contain("spec.ports[9999/TCP]")
+      .and.to.contain("kubectl-edit");
+    expect(entries[0]?.objects).to.deep.equal([`Service/${name}`]);
+  });
 
   it("a writer that re-adds its edit after every repair: Degraded DriftNotRepaired naming the field, no endless loop; clean again once it stops", async function () {
     const r = await deployed("fight");
