@@ -19,6 +19,8 @@ export {
   applyObject,
   applyObjectReportingCreate,
   getObject,
+  jsonPatchObject,
+  jsonPointerToken,
   listObjects,
   deleteObject,
   resourcePath,
@@ -29,6 +31,8 @@ export {
   type KubeObject,
   type KubeList,
   type ApplyOptions,
+  type JsonPatchOperation,
+  type JsonPatchOptions,
   type ListOptions,
   type DeleteOptions,
 } from "./resources.ts";

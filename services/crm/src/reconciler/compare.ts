@@ -42,24 +42,6 @@ export function withAppliedHash(desired: RenderedObject): RenderedObject {
   return copy;
 }
 
-export type ChildAction =
-  /** Nothing on the server: create it. */
-  | "create"
-  /** Our desired state changed since the last apply. */
-  | "update"
-  /** Same desired state, but someone changed a value we set: put it back. */
-  | "repair"
-  /** Live holds everything we want. */
-  | "none";
-
-/** What to do for one desired child (with hash annotation) given its live object, if any. */
-export function childAction(desired: RenderedObject, live: LiveObject | undefined): ChildAction {
-  if (live === undefined) return "create";
-  const want = desired.metadata?.annotations?.[appliedHashAnnotation];
-  if (live.metadata?.annotations?.[appliedHashAnnotation] !== want) return "update";
-  return contains(live, desired) ? "none" : "repair";
-}
-
 export type Ownership = { owned: true } | { owned: false; owner: string };
 
 /**

@@ -19,6 +19,7 @@ import { withContext, type Logger } from "@oaas/telemetry";
 import type { RenderContext } from "@oaas/templates";
 import { servedKinds } from "./children.ts";
 import { failureOf, resultFor, type ReconcileFailure } from "./errors.ts";
+import { eventType } from "./event-type.ts";
 import { finalizeRecord } from "./finalize.ts";
 import { addFinalizer, applyStatus, getRecord } from "./record-api.ts";
 import { reconcileRecord, type ReconcileOutcome } from "./reconcile.ts";
@@ -124,7 +125,7 @@ async function finalize(
         reason: "ChildrenDeleted",
         objects: outcome.deletedNow,
       });
-      await journal.event("Normal", "Deleting", "Delete", `deleting ${outcome.deletedNow.join(", ")}`);
+      await journal.event("Deleting", "Delete", `deleting ${outcome.deletedNow.join(", ")}`);
     }
     return requeueAfter(
       deps.deletionRequeueMs ?? 1_000,
@@ -136,7 +137,7 @@ async function finalize(
     await journal.history("deleted", `every child is gone; finalizer ${finalizer} removed`, {
       reason: "FinalizerRemoved",
     });
-    await journal.event("Normal", "Deleted", "Delete", "every child is gone; the record can be removed");
+    await journal.event("Deleted", "Delete", "every child is gone; the record can be removed");
   }
   return done;
 }
@@ -172,6 +173,7 @@ async function reconcile(
       // Never reconciled: no status of a run yet (the ingress writes the finalizer with the
       // record, so its absence only marks records written by hand).
       finalizing !== undefined || record.status?.observedGeneration === undefined,
+      clock.now(),
     );
   } catch (error) {
     failure = failureOf(error);
@@ -227,7 +229,7 @@ function journalFor(
         log.error("history append failed", { error: String(error), type });
       }
     },
-    event: (type, reason, action, note) =>
+    event: (reason, action, note, conditions) =>
       deps.events.record({
         regarding: {
           apiVersion: record.apiVersion,
@@ -236,7 +238,7 @@ function journalFor(
           namespace,
           ...(uid ? { uid } : {}),
         },
-        type,
+        type: eventType(reason, conditions),
         reason,
         action,
         note,

@@ -10,7 +10,7 @@ import {
   type RenderError,
   type RenderedObject,
 } from "@oaas/templates";
-import { applyChildren, readChildren } from "./apply.ts";
+import { applyChildren, readChildren, type DriftReport } from "./apply.ts";
 import { childKey, childKinds, listChildren, servedKinds } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
@@ -23,8 +23,8 @@ export interface ReconcileOutcome {
   observation: Extract<Observation, { kind: "observed" }>;
   /** "Kind/name" created or updated for a new desired state. */
   changed: string[];
-  /** "Kind/name" put back after a hand edit. */
-  repaired: string[];
+  /** Children put back after a hand edit (checked), with the fields. */
+  repaired: DriftReport[];
   /** "Kind/name" deleted because no longer desired. */
   pruned: string[];
   /** Every workload is available: nothing left to wait for. */
@@ -51,6 +51,8 @@ export async function reconcileRecord(
    * server a pass over the namespace's objects of that kind (a selector is not an index).
    */
   firstRun = false,
+  /** Time of this run (drift repairs are counted by it). */
+  now: Date = new Date(),
 ): Promise<ReconcileOutcome> {
   // 1. Render: a bad spec stops here, before anything running is touched.
   const rendered = render(record, context);
@@ -68,6 +70,7 @@ export async function reconcileRecord(
       record,
       fieldManager,
       signal,
+      now,
       ...(writesAllowed ? { writesAllowed } : {}),
       ...(prefetched ? { prefetched } : {}),
     },
@@ -93,6 +96,7 @@ export async function reconcileRecord(
       refs: refsOf(rendered.objects, applied.live),
       selection: rendered.selection,
       notes: rendered.notes,
+      notRepaired: applied.notRepaired,
     },
     changed: applied.changed,
     repaired: applied.repaired,

@@ -12,6 +12,8 @@ import {
   type TemplateSelection,
 } from "@oaas/crd";
 import { canonicalJson } from "./compare.ts";
+import type { DriftReport } from "./drift.ts";
+import { driftRepairAnnotation, maxRepairTries } from "./drift-marker.ts";
 import type { WorkloadHealth } from "./health.ts";
 
 /** One workload of the record: a function (by key) or the ODGM addon. */
@@ -31,6 +33,8 @@ export type Observation =
       selection: TemplateSelection;
       /** From render: things asked for but not rendered (e.g. addon odgm with the feature off). */
       notes: string[];
+      /** Children whose hand edits came back after every repair (Degraded DriftNotRepaired). */
+      notRepaired?: readonly DriftReport[];
     }
   | { kind: "failed"; reason: string; message: string };
 
@@ -78,7 +82,12 @@ export function nextStatus(
     for (const field of ["resource_refs", "functions", "selected_template", "template_selection"] as const)
       if (previous?.[field] !== undefined) Object.assign(kept, { [field]: previous[field] });
   } else {
-    for (const update of workloadConditions(observation.components, observation.notes)) set(update);
+    for (const update of workloadConditions(
+      observation.components,
+      observation.notes,
+      observation.notRepaired ?? [],
+    ))
+      set(update);
     Object.assign(kept, {
       resource_refs: observation.refs,
       functions: observation.components.filter((c) => c.function).map(functionStatus),
@@ -90,10 +99,27 @@ export function nextStatus(
   return { observedGeneration: generation, ...summary, conditions, ...kept };
 }
 
-/** Available only when every workload is; Degraded with the first stuck one's own reason. */
+/** Condition reason while a child's drift is not put back (drift-marker.ts gave up). */
+export const driftNotRepairedReason = "DriftNotRepaired";
+
+/** What a person reads about a drift the CRM stopped repairing, and what to do. */
+function describeDrift(d: DriftReport): string {
+  const by = d.writers.length > 0 ? ` (written by ${d.writers.join(", ")})` : "";
+  return (
+    `${d.object}: ${d.paths.join(", ")} came back after ${maxRepairTries} repairs${by}, so the CRM stopped putting it back. ` +
+    `Stop that writer or make the change in the deployment's spec; then take the field out by hand, or delete the ` +
+    `annotation ${driftRepairAnnotation} from ${d.object} and the CRM puts it back`
+  );
+}
+
+/**
+ * Available only when every workload is; Degraded with the first stuck one's own reason,
+ * else DriftNotRepaired when a child's hand edit keeps coming back.
+ */
 function workloadConditions(
   components: readonly Component[],
   notes: readonly string[],
+  notRepaired: readonly DriftReport[],
 ): Omit<ConditionUpdate, "observedGeneration">[] {
   const describe = (c: Component) => `${c.function ? `function ${c.name}` : c.name}: ${c.health.message}`;
   const degraded = components.filter((c) => c.health.state === "degraded");
@@ -116,19 +142,21 @@ function workloadConditions(
           message: `${waiting.length} of ${components.length} workload(s) not available; ${waiting.map(describe).join("; ")}`,
         };
   const stuck = degraded[0];
-  const degradedCondition: Omit<ConditionUpdate, "observedGeneration"> = stuck
-    ? {
-        type: "Degraded",
-        status: "True",
-        reason: stuck.health.reason,
-        message: degraded.map(describe).join("; "),
-      }
-    : {
-        type: "Degraded",
-        status: "False",
-        reason: "AsExpected",
-        message: `no workload is failing${noteText}`,
-      };
+  const problems = [...degraded.map(describe), ...notRepaired.map(describeDrift)];
+  const degradedCondition: Omit<ConditionUpdate, "observedGeneration"> =
+    problems.length > 0
+      ? {
+          type: "Degraded",
+          status: "True",
+          reason: stuck?.health.reason ?? driftNotRepairedReason,
+          message: problems.join("; "),
+        }
+      : {
+          type: "Degraded",
+          status: "False",
+          reason: "AsExpected",
+          message: `no workload is failing${noteText}`,
+        };
   const rolling = progressing[0];
   const progressingCondition: Omit<ConditionUpdate, "observedGeneration"> = rolling
     ? {

@@ -5,12 +5,12 @@ import { expect } from "chai";
 import { needsReplicaHandover } from "../../src/reconciler/apply.ts";
 import {
   appliedHashAnnotation,
-  childAction,
   contains,
   ownership,
   withAppliedHash,
   type LiveObject,
 } from "../../src/reconciler/compare.ts";
+import { childAction } from "../../src/reconciler/drift.ts";
 import { deploymentHealth, knativeHealth, type HealthState } from "../../src/reconciler/health.ts";
 import { nextStatus, sameStatus, type Component, type Observation } from "../../src/reconciler/status.ts";
 
