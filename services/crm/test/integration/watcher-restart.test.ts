@@ -141,6 +141,7 @@ describe("watcher across an API server restart", function () {
     const timings = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 };
     const name = `restart-${Math.random().toString(36).slice(2, 8)}`;
     let lostAt = 0;
+    const cutLogs = captureLogLines();
     const cut = new LeaderElector({
       kube: privateKube,
       namespace: ns.name,
@@ -148,6 +149,7 @@ describe("watcher across an API server restart", function () {
       identity: "behind-private-apiserver",
       ...timings,
       onStoppedLeading: () => (lostAt = Date.now()),
+      logger: createLogger({ service: "cut", level: "debug", stream: cutLogs.stream }),
     });
     const standby = new LeaderElector({
       kube: shared,
@@ -180,6 +182,20 @@ describe("watcher across an API server restart", function () {
       // Never two leaders: the old one had stopped before the lease could expire.
       expect(lostAt).to.be.greaterThan(0);
       expect(Date.now() - down).to.be.below(timings.leaseDurationMs + 2 * timings.retryPeriodMs + 1500);
+
+      // In the cut-off one's log the outage is one warning, its retries are debug, and one
+      // info line says when the API server answers again.
+      const attempts = () => cutLogs.lines.filter((l) => l.message === "leader election: attempt failed");
+      await waitFor(() => attempts().length >= 4, { description: "4 failed attempts", timeoutMs: 15_000 });
+      expect(attempts().filter((l) => l.level === "warn")).to.have.length(1);
+      await apiserver.start();
+      const back = await waitFor(
+        () => cutLogs.lines.find((l) => l.message === "leader election: API server answers again"),
+        { description: "the API server answering the cut-off candidate again", timeoutMs: 60_000 },
+      );
+      expect(back.level).to.equal("info");
+      expect(back["failed_attempts"]).to.be.at.least(4);
+      expect(attempts().filter((l) => l.level === "warn")).to.have.length(1);
     } finally {
       await Promise.all([cut.stop({ release: false }), standby.stop({ release: false })]);
     }
