@@ -20,12 +20,19 @@ export interface ConnectionMonitorOptions {
   readonly metrics?: Metrics;
   /** Extra fields on each line, e.g. `{ redis: "redis://host:6379" }` (credentials redacted by the caller). */
   readonly fields?: Record<string, unknown>;
+  /**
+   * Extra metric labels beside `peer`, when a process has several peers of one kind
+   * (the PM's clusters: `{ cluster: "a" }`); also on each line. Keep them few.
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Clock in ms; tests pass their own. Default Date.now. */
   readonly now?: () => number;
 }
 
 export interface ConnectionMonitor {
   readonly peer: string;
+  /** `peer` and the extra labels: the metric attributes. */
+  readonly labels: Readonly<Record<string, string>>;
   readonly state: ConnectionState;
   /** Failed attempts since the monitor was made (all outages). */
   readonly failures: number;
@@ -52,12 +59,14 @@ export interface ConnectionMonitor {
  * A monitor for one peer of this process. Make one per peer and give it to every client
  * of that peer (e.g. @oaas/queue's watchRedis), so the process logs one outage once.
  * Metrics (when `metrics` is given): counter `oaas_connection_failures_total{peer}`
- * (failed attempts) and gauge `oaas_connection_up{peer}` (1 when up, 0 otherwise).
+ * (failed attempts) and gauge `oaas_connection_up{peer}` (1 when up, 0 otherwise), plus
+ * `labels`.
  */
 export function createConnectionMonitor(options: ConnectionMonitorOptions): ConnectionMonitor {
   const { peer, logger } = options;
   const now = options.now ?? Date.now;
-  const fields = { peer, ...options.fields };
+  const labels = { peer, ...options.labels };
+  const fields = { ...labels, ...options.fields };
   const instruments = options.metrics ? instrumentsOf(options.metrics.meter) : undefined;
   const failing = new Set<object>();
   let state: ConnectionState = "unknown";
@@ -78,6 +87,7 @@ export function createConnectionMonitor(options: ConnectionMonitorOptions): Conn
 
   const monitor: ConnectionMonitor = {
     peer,
+    labels,
     get state() {
       return state;
     },
@@ -86,7 +96,7 @@ export function createConnectionMonitor(options: ConnectionMonitorOptions): Conn
     },
     failed(connection, error) {
       failures++;
-      instruments?.failures.add(1, { peer });
+      instruments?.failures.add(1, labels);
       const why = describe(error);
       goDown(connection, why);
       outage.attempts++;
@@ -150,7 +160,7 @@ function instrumentsOf(meter: Meter): Instruments {
         "1 while every connection of this process to the peer works, 0 while one is failing or none connected yet.",
     })
     .addCallback((result) => {
-      for (const m of monitors) result.observe(m.state === "up" ? 1 : 0, { peer: m.peer });
+      for (const m of monitors) result.observe(m.state === "up" ? 1 : 0, m.labels);
     });
   const created = { failures, monitors };
   byMeter.set(meter, created);

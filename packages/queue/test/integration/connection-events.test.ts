@@ -50,6 +50,7 @@ describe("queue: Redis client events through one connection monitor (private Red
     const reporting = new Set<object>();
     const monitor: ConnectionMonitor = {
       peer: real.peer,
+      labels: real.labels,
       get state() {
         return real.state;
       },
