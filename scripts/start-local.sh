@@ -92,8 +92,9 @@ start_bg() {
   setsid "$@" >>"$log" 2>&1 </dev/null &
   pid_record "$run" "$name" $!
 }
+# Logs at info unless asked (the dev profile's own default is debug): idle stays quiet.
 crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
-  OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth")
+  OPRC_CRM_LOG="${OPRC_CRM_LOG:-info}" OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth")
 
 roles_alive() { local p; for p in "$run"/crm-*.pid; do alive "$p" && return 0; done; return 1; }
 if [[ "$roles" == 1 ]]; then

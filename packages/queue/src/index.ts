@@ -8,6 +8,7 @@ export {
   type RedisConnectionOptions,
   type RedisClient,
 } from "./connection.ts";
+export { watchRedis, logQueueErrors, isConnectionError, type ErrorEmitter } from "./connection-events.ts";
 export { checkRedis, RedisConfigError, type RedisCheck } from "./check.ts";
 export {
   createRecordQueue,

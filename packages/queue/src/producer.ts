@@ -7,6 +7,7 @@ import { luaScript } from "./script.ts";
 import { capDelay } from "./delays.ts";
 import { bucketEmptyKey, recordId } from "./keys.ts";
 import type { JobPriority, QueueName, RecordJob } from "./types.ts";
+import { logQueueErrors } from "./connection-events.ts";
 import type { QueueLogger } from "./logger.ts";
 
 /** The BullMQ job name of every record job (the queue says what kind of work it is). */
@@ -108,11 +109,7 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
   const queue = new Queue(options.name, { connection: options.connection, prefix });
   // An EventEmitter "error" without a listener would crash the process; enqueue calls
   // still reject on their own when Redis is unreachable.
-  queue.on(
-    "error",
-    (error: Error) =>
-      void options.logger?.error("queue error", { queue: options.name, error: error.message }),
-  );
+  logQueueErrors(queue, options.logger, "queue error", { queue: options.name });
   const redis = options.connection;
 
   const enqueue = async (data: RecordJob, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueOutcome> => {

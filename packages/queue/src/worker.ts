@@ -1,6 +1,7 @@
 import { contextFromTraceparent, inSpan } from "@oaas/telemetry";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import { assertPrefixFits, type RedisClient } from "./connection.ts";
+import { logQueueErrors } from "./connection-events.ts";
 import { queueDefaults } from "./defaults.ts";
 import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
@@ -249,7 +250,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
   worker.on("lockRenewalFailed", (jobIds: string[]) => {
     for (const id of jobIds) running.get(id)?.abort(new Error(`lock of job ${id} lost`));
   });
-  worker.on("error", logError("worker error"));
+  logQueueErrors(worker, logger, "worker error", { queue: options.queue, worker_id: options.workerId });
 
   return {
     worker,

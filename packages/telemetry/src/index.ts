@@ -1,6 +1,13 @@
 export { createLogger, withContext, type Logger, type LoggerOptions, type LogContext } from "./logger.ts";
 export { createMetrics, prometheusContentType, type Metrics } from "./metrics.ts";
 export {
+  createConnectionMonitor,
+  type ConnectionMonitor,
+  type ConnectionMonitorOptions,
+  type ConnectionState,
+} from "./connection-monitor.ts";
+export { routeConsoleToLogger, type ConsoleRoute } from "./console-route.ts";
+export {
   installProcessGuards,
   type ProcessGuards,
   type ProcessGuardOptions,

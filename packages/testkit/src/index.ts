@@ -18,6 +18,7 @@ export {
 export { builtIn } from "./resource-types.ts";
 export { kubeConfigPointedAt } from "./kube-config.ts";
 export { testRedis, useTestRedis, releaseTestRedis, type TestRedis } from "./redis.ts";
+export { startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
 export {
   testRedisCluster,
   testRedisSentinel,

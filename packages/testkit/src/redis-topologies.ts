@@ -50,11 +50,12 @@ let cluster: Promise<{ ports: number[] }> | undefined;
 let sentinel: Promise<TestSentinel> | undefined;
 const started: Started[] = [];
 
-const redisServer = (): string =>
+/** The redis-server binary of the machine (Debian package). */
+export const redisServer = (): string =>
   execFileSync("bash", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim();
 
 /** Flags every test redis-server gets: no persistence, noeviction, a cmdline that stays ours. */
-function baseArgs(port: number, dir: string): string[] {
+export function baseArgs(port: number, dir: string): string[] {
   return [
     "--bind",
     host,

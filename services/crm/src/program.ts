@@ -7,7 +7,13 @@
 import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
 import { createHistory, RedisConfigError, type RedisClient } from "@oaas/queue";
-import { createLogger, createMetrics, installProcessGuards, type Logger } from "@oaas/telemetry";
+import {
+  createLogger,
+  createMetrics,
+  installProcessGuards,
+  routeConsoleToLogger,
+  type Logger,
+} from "@oaas/telemetry";
 import { applyCrds } from "./crds.ts";
 import { allReady, type ReadinessPart } from "./health/readiness.ts";
 import { startIngress } from "./ingress/ingress.ts";
@@ -15,7 +21,7 @@ import { startDashboardRole } from "./roles/dashboard-role.ts";
 import { printHistory } from "./roles/history-command.ts";
 import { kubeClientMetrics } from "./roles/kube-metrics.ts";
 import { startHealthServer } from "./roles/health-server.ts";
-import { openQueueRedis, queueRedisClient } from "./roles/queue-redis.ts";
+import { openQueueRedis, queueRedisClient, redisMonitor } from "./roles/queue-redis.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 import { crmVersion } from "./version.ts";
@@ -68,6 +74,8 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
   const logger = createLogger({ service: `crm-${role}`, level: config.log.level });
   const metrics = createMetrics({ serviceName: "oaas-crm" });
   installProcessGuards({ logger, metrics });
+  // From here on every line this process writes is JSON, also what libraries print.
+  routeConsoleToLogger(logger);
   // Once, at startup: every setting, where it came from, secrets redacted.
   logger.info("configuration", { version: crmVersion, role, config: describeConfig(config) });
   const kube = await KubeClient.create(loadKubeConfig(), {
@@ -76,16 +84,17 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
   });
   const stops: (() => Promise<void>)[] = [];
   let redis: RedisClient | undefined;
+  const monitor = redisMonitor(config, logger, metrics);
   try {
     const needsQueue = role !== "ingress";
     if (needsQueue) {
       try {
-        redis = await openQueueRedis(config, logger);
+        redis = await openQueueRedis(config, logger, monitor);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        logger.error("cannot use Redis; refusing to start", { error: message });
-        console.error(
+        logger.error(
           `crm ${role}: ${error instanceof RedisConfigError ? "" : "cannot use Redis: "}${message}`,
+          { error: message },
         );
         return 1;
       }
@@ -110,10 +119,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       // History reads get their own producer connection: the workers' one waits for Redis
       // forever (maxRetriesPerRequest: null), which would hang the HTTP answer instead of
       // a 503. Lazy, so an ingress alone still starts while Redis is down.
-      const historyRedis = queueRedisClient(config, "producer");
-      historyRedis.on("error", (error: Error) => {
-        logger.warn("history redis connection error", { error: error.message });
-      });
+      const historyRedis = queueRedisClient(config, "producer", monitor);
       stops.push(() => Promise.resolve(historyRedis.disconnect()));
       const ingress = await startIngress({
         config,

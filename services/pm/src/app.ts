@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import {
+  createConnectionMonitor,
   createLogger,
   createMetrics,
   prometheusContentType,
@@ -52,8 +53,16 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     crm: config.crm,
     deploy: config.deploy,
     ...(metrics ? { meter: metrics.meter } : {}),
-    onEvent: (e) =>
-      logger.info(`crm ${e.event}`, { cluster: e.cluster, ...(e.detail ? { detail: e.detail } : {}) }),
+    onEvent: crmEventLogger(logger),
+    // An outage of a CRM: `crm connection lost` once, `crm connection restored` once.
+    monitor: (cluster) =>
+      createConnectionMonitor({
+        peer: "crm",
+        logger,
+        ...(metrics ? { metrics } : {}),
+        labels: { cluster: cluster.name },
+        fields: { url: cluster.url },
+      }),
   });
   const deployments = new DeploymentService(
     storage,
@@ -104,6 +113,27 @@ export async function startPm(options: PmOptions): Promise<Pm> {
       await storage.close();
       if (!options.metrics) await metrics?.shutdown();
     },
+  };
+}
+
+/**
+ * Log lines for the CRM manager's events. Retries and a breaker that opens again after a
+ * failed half-open trial are debug: during an outage they repeat (per call, per minute),
+ * and the cluster's connection monitor already says when it began and ended. The first
+ * open and the close are info: the PM stopped, then resumed, calling the cluster.
+ */
+function crmEventLogger(logger: Logger): (e: { cluster: string; event: string; detail?: string }) => void {
+  const open = new Set<string>();
+  return (e) => {
+    let level = "debug";
+    if (e.event === "breaker-open" && !open.has(e.cluster)) {
+      open.add(e.cluster);
+      level = "info";
+    } else if (e.event === "breaker-closed") {
+      open.delete(e.cluster);
+      level = "info";
+    }
+    logger.log(level, `crm ${e.event}`, { cluster: e.cluster, ...(e.detail ? { detail: e.detail } : {}) });
   };
 }
 

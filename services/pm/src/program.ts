@@ -1,7 +1,7 @@
 // The `pm` program (npm run pm): settings from the environment (a bad or unknown one
 // exits 1 naming the variable), then serve until SIGTERM/SIGINT, closing gracefully.
 // Started by main.ts once tracing is set up.
-import { createLogger } from "@oaas/telemetry";
+import { createLogger, routeConsoleToLogger } from "@oaas/telemetry";
 import { startPm } from "./app.ts";
 import { parsePmConfig, PmConfigError } from "./config/index.ts";
 
@@ -18,6 +18,8 @@ export async function main(): Promise<number> {
     throw error;
   }
   const logger = createLogger({ service: "pm", level: config.log.level });
+  // From here on every line the PM writes is JSON, also what its libraries print.
+  routeConsoleToLogger(logger);
   process.on("unhandledRejection", (reason) => {
     // Logged, not fatal: one request's late failure must not end every other request.
     logger.error("unhandled rejection", { error: reason instanceof Error ? reason.stack : String(reason) });

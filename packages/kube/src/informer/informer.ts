@@ -92,6 +92,8 @@ export class Informer<T extends KubeObject> {
   private synced = false;
   private lastActivity = Date.now();
   private failures = 0;
+  /** When the current run of failures began (ms since epoch), for the "recovered" line. */
+  private failingSince = 0;
   private readonly counters: InformerStats = {
     lists: 0,
     watches: 0,
@@ -167,7 +169,7 @@ export class Informer<T extends KubeObject> {
         if (!this.isStopped() && result.events === 0 && Date.now() - started < 1000) {
           throw new Error("watch ended at once without events");
         }
-        this.failures = 0;
+        this.succeeded();
       } catch (error) {
         if (this.isStopped()) break;
         if (error instanceof GoneError || isKubeError(error, "gone")) {
@@ -183,7 +185,10 @@ export class Informer<T extends KubeObject> {
           maxMs: 10_000,
           ...this.options.backoff,
         });
-        this.log.warn("list/watch failed: retrying", {
+        // An outage is one warning when it starts and one line when it ends (succeeded()),
+        // not a line per retry: the retries go to debug.
+        if (this.failures === 1) this.failingSince = Date.now();
+        this.log[this.failures === 1 ? "warn" : "debug"]("list/watch failed: retrying", {
           resource: this.what,
           attempt: this.failures,
           retry_in_ms: delay,
@@ -231,7 +236,7 @@ export class Informer<T extends KubeObject> {
       this.emit("delete", () => this.options.handlers?.delete?.(obj, true));
     }
     this.synced = true;
-    this.failures = 0;
+    this.succeeded();
     return listVersion;
   }
 
@@ -261,9 +266,11 @@ export class Informer<T extends KubeObject> {
       });
       this.counters.watches++;
       this.touch();
-      this.failures = 0;
       for await (const event of watchEvents(body)) {
         this.touch();
+        // The first event (or bookmark) proves the watch works; a watch that opens and ends
+        // at once is still failing (run() counts it), so opening alone does not count.
+        if (events === 0) this.succeeded();
         events++;
         if (event.type === "ERROR") {
           const status = errorStatus(event);
@@ -295,6 +302,17 @@ export class Informer<T extends KubeObject> {
       this.stopper.signal.removeEventListener("abort", onStop);
       if (!bound.signal.aborted) bound.abort(new Error("watch finished"));
     }
+  }
+
+  /** A list or watch worked: ends a run of failures with one info line (attempts, seconds). */
+  private succeeded(): void {
+    if (this.failures > 0)
+      this.log.info("list/watch recovered", {
+        resource: this.what,
+        failed_attempts: this.failures,
+        down_seconds: Math.round((Date.now() - this.failingSince) / 100) / 10,
+      });
+    this.failures = 0;
   }
 
   private apply(type: "ADDED" | "MODIFIED" | "DELETED", obj: T): void {

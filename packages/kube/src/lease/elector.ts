@@ -53,6 +53,8 @@ export class LeaderElector {
   private leadership: AbortController | undefined;
   private observed: { lease: Lease; atMs: number } | undefined;
   private holder: string | undefined;
+  /** Failed attempts in a row (conflicts aside) and when the first of them failed, for the log. */
+  private failing = { attempts: 0, sinceMs: 0 };
   private readonly log: InformerLogger;
 
   constructor(private readonly options: LeaderElectorOptions) {
@@ -171,6 +173,7 @@ export class LeaderElector {
     try {
       const now = new Date();
       const lease = await getObject<Lease>(kube, leases, namespace, name, call);
+      this.reached();
       if (!lease) {
         await kube.request({
           method: "POST",
@@ -202,12 +205,30 @@ export class LeaderElector {
       return true;
     } catch (error) {
       if (this.isStopped()) return false;
-      this.log[isKubeError(error, "conflict") ? "debug" : "warn"]("leader election: attempt failed", {
-        lease: name,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      // An outage is one warning (the first failed attempt) and one line when the API
+      // server answers again (reached()); the attempts in between, and conflicts, at debug.
+      const conflict = isKubeError(error, "conflict");
+      if (!conflict && ++this.failing.attempts === 1) this.failing.sinceMs = Date.now();
+      this.log[!conflict && this.failing.attempts === 1 ? "warn" : "debug"](
+        "leader election: attempt failed",
+        {
+          lease: name,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
       return false;
     }
+  }
+
+  /** The API server answered: ends a run of failed attempts with one info line. */
+  private reached(): void {
+    if (this.failing.attempts === 0) return;
+    this.log.info("leader election: API server answers again", {
+      lease: this.options.name,
+      failed_attempts: this.failing.attempts,
+      down_seconds: Math.round((Date.now() - this.failing.sinceMs) / 100) / 10,
+    });
+    this.failing = { attempts: 0, sinceMs: 0 };
   }
 
   /** Remembers when the lease last changed, on our clock (see mayAcquire). */

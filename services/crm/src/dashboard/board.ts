@@ -5,7 +5,7 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import { Queue } from "bullmq";
-import type { RedisClient } from "@oaas/queue";
+import { logQueueErrors, type QueueLogger, type RedisClient } from "@oaas/queue";
 import { pathUnder } from "./html.ts";
 
 export interface Board {
@@ -21,6 +21,8 @@ export interface BoardOptions {
   /** What the browser sees, ending with "/". */
   readonly basePath: string;
   readonly readOnly: boolean;
+  /** Where the queues' own errors go (connection errors: debug, the connection's monitor reports them). */
+  readonly logger: QueueLogger;
 }
 
 /** The record page a job links to, or undefined when the job data names no record. */
@@ -39,9 +41,12 @@ export function recordLink(
 
 export function createBoard(options: BoardOptions): Board {
   // A Queue on a shared connection never closes that connection (BullMQ's rule).
-  const queues = options.queueNames.map(
-    (name) => new Queue(name, { connection: options.redis, prefix: options.prefix }),
-  );
+  const queues = options.queueNames.map((name) => {
+    const queue = new Queue(name, { connection: options.redis, prefix: options.prefix });
+    // Without a listener BullMQ console.error's every error event: one stack per retry.
+    logQueueErrors(queue, options.logger, "dashboard queue error", { queue: name });
+    return queue;
+  });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(options.basePath);
   createBullBoard({

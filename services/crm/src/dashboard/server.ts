@@ -64,6 +64,7 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
     queueNames: deps.queueNames,
     basePath,
     readOnly,
+    logger,
   });
 
   // Fastify's own logger stays off: it would log request headers, and they hold credentials.

@@ -2,7 +2,7 @@
 // generated in the request gate, echoed in response headers, which every protocol also
 // sends with an error: gRPC trailers-only responses merge them), the one mapping of
 // domain errors to status codes, a prompt DEADLINE_EXCEEDED even if some call below
-// ignored the abort signal, a JSON log line per call and the RPC metrics.
+// ignored the abort signal, a JSON log line per call (info for writes, debug for reads) and the RPC metrics.
 import { Code, ConnectError, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import type { Metrics, Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
@@ -20,6 +20,23 @@ export function correlationGate(context: HandlerContext): void {
 export const rpcSecondsBuckets: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
+
+/**
+ * The RPCs that change state (oaas.deployment.DeploymentService Deploy and
+ * DeleteDeployment), by "service/method". Their calls log at info; every other RPC is a
+ * read (status, runtimes, health, env health, reflection) and logs at debug: the PM
+ * reads each deployment's status on every refresh, so read lines at info grew with the
+ * number of deployments at idle (56 stored: about 170 lines a minute).
+ */
+export const stateChangingRpcs: ReadonlySet<string> = new Set([
+  "oaas.deployment.DeploymentService/Deploy",
+  "oaas.deployment.DeploymentService/DeleteDeployment",
+]);
+
+/** The level of a call's "rpc" line that did not fail internally: info for writes, debug for reads. */
+export function rpcLogLevel(service: string, method: string): "info" | "debug" {
+  return stateChangingRpcs.has(`${service}/${method}`) ? "info" : "debug";
+}
 
 export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
   // Names as go-grpc-prometheus exports them, so existing dashboards work.
@@ -45,7 +62,8 @@ export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
       handled.add(1, labels);
       seconds.record(durationMs / 1000, labels);
       const failed = error?.code === Code.Internal || error?.code === Code.Unknown;
-      if (!failed && !logger.isInfoEnabled()) return; // a child logger per call is not free
+      const level = failed ? "error" : rpcLogLevel(req.service.typeName, req.method.name);
+      if (!logger.isLevelEnabled(level)) return; // a child logger per call is not free
       const line = withContext(logger, { deploymentId, correlationId });
       const fields = {
         rpc: `${req.service.typeName}/${req.method.name}`,
@@ -54,7 +72,7 @@ export function observeRpcs(logger: Logger, metrics: Metrics): Interceptor {
         ...(error ? { error: error.rawMessage } : {}),
       };
       if (failed) line.error("rpc failed", { ...fields, cause: causeOf(error) });
-      else line.info("rpc", fields);
+      else line.log(level, "rpc", fields);
     };
     try {
       // A call whose deadline passed (or whose client left) while its body was read is

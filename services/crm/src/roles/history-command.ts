@@ -39,7 +39,7 @@ export async function printHistory(config: CrmConfig, args: readonly string[]): 
   const namespace = parsed.values.namespace ?? config.namespace;
   let redis;
   try {
-    redis = queueRedisClient(config, "producer");
+    redis = queueRedisClient(config, "producer", undefined);
   } catch (error) {
     console.error(`crm history: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -9,7 +9,7 @@
 // suite running at the same time on this machine.
 import { createLogger } from "@oaas/telemetry";
 import { deleteObject, KubeClient, LeaderElector } from "@oaas/kube";
-import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { captureLogLines, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { deploymentRecords } from "../../src/deployments/store.ts";
 import { startWatcher, type Watcher } from "../../src/watcher/index.ts";
@@ -18,7 +18,8 @@ import { startPrivateApiserver, type PrivateApiserver } from "../support/private
 import { waitForRecordsServed } from "../support/records.ts";
 import { putRecord, recordingEnqueue } from "../support/watcher.ts";
 
-const logger = createLogger({ service: "crm-watcher-test", level: process.env["LOG_LEVEL"] ?? "error" });
+const logs = captureLogLines();
+const logger = createLogger({ service: "crm-watcher-test", level: "debug", stream: logs.stream });
 
 describe("watcher across an API server restart", function () {
   this.timeout(240_000);
@@ -113,12 +114,34 @@ describe("watcher across an API server restart", function () {
     // deleted record's event is then a synthesized delete.
     expect(stats["deploymentrecords.oaas.io"]?.gone).to.be.at.least(1);
     expect(stats["deploymentrecords.oaas.io"]?.lists).to.be.at.least(2);
+    // The outage in the log: per informer one warning when it starts and one line when it
+    // ends, not a line per retry (the retries are at debug).
+    const balanced = () =>
+      Object.keys(stats).every((resource) => {
+        const mine = logs.lines.filter((l) => l["resource"] === resource);
+        const count = (level: string, message: string) =>
+          mine.filter((l) => l.level === level && l.message === message).length;
+        return count("warn", "list/watch failed: retrying") === count("info", "list/watch recovered");
+      });
+    // A watch that reopened logs "recovered" on its first event or its normal end (3 s here).
+    await waitFor(balanced, { description: "a recovered line per outage warning", timeoutMs: 15_000 });
+    for (const resource of Object.keys(stats)) {
+      const mine = logs.lines.filter((l) => l["resource"] === resource);
+      const warned = mine.filter((l) => l.level === "warn" && l.message === "list/watch failed: retrying");
+      const retried = mine.filter((l) => l.message === "list/watch failed: retrying");
+      const recovered = mine.filter((l) => l.message === "list/watch recovered");
+      expect(warned.length, `${resource}: warnings`).to.equal(recovered.length);
+      expect(recovered.length, `${resource}: recovered`).to.be.at.least(1);
+      expect(retried.length, `${resource}: retries, warned or not`).to.be.at.least(warned.length);
+      expect(recovered[0]?.["failed_attempts"], resource).to.be.a("number").and.at.least(1);
+    }
   });
 
   it("a leader that cannot reach the API server stops leading within its renew deadline; the standby takes over", async function () {
     const timings = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 };
     const name = `restart-${Math.random().toString(36).slice(2, 8)}`;
     let lostAt = 0;
+    const cutLogs = captureLogLines();
     const cut = new LeaderElector({
       kube: privateKube,
       namespace: ns.name,
@@ -126,6 +149,7 @@ describe("watcher across an API server restart", function () {
       identity: "behind-private-apiserver",
       ...timings,
       onStoppedLeading: () => (lostAt = Date.now()),
+      logger: createLogger({ service: "cut", level: "debug", stream: cutLogs.stream }),
     });
     const standby = new LeaderElector({
       kube: shared,
@@ -158,6 +182,20 @@ describe("watcher across an API server restart", function () {
       // Never two leaders: the old one had stopped before the lease could expire.
       expect(lostAt).to.be.greaterThan(0);
       expect(Date.now() - down).to.be.below(timings.leaseDurationMs + 2 * timings.retryPeriodMs + 1500);
+
+      // In the cut-off one's log the outage is one warning, its retries are debug, and one
+      // info line says when the API server answers again.
+      const attempts = () => cutLogs.lines.filter((l) => l.message === "leader election: attempt failed");
+      await waitFor(() => attempts().length >= 4, { description: "4 failed attempts", timeoutMs: 15_000 });
+      expect(attempts().filter((l) => l.level === "warn")).to.have.length(1);
+      await apiserver.start();
+      const back = await waitFor(
+        () => cutLogs.lines.find((l) => l.message === "leader election: API server answers again"),
+        { description: "the API server answering the cut-off candidate again", timeoutMs: 60_000 },
+      );
+      expect(back.level).to.equal("info");
+      expect(back["failed_attempts"]).to.be.at.least(4);
+      expect(attempts().filter((l) => l.level === "warn")).to.have.length(1);
     } finally {
       await Promise.all([cut.stop({ release: false }), standby.stop({ release: false })]);
     }

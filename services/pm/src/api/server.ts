@@ -80,11 +80,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const labels = { method: request.method, route, code: String(reply.statusCode) };
     requests?.add(1, labels);
     duration?.record(reply.elapsedTime / 1000, labels);
-    withContext(logger, { correlationId: request.id }).info("request", {
-      ...labels,
-      path: request.url,
-      duration_ms: Math.round(reply.elapsedTime * 10) / 10,
-    });
+    withContext(logger, { correlationId: request.id }).log(
+      requestLogLevel(request.method, reply.statusCode),
+      "request",
+      {
+        ...labels,
+        path: request.url,
+        duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+    );
     done();
   });
   app.setErrorHandler((error, request, reply) => {
@@ -142,4 +146,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   await app.ready();
   return app;
+}
+
+/**
+ * The level of a request's log line: info for requests that change state (POST, PUT,
+ * PATCH, DELETE) and for any answer from 500 up; debug for reads that worked or were
+ * refused (GET, HEAD, OPTIONS): probes, scrapes and status polls repeat at idle, and a
+ * line each would grow the log with the number of users and deployments.
+ */
+export function requestLogLevel(method: string, status: number): "info" | "debug" {
+  if (status >= 500) return "info";
+  return method === "GET" || method === "HEAD" || method === "OPTIONS" ? "debug" : "info";
 }

@@ -31,6 +31,7 @@ import {
   type ListClassRuntimesRequest,
   type ListClassRuntimesResponse,
 } from "@oaas/proto";
+import type { ConnectionMonitor } from "@oaas/telemetry";
 import type { ClusterConfig, PmConfig } from "../config/index.ts";
 import { createCrmClients, type CrmClients } from "./client.ts";
 import { CrmError, isCrmFault, isRetryable, resetAsUnavailable, toCrmError } from "./errors.ts";
@@ -72,6 +73,7 @@ interface Cluster {
   readonly deployRetry: RetryPolicy;
   readonly callRetry: RetryPolicy;
   retries: number;
+  readonly monitor?: ConnectionMonitor;
   health?: { readonly at: number; readonly value: Omit<ClusterHealth, "breaker"> };
   probing?: Promise<Omit<ClusterHealth, "breaker">>;
 }
@@ -82,6 +84,13 @@ export interface CrmManagerOptions {
   readonly meter?: Meter;
   /** Called on breaker transitions and retries, for logs. */
   readonly onEvent?: (event: { cluster: string; event: string; detail?: string }) => void;
+  /**
+   * The connection monitor of a cluster (@oaas/telemetry), made once per cluster: every
+   * call attempt and health probe reports whether the CRM was reached (an "unreachable"
+   * failure of toCrmError counts as a failed attempt; any answer, errors included, as
+   * reached), so an outage logs one line when it starts and one when it ends.
+   */
+  readonly monitor?: (cluster: ClusterConfig) => ConnectionMonitor;
 }
 
 export class CrmManager {
@@ -130,6 +139,7 @@ export class CrmManager {
       deployRetry: retry(handleWhen(isRetryable), { maxAttempts: deploy.maxRetries, backoff }),
       callRetry: retry(handleWhen(isRetryable), { maxAttempts: crm.retryAttempts, backoff }),
       retries: 0,
+      ...(this.options.monitor ? { monitor: this.options.monitor(config) } : {}),
     };
     return cluster;
   }
@@ -216,9 +226,13 @@ export class CrmManager {
         }
         return cluster.breaker.execute(async () => {
           try {
-            return await run(cluster.clients, { timeoutMs, headers });
+            const answer = await run(cluster.clients, { timeoutMs, headers });
+            cluster.monitor?.connected(cluster);
+            return answer;
           } catch (error) {
-            throw resetAsUnavailable(error);
+            const reset = resetAsUnavailable(error);
+            reportReach(cluster, reset);
+            throw reset;
           }
         });
       });
@@ -367,10 +381,18 @@ export class CrmManager {
       }
     }
     cluster.health = { at: Date.now(), value };
+    if (value.reachable) cluster.monitor?.connected(cluster);
+    else cluster.monitor?.failed(cluster, value.error);
     return value;
   }
 
   close(): void {
     if (this.refresher) clearInterval(this.refresher);
   }
+}
+
+/** Tells the cluster's monitor whether a failed attempt reached the CRM (toCrmError's classification). */
+function reportReach(cluster: Cluster, error: unknown): void {
+  if (toCrmError(cluster.config.name, error).kind === "unreachable") cluster.monitor?.failed(cluster, error);
+  else cluster.monitor?.connected(cluster);
 }

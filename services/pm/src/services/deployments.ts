@@ -591,7 +591,7 @@ export class DeploymentService {
     }
     const part = await detail;
     if (part.detail_unavailable !== undefined) {
-      withContext(this.logger, { deploymentId: unit, correlationId: ctx.correlationId }).info(
+      withContext(this.logger, { deploymentId: unit, correlationId: ctx.correlationId }).debug(
         "status detail unavailable",
         { cluster: target, reason: part.detail_unavailable },
       );

@@ -566,6 +566,25 @@ describe("pm with two real CRM processes", function () {
       expect(pm.crm.breakerState("c")).to.equal("closed");
       expect(pm.logs.some((l) => l.message === "crm breaker-open" && l["cluster"] === "c")).to.equal(true);
       expect(pm.logs.some((l) => l.message === "crm breaker-closed" && l["cluster"] === "c")).to.equal(true);
+      // The outage in the log: one warning when it began, one line when it ended, the
+      // retries and the repeated breaker trials at debug; counted in the metrics.
+      const ofC = pm.logs.filter((l) => l["cluster"] === "c" && l.level !== "debug");
+      expect(ofC.filter((l) => l.message === "crm connection lost")).to.have.length(1);
+      const restored = ofC.filter((l) => l.message === "crm connection restored");
+      expect(restored).to.have.length(1);
+      expect(restored[0]?.["failed_attempts"]).to.be.at.least(3);
+      expect(ofC.filter((l) => l.message === "crm retry")).to.deep.equal([]);
+      expect(ofC.filter((l) => l.message === "crm breaker-open")).to.have.length(1);
+      const after = (await pm.request("GET", "/metrics")).text.split("\n");
+      const sampleOf = (name: string) =>
+        Number(
+          after
+            .find((l) => l.startsWith(`${name}{`) && l.includes('cluster="c"') && l.includes('peer="crm"'))
+            ?.split(" ")
+            .at(-1),
+        );
+      expect(sampleOf("oaas_connection_failures_total")).to.be.at.least(3);
+      expect(sampleOf("oaas_connection_up")).to.equal(1);
       // A new key: the unit rolled back on a may still be finishing its delete, and the
       // CRM refuses to redeploy a record that is being deleted.
       const again = await pm.request("POST", "/api/v1/deployments", {

@@ -251,6 +251,23 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
     expect(fresh.headers.get("x-correlation-id")).to.match(/^[0-9a-f-]{36}$/);
   });
 
+  it("logs reads (probes, scrapes, status polls) at debug and writes at info, whatever their answer", async function () {
+    const rows: { method: string; path: string; body?: unknown; level: string }[] = [
+      { method: "GET", path: "/health", level: "debug" },
+      { method: "GET", path: "/ready", level: "debug" },
+      { method: "GET", path: "/api/v1/deployments", level: "debug" },
+      { method: "GET", path: "/api/v1/deployments/nope", level: "debug" },
+      { method: "POST", path: "/api/v1/packages", body: { name: "" }, level: "info" },
+      { method: "DELETE", path: "/api/v1/packages/nope", level: "info" },
+    ];
+    for (const [i, row] of rows.entries()) {
+      const id = `level-${i}`;
+      await pm.request(row.method, row.path, row.body, { "x-correlation-id": id });
+      const line = pm.logs.find((l) => l.correlation_id === id && l.message === "request");
+      expect(line?.level, `${row.method} ${row.path}`).to.equal(row.level);
+    }
+  });
+
   it("serves an OpenAPI 3 document built from the model schemas, and /metrics by route and code", async function () {
     const doc = (await pm.request("GET", "/api/v1/openapi.json")).json as {
       openapi: string;
