@@ -2,7 +2,8 @@
 # npm start [-- --roles]: the local default system, from a fresh clone.
 #  1. Node 24 and npm dependencies (scripts/lib/node-env.sh), the Kubernetes binaries
 #     (built from Go modules on first use: minutes), the local cluster (KWOK nodes)
-#  2. Redis on 127.0.0.1:6379 (a Debian redis-server is started when none answers)
+#  2. Redis: OPRC_CRM_REDIS_URL when set, else 127.0.0.1:6379 (a Debian redis-server is
+#     started when none answers)
 #  3. the DeploymentRecord CRD (crm crds) and the CRM: `crm all` (ingress, watcher,
 #     reconciler and the dashboard in one process, profile dev, ODGM on) on :8088/:8089,
 #     or with --roles (env OAAS_CRM_ROLES=1) ingress :8088, watcher :8090, reconciler :8091
@@ -51,12 +52,21 @@ else
 fi
 export KUBECONFIG
 
-# Bounded: a stopped redis-server accepts the connection and never answers.
-if ! timeout 5 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  step "starting redis-server on 127.0.0.1:6379"
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
-    --maxmemory-policy noeviction --dir "${TMPDIR:-/tmp}" >/dev/null
-  echo started >"$run/redis.started"
+# The CRM's Redis: OPRC_CRM_REDIS_URL when set (used as it is: nothing is started for it),
+# else its default, a redis-server on 127.0.0.1:6379, started here when none answers. The
+# summary prints the one the CRM uses, credentials redacted by the CRM's own rule.
+if [[ -n "${OPRC_CRM_REDIS_URL:-}" ]]; then
+  redis_used="$(tsx -e 'import { redactRedisUrl } from "@oaas/config"; console.log(redactRedisUrl(process.argv[process.argv.length - 1]));' "$OPRC_CRM_REDIS_URL") (OPRC_CRM_REDIS_URL)"
+  step "Redis: $redis_used"
+else
+  redis_used="redis://127.0.0.1:6379 (the CRM's default; OPRC_CRM_REDIS_URL unset)"
+  # Bounded: a stopped redis-server accepts the connection and never answers.
+  if ! timeout 5 redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    step "starting redis-server on 127.0.0.1:6379"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      --maxmemory-policy noeviction --dir "${TMPDIR:-/tmp}" >/dev/null
+    echo started >"$run/redis.started"
+  fi
 fi
 
 step "DeploymentRecord CRD"
@@ -220,7 +230,7 @@ Local system is up ($(($(date +%s) - began))s).
   PM:         $OAAS_PM_URL  (REST /api/v1, OpenAPI at /api/v1/openapi.json; /health /ready /metrics; log $run/pm.log)
   CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $ingress_log$([[ "$roles" == 1 ]] && echo ", reconciler $crm_log, watcher $run/crm-watcher.log"))
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
-  Redis:      127.0.0.1:6379
+  Redis:      $redis_used
   PM storage: $pm_storage$([[ "$pm_storage" == etcd ]] && echo " (127.0.0.1:$etcd_port, data $run/pm-etcd)")
   Try:        export OAAS_PM_URL=$OAAS_PM_URL   # oaasctl's PM (the default is :8080)
               scripts/oaasctl status hello-greeter

@@ -111,6 +111,8 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       OAAS_PM_ETCD_PEER_PORT: etcdPeer ?? "",
       OPRC_CRM_K8S_NAMESPACE: namespace.name,
       OPRC_CRM_QUEUE_PREFIX: redis.prefix,
+      // The summary prints the Redis the CRM uses, not a fixed 127.0.0.1:6379.
+      OPRC_CRM_REDIS_URL: redis.url,
       OPRC_CRM_LEASE_NAME: `watcher-${redis.prefix}`,
     };
   });
@@ -145,6 +147,8 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       const start = await runScript("scripts/start-local.sh", mode.args, env);
       expect(start.code, start.output).to.equal(0);
       expect(start.output).to.contain("Local system is up");
+      expect(start.output).to.contain(`Redis:      ${redis?.url ?? ""} (OPRC_CRM_REDIS_URL)`);
+      expect(start.output).to.not.contain("starting redis-server");
       expect(start.output).to.match(/Available=True/);
       const pidFiles = fs
         .readdirSync(dir)
@@ -155,7 +159,10 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       const running = startedUnder(dir);
       // Each pid file names the process that does the work (node itself, no tsx wrapper
       // whose child a kill -9 of the recorded pid would orphan): one process apiece.
-      expect(commands(running).sort(), "one process per pid file").to.have.length(pidFiles.length);
+      expect(
+        commands(running).sort(),
+        `one process per pid file: ${commands(running).join(" | ")}`,
+      ).to.have.length(pidFiles.length);
       for (const name of pidFiles) {
         const pid = Number(fs.readFileSync(path.join(dir, `${name}.pid`), "utf8").trim());
         expect(commands([pid])[0], name).to.match(

@@ -15,3 +15,4 @@ export {
 export { profileDefaults, defaultNamespace, defaultPort, type ProfileDefaults } from "./profiles.ts";
 export { vars, knownVariables, isSupported, notSupportedYet, type VariableName } from "./variables.ts";
 export type { Env } from "./reader.ts";
+export { servedNamespaces, servedNamespacesVariable, watchedNamespace } from "./served.ts";

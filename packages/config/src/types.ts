@@ -28,7 +28,7 @@ export interface Features {
 export interface CrmConfig {
   /** OPRC_CRM_PROFILE. Chooses every default below; templates also use it for scoring and default replicas. */
   profile: Profile;
-  /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. Where ingress writes records unless the caller names one. In-cluster, the chart sets it from the downward API (this package reads no files). */
+  /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. The namespace the CRM serves (served.ts): the watcher watches it only, and the ingress writes records there only. In-cluster, the chart sets it from the downward API (this package reads no files). */
   namespace: string;
   /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the seed name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
   ingress: { port: number };

@@ -65,8 +65,10 @@ const rootSchema: JsonSchemaProps = {
   description: "One class deployment managed by the OaaS Class Runtime Manager.",
   type: "object",
   properties: {
-    apiVersion: { type: "string" },
-    kind: { type: "string" },
+    apiVersion: { description: "oaas.io/v1alpha1.", type: "string" },
+    kind: { description: "DeploymentRecord.", type: "string" },
+    // The API server refuses anything but type here (even a description); kubectl explain
+    // describes ObjectMeta itself.
     metadata: { type: "object" },
     spec: specSchema,
     status: statusSchema,

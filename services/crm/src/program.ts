@@ -24,11 +24,9 @@ import { startHealthServer } from "./roles/health-server.ts";
 import { openQueueRedis, queueRedisClient, redisMonitor } from "./roles/queue-redis.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
+import { builtRoles, plannedRoles, type Role } from "./roles/role-names.ts";
 import { crmVersion } from "./version.ts";
 
-const builtRoles = ["ingress", "watcher", "reconciler", "dashboard", "all"] as const;
-type Role = (typeof builtRoles)[number];
-const plannedRoles = ["analyzer", "enforcer"] as const;
 const commands = ["crds", "history"] as const;
 
 function usage(): string {

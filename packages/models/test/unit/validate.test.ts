@@ -125,6 +125,33 @@ const packageRows: Row<OPackage>[] = [
     ],
   },
   {
+    // A kubelet answers InvalidImageName: repository paths are lowercase (distribution grammar).
+    name: "container images a kubelet refuses (uppercase path, bad tag, bad digest)",
+    given: pkg((p) => {
+      must(nth(p.functions, 0).provision_config).container_image = "ghcr.io/Example/Cart-Add:1.0";
+      p.functions.push(
+        {
+          ...nth(p.functions, 0),
+          key: "second",
+          provision_config: { ...must(nth(p.functions, 0).provision_config), container_image: "img:-1" },
+        },
+        {
+          ...nth(p.functions, 0),
+          key: "third",
+          provision_config: {
+            ...must(nth(p.functions, 0).provision_config),
+            container_image: "img@sha256:abc",
+          },
+        },
+      );
+    }),
+    want: [
+      ["functions[0].provision_config.container_image", 'repository path "Example" must be lowercase'],
+      ["functions[2].provision_config.container_image", 'tag "-1" must be letters'],
+      ["functions[3].provision_config.container_image", "must be algorithm:hex"],
+    ],
+  },
+  {
     name: "min_scale above max_scale",
     given: pkg((p) => (must(nth(p.functions, 0).provision_config).min_scale = 11)),
     want: [["functions[0].provision_config.min_scale", "11 exceeds max_scale 10"]],

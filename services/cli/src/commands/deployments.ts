@@ -3,11 +3,24 @@ import { deploymentBody, updateRequest, type DeployArgs } from "../deploy-reques
 import { readManifest } from "../manifest.ts";
 import type { DeploymentFilter } from "../pm-client.ts";
 import { progressSink } from "../progress.ts";
-import { clusterUnits, deployResult, failedClusters, isObj, listItems, num, str } from "../shapes.ts";
+import { PmHttpError, PmUnreachableError } from "../errors.ts";
+import {
+  clusterUnits,
+  deployResult,
+  deploymentReady,
+  failedClusters,
+  isObj,
+  listItems,
+  num,
+  statusViews,
+  str,
+  type StatusView,
+} from "../shapes.ts";
 import { deploymentVerdict } from "../verdicts.ts";
 import { deployResultText, deploymentDetail, deploymentsTable, unitsTable } from "../views.ts";
 import { waitUntil } from "../wait.ts";
 import { emit, emitAction, emptyList, type Context } from "./context.ts";
+import { statusOfEveryCluster } from "./status.ts";
 
 export interface WaitFlags {
   readonly wait: boolean;
@@ -51,9 +64,20 @@ export async function deploy(
   await waitForDeployment(ctx, result.key, flags);
 }
 
-/** Polls GET /deployments/{key} until RUNNING; NotReadyError on DOWN or timeout. */
+/**
+ * Polls GET /deployments/{key} until RUNNING, and each time the records' status
+ * (GET /deployment-status/{key} per cluster) for their reasons: shown as they change, and
+ * a reason waiting will not cure (verdicts.ts blockingReasons) ends the wait at once.
+ * NotReadyError on DOWN, a blocking reason or timeout.
+ */
 export async function waitForDeployment(ctx: Context, key: string, flags: WaitFlags): Promise<void> {
-  await waitUntil((deadline) => ctx.client.withSignal(deadline).getDeployment(key), deploymentVerdict, {
+  const poll = async (deadline: AbortSignal) => {
+    const scoped = { ...ctx, client: ctx.client.withSignal(deadline) };
+    const deployment = await scoped.client.getDeployment(key);
+    if (str(deployment, "condition") === deploymentReady) return { deployment, records: [] };
+    return { deployment, records: await recordsOf(scoped, key) };
+  };
+  await waitUntil(poll, (a) => deploymentVerdict(a.deployment, a.records), {
     what: `deployment/${key}`,
     goal: "RUNNING",
     timeoutMs: flags.timeoutMs,
@@ -62,6 +86,20 @@ export async function waitForDeployment(ctx: Context, key: string, flags: WaitFl
     now: ctx.now,
   });
   if (ctx.output === "table") ctx.out.write(`deployment/${key} is RUNNING\n`);
+}
+
+/**
+ * The records' status views of a deployment, one per cluster; none when the PM cannot give
+ * them now (the deployment's own condition still decides): a reason is extra, never a
+ * reason to fail.
+ */
+async function recordsOf(ctx: Context, key: string): Promise<StatusView[]> {
+  try {
+    return statusViews(await statusOfEveryCluster(ctx, key), key);
+  } catch (err) {
+    if (err instanceof PmHttpError || err instanceof PmUnreachableError) return [];
+    throw err;
+  }
 }
 
 export async function listDeployments(ctx: Context, filter: DeploymentFilter): Promise<void> {

@@ -21,7 +21,9 @@ export async function status(
 ): Promise<void> {
   const fetchStatus = (deadline?: AbortSignal) => {
     const scoped = deadline ? { ...ctx, client: ctx.client.withSignal(deadline) } : ctx;
-    return cluster === undefined ? everyCluster(scoped, id) : scoped.client.deploymentStatus(id, cluster);
+    return cluster === undefined
+      ? statusOfEveryCluster(scoped, id)
+      : scoped.client.deploymentStatus(id, cluster);
   };
   const body = flags.wait
     ? await waitUntil(fetchStatus, (b) => statusVerdict(statusViews(b, id)), {
@@ -42,7 +44,7 @@ export async function status(
  * cluster whose status fails (e.g. its CRM is down) is shown with the error, not fatal;
  * a FAILED mapping (the deploy never reached that cluster) is shown as FAILED.
  */
-async function everyCluster(ctx: Context, id: string): Promise<Json> {
+export async function statusOfEveryCluster(ctx: Context, id: string): Promise<Json> {
   let mappings: Json;
   try {
     mappings = await ctx.client.clusterMappings(id);

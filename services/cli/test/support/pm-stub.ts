@@ -33,6 +33,12 @@ export interface PmStub {
   deploymentScript: DeploymentScript;
   /** GET /deployment-status answers Progressing this many times per id, then Available. */
   statusPollsBeforeAvailable: number;
+  /**
+   * When set, GET /deployment-status answers a DEGRADED record whose Degraded condition and
+   * first function carry this reason and message, after `afterPolls` progressing answers
+   * (a rollout a quota blocks); GET /deployments/{key} shows its clusters DEGRADED then.
+   */
+  blocked?: { reason: string; message: string; afterPolls: number };
   /** Clusters whose CRM "does not answer" a class-runtimes list (a partial answer). */
   silentClusters: string[];
   /** GET /deployments/{key}/history answers, by key (a known key without one: no clusters). */
@@ -180,7 +186,12 @@ export async function startPmStub(): Promise<PmStub> {
             ...(lastError ? { last_error: lastError } : {}),
             clusters: units.map((u) => ({
               ...u,
-              status: condition === "RUNNING" ? "RUNNING" : "PROGRESSING",
+              status:
+                condition === "RUNNING"
+                  ? "RUNNING"
+                  : stub.blocked && (polls.get(`status:${id}`) ?? 0) > stub.blocked.afterPolls
+                    ? "DEGRADED"
+                    : "PROGRESSING",
             })),
           },
         ];
@@ -206,8 +217,10 @@ export async function startPmStub(): Promise<PmStub> {
       if (!known) return [404, { error: `deployment ${id} not found on cluster default` }];
       const n = (polls.get(`status:${id}`) ?? 0) + 1;
       polls.set(`status:${id}`, n);
+      const cluster = url.searchParams.get("cluster") ?? "default";
+      if (stub.blocked && n > stub.blocked.afterPolls) return [200, blockedStatus(id, cluster, stub.blocked)];
       const available = n > stub.statusPollsBeforeAvailable;
-      return [200, recordStatus(id, available, url.searchParams.get("cluster") ?? "default")];
+      return [200, recordStatus(id, available, cluster)];
     }
     if ((kind === "class-runtimes" || kind === "deployment-records") && method === "GET") {
       // the PM's RuntimeList: DeploymentUnit JSON per cluster, plus who did not answer
@@ -330,6 +343,31 @@ function recordStatus(id: string, available: boolean, cluster: string): Obj {
         url: `http://${id}-count.oaas.svc:8080`,
       },
     ],
+  };
+}
+
+/** A record a rollout problem holds: DEGRADED, its reason on the Degraded condition and a function. */
+function blockedStatus(id: string, cluster: string, blocked: { reason: string; message: string }): Obj {
+  const t = new Date(Date.now() - 30_000).toISOString();
+  const condition = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    reason,
+    message,
+    last_transition_time: t,
+    observed_generation: 1,
+  });
+  return {
+    deployment_id: id,
+    cluster,
+    status: "DEGRADED",
+    message: `DEGRADED (Degraded): ${blocked.message}`,
+    conditions: [
+      condition("Available", "False", blocked.reason, blocked.message),
+      condition("Progressing", "True", "RollingOut", "0/1 replicas updated"),
+      condition("Degraded", "True", blocked.reason, blocked.message),
+    ],
+    functions: [{ function_key: "greet", ready: false, reason: blocked.reason, message: blocked.message }],
   };
 }
 

@@ -18,6 +18,8 @@ export interface BoardOptions {
   readonly redis: RedisClient;
   readonly prefix: string;
   readonly queueNames: readonly string[];
+  /** Queues no role consumes, with why: described so, and no "No workers" warning. */
+  readonly idleQueues?: ReadonlyMap<string, string>;
   /** What the browser sees, ending with "/". */
   readonly basePath: string;
   readonly readOnly: boolean;
@@ -39,6 +41,23 @@ export function recordLink(
   };
 }
 
+/**
+ * A queue that no role of this CRM consumes (its role is not built or not enabled): Bull
+ * Board warns "No workers" when a queue has none, which reads as an outage here. An
+ * adapter that cannot tell its workers answers null, which the board shows as no warning;
+ * the queue's description says why nothing consumes it.
+ */
+class UnconsumedQueueAdapter extends BullMQAdapter {
+  override getWorkers(): Promise<null> {
+    return Promise.resolve(null);
+  }
+}
+
+/** "analyze · analyzer not built/enabled": the queue and the first clause of why it is idle. */
+export function idleTitle(queue: string, why: string): string {
+  return `${queue} · ${why.split(":")[0] ?? why}`;
+}
+
 export function createBoard(options: BoardOptions): Board {
   // A Queue on a shared connection never closes that connection (BullMQ's rule).
   const queues = options.queueNames.map((name) => {
@@ -50,19 +69,22 @@ export function createBoard(options: BoardOptions): Board {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(options.basePath);
   createBullBoard({
-    queues: queues.map(
-      (queue) =>
-        new BullMQAdapter(queue, {
-          readOnlyMode: options.readOnly,
-          allowRetries: !options.readOnly,
-          prefix: "",
-          externalJobUrl: (job) =>
-            recordLink(options.basePath, job.data) ?? {
-              href: pathUnder(options.basePath, "records"),
-              displayText: "Records",
-            },
-        }),
-    ),
+    queues: queues.map((queue) => {
+      const idle = options.idleQueues?.get(queue.name);
+      const Adapter = idle === undefined ? BullMQAdapter : UnconsumedQueueAdapter;
+      return new Adapter(queue, {
+        // The card's title says it at a glance; the description says it in full.
+        ...(idle === undefined ? {} : { description: idle, displayName: idleTitle(queue.name, idle) }),
+        readOnlyMode: options.readOnly,
+        allowRetries: !options.readOnly,
+        prefix: "",
+        externalJobUrl: (job) =>
+          recordLink(options.basePath, job.data) ?? {
+            href: pathUnder(options.basePath, "records"),
+            displayText: "Records",
+          },
+      });
+    }),
     serverAdapter,
     options: {
       uiConfig: {

@@ -9,6 +9,7 @@ import { authChallenge, authenticate } from "./auth.ts";
 import { createBoard } from "./board.ts";
 import { csrfRefusal, isSafeMethod } from "./csrf.ts";
 import { fileCredentials } from "./credentials-source.ts";
+import { withoutExternalAssets } from "./local-assets.ts";
 import type { HistoryReader } from "./history.ts";
 import { normalizeBasePath, type DashboardOptions } from "./options.ts";
 import { redisReadiness } from "./readiness.ts";
@@ -21,6 +22,11 @@ export interface DashboardDeps {
   readonly prefix: string;
   /** Every CRM queue, e.g. Object.values(queueNames) of @oaas/queue. */
   readonly queueNames: readonly string[];
+  /**
+   * Queues no role of this CRM consumes, with why (e.g. "analyzer role not built yet"):
+   * shown on the queue instead of Bull Board's "No workers" warning.
+   */
+  readonly idleQueues?: ReadonlyMap<string, string>;
   readonly history: HistoryReader;
   readonly kube: KubeClient;
   /** Namespace whose records the list page shows (config `namespace`). */
@@ -62,6 +68,7 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
     redis: deps.redis,
     prefix: deps.prefix,
     queueNames: deps.queueNames,
+    ...(deps.idleQueues ? { idleQueues: deps.idleQueues } : {}),
     basePath,
     readOnly,
     logger,
@@ -112,10 +119,15 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
     }
     logger.info("dashboard write", { method: request.method, path, user: result.user });
   });
-  app.addHook("onSend", async (_request, reply) => {
+  app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("x-frame-options", "DENY");
     reply.header("referrer-policy", "same-origin");
+    // Bull Board's page links Google Fonts: nothing may be fetched from outside the process.
+    const type = reply.getHeader("content-type");
+    if (typeof payload === "string" && typeof type === "string" && type.startsWith("text/html"))
+      return withoutExternalAssets(payload);
+    return payload;
   });
   app.addHook("onResponse", async (request, reply) => {
     requests.add(1, { method: request.method, code: String(reply.statusCode) });

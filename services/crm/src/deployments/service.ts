@@ -2,7 +2,15 @@
 // domain values and returning domain values. Guarantees: a Deploy that answers OK has
 // the desired spec stored and renderable (admission.ts); nothing is written for a
 // request that fails validation, admission or a precondition checked before the apply.
-import { recordName, type DeploymentRecord, type DeploymentRecordSpec } from "@oaas/crd";
+import { servedNamespacesVariable } from "@oaas/config";
+import {
+  finalizer,
+  ownerLabel,
+  recordName,
+  singular,
+  type DeploymentRecord,
+  type DeploymentRecordSpec,
+} from "@oaas/crd";
 import { resolveTemplateName, type TemplateName } from "@oaas/templates";
 import { DeploymentError, echo, invalidArgument } from "./errors.ts";
 import type { RenderContext } from "@oaas/templates";
@@ -24,6 +32,12 @@ export interface DeploymentFeatures {
   readonly odgm: boolean;
   /** OPRC_CRM_FEATURES_KNATIVE */
   readonly knative: boolean;
+  /**
+   * The namespaces a watcher of this CRM watches (servedNamespaces of @oaas/config): a Deploy
+   * elsewhere is refused, a record found elsewhere is said to be unserved. Undefined: every
+   * namespace (tests of the service alone).
+   */
+  readonly servedNamespaces?: readonly string[];
 }
 
 /** Per-request values: where to write, who asked, and until when. */
@@ -90,6 +104,7 @@ export class DeploymentsService {
     const id = spec.deployment_id ?? "";
     const desired = desiredRecord(spec, scope);
     admit(desired, this.contexts);
+    this.checkServed(scope.namespace);
     const { record, created } = await this.store.apply(desired, scope.signal);
     if (record.metadata.deletionTimestamp) {
       throw new DeploymentError(
@@ -137,6 +152,7 @@ export class DeploymentsService {
    */
   async delete(deploymentId: string, scope: RequestScope): Promise<"requested" | "alreadyDeleting"> {
     const record = await this.find(deploymentId, scope);
+    this.checkServedRecord(record, "delete");
     if (record.metadata.deletionTimestamp) return "alreadyDeleting";
     const deleted = await this.store.delete(
       scope.namespace,
@@ -146,6 +162,59 @@ export class DeploymentsService {
     );
     if (!deleted) throw new DeploymentError("notFound", `deployment ${echo(deploymentId)} is already gone`);
     return "requested";
+  }
+
+  /**
+   * The status read of GetDeploymentStatus: find(), then FAILED_PRECONDITION when no
+   * watcher serves the record's namespace (its status would never change: say so).
+   */
+  async status(deploymentId: string, scope: RequestScope): Promise<DeploymentRecord> {
+    const record = await this.find(deploymentId, scope);
+    this.checkServedRecord(record, "status");
+    return record;
+  }
+
+  private isServed(namespace: string): boolean {
+    const served = this.features.servedNamespaces;
+    return served === undefined || served.includes(namespace);
+  }
+
+  /** FAILED_PRECONDITION, storing nothing, when no watcher serves `namespace`. */
+  private checkServed(namespace: string): void {
+    if (this.isServed(namespace)) return;
+    throw new DeploymentError(
+      "failedPrecondition",
+      `namespace ${namespace} is not served by this CRM: its watcher watches ${servedList(this.features)} ` +
+        `(${servedNamespacesVariable}), so a record there would never be reconciled; ` +
+        `deploy without ${namespaceMetadata} or with one of those, or run a CRM for ${namespace}`,
+    );
+  }
+
+  /**
+   * A record in a namespace no watcher serves (written before the ingress refused that, or
+   * by hand) is never reconciled, and its finalizer is never removed: a delete would be
+   * "requested" forever. Say why and what to do instead (FAILED_PRECONDITION, nothing done).
+   */
+  private checkServedRecord(record: DeploymentRecord, asked: "delete" | "status"): void {
+    const namespace = record.metadata.namespace ?? "";
+    if (this.isServed(namespace)) return;
+    const name = record.metadata.name;
+    const deleting = record.metadata.deletionTimestamp !== undefined;
+    const state = deleting
+      ? "is stuck in deletion"
+      : asked === "delete"
+        ? "cannot be deleted"
+        : "has no status";
+    throw new DeploymentError(
+      "failedPrecondition",
+      `record ${namespace}/${name} ${state}: no worker of this CRM serves namespace ${namespace} ` +
+        `(its watcher watches ${servedList(this.features)}, ${servedNamespacesVariable}), so nothing ` +
+        `reconciles it or removes its finalizer ${finalizer}. Run a CRM whose ${servedNamespacesVariable} is ` +
+        `${namespace}, or delete its children (label ${ownerLabel}=${name}) and remove the finalizer by hand: ` +
+        `kubectl -n ${namespace} patch ${singular} ${name} --type=json ` +
+        `-p '[{"op":"remove","path":"/metadata/finalizers"}]'` +
+        (deleting ? "" : ` then kubectl -n ${namespace} delete ${singular} ${name}`),
+    );
   }
 
   /** addons from odgm_config, the canonical selected template; checks both are allowed. */
@@ -176,4 +245,11 @@ export class DeploymentsService {
     }
     return name;
   }
+}
+
+/** The metadata key that names a Deploy's namespace (ingress/metadata.ts namespaceHeader). */
+const namespaceMetadata = "x-namespace";
+
+function servedList(features: DeploymentFeatures): string {
+  return (features.servedNamespaces ?? []).join(", ");
 }

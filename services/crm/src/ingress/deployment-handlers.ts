@@ -47,7 +47,7 @@ export function deploymentHandlers(
       return create(DeployResponseSchema, { status: StatusCode.OK, deploymentId, message: result });
     },
     async getDeploymentStatus(req, context) {
-      const record = await service.find(req.deploymentId, scopeOf(context));
+      const record = await service.status(req.deploymentId, scopeOf(context));
       return create(GetDeploymentStatusResponseSchema, {
         status: StatusCode.OK,
         deployment: specToUnit(record.spec),

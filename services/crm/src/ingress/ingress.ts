@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { CrmConfig } from "@oaas/config";
+import { servedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import {
   CrmInfoService,
@@ -75,6 +75,8 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     ? allReady([{ name: "kubernetes", check: () => kubernetes.check() }, ...deps.readinessParts])
     : kubernetes;
   const features = { odgm: config.features.odgm, knative: config.features.knative };
+  // Deploy writes only where a watcher watches (the watcher role reads the same rule).
+  const servedFeatures = { ...features, servedNamespaces: servedNamespaces(config) };
   // Deploy admits a unit only if it renders under the reconciler's settings (admission.ts).
   const contexts = admissionContexts({
     profile: config.profile,
@@ -89,7 +91,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   const store = cache ? cachedRecordStore(cache, api) : api;
   const deployments = new DeploymentsService(
     store,
-    features,
+    servedFeatures,
     contexts,
     deps.history ? acceptedHistory(deps.history, logger) : undefined,
   );

@@ -6,6 +6,7 @@ import { createHistory, queueNames } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import type { RedisClient } from "@oaas/queue";
 import { startDashboard, type Dashboard } from "../dashboard/index.ts";
+import { unconsumedQueues } from "./role-names.ts";
 
 /**
  * Starts the dashboard. Throws when OPRC_CRM_DASHBOARD_AUTH_FILE is not set (the
@@ -29,6 +30,7 @@ export async function startDashboardRole(deps: {
     redis,
     prefix: config.redis.prefix,
     queueNames: Object.values(queueNames),
+    idleQueues: unconsumedQueues(),
     history: createHistory({ connection: redis, prefix: config.redis.prefix }),
     kube,
     namespace: config.namespace,

@@ -1,6 +1,6 @@
 // `crm watcher`: the watcher (Lease, informers, resync) feeding the reconcile queue.
 // Wiring only: the behaviour lives in ../watcher and packages/queue.
-import type { CrmConfig } from "@oaas/config";
+import { watchedNamespace, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { createRecordQueue, queueNames, type RecordQueue } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
@@ -47,7 +47,8 @@ export function startWatcherRole(deps: {
   });
   const watcher = startWatcher({
     kube,
-    namespace: config.namespace,
+    // The ingress refuses a Deploy into any other namespace (servedNamespaces, same rule).
+    namespace: watchedNamespace(config),
     logger,
     identity: processIdentity("watcher"),
     enqueue: (job, options) => queue.enqueue(job, options),

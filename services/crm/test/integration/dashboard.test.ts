@@ -21,7 +21,9 @@ import { Queue, Worker } from "bullmq";
 import { expect } from "chai";
 import type { Redis } from "ioredis";
 import type { Browser } from "playwright-core";
+import { idleTitle } from "../../src/dashboard/board.ts";
 import { startDashboard, type Dashboard } from "../../src/dashboard/index.ts";
+import { unconsumedQueues } from "../../src/roles/role-names.ts";
 import { launchChromium, putRecordWithStatus, testOutputDir } from "../support/dashboard.ts";
 import { installCrd } from "../support/ingress.ts";
 import { redisTestHistory } from "../support/redis-history.ts";
@@ -183,6 +185,7 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
       redis,
       prefix: redisServer.prefix,
       queueNames: Object.values(queueNames),
+      idleQueues: unconsumedQueues(),
       history,
       kube,
       namespace: ns.name,
@@ -224,6 +227,9 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
   it("an SRE logs in, sees the reconcile queue's jobs, opens the failed one and follows it to the record's history", async function () {
     const context = await browser.newContext({ httpCredentials: { username: user, password } });
     const page = await context.newPage();
+    // Every request the page makes, to check that none leaves the process (no CDN, no fonts).
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
     const dialogs: string[] = [];
     page.on("dialog", (dialog) => {
       dialogs.push(dialog.message());
@@ -235,6 +241,20 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
       // The overview lists every CRM queue; the reconcile queue holds the jobs added above.
       for (const name of Object.values(queueNames))
         await page.getByRole("link", { name, exact: true }).first().waitFor({ timeout: 20_000 });
+      // Queues whose role is not built say so, instead of Bull Board's "No workers".
+      for (const [queue, why] of unconsumedQueues())
+        await page.getByText(idleTitle(queue, why)).first().waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: path.join(outDir, "0-queues.png"), fullPage: true });
+      expect(await page.getByText("No workers").count()).to.equal(1); // the reconcile queue's
+      for (const [queue, why] of unconsumedQueues()) {
+        expect(why).to.match(/^(analyzer|enforcer) not built\/enabled/);
+        await page.goto(`${base()}queue/${queue}`);
+        await page.getByText(why).first().waitFor({ timeout: 20_000 });
+        expect(await page.getByText("No workers").count(), queue).to.equal(0);
+      }
+      await page.goto(`${base()}queue/reconcile`);
+      // No reconciler runs in this test: that queue warns, as it should.
+      await page.getByText("No workers").first().waitFor({ timeout: 20_000 });
       await page.goto(`${base()}queue/reconcile?status=completed`);
       await page.getByText("#1", { exact: true }).first().waitFor({ timeout: 20_000 });
       await page.goto(`${base()}queue/reconcile?status=failed`);
@@ -273,6 +293,9 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
       // Record fields were shown as text: no injected script or handler ran.
       expect(await page.evaluate(() => (globalThis as { __pwned?: boolean }).__pwned)).to.equal(undefined);
       expect(dialogs).to.deep.equal([]);
+      // Every asset came from the dashboard process: nothing left 127.0.0.1.
+      expect(requested.length).to.be.greaterThan(5);
+      expect(requested.filter((url) => new URL(url).hostname !== "127.0.0.1")).to.deep.equal([]);
     } finally {
       await context.close();
     }

@@ -28,6 +28,8 @@ import {
 } from "../support/fixtures.ts";
 import { installCrd, startTestIngress, type TestIngress } from "../support/ingress.ts";
 import {
+  addFinalizer,
+  deleteRecord,
   getRecord,
   listRecords,
   putForeignRecord,
@@ -275,20 +277,61 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
     expect((await client.deploy({ deploymentUnit: unit("to-delete") })).message).to.equal("created");
   });
 
-  it("x-namespace writes elsewhere; an invalid one is INVALID_ARGUMENT", async function () {
+  // Issue 28: a Deploy into a namespace no watcher watches answered OK and left a record with
+  // the cleanup finalizer that never got a status, and "deletion requested" forever.
+  it("x-namespace: only a served namespace takes a Deploy; a record found elsewhere says why it is stuck", async function () {
     let other: TestNamespace | undefined;
     try {
       other = await createTestNamespace("crm-other");
       const client = deploymentClient("grpc", odgm.url);
-      await client.deploy({ deploymentUnit: unit("elsewhere") }, { headers: { "x-namespace": other.name } });
-      expect(await getRecord(odgm.kube, other.name, "elsewhere")).to.not.equal(undefined);
+      // The served namespace named explicitly is the default one.
+      await client.deploy({ deploymentUnit: unit("served-named") }, { headers: { "x-namespace": ns.name } });
+      expect(await getRecord(odgm.kube, ns.name, "served-named")).to.not.equal(undefined);
+      for (const target of [other.name, "kube-system"]) {
+        const refused = await expectCode(
+          client.deploy({ deploymentUnit: unit("elsewhere") }, { headers: { "x-namespace": target } }),
+          Code.FailedPrecondition,
+        );
+        expect(refused.rawMessage).to.contain(`namespace ${target} is not served by this CRM`);
+        expect(refused.rawMessage).to.contain(`its watcher watches ${ns.name} (OPRC_CRM_K8S_NAMESPACE)`);
+        expect(await getRecord(odgm.kube, target, "elsewhere")).to.equal(undefined);
+      }
       expect(await getRecord(odgm.kube, ns.name, "elsewhere")).to.equal(undefined);
-      await expectCode(client.getClassRuntime({ deploymentId: "elsewhere" }), Code.NotFound);
-      await client.getClassRuntime({ deploymentId: "elsewhere" }, { headers: { "x-namespace": other.name } });
       await expectCode(
         client.deploy({ deploymentUnit: unit("x") }, { headers: { "x-namespace": "Not_A_Namespace" } }),
         Code.InvalidArgument,
       );
+
+      // A record written there before this rule (or by hand), with the cleanup finalizer.
+      await putForeignRecord(odgm.kube, other.name, "stuck", "stuck");
+      await addFinalizer(odgm.kube, other.name, "stuck");
+      const inOther = { headers: { "x-namespace": other.name } };
+      const status = await expectCode(
+        client.getDeploymentStatus({ deploymentId: "stuck" }, inOther),
+        Code.FailedPrecondition,
+      );
+      expect(status.rawMessage).to.contain(`no worker of this CRM serves namespace ${other.name}`);
+      const deleting = await expectCode(
+        client.deleteDeployment({ deploymentId: "stuck" }, inOther),
+        Code.FailedPrecondition,
+      );
+      for (const text of [`record ${other.name}/stuck cannot be deleted`, ns.name, finalizer, "kubectl"])
+        expect(deleting.rawMessage).to.contain(text);
+      // Refused, not requested: the record is not marked for a deletion nothing would finish.
+      expect((await getRecord(odgm.kube, other.name, "stuck"))?.metadata.deletionTimestamp).to.equal(
+        undefined,
+      );
+      // Once marked (by hand), it says it is stuck in deletion.
+      await deleteRecord(odgm.kube, other.name, "stuck");
+      const stuck = await expectCode(
+        client.deleteDeployment({ deploymentId: "stuck" }, inOther),
+        Code.FailedPrecondition,
+      );
+      expect(stuck.rawMessage).to.contain(`record ${other.name}/stuck is stuck in deletion`);
+      expect(stuck.rawMessage).to.contain(finalizer);
+      // What the message says to do works: the finalizer removed by hand, the record goes.
+      await removeFinalizer(odgm.kube, other.name, "stuck");
+      await expectCode(client.getDeploymentStatus({ deploymentId: "stuck" }, inOther), Code.NotFound);
     } finally {
       if (other) {
         await releaseAll(odgm.kube, other.name);

@@ -94,6 +94,16 @@ export const errorRows: readonly ErrorRow[] = [
     mentions: "container_image",
   },
   {
+    // A kubelet answers InvalidImageName: repository paths are lowercase.
+    name: "image with an uppercase repository path",
+    rpc: "Deploy",
+    request: deploy(
+      unitJson("row-upimg", (u) => (provision(u).container_image = "ghcr.io/Example/Cart-Add:1.0")),
+    ),
+    code: Code.InvalidArgument,
+    mentions: ["functions[0].provision_config.container_image", "must be lowercase"],
+  },
+  {
     name: "empty function_key",
     rpc: "Deploy",
     request: deploy(unitJson("row-nokey", (u) => (firstFn(u).function_key = ""))),

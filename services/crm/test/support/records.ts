@@ -1,5 +1,5 @@
 // Direct access to DeploymentRecords for setting up and checking tests.
-import { apiVersion, kind, recordName, type DeploymentRecord } from "@oaas/crd";
+import { apiVersion, finalizer, kind, recordName, type DeploymentRecord } from "@oaas/crd";
 import { applyObject, getObject, isKubeError, listObjects, type KubeClient } from "@oaas/kube";
 import { waitFor } from "@oaas/testkit";
 import { deploymentRecords } from "../../src/deployments/store.ts";
@@ -28,6 +28,24 @@ export async function removeFinalizer(
   } catch (error) {
     if (!isKubeError(error, "notFound")) throw error;
   }
+}
+
+/** Puts the CRM's cleanup finalizer on a record (as Deploy writes it). */
+export async function addFinalizer(kube: KubeClient, namespace: string, deploymentId: string): Promise<void> {
+  await kube.request({
+    method: "PATCH",
+    path: `/apis/oaas.io/v1alpha1/namespaces/${namespace}/deploymentrecords/${recordName(deploymentId)}`,
+    body: { metadata: { finalizers: [finalizer] } },
+    contentType: "application/merge-patch+json",
+  });
+}
+
+/** Deletes a record straight at the API server (kubectl delete): its finalizers keep it, marked. */
+export async function deleteRecord(kube: KubeClient, namespace: string, deploymentId: string): Promise<void> {
+  await kube.request({
+    method: "DELETE",
+    path: `/apis/oaas.io/v1alpha1/namespaces/${namespace}/deploymentrecords/${recordName(deploymentId)}`,
+  });
 }
 
 /** Drops every finalizer in the namespace, so deleting the namespace is not held up. */

@@ -67,6 +67,10 @@ const unit = (
   change(s);
   return s;
 };
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("missing");
+  return value;
+}
 async function codeOf(call: Promise<unknown>): Promise<string> {
   try {
     await call;
@@ -226,5 +230,47 @@ describe("DeploymentsService", function () {
     expect(await service.delete("del", scope)).to.equal("requested");
     expect(await service.delete("del", scope)).to.equal("alreadyDeleting");
     expect(await codeOf(service.deploy({ unit: unit("del") }, scope))).to.equal("failedPrecondition");
+  });
+
+  describe("served namespaces (the watcher's, @oaas/config servedNamespaces)", function () {
+    const served = (ns: string): RequestScope => ({ ...scope, namespace: ns });
+    let only: DeploymentsService;
+    beforeEach(function () {
+      only = new DeploymentsService(store, { odgm: false, knative: false, servedNamespaces: ["ns", "ns2"] });
+    });
+
+    it("a Deploy elsewhere is FAILED_PRECONDITION naming the served ones, with nothing applied", async function () {
+      for (const ns of ["kube-system", "other"]) {
+        const error = await only.deploy({ unit: unit("a") }, served(ns)).catch((e: unknown) => e);
+        expect(error).to.be.instanceOf(DeploymentError);
+        expect((error as DeploymentError).code).to.equal("failedPrecondition");
+        expect((error as DeploymentError).message).to.contain(`namespace ${ns} is not served by this CRM`);
+        expect((error as DeploymentError).message).to.contain("watches ns, ns2 (OPRC_CRM_K8S_NAMESPACE)");
+      }
+      expect(store.applies).to.equal(0);
+      // Input errors still come first: they do not depend on where.
+      expect(await codeOf(only.deploy({ unit: unit("") }, served("other")))).to.equal("invalidArgument");
+      expect(await codeOf(only.deploy({ unit: unit("a") }, served("ns2")))).to.equal("OK");
+    });
+
+    it("status and delete of a record in an unserved namespace say no worker serves it; served ones answer", async function () {
+      await service.deploy({ unit: unit("old") }, served("legacy")); // stored before the rule
+      const status = await only.status("old", served("legacy")).catch((e: unknown) => e as DeploymentError);
+      expect(status).to.be.instanceOf(DeploymentError);
+      expect((status as DeploymentError).message).to.contain("record legacy/old has no status");
+      const del = await only.delete("old", served("legacy")).catch((e: unknown) => e as DeploymentError);
+      expect((del as DeploymentError).code).to.equal("failedPrecondition");
+      expect((del as DeploymentError).message).to.match(
+        /cannot be deleted: no worker of this CRM serves namespace legacy .*oaas\.io\/cleanup/,
+      );
+      expect(must(store.records.get(recordName("old"))).metadata.deletionTimestamp).to.equal(undefined);
+      await store.delete("legacy", recordName("old"));
+      const stuck = await only.delete("old", served("legacy")).catch((e: unknown) => e as DeploymentError);
+      expect((stuck as DeploymentError).message).to.contain("record legacy/old is stuck in deletion");
+      store.records.clear();
+      await only.deploy({ unit: unit("new") }, served("ns"));
+      expect((await only.status("new", served("ns"))).spec.deployment_id).to.equal("new");
+      expect(await only.delete("new", served("ns"))).to.equal("requested");
+    });
   });
 });

@@ -65,6 +65,16 @@ describe("validateDeployment (wire-level rules; Kubernetes rules: admission.test
       field: "deployment_unit.functions[0].provision_config.container_image",
     },
     {
+      name: "image with an uppercase repository path (kubelet: InvalidImageName)",
+      change: (s) => (pc(s).container_image = "ghcr.io/Example/Cart-Add:1.0"),
+      field: "deployment_unit.functions[0].provision_config.container_image",
+    },
+    {
+      name: "image with a tag starting with a dot",
+      change: (s) => (pc(s).container_image = "img:.1"),
+      field: "deployment_unit.functions[0].provision_config.container_image",
+    },
+    {
       name: "empty function key",
       change: (s) => ((s.functions[0] as FunctionSpec).function_key = ""),
       field: "deployment_unit.functions[0].function_key",

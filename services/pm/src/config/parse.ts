@@ -197,7 +197,8 @@ function storage(r: Reader): PmConfig["storage"] {
       ["localhost:2379"],
     ),
     keyPrefix: r.read("ETCD_KEY_PREFIX", (t) => (t.startsWith("/") ? t : `/${t}`), "/oaas/pm"),
-    timeoutMs: r.read("ETCD_TIMEOUT", positiveSeconds(day), 30_000),
+    // A few seconds: a request (and /ready) must not hang on an etcd that does not answer.
+    timeoutMs: r.read("ETCD_TIMEOUT", positiveSeconds(day), 3_000),
     ...(username !== undefined ? { username, password: password ?? "" } : {}),
     ...(tlsEnabled
       ? {

@@ -1,6 +1,8 @@
 // The etcd v3 backend (STORAGE_TYPE=etcd) through the etcd3 client: keys live under a
 // namespace (ETCD_KEY_PREFIX), TLS and user/password come from the PM settings, and
-// every call is bounded by ETCD_TIMEOUT.
+// every call is bounded by ETCD_TIMEOUT (default 3 s) in one place, guard(): the gRPC
+// deadline alone let a request wait 32 s on an etcd that accepted connections but did not
+// answer (SIGSTOPped), and /ready hung with it.
 import fs from "node:fs";
 import { Etcd3, type IOptions, type Namespace } from "etcd3";
 import {
@@ -18,6 +20,7 @@ export interface EtcdSettings {
   readonly keyPrefix: string;
   readonly username?: string;
   readonly password?: string;
+  /** ETCD_TIMEOUT: the longest any call waits for etcd, ms; then it fails as unavailable (503). */
   readonly timeoutMs: number;
   readonly tls?: {
     readonly caCertPath?: string;
@@ -47,11 +50,16 @@ export function etcdOptions(s: EtcdSettings): IOptions {
   return options;
 }
 
+/** The longest a readiness probe (ping) waits for etcd, ms: /ready answers within a second. */
+export const readinessDeadlineMs = 900;
+
 export class EtcdKv implements KvStore {
   private readonly client: Etcd3;
   private readonly ns: Namespace;
+  private readonly timeoutMs: number;
 
   constructor(settings: EtcdSettings) {
+    this.timeoutMs = settings.timeoutMs;
     this.client = new Etcd3(etcdOptions(settings));
     this.ns = this.client.namespace(
       settings.keyPrefix.endsWith("/") ? settings.keyPrefix : `${settings.keyPrefix}/`,
@@ -59,13 +67,16 @@ export class EtcdKv implements KvStore {
   }
 
   async get(key: string): Promise<KvEntry | undefined> {
-    const res = await guard(() => this.ns.get(key).exec());
+    const res = await guard(() => this.ns.get(key).exec(), this.timeoutMs);
     const kv = res.kvs[0];
     return kv ? { key, value: kv.value.toString("utf8"), modRevision: kv.mod_revision } : undefined;
   }
 
   async list(prefix: string): Promise<KvEntry[]> {
-    const res = await guard(() => this.ns.getAll().prefix(prefix).sort("Key", "Ascend").exec());
+    const res = await guard(
+      () => this.ns.getAll().prefix(prefix).sort("Key", "Ascend").exec(),
+      this.timeoutMs,
+    );
     // The namespace already strips its prefix from the keys it returns.
     return res.kvs.map((kv) => ({
       key: kv.key.toString("utf8"),
@@ -91,12 +102,12 @@ export class EtcdKv implements KvStore {
             : this.ns.delete().prefix(op.deletePrefix),
       ),
     );
-    const res = await guard(() => builder.commit());
+    const res = await guard(() => builder.commit(), this.timeoutMs);
     return res.succeeded;
   }
 
   async ping(): Promise<void> {
-    await guard(() => this.client.maintenance.status());
+    await guard(() => this.client.maintenance.status(), Math.min(this.timeoutMs, readinessDeadlineMs));
   }
 
   close(): Promise<void> {
@@ -105,13 +116,32 @@ export class EtcdKv implements KvStore {
   }
 }
 
-/** Any client failure as StorageUnavailableError (503 at the REST edge), keeping its text. */
-async function guard<T>(call: () => Promise<T>): Promise<T> {
+/**
+ * Runs one etcd call within `deadlineMs`: any client failure, and no answer by then, is
+ * StorageUnavailableError (503 at the REST edge) saying which. The call itself is left to
+ * its gRPC deadline (the same ETCD_TIMEOUT); its late outcome is dropped.
+ */
+async function guard<T>(call: () => Promise<T>, deadlineMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new StorageUnavailableError(
+          `etcd did not answer within ${deadlineMs / 1000} s (ETCD_TIMEOUT; is it running and not stopped?)`,
+        ),
+      );
+    }, deadlineMs);
+  });
+  const attempt = call();
+  attempt.catch(() => undefined); // a failure after the deadline has nobody to tell
   try {
-    return await call();
+    return await Promise.race([attempt, late]);
   } catch (error) {
+    if (error instanceof StorageUnavailableError) throw error;
     throw new StorageUnavailableError(`etcd: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
+  } finally {
+    clearTimeout(timer);
   }
 }

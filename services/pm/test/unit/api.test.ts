@@ -72,6 +72,26 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
       body: { name: "p", functions: [{ key: "f", provision_config: { memory_limit: "-1Gi" } }] },
       want: 'functions[0].provision_config.memory_limit: "-1Gi" is negative',
     },
+    {
+      // A kubelet answers InvalidImageName; it was stored and shown RUNNING on KWOK.
+      name: "an image with an uppercase repository path",
+      body: {
+        name: "p",
+        functions: [{ key: "f", provision_config: { container_image: "ghcr.io/Example/Cart-Add:1.0" } }],
+      },
+      want: 'functions[0].provision_config.container_image: repository path "Example" must be lowercase',
+    },
+    {
+      name: "an image with a digest that is not algorithm:hex",
+      body: {
+        name: "p",
+        functions: [
+          { key: "f", provision_config: { container_image: "ghcr.io/ok/img:1" } },
+          { key: "g", provision_config: { container_image: "ghcr.io/ok/img@sha256:xyz" } },
+        ],
+      },
+      want: "functions[1].provision_config.container_image: digest",
+    },
     { name: "not an object", body: "[1,2]", want: "invalid body" },
     // Issue 7 faults (c) and (d): 10,000 levels were a 500 (stack overflow past parsing);
     // "__proto__" was "not valid JSON".
@@ -222,6 +242,16 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
         "target_clusters: is empty and the PM has no default cluster",
       ],
       [{ package_name: "shop", class_key: "cart", key: "a b" }, "key:"],
+      [
+        {
+          package_name: "shop",
+          class_key: "cart",
+          functions: [
+            { function_key: "add", provision_config: { container_image: "ghcr.io/Example/Cart-Add:1.0" } },
+          ],
+        },
+        'functions[0].provision_config.container_image: repository path "Example" must be lowercase',
+      ],
     ];
     for (const [body, want] of rows) {
       const answer = await pm.request("POST", "/api/v1/deployments", body);

@@ -1,0 +1,26 @@
+// The CRM's roles, and which role consumes each work queue: read by the program (what
+// `crm <role>` may start) and by the dashboard (which queues nothing consumes here).
+import { queueNames, type QueueName } from "@oaas/queue";
+
+/** Roles `crm <role>` runs. */
+export const builtRoles = ["ingress", "watcher", "reconciler", "dashboard", "all"] as const;
+export type Role = (typeof builtRoles)[number];
+/** Roles of the design not built yet: `crm <role>` says so and exits 2. */
+export const plannedRoles = ["analyzer", "enforcer"] as const;
+
+/** The role whose workers consume each queue. */
+export const queueConsumers: Readonly<Record<QueueName, string>> = {
+  [queueNames.reconcile]: "reconciler",
+  [queueNames.analyze]: "analyzer",
+  [queueNames.enforce]: "enforcer",
+};
+
+/** The queues whose consuming role is not built, each with a sentence saying so. */
+export function unconsumedQueues(): ReadonlyMap<string, string> {
+  const idle = new Map<string, string>();
+  for (const [queue, role] of Object.entries(queueConsumers)) {
+    if ((plannedRoles as readonly string[]).includes(role))
+      idle.set(queue, `${role} not built/enabled: no worker consumes this queue, and none is expected`);
+  }
+  return idle;
+}
