@@ -203,22 +203,35 @@ describe("e2e: JSON logs, quiet at idle and through a Redis outage (CRM roles + 
     const ingressPort = roles.get("ingress")?.port ?? 0;
     const reads = async () =>
       sample(await metricsOf(ingressPort), "grpc_server_handled_total", /grpc_method="GetDeploymentStatus"/);
-    const from = mark();
-    const readsBefore = await reads();
-    // Two refresh sweeps at least: every deployment read twice by the PM.
-    await waitFor(async () => (await reads()) >= readsBefore + 2 * deployments, {
-      description: "two PM refreshes of every deployment",
-      timeoutMs: 30_000,
-      intervalMs: 250,
-    });
-    const lines = since(from);
-    const loud = [...lines].flatMap(([who, l]) =>
-      l.filter((x) => x.level !== "debug").map((x) => `${who}: ${x.level} ${x.message}`),
-    );
+    /** Lines above debug in a window of two PM refreshes (every deployment read twice). */
+    const window = async (): Promise<string[]> => {
+      const from = mark();
+      const before = await reads();
+      await waitFor(async () => (await reads()) >= before + 2 * deployments, {
+        description: "two PM refreshes of every deployment",
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
+      return [...since(from)].flatMap(([who, l]) =>
+        l
+          .filter((x) => x.level !== "debug")
+          .map((x) => `${who}: ${x.level} ${x.message} ${JSON.stringify(x)}`),
+      );
+    };
+    // The deploys' last state changes (a condition the PM stores, a status the reconciler
+    // writes) may still land in the first window; idle is the first window without them.
+    // A line per read would be in every window, so this never passes by waiting.
+    const settling: string[] = [];
+    let loud: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      loud = await window();
+      if (loud.length === 0) break;
+      settling.push(...loud);
+    }
     console.log(
-      `      ${(await reads()) - readsBefore} status reads; lines at info or above: ${loud.length}`,
+      `      state changes before idle: ${settling.length}${settling.map((l) => `\n        ${l.slice(0, 200)}`).join("")}`,
     );
-    expect(loud, "lines at info or above while idle").to.deep.equal([]);
+    expect(loud, "lines at info or above in each of three windows of two refreshes").to.deep.equal([]);
   });
 
   it(`a ${outageMs / 1000} s Redis outage: at most 10 lines per process, one "lost" and one "restored" per Redis user, counted in metrics; work flows again`, async function () {
