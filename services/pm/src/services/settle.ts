@@ -24,7 +24,12 @@ import { withContext } from "@oaas/telemetry";
 import { toProtoUnit } from "../crm/convert.ts";
 import { CrmError, deployOutcome } from "../crm/errors.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
-import { StorageNotFoundError, type ClusterMapping, type Storage } from "../storage/index.ts";
+import {
+  StorageNotFoundError,
+  StorageUnavailableError,
+  type ClusterMapping,
+  type Storage,
+} from "../storage/index.ts";
 import { NotFoundError } from "./errors.ts";
 
 /** One cluster's part of GET /deployments/{key}. */
@@ -76,10 +81,15 @@ export class DeploymentSettler {
       (verdict.lastError !== undefined && verdict.lastError !== deployment.last_error);
     if (!changed) return { deployment, clusters };
     let updated: OClassDeployment;
+    // Set by the write that stored this verdict (the callback may run more than once): a
+    // GET and the resync judging the same change log it once, from the one that wrote.
+    const wrote = { value: false };
     try {
       updated = await this.storage.updateDeployment(key, (d, current) => {
+        wrote.value = false;
         if (d.condition !== deployment.condition || d.generation !== deployment.generation)
           return { deployment: d };
+        wrote.value = true;
         const next: OClassDeployment = { ...d };
         delete next.last_error;
         return {
@@ -103,6 +113,7 @@ export class DeploymentSettler {
       throw error;
     }
     const log = withContext(this.logger, { deploymentId: key, correlationId: ctx.correlationId });
+    if (!wrote.value) return { deployment: updated, clusters };
     if (updated.condition !== deployment.condition) {
       log.info("deployment condition changed", {
         from: deployment.condition,
@@ -147,6 +158,8 @@ export class DeploymentSettler {
           read++;
         } catch (error) {
           if (error instanceof NotFoundError) continue; // deleted meanwhile
+          // The store itself failing fails every other key too: one line for the sweep.
+          if (error instanceof StorageUnavailableError) throw error;
           withContext(this.logger, { deploymentId: d.key, correlationId: ctx.correlationId }).warn(
             "condition refresh failed",
             { error: (error as Error).message },
