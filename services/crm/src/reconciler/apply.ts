@@ -31,6 +31,7 @@ import {
   decideRepair,
   driftRepairAnnotation,
   formatMarker,
+  maxRepairTries,
   readMarker,
   type DriftMarker,
 } from "./drift-marker.ts";
@@ -187,12 +188,15 @@ async function repair(ctx: ApplyContext, object: RenderedObject, live: LiveObjec
   let drift = findDrift(object, current);
   const found = report(ctx, object, current, drift);
   let marker = readMarker(current);
-  for (;;) {
-    const decision = decideRepair(
+  for (let attempt = 1; ; attempt++) {
+    let decision = decideRepair(
       marker,
       drift.map((d) => d.path),
       ctx.now,
     );
+    // However the drift moves between attempts, one run writes at most maxRepairTries times.
+    if (decision.act === "repair" && attempt > maxRepairTries)
+      decision = { act: "give-up", marker: { ...decision.marker, gaveUp: true } };
     if (decision.act !== "repair") {
       const left = report(ctx, object, current, drift);
       if (decision.act === "give-up")

@@ -92,6 +92,8 @@ const listKeys: Readonly<Record<string, readonly string[]>> = {
   volumeMounts: ["mountPath"],
   volumes: ["name"],
   imagePullSecrets: ["name"],
+  // Others may add owner references (never exact): only ours must stay as rendered.
+  ownerReferences: ["uid"],
 };
 
 /** Ports are keyed by number and protocol (TCP when unset), containers' and Services' alike. */

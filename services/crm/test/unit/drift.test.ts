@@ -24,6 +24,9 @@ const desired: RenderedObject = {
     namespace: "ns",
     labels: { app: "a" },
     annotations: { "oaas.io/applied-hash": "h" },
+    ownerReferences: [
+      { apiVersion: "oaas.io/v1alpha1", kind: "DeploymentRecord", name: "r", uid: "r1", controller: true },
+    ],
   },
   spec: {
     replicas: 1,
@@ -74,6 +77,20 @@ describe("reconciler: drift (what differs from what we render)", function () {
       name: "a label on the Deployment itself (kept)",
       edit: (l) => (l.metadata = { ...l.metadata, labels: { app: "a", team: "x" } }),
       want: [],
+    },
+    {
+      name: "an owner reference another tool added (kept)",
+      edit: (l) =>
+        l.metadata?.ownerReferences?.push({ apiVersion: "v1", kind: "ConfigMap", name: "c", uid: "c1" }),
+      want: [],
+    },
+    {
+      name: "our owner reference edited",
+      edit: (l) => {
+        const ref = l.metadata?.ownerReferences?.[0];
+        if (ref) ref.controller = false;
+      },
+      want: [["changed", "metadata.ownerReferences[r1].controller"]],
     },
     {
       name: "env added",
