@@ -82,12 +82,32 @@ export function toCrmError(cluster: string, error: unknown): CrmError {
 }
 
 /**
- * What a failed Deploy says about the cluster: "refused" when the CRM answered with an
- * error or the call was never made (breaker open), so the unit is not there (or the
- * previous spec still is); "unknown" when no answer came after the request may have gone
- * out (connection reset, deadline, UNAVAILABLE after retries): the CRM may have applied
- * it, so the outcome is settled later by sending it again (Deploy is idempotent).
+ * Codes that are the CRM's own deliberate refusal of a request (it looked at the unit and
+ * said no): nothing of it was applied. Any other failure may come from the transport
+ * (ABORTED or CANCELLED for a reset stream, UNKNOWN, INTERNAL, DEADLINE_EXCEEDED,
+ * UNAVAILABLE) after the request went out.
+ */
+const refusalCodes: ReadonlySet<Code> = new Set([
+  Code.InvalidArgument,
+  Code.NotFound,
+  Code.AlreadyExists,
+  Code.PermissionDenied,
+  Code.FailedPrecondition,
+  Code.OutOfRange,
+  Code.Unimplemented,
+  Code.Unauthenticated,
+]);
+
+/**
+ * What a failed Deploy says about the cluster: "refused" only when the CRM answered with
+ * a deliberate refusal (refusalCodes), so the unit is not there (or the previous spec
+ * still is); "unknown" for everything else: a connection reset or deadline after the
+ * request may have gone out, and a breaker open after the retries (an earlier attempt of
+ * the same call may have been applied before the connection broke). Unknown outcomes are
+ * settled later by sending the unit again (Deploy is idempotent).
  */
 export function deployOutcome(error: CrmError): "refused" | "unknown" {
-  return error.kind === "unreachable" ? "unknown" : "refused";
+  return error.kind === "answered" && error.code !== undefined && refusalCodes.has(error.code)
+    ? "refused"
+    : "unknown";
 }

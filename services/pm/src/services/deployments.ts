@@ -63,12 +63,12 @@ export function replaceable(d: OClassDeployment): boolean {
   return d.condition === "DOWN" || d.condition === "DELETED" || d.condition === "UNKNOWN";
 }
 
-/** Throws PreconditionFailedError unless `stored` is at generation `expected`. */
-function checkGeneration(key: string, stored: OClassDeployment, expected: number): void {
+/** Throws PreconditionFailedError unless `stored` is at one of the `expected` generations. */
+function checkGeneration(key: string, stored: OClassDeployment, expected: readonly number[]): void {
   const generation = stored.generation ?? 0;
-  if (generation !== expected) {
+  if (!expected.includes(generation)) {
     throw new PreconditionFailedError(
-      `deployment "${key}" is at generation ${generation}, not ${expected} (If-Match): it was changed since it was read; read it again and retry`,
+      `deployment "${key}" is at generation ${generation}, not ${expected.join(" or ")} (If-Match): it was changed since it was read; read it again and retry`,
     );
   }
 }
@@ -106,17 +106,18 @@ export class DeploymentService {
 
   /**
    * Plans and dispatches a decoded deployment. Throws ValidationError (400),
-   * ConflictError (409: the key is taken by a deployment that is not DOWN/DELETED, or
-   * by one of another package or class, whatever its condition),
-   * UnavailableError (503: a target cluster gave no health figures, or every target was
-   * unreachable) or CrmError (502: every cluster answered with an error; partial
-   * failure with rollback).
+   * ConflictError (409: the key is taken by a deployment that is not DOWN/DELETED/UNKNOWN,
+   * or by one of another package or class, whatever its condition),
+   * PreconditionFailedError (412: If-Match names another generation),
+   * UnavailableError (503, before anything is stored or sent: a target cluster gave no
+   * health figures) or CrmError (502: a cluster refused it and none took it; partial
+   * failure with rollback). An outcome that is not known resolves with condition UNKNOWN.
    */
   async create(
     input: OClassDeployment,
     ctx: CallContext,
     pkg?: OPackage,
-    options: { readonly replace?: boolean; readonly ifMatch?: number } = {},
+    options: { readonly replace?: boolean; readonly ifMatch?: readonly number[] } = {},
   ): Promise<DeploymentResult> {
     const resolved = await this.check(input, pkg);
     const key = resolved.deployment.key;
@@ -238,8 +239,6 @@ export class DeploymentService {
     if (down) {
       const rolled = rolledBack.length ? ` (rolled back on ${rolledBack.join(", ")})` : "";
       const message = `deployment "${key}" failed: ${lastError}${rolled}`;
-      if (failed.every((f) => f.error?.kind === "breaker-open"))
-        throw new UnavailableError(`${message} (not sent: stored as DOWN)`);
       throw new CrmError(failed[0]?.cluster ?? "", "answered", failed[0]?.error?.code, message);
     }
     return {
@@ -292,7 +291,7 @@ export class DeploymentService {
   private async storePending(
     key: string,
     planned: OClassDeployment,
-    options: { readonly replace?: boolean; readonly ifMatch?: number },
+    options: { readonly replace?: boolean; readonly ifMatch?: readonly number[] },
   ): Promise<OClassDeployment> {
     const stamp = this.now().toISOString();
     const pending = (current?: OClassDeployment): OClassDeployment => {
@@ -337,7 +336,7 @@ export class DeploymentService {
    * deployment and deploy it anew to move it). Caveat: a cluster that fails the redeploy
    * keeps running the previous spec and is reported FAILED.
    */
-  replace(input: OClassDeployment, ctx: CallContext, ifMatch?: number): Promise<DeploymentResult> {
+  replace(input: OClassDeployment, ctx: CallContext, ifMatch?: readonly number[]): Promise<DeploymentResult> {
     return this.create(input, ctx, undefined, {
       replace: true,
       ...(ifMatch !== undefined ? { ifMatch } : {}),

@@ -322,8 +322,7 @@ export class DeploymentSettler {
     } catch (error) {
       const crmError =
         error instanceof CrmError ? error : new CrmError(m.cluster, "unreachable", undefined, String(error));
-      // Breaker open: not sent now, so what the cluster holds is as unknown as before.
-      if (crmError.kind === "breaker-open" || deployOutcome(crmError) === "unknown") {
+      if (deployOutcome(crmError) === "unknown") {
         return {
           ...m,
           message: `outcome unknown (the PM sends it again until the cluster answers): ${crmError.message}`,

@@ -502,21 +502,24 @@ describe("pm with two real CRM processes", function () {
       await (c as CrmProcess | undefined)?.release();
     });
 
-    it("health shows it; deploy retries (counted), rolls back a, opens the breaker; recovery closes it", async function () {
+    it("health shows it; deploy retries (counted), opens the breaker, UNKNOWN (not rolled back); recovery closes it and settles the deployment", async function () {
       expect(
         ((await pm.request("GET", "/api/v1/clusters/health")).json as { status: string }).status,
       ).to.equal("HEALTHY");
       await c.stop();
       // The figures read while c was up are cached: the deploy is sized and dispatched;
       // c fails three times (UNAVAILABLE is retried), the third failure opens the breaker,
-      // the fourth attempt is refused by it, and a's unit is rolled back.
+      // the fourth attempt is refused by it. An attempt may have reached c before its
+      // connection broke, so c's outcome is not known: 202 UNKNOWN, not a failure, and
+      // nothing is rolled back; the PM sends c its unit again once it answers.
       const res = await pm.request("POST", "/api/v1/deployments", {
         package_name: "outage",
         class_key: "cart",
         target_clusters: ["a", "c"],
       });
-      expect(res.status, res.text).to.equal(503);
-      expect(errorOf(res)).to.match(/rolled back on a/);
+      expect(res.status, res.text).to.equal(202);
+      expect(res.json).to.include({ condition: "UNKNOWN" });
+      expect((res.json as { unknown_clusters?: string[] }).unknown_clusters).to.deep.equal(["c"]);
       expect(pm.crm.retryCount("c")).to.equal(3);
       expect(pm.crm.breakerState("c")).to.equal("open");
       const metrics = (await pm.request("GET", "/metrics")).text;
@@ -585,8 +588,18 @@ describe("pm with two real CRM processes", function () {
         );
       expect(sampleOf("oaas_connection_failures_total")).to.be.at.least(3);
       expect(sampleOf("oaas_connection_up")).to.equal(1);
-      // A new key: the unit rolled back on a may still be finishing its delete, and the
-      // CRM refuses to redeploy a record that is being deleted.
+      // The UNKNOWN deployment is settled once c answers: sent again, then RUNNING on both.
+      await waitFor(
+        async () =>
+          ((await pm.request("GET", "/api/v1/deployments/outage-cart")).json as { condition: string })
+            .condition === "RUNNING",
+        { description: "outage-cart settled RUNNING after c is back", timeoutMs: 120_000, intervalMs: 500 },
+      );
+      expect((await pm.storage.getMappings("outage-cart")).map((m) => m.state)).to.deep.equal([
+        "DEPLOYED",
+        "DEPLOYED",
+      ]);
+      expect((await pm.request("DELETE", "/api/v1/deployments/outage-cart")).status).to.equal(200);
       const again = await pm.request("POST", "/api/v1/deployments", {
         key: "outage-again",
         package_name: "outage",
@@ -617,13 +630,15 @@ describe("pm with two real CRM processes", function () {
         class_key: "cart",
         target_clusters: ["c"],
       });
-      expect(put.status, put.text).to.equal(503);
+      // c may hold the new spec or the previous one: UNKNOWN (202), which a delete must
+      // reach like a confirmed one.
+      expect(put.status, put.text).to.equal(202);
       const [mapping] = (await pm.request("GET", "/api/v1/deployments/kept-on-c/cluster-mappings")).json as {
         state: string;
         message?: string;
       }[];
-      expect(mapping?.state).to.equal("DEPLOYED");
-      expect(mapping?.message).to.match(/^redeploy failed, the previous spec keeps running: /);
+      expect(mapping?.state).to.equal("UNKNOWN");
+      expect(mapping?.message).to.match(/^outcome unknown/);
       const refused = await pm.request("DELETE", "/api/v1/deployments/kept-on-c");
       expect(refused.status, refused.text).to.equal(503);
       expect((await pm.request("GET", "/api/v1/deployments/kept-on-c")).status).to.equal(200);

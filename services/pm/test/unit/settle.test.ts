@@ -12,7 +12,7 @@ import { errorOf, startTestPm, type TestPm } from "../support/pm.ts";
 import { startStandInCrm, type StandInCrm } from "../support/stand-in-crm.ts";
 
 /** How the stand-in answers Deploy. */
-type Mode = "ok" | "apply-then-lose" | "down" | "refuse";
+type Mode = "ok" | "apply-then-lose" | "down" | "refuse" | "fail-with";
 
 describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled by the resync)", function () {
   this.timeout(60_000);
@@ -22,6 +22,8 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
   /** What the cluster holds: unit id -> the unit last applied. */
   const records = new Map<string, DeploymentUnit>();
   let deploys = 0;
+  /** The code of a "fail-with" answer. */
+  let failCode = Code.Internal;
 
   before(async function () {
     crm = await startStandInCrm({
@@ -30,6 +32,7 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
         deploys++;
         if (mode === "down") throw new ConnectError("connection refused", Code.Unavailable);
         if (mode === "refuse") throw new ConnectError("functions[0]: invalid", Code.InvalidArgument);
+        if (mode === "fail-with") throw new ConnectError(`failed with ${Code[failCode]}`, failCode);
         records.set(unit.id, unit);
         // Applied, and the answer lost on the way back (the ingress killed mid-call).
         if (mode === "apply-then-lose")
@@ -155,6 +158,37 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
     expect(await pm.storage.getDeployment("nowhere")).to.equal(undefined);
   });
 
+  it("each failure code is classed once: a deliberate refusal is 502 FAILED, anything else may have been applied and is 202 UNKNOWN", async function () {
+    const rows: [Code, number, string][] = [
+      [Code.InvalidArgument, 502, "FAILED"],
+      [Code.FailedPrecondition, 502, "FAILED"],
+      [Code.AlreadyExists, 502, "FAILED"],
+      [Code.PermissionDenied, 502, "FAILED"],
+      // A reset stream surfaces as ABORTED or CANCELLED; a half-applied call as INTERNAL.
+      [Code.Aborted, 202, "UNKNOWN"],
+      [Code.Internal, 202, "UNKNOWN"],
+      [Code.Unknown, 202, "UNKNOWN"],
+      [Code.DeadlineExceeded, 202, "UNKNOWN"],
+      [Code.Unavailable, 202, "UNKNOWN"],
+    ];
+    mode = "fail-with";
+    for (const [code, status, state] of rows) {
+      failCode = code;
+      const key = `code-${Code[code].toLowerCase()}`;
+      const res = await pm.request("POST", "/api/v1/deployments", {
+        key,
+        package_name: "shop",
+        class_key: "cart",
+      });
+      expect(res.status, `${Code[code]}: ${res.text}`).to.equal(status);
+      expect(
+        (await pm.storage.getMappings(key)).map((m) => m.state),
+        Code[code],
+      ).to.deep.equal([state]);
+      await pm.storage.deleteDeployment(key);
+    }
+  });
+
   it("If-Match: an update naming the generation it read wins; a concurrent one naming the same is 412 and changes nothing", async function () {
     const body = { key: "upd", package_name: "shop", class_key: "cart", target_env: "local" };
     expect((await pm.request("POST", "/api/v1/deployments", body)).status).to.equal(201);
@@ -175,12 +209,19 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
     expect(stored).to.include({ target_env: winner, generation: 2 });
     const loser = first.status === 412 ? first : second;
     expect(errorOf(loser)).to.match(/generation 2, not 1/);
+    // A list naming the current generation matches; a weak tag is the same generation.
+    expect(
+      (await pm.request("PUT", "/api/v1/deployments/upd", body, { "if-match": '"1", "2"' })).status,
+    ).to.equal(200);
+    expect(
+      (await pm.request("PUT", "/api/v1/deployments/upd", body, { "if-match": 'W/"3"' })).status,
+    ).to.equal(200);
     // Malformed If-Match: 400 naming the header; no If-Match: last write wins as before.
     const bad = await pm.request("PUT", "/api/v1/deployments/upd", body, { "if-match": "abc" });
     expect(bad.status).to.equal(400);
     expect(errorOf(bad)).to.contain("If-Match");
     expect((await pm.request("PUT", "/api/v1/deployments/upd", body)).status).to.equal(200);
-    expect((await pm.storage.getDeployment("upd"))?.generation).to.equal(3);
+    expect((await pm.storage.getDeployment("upd"))?.generation).to.equal(5);
   });
 
   it("listing one function with NFRs deploys every function the class binds", async function () {

@@ -25,25 +25,26 @@ function dispatchStatus(result: DeploymentResult, done: number): number {
 }
 
 /**
- * The generation an If-Match header names (RFC 9110 §13.1.1: a list of entity tags; the
- * PM's are `"<generation>"` from GET /deployments/{key}); undefined without the header
- * or for `*` (any stored version). Throws ValidationError naming the header otherwise.
+ * The generations an If-Match header names (RFC 9110 §13.1.1: `*` or a comma-separated
+ * list of entity tags; the PM's are `"<generation>"` from GET /deployments/{key}, and a
+ * weak tag `W/"n"` is taken as the same generation); undefined without the header or
+ * for `*` (any stored version). Throws ValidationError naming the header otherwise.
  */
-export function ifMatchGeneration(header: string | undefined): number | undefined {
+export function ifMatchGeneration(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === "*") return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match?.[1]) {
+  const tags = header.split(",").map((t) => /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(t)?.[1]);
+  if (tags.length === 0 || tags.some((t) => t === undefined)) {
     throw new ValidationError(
       [
         {
           field: "If-Match",
-          message: `"${header.slice(0, 40)}" is not an entity tag the PM gave ("<generation>")`,
+          message: `"${header.slice(0, 40)}" is not a list of entity tags the PM gave ("<generation>")`,
         },
       ],
       "invalid header",
     );
   }
-  return Number(match[1]);
+  return tags.map(Number);
 }
 
 export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
