@@ -5,6 +5,9 @@
 // `status` and `mappings` cannot disagree, and the stored state follows the clusters
 // without anyone asking.
 //
+// A FAILED unit (the CRM refused it) is still asked about: a cluster that runs its record
+// anyway makes it DEPLOYED, so "not deployed" is never said of a running workload.
+//
 // Policy for a unit whose dispatch outcome is UNKNOWN (the call broke after sending, or
 // the PM stopped mid-dispatch): it is sent again (Deploy is an idempotent server-side
 // apply) until a CRM answers; accepted -> DEPLOYED, refused -> FAILED with the CRM's
@@ -232,6 +235,18 @@ export class DeploymentSettler {
     ctx: CallContext,
   ): Promise<{ view: ClusterView; observation: ClusterObservation; mapping?: ClusterMapping }> {
     if (m.state === "FAILED") {
+      // Refused as far as the PM knows; asked anyway, so a record the cluster does run
+      // (whatever put it there) is never reported as not deployed.
+      const read = await this.read(m, ctx);
+      if (read.observation.kind === "summary" && mayResend) {
+        const found: ClusterMapping = {
+          cluster: m.cluster,
+          unit_id: m.unit_id,
+          state: "DEPLOYED",
+          updated_at: this.now().toISOString(),
+        };
+        return { ...read, mapping: found };
+      }
       return {
         view: { ...m, status: "NOT_DEPLOYED" },
         observation: { kind: "NOT_DEPLOYED", ...(m.message ? { message: m.message } : {}) },

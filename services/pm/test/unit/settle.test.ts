@@ -146,6 +146,12 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
     expect(refused.status, refused.text).to.equal(502);
     const v = await views("bad");
     expect(v).to.include({ condition: "DOWN", mapping: "FAILED" });
+    // The cluster runs it after all (whatever put it there): never "not deployed" then.
+    records.set(
+      "bad-a",
+      create(DeploymentUnitSchema, { id: "bad-a", packageName: "shop", classKey: "cart" }),
+    );
+    expect(await views("bad")).to.include({ condition: "RUNNING", mapping: "DEPLOYED", status: "RUNNING" });
     // A cluster the PM cannot size from (unknown cluster name -> 400; nothing stored).
     const unknown = await pm.request("POST", "/api/v1/deployments", {
       key: "nowhere",
