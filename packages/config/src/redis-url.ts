@@ -1,7 +1,7 @@
 // The grammar of OPRC_CRM_REDIS_URL, one Redis topology per scheme, and the Redis
 // Cluster hash-tag rule. Pure: the queue package builds its ioredis client from the
 // RedisTarget this returns, so the URL means the same in validation and at connect.
-import type { Parsed } from "./values.ts";
+import type { Parsed } from "./parsed.ts";
 
 /** How the CRM reaches Redis. */
 export type RedisTopology = "standalone" | "cluster" | "sentinel";

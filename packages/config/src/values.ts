@@ -1,10 +1,10 @@
 // Parsers for single values. Each returns a typed result whose failure reason says
 // what is allowed, so the caller only adds the variable name and the bad value.
 import { isDns1123Label, isDns1123Subdomain } from "@oaas/crd";
+import type { Parsed, Parser } from "./parsed.ts";
 import { parseRedisTarget } from "./redis-url.ts";
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
-export type Parser<T> = (raw: string) => Parsed<T>;
+export type { Parsed, Parser } from "./parsed.ts";
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason });

@@ -8,8 +8,8 @@ import {
   deploymentMappings,
   getDeployment,
   listDeployments,
-  type WaitFlags,
 } from "./commands/deployments.ts";
+import type { WaitFlags } from "./wait.ts";
 import { history, status } from "./commands/status.ts";
 import { getRuntime, listRuntimes } from "./commands/runtimes.ts";
 import { clusters, version } from "./commands/clusters.ts";

@@ -12,6 +12,13 @@ export type Verdict =
   | { readonly kind: "ready"; readonly state: string }
   | { readonly kind: "failed"; readonly state: string; readonly reason: string };
 
+/** The `--wait`, `--timeout` and `--poll-interval` flags of a command. */
+export interface WaitFlags {
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+}
+
 export interface WaitOptions {
   /** e.g. `deployment "shop-cart"`: names the thing in progress lines and errors. */
   readonly what: string;

@@ -18,15 +18,9 @@ import {
 } from "../shapes.ts";
 import { deploymentVerdict } from "../verdicts.ts";
 import { deployResultText, deploymentDetail, deploymentsTable, unitsTable } from "../views.ts";
-import { waitUntil } from "../wait.ts";
+import { waitUntil, type WaitFlags } from "../wait.ts";
 import { emit, emitAction, emptyList, type Context } from "./context.ts";
 import { statusOfEveryCluster } from "./status.ts";
-
-export interface WaitFlags {
-  readonly wait: boolean;
-  readonly timeoutMs: number;
-  readonly intervalMs: number;
-}
 
 /**
  * POST /deployments (PUT /deployments/{key} with `update`: redeploy an existing one);

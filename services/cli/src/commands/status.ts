@@ -5,9 +5,8 @@ import { progressSink } from "../progress.ts";
 import { clusterUnits, isObj, statusViews, str } from "../shapes.ts";
 import { statusVerdict } from "../verdicts.ts";
 import { historyTable, statusText } from "../views.ts";
-import { waitUntil } from "../wait.ts";
+import { waitUntil, type WaitFlags } from "../wait.ts";
 import { emit, type Context } from "./context.ts";
-import type { WaitFlags } from "./deployments.ts";
 
 /**
  * GET /deployment-status/{id}; with `wait`, polls until every cluster is Available.
