@@ -17,7 +17,7 @@ import {
 } from "@oaas/kube";
 import type { RenderedObject } from "@oaas/templates";
 import { childKey, displayName, kindOf } from "./children.ts";
-import { ownership, withAppliedHash, type LiveObject } from "./compare.ts";
+import { ownerLabelValue, ownership, withAppliedHash, type LiveObject } from "./compare.ts";
 import {
   childAction,
   findDrift,
@@ -94,7 +94,7 @@ export async function applyChildren(
   // Check every name before writing anything, so a conflict leaves the record's children as they were.
   const uid = ctx.record.metadata.uid ?? "";
   for (const { object, live } of plans) {
-    const owner = live === undefined ? undefined : ownership(live, uid);
+    const owner = live === undefined ? undefined : ownership(live, uid, ownerLabelValue(ctx.record));
     if (owner && !owner.owned)
       throw nameConflict(displayName(object), ctx.record.metadata.namespace ?? "", owner.owner);
   }

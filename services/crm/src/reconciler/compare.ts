@@ -2,7 +2,7 @@
 // already, and does the live object still hold every value we set? These decide whether a
 // reconcile writes at all, so a converged record costs zero mutating calls.
 import { createHash } from "node:crypto";
-import { ownerLabel } from "@oaas/crd";
+import { labelValue, ownerLabel, reconcilerFieldManager, type DeploymentRecord } from "@oaas/crd";
 import { compareQuantities, parseQuantity, type RenderedObject } from "@oaas/templates";
 
 /** Annotation on every child: hash of the desired object last applied to it. */
@@ -42,16 +42,33 @@ export function withAppliedHash(desired: RenderedObject): RenderedObject {
   return copy;
 }
 
+/** The owner label value render puts on children (the record name, label-safe). */
+export function ownerLabelValue(record: DeploymentRecord): string {
+  return labelValue(record.metadata.name);
+}
+
 export type Ownership = { owned: true } | { owned: false; owner: string };
 
 /**
- * Ours only when a controller owner reference names this record's uid. Anything else
- * (another record, a previous incarnation of this one, a hand-made object) is not ours
- * and must not be touched; `owner` says who has it, for the NameConflict message.
+ * Ours when an owner reference names this record's uid; also an orphan that is plainly
+ * ours (no owner reference at all, this record's owner label `recordLabel`, and written by
+ * the reconciler's field manager): its reference was lost (a hand edit, a backup restored,
+ * `kubectl get -o yaml | kubectl replace`), and the next apply puts it back, as
+ * controller-runtime adopts orphans its selector matches. Anything else (another record,
+ * a previous incarnation of this one, a hand-made object) is not ours and must not be
+ * touched; `owner` says who has it, for the NameConflict message.
  */
-export function ownership(live: LiveObject, recordUid: string): Ownership {
+export function ownership(live: LiveObject, recordUid: string, recordLabel?: string): Ownership {
   const refs = live.metadata?.ownerReferences ?? [];
   if (refs.some((r) => r.uid === recordUid)) return { owned: true };
+  const written = (live.metadata?.managedFields ?? []).some((m) => m.manager === reconcilerFieldManager);
+  if (
+    refs.length === 0 &&
+    recordLabel !== undefined &&
+    live.metadata?.labels?.[ownerLabel] === recordLabel &&
+    written
+  )
+    return { owned: true };
   const controller = refs.find((r) => r.controller === true) ?? refs[0];
   if (controller) {
     return {

@@ -1,9 +1,9 @@
 // Deleting a record: its children go first, then the finalizer, then Kubernetes removes
 // the record. Runs on every reconcile of a record with deletionTimestamp set.
-import { finalizer, labelValue, type DeploymentRecord } from "@oaas/crd";
+import { finalizer, type DeploymentRecord } from "@oaas/crd";
 import { deleteObject, type KubeClient } from "@oaas/kube";
 import { displayName, kindOf, listChildren, type ChildKind } from "./children.ts";
-import { ownership } from "./compare.ts";
+import { ownerLabelValue, ownership } from "./compare.ts";
 import { removeFinalizer } from "./record-api.ts";
 
 export type FinalizeOutcome =
@@ -44,7 +44,7 @@ export async function finalizeRecord(
     kinds,
     signal,
   );
-  const ours = [...listed.values()].filter((child) => ownership(child, uid).owned);
+  const ours = [...listed.values()].filter((child) => ownership(child, uid, ownerLabelValue(record)).owned);
   if (ours.length > 0) {
     const toDelete = ours.filter((child) => !child.metadata?.deletionTimestamp);
     await Promise.all(
@@ -60,9 +60,4 @@ export async function finalizeRecord(
   }
   await removeFinalizer(kube, record, signal);
   return { state: "released", finalizerRemoved: true };
-}
-
-/** The owner label value render puts on children (the record name, label-safe). */
-export function ownerLabelValue(record: DeploymentRecord): string {
-  return labelValue(record.metadata.name);
 }

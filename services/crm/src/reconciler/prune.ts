@@ -16,12 +16,13 @@ export async function pruneChildren(
   listed: ReadonlyMap<string, LiveObject>,
   desiredKeys: ReadonlySet<string>,
   recordUid: string,
+  recordLabel: string,
   signal: AbortSignal,
 ): Promise<string[]> {
   const stale = [...listed.values()].filter(
     (live) =>
       !desiredKeys.has(childKey(live)) &&
-      ownership(live, recordUid).owned &&
+      ownership(live, recordUid, recordLabel).owned &&
       !live.metadata?.deletionTimestamp,
   );
   await Promise.all(

@@ -12,9 +12,8 @@ import {
 } from "@oaas/templates";
 import { applyChildren, readChildren, type DriftReport } from "./apply.ts";
 import { childKey, childKinds, listChildren, servedKinds } from "./children.ts";
-import type { LiveObject } from "./compare.ts";
+import { ownerLabelValue, type LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
-import { ownerLabelValue } from "./finalize.ts";
 import { deploymentHealth, knativeHealth } from "./health.ts";
 import { pruneChildren } from "./prune.ts";
 import type { Component, Observation } from "./status.ts";
@@ -80,7 +79,14 @@ export async function reconcileRecord(
 
   // 3. Prune children of this record that are no longer desired.
   const desiredKeys = new Set(rendered.objects.map(childKey));
-  const pruned = await pruneChildren(kube, listed, desiredKeys, record.metadata.uid ?? "", signal);
+  const pruned = await pruneChildren(
+    kube,
+    listed,
+    desiredKeys,
+    record.metadata.uid ?? "",
+    ownerLabelValue(record),
+    signal,
+  );
 
   // 4. Observe: each workload's own status, the refs and the template choice.
   const components = observeComponents(

@@ -326,6 +326,32 @@ describe("reconciler: child decisions", function () {
     expect(byHand.owned).to.equal(false);
     expect(JSON.stringify(byHand)).to.contain("kubectl-create");
   });
+
+  // Found by a newcomer: a child whose ownerReferences were patched away was a NameConflict
+  // (record Failed) and survived the record's delete.
+  it("ownership: an orphan with this record's owner label, written by the reconciler, is adopted; no other", function () {
+    const orphan = (labels: Record<string, string>, manager: string, refs: { uid: string }[] = []) => ({
+      metadata: { labels, managedFields: [{ manager }], ownerReferences: refs },
+    });
+    const rows: [string, ReturnType<typeof orphan>, boolean][] = [
+      [
+        "our label, our manager, no reference",
+        orphan({ "oaas.io/owner": "rec" }, "oaas-crm-reconciler"),
+        true,
+      ],
+      ["our label, another manager", orphan({ "oaas.io/owner": "rec" }, "kubectl-create"), false],
+      ["another record's label", orphan({ "oaas.io/owner": "other" }, "oaas-crm-reconciler"), false],
+      [
+        "a reference to another uid",
+        orphan({ "oaas.io/owner": "rec" }, "oaas-crm-reconciler", [{ uid: "v" }]),
+        false,
+      ],
+      ["no label", orphan({}, "oaas-crm-reconciler"), false],
+    ];
+    for (const [name, live, owned] of rows) expect(ownership(live, "u", "rec").owned, name).to.equal(owned);
+    // Without the record's label value nothing is adopted (the rule needs both).
+    expect(ownership(orphan({ "oaas.io/owner": "rec" }, "oaas-crm-reconciler"), "u").owned).to.equal(false);
+  });
 });
 
 describe("reconciler: replica hand-over", function () {
