@@ -270,6 +270,31 @@ describe("crm reconciler: drift repair holds (real API server)", function () {
     }
   }
 
+  // Found by a newcomer: ownerReferences patched away made the record Failed (NameConflict)
+  // and the child outlived the record's delete.
+  it("a child whose owner reference was removed is adopted: the reference is put back, the record stays healthy", async function () {
+    const r = await deployed("orphaned");
+    const job = jobFor(r);
+    await kube.request({
+      method: "PATCH",
+      path: deploymentPath(childName(r)),
+      query: { fieldManager: "kubectl-patch" },
+      contentType: "application/json-patch+json",
+      body: [{ op: "replace", path: "/metadata/ownerReferences", value: [] }],
+    });
+    type Owned = { metadata: { ownerReferences?: { uid: string }[] } };
+    const refsOf = async () =>
+      ((await getChild(kube, deploymentsType, ns.name, childName(r))) as unknown as Owned).metadata
+        .ownerReferences ?? [];
+    expect(await refsOf()).to.deep.equal([]);
+    const result = await h.handle(job);
+    expect(result.kind, JSON.stringify(result)).to.not.equal("terminal");
+    expect((await refsOf()).map((ref) => ref.uid)).to.deep.equal([r.metadata.uid]);
+    expect(history(r, "failed")).to.have.length(0);
+    const after = await getRecord(kube, ns.name, "orphaned");
+    expect(after?.status?.conditions?.find((c) => c.type === "Degraded")?.status).to.not.equal("True");
+  });
+
   it("no false drift: a converged record with ODGM and an HPA (every child kind, API-server defaults) writes and records nothing more", async function () {
     const full = await harness(kube, { odgm: true, hpa: true });
     const written = await deployRecord(kube, ns.name, {
