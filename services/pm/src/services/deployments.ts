@@ -150,7 +150,10 @@ export class DeploymentService {
     const signals = await this.signals(resolved.deployment.target_clusters);
     let plan;
     try {
-      plan = planUnits(resolved.deployment, resolved.cls, signals, this.now().getTime());
+      // The unit's created_at is the deployment's, not this request's: a redeploy that
+      // changes nothing must change nothing in the record's spec (no new generation).
+      const createdMs = Date.parse(existing?.created_at ?? "") || this.now().getTime();
+      plan = planUnits(resolved.deployment, resolved.cls, signals, createdMs);
     } catch (error) {
       if (error instanceof SizingError) throw new UnavailableError(`cannot size replicas: ${error.message}`);
       throw error;

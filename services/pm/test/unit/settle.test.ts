@@ -228,6 +228,11 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
     expect(errorOf(bad)).to.contain("If-Match");
     expect((await pm.request("PUT", "/api/v1/deployments/upd", body)).status).to.equal(200);
     expect((await pm.storage.getDeployment("upd"))?.generation).to.equal(5);
+    // A redeploy that changes nothing sends the very same unit (created_at is the
+    // deployment's, not the request's), so the CRM's record gets no new generation.
+    const sent = JSON.stringify(records.get("upd-a"));
+    expect((await pm.request("PUT", "/api/v1/deployments/upd", body)).status).to.equal(200);
+    expect(JSON.stringify(records.get("upd-a"))).to.equal(sent);
   });
 
   it("listing one function with NFRs deploys every function the class binds", async function () {
