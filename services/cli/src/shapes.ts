@@ -55,6 +55,12 @@ export function failedClusters(body: Json): string[] {
   });
 }
 
+/** Clusters where a deploy's outcome is not known yet (`unknown_clusters`: the PM settles them). */
+export function unknownClusters(body: Json): string[] {
+  const v = isObj(body) ? body.unknown_clusters : undefined;
+  return Array.isArray(v) ? v.filter((c): c is string => typeof c === "string") : [];
+}
+
 /** A map `{a: x}` or a list `[{cluster: "a", ...x}]` as `[name, value]` pairs. */
 function perCluster(value: unknown): [string, unknown][] {
   if (Array.isArray(value)) {

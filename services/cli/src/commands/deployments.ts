@@ -14,6 +14,7 @@ import {
   num,
   statusViews,
   str,
+  unknownClusters,
   type StatusView,
 } from "../shapes.ts";
 import { deploymentVerdict } from "../verdicts.ts";
@@ -54,6 +55,11 @@ export async function deploy(
   emit(ctx, answer, () => deployResultText(result, args.update ? "updated" : "created"));
   const failed = failedClusters(answer);
   if (failed.length > 0) ctx.err.write(`warning: not deployed on: ${failed.join(", ")}\n`);
+  const unknown = unknownClusters(answer);
+  if (unknown.length > 0)
+    ctx.err.write(
+      `warning: outcome unknown on: ${unknown.join(", ")} (no answer after sending; the PM sends it again until the cluster answers)\n`,
+    );
   if (!flags.wait) return;
   await waitForDeployment(ctx, result.key, flags);
 }
