@@ -122,7 +122,6 @@ export async function applyAndReadBack(kube: KubeClient, object: object): Promis
   const path = placed(object);
   // The apply's own answer is the object as stored: no second read that could race a
   // delete (a read-back found nothing under load: 1 in ~3 clean CI runs).
-  const read = applied;
   await kube.exchange({ method: "DELETE", path });
   // Callers reuse one name: the next apply must not land on this object while it is still
   // being deleted (it was then removed under that apply, and the read-back found nothing).
@@ -131,7 +130,7 @@ export async function applyAndReadBack(kube: KubeClient, object: object): Promis
     timeoutMs: 30_000,
     intervalMs: 50,
   });
-  return { status: applied.status, body: read.body as Record<string, unknown> };
+  return applied;
 }
 
 /** The object's API path. */
