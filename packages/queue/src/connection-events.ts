@@ -81,6 +81,7 @@ const connectionMessages = [
   "Failed to refresh slots cache",
   "connect ETIMEDOUT",
   "ECONNREFUSED",
+  "Command timed out",
 ];
 
 /**
@@ -94,5 +95,6 @@ export function isConnectionError(error: unknown): boolean {
   if (typeof code === "string" && connectionCodes.has(code)) return true;
   if (error.name === "MaxRetriesPerRequestError" || error.name === "ClusterAllFailedError") return true;
   if (error instanceof AggregateError) return error.errors.some(isConnectionError);
+  if (error.cause !== undefined && error.cause !== error && isConnectionError(error.cause)) return true;
   return connectionMessages.some((m) => error.message.includes(m));
 }
