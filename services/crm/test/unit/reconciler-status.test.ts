@@ -2,7 +2,7 @@
 // from it, the "does this child need a write" decision and the replica hand-over rule.
 import type { RenderedObject } from "@oaas/templates";
 import { expect } from "chai";
-import { needsReplicaHandover } from "../../src/reconciler/apply.ts";
+import { needsReplicaHandover } from "../../src/reconciler/replicas.ts";
 import {
   appliedHashAnnotation,
   contains,
