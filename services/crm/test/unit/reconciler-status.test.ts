@@ -14,7 +14,7 @@ import { childAction } from "../../src/reconciler/drift.ts";
 import { deploymentHealth, knativeHealth, type HealthState } from "../../src/reconciler/health.ts";
 import { nextStatus, sameStatus, type Component, type Observation } from "../../src/reconciler/status.ts";
 
-// Option builders for a live Deployment (STYLE §10).
+// Option builders for a live Deployment.
 type Opt = (d: LiveObject) => void;
 function deployment(...opts: Opt[]): LiveObject {
   const d: LiveObject = {
