@@ -14,6 +14,7 @@ import {
   withEnforcement,
   withFeature,
   withFunction,
+  withFunctionContainer,
   withGeneration,
   withImage,
   withKnative,
@@ -126,6 +127,24 @@ const rows: Row[] = [
       ),
     },
     want: { update: [D(a)] },
+  },
+  {
+    name: "enforce mode: CPU and memory requests the enforcer sets where the spec names none are never drift",
+    given: {
+      record: record(withFunction("a"), withEnforcement()),
+      live: converged(
+        record(withFunction("a"), withEnforcement()),
+        context(),
+        ...edit(
+          D(a),
+          withFunctionContainer((c) =>
+            Object.assign(c, { resources: { requests: { cpu: "250m", memory: "128Mi" } } }),
+          ),
+          writtenBy(enforcer),
+        ),
+      ),
+    },
+    want: {},
   },
   {
     name: "enforce mode with an HPA: the enforcer's minReplicas is never drift",
