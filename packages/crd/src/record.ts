@@ -68,6 +68,12 @@ export interface OdgmConfig {
   options?: Record<string, string>;
 }
 
+/**
+ * Largest `partition_count` of an ODGM collection (every ODGM replica holds a shard of
+ * each partition): one rule for the CRM's render checks and the PM's model bounds.
+ */
+export const maxPartitionCount = 1024;
+
 /** oaas.common.Timestamp; seconds is an int64 as a decimal string. */
 export interface Timestamp {
   seconds: string;

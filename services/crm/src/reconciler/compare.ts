@@ -3,7 +3,8 @@
 // reconcile writes at all, so a converged record costs zero mutating calls.
 import { createHash } from "node:crypto";
 import { labelValue, ownerLabel, reconcilerFieldManager, type DeploymentRecord } from "@oaas/crd";
-import { compareQuantities, parseQuantity, type RenderedObject } from "@oaas/templates";
+import { compareQuantities, parseQuantity } from "@oaas/kube-rules";
+import type { RenderedObject } from "@oaas/templates";
 
 /** Annotation on every child: hash of the desired object last applied to it. */
 export const appliedHashAnnotation = "oaas.io/applied-hash";
