@@ -14,7 +14,7 @@ import { applyChildren, readChildren, type DriftReport } from "./apply.ts";
 import { childKey, childKinds, listChildren, servedKinds } from "./children.ts";
 import { ownerLabelValue, type LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
-import { deploymentHealth, knativeHealth } from "./health.ts";
+import { deploymentHealth, knativeHealth } from "../children/workload-health.ts";
 import { pruneChildren } from "./prune.ts";
 import type { Component, Observation } from "./status.ts";
 
