@@ -10,14 +10,19 @@ import type { Readiness } from "./readiness.ts";
 /** A Node request handler, HTTP/1.1 or HTTP/2: the Connect adapter's fallback type. */
 export type ProbeHandler = ReturnType<typeof connectNodeAdapter>;
 
+/** Writes one whole answer to `res`, never cached (probes and scrapes want it fresh). */
+export function answerer(res: Parameters<ProbeHandler>[1]) {
+  return (status: number, contentType: string, body: string): void => {
+    res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
+    res.end(body);
+  };
+}
+
 /** Answers GET/HEAD /healthz, /readyz and /metrics; any other request is 404. */
 export function probeEndpoints(readiness: Readiness, metrics: Metrics): ProbeHandler {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    const send = (status: number, contentType: string, body: string) => {
-      res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
-      res.end(body);
-    };
+    const send = answerer(res);
     if (req.method !== "GET" && req.method !== "HEAD") return send(404, "text/plain", "not found\n");
     switch (path) {
       case "/healthz":

@@ -4,7 +4,7 @@
 // Used as the Connect adapter's fallback, so any path that is not an RPC lands here.
 import type { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Metrics } from "@oaas/telemetry";
-import { probeEndpoints } from "../health/probe-endpoints.ts";
+import { answerer, probeEndpoints } from "../health/probe-endpoints.ts";
 import type { Readiness } from "../health/readiness.ts";
 import { serveHistory, type HistorySource } from "./history-route.ts";
 import { serveStatus, type StatusRouteOptions } from "./status-route.ts";
@@ -25,10 +25,7 @@ export function httpEndpoints(readiness: Readiness, metrics: Metrics, records?: 
   const probes = probeEndpoints(readiness, metrics);
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    const send = (status: number, contentType: string, body: string) => {
-      res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
-      res.end(body);
-    };
+    const send = answerer(res);
     if (req.method !== "GET" && req.method !== "HEAD") return send(404, "text/plain", "not found\n");
     const json = (status: number, body: unknown) =>
       send(status, "application/json", JSON.stringify(body) + "\n");
