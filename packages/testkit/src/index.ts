@@ -47,3 +47,12 @@ export {
   type CrmProcess,
 } from "./crm-process.ts";
 export { startPmProcess, type PmProcess } from "./pm-process.ts";
+export {
+  startTestPrometheus,
+  backfillOpenMetrics,
+  promtoolTestRules,
+  prometheusBinary,
+  type TestPrometheus,
+  type TestPrometheusOptions,
+  type PromtoolResult,
+} from "./prometheus.ts";
