@@ -1,148 +1,182 @@
-// A throw-away Prometheus for a test suite (Debian package `prometheus`, which also ships
-// promtool): its own free loopback port and temp data directory, optional scrape
-// configs (e.g. file-based service discovery of an exporter the test runs), and helpers
-// to backfill series (promtool tsdb create-blocks-from openmetrics) and to run
-// `promtool test rules`. Each call starts its own server; stop() ends it by its PID and
-// removes the directory.
-import { spawnSync } from "node:child_process";
+// A throw-away Prometheus for a test (Debian `prometheus`, or $OAAS_PROMETHEUS_BIN): its
+// own free port and data directory, scraping what the test lists in a file-based service
+// discovery file (setTargets), so the test controls every series it will query. The test
+// can take it away and bring it back on the same port and data (an outage), or query it.
+// Debian's package may also run a system Prometheus on :9090; this one never uses that port.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "./ports.ts";
+import { freePort, isListening } from "./ports.ts";
 import { isOurs, logTail, startProcess, stopProcesses, type StartedProcess } from "./processes.ts";
 import { waitFor } from "./wait.ts";
 
+export interface TestPrometheusOptions {
+  /** Scrape interval of the file-SD job, s. Default 1 (a rate() window needs at least 4 of them). */
+  readonly scrapeIntervalSeconds?: number;
+  /** Start on this data directory (e.g. one `promtool tsdb create-blocks-from` filled); default a fresh temp dir. Never deleted when given. */
+  readonly dataDir?: string;
+  /** Extra `prometheus` flags. */
+  readonly extraArgs?: readonly string[];
+}
+
+/** One file-SD target group: `host:port` addresses and labels put on every series scraped from them. */
+export interface ScrapeTargets {
+  readonly targets: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** One instant-vector sample of a query answer. */
+export interface PromSample {
+  readonly metric: Record<string, string>;
+  readonly value: number;
+}
+
 export interface TestPrometheus {
-  /** http://127.0.0.1:<port>: the base URL of the HTTP API. */
+  /** http://127.0.0.1:<port>: what OPRC_CRM_PROM_URL points at. */
   readonly url: string;
   readonly port: number;
-  /** Its TSDB directory. */
   readonly dataDir: string;
-  readonly process: StartedProcess;
+  /** Replaces the scrape targets (written atomically; Prometheus notices within about a second). */
+  setTargets(groups: readonly ScrapeTargets[]): void;
+  /** Instant query through the HTTP API; throws on an error answer. */
+  query(promql: string, time?: Date): Promise<PromSample[]>;
+  /** Resolves once `promql` returns at least one sample (e.g. the first scrape landed). */
+  waitForSeries(promql: string, timeoutMs?: number): Promise<PromSample[]>;
+  /** Kills the server (SIGKILL) and waits until its port is closed: Prometheus is down. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and data directory; resolves once /-/ready answers. */
+  start(): Promise<void>;
+  /** True while this harness's process runs. */
+  running(): boolean;
+  /** Stops it for good and deletes its directory (and the data directory unless it was given). */
   stop(): Promise<void>;
 }
 
-export interface TestPrometheusOptions {
-  /** `scrape_configs` entries (YAML as an object); none by default. */
-  readonly scrapeConfigs?: readonly Record<string, unknown>[];
-  /** Global scrape/evaluation interval, e.g. "1s". Default "15s". */
-  readonly scrapeInterval?: string;
-  /**
-   * Series to backfill before the server starts, in OpenMetrics text (timestamps in
-   * seconds, "# EOF" added when missing): written into the data directory as blocks.
-   */
-  readonly backfill?: string;
-}
+let binary: string | undefined;
 
-/** Path of a Prometheus binary: $OAAS_<NAME>_BIN, else /usr/bin/<name> (Debian `prometheus`). */
-export function prometheusBinary(name: "prometheus" | "promtool"): string {
-  const fromEnv = process.env[`OAAS_${name.toUpperCase()}_BIN`];
-  const binary = fromEnv ?? `/usr/bin/${name}`;
-  if (!fs.existsSync(binary)) {
-    throw new Error(
-      `${binary} not found: install the Debian package prometheus (apt-get install -y prometheus)`,
-    );
-  }
+/** $OAAS_PROMETHEUS_BIN, else `prometheus` on the PATH (absolute: isOurs compares it). */
+export function prometheusBinary(): string {
+  binary ??=
+    process.env["OAAS_PROMETHEUS_BIN"] ??
+    execFileSync("sh", ["-c", "command -v prometheus"], { encoding: "utf8" }).trim();
+  if (binary === "")
+    throw new Error("no prometheus binary: apt-get install prometheus, or set OAAS_PROMETHEUS_BIN");
   return binary;
 }
 
-/** Starts a Prometheus and resolves once /-/ready answers; throws with its log tail when it does not. */
+/** The prometheus.yml of a test server: one job, targets from `sdFile`, labels as the exporter sends them. */
+export function testPrometheusConfig(sdFile: string, scrapeIntervalSeconds: number): string {
+  const interval = `${scrapeIntervalSeconds}s`;
+  return [
+    "global:",
+    `  scrape_interval: ${interval}`,
+    `  evaluation_interval: ${interval}`,
+    "scrape_configs:",
+    "  - job_name: synthetic",
+    // The exporter's own namespace/pod/container labels win over target labels.
+    "    honor_labels: true",
+    `    scrape_interval: ${interval}`,
+    `    scrape_timeout: ${interval}`,
+    "    file_sd_configs:",
+    `      - files: [${JSON.stringify(sdFile)}]`,
+    "        refresh_interval: 1s",
+    "",
+  ].join("\n");
+}
+
+/** Starts a Prometheus and resolves once it is ready; throws with its log tail when it is not. */
 export async function startTestPrometheus(options: TestPrometheusOptions = {}): Promise<TestPrometheus> {
-  const binary = prometheusBinary("prometheus");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oaas-prometheus-"));
-  const dataDir = path.join(dir, "data");
-  fs.mkdirSync(dataDir);
-  try {
-    if (options.backfill !== undefined) backfillOpenMetrics(options.backfill, dataDir);
-  } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const interval = options.scrapeInterval ?? "15s";
-  const config = {
-    global: { scrape_interval: interval, evaluation_interval: interval },
-    scrape_configs: options.scrapeConfigs ?? [],
-  };
-  // JSON is YAML: no YAML writer needed for the config file.
+  const dataDir = options.dataDir ?? path.join(dir, "data");
+  const sdFile = path.join(dir, "targets.json");
   const configFile = path.join(dir, "prometheus.yml");
-  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  fs.writeFileSync(sdFile, "[]\n");
+  fs.writeFileSync(configFile, testPrometheusConfig(sdFile, options.scrapeIntervalSeconds ?? 1));
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const args = [
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${dataDir}`,
     `--web.listen-address=127.0.0.1:${port}`,
-    // Backfilled series may be days old; keep them all.
-    "--storage.tsdb.retention.time=3650d",
-    "--web.enable-lifecycle",
+    "--storage.tsdb.retention.time=1d",
     "--log.level=warn",
+    ...(options.extraArgs ?? []),
   ];
-  const process_ = startProcess("prometheus", binary, args, dir);
-  const url = `http://127.0.0.1:${port}`;
+  const bin = prometheusBinary();
+  let current: StartedProcess | undefined;
+
+  const start = async () => {
+    const started = startProcess(`prometheus-${port}`, bin, args, dir);
+    current = started;
+    await waitFor(
+      async () => {
+        if (!isOurs(started)) throw new Error(`prometheus exited:\n${logTail(started)}`);
+        const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+        return res.status === 200;
+      },
+      { description: `prometheus on ${url} to be ready`, timeoutMs: 60_000, intervalMs: 100 },
+    );
+  };
+  const query = async (promql: string, time?: Date): Promise<PromSample[]> => {
+    const params = new URLSearchParams({ query: promql });
+    if (time) params.set("time", String(time.getTime() / 1000));
+    const res = await fetch(`${url}/api/v1/query?${params.toString()}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
+    if (body.status !== "success") throw new Error(`prometheus query ${promql}: ${body.error ?? res.status}`);
+    if (body.data?.resultType !== "vector") throw new Error(`prometheus query ${promql}: not a vector`);
+    return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+  };
   const stop = async () => {
-    await stopProcesses([process_]);
+    if (current) await stopProcesses([current]);
+    current = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
-      async () => {
-        if (!isOurs(process_)) throw new Error(`prometheus exited:\n${logTail(process_)}`);
-        const response = await fetch(`${url}/-/ready`).catch(() => undefined);
-        return response?.ok === true;
-      },
-      { description: `prometheus on port ${port}`, timeoutMs: 60_000, intervalMs: 200 },
-    );
+    await start();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, port, dataDir, process: process_, stop };
-}
-
-/**
- * Writes OpenMetrics `text` as TSDB blocks into `dataDir` (promtool tsdb
- * create-blocks-from openmetrics). Throws with promtool's output when it refuses.
- */
-export function backfillOpenMetrics(text: string, dataDir: string): void {
-  const input = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "oaas-backfill-")), "series.om");
-  try {
-    fs.writeFileSync(input, text.trimEnd().endsWith("# EOF") ? text : `${text.trimEnd()}\n# EOF\n`);
-    const run = spawnSync(
-      prometheusBinary("promtool"),
-      ["tsdb", "create-blocks-from", "openmetrics", input, dataDir],
-      {
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    if (run.status !== 0)
-      throw new Error(`promtool backfill failed (${run.status}):\n${run.stdout}${run.stderr}`);
-  } finally {
-    fs.rmSync(path.dirname(input), { recursive: true, force: true });
-  }
-}
-
-/** Result of `promtool test rules`: passed, with promtool's output for the failure message. */
-export interface PromtoolResult {
-  passed: boolean;
-  output: string;
-}
-
-/**
- * Runs `promtool test rules` on the given files: `files` maps file names to contents
- * (the rule files and the test file, which names them relatively); `testFile` is the
- * key of the test file. Everything lives in a temp directory removed afterwards.
- */
-export function promtoolTestRules(files: Readonly<Record<string, string>>, testFile: string): PromtoolResult {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oaas-promtool-"));
-  try {
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-    const run = spawnSync(prometheusBinary("promtool"), ["test", "rules", testFile], {
-      cwd: dir,
-      encoding: "utf8",
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { passed: run.status === 0, output: `${run.stdout}${run.stderr}` };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return {
+    url,
+    port,
+    dataDir,
+    setTargets: (groups) => {
+      const tmp = `${sdFile}.tmp`;
+      fs.writeFileSync(
+        tmp,
+        JSON.stringify(groups.map((g) => ({ targets: g.targets, labels: g.labels ?? {} }))),
+      );
+      // rename: Prometheus never reads a half-written file.
+      fs.renameSync(tmp, sdFile);
+    },
+    query,
+    waitForSeries: (promql, timeoutMs = 30_000) =>
+      waitFor(
+        async () => {
+          const samples = await query(promql);
+          return samples.length > 0 ? samples : undefined;
+        },
+        { description: `prometheus to return a sample for ${promql}`, timeoutMs, intervalMs: 250 },
+      ),
+    kill: async () => {
+      const killed = current;
+      current = undefined;
+      if (killed && isOurs(killed)) process.kill(killed.pid, "SIGKILL");
+      await waitFor(async () => !(await isListening(port)), {
+        description: `prometheus on ${port} gone`,
+        timeoutMs: 10_000,
+      });
+    },
+    start,
+    running: () => current !== undefined && isOurs(current),
+    stop,
+  };
 }

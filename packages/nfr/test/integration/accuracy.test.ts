@@ -5,7 +5,8 @@
 // same samples; replicas exactly as the formula gives over 50 seeded scenarios; data
 // covering under half the range never reaches the enforcement confidence.
 import { expect } from "chai";
-import { startTestPrometheus, type TestPrometheus } from "@oaas/testkit";
+import fs from "node:fs";
+import { backfilledDataDir, startTestPrometheus, type TestPrometheus } from "@oaas/testkit";
 import { PromClient } from "@oaas/prom";
 import {
   analyzeComponent,
@@ -203,14 +204,17 @@ describe("nfr: accuracy on a real Prometheus (backfilled series)", function () {
   const acc = noisy(families);
   const holes = sparse(families);
   let prom: TestPrometheus | undefined;
+  let dataDir: string | undefined;
   let client: PromClient;
 
   before(async function () {
-    prom = await startTestPrometheus({ backfill: families.text() });
+    dataDir = backfilledDataDir(families.text());
+    prom = await startTestPrometheus({ dataDir });
     client = new PromClient({ url: prom.url, timeoutMs: 10_000 });
   });
   after(async function () {
     await prom?.stop();
+    if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** One namespace's cycle, as the analyzer runs it: one query per signal, split per component. */
