@@ -35,6 +35,12 @@ export { applyCrd, deleteCrd, installCrd, readCrd, waitForCrdEstablished, type S
 export { createCa, issueCertificate } from "./openssl.ts";
 export { captureLogLines, type LogCapture, type LogLine } from "./log-capture.ts";
 export { startTestEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.ts";
+export {
+  backfilledDataDir,
+  backfillOpenMetrics,
+  promtoolTestRules,
+  type PromtoolResult,
+} from "./promtool.ts";
 export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";
 export {
   spawnCrm,
@@ -47,3 +53,25 @@ export {
   type CrmProcess,
 } from "./crm-process.ts";
 export { startPmProcess, type PmProcess } from "./pm-process.ts";
+export {
+  startTestPrometheus,
+  prometheusBinary,
+  testPrometheusConfig,
+  type TestPrometheus,
+  type TestPrometheusOptions,
+  type ScrapeTargets,
+  type PromSample,
+} from "./prometheus.ts";
+export {
+  startSyntheticExporter,
+  type SyntheticExporter,
+  type LatencyShape,
+  type Labels as SeriesLabels,
+} from "./synthetic-exporter.ts";
+export {
+  publishPod,
+  dropPod,
+  publishRequests,
+  type PodSeries,
+  type RequestSeries,
+} from "./workload-series.ts";
