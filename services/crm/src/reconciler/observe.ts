@@ -6,7 +6,7 @@ import { planFunctions, type Rendered, type RenderedObject } from "@oaas/templat
 import { childKey, childKinds } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import type { DriftReport } from "./drift.ts";
-import { deploymentHealth, knativeHealth } from "./health.ts";
+import { deploymentHealth, knativeHealth } from "../children/workload-health.ts";
 import type { Component, Observation } from "./status.ts";
 
 /** What the act step did (act.ts). */

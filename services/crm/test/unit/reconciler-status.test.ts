@@ -11,7 +11,7 @@ import {
   type LiveObject,
 } from "../../src/reconciler/compare.ts";
 import { childAction } from "../../src/reconciler/drift.ts";
-import { deploymentHealth, knativeHealth, type HealthState } from "../../src/reconciler/health.ts";
+import { deploymentHealth, knativeHealth, type HealthState } from "../../src/children/workload-health.ts";
 import { nextStatus, sameStatus, type Component, type Observation } from "../../src/reconciler/status.ts";
 
 // Option builders for a live Deployment.
