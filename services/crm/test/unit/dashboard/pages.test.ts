@@ -184,14 +184,17 @@ describe("dashboard record pages", function () {
       now,
     }).text;
     const table = /<table id="functions">[\s\S]*?<\/table>/.exec(page)?.[0] ?? "";
-    const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1)
-      .map((m) => textOf(m[1] ?? "").replace(/\s+/g, " ").trim());
+    const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1).map((m) =>
+      textOf(m[1] ?? "")
+        .replace(/\s+/g, " ")
+        .trim(),
+    );
     expect(rows).to.deep.equal(["a yes Available 1/1 ready http://a", "b no RollingOut 0/1 ready"]);
     const bare = recordPage({
       basePath: "/",
       namespace: "prod",
       name: "shop",
-      record: { ...failing, status: { ...failing.status, functions: [] } } as DeploymentRecord,
+      record: { ...failing, status: { ...failing.status, functions: [] } },
       history: [],
       queueNames: [],
       now,
