@@ -87,7 +87,7 @@ describe("e2e: the whole flow through oaasctl on two clusters", function () {
       ["a", "RUNNING", `${key}-a`],
       ["b", "RUNNING", `${key}-b`],
     ]);
-    // The record's detail, from each CRM's status route through the PM.
+    // The record's detail, from each CRM's RecordDetailService through the PM.
     for (const c of status.clusters) {
       expect(c.detail_unavailable, c.cluster).to.equal(undefined);
       const available = c.conditions?.find((x) => x.type === "Available");

@@ -92,7 +92,12 @@ const available: DeploymentRecordStatus = {
     { kind: "Service", name: "hello-greet" },
   ],
   selected_template: "edge",
-  template_selection: { name: "edge", score: 0.8, runner_up: { name: "full", score: 0.6 }, reason: "profile" },
+  template_selection: {
+    name: "edge",
+    score: 0.8,
+    runner_up: { name: "full", score: 0.6 },
+    reason: "profile",
+  },
 };
 
 const entry = (message: string, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
@@ -480,18 +485,27 @@ describe("crm RecordDetailService", function () {
       expect(res.entries).to.deep.equal([]);
     });
 
-    const refused: { name: string; deploymentId: string; limit?: number; namespace?: string; error: RegExp }[] =
-      [
-        { name: "limit 0", deploymentId: "known-a", limit: 0, error: /^limit: must be a whole number from 1/ },
-        { name: "limit over 10000", deploymentId: "known-a", limit: 10_001, error: /^limit: .* to 10000$/ },
-        { name: "an id with whitespace", deploymentId: "a b", error: /^deployment_id: must not contain whitespace/ },
-        {
-          name: "a namespace that is not a DNS-1123 label",
-          deploymentId: "known-a",
-          namespace: "a.b",
-          error: /^x-namespace: "a\.b" is not a valid namespace name/,
-        },
-      ];
+    const refused: {
+      name: string;
+      deploymentId: string;
+      limit?: number;
+      namespace?: string;
+      error: RegExp;
+    }[] = [
+      { name: "limit 0", deploymentId: "known-a", limit: 0, error: /^limit: must be a whole number from 1/ },
+      { name: "limit over 10000", deploymentId: "known-a", limit: 10_001, error: /^limit: .* to 10000$/ },
+      {
+        name: "an id with whitespace",
+        deploymentId: "a b",
+        error: /^deployment_id: must not contain whitespace/,
+      },
+      {
+        name: "a namespace that is not a DNS-1123 label",
+        deploymentId: "known-a",
+        namespace: "a.b",
+        error: /^x-namespace: "a\.b" is not a valid namespace name/,
+      },
+    ];
     for (const row of refused) {
       it(`${row.name}: INVALID_ARGUMENT, nothing read`, async function () {
         const headers = row.namespace ? { headers: { "x-namespace": row.namespace } } : {};
@@ -511,7 +525,9 @@ describe("crm RecordDetailService", function () {
       historyFailing = true;
       const error = await failure(client.getHistory({ deploymentId: "known-a" }));
       expect(error.code).to.equal(Code.Unavailable);
-      expect(error.rawMessage).to.equal("cannot read the history from Redis: connect ECONNREFUSED 127.0.0.1:6379");
+      expect(error.rawMessage).to.equal(
+        "cannot read the history from Redis: connect ECONNREFUSED 127.0.0.1:6379",
+      );
     });
 
     it("a CRM without a history store: UNIMPLEMENTED; its GetStatusDetail still answers", async function () {
