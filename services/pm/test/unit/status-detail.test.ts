@@ -323,3 +323,58 @@ describe("pm REST: deployment-status merges the CRM's record status detail", fun
     ]);
   });
 });
+
+describe("pm REST: a missing detail is not a fault of the CRM (circuit breaker)", function () {
+  this.timeout(30_000);
+  let pm: TestPm;
+  let crm: StandInCrm;
+  let older: StandInCrm;
+
+  before(async function () {
+    crm = await startStandInCrm({
+      status: (id) => {
+        if (id === "u-missing") throw new ConnectError(`no deployment "${id}"`, Code.NotFound);
+        return grpcAnswer(id);
+      },
+      // "u-missing" never answers: only the PM's cancel ends it.
+      detail: (id) => (id === "u-missing" ? hang() : crmDetail(id)),
+    });
+    older = await startStandInCrm({ status: (id) => grpcAnswer(id) });
+    pm = await startTestPm({
+      OPRC_PM_CRM_CLUSTERS: "a,old",
+      OPRC_PM_CRM_A_URL: crm.url,
+      OPRC_PM_CRM_OLD_URL: older.url,
+      // One counted failure would open a cluster's breaker and fail every later call fast.
+      CRM_CIRCUIT_BREAKER_FAILURE_THRESHOLD: "1",
+      CRM_HEALTH_CHECK_INTERVAL: "0",
+    });
+  });
+  after(async function () {
+    await pm.close();
+    await crm.close();
+    await older.close();
+  });
+
+  it("UNIMPLEMENTED from an older CRM leaves its breaker closed", async function () {
+    for (let i = 0; i < 3; i++) {
+      const res = await pm.request("GET", "/api/v1/deployment-status/u-any?cluster=old");
+      expect(res.status, res.text).to.equal(200);
+      expect((res.json as { detail_unavailable?: string }).detail_unavailable).to.match(/older than the PM/);
+    }
+  });
+
+  it("a detail call the PM cancels (its status failed) leaves the breaker closed", async function () {
+    for (let i = 0; i < 3; i++) {
+      expect((await pm.request("GET", "/api/v1/deployment-status/u-missing?cluster=a")).status).to.equal(404);
+      await waitFor(() => crm.detailRequests.at(-1)?.cancelled === true, {
+        description: "the detail call cancelled",
+        timeoutMs: 2000,
+        intervalMs: 10,
+      });
+    }
+    // Not failed fast by an open breaker: both calls go out and answer.
+    const res = await pm.request("GET", "/api/v1/deployment-status/u-ok?cluster=a");
+    expect(res.status, res.text).to.equal(200);
+    expect((res.json as { conditions?: unknown[] }).conditions).to.have.length(2);
+  });
+});
