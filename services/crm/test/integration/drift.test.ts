@@ -471,7 +471,11 @@ describe("crm pipeline: kubectl set env on a child is put back once (watcher, qu
       },
     });
     const records = recordDetailClient("grpc", all.url);
-    const history = async () => (await records.getHistory({ deploymentId: id })).entries;
+    const history = async () =>
+      (await records.getHistory({ deploymentId: id })).entries.map(({ type, message }) => ({
+        type,
+        message,
+      }));
     const env = async () =>
       (
         (await getChild(kube, deploymentsType, suite.namespace, name)) as unknown as
