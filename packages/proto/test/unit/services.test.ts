@@ -7,6 +7,7 @@ import {
   fileDescriptors,
   grpcHealthV1,
   HealthService,
+  RecordDetailService,
   reflectionV1,
   reflectionV1alpha,
 } from "../../src/index.js";
@@ -38,6 +39,18 @@ describe("proto: services", function () {
     expect(CrmInfoService.method.getEnvHealth.output.typeName).to.equal("oaas.health.CrmEnvHealth");
   });
 
+  it("oaas.crm.v1.RecordDetailService (added beside the contract PMs already speak)", function () {
+    expect(paths(RecordDetailService)).to.deep.equal([
+      "/oaas.crm.v1.RecordDetailService/GetStatusDetail",
+      "/oaas.crm.v1.RecordDetailService/GetHistory",
+    ]);
+    expect(kinds(RecordDetailService)).to.deep.equal(["unary", "unary"]);
+    expect(RecordDetailService.method.getStatusDetail.output.typeName).to.equal(
+      "oaas.crm.v1.GetStatusDetailResponse",
+    );
+    expect(RecordDetailService.method.getHistory.output.typeName).to.equal("oaas.crm.v1.GetHistoryResponse");
+  });
+
   it("grpc.health.v1.Health", function () {
     const { Health } = grpcHealthV1;
     expect(paths(Health)).to.deep.equal([
@@ -63,6 +76,7 @@ describe("proto: services", function () {
       "oaas/common",
       "oaas/deployment",
       "oaas/health",
+      "oaas/crm/v1/record_detail",
       "grpc/health/v1/health",
       "grpc/reflection/v1/reflection",
       "grpc/reflection/v1alpha/reflection",

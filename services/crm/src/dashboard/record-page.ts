@@ -1,8 +1,7 @@
 // One record on one page: what it is, its status summary, its conditions, per-function
 // status and its history. Pure: the record, the history and the clock are passed in.
-import { statusSummary, type DeploymentRecord } from "@oaas/crd";
+import { statusSummary, type DeploymentRecord, type FunctionStatus } from "@oaas/crd";
 import type { HistoryEntry } from "@oaas/queue";
-import { functionStatusRows } from "./function-status.ts";
 import { html, pathUnder, type SafeHtml } from "./html.ts";
 import { age, layout } from "./layout.ts";
 
@@ -49,7 +48,7 @@ export function recordPage(input: RecordPageInput): SafeHtml {
   }
   const summary = recordSummary(record);
   const status = record.status;
-  const functions = functionStatusRows((status as { functions?: unknown } | undefined)?.functions);
+  const functions = status?.functions ?? [];
   const body = html`
     <h1>DeploymentRecord <code>${ns}/${name}</code></h1>
     <table>
@@ -135,7 +134,8 @@ function conditionsTable(record: DeploymentRecord, now: Date): SafeHtml {
   </table>`;
 }
 
-function functionsTable(rows: ReturnType<typeof functionStatusRows>): SafeHtml {
+/** status.functions as the CRD types it (one entry per function, spec order). */
+function functionsTable(rows: readonly FunctionStatus[]): SafeHtml {
   if (rows.length === 0) return html`<p class="muted">No per-function status reported.</p>`;
   return html`<table id="functions">
     <tr>
@@ -148,10 +148,8 @@ function functionsTable(rows: ReturnType<typeof functionStatusRows>): SafeHtml {
     ${rows.map(
       (r) =>
         html`<tr>
-          <td>${r.key}</td>
-          <td class="${r.ready === true ? "good" : r.ready === false ? "bad" : ""}">
-            ${r.ready === undefined ? "unknown" : r.ready ? "yes" : "no"}
-          </td>
+          <td>${r.function_key}</td>
+          <td class="${r.ready ? "good" : "bad"}">${r.ready ? "yes" : "no"}</td>
           <td>${r.reason}</td>
           <td class="msg">${r.message}</td>
           <td><code>${r.url}</code></td>

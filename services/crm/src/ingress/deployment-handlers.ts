@@ -13,28 +13,17 @@ import {
   StatusCode,
 } from "@oaas/proto";
 import type { DeploymentRecord } from "@oaas/crd";
-import { currentTraceparent } from "@oaas/telemetry";
-import { invalidArgument } from "../deployments/errors.ts";
-import type { DeploymentsService, RequestScope } from "../deployments/service.ts";
+import type { DeploymentsService } from "../deployments/service.ts";
 import { statusMessage } from "../deployments/summary.ts";
 import { specToUnit, unitToSpec } from "./convert.ts";
-import { correlationIdOf, namespaceFrom, namespaceHeader, templateHeader } from "./metadata.ts";
+import { templateHeader } from "./metadata.ts";
+import { requestScope } from "./scope.ts";
 
 export function deploymentHandlers(
   service: DeploymentsService,
   defaultNamespace: string,
 ): ServiceImpl<typeof DeploymentService> {
-  const scopeOf = (context: HandlerContext): RequestScope => {
-    const resolved = namespaceFrom(context.requestHeader.get(namespaceHeader), defaultNamespace);
-    if (!("namespace" in resolved)) throw invalidArgument([resolved]);
-    const traceparent = currentTraceparent();
-    return {
-      namespace: resolved.namespace,
-      correlationId: correlationIdOf(context),
-      signal: context.signal,
-      ...(traceparent ? { traceparent } : {}),
-    };
-  };
+  const scopeOf = (context: HandlerContext) => requestScope(context, defaultNamespace);
   return {
     async deploy(req, context) {
       const scope = scopeOf(context);

@@ -4,7 +4,6 @@ import { acceptedHistory } from "./accepted-history.ts";
 import { readFileSync } from "node:fs";
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { servedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import {
@@ -13,6 +12,7 @@ import {
   fileDescriptors,
   grpcHealthV1,
   HealthService,
+  RecordDetailService,
   reflectionV1,
   reflectionV1alpha,
 } from "@oaas/proto";
@@ -25,15 +25,14 @@ import { startRecordCache } from "../deployments/record-cache.ts";
 import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
 import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";
-import type { HistorySource } from "./history-route.ts";
+import type { HistorySource } from "../deployments/history.ts";
 import type { HistorySink } from "@oaas/queue";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
-import { capDeadlineHeaders } from "./deadline-cap.ts";
-import { correlationGate, observeRpcs } from "./interceptor.ts";
-import { traceRpcs } from "./tracing.ts";
+import { recordDetailHandlers } from "./record-detail-handlers.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
+import { rpcHandler } from "./rpc-handler.ts";
 
 export interface IngressDeps {
   readonly config: CrmConfig;
@@ -52,9 +51,8 @@ export interface IngressDeps {
   /** Other roles in this process (`crm all`): /readyz and the health services wait for them too. */
   readonly readinessParts?: readonly ReadinessPart[];
   /**
-   * Records' history for GET /api/v1/records/{id}/history (absent: that path is 404), and
-   * where a Deploy writes its "accepted" entry. GET /api/v1/records/{id}/status is always
-   * served (status-route.ts).
+   * Records' history for RecordDetailService.GetHistory (absent: UNIMPLEMENTED), and where
+   * a Deploy writes its "accepted" entry. GetStatusDetail is always served.
    */
   readonly history?: HistorySource & HistorySink;
 }
@@ -64,9 +62,6 @@ export interface Ingress {
   readonly readiness: Readiness;
   close(graceMs?: number): Promise<void>;
 }
-
-/** Largest request message accepted; a DeploymentUnit above validate.ts's limit fails there. */
-const readMaxBytes = 4 * 1024 * 1024;
 
 export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   const { config, kube, logger, metrics } = deps;
@@ -95,7 +90,13 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     contexts,
     deps.history ? acceptedHistory(deps.history, logger) : undefined,
   );
-  const served: DescService[] = [DeploymentService, HealthService, CrmInfoService, grpcHealthV1.Health];
+  const served: DescService[] = [
+    DeploymentService,
+    RecordDetailService,
+    HealthService,
+    CrmInfoService,
+    grpcHealthV1.Health,
+  ];
   const health = {
     readiness,
     services: served.map((s) => s.typeName),
@@ -103,6 +104,15 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   };
   const routes = (router: ConnectRouter) => {
     router.service(DeploymentService, deploymentHandlers(deployments, config.namespace));
+    // The record's status in full is read like GetDeploymentStatus (same service, same cache).
+    router.service(
+      RecordDetailService,
+      recordDetailHandlers({
+        records: deployments,
+        namespace: config.namespace,
+        ...(deps.history ? { history: deps.history } : {}),
+      }),
+    );
     router.service(HealthService, oaasHealthHandlers(health));
     router.service(grpcHealthV1.Health, grpcHealthHandlers(health));
     router.service(
@@ -120,28 +130,14 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     router.service(reflectionV1alpha.ServerReflection, reflectionV1alphaHandlers(fileDescriptors));
   };
   const shutdown = new AbortController();
-  const handler = connectNodeAdapter({
+  const handler = rpcHandler({
     routes,
-    grpc: true,
-    grpcWeb: true,
-    connect: true,
-    readMaxBytes,
+    logger,
+    metrics,
+    fallback: httpEndpoints(readiness, metrics),
     shutdownSignal: shutdown.signal,
-    requestGate: correlationGate,
-    // Tracing outermost: the RPC's log line and metrics are taken inside its span.
-    interceptors: [traceRpcs(), observeRpcs(logger, metrics)],
-    fallback: httpEndpoints(readiness, metrics, {
-      namespace: config.namespace,
-      // The record's status in full, read like GetDeploymentStatus (same service, same cache).
-      status: { source: deployments, logger },
-      ...(deps.history ? { history: deps.history } : {}),
-    }),
   });
-  const capped: typeof handler = (req, res) => {
-    capDeadlineHeaders(req.headers);
-    handler(req, res);
-  };
-  const listener = await listen(capped, {
+  const listener = await listen(handler, {
     port: deps.port ?? config.ingress.port,
     ...(deps.host ? { host: deps.host } : {}),
     ...(config.features.mtls ? { tls: readTls(config) } : {}),

@@ -221,6 +221,7 @@ describe("crm ingress: every RPC and error row through Connect, grpc-js and grpc
       const list = await grpcurl(ing.port, [], ["list"]);
       expect(list.stdout.trim().split("\n")).to.include.members([
         "oaas.deployment.DeploymentService",
+        "oaas.crm.v1.RecordDetailService",
         "oaas.health.HealthService",
         "oaas.health.CrmInfoService",
         "grpc.health.v1.Health",
@@ -256,6 +257,10 @@ describe("crm ingress: every RPC and error row through Connect, grpc-js and grpc
       expect((runtime["deployment"] as Record<string, unknown>)["id"]).to.equal("cl-grpcurl");
       const list = await call(`${svc}/ListClassRuntimes`, { package_name: "pkg" });
       expect((list["items"] as { id: string }[]).map((i) => i.id)).to.include("cl-grpcurl");
+      const detail = await call("oaas.crm.v1.RecordDetailService/GetStatusDetail", {
+        deployment_id: "cl-grpcurl",
+      });
+      expect(detail).to.include({ deploymentId: "cl-grpcurl", namespace: ns.name });
       await call(`${svc}/DeleteDeployment`, { deployment_id: "cl-grpcurl" });
       expect(await call("oaas.health.HealthService/Check", { service: "" })).to.deep.equal({
         status: "SERVING",

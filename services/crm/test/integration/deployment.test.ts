@@ -1,6 +1,7 @@
 // DeploymentService through Connect-ES clients (gRPC over HTTP/2, Connect and gRPC-Web
 // over HTTP/1.1) against a real API server: what Deploy writes, what reads return, the
-// redeploy rules and the error rows of CONTRACT.md.
+// redeploy rules and the contract's error rows; and RecordDetailService on the same
+// listener.
 import { create, equals } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { correlationIdAnnotation, deploymentIdLabel, finalizer, labelValue, recordName } from "@oaas/crd";
@@ -10,11 +11,12 @@ import {
   InvocationRoutesSchema,
   NfrRequirementsSchema,
   OdgmConfigSchema,
+  SummarizedStatus,
   TimestampSchema,
 } from "@oaas/proto";
 import { createTestNamespace, testCluster, useTestNamespace, type TestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
-import { deploymentClient, type ProtocolName } from "../support/clients.ts";
+import { deploymentClient, recordDetailClient, type ProtocolName } from "../support/clients.ts";
 import { expectCode } from "../support/expect.ts";
 import {
   fn,
@@ -332,6 +334,57 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
       // What the message says to do works: the finalizer removed by hand, the record goes.
       await removeFinalizer(odgm.kube, other.name, "stuck");
       await expectCode(client.getDeploymentStatus({ deploymentId: "stuck" }, inOther), Code.NotFound);
+    } finally {
+      if (other) {
+        await releaseAll(odgm.kube, other.name);
+        await other.cleanup();
+      }
+    }
+  });
+
+  it("RecordDetailService: a record's status in full by id and x-namespace, the same errors; no history store: GetHistory UNIMPLEMENTED", async function () {
+    let other: TestNamespace | undefined;
+    try {
+      other = await createTestNamespace("crm-detail");
+      await deploymentClient("grpc", odgm.url).deploy({
+        deploymentUnit: unit("detail-a", withFunctions(fn("a"))),
+      });
+      await putForeignRecord(odgm.kube, other.name, "detail-b", "detail-b");
+      for (const protocol of ["grpc", "connect", "grpc-web"] as ProtocolName[]) {
+        const records = recordDetailClient(protocol, odgm.url);
+        // Stored, not reconciled (no reconciler here): Pending, nothing observed yet.
+        const detail = await records.getStatusDetail({ deploymentId: "detail-a" });
+        expect(detail, protocol).to.deep.include({
+          deploymentId: "detail-a",
+          namespace: ns.name,
+          generation: 1n,
+          summary: SummarizedStatus.SUMMARY_UNKNOWN,
+          phase: "Pending",
+          conditions: [],
+          functions: [],
+        });
+        const elsewhere = await records.getStatusDetail(
+          { deploymentId: "detail-b" },
+          { headers: { "x-namespace": other.name } },
+        );
+        expect(elsewhere.namespace, protocol).to.equal(other.name);
+        const missing = await expectCode(
+          records.getStatusDetail({ deploymentId: "detail-b" }),
+          Code.NotFound,
+        );
+        expect(missing.rawMessage).to.equal(`no deployment "detail-b" in namespace ${ns.name}`);
+        await expectCode(records.getStatusDetail({ deploymentId: "" }), Code.InvalidArgument);
+        await expectCode(
+          records.getStatusDetail(
+            { deploymentId: "detail-a" },
+            { headers: { "x-namespace": "Not_A_Namespace" } },
+          ),
+          Code.InvalidArgument,
+        );
+        await expectCode(records.getHistory({ deploymentId: "detail-a" }), Code.Unimplemented);
+      }
+      // Plain HTTP carries nothing about records any more.
+      expect((await fetch(`${odgm.url}/api/v1/records/detail-a/status`)).status).to.equal(404);
     } finally {
       if (other) {
         await releaseAll(odgm.kube, other.name);

@@ -20,7 +20,7 @@ import {
 } from "@oaas/testkit";
 import { expect } from "chai";
 import { driftRepairAnnotation } from "../../src/reconciler/drift-marker.ts";
-import { deploymentClient } from "../support/clients.ts";
+import { deploymentClient, recordDetailClient } from "../support/clients.ts";
 import { useCrmSuite } from "../support/crm-suite.ts";
 import { unit } from "../support/fixtures.ts";
 import { installCrd } from "../support/ingress.ts";
@@ -470,11 +470,12 @@ describe("crm pipeline: kubectl set env on a child is put back once (watcher, qu
         },
       },
     });
-    type Entry = { type: string; message: string };
-    const history = async (): Promise<Entry[]> => {
-      const answer = await fetch(`${all.url}/api/v1/records/${id}/history`);
-      return ((await answer.json()) as { entries?: Entry[] }).entries ?? [];
-    };
+    const records = recordDetailClient("grpc", all.url);
+    const history = async () =>
+      (await records.getHistory({ deploymentId: id })).entries.map(({ type, message }) => ({
+        type,
+        message,
+      }));
     const env = async () =>
       (
         (await getChild(kube, deploymentsType, suite.namespace, name)) as unknown as

@@ -1,17 +1,18 @@
 // The whole CRM pipeline as real processes on a real API server (KWOK nodes) and real
 // Redis: Deploy through the ingress -> watcher -> BullMQ -> reconciler -> Available with
-// Ready pods, and the record's status in full over the ingress's HTTP route; Delete ->
-// every child gone, then NOT_FOUND (and 404 on that route). Also: the reconciler refuses a
+// Ready pods, and the record's status in full (RecordDetailService.GetStatusDetail) and
+// history (GetHistory) from the same listener; Delete -> every child gone, then NOT_FOUND
+// from both GetDeploymentStatus and GetStatusDetail. Also: the reconciler refuses a
 // Redis that may evict, and a SIGKILLed reconciler's work is finished by another process.
 import { spawn } from "node:child_process";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { recordName, ownerLabel, type DeploymentRecord } from "@oaas/crd";
 import { KubeClient, listObjects, type KubeObject, type ResourceType } from "@oaas/kube";
-import { StatusCode } from "@oaas/proto";
+import { StatusCode, SummarizedStatus } from "@oaas/proto";
 import { freePort, waitCrmChildReady as waitReady, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { useCrmSuite } from "../support/crm-suite.ts";
-import { deploymentClient } from "../support/clients.ts";
+import { deploymentClient, recordDetailClient } from "../support/clients.ts";
 import { fn, unit, withFunctions, withOdgm } from "../support/fixtures.ts";
 import { getRecord } from "../support/records.ts";
 
@@ -83,39 +84,35 @@ describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () 
     for (const ref of status.statusResourceRefs)
       expect(ref.uid, `${ref.kind}/${ref.name}`).to.match(/^[0-9a-f-]{36}$/);
 
-    // The same record in full over plain HTTP on the same listener (status-route.ts).
-    const detailUrl = `${all.url}/api/v1/records/${id}/status`;
-    const detailAnswer = await fetch(detailUrl);
-    expect(detailAnswer.status).to.equal(200);
-    const detail = (await detailAnswer.json()) as {
-      deployment_id: string;
-      namespace: string;
-      generation: number;
-      observed_generation: number;
-      summary: string;
-      conditions: { type: string; status: string; reason: string; last_transition_time: string }[];
-      functions: { function_key: string; ready: boolean; reason: string; url?: string }[];
-      resource_refs: { kind: string; name: string; uid?: string }[];
-      template?: { name: string; score?: number };
-    };
-    expect(detail).to.include({ deployment_id: id, namespace: namespace.name, summary: "RUNNING" });
-    expect(detail.observed_generation).to.equal(detail.generation);
+    // The same record in full from RecordDetailService on the same listener.
+    const records = recordDetailClient("connect", all.url);
+    const detail = await records.getStatusDetail({ deploymentId: id });
+    expect(detail).to.include({
+      deploymentId: id,
+      namespace: namespace.name,
+      summary: SummarizedStatus.RUNNING,
+    });
+    expect(detail.observedGeneration).to.equal(detail.generation);
     const availableCondition = detail.conditions.find((c) => c.type === "Available");
     expect(availableCondition).to.include({ status: "True" });
     expect(availableCondition?.reason).to.match(/^[A-Z][A-Za-z]+$/);
-    expect(Date.parse(availableCondition?.last_transition_time ?? "")).to.be.above(0);
-    expect(detail.functions.map((f) => [f.function_key, f.ready])).to.deep.equal([
+    expect(Date.parse(availableCondition?.lastTransitionTime ?? "")).to.be.above(0);
+    expect(detail.functions.map((f) => [f.functionKey, f.ready])).to.deep.equal([
       ["cart", true],
       ["checkout", true],
     ]);
     for (const f of detail.functions)
-      expect(f.url, f.function_key).to.match(
+      expect(f.url, f.functionKey).to.match(
         new RegExp(`^http://[a-z0-9-]+\\.${namespace.name}\\.svc\\.cluster\\.local:\\d+$`),
       );
-    expect(detail.resource_refs.map((r) => r.uid).sort()).to.deep.equal(
+    expect(detail.resourceRefs.map((r) => r.uid).sort()).to.deep.equal(
       status.statusResourceRefs.map((r) => r.uid).sort(),
     );
     expect(detail.template?.name).to.be.a("string").and.not.equal("");
+    // Its history from Redis: accepted by the ingress before the reconciler applied it.
+    const history = (await records.getHistory({ deploymentId: id })).entries.map((e) => e.type);
+    expect(history[0]).to.equal("accepted");
+    expect(history).to.include("applied");
 
     const deleted = await client.deleteDeployment({ deploymentId: id });
     expect(deleted.status).to.equal(StatusCode.OK);
@@ -134,9 +131,12 @@ describe("crm pipeline: ingress -> watcher -> queue -> reconciler", function () 
     expect(await owned(deployments, name), "Deployments left").to.have.length(0);
     expect(await owned(services, name), "Services left").to.have.length(0);
     expect(await getRecord(kube, namespace.name, id)).to.equal(undefined);
-    const gone = await fetch(detailUrl);
-    expect(gone.status).to.equal(404);
-    expect(((await gone.json()) as { error: string }).error).to.contain(`"${id}"`);
+    const gone = await records.getStatusDetail({ deploymentId: id }).then(
+      () => undefined,
+      (error: unknown) => ConnectError.from(error),
+    );
+    expect(gone?.code).to.equal(Code.NotFound);
+    expect(gone?.rawMessage).to.contain(`"${id}"`);
   });
 
   it("separate watcher and reconciler processes converge a record; a SIGKILLed reconciler's work is picked up", async function () {

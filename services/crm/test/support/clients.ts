@@ -11,7 +11,7 @@ import {
 } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { DeploymentService } from "@oaas/proto";
+import { DeploymentService, RecordDetailService } from "@oaas/proto";
 import { buildBinaries, repoRoot } from "@oaas/testkit";
 
 export type ProtocolName = "grpc" | "connect" | "grpc-web";
@@ -31,6 +31,13 @@ export function deploymentClient(protocol: ProtocolName, baseUrl: string): Clien
   return createClient(DeploymentService, transport(protocol, baseUrl));
 }
 
+export function recordDetailClient(
+  protocol: ProtocolName,
+  baseUrl: string,
+): Client<typeof RecordDetailService> {
+  return createClient(RecordDetailService, transport(protocol, baseUrl));
+}
+
 // ---- @grpc/grpc-js ----
 
 const protoRoot = path.join(repoRoot, "packages/proto/proto");
@@ -38,7 +45,12 @@ const protoRoot = path.join(repoRoot, "packages/proto/proto");
 /** Constructors of every service, from the .proto sources (keepCase: proto field names). */
 export function grpcJsPackage(): grpc.GrpcObject {
   const definition = protoLoader.loadSync(
-    ["oaas/deployment.proto", "oaas/health.proto", "grpc/health/v1/health.proto"],
+    [
+      "oaas/deployment.proto",
+      "oaas/crm/v1/record_detail.proto",
+      "oaas/health.proto",
+      "grpc/health/v1/health.proto",
+    ],
     { includeDirs: [protoRoot], keepCase: true, longs: String, enums: String, defaults: false, oneofs: true },
   );
   return grpc.loadPackageDefinition(definition);

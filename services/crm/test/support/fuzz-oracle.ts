@@ -24,7 +24,7 @@ export interface Want {
   readonly rule: string;
 }
 
-/** The ingress's readMaxBytes (services/crm/src/ingress/ingress.ts). */
+/** The ingress's readMaxBytes (services/crm/src/ingress/rpc-handler.ts). */
 export const readMaxBytes = 4 * 1024 * 1024;
 
 const methods = Object.values(DeploymentService.method) as DescMethod[];

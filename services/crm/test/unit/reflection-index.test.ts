@@ -18,6 +18,7 @@ describe("server reflection answers", function () {
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",
+        "oaas.crm.v1.RecordDetailService",
         "oaas.deployment.DeploymentService",
         "oaas.health.CrmInfoService",
         "oaas.health.HealthService",
@@ -30,6 +31,10 @@ describe("server reflection answers", function () {
       "oaas/deployment.proto",
       "oaas/common.proto",
     ]);
+    // The added service's file comes with the contract file whose enum it uses.
+    expect(
+      fileNames(answer({ case: "fileByFilename", value: "oaas/crm/v1/record_detail.proto" })),
+    ).to.deep.equal(["oaas/crm/v1/record_detail.proto", "oaas/deployment.proto", "oaas/common.proto"]);
     expect(fileNames(answer({ case: "fileByFilename", value: "oaas/common.proto" }))).to.deep.equal([
       "oaas/common.proto",
     ]);
@@ -43,6 +48,8 @@ describe("server reflection answers", function () {
     ["oaas.health.HealthCheckResponse.ServingStatus", "oaas/health.proto"],
     ["oaas.common.StatusCode", "oaas/common.proto"],
     ["grpc.health.v1.Health", "grpc/health/v1/health.proto"],
+    ["oaas.crm.v1.RecordDetailService.GetStatusDetail", "oaas/crm/v1/record_detail.proto"],
+    ["oaas.crm.v1.ConditionDetail", "oaas/crm/v1/record_detail.proto"],
   ];
   for (const [symbol, file] of symbols) {
     it(`finds the file of ${symbol}`, function () {

@@ -1,16 +1,18 @@
-// One Connect client per cluster, speaking gRPC (HTTP/2) to its CRM: deployment,
-// CrmInfo and standard health services over one transport. Authorization (token) and
+// One Connect client per cluster, speaking gRPC (HTTP/2) to its CRM: deployment, record
+// detail, CrmInfo and standard health services over one transport. Authorization (token) and
 // x-correlation-id go on as headers; every call gets a deadline.
 import fs from "node:fs";
 import type http2 from "node:http2";
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { CrmInfoService, DeploymentService, grpcHealthV1 } from "@oaas/proto";
+import { CrmInfoService, DeploymentService, grpcHealthV1, RecordDetailService } from "@oaas/proto";
 import type { ClusterConfig } from "../config/index.ts";
 import { traceCrmCalls } from "./tracing.ts";
 
 export interface CrmClients {
   readonly deployments: Client<typeof DeploymentService>;
+  /** A record's status in full and its history; UNIMPLEMENTED on a CRM older than it. */
+  readonly records: Client<typeof RecordDetailService>;
   readonly info: Client<typeof CrmInfoService>;
   readonly health: Client<typeof grpcHealthV1.Health>;
 }
@@ -39,6 +41,7 @@ export function createCrmClients(cluster: ClusterConfig): CrmClients {
   });
   return {
     deployments: createClient(DeploymentService, transport),
+    records: createClient(RecordDetailService, transport),
     info: createClient(CrmInfoService, transport),
     health: createClient(grpcHealthV1.Health, transport),
   };

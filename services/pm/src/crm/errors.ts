@@ -82,6 +82,24 @@ export function toCrmError(cluster: string, error: unknown): CrmError {
 }
 
 /**
+ * A failed call of oaas.crm.v1.RecordDetailService `method`, reworded when the CRM answered
+ * UNIMPLEMENTED: that CRM predates the service (it serves the rest of the contract all
+ * the same), which the caller passes on as the reason the detail is missing. Any other
+ * error is returned as it is.
+ */
+export function olderCrm(error: CrmError, method: string): CrmError {
+  if (error.code !== Code.Unimplemented) return error;
+  const { cluster } = error;
+  return new CrmError(
+    cluster,
+    "answered",
+    Code.Unimplemented,
+    `cluster "${cluster}": the CRM does not serve oaas.crm.v1.RecordDetailService/${method} (older than the PM)`,
+    { cause: error },
+  );
+}
+
+/**
  * Codes that are the CRM's own deliberate refusal of a request (it looked at the unit and
  * said no): nothing of it was applied. Any other failure may come from the transport
  * (ABORTED or CANCELLED for a reset stream, UNKNOWN, INTERNAL, DEADLINE_EXCEEDED,

@@ -16,13 +16,13 @@ import {
   type RetryPolicy,
 } from "cockatiel";
 import {
-  CrmEnvRequestSchema,
   DeleteDeploymentRequestSchema,
   DeployRequestSchema,
   GetClassRuntimeRequestSchema,
   GetDeploymentStatusRequestSchema,
+  GetHistoryRequestSchema,
+  GetStatusDetailRequestSchema,
   ListClassRuntimesRequestSchema,
-  grpcHealthV1,
   type DeployResponse,
   type DeleteDeploymentResponse,
   type DeploymentUnit,
@@ -34,30 +34,26 @@ import {
 import type { ConnectionMonitor } from "@oaas/telemetry";
 import type { ClusterConfig, PmConfig } from "../config/index.ts";
 import { createCrmClients, type CrmClients } from "./client.ts";
-import { CrmError, isCrmFault, isRetryable, resetAsUnavailable, toCrmError } from "./errors.ts";
-import { fetchRecordHistory, type RecordHistory } from "./history-client.ts";
-import { fetchRecordStatus, type RecordStatusDetail } from "./status-detail-client.ts";
+import { probeCrm, type BreakerState, type ClusterHealth, type ProbedHealth } from "./health-probe.ts";
+import { CrmError, isCrmFault, isRetryable, olderCrm, resetAsUnavailable, toCrmError } from "./errors.ts";
+import {
+  historyJson,
+  statusDetailJson,
+  type RecordHistory,
+  type RecordStatusDetail,
+} from "./record-detail.ts";
 
 /** Deadlines from the seeds (CRM README "Deadlines"). */
 export const deployDeadlineMs = 15_000;
 export const callDeadlineMs = 5_000;
 
-export type BreakerState = "closed" | "open" | "half-open" | "isolated";
+export type { BreakerState, ClusterHealth } from "./health-probe.ts";
 
-export interface ClusterHealth {
-  readonly cluster: string;
-  /** From CrmEnvHealth.status (HEALTHY/DEGRADED/UNHEALTHY), else SERVING/NOT_SERVING, else UNREACHABLE. */
-  readonly status: string;
-  readonly reachable: boolean;
-  readonly source: "env-health" | "grpc-health" | "none";
-  readonly availability?: number;
-  readonly node_count?: number;
-  readonly ready_nodes?: number;
-  readonly crm_version?: string;
-  readonly error?: string;
-  /** RFC 3339 time of the probe. */
-  readonly checked_at: string;
-  readonly breaker: BreakerState;
+/** What every call passes to its Connect client. */
+interface CallOptions {
+  readonly timeoutMs: number;
+  readonly headers: Record<string, string>;
+  readonly signal?: AbortSignal;
 }
 
 export interface CallContext {
@@ -72,10 +68,12 @@ interface Cluster {
   readonly breaker: CircuitBreakerPolicy;
   readonly deployRetry: RetryPolicy;
   readonly callRetry: RetryPolicy;
+  /** No retry: reads a person repeats, or that must end within another call's deadline. */
+  readonly onceRetry: RetryPolicy;
   retries: number;
   readonly monitor?: ConnectionMonitor;
-  health?: { readonly at: number; readonly value: Omit<ClusterHealth, "breaker"> };
-  probing?: Promise<Omit<ClusterHealth, "breaker">>;
+  health?: { readonly at: number; readonly value: ProbedHealth };
+  probing?: Promise<ProbedHealth>;
 }
 
 export interface CrmManagerOptions {
@@ -138,6 +136,7 @@ export class CrmManager {
       breaker,
       deployRetry: retry(handleWhen(isRetryable), { maxAttempts: deploy.maxRetries, backoff }),
       callRetry: retry(handleWhen(isRetryable), { maxAttempts: crm.retryAttempts, backoff }),
+      onceRetry: retry(handleWhen(isRetryable), { maxAttempts: 0 }),
       retries: 0,
       ...(this.options.monitor ? { monitor: this.options.monitor(config) } : {}),
     };
@@ -197,16 +196,22 @@ export class CrmManager {
     return cluster;
   }
 
-  /** One call with deadline, breaker and retries; failures become CrmError. */
+  /**
+   * One call with deadline, breaker and retries ("once": none); failures become CrmError.
+   * `signal` ends the call early: that end is the PM's own doing, so it is neither a
+   * reset to retry nor a fault of the CRM's (it stays CANCELLED, outside the breaker).
+   */
   private async call<T>(
     name: string,
     method: string,
-    kind: "deploy" | "call",
+    kind: "deploy" | "call" | "once",
     ctx: CallContext,
-    run: (clients: CrmClients, options: { timeoutMs: number; headers: Record<string, string> }) => Promise<T>,
+    run: (clients: CrmClients, options: CallOptions) => Promise<T>,
+    signal?: AbortSignal,
   ): Promise<T> {
     const cluster = this.get(name);
-    const policy = kind === "deploy" ? cluster.deployRetry : cluster.callRetry;
+    const policy =
+      kind === "deploy" ? cluster.deployRetry : kind === "call" ? cluster.callRetry : cluster.onceRetry;
     const timeoutMs = Math.min(
       kind === "deploy" ? deployDeadlineMs : callDeadlineMs,
       cluster.config.timeoutMs,
@@ -226,10 +231,11 @@ export class CrmManager {
         }
         return cluster.breaker.execute(async () => {
           try {
-            const answer = await run(cluster.clients, { timeoutMs, headers });
+            const answer = await run(cluster.clients, { timeoutMs, headers, ...(signal ? { signal } : {}) });
             cluster.monitor?.connected(cluster);
             return answer;
           } catch (error) {
+            if (signal?.aborted) throw error;
             const reset = resetAsUnavailable(error);
             reportReach(cluster, reset);
             throw reset;
@@ -284,24 +290,26 @@ export class CrmManager {
   }
 
   /**
-   * A record's history from the CRM's HTTP route (no RPC exists for it): undefined when
-   * the CRM has none. Deadline as other calls; not retried (a read a person repeats).
+   * A record's history (RecordDetailService.GetHistory), entries oldest first; undefined
+   * when the CRM has none. Deadline and breaker as other calls; one attempt (a read a
+   * person repeats). Throws CrmError; a CRM older than the service is "answered"
+   * UNIMPLEMENTED saying so (errors.ts olderCrm).
    */
-  history(name: string, deploymentId: string, ctx: CallContext): Promise<RecordHistory | undefined> {
-    const cluster = this.get(name);
-    return fetchRecordHistory(cluster.config, deploymentId, {
-      timeoutMs: Math.min(callDeadlineMs, cluster.config.timeoutMs),
-      correlationId: ctx.correlationId,
-      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+  async history(name: string, deploymentId: string, ctx: CallContext): Promise<RecordHistory | undefined> {
+    const res = await this.call(name, "GetHistory", "once", ctx, (c, o) =>
+      c.records.getHistory(create(GetHistoryRequestSchema, { deploymentId }), o),
+    ).catch((error: unknown) => {
+      throw olderCrm(toCrmError(name, error), "GetHistory");
     });
+    return res.entries.length > 0 ? historyJson(res) : undefined;
   }
 
   /**
-   * A record's status in full (conditions, function readiness and URLs) from the CRM's
-   * HTTP route: GetDeploymentStatus cannot carry it. One attempt bounded by the same
-   * deadline as a status call; no retry and outside the circuit breaker, since a CRM
-   * that lacks the route (older than the PM) is healthy all the same. `signal` ends it
-   * early. Throws CrmError (status-detail-client.ts).
+   * A record's status in full (RecordDetailService.GetStatusDetail: conditions, function
+   * readiness and URLs), which GetDeploymentStatus cannot carry. One attempt within the
+   * same deadline as a status call, so it never outlasts the status it is merged into;
+   * `signal` ends it early. UNIMPLEMENTED (a CRM older than the service) does not count
+   * against the breaker. Throws CrmError, also "answered" for an answer about another id.
    */
   async statusDetail(
     name: string,
@@ -309,13 +317,22 @@ export class CrmManager {
     ctx: CallContext,
     signal?: AbortSignal,
   ): Promise<RecordStatusDetail> {
-    const cluster = this.get(name);
-    return fetchRecordStatus(cluster.config, deploymentId, {
-      timeoutMs: Math.min(callDeadlineMs, cluster.config.timeoutMs),
-      correlationId: ctx.correlationId,
-      ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
-      ...(signal ? { signal } : {}),
+    const method = "GetStatusDetail";
+    const res = await this.call(
+      name,
+      method,
+      "once",
+      ctx,
+      (c, o) => c.records.getStatusDetail(create(GetStatusDetailRequestSchema, { deploymentId }), o),
+      signal,
+    ).catch((error: unknown) => {
+      throw olderCrm(toCrmError(name, error), method);
     });
+    if (res.deploymentId !== deploymentId) {
+      const why = `${method}: the answer is not the record status of "${deploymentId}"`;
+      throw new CrmError(name, "answered", undefined, `cluster "${name}": ${why}`);
+    }
+    return statusDetailJson(res);
   }
 
   /** A cluster's health, from the cache when younger than CRM_HEALTH_CACHE_TTL (fresh skips it). Never throws. */
@@ -323,7 +340,7 @@ export class CrmManager {
     const cluster = this.get(name);
     const ttl = this.options.crm.healthCacheTtlMs;
     const cached = cluster.health;
-    let value: Omit<ClusterHealth, "breaker">;
+    let value: ProbedHealth;
     if (!options.fresh && cached && ttl > 0 && Date.now() - cached.at < ttl) value = cached.value;
     else {
       cluster.probing ??= this.probe(cluster).finally(() => (cluster.probing = undefined));
@@ -336,50 +353,9 @@ export class CrmManager {
     return Promise.all(this.names().map((n) => this.health(n, options)));
   }
 
-  private async probe(cluster: Cluster): Promise<Omit<ClusterHealth, "breaker">> {
-    const name = cluster.config.name;
+  private async probe(cluster: Cluster): Promise<ProbedHealth> {
     const timeoutMs = Math.min(callDeadlineMs, cluster.config.timeoutMs);
-    const checked_at = new Date().toISOString();
-    let value: Omit<ClusterHealth, "breaker">;
-    try {
-      const env = await cluster.clients.info.getEnvHealth(create(CrmEnvRequestSchema, { env: name }), {
-        timeoutMs,
-      });
-      value = {
-        cluster: name,
-        status: env.status || "UNKNOWN",
-        reachable: true,
-        source: "env-health",
-        ...(env.availability !== undefined ? { availability: env.availability } : {}),
-        ...(env.nodeCount !== undefined ? { node_count: env.nodeCount } : {}),
-        ...(env.readyNodes !== undefined ? { ready_nodes: env.readyNodes } : {}),
-        ...(env.crmVersion !== undefined ? { crm_version: env.crmVersion } : {}),
-        checked_at,
-      };
-    } catch (envError) {
-      try {
-        const res = await cluster.clients.health.check(create(grpcHealthV1.HealthCheckRequestSchema, {}), {
-          timeoutMs,
-        });
-        value = {
-          cluster: name,
-          status: grpcHealthV1.HealthCheckResponse_ServingStatus[res.status],
-          reachable: true,
-          source: "grpc-health",
-          error: `GetEnvHealth failed: ${toCrmError(name, envError).message}`,
-          checked_at,
-        };
-      } catch (error) {
-        value = {
-          cluster: name,
-          status: "UNREACHABLE",
-          reachable: false,
-          source: "none",
-          error: toCrmError(name, error).message,
-          checked_at,
-        };
-      }
-    }
+    const value = await probeCrm(cluster.clients, cluster.config.name, timeoutMs);
     cluster.health = { at: Date.now(), value };
     if (value.reachable) cluster.monitor?.connected(cluster);
     else cluster.monitor?.failed(cluster, value.error);

@@ -21,7 +21,7 @@ import { withContext } from "@oaas/telemetry";
 import { toProtoUnit, unitJson } from "../crm/convert.ts";
 import { CrmError, deployOutcome } from "../crm/errors.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
-import type { ConditionDetail, FunctionDetail } from "../crm/status-detail-client.ts";
+import type { ConditionDetail, FunctionDetail } from "../crm/record-detail.ts";
 import {
   StorageConflictError,
   StorageNotFoundError,

@@ -201,9 +201,37 @@ describe("pm with two real CRM processes", function () {
         cluster: string;
         deployment_id: string;
         deployment: { id: string };
+        conditions?: unknown[];
+        functions?: unknown[];
+        detail_unavailable?: string;
       };
       expect(status).to.include({ cluster: "b", deployment_id: unitB });
       expect(status.deployment.id).to.equal(unitB);
+      // The record's detail from the real CRM's RecordDetailService, through the PM's client.
+      expect(status.detail_unavailable).to.equal(undefined);
+      expect(status.conditions).to.be.an("array");
+      expect(status.functions).to.be.an("array");
+
+      // Each CRM's history (GetHistory): the ingress's "accepted" first, with the PM's correlation id.
+      type History = {
+        clusters: {
+          cluster: string;
+          deployment_id: string;
+          entries: { type: string; correlationId?: string }[];
+        }[];
+      };
+      const history = async () =>
+        (await pm.request("GET", "/api/v1/deployments/shop-cart/history")).json as History;
+      await waitFor(async () => (await history()).clusters.every((c) => c.entries.length > 0), {
+        description: "history on both clusters",
+      });
+      const clusters = (await history()).clusters;
+      expect(clusters.map((c) => [c.cluster, c.deployment_id])).to.deep.equal([
+        ["a", unitA],
+        ["b", unitB],
+      ]);
+      for (const c of clusters)
+        expect(c.entries[0], c.cluster).to.include({ type: "accepted", correlationId: "pm-happy-1" });
 
       const listed = (await pm.request("GET", "/api/v1/deployments?target_cluster=b")).json as {
         key: string;

@@ -1,12 +1,11 @@
 // A stand-in CRM for the PM's unit tests: the CRM's own one-port listener (@oaas/crm
-// listen: gRPC over HTTP/2 and plain HTTP/1.1 on one port) serving GetDeploymentStatus
-// and GET /api/v1/records/{id}/status from functions the test gives, so a test decides
-// what each answers (a real CRM needs a cluster: the integration suites use real ones).
-import { create } from "@bufbuild/protobuf";
+// listen) serving DeploymentService, CrmInfoService and oaas.crm.v1.RecordDetailService
+// from functions the test gives, so a test decides what each answers (a real CRM needs
+// a cluster: the integration suites use real ones).
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { listen } from "@oaas/crm";
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import {
   CrmEnvHealthSchema,
   CrmInfoService,
@@ -14,19 +13,30 @@ import {
   DeploymentService,
   DeployResponseSchema,
   GetDeploymentStatusResponseSchema,
+  GetHistoryResponseSchema,
+  GetStatusDetailResponseSchema,
+  RecordDetailService,
   type DeploymentUnit,
 } from "@oaas/proto";
 
 type StatusInit = MessageInitShape<typeof GetDeploymentStatusResponseSchema>;
-
-/** What the status route does for one id: an answer, or nothing at all (a hung CRM). */
-export type DetailAnswer = { readonly status: number; readonly body: string } | "hang";
+export type StatusDetailInit = MessageInitShape<typeof GetStatusDetailResponseSchema>;
+export type HistoryInit = MessageInitShape<typeof GetHistoryResponseSchema>;
 
 export interface StandInCrmOptions {
   /** GetDeploymentStatus of `id` (throw a ConnectError for a failure). */
   readonly status: (id: string, context: HandlerContext) => Promise<StatusInit> | StatusInit;
-  /** GET /api/v1/records/{id}/status; undefined: the plain "not found" of a CRM without the route. */
-  readonly detail: (id: string) => Promise<DetailAnswer | undefined>;
+  /**
+   * RecordDetailService.GetStatusDetail of `id` (throw a ConnectError for a failure; never
+   * settle for a CRM that hangs). Without it and `history` the stand-in is a CRM older than
+   * RecordDetailService: UNIMPLEMENTED.
+   */
+  readonly detail?: (id: string, context: HandlerContext) => Promise<StatusDetailInit> | StatusDetailInit;
+  /** RecordDetailService.GetHistory (throw a ConnectError for a failure). */
+  readonly history?: (
+    request: { readonly deploymentId: string; readonly limit?: number },
+    context: HandlerContext,
+  ) => Promise<HistoryInit> | HistoryInit;
   /** Deploy (throw a ConnectError for a failure); without it Deploy is UNIMPLEMENTED. */
   readonly deploy?: (unit: DeploymentUnit, context: HandlerContext) => Promise<void> | void;
   /** DeleteDeployment (throw a ConnectError for a failure). */
@@ -38,15 +48,52 @@ export interface StandInCrmOptions {
   readonly health?: { readonly availability: number; readonly nodes: number };
 }
 
+/** One RecordDetailService call as the stand-in saw it. */
+export interface DetailCall {
+  readonly method: "GetStatusDetail" | "GetHistory";
+  readonly deploymentId: string;
+  /** Request headers the PM sends on every call. */
+  readonly correlationId: string | null;
+  readonly namespace: string | null;
+  readonly authorization: string | null;
+  /** True once the call's signal aborted before the handler returned (the PM cancelled it or its deadline passed). */
+  cancelled: boolean;
+}
+
 export interface StandInCrm {
   readonly url: string;
-  /** Each status-route request: its path, correlation id, and whether the client went away before an answer. */
-  readonly detailRequests: { path: string; correlationId: string; cancelled: boolean }[];
+  /** Each RecordDetailService call, in arrival order. */
+  readonly detailRequests: DetailCall[];
   close(): Promise<void>;
 }
 
 export async function startStandInCrm(options: StandInCrmOptions): Promise<StandInCrm> {
-  const detailRequests: StandInCrm["detailRequests"] = [];
+  const detailRequests: DetailCall[] = [];
+  /** Runs a RecordDetailService handler, noting the call and whether it was cancelled before it returned. */
+  const observed = async <T>(
+    method: DetailCall["method"],
+    deploymentId: string,
+    context: HandlerContext,
+    run: () => Promise<T>,
+  ): Promise<T> => {
+    const call: DetailCall = {
+      method,
+      deploymentId,
+      correlationId: context.requestHeader.get("x-correlation-id"),
+      namespace: context.requestHeader.get("x-namespace"),
+      authorization: context.requestHeader.get("authorization"),
+      cancelled: false,
+    };
+    detailRequests.push(call);
+    // Connect aborts the signal when any call ends too: only an abort before the answer counts.
+    const onAbort = () => (call.cancelled = true);
+    context.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await run();
+    } finally {
+      context.signal.removeEventListener("abort", onAbort);
+    }
+  };
   const handler = connectNodeAdapter({
     grpc: true,
     routes: (router) => {
@@ -71,6 +118,31 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
             }
           : {}),
       });
+      const { detail, history } = options;
+      if (detail || history) {
+        router.service(RecordDetailService, {
+          ...(detail
+            ? {
+                getStatusDetail: (req, context) =>
+                  observed("GetStatusDetail", req.deploymentId, context, async () =>
+                    create(GetStatusDetailResponseSchema, await detail(req.deploymentId, context)),
+                  ),
+              }
+            : {}),
+          ...(history
+            ? {
+                getHistory: (req, context) =>
+                  observed("GetHistory", req.deploymentId, context, async () => {
+                    const request = {
+                      deploymentId: req.deploymentId,
+                      ...(req.limit !== undefined ? { limit: req.limit } : {}),
+                    };
+                    return create(GetHistoryResponseSchema, await history(request, context));
+                  }),
+              }
+            : {}),
+        });
+      }
       const health = options.health;
       if (health) {
         router.service(CrmInfoService, {
@@ -84,27 +156,6 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
             }),
         });
       }
-    },
-    fallback: (req, res) => {
-      const match = /^\/api\/v1\/records\/([^/?]+)\/status(\?|$)/.exec(req.url ?? "");
-      const seen = {
-        path: req.url ?? "",
-        correlationId: String(req.headers["x-correlation-id"]),
-        cancelled: false,
-      };
-      if (match?.[1]) detailRequests.push(seen);
-      res.once("close", () => (seen.cancelled = !res.writableEnded));
-      void (match?.[1] ? options.detail(decodeURIComponent(match[1])) : Promise.resolve(undefined)).then(
-        (answer) => {
-          if (answer === "hang") return;
-          const { status, type, body } =
-            answer === undefined
-              ? { status: 404, type: "text/plain", body: "not found\n" }
-              : { status: answer.status, type: "application/json", body: answer.body };
-          res.writeHead(status, { "content-type": type });
-          res.end(body);
-        },
-      );
     },
   });
   const listener = await listen(handler, { port: 0, host: "127.0.0.1" });

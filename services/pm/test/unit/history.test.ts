@@ -1,59 +1,76 @@
-// GET /deployments/{id}/history in process, against stand-in CRMs that serve only the
-// CRM's history route over plain HTTP (the real route is in services/crm; the e2e suites
-// use real CRMs). Checks the per-cluster fan-out, 404 for an id nobody knows, a cluster
-// that cannot answer reported with its error, and PUT /deployments/{key} refusals.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+// GET /deployments/{id}/history in process, against stand-in CRMs serving
+// oaas.crm.v1.RecordDetailService.GetHistory (the real service is in services/crm; the
+// e2e suites use real CRMs). Checks the per-cluster fan-out through the PM's CRM client,
+// the entries passed on as the CRM keeps them, 404 for an id nobody knows, a cluster that
+// cannot answer (down, or older than the service) reported with its error, and
+// PUT /deployments/{key} refusals.
 import { freePort } from "@oaas/testkit";
 import { expect } from "chai";
 import { shopPackage } from "../support/fixtures.ts";
 import { errorOf, startTestPm, type TestPm } from "../support/pm.ts";
+import { startStandInCrm, type StandInCrm } from "../support/stand-in-crm.ts";
 
-/** A stand-in CRM: knows the history of `known` (one entry), 404 for anything else. */
-async function historyCrm(known: string): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
-  const seen: string[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.url ?? ""} ${String(req.headers["x-correlation-id"])}`);
-    const match = /^\/api\/v1\/records\/([^/?]+)\/history/.exec(req.url ?? "");
-    const id = match?.[1] ? decodeURIComponent(match[1]) : "";
-    res.writeHead(id === known ? 200 : 404, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify(
-        id === known
-          ? { deployment_id: id, namespace: "ns", entries: [{ type: "applied", time: "t", message: "m" }] }
-          : { error: `no history for deployment "${id}" in namespace "ns"` },
-      ),
-    );
+/** A stand-in CRM that knows the history of `known` (two entries) and none of anything else. */
+function historyCrm(known: string): Promise<StandInCrm> {
+  return startStandInCrm({
+    status: () => ({}),
+    history: ({ deploymentId }) => ({
+      deploymentId,
+      namespace: "ns",
+      entries:
+        deploymentId === known
+          ? [
+              {
+                type: "accepted",
+                time: "2026-01-01T00:00:00.000Z",
+                startedAt: "2026-01-01T00:00:00.000Z",
+                generation: 1n,
+                correlationId: "c-1",
+                workerId: "ingress-a-1",
+                message: "accepted",
+              },
+              {
+                type: "failed",
+                time: "2026-01-01T00:00:01.000Z",
+                reason: "ImagePullFailed",
+                message: "m",
+                objects: ["Deployment/x"],
+              },
+            ]
+          : [],
+    }),
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
-describe("pm REST: history through the CRMs' HTTP route; redeploy refusals", function () {
+describe("pm REST: history through the CRMs' RecordDetailService; redeploy refusals", function () {
   this.timeout(30_000);
   let pm: TestPm;
-  let a: Awaited<ReturnType<typeof historyCrm>>;
+  let a: StandInCrm;
+  let older: StandInCrm;
 
   before(async function () {
     a = await historyCrm("unit-on-a");
+    older = await startStandInCrm({ status: () => ({}) });
     const closed = await freePort(); // nothing listens there: cluster b is down
     pm = await startTestPm({
-      OPRC_PM_CRM_CLUSTERS: "a,b",
+      OPRC_PM_CRM_CLUSTERS: "a,b,old",
       OPRC_PM_CRM_A_URL: a.url,
+      OPRC_PM_CRM_A_TOKEN: "token-a",
       OPRC_PM_CRM_B_URL: `http://127.0.0.1:${closed}`,
+      OPRC_PM_CRM_OLD_URL: older.url,
       CRM_HEALTH_CHECK_INTERVAL: "0",
     });
   });
   after(async function () {
     await pm.close();
     await a.close();
+    await older.close();
+  });
+  beforeEach(function () {
+    a.detailRequests.length = 0;
   });
 
-  it("a unit id: asked of every cluster; the one that has it answers, the one down is reported", async function () {
+  it("a unit id: asked of every cluster; the one that has it answers, the ones that cannot are reported", async function () {
     const res = await pm.request("GET", "/api/v1/deployments/unit-on-a/history", undefined, {
       "x-correlation-id": "hist-1",
     });
@@ -64,11 +81,37 @@ describe("pm REST: history through the CRMs' HTTP route; redeploy refusals", fun
     };
     expect(body.id).to.equal("unit-on-a");
     expect(body.clusters.map((c) => [c.cluster, c.entries.length])).to.deep.equal([
-      ["a", 1],
+      ["a", 2],
       ["b", 0],
+      ["old", 0],
     ]);
-    expect(body.clusters[1]?.error).to.match(/^cluster "b": history: .*ECONNREFUSED/);
-    expect(a.seen).to.deep.equal(["/api/v1/records/unit-on-a/history hist-1"]);
+    // Each entry as the CRM keeps it (@oaas/queue HistoryEntry field names), oldest first.
+    expect(body.clusters[0]?.entries).to.deep.equal([
+      {
+        type: "accepted",
+        time: "2026-01-01T00:00:00.000Z",
+        startedAt: "2026-01-01T00:00:00.000Z",
+        generation: 1,
+        correlationId: "c-1",
+        workerId: "ingress-a-1",
+        message: "accepted",
+      },
+      {
+        type: "failed",
+        time: "2026-01-01T00:00:01.000Z",
+        reason: "ImagePullFailed",
+        message: "m",
+        objects: ["Deployment/x"],
+      },
+    ]);
+    expect(body.clusters[0]).not.to.have.property("error");
+    expect(body.clusters[1]?.error).to.match(/^cluster "b": Unavailable: .*ECONNREFUSED/);
+    expect(body.clusters[2]?.error).to.equal(
+      'cluster "old": the CRM does not serve oaas.crm.v1.RecordDetailService/GetHistory (older than the PM)',
+    );
+    expect(
+      a.detailRequests.map((r) => [r.method, r.deploymentId, r.correlationId, r.authorization]),
+    ).to.deep.equal([["GetHistory", "unit-on-a", "hist-1", "Bearer token-a"]]);
   });
 
   it("?cluster= narrows it; an unknown cluster is 400", async function () {

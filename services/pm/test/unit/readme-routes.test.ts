@@ -2,17 +2,14 @@
 // /api/v1/ready, a 404 (the PM's readiness is /ready; issue 28). Route-looking strings are
 // taken from the READMEs (backticked, with a method, or starting /api/v1/, /health, /ready
 // or /metrics; the prefix /api/v1 alone is not a route) and asked of the real PM (in process, memory storage) and of the CRM
-// ingress's plain-HTTP handler (in process; its record sources are stubs that know no
-// record, since only "is there a route" is asked, not what a record says).
+// ingress's plain-HTTP handler (in process).
 import http from "node:http";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { createLogger, createMetrics, type Metrics } from "@oaas/telemetry";
+import { createMetrics, type Metrics } from "@oaas/telemetry";
 import { repoRoot } from "@oaas/testkit";
 import { expect } from "chai";
-import { DeploymentsService } from "../../../crm/src/deployments/service.ts";
-import type { RecordStore } from "../../../crm/src/deployments/store.ts";
 import type { Readiness } from "../../../crm/src/health/readiness.ts";
 import { httpEndpoints } from "../../../crm/src/ingress/http-endpoints.ts";
 import { startTestPm, type TestPm } from "../support/pm.ts";
@@ -55,18 +52,7 @@ describe("README routes exist on the PM or the CRM", function () {
       check: () => Promise.resolve({ ready: true, reason: "ok" }),
       stop: () => undefined,
     };
-    const none: RecordStore = {
-      get: () => Promise.resolve(undefined),
-      list: () => Promise.resolve([]),
-      apply: () => Promise.reject(new Error("not used")),
-      delete: () => Promise.reject(new Error("not used")),
-    };
-    const logger = createLogger({ service: "readme-routes", level: "error" });
-    const handler = httpEndpoints(readiness, metrics, {
-      namespace: "default",
-      history: { read: () => Promise.resolve([]) },
-      status: { source: new DeploymentsService(none, { odgm: false, knative: false }), logger },
-    });
+    const handler = httpEndpoints(readiness, metrics);
     crm = http.createServer((req, res) => handler(req, res));
     await new Promise<void>((resolve) => crm.listen(0, "127.0.0.1", resolve));
     crmBase = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;

@@ -54,7 +54,6 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
           }),
         };
       },
-      detail: () => Promise.resolve(undefined),
     });
     pm = await startTestPm({
       OPRC_PM_CRM_CLUSTERS: "a",
@@ -269,7 +268,6 @@ describe("pm: packages validate embedded deployments and keep what deployments u
       deploy: () => undefined,
       delete: () => undefined,
       status: () => ({ status: StatusCode.OK, message: "RUNNING (Available)" }),
-      detail: () => Promise.resolve(undefined),
     });
     pm = await startTestPm({
       OPRC_PM_CRM_CLUSTERS: "a",

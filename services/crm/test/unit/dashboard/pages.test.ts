@@ -2,7 +2,6 @@ import type { Condition, DeploymentRecord } from "@oaas/crd";
 import type { HistoryEntry } from "@oaas/queue";
 import { expect } from "chai";
 import { recordLink } from "../../../src/dashboard/board.ts";
-import { functionStatusRows } from "../../../src/dashboard/function-status.ts";
 import { age } from "../../../src/dashboard/layout.ts";
 import { recordPage } from "../../../src/dashboard/record-page.ts";
 import { recordRows, recordsPage } from "../../../src/dashboard/records-page.ts";
@@ -164,15 +163,43 @@ describe("dashboard record pages", function () {
     expect(textOf(page)).to.match(/2 of 3 record\(s\) are not Available/);
   });
 
-  it("reads per-function status as a list or a map and keeps what it does not know", function () {
-    expect(functionStatusRows(undefined)).to.deep.equal([]);
-    expect(functionStatusRows([{ function_key: "a", ready: true, url: "http://a" }])).to.deep.equal([
-      { key: "a", ready: true, url: "http://a" },
-    ]);
-    expect(functionStatusRows({ b: { ready: false, reason: "NotReady", message: "0/1" } })).to.deep.equal([
-      { key: "b", ready: false, reason: "NotReady", message: "0/1" },
-    ]);
-    expect(functionStatusRows(["odd"])).to.deep.equal([{ key: "#1", message: "odd" }]);
+  it("lists status.functions as the CRD types them: key, ready yes/no, reason, message, URL", function () {
+    const withFunctions = {
+      ...failing,
+      status: {
+        ...failing.status,
+        functions: [
+          { function_key: "a", ready: true, reason: "Available", message: "1/1 ready", url: "http://a" },
+          { function_key: "b", ready: false, reason: "RollingOut", message: "0/1 ready" },
+        ],
+      },
+    } as DeploymentRecord;
+    const page = recordPage({
+      basePath: "/",
+      namespace: "prod",
+      name: "shop",
+      record: withFunctions,
+      history: [],
+      queueNames: [],
+      now,
+    }).text;
+    const table = /<table id="functions">[\s\S]*?<\/table>/.exec(page)?.[0] ?? "";
+    const rows = [...table.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1).map((m) =>
+      textOf(m[1] ?? "")
+        .replace(/\s+/g, " ")
+        .trim(),
+    );
+    expect(rows).to.deep.equal(["a yes Available 1/1 ready http://a", "b no RollingOut 0/1 ready"]);
+    const bare = recordPage({
+      basePath: "/",
+      namespace: "prod",
+      name: "shop",
+      record: { ...failing, status: { ...failing.status, functions: [] } },
+      history: [],
+      queueNames: [],
+      now,
+    }).text;
+    expect(textOf(bare)).to.contain("No per-function status reported.");
   });
 
   it("links a job to its record page, and no job data to nothing", function () {

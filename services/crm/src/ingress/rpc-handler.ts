@@ -1,0 +1,47 @@
+// The request pipeline every RPC of the ingress goes through, in one place: the deadline
+// cap (deadline-cap.ts), the Connect adapter serving gRPC, gRPC-Web and Connect with the
+// correlation gate, tracing and the observing interceptor (which maps domain errors to
+// status codes once, error-map.ts), and the plain-HTTP fallback. ingress.ts gives it
+// the services; tests give it a few, and get exactly what the CRM serves.
+import type { ConnectRouter } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger, Metrics } from "@oaas/telemetry";
+import { capDeadlineHeaders } from "./deadline-cap.ts";
+import { correlationGate, observeRpcs } from "./interceptor.ts";
+import { traceRpcs } from "./tracing.ts";
+
+export type NodeHandlerFn = ReturnType<typeof connectNodeAdapter>;
+
+/** Largest request message accepted; a DeploymentUnit above validate.ts's limit fails there. */
+export const readMaxBytes = 4 * 1024 * 1024;
+
+export interface RpcHandlerOptions {
+  /** Registers the services. */
+  readonly routes: (router: ConnectRouter) => void;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Serves every path that is not an RPC (http-endpoints.ts). */
+  readonly fallback: NodeHandlerFn;
+  /** Aborted on shutdown: calls in flight see their signal end. */
+  readonly shutdownSignal: AbortSignal;
+}
+
+/** The Node request handler of the ingress listener. */
+export function rpcHandler(options: RpcHandlerOptions): NodeHandlerFn {
+  const handler = connectNodeAdapter({
+    routes: options.routes,
+    grpc: true,
+    grpcWeb: true,
+    connect: true,
+    readMaxBytes,
+    shutdownSignal: options.shutdownSignal,
+    requestGate: correlationGate,
+    // Tracing outermost: the RPC's log line and metrics are taken inside its span.
+    interceptors: [traceRpcs(), observeRpcs(options.logger, options.metrics)],
+    fallback: options.fallback,
+  });
+  return (req, res) => {
+    capDeadlineHeaders(req.headers);
+    handler(req, res);
+  };
+}
