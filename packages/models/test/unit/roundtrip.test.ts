@@ -13,7 +13,8 @@ describe("models: JSON round trip", function () {
   });
 
   it("an unknown field is refused, named at its path (a typo must not be dropped silently)", function () {
-    const functions = [{ ...clientPackageJson.functions[0], provison_config: {} }];
+    const [first, ...rest] = clientPackageJson.functions;
+    const functions = [{ ...first, provison_config: {} }, ...rest];
     const decoded = decodePackage({ ...clientPackageJson, x_extension: { a: 1 }, functions });
     expect(decoded.ok).to.equal(false);
     if (!decoded.ok)
@@ -24,7 +25,8 @@ describe("models: JSON round trip", function () {
   });
 
   it("the reference implementation's own fields are kept as sent", function () {
-    const functions = [{ ...clientPackageJson.functions[0], immutable: true, qos_constraint: { max_concurrency: 4 } }];
+    const [first, ...rest] = clientPackageJson.functions;
+    const functions = [{ ...first, immutable: true, qos_constraint: { max_concurrency: 4 } }, ...rest];
     const decoded = decodePackage({ ...clientPackageJson, functions });
     expect(decoded.ok, JSON.stringify(decoded)).to.equal(true);
     if (decoded.ok) expect(decoded.value.functions[0]).to.include({ immutable: true });
