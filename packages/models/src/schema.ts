@@ -19,18 +19,26 @@ import { keyDescription } from "./keys.ts";
  * on the wire (Ajv fills it in: ajvOptions.useDefaults) and present in the static type,
  * which describes the model after decoding; `Type.Optional` marks one that may stay absent.
  */
-export function object<P extends TProperties>(properties: P, options: { description?: string } = {}): TObject<P> {
+export function object<P extends TProperties>(
+  properties: P,
+  options: { description?: string } = {},
+): TObject<P> {
   const schema = Type.Object(properties, { additionalProperties: false, ...options }) as TObject<P> & {
     required?: string[];
   };
   const required = (schema.required ?? []).filter((k) => !("default" in (properties[k] as object)));
-  const { required: _all, ...rest } = schema;
-  return (required.length ? { ...rest, required } : rest) as TObject<P>;
+  const rest: Record<string, unknown> = { ...schema };
+  delete rest["required"];
+  return (required.length ? { ...rest, required } : rest) as unknown as TObject<P>;
 }
 
 /** A field kept for clients of the reference implementation: accepted and stored as sent. */
-export function referenceField<T extends TSchema>(schema: T, note: string): ReturnType<typeof Type.Optional<T>> {
-  return Type.Optional({ ...schema, description: `Reference implementation field: ${note}` } as T);
+export function referenceField<T extends TSchema>(
+  schema: T,
+  note: string,
+): ReturnType<typeof Type.Optional<T>> {
+  const described: T = { ...schema, description: `Reference implementation field: ${note}` };
+  return Type.Optional(described);
 }
 
 const string = Type.String();
