@@ -129,15 +129,29 @@ export const DeploymentMappings = Type.Object(
 );
 export type DeploymentMappings = Static<typeof DeploymentMappings>;
 
+/** One step a CRM took with a record (@oaas/queue HistoryEntry, as the CRM sent it). */
+export const HistoryEntry = Type.Object(
+  {
+    type: Type.String({ description: "e.g. applied, failed, deleted" }),
+    time: Type.String({ description: "RFC 3339 with milliseconds: when the step finished" }),
+    startedAt: Type.Optional(Type.String()),
+    generation: Type.Optional(Type.Integer()),
+    correlationId: Type.Optional(Type.String()),
+    workerId: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String({ description: "machine-readable, for failed and deleted entries" })),
+    message: Type.String(),
+    objects: Type.Optional(Type.Array(Type.String(), { description: '"Kind/name" of the objects touched' })),
+  },
+  { additionalProperties: false },
+);
+export type HistoryEntry = Static<typeof HistoryEntry>;
+
 /** One cluster's part of a history answer; `error` when that CRM could not be asked. */
 export const ClusterHistory = Type.Object(
   {
     cluster: Type.String(),
     deployment_id: Type.String(),
-    entries: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
-      description:
-        "oldest first: time, type, generation, message, reason, objects (@oaas/queue HistoryEntry)",
-    }),
+    entries: Type.Array(HistoryEntry, { description: "oldest first" }),
     error: Type.Optional(Type.String()),
   },
   { additionalProperties: false },

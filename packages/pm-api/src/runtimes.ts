@@ -4,6 +4,24 @@
 import Type, { type Static } from "typebox";
 import { Key, paging, query } from "./common.ts";
 
+/** One function of a unit (the contract's FunctionDeploymentSpec as protobuf JSON; more fields pass through). */
+const UnitFunction = Type.Object(
+  {
+    function_key: Type.String(),
+    provision_config: Type.Optional(
+      Type.Object(
+        {
+          container_image: Type.Optional(Type.String()),
+          min_scale: Type.Optional(Type.Integer()),
+          max_scale: Type.Optional(Type.Integer()),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);
+
 /**
  * One runtime: the DeploymentUnit as its CRM stored it (protobuf JSON with the contract's
  * field names; fields beyond the ones listed pass through as the contract adds them), the
@@ -20,8 +38,17 @@ export const RuntimeItem = Type.Object(
     deployment_unit_id: Type.String({ description: "= id (the reference implementation's field)" }),
     target_environment: Type.Optional(Type.String({ description: "= target_env (the reference's field)" })),
     partition_count: Type.Optional(Type.Integer({ description: "= odgm_config.partition_count" })),
-    functions: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
-    odgm_config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    functions: Type.Optional(Type.Array(UnitFunction)),
+    odgm_config: Type.Optional(
+      Type.Object(
+        {
+          collections: Type.Optional(Type.Array(Type.String())),
+          partition_count: Type.Optional(Type.Integer()),
+          replica_count: Type.Optional(Type.Integer()),
+        },
+        { additionalProperties: true },
+      ),
+    ),
   },
   { additionalProperties: true },
 );

@@ -1,7 +1,7 @@
 // The body of POST /deployments from `deploy` arguments and/or a `-f` file (pure).
 import { defaultDeploymentKey } from "@oaas/models";
 import { UsageError } from "./errors.ts";
-import { isObj, str } from "./shapes.ts";
+import { isObj, str } from "./json.ts";
 
 export interface DeployArgs {
   readonly packageName?: string;

@@ -1,7 +1,13 @@
 // Package registry: create (scheduling its embedded deployments), list, get, update,
 // delete (cascading to its deployments when PACKAGE_DELETE_CASCADE, else 409 while
 // deployments exist).
-import { defaultDeploymentKey, validatePackage, type OClass, type OFunction, type OPackage } from "@oaas/models";
+import {
+  defaultDeploymentKey,
+  validatePackage,
+  type OClass,
+  type OFunction,
+  type OPackage,
+} from "@oaas/models";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
 import type { CallContext } from "../crm/manager.ts";

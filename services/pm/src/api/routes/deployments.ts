@@ -1,7 +1,12 @@
 // Deployment routes; schemas: @oaas/pm-api routes. Bodies pass through compat.ts (the
 // reference implementation's aliases) before validation of the rules and the services.
 import { validateDeployment, type OClassDeployment } from "@oaas/models";
-import { routes, type DeploymentResult as ResultBody } from "@oaas/pm-api";
+import {
+  routes,
+  type DeploymentClusterView,
+  type DeploymentHistory,
+  type DeploymentResult as ResultBody,
+} from "@oaas/pm-api";
 import type { DeploymentResult } from "../../services/deployments.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { callContext, type Api, type ApiDeps } from "../context.ts";
@@ -82,7 +87,9 @@ export function deploymentRoutes(app: Api, deps: ApiDeps): void {
     const { deployment, clusters } = await deps.deployments.get(request.params.key, callContext(request));
     // The generation a client names in If-Match to update what it read (PUT).
     if (deployment.generation !== undefined) void reply.header("etag", `"${deployment.generation}"`);
-    return { ...deploymentOut(deployment), clusters: clusters as never };
+    // Each cluster's view is built by the settler from its mapping and the CRM's answer
+    // (services/settle.ts); its shape is the contract's DeploymentClusterView.
+    return { ...deploymentOut(deployment), clusters: clusters as DeploymentClusterView[] };
   });
   app.delete(r.deleteDeployment.url, { schema: r.deleteDeployment.schema }, async (request) => {
     const { cluster } = request.query;
@@ -107,7 +114,8 @@ export function deploymentRoutes(app: Api, deps: ApiDeps): void {
       callContext(request),
       request.query.cluster,
     );
-    return history as never;
+    // The entries are the CRMs' history as they sent it (@oaas/queue HistoryEntry).
+    return history as unknown as DeploymentHistory;
   });
   app.get(r.deploymentStatus.url, { schema: r.deploymentStatus.schema }, async (request) => {
     const { id } = request.params;
