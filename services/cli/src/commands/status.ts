@@ -77,7 +77,7 @@ export async function statusOfEveryCluster(
 
 /**
  * GET /deployments/{id}/history: the CRMs' record history (a capped per-record stream
- * in Redis, DESIGN §2) through the PM, one table row per entry, oldest first per
+ * in Redis, @oaas/queue history.ts) through the PM, one table row per entry, oldest first per
  * cluster. A cluster the PM could not ask is a row with its error; when no cluster could
  * be asked the command fails (exit 1) after printing them.
  */
