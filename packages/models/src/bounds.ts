@@ -11,6 +11,7 @@
 // Infinity and fails the maximum like any other large value.
 import { maxPartitionCount } from "@oaas/crd";
 import { int32Max, maxPort, minPort } from "@oaas/kube-rules";
+import Type, { type TInteger, type TNumber } from "typebox";
 
 export interface NumberBound {
   /** "integer" refuses fractions (1.5) as well as non-numbers. */
@@ -64,7 +65,8 @@ export const bounds = {
   offset: int32Count("items to skip"),
 } as const satisfies Record<string, NumberBound>;
 
-/** The JSON Schema of a bounded number (with its reason as the description). */
-export function boundedNumber(bound: NumberBound): Record<string, unknown> {
-  return { type: bound.type, minimum: bound.minimum, maximum: bound.maximum, description: bound.why };
+/** The JSON Schema (TypeBox) of a bounded number, with its reason as the description. */
+export function boundedNumber(bound: NumberBound, options: { default?: number } = {}): TNumber | TInteger {
+  const keywords = { minimum: bound.minimum, maximum: bound.maximum, description: bound.why, ...options };
+  return bound.type === "integer" ? Type.Integer(keywords) : Type.Number(keywords);
 }

@@ -1,9 +1,9 @@
 // A stand-in CRM for the PM's unit tests: the CRM's own one-port listener (@oaas/crm
-// listen) serving DeploymentService, CrmInfoService and oaas.crm.v1.RecordDetailService
-// from functions the test gives, so a test decides what each answers (a real CRM needs
-// a cluster: the integration suites use real ones).
+// listen: gRPC over HTTP/2 and plain HTTP/1.1 on one port) serving DeploymentService,
+// CrmInfoService and oaas.crm.v1.RecordDetailService from functions the test gives, so a
+// test decides what each answers (a real CRM needs a cluster: the integration suites use real ones).
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import type { HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { listen } from "@oaas/crm";
 import {
@@ -12,10 +12,12 @@ import {
   DeleteDeploymentResponseSchema,
   DeploymentService,
   DeployResponseSchema,
+  GetClassRuntimeResponseSchema,
   GetDeploymentStatusResponseSchema,
   GetHistoryResponseSchema,
   GetStatusDetailResponseSchema,
   RecordDetailService,
+  ListClassRuntimesResponseSchema,
   type DeploymentUnit,
 } from "@oaas/proto";
 
@@ -41,6 +43,8 @@ export interface StandInCrmOptions {
   readonly deploy?: (unit: DeploymentUnit, context: HandlerContext) => Promise<void> | void;
   /** DeleteDeployment (throw a ConnectError for a failure). */
   readonly delete?: (id: string) => Promise<void> | void;
+  /** ListClassRuntimes: the units it holds (filters are not applied); without it UNIMPLEMENTED. */
+  readonly list?: () => DeploymentUnit[];
   /**
    * CrmInfoService.GetEnvHealth answers HEALTHY with these figures when given (the PM
    * sizes replicas from them before a Deploy).
@@ -106,6 +110,17 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
                 if (!req.deploymentUnit) throw new Error("no unit");
                 await options.deploy?.(req.deploymentUnit, context);
                 return create(DeployResponseSchema, { deploymentId: req.deploymentUnit.id });
+              },
+            }
+          : {}),
+        ...(options.list
+          ? {
+              listClassRuntimes: () =>
+                create(ListClassRuntimesResponseSchema, { items: options.list?.() ?? [] }),
+              getClassRuntime: (req) => {
+                const unit = options.list?.().find((u) => u.id === req.deploymentId);
+                if (!unit) throw new ConnectError(`no deployment "${req.deploymentId}"`, Code.NotFound);
+                return create(GetClassRuntimeResponseSchema, { deployment: unit });
               },
             }
           : {}),
