@@ -1,7 +1,7 @@
 // Package registry: create (scheduling its embedded deployments), list, get, update,
 // delete (cascading to its deployments when PACKAGE_DELETE_CASCADE, else 409 while
 // deployments exist).
-import { defaultDeploymentKey, validatePackage, type OPackage } from "@oaas/models";
+import { defaultDeploymentKey, replaceable, validatePackage, type OPackage } from "@oaas/models";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
 import type { CallContext } from "../crm/manager.ts";
@@ -11,7 +11,7 @@ import {
   type PackageFilter,
   type Storage,
 } from "../storage/index.ts";
-import { replaceable, type DeploymentResult, type DeploymentService } from "./deployments.ts";
+import type { DeploymentResult, DeploymentService } from "./deployments.ts";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
 
 export interface ScheduledDeployment {
