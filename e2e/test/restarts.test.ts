@@ -5,6 +5,7 @@ import path from "node:path";
 import { repoRoot, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { list, type Obj } from "./support/kube.ts";
+import type { DeploymentMappings } from "@oaas/pm-api";
 import { oaasctlJson, oaasctlOk } from "./support/oaasctl.ts";
 import { startSystem, type System } from "./support/system.ts";
 
@@ -73,7 +74,7 @@ describe("e2e: CRM and PM restarts", function () {
     });
     const before = await read();
     expect(before.deployments.map((d) => d.key)).to.deep.equal(["crash", "kept"]);
-    expect((before.kept as { cluster: string }[]).map((m) => m.cluster)).to.deep.equal(["a", "b"]);
+    expect((before.kept as DeploymentMappings).mappings.map((m) => m.cluster)).to.deep.equal(["a", "b"]);
     await system.pm.stop();
     await system.pm.start();
     expect(await read()).to.deep.equal(before);

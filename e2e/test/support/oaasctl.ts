@@ -1,5 +1,7 @@
 // The real oaasctl (services/cli/bin/oaasctl: scripts/node.sh + tsx, as a user runs it)
-// as a child process: exit code, stdout, stderr; JSON output parsed on request.
+// as a child process: exit code, stdout, stderr; JSON output parsed on request. Every
+// answer it receives is checked against the PM's OpenAPI document (OAAS_CHECK_ANSWERS=1,
+// services/cli/src/pm-client.ts): an answer the document does not describe fails the run.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { repoRoot } from "@oaas/testkit";
@@ -16,7 +18,7 @@ export interface CliRun {
 export function oaasctl(pmUrl: string, args: readonly string[]): Promise<CliRun> {
   const child = spawn(oaasctlBin, [...args], {
     cwd: repoRoot,
-    env: { ...process.env, OAAS_PM_URL: pmUrl },
+    env: { ...process.env, OAAS_PM_URL: pmUrl, OAAS_CHECK_ANSWERS: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -10,6 +10,7 @@
 // cluster (which the PM reports as 502). JSON has no NaN or Infinity; 1e400 parses to
 // Infinity and fails the maximum like any other large value.
 import { int32Max, maxPartitionCount, maxPort, minPort } from "@oaas/templates";
+import Type, { type TInteger, type TNumber } from "typebox";
 
 export interface NumberBound {
   /** "integer" refuses fractions (1.5) as well as non-numbers. */
@@ -63,7 +64,8 @@ export const bounds = {
   offset: int32Count("items to skip"),
 } as const satisfies Record<string, NumberBound>;
 
-/** The JSON Schema of a bounded number (with its reason as the description). */
-export function boundedNumber(bound: NumberBound): Record<string, unknown> {
-  return { type: bound.type, minimum: bound.minimum, maximum: bound.maximum, description: bound.why };
+/** The JSON Schema (TypeBox) of a bounded number, with its reason as the description. */
+export function boundedNumber(bound: NumberBound, options: { default?: number } = {}): TNumber | TInteger {
+  const keywords = { minimum: bound.minimum, maximum: bound.maximum, description: bound.why, ...options };
+  return bound.type === "integer" ? Type.Integer(keywords) : Type.Number(keywords);
 }

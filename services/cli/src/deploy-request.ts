@@ -1,7 +1,7 @@
 // The body of POST /deployments from `deploy` arguments and/or a `-f` file (pure).
 import { defaultDeploymentKey } from "@oaas/models";
 import { UsageError } from "./errors.ts";
-import { isObj, str } from "./shapes.ts";
+import { isObj, str } from "./json.ts";
 
 export interface DeployArgs {
   readonly packageName?: string;
@@ -25,7 +25,7 @@ export function splitList(value: string): string[] {
 }
 
 /**
- * An OClassDeployment (issue 9 item 1): the file's fields, overridden by the arguments
+ * An OClassDeployment (packages/models): the file's fields, overridden by the arguments
  * given. Package and class are required from one source or the other; the key defaults
  * to `<package>-<class>`, derived as the PM derives it (one rule: @oaas/models). Arrays and defaults the PM fills (functions, condition) are
  * left to the PM.

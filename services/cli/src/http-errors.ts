@@ -1,6 +1,7 @@
 // Maps what went wrong on the wire to one line naming the problem: a failed connection
 // (fetch's `cause` codes) or a PM error answer (`{ "error": "..." }`, the PM's error model
-// in issue 9: 400 with field paths, 404, 409, 502 from a CRM, 503 no CRM reachable).
+// in services/pm/README.md: 400 with field paths, 404, 409, 502 from a CRM, 503 no CRM
+// reachable).
 import { PmHttpError } from "./errors.ts";
 
 /** Short reasons for the socket errors a user can act on; others pass their code through. */
@@ -91,7 +92,7 @@ function fieldErrors(value: unknown): string | undefined {
 /**
  * One line for a PM error answer. `what` names the thing asked for, e.g. `package "shop"`.
  * 400 lists the PM's field errors; 404 says what is missing; 502/503 blame the CRMs as
- * the PM does (issue 9: 502 a CRM answered with an error, 503 no CRM reachable).
+ * the PM does (502 a CRM answered with an error, 503 no CRM reachable).
  */
 export function httpError(status: number, what: string, body: string): PmHttpError {
   const pm = pmErrorText(body);

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "./errors.ts";
-import { isObj } from "./shapes.ts";
+import { isObj } from "./json.ts";
 
 /** The object in `file`; UsageError naming the file when unreadable or not an object. */
 export async function readManifest(

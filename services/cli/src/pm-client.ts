@@ -1,13 +1,45 @@
-// The Package Manager's REST API (issue 9, seeds/003 "HTTP API (v1)"): every route the
-// CLI calls is in this file, so a route renamed at integration is a one-line change.
-// Response bodies are returned as parsed JSON; shapes.ts reads fields out of them.
+// The Package Manager's REST API (services/pm/README.md "HTTP API"): every route the CLI
+// calls is in this file, each answer typed by the PM's contract (@oaas/pm-api), so a
+// field renamed in the PM fails the type check here instead of the CLI guessing.
+// With `checkAnswers` (OAAS_CHECK_ANSWERS=1, set by the end-to-end tests) every answer is
+// also validated against the OpenAPI document the PM serves, and one that does not match
+// is an error.
 import { keyProblem } from "@oaas/models";
+import {
+  apiPrefix,
+  failedClustersHeader,
+  type ClusterInfo,
+  type DeleteResult,
+  type Deployment,
+  type DeploymentHistory,
+  type DeploymentMappings,
+  type DeploymentResult,
+  type DeploymentStatus,
+  type DeploymentWithClusters,
+  type FailedCluster,
+  type Package,
+  type PackageWritten,
+  type RuntimeItem,
+  type RuntimeList,
+} from "@oaas/pm-api";
+import type { AnswerChecker } from "@oaas/pm-api/answer-check";
 import { CliError, UsageError } from "./errors.ts";
 import { PmUnreachableError } from "./errors.ts";
 import { connectionFailureReason, httpError } from "./http-errors.ts";
 
-/** Parsed JSON of an answer. */
+/** A request body (a manifest a person wrote, or one the CLI built). */
 export type Json = unknown;
+
+/** GET /health (outside /api/v1 and its contract: a probe). */
+export interface PmHealth {
+  readonly status?: string;
+}
+
+/** GET /class-runtimes: the runtimes and the clusters that did not answer (its header). */
+export interface RuntimeAnswer {
+  readonly items: RuntimeList;
+  readonly failed_clusters: FailedCluster[];
+}
 
 /** Query parameters; undefined values are left out. */
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -19,6 +51,8 @@ export interface PmClientOptions {
   readonly timeoutMs: number;
   /** Ends every request of this client early (e.g. a --wait deadline). */
   readonly signal?: AbortSignal;
+  /** Validate every answer against the PM's OpenAPI document (tests). */
+  readonly checkAnswers?: boolean;
 }
 
 export interface PackageFilter {
@@ -40,18 +74,19 @@ export interface DeploymentFilter {
   offset?: number;
 }
 
-const apiPrefix = "/api/v1";
-
 /** A thin typed wrapper over fetch: one method per PM route. */
 export class PmClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly signal: AbortSignal | undefined;
+  private readonly checkAnswers: boolean;
+  private checker: Promise<AnswerChecker> | undefined;
 
   constructor(options: PmClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs;
     this.signal = options.signal;
+    this.checkAnswers = options.checkAnswers ?? false;
   }
 
   /** The same client, with every request also ended by `signal` (a --wait deadline). */
@@ -60,23 +95,26 @@ export class PmClient {
       baseUrl: this.baseUrl,
       timeoutMs: this.timeoutMs,
       signal: this.signal ? AbortSignal.any([this.signal, signal]) : signal,
+      checkAnswers: this.checkAnswers,
     });
   }
 
   // --- packages -------------------------------------------------------------------
-  listPackages(filter: PackageFilter = {}): Promise<Json> {
-    return this.call("GET", "/packages", "packages", { query: { ...filter } });
+  listPackages(filter: PackageFilter = {}): Promise<Package[]> {
+    return this.call<Package[]>("GET", "/packages", "packages", { query: { ...filter } });
   }
-  getPackage(name: string): Promise<Json> {
-    return this.call("GET", `/packages/${enc(name, "package name")}`, `package "${name}"`);
+  getPackage(name: string): Promise<Package> {
+    return this.call<Package>("GET", `/packages/${enc(name, "package name")}`, `package "${name}"`);
   }
   /** 201 created; 409 when it exists. */
-  createPackage(body: Json, name: string): Promise<Json> {
-    return this.call("POST", "/packages", `package "${name}"`, { body });
+  createPackage(body: Json, name: string): Promise<PackageWritten> {
+    return this.call<PackageWritten>("POST", "/packages", `package "${name}"`, { body });
   }
   /** 404 when missing; 400 when the body names another package. */
-  updatePackage(name: string, body: Json): Promise<Json> {
-    return this.call("POST", `/packages/${enc(name, "package name")}`, `package "${name}"`, { body });
+  updatePackage(name: string, body: Json): Promise<PackageWritten> {
+    return this.call<PackageWritten>("POST", `/packages/${enc(name, "package name")}`, `package "${name}"`, {
+      body,
+    });
   }
   /** 204; 409 while deployments exist (unless the PM cascades). */
   async deletePackage(name: string): Promise<void> {
@@ -85,36 +123,50 @@ export class PmClient {
 
   // --- deployments ----------------------------------------------------------------
   /** 201 with the logical key, the per-cluster unit ids and the achieved availability. */
-  createDeployment(body: Json, key: string): Promise<Json> {
-    return this.call("POST", "/deployments", `deployment "${key}"`, { body });
+  createDeployment(body: Json, key: string): Promise<DeploymentResult> {
+    return this.call<DeploymentResult>("POST", "/deployments", `deployment "${key}"`, { body });
   }
   /**
    * PUT /deployments/{key}: redeploy an existing deployment (same clusters; the CRMs roll
    * it out). With `generation` (the one read), sent as If-Match: a deployment changed
    * since is refused with 412 instead of overwritten.
    */
-  replaceDeployment(body: Json, key: string, generation?: number): Promise<Json> {
-    return this.call("PUT", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`, {
-      body,
-      ...(generation === undefined ? {} : { headers: { "if-match": `"${generation}"` } }),
-    });
+  replaceDeployment(body: Json, key: string, generation?: number): Promise<DeploymentResult> {
+    return this.call<DeploymentResult>(
+      "PUT",
+      `/deployments/${enc(key, "deployment key")}`,
+      `deployment "${key}"`,
+      {
+        body,
+        ...(generation === undefined ? {} : { headers: { "if-match": `"${generation}"` } }),
+      },
+    );
   }
-  listDeployments(filter: DeploymentFilter = {}): Promise<Json> {
-    return this.call("GET", "/deployments", "deployments", { query: { ...filter } });
+  listDeployments(filter: DeploymentFilter = {}): Promise<Deployment[]> {
+    return this.call<Deployment[]>("GET", "/deployments", "deployments", { query: { ...filter } });
   }
   /** The stored OClassDeployment with its per-cluster status. */
-  getDeployment(key: string): Promise<Json> {
-    return this.call("GET", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`);
+  getDeployment(key: string): Promise<DeploymentWithClusters> {
+    return this.call<DeploymentWithClusters>(
+      "GET",
+      `/deployments/${enc(key, "deployment key")}`,
+      `deployment "${key}"`,
+    );
   }
   /** Deletes on every cluster it was sent to, or only `cluster`; answers what was deleted. */
-  deleteDeployment(key: string, cluster?: string): Promise<Json> {
-    return this.call("DELETE", `/deployments/${enc(key, "deployment key")}`, `deployment "${key}"`, {
-      query: { cluster },
-    });
+  deleteDeployment(key: string, cluster?: string): Promise<DeleteResult> {
+    return this.call<DeleteResult>(
+      "DELETE",
+      `/deployments/${enc(key, "deployment key")}`,
+      `deployment "${key}"`,
+      {
+        query: { cluster },
+      },
+    );
   }
   /** Logical key -> per-cluster unit ids. */
-  clusterMappings(key: string): Promise<Json> {
-    return this.call(
+  clusterMappings(key: string): Promise<DeploymentMappings> {
+    return this.call<DeploymentMappings>(
       "GET",
       `/deployments/${enc(key, "deployment key")}/cluster-mappings`,
       `deployment "${key}"`,
@@ -122,17 +174,31 @@ export class PmClient {
   }
 
   // --- class runtimes and status (proxied to the CRMs) ---------------------------
-  listClassRuntimes(query: Query = {}): Promise<Json> {
-    return this.call("GET", "/class-runtimes", "class runtimes", { query });
-  }
-  getClassRuntime(id: string, cluster?: string): Promise<Json> {
-    return this.call("GET", `/class-runtimes/${enc(id, "class runtime id")}`, `class runtime "${id}"`, {
-      query: { cluster },
+  /** The runtimes of every cluster, and which clusters did not answer. */
+  async listClassRuntimes(query: Query = {}): Promise<RuntimeAnswer> {
+    let failed: FailedCluster[] = [];
+    const items = await this.call<RuntimeList>("GET", "/class-runtimes", "class runtimes", {
+      query,
+      onHeaders: (headers) => {
+        const header = headers.get(failedClustersHeader);
+        if (header !== null) failed = JSON.parse(header) as FailedCluster[];
+      },
     });
+    return { items, failed_clusters: failed };
+  }
+  getClassRuntime(id: string, cluster?: string): Promise<RuntimeItem> {
+    return this.call<RuntimeItem>(
+      "GET",
+      `/class-runtimes/${enc(id, "class runtime id")}`,
+      `class runtime "${id}"`,
+      {
+        query: { cluster },
+      },
+    );
   }
   /** Current status of a deployment unit (default cluster, or `cluster`). */
-  deploymentStatus(id: string, cluster?: string): Promise<Json> {
-    return this.call(
+  deploymentStatus(id: string, cluster?: string): Promise<DeploymentStatus> {
+    return this.call<DeploymentStatus>(
       "GET",
       `/deployment-status/${enc(id, "deployment id")}`,
       `deployment status of "${id}"`,
@@ -143,38 +209,43 @@ export class PmClient {
   }
 
   /** What the CRMs did with a deployment (logical key or unit id), per cluster, oldest first. */
-  deploymentHistory(id: string, cluster?: string): Promise<Json> {
-    return this.call("GET", `/deployments/${enc(id, "deployment key")}/history`, `history of "${id}"`, {
-      query: { cluster },
-    });
+  deploymentHistory(id: string, cluster?: string): Promise<DeploymentHistory> {
+    return this.call<DeploymentHistory>(
+      "GET",
+      `/deployments/${enc(id, "deployment key")}/history`,
+      `history of "${id}"`,
+      {
+        query: { cluster },
+      },
+    );
   }
 
   // --- clusters -------------------------------------------------------------------
-  listClusters(): Promise<Json> {
-    return this.call("GET", "/clusters", "clusters");
-  }
-  clustersHealth(): Promise<Json> {
-    return this.call("GET", "/clusters/health", "cluster health");
-  }
-  clusterHealth(name: string): Promise<Json> {
-    return this.call("GET", `/clusters/${enc(name, "cluster name")}/health`, `health of cluster "${name}"`);
+  listClusters(): Promise<ClusterInfo[]> {
+    return this.call<ClusterInfo[]>("GET", "/clusters", "clusters");
   }
 
   /** GET /health (outside /api/v1). */
-  health(): Promise<Json> {
-    return this.call("GET", "/health", "PM health", { root: true });
+  health(): Promise<PmHealth> {
+    return this.call<PmHealth>("GET", "/health", "PM health", { root: true });
   }
 
   /**
    * One request. Throws PmUnreachableError when no answer came (exit 3), the mapped
    * PmHttpError for a non-2xx answer, CliError when a 2xx body is not JSON.
    */
-  private async call(
+  private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",
     route: string,
     what: string,
-    options: { query?: Query; body?: Json; root?: boolean; headers?: Record<string, string> } = {},
-  ): Promise<Json> {
+    options: {
+      query?: Query;
+      body?: Json;
+      root?: boolean;
+      headers?: Record<string, string>;
+      onHeaders?: (headers: Headers) => void;
+    } = {},
+  ): Promise<T> {
     const url = new URL(this.baseUrl + (options.root ? "" : apiPrefix) + route);
     for (const [name, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
@@ -198,15 +269,35 @@ export class PmClient {
     } catch (err) {
       throw new PmUnreachableError(this.baseUrl, connectionFailureReason(err, this.timeoutMs));
     }
+    if (this.checkAnswers) await this.check(method, url, response.status, text);
     if (!response.ok) throw httpError(response.status, what, text);
-    if (text.trim() === "") return undefined;
+    options.onHeaders?.(response.headers);
+    if (text.trim() === "") return undefined as T;
     try {
-      return JSON.parse(text) as Json;
+      // The answer's type is the contract's (@oaas/pm-api); checkAnswers verifies it.
+      return JSON.parse(text) as T;
     } catch {
       throw new CliError(
         `the Package Manager sent a non-JSON answer for ${what} (${method} ${url.pathname})`,
       );
     }
+  }
+
+  /** Fails when the answer does not match the PM's OpenAPI document. */
+  private async check(method: string, url: URL, status: number, text: string): Promise<void> {
+    this.checker ??= (async () => {
+      const { answerChecker } = await import("@oaas/pm-api/answer-check");
+      const res = await fetch(`${this.baseUrl}${apiPrefix}/openapi.json`);
+      return answerChecker((await res.json()) as Parameters<typeof answerChecker>[0]);
+    })();
+    let body: unknown;
+    try {
+      body = text.trim() === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    const problem = (await this.checker).check(method, url.pathname + url.search, status, body);
+    if (problem !== undefined) throw new CliError(problem);
   }
 }
 

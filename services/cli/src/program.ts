@@ -83,6 +83,8 @@ export function buildProgram(io: ProgramIo): Command {
       client: new PmClient({
         baseUrl: g.pmUrl,
         timeoutMs: parseDuration(g.requestTimeout, "--request-timeout"),
+        // The end-to-end tests check every answer against the PM's OpenAPI document.
+        checkAnswers: io.env.OAAS_CHECK_ANSWERS === "1",
       }),
       output: parseOutputFormat(g.output),
       out: io.out,

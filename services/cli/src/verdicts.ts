@@ -4,15 +4,15 @@
 // stop early on a reason waiting will not cure (blockingReasons, the one rule): a rollout
 // blocked by a ResourceQuota waited out its 5 minutes and ended "last: DEPLOYING
 // (default=DEGRADED)" although the record named the quota.
+import type { DeploymentWithClusters } from "@oaas/pm-api";
 import {
-  clusterUnits,
   deploymentFailed,
   deploymentReady,
+  deploymentUnits,
   isAvailable,
   isFailed,
-  str,
   type StatusView,
-} from "./shapes.ts";
+} from "./status-view.ts";
 import type { Verdict } from "./wait.ts";
 
 /** A record reason that no amount of waiting changes: a person must act (fix and redeploy). */
@@ -77,9 +77,8 @@ export function blockingReason(view: StatusView): Blocked | undefined {
       .filter((c) => !(c.type === "Available" && c.status === "True"))
       .map((c) => ({ where: `condition ${c.type}`, reason: c.reason, message: c.message })),
     ...view.functions
-      .filter((f) => f.ready !== true)
-      .map((f) => ({ where: `function ${f.key}`, reason: f.reason, message: f.message })),
-    { where: "record", reason: view.reason, message: view.message },
+      .filter((f) => !f.ready)
+      .map((f) => ({ where: `function ${f.function_key}`, reason: f.reason, message: f.message })),
   ];
   for (const c of candidates) {
     if (c.reason === undefined) continue;
@@ -98,7 +97,7 @@ export function blockingReason(view: StatusView): Blocked | undefined {
 export function explainingReason(view: StatusView): string | undefined {
   const find = (type: string, status: string) =>
     view.conditions.find((c) => c.type === type && c.status === status)?.reason;
-  return view.reason ?? find("Degraded", "True") ?? find("Available", "False") ?? find("Progressing", "True");
+  return find("Degraded", "True") ?? find("Available", "False") ?? find("Progressing", "True");
 }
 
 function failedOn(blocked: Blocked): string {
@@ -111,12 +110,15 @@ function failedOn(blocked: Blocked): string {
  * status per cluster (GET /deployment-status/{key}): their reasons are shown as they
  * change, and a blocking one fails the wait at once.
  */
-export function deploymentVerdict(deployment: unknown, records: readonly StatusView[] = []): Verdict {
-  const condition = str(deployment, "condition") ?? "UNKNOWN";
+export function deploymentVerdict(
+  deployment: DeploymentWithClusters,
+  records: readonly StatusView[] = [],
+): Verdict {
+  const condition = deployment.condition;
   const reasons = new Map(
     records.map((v) => [v.cluster ?? "", isAvailable(v) ? undefined : explainingReason(v)] as const),
   );
-  const clusters = clusterUnits(deployment)
+  const clusters = deploymentUnits(deployment)
     .filter((u) => u.status !== undefined)
     .map((u) => {
       const why =
@@ -126,7 +128,7 @@ export function deploymentVerdict(deployment: unknown, records: readonly StatusV
   const state = clusters.length === 0 ? condition : `${condition} (${clusters.join(", ")})`;
   if (condition === deploymentReady) return { kind: "ready", state };
   if (deploymentFailed.includes(condition)) {
-    return { kind: "failed", state, reason: str(deployment, "last_error", "message") ?? "no error reported" };
+    return { kind: "failed", state, reason: deployment.last_error ?? "no error reported" };
   }
   const blocked = records.map(blockingReason).find((b) => b !== undefined);
   if (blocked) return { kind: "failed", state, reason: failedOn(blocked) };
@@ -137,7 +139,7 @@ export function deploymentVerdict(deployment: unknown, records: readonly StatusV
 export function statusVerdict(views: readonly StatusView[]): Verdict {
   const parts = views.map((v) => {
     const phase = v.phase ?? (isAvailable(v) ? "Available" : "Unknown");
-    const why = v.reason ?? notReadyCondition(v)?.reason;
+    const why = notReadyCondition(v)?.reason;
     const text = why && !isAvailable(v) ? `${phase}/${why}` : phase;
     return v.cluster ? `${v.cluster}=${text}` : text;
   });

@@ -1,5 +1,5 @@
 // Decoding JSON as existing clients write it: unchanged when complete, defaults for
-// every optional collection when left out, input never mutated.
+// every optional collection when left out, unknown fields refused, input never mutated.
 import { expect } from "chai";
 import { decodeDeployment, decodePackage } from "../../src/index.ts";
 import { clientPackageJson, nth } from "../fixtures.ts";
@@ -12,11 +12,25 @@ describe("models: JSON round trip", function () {
     if (decoded.ok) expect(JSON.parse(JSON.stringify(decoded.value))).to.deep.equal(JSON.parse(text));
   });
 
-  it("unknown fields are kept", function () {
-    const decoded = decodePackage({ ...clientPackageJson, x_extension: { a: 1 } });
-    expect(decoded.ok).to.equal(true);
-    if (decoded.ok)
-      expect((decoded.value as unknown as Record<string, unknown>)["x_extension"]).to.deep.equal({ a: 1 });
+  it("an unknown field is refused, named at its path (a typo must not be dropped silently)", function () {
+    const [first, ...rest] = clientPackageJson.functions;
+    const functions = [{ ...first, provison_config: {} }, ...rest];
+    const decoded = decodePackage({ ...clientPackageJson, x_extension: { a: 1 }, functions });
+    expect(decoded.ok).to.equal(false);
+    if (!decoded.ok)
+      expect(decoded.errors).to.deep.include.members([
+        { field: "x_extension", message: "is not a known field" },
+        { field: "functions[0].provison_config", message: "is not a known field" },
+      ]);
+  });
+
+  it("the reference implementation's own fields are kept as sent", function () {
+    const [first, ...rest] = clientPackageJson.functions;
+    const functions = [{ ...first, immutable: true, qos_constraint: { max_concurrency: 4 } }, ...rest];
+    const decoded = decodePackage({ ...clientPackageJson, functions });
+    expect(decoded.ok, JSON.stringify(decoded)).to.equal(true);
+    if (decoded.ok) expect(decoded.value.functions[0]).to.include({ immutable: true });
+    if (decoded.ok) expect(decoded.value.functions[0]?.qos_constraint).to.deep.equal({ max_concurrency: 4 });
   });
 
   it("optional collections default to empty, enums to their defaults", function () {

@@ -1,30 +1,17 @@
 // clusters, version
 import { PmHttpError, PmUnreachableError } from "../errors.ts";
 import { renderFields } from "../output.ts";
-import { clusterViews, str } from "../shapes.ts";
 import { clustersTable } from "../views.ts";
 import { emit, emptyList, type Context } from "./context.ts";
 
 /**
- * Known clusters joined with their health and availability. When the health fan-out
- * fails (502/503: no CRM answered) the clusters are still listed, marked with the error.
+ * Known clusters with their (cached) health, the PM's breaker toward each, availability
+ * and nodes: GET /clusters carries each cluster's health (an unreachable one is listed
+ * as UNREACHABLE with the error).
  */
 export async function clusters(ctx: Context): Promise<void> {
-  const [list, health] = await Promise.all([
-    ctx.client.listClusters(),
-    ctx.client.clustersHealth().catch((err: unknown) => {
-      if (err instanceof PmHttpError && (err.status === 502 || err.status === 503))
-        return { error: err.message };
-      throw err;
-    }),
-  ]);
-  const rows = clusterViews(list, health);
-  const healthError = str(health, "error");
-  const shown =
-    healthError === undefined ? rows : rows.map((r) => ({ ...r, health: "UNKNOWN", message: healthError }));
-  emit(ctx, { clusters: list, health }, () =>
-    shown.length === 0 ? emptyList("clusters") : clustersTable(shown),
-  );
+  const list = await ctx.client.listClusters();
+  emit(ctx, list, () => (list.length === 0 ? emptyList("clusters") : clustersTable(list)));
 }
 
 /**
@@ -39,9 +26,9 @@ export async function version(ctx: Context, cliVersion: string, clientOnly: bool
   let pm: unknown;
   let pmText: string;
   try {
-    pm = await ctx.client.health();
-    const v = str(pm, "version");
-    pmText = `${ctx.client.baseUrl} (${str(pm, "status") ?? "answering"}${v === undefined ? "" : `, version ${v}`})`;
+    const health = await ctx.client.health();
+    pm = health;
+    pmText = `${ctx.client.baseUrl} (${health.status ?? "answering"})`;
   } catch (err) {
     if (!(err instanceof PmUnreachableError || err instanceof PmHttpError)) throw err;
     pm = { error: err.message };

@@ -4,19 +4,8 @@ import { readManifest } from "../manifest.ts";
 import type { DeploymentFilter } from "../pm-client.ts";
 import { progressSink } from "../progress.ts";
 import { PmHttpError, PmUnreachableError } from "../errors.ts";
-import {
-  clusterUnits,
-  deployResult,
-  deploymentReady,
-  failedClusters,
-  isObj,
-  listItems,
-  num,
-  statusViews,
-  str,
-  unknownClusters,
-  type StatusView,
-} from "../shapes.ts";
+import { str } from "../json.ts";
+import { deploymentReady, mappedUnits, statusViews, type StatusView } from "../status-view.ts";
 import { deploymentVerdict } from "../verdicts.ts";
 import { deployResultText, deploymentDetail, deploymentsTable, unitsTable } from "../views.ts";
 import { waitUntil, type WaitFlags } from "../wait.ts";
@@ -43,19 +32,24 @@ export async function deploy(
     // Read-modify-write: only what the arguments give changes; If-Match makes a
     // concurrent update fail (412) instead of being lost.
     const stored = await ctx.client.getDeployment(key);
-    const update = updateRequest(isObj(stored) ? stored : {}, { ...args, file });
+    const update = updateRequest(stored, { ...args, file });
     ctx.err.write(
       update.changes.length === 0
         ? `deployment/${key}: no field changes; redeploying as stored\n`
         : `deployment/${key} changes:\n${update.changes.map((c) => `  ${c}\n`).join("")}`,
     );
-    answer = await ctx.client.replaceDeployment(update.body, key, num(stored, "generation"));
+    answer = await ctx.client.replaceDeployment(update.body, key, stored.generation);
   } else answer = await ctx.client.createDeployment(body, key);
-  const result = deployResult(answer, key);
+  const result = {
+    key: answer.key,
+    units: mappedUnits(answer),
+    achievedAvailability: answer.achieved_availability,
+    replicas: answer.replicas,
+  };
   emit(ctx, answer, () => deployResultText(result, args.update ? "updated" : "created"));
-  const failed = failedClusters(answer);
+  const failed = answer.failed_clusters ?? [];
   if (failed.length > 0) ctx.err.write(`warning: not deployed on: ${failed.join(", ")}\n`);
-  const unknown = unknownClusters(answer);
+  const unknown = answer.unknown_clusters ?? [];
   if (unknown.length > 0)
     ctx.err.write(
       `warning: outcome unknown on: ${unknown.join(", ")} (no answer after sending; the PM sends it again until the cluster answers)\n`,
@@ -74,7 +68,7 @@ export async function waitForDeployment(ctx: Context, key: string, flags: WaitFl
   const poll = async (deadline: AbortSignal) => {
     const scoped = { ...ctx, client: ctx.client.withSignal(deadline) };
     const deployment = await scoped.client.getDeployment(key);
-    if (str(deployment, "condition") === deploymentReady) return { deployment, records: [] };
+    if (deployment.condition === deploymentReady) return { deployment, records: [] };
     return { deployment, records: await recordsOf(scoped, key) };
   };
   await waitUntil(poll, (a) => deploymentVerdict(a.deployment, a.records), {
@@ -103,9 +97,10 @@ async function recordsOf(ctx: Context, key: string): Promise<StatusView[]> {
 }
 
 export async function listDeployments(ctx: Context, filter: DeploymentFilter): Promise<void> {
-  const body = await ctx.client.listDeployments(filter);
-  const items = listItems(body, "deployments");
-  emit(ctx, body, () => (items.length === 0 ? emptyList("deployments") : deploymentsTable(items, ctx.now())));
+  const items = await ctx.client.listDeployments(filter);
+  emit(ctx, items, () =>
+    items.length === 0 ? emptyList("deployments") : deploymentsTable(items, ctx.now()),
+  );
 }
 
 export async function getDeployment(ctx: Context, key: string): Promise<void> {
@@ -124,6 +119,6 @@ export async function deleteDeployment(ctx: Context, key: string, cluster?: stri
 
 export async function deploymentMappings(ctx: Context, key: string): Promise<void> {
   const body = await ctx.client.clusterMappings(key);
-  const units = clusterUnits(body);
+  const units = mappedUnits(body);
   emit(ctx, body, () => (units.length === 0 ? emptyList("cluster mappings") : unitsTable(units)));
 }

@@ -2,7 +2,7 @@
 import { PmHttpError, UsageError } from "../errors.ts";
 import { readManifest } from "../manifest.ts";
 import type { PackageFilter } from "../pm-client.ts";
-import { listItems, str } from "../shapes.ts";
+import { str } from "../json.ts";
 import { packageDetail, packagesTable } from "../views.ts";
 import { emit, emitAction, emptyList, type Context } from "./context.ts";
 
@@ -25,9 +25,8 @@ export async function applyPackage(ctx: Context, file: string): Promise<void> {
 }
 
 export async function listPackages(ctx: Context, filter: PackageFilter): Promise<void> {
-  const body = await ctx.client.listPackages(filter);
-  const items = listItems(body, "packages");
-  emit(ctx, body, () => (items.length === 0 ? emptyList("packages") : packagesTable(items, ctx.now())));
+  const items = await ctx.client.listPackages(filter);
+  emit(ctx, items, () => (items.length === 0 ? emptyList("packages") : packagesTable(items, ctx.now())));
 }
 
 export async function getPackage(ctx: Context, name: string): Promise<void> {

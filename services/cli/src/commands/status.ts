@@ -1,8 +1,8 @@
 // status <id> [--wait], history <id>
+import type { DeploymentStatus } from "@oaas/pm-api";
 import { CliError, PmHttpError } from "../errors.ts";
-import type { Json } from "../pm-client.ts";
 import { progressSink } from "../progress.ts";
-import { clusterUnits, isObj, statusViews, str } from "../shapes.ts";
+import { mappedUnits, statusViews, type ClusterStatus, type EveryClusterStatus } from "../status-view.ts";
 import { statusVerdict } from "../verdicts.ts";
 import { historyTable, statusText } from "../views.ts";
 import { waitUntil, type WaitFlags } from "../wait.ts";
@@ -43,22 +43,29 @@ export async function status(
  * cluster whose status fails (e.g. its CRM is down) is shown with the error, not fatal;
  * a FAILED mapping (the deploy never reached that cluster) is shown as FAILED.
  */
-export async function statusOfEveryCluster(ctx: Context, id: string): Promise<Json> {
-  let mappings: Json;
+export async function statusOfEveryCluster(
+  ctx: Context,
+  id: string,
+): Promise<DeploymentStatus | EveryClusterStatus> {
+  let mappings;
   try {
     mappings = await ctx.client.clusterMappings(id);
   } catch (err) {
     if (err instanceof PmHttpError && err.status === 404) return ctx.client.deploymentStatus(id);
     throw err;
   }
-  const units = clusterUnits(mappings);
+  const units = mappedUnits(mappings);
   if (units.length <= 1) return ctx.client.deploymentStatus(id);
   const clusters = await Promise.all(
-    units.map(async (u) => {
-      if (u.status === "FAILED") return { cluster: u.cluster, phase: "FAILED", message: u.message };
+    units.map(async (u): Promise<ClusterStatus> => {
+      if (u.status === "FAILED")
+        return {
+          cluster: u.cluster,
+          status: "FAILED",
+          ...(u.message !== undefined ? { message: u.message } : {}),
+        };
       try {
-        const answer = await ctx.client.deploymentStatus(id, u.cluster);
-        return { ...(isObj(answer) ? answer : {}), cluster: u.cluster };
+        return { ...(await ctx.client.deploymentStatus(id, u.cluster)), cluster: u.cluster };
       } catch (err) {
         if (!(err instanceof PmHttpError)) throw err;
         return { cluster: u.cluster, status: "UNKNOWN", message: err.pmError ?? err.message };
@@ -70,18 +77,17 @@ export async function statusOfEveryCluster(ctx: Context, id: string): Promise<Js
 
 /**
  * GET /deployments/{id}/history: the CRMs' record history (a capped per-record stream
- * in Redis, DESIGN §2) through the PM, one table row per entry, oldest first per
+ * in Redis, @oaas/queue history.ts) through the PM, one table row per entry, oldest first per
  * cluster. A cluster the PM could not ask is a row with its error; when no cluster could
  * be asked the command fails (exit 1) after printing them.
  */
 export async function history(ctx: Context, id: string, cluster: string | undefined): Promise<void> {
   const body = await ctx.client.deploymentHistory(id, cluster);
   emit(ctx, body, () => historyTable(body));
-  const clusters = isObj(body) && Array.isArray(body.clusters) ? body.clusters : [];
-  const failed = clusters.filter((c) => isObj(c) && typeof c.error === "string");
-  if (clusters.length > 0 && failed.length === clusters.length) {
+  const failed = body.clusters.filter((c) => c.error !== undefined);
+  if (body.clusters.length > 0 && failed.length === body.clusters.length) {
     throw new CliError(
-      `no cluster could give the history of ${id}: ${failed.map((c) => `${str(c, "cluster") ?? "?"}: ${str(c, "error") ?? ""}`).join("; ")}`,
+      `no cluster could give the history of ${id}: ${failed.map((c) => `${c.cluster}: ${c.error ?? ""}`).join("; ")}`,
     );
   }
 }

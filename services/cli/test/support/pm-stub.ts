@@ -1,11 +1,12 @@
-// A real HTTP server (node:http on a free loopback port) that stands in for the Package
-// Manager until the PM (services/pm, built in parallel) is merged; the e2e suites then
-// run oaasctl against the real one. It implements the routes oaasctl calls, with the
-// documented answers (issue 9: 201/204/400/404/409/503, `{ "error": ... }` bodies,
-// snake_case JSON), in-memory state, and knobs to script --wait scenarios. Every request
-// is recorded so tests can check what the CLI sent.
+// A real HTTP server (node:http on a free loopback port) standing in for the Package
+// Manager where a test scripts what it answers (--wait scenarios, partial answers, slow
+// rollouts); the e2e suites run oaasctl against the real one. It implements the routes
+// oaasctl calls with the contract's answers (@oaas/pm-api: the shapes, statuses and
+// `{ "error": ... }` bodies), in-memory state, and records every request so tests can
+// check what the CLI sent.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { failedClustersHeader } from "@oaas/pm-api";
 
 export interface RecordedRequest {
   method: string;
@@ -76,7 +77,7 @@ export async function startPmStub(): Promise<PmStub> {
       const method = req.method ?? "GET";
       requests.push({ method, path: url.pathname, query: url.searchParams, body });
       const answer = route(method, url, body);
-      send(res, answer[0], answer[1]);
+      send(res, answer[0], answer[1], answer[2]);
     });
   });
 
@@ -97,9 +98,9 @@ export async function startPmStub(): Promise<PmStub> {
       }),
   };
 
-  function route(method: string, url: URL, body: unknown): [number, unknown] {
+  function route(method: string, url: URL, body: unknown): [number, unknown, Record<string, string>?] {
     const path = url.pathname;
-    if (path === "/health") return [200, { status: "ok", version: "0.1.0-stub" }];
+    if (path === "/health") return [200, { status: "ok" }];
     if (stub.failAll) return [stub.failAll.status, { error: stub.failAll.error }];
     const seg = path
       .replace(/^\/api\/v1\/?/, "")
@@ -117,7 +118,7 @@ export async function startPmStub(): Promise<PmStub> {
         const p = body as Obj;
         if (packages.has(String(p.name))) return [409, { error: `package ${String(p.name)} already exists` }];
         packages.set(String(p.name), p);
-        return [201, p];
+        return [201, { ...p, id: p.name, status: "created", message: "package created" }];
       }
       if (id !== undefined && !packages.has(id)) return [404, { error: `package "${id}" does not exist` }];
       if (id !== undefined && method === "GET") return [200, packages.get(id)];
@@ -128,7 +129,7 @@ export async function startPmStub(): Promise<PmStub> {
         const problems = validatePackage(body);
         if (problems.length > 0) return [400, { error: problems.join("; ") }];
         packages.set(id, p);
-        return [200, p];
+        return [200, { ...p, id, status: "updated", message: "package updated" }];
       }
       if (id !== undefined && method === "DELETE") {
         packages.delete(id);
@@ -150,6 +151,7 @@ export async function startPmStub(): Promise<PmStub> {
           cluster: String(c),
           unit_id: `${key}-${String(c)}`,
           state: "DEPLOYED",
+          updated_at: new Date().toISOString(),
         }));
         mappings.set(key, units);
         const stored = {
@@ -163,13 +165,28 @@ export async function startPmStub(): Promise<PmStub> {
         deployments.set(key, stored);
         scripts.set(key, { ...stub.deploymentScript });
         // the PM's DeploymentResult
-        return [201, { key, condition: "DEPLOYING", replicas: 3, achieved_availability: 0.972, units }];
+        return [
+          201,
+          {
+            id: key,
+            status: "created",
+            message: "deployment created",
+            key,
+            condition: "DEPLOYING",
+            replicas: 3,
+            achieved_availability: 0.972,
+            units: units.map(({ cluster, unit_id, state }) => ({ cluster, unit_id, state })),
+          },
+        ];
       }
       const d = id === undefined ? undefined : deployments.get(id);
       if (id === undefined || d === undefined)
         return [404, { error: `deployment "${String(id)}" does not exist` }];
       const units = mappings.get(id) ?? [];
-      if (method === "GET" && sub === "cluster-mappings") return [200, units];
+      if (method === "GET" && sub === "cluster-mappings") {
+        const ids = Object.fromEntries(units.map((u) => [u.cluster, u.unit_id]));
+        return [200, { deployment_key: id, cluster_ids: ids, env_ids: ids, mappings: units }];
+      }
       if (method === "GET" && sub === "history") return [200, stub.histories.get(id) ?? { id, clusters: [] }];
       if (method === "GET") {
         const n = (polls.get(id) ?? 0) + 1;
@@ -204,6 +221,9 @@ export async function startPmStub(): Promise<PmStub> {
         return [
           200,
           {
+            id,
+            message: "deployment deleted",
+            ...(cluster ? { cluster } : {}),
             key: id,
             deleted_clusters: units.filter((u) => !remaining.includes(u)).map((u) => u.cluster),
             record_deleted: remaining.length === 0,
@@ -235,6 +255,8 @@ export async function startPmStub(): Promise<PmStub> {
             functions: [{ function_key: "greet" }, { function_key: "count" }],
             odgm_config: { collections: ["greetings"], replica_count: 3 },
             cluster: u.cluster,
+            cluster_name: u.cluster,
+            deployment_unit_id: u.unit_id,
           };
         }),
       );
@@ -243,25 +265,24 @@ export async function startPmStub(): Promise<PmStub> {
         return one ? [200, one] : [404, { error: `class runtime "${id}" not found` }];
       }
       const answered = all.filter((r) => !stub.silentClusters.includes(r.cluster));
-      return [
-        200,
-        {
-          items: answered,
-          partial: stub.silentClusters.length > 0,
-          failed_clusters: stub.silentClusters.map((c) => ({ cluster: c, error: "deadline exceeded" })),
-        },
-      ];
+      // The clusters that did not answer go in the contract's header.
+      const failed = stub.silentClusters.map((c) => ({ cluster: c, error: "deadline exceeded" }));
+      return [200, answered, failed.length > 0 ? { [failedClustersHeader]: JSON.stringify(failed) } : {}];
     }
     if ((kind === "clusters" || kind === "envs") && method === "GET") {
+      const checked = new Date().toISOString();
       const health = clusters.map((name, i) => ({
+        cluster_name: name,
         cluster: name,
+        last_seen: checked,
+        source: "env-health",
         status: "HEALTHY",
         reachable: true,
         crm_version: "0.1.0",
         node_count: 3,
         ready_nodes: 3 - i,
         availability: i === 0 ? 0.999 : 0.9,
-        checked_at: new Date().toISOString(),
+        checked_at: checked,
         breaker: i === 0 ? "closed" : "open",
       }));
       if (id === undefined) {
@@ -275,7 +296,7 @@ export async function startPmStub(): Promise<PmStub> {
           })),
         ];
       }
-      if (id === "health") return [200, { status: "HEALTHY", clusters: health }];
+      if (id === "health") return [200, health];
       const one = health.find((h) => h.cluster === id);
       return one ? [200, one] : [404, { error: `cluster "${id}" is not configured` }];
     }
@@ -311,26 +332,30 @@ function validatePackage(body: unknown): string[] {
 function recordStatus(id: string, available: boolean, cluster: string): Obj {
   const t = new Date(Date.now() - 30_000).toISOString();
   return {
+    id,
     deployment_id: id,
     cluster,
     status: available ? "RUNNING" : "PROGRESSING",
     phase: available ? "Available" : "Progressing",
-    reason: available ? "AllReady" : "WaitingForPods",
-    message: available ? "every function is ready" : "1 of 2 functions ready",
+    last_updated: t,
+    message: available
+      ? "RUNNING (Available): every function is ready"
+      : "PROGRESSING (Progressing): 1 of 2 functions ready",
+    status_resource_refs: [],
     conditions: [
       {
         type: "Available",
         status: available ? "True" : "False",
         reason: available ? "AllReady" : "WaitingForPods",
         message: available ? "" : "count: 0/1 pods ready",
-        lastTransitionTime: t,
+        last_transition_time: t,
       },
       {
         type: "Progressing",
         status: available ? "False" : "True",
         reason: available ? "Done" : "Rollout",
         message: "",
-        lastTransitionTime: t,
+        last_transition_time: t,
       },
     ],
     functions: [
@@ -358,10 +383,14 @@ function blockedStatus(id: string, cluster: string, blocked: { reason: string; m
     observed_generation: 1,
   });
   return {
+    id,
     deployment_id: id,
     cluster,
     status: "DEGRADED",
+    phase: "Degraded",
+    last_updated: t,
     message: `DEGRADED (Degraded): ${blocked.message}`,
+    status_resource_refs: [],
     conditions: [
       condition("Available", "False", blocked.reason, blocked.message),
       condition("Progressing", "True", "RollingOut", "0/1 replicas updated"),
@@ -371,10 +400,15 @@ function blockedStatus(id: string, cluster: string, blocked: { reason: string; m
   };
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (body === undefined) {
-    res.writeHead(status).end();
+    res.writeHead(status, headers).end();
     return;
   }
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(body));
 }

@@ -3,7 +3,8 @@
 // server standing in for the PM). A quota-blocked rollout waited out its 5 minutes and
 // ended "last: DEPLOYING (default=DEGRADED)" although the record named the quota.
 import { expect } from "chai";
-import { statusViews, type StatusView } from "../../src/shapes.ts";
+import type { DeploymentWithClusters } from "@oaas/pm-api";
+import { statusViews, type StatusView } from "../../src/status-view.ts";
 import { blockingReason, deploymentVerdict, statusVerdict } from "../../src/verdicts.ts";
 import { runInProcess } from "../support/io.ts";
 import { startPmStub, type PmStub } from "../support/pm-stub.ts";
@@ -15,6 +16,11 @@ const quota =
 function record(summary: string, reason: string, message: string, cluster = "a"): StatusView[] {
   return statusViews(
     {
+      id: "d",
+      deployment_id: "d",
+      phase: summary,
+      last_updated: "2026-01-01T00:00:00Z",
+      status_resource_refs: [],
       cluster,
       status: summary,
       conditions: [
@@ -25,6 +31,27 @@ function record(summary: string, reason: string, message: string, cluster = "a")
     },
     "d",
   );
+}
+
+/** A GET /deployments/{key} answer: one cluster "a" with its status. */
+function deploymentOf(
+  condition: DeploymentWithClusters["condition"],
+  status: string,
+): DeploymentWithClusters {
+  return {
+    key: "d",
+    package_name: "p",
+    class_key: "c",
+    target_env: "",
+    target_clusters: ["a"],
+    target_envs: ["a"],
+    nfr_requirements: {},
+    functions: [],
+    condition,
+    clusters: [
+      { cluster: "a", unit_id: "d-a", state: "DEPLOYED", updated_at: "2026-01-01T00:00:00Z", status },
+    ],
+  };
 }
 
 describe("--wait: blocking reasons", function () {
@@ -60,7 +87,7 @@ describe("--wait: blocking reasons", function () {
     });
 
   it("deploy verdict: the reason shows per cluster while waiting, and a blocking one fails", function () {
-    const deployment = { condition: "DEPLOYING", clusters: [{ cluster: "a", status: "DEGRADED" }] };
+    const deployment = deploymentOf("DEPLOYING", "DEGRADED");
     expect(deploymentVerdict(deployment, record("PROGRESSING", "RollingOut", "0/1"))).to.deep.equal({
       kind: "waiting",
       state: "DEPLOYING (a=DEGRADED/RollingOut)",

@@ -1,6 +1,14 @@
 // What route handlers share: the services, and the per-request call context.
 import { randomUUID } from "node:crypto";
-import type { FastifyRequest } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from "fastify";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
 import type { DeploymentService } from "../services/deployments.ts";
 import type { PackageService } from "../services/packages.ts";
@@ -14,6 +22,15 @@ export interface ApiDeps {
   readonly deployments: DeploymentService;
   readonly runtimes: RuntimeService;
 }
+
+/** The Fastify instance routes register on: handlers typed from the @oaas/pm-api schemas. */
+export type Api = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export const correlationHeader = "x-correlation-id";
 

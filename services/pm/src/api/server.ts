@@ -1,9 +1,12 @@
-// The PM's HTTP server: Fastify with JSON-schema validation (the model's schemas), an
-// OpenAPI document generated from the same schemas, JSON errors everywhere, a
+// The PM's HTTP server: Fastify with JSON-schema validation and handler types from the
+// REST contract (@oaas/pm-api), an OpenAPI 3.1 document generated from the same schemas
+// (requests and every answer), JSON errors everywhere, a
 // correlation id per request (x-correlation-id in, or a new one; echoed back), one JSON
 // log line per request, and request count/duration metrics by route and code.
 import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { createAjv } from "@oaas/models";
+import { apiPrefix } from "@oaas/pm-api";
 import { prometheusContentType, withContext, type Logger, type Metrics } from "@oaas/telemetry";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { correlationHeader, correlationIdOf, type ApiDeps } from "./context.ts";
@@ -14,7 +17,7 @@ import { deploymentRoutes } from "./routes/deployments.ts";
 import { packageRoutes } from "./routes/packages.ts";
 import { runtimeRoutes } from "./routes/runtimes.ts";
 
-export const apiPrefix = "/api/v1";
+export { apiPrefix };
 
 export interface ServerOptions {
   readonly deps: ApiDeps;
@@ -63,6 +66,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === "body" ? bodyAjv.compile(schema) : textAjv.compile(schema),
   );
+  // Answers are sent as the handlers build them: the response schemas document them (and
+  // the tests validate every answer against the document), they do not filter fields.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   const requests = metrics?.meter.createCounter("pm_http_requests_total", {
     description: "HTTP requests by method, route and status code",
@@ -109,7 +115,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(swagger, {
     openapi: {
-      openapi: "3.0.3",
+      openapi: "3.1.0",
       info: {
         title: "OaaS Package Manager",
         version: options.version ?? "0.1.0",
@@ -119,7 +125,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(
-    (api, _opts, done) => {
+    (plain, _opts, done) => {
+      const api = plain.withTypeProvider<TypeBoxTypeProvider>();
       packageRoutes(api, deps);
       deploymentRoutes(api, deps);
       runtimeRoutes(api, deps);

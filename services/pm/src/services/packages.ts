@@ -1,7 +1,14 @@
 // Package registry: create (scheduling its embedded deployments), list, get, update,
 // delete (cascading to its deployments when PACKAGE_DELETE_CASCADE, else 409 while
 // deployments exist).
-import { defaultDeploymentKey, replaceable, validatePackage, type OPackage } from "@oaas/models";
+import {
+  defaultDeploymentKey,
+  replaceable,
+  validatePackage,
+  type OClass,
+  type OFunction,
+  type OPackage,
+} from "@oaas/models";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
 import type { CallContext } from "../crm/manager.ts";
@@ -173,12 +180,12 @@ export class PackageService {
   }
 
   /** Every class of every package, with its package name. */
-  async classes(): Promise<unknown[]> {
+  async classes(): Promise<(OClass & { package_name: string })[]> {
     const all = await this.storage.listPackages();
     return all.flatMap((p) => p.classes.map((c) => ({ package_name: p.name, ...c })));
   }
 
-  async functions(): Promise<unknown[]> {
+  async functions(): Promise<(OFunction & { package_name: string })[]> {
     const all = await this.storage.listPackages();
     return all.flatMap((p) => p.functions.map((f) => ({ package_name: p.name, ...f })));
   }

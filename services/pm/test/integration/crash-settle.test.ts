@@ -9,6 +9,7 @@
 import { deploymentRecordType } from "@oaas/crd";
 import { listObjects } from "@oaas/kube";
 import { unitId } from "@oaas/models";
+import type { DeploymentMappings } from "@oaas/pm-api";
 import {
   createTestNamespace,
   installCrdWithCrm,
@@ -164,7 +165,7 @@ describe("pm: state equals the cluster's after the CRM ingress is killed mid-bur
           const status = await api.request("GET", `/api/v1/deployment-status/${key}`);
           expect((get.json as { condition: string }).condition, key).to.equal("RUNNING");
           expect(
-            (mappings.json as { state: string }[]).map((m) => m.state),
+            (mappings.json as DeploymentMappings).mappings.map((m) => m.state),
             key,
           ).to.deep.equal(["DEPLOYED"]);
           expect((status.json as { status: string }).status, key).to.equal("RUNNING");

@@ -21,6 +21,13 @@ import {
 } from "@oaas/testkit";
 import { expect } from "chai";
 import { unitId } from "@oaas/models";
+import {
+  failedClustersHeader,
+  type ClusterHealth,
+  type DeploymentMappings,
+  type HealthSummary,
+  type RuntimeList,
+} from "@oaas/pm-api";
 import { CrmError } from "../../src/crm/errors.ts";
 import { toProtoUnit } from "../../src/crm/convert.ts";
 import { shopPackage } from "../support/fixtures.ts";
@@ -161,22 +168,20 @@ describe("pm with two real CRM processes", function () {
       });
 
       const mappings = await pm.request("GET", "/api/v1/deployments/shop-cart/cluster-mappings");
-      expect(
-        (mappings.json as { cluster: string; unit_id: string }[]).map((m) => [m.cluster, m.unit_id]),
-      ).to.deep.equal([
+      const mapped = mappings.json as DeploymentMappings;
+      expect(mapped.mappings.map((m) => [m.cluster, m.unit_id])).to.deep.equal([
         ["a", unitA],
         ["b", unitB],
       ]);
+      expect(mapped.cluster_ids).to.deep.equal({ a: unitA, b: unitB });
       expect((await pm.request("GET", "/api/v1/deployments/shop-cart/env-mappings")).json).to.deep.equal(
         mappings.json,
       );
 
-      const runtimes = (await pm.request("GET", "/api/v1/class-runtimes?package_name=shop")).json as {
-        items: { id: string; cluster: string }[];
-        partial: boolean;
-      };
-      expect(runtimes.partial).to.equal(false);
-      expect(runtimes.items.map((i) => [i.cluster, i.id])).to.deep.equal([
+      const runtimeAnswer = await pm.request("GET", "/api/v1/class-runtimes?package_name=shop");
+      const runtimes = runtimeAnswer.json as RuntimeList;
+      expect(runtimeAnswer.headers.get(failedClustersHeader)).to.equal(null);
+      expect(runtimes.map((i) => [i.cluster, i.id])).to.deep.equal([
         ["a", unitA],
         ["b", unitB],
       ]);
@@ -212,7 +217,7 @@ describe("pm with two real CRM processes", function () {
 
       const deleted = await pm.request("DELETE", "/api/v1/deployments/shop-cart");
       expect(deleted.status, deleted.text).to.equal(200);
-      expect(deleted.json).to.deep.equal({
+      expect(deleted.json).to.deep.include({
         key: "shop-cart",
         deleted_clusters: ["a", "b"],
         record_deleted: true,
@@ -255,7 +260,11 @@ describe("pm with two real CRM processes", function () {
       // Delete asks every target cluster, mapped or not: the record goes.
       const deleted = await pm.request("DELETE", "/api/v1/deployments/cut-cart");
       expect(deleted.status, deleted.text).to.equal(200);
-      expect(deleted.json).to.deep.equal({ key: "cut-cart", deleted_clusters: ["a"], record_deleted: true });
+      expect(deleted.json).to.deep.include({
+        key: "cut-cart",
+        deleted_clusters: ["a"],
+        record_deleted: true,
+      });
       await waitGone(a.url, unit);
       expect((await pm.request("DELETE", "/api/v1/packages/cut")).status).to.equal(204);
     });
@@ -307,7 +316,7 @@ describe("pm with two real CRM processes", function () {
 
       const deleted = await pm.request("DELETE", "/api/v1/deployments/live-cart");
       expect(deleted.status, deleted.text).to.equal(200);
-      expect(deleted.json).to.deep.equal({
+      expect(deleted.json).to.deep.include({
         key: "live-cart",
         deleted_clusters: ["a", "b"],
         record_deleted: true,
@@ -319,11 +328,10 @@ describe("pm with two real CRM processes", function () {
     });
 
     it("clusters and their health: availability from CrmInfoService", async function () {
-      const health = (await pm.request("GET", "/api/v1/clusters/health")).json as {
-        status: string;
-        clusters: { cluster: string; reachable: boolean; availability: number; source: string }[];
-      };
+      const health = (await pm.request("GET", "/api/v1/clusters/health/summary")).json as HealthSummary;
       expect(health.status).to.equal("HEALTHY");
+      const list = (await pm.request("GET", "/api/v1/clusters/health")).json as ClusterHealth[];
+      expect(list.map((c) => c.cluster_name)).to.deep.equal(health.clusters.map((c) => c.cluster));
       for (const c of health.clusters) {
         expect(c).to.include({ reachable: true, availability: 0.9, source: "env-health" });
       }
@@ -420,26 +428,17 @@ describe("pm with two real CRM processes", function () {
       };
       expect(stored.condition).to.equal("DOWN");
       const mappings = (await pm.request("GET", "/api/v1/deployments/odgm-roll-cart/cluster-mappings"))
-        .json as {
-        cluster: string;
-        state: string;
-      }[];
-      expect(mappings.map((m) => [m.cluster, m.state])).to.deep.equal([["b", "FAILED"]]);
+        .json as DeploymentMappings;
+      expect(mappings.mappings.map((m) => [m.cluster, m.state])).to.deep.equal([["b", "FAILED"]]);
       // On a the unit was deleted again: the record and its finalizer really go away.
       const unitA = (await pm.request("GET", "/api/v1/class-runtimes?cluster=a&package_name=odgm-roll"))
-        .json as {
-        items: { id: string }[];
-      };
+        .json as RuntimeList;
       // Listed while the delete is still being reconciled, or already gone.
       const id = unitId("odgm-roll-cart", "a");
-      for (const item of unitA.items) expect(item.id).to.equal(id);
+      for (const item of unitA) expect(item.id).to.equal(id);
       await waitGone(a.url, id);
       expect(
-        (
-          (await pm.request("GET", "/api/v1/class-runtimes?cluster=a&package_name=odgm-roll")).json as {
-            items: unknown[];
-          }
-        ).items,
+        (await pm.request("GET", "/api/v1/class-runtimes?cluster=a&package_name=odgm-roll")).json,
       ).to.deep.equal([]);
     });
 
@@ -504,7 +503,7 @@ describe("pm with two real CRM processes", function () {
 
     it("health shows it; deploy retries (counted), opens the breaker, UNKNOWN (not rolled back); recovery closes it and settles the deployment", async function () {
       expect(
-        ((await pm.request("GET", "/api/v1/clusters/health")).json as { status: string }).status,
+        ((await pm.request("GET", "/api/v1/clusters/health/summary")).json as HealthSummary).status,
       ).to.equal("HEALTHY");
       await c.stop();
       // The figures read while c was up are cached: the deploy is sized and dispatched;
@@ -532,7 +531,7 @@ describe("pm with two real CRM processes", function () {
         breaker: string;
       };
       expect(health).to.include({ reachable: false, status: "UNREACHABLE", breaker: "open" });
-      const all = (await pm.request("GET", "/api/v1/clusters/health")).json as { status: string };
+      const all = (await pm.request("GET", "/api/v1/clusters/health/summary")).json as HealthSummary;
       expect(all.status).to.equal("DEGRADED");
       // Sizing needs c's figures, which it cannot give now: 503 naming the cluster.
       const refused = await pm.request("POST", "/api/v1/deployments", {
@@ -633,10 +632,9 @@ describe("pm with two real CRM processes", function () {
       // c may hold the new spec or the previous one: UNKNOWN (202), which a delete must
       // reach like a confirmed one.
       expect(put.status, put.text).to.equal(202);
-      const [mapping] = (await pm.request("GET", "/api/v1/deployments/kept-on-c/cluster-mappings")).json as {
-        state: string;
-        message?: string;
-      }[];
+      const [mapping] = (
+        (await pm.request("GET", "/api/v1/deployments/kept-on-c/cluster-mappings")).json as DeploymentMappings
+      ).mappings;
       expect(mapping?.state).to.equal("UNKNOWN");
       expect(mapping?.message).to.match(/^outcome unknown/);
       const refused = await pm.request("DELETE", "/api/v1/deployments/kept-on-c");

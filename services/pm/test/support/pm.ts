@@ -1,5 +1,9 @@
 // An in-process PM on a free port with its JSON log lines captured, and a small fetch
-// helper that returns status, headers and parsed JSON.
+// helper that returns status, headers and parsed JSON. Every answer the helper receives
+// is checked against the PM's own OpenAPI document (@oaas/pm-api/answer-check): an answer
+// the document does not describe fails the request, so every suite using it checks the
+// contract as it goes.
+import { answerChecker, type AnswerChecker, type OpenApiDocument } from "@oaas/pm-api/answer-check";
 import { captureLogLines, type LogLine } from "@oaas/testkit";
 import { createLogger } from "@oaas/telemetry";
 import { startPm, type Pm } from "../../src/app.ts";
@@ -25,6 +29,7 @@ export async function startTestPm(env: Record<string, string> = {}): Promise<Tes
   const { lines: logs, stream } = captureLogLines();
   const logger = createLogger({ service: "pm-test", level: "debug", stream });
   const pm = await startPm({ config, logger, listen: { host: "127.0.0.1", port: 0 } });
+  let checker: AnswerChecker | undefined;
   return {
     ...pm,
     close: () => pm.close(),
@@ -43,9 +48,19 @@ export async function startTestPm(env: Record<string, string> = {}): Promise<Tes
       } catch {
         json = undefined;
       }
+      checker ??= await documentChecker(pm.url);
+      const problem = checker.check(method, path, res.status, json);
+      if (problem !== undefined) throw new Error(`${problem}\nanswer: ${text.slice(0, 2000)}`);
       return { status: res.status, headers: res.headers, text, json };
     },
   };
+}
+
+/** A checker over the OpenAPI document the PM at `url` serves. */
+export async function documentChecker(url: string): Promise<AnswerChecker> {
+  const res = await fetch(`${url}/api/v1/openapi.json`);
+  if (!res.ok) throw new Error(`GET /api/v1/openapi.json answered ${res.status}`);
+  return answerChecker((await res.json()) as OpenApiDocument);
 }
 
 /** The `error` of an answer (fails when the body is not {error: string}). */

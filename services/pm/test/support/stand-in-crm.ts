@@ -3,7 +3,7 @@
 // and GET /api/v1/records/{id}/status from functions the test gives, so a test decides
 // what each answers (a real CRM needs a cluster: the integration suites use real ones).
 import { create } from "@bufbuild/protobuf";
-import type { HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { listen } from "@oaas/crm";
 import type { MessageInitShape } from "@bufbuild/protobuf";
@@ -13,7 +13,9 @@ import {
   DeleteDeploymentResponseSchema,
   DeploymentService,
   DeployResponseSchema,
+  GetClassRuntimeResponseSchema,
   GetDeploymentStatusResponseSchema,
+  ListClassRuntimesResponseSchema,
   type DeploymentUnit,
 } from "@oaas/proto";
 
@@ -31,6 +33,8 @@ export interface StandInCrmOptions {
   readonly deploy?: (unit: DeploymentUnit, context: HandlerContext) => Promise<void> | void;
   /** DeleteDeployment (throw a ConnectError for a failure). */
   readonly delete?: (id: string) => Promise<void> | void;
+  /** ListClassRuntimes: the units it holds (filters are not applied); without it UNIMPLEMENTED. */
+  readonly list?: () => DeploymentUnit[];
   /**
    * CrmInfoService.GetEnvHealth answers HEALTHY with these figures when given (the PM
    * sizes replicas from them before a Deploy).
@@ -59,6 +63,17 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
                 if (!req.deploymentUnit) throw new Error("no unit");
                 await options.deploy?.(req.deploymentUnit, context);
                 return create(DeployResponseSchema, { deploymentId: req.deploymentUnit.id });
+              },
+            }
+          : {}),
+        ...(options.list
+          ? {
+              listClassRuntimes: () =>
+                create(ListClassRuntimesResponseSchema, { items: options.list?.() ?? [] }),
+              getClassRuntime: (req) => {
+                const unit = options.list?.().find((u) => u.id === req.deploymentId);
+                if (!unit) throw new ConnectError(`no deployment "${req.deploymentId}"`, Code.NotFound);
+                return create(GetClassRuntimeResponseSchema, { deployment: unit });
               },
             }
           : {}),

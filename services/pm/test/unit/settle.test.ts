@@ -4,6 +4,7 @@
 // exact moments; the integration suite pm-crm.test.ts runs the real CRM on a cluster.
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { DeploymentMappings } from "@oaas/pm-api";
 import { DeploymentUnitSchema, StatusCode, type DeploymentUnit } from "@oaas/proto";
 import { waitFor } from "@oaas/testkit";
 import { expect } from "chai";
@@ -85,7 +86,7 @@ describe("pm: a deployment's state follows its cluster (UNKNOWN outcomes settled
     const status = await pm.request("GET", `/api/v1/deployment-status/${key}`);
     return {
       condition: (get.json as { condition: string }).condition,
-      mapping: (mappings.json as { state: string }[])[0]?.state,
+      mapping: (mappings.json as DeploymentMappings).mappings[0]?.state,
       status: (status.json as { status?: string }).status ?? `HTTP ${status.status}`,
       etag: get.headers.get("etag"),
     };

@@ -194,6 +194,9 @@ describe("pm REST: deployment-status merges the CRM's record status detail", fun
     ]);
     // Only what the route documents: the CRM's own extras stay behind.
     expect(body).to.have.keys([
+      "id",
+      "phase",
+      "last_updated",
       "cluster",
       "deployment_id",
       "status",

@@ -1,71 +1,44 @@
-import type { FastifyInstance } from "fastify";
+// Cluster routes (alias /envs): the configured clusters with their health. The health list
+// is the reference implementation's answer (a list of ClusterHealth); the one-verdict
+// summary the PM's own readers use is /clusters/health/summary.
+import { overallStatus, routes } from "@oaas/pm-api";
 import { NotFoundError } from "../../services/errors.ts";
-import type { ApiDeps } from "../context.ts";
-import { schemas } from "../schemas.ts";
+import type { Api, ApiDeps } from "../context.ts";
+import { healthOut } from "../compat.ts";
 
-const freshQuery = {
-  type: "object",
-  properties: { fresh: { type: "boolean" } },
-  additionalProperties: false,
-};
-
-export function clusterRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const tags = ["clusters"];
-  for (const base of ["/clusters", "/envs"]) {
-    app.get(
-      base,
-      { schema: { tags, summary: "Configured clusters with cached health", querystring: schemas.noQuery } },
-      async () => {
-        const healths = await deps.crm.healthAll();
-        return healths.map((h) => ({
-          name: h.cluster,
-          url: deps.crm.url(h.cluster),
-          default: h.cluster === deps.crm.defaultCluster,
-          health: h,
-        }));
-      },
-    );
-    app.get<{ Querystring: { fresh?: boolean } }>(
-      `${base}/health`,
-      {
-        schema: {
-          tags,
-          summary: "Health of every cluster (?fresh=true skips the cache)",
-          querystring: freshQuery,
-        },
-      },
-      async (request) => {
-        const clusters = await deps.crm.healthAll({ fresh: request.query.fresh === true });
-        const healthy = clusters.filter((c) => c.reachable).length;
+export function clusterRoutes(app: Api, deps: ApiDeps): void {
+  const { listClusters, clustersHealth, healthSummary, clusterHealth } = routes;
+  for (const url of [listClusters.url, ...listClusters.aliases]) {
+    app.get(url, { schema: listClusters.schema }, async () => {
+      const healths = await deps.crm.healthAll();
+      return healths.map((h) => {
+        const url = deps.crm.url(h.cluster);
         return {
-          status:
-            clusters.length === 0
-              ? "NO_CLUSTERS"
-              : healthy === clusters.length
-                ? "HEALTHY"
-                : healthy
-                  ? "DEGRADED"
-                  : "UNHEALTHY",
-          clusters,
+          name: h.cluster,
+          ...(url !== undefined ? { url } : {}),
+          default: h.cluster === deps.crm.defaultCluster,
+          health: healthOut(h),
         };
-      },
+      });
+    });
+  }
+  for (const url of [clustersHealth.url, ...clustersHealth.aliases]) {
+    app.get(url, { schema: clustersHealth.schema }, async (request) =>
+      (await deps.crm.healthAll({ fresh: request.query.fresh === true })).map(healthOut),
     );
-    app.get<{ Params: { name: string }; Querystring: { fresh?: boolean } }>(
-      `${base}/:name/health`,
-      {
-        schema: {
-          tags,
-          summary: "Health of one cluster (?fresh=true skips the cache)",
-          params: schemas.name,
-          querystring: freshQuery,
-        },
-      },
-      async (request) => {
-        if (!deps.crm.has(request.params.name)) {
-          throw new NotFoundError(`cluster "${request.params.name}" is not configured`);
-        }
-        return deps.crm.health(request.params.name, { fresh: request.query.fresh === true });
-      },
-    );
+  }
+  for (const url of [healthSummary.url, ...healthSummary.aliases]) {
+    app.get(url, { schema: healthSummary.schema }, async (request) => {
+      const clusters = (await deps.crm.healthAll({ fresh: request.query.fresh === true })).map(healthOut);
+      return { status: overallStatus(clusters), clusters };
+    });
+  }
+  for (const url of [clusterHealth.url, ...clusterHealth.aliases]) {
+    app.get(url, { schema: clusterHealth.schema }, async (request) => {
+      if (!deps.crm.has(request.params.name)) {
+        throw new NotFoundError(`cluster "${request.params.name}" is not configured`);
+      }
+      return healthOut(await deps.crm.health(request.params.name, { fresh: request.query.fresh === true }));
+    });
   }
 }

@@ -1,27 +1,33 @@
-import { validateDeployment, type DeploymentCondition, type OClassDeployment } from "@oaas/models";
-import type { FastifyInstance } from "fastify";
+// Deployment routes; schemas: @oaas/pm-api routes. Bodies pass through compat.ts (the
+// reference implementation's aliases) before validation of the rules and the services.
+import { validateDeployment, type OClassDeployment } from "@oaas/models";
+import {
+  routes,
+  type DeploymentClusterView,
+  type DeploymentHistory,
+  type DeploymentResult as ResultBody,
+} from "@oaas/pm-api";
 import type { DeploymentResult } from "../../services/deployments.ts";
 import { ValidationError } from "../../services/errors.ts";
-import { callContext, type ApiDeps } from "../context.ts";
-import { schemas } from "../schemas.ts";
-
-interface DeploymentQuery {
-  package_name?: string;
-  class_key?: string;
-  target_env?: string;
-  target_cluster?: string;
-  condition?: DeploymentCondition;
-  limit?: number;
-  offset?: number;
-}
+import { callContext, type Api, type ApiDeps } from "../context.ts";
+import { deploymentInput, deploymentOut, mappingsOut, statusOut } from "../compat.ts";
 
 /**
  * The HTTP status of a dispatch: 202 when its outcome on some cluster is not known yet
  * (condition UNKNOWN: stored, and the PM settles it), else `done`. A 503 always means
  * nothing was stored or sent.
  */
-function dispatchStatus(result: DeploymentResult, done: number): number {
+function dispatchStatus<D extends 200 | 201>(result: DeploymentResult, done: D): D | 202 {
   return result.condition === "UNKNOWN" ? 202 : done;
+}
+
+/** A dispatch's answer with the reference implementation's {id, status, message}. */
+function resultOut(result: DeploymentResult, verb: "created" | "updated"): ResultBody {
+  const message =
+    result.condition === "UNKNOWN"
+      ? `deployment ${verb}; its outcome on ${(result.unknown_clusters ?? []).join(", ")} is not known yet`
+      : `deployment ${verb}`;
+  return { ...result, id: result.key, status: verb, message };
 }
 
 /**
@@ -47,131 +53,76 @@ export function ifMatchGeneration(header: string | undefined): number[] | undefi
   return tags.map(Number);
 }
 
-export function deploymentRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const tags = ["deployments"];
-  app.post<{ Body: OClassDeployment }>(
-    "/deployments",
-    {
-      schema: {
-        tags,
-        summary: "Deploy a class to its target clusters (one unit per cluster)",
-        querystring: schemas.noQuery,
-        body: schemas.deploymentBody,
-      },
-    },
-    async (request, reply) => {
-      const errors = validateDeployment(request.body);
-      if (errors.length) throw new ValidationError(errors, "invalid deployment");
-      const result = await deps.deployments.create(request.body, callContext(request));
-      return reply.code(dispatchStatus(result, 201)).send(result);
-    },
-  );
-  app.put<{ Params: { key: string }; Body: OClassDeployment; Headers: { "if-match"?: string } }>(
-    "/deployments/:key",
-    {
-      schema: {
-        tags,
-        summary:
-          "Redeploy an existing deployment (e.g. after a package update changed an image): same key, same clusters, the CRMs roll it out",
-        params: schemas.key,
-        querystring: schemas.noQuery,
-        body: schemas.deploymentBody,
-        headers: schemas.ifMatch,
-      },
-    },
-    async (request, reply) => {
-      const body = { ...request.body, key: request.body.key || request.params.key };
-      if (body.key !== request.params.key)
-        throw new ValidationError(
-          [{ field: "key", message: `the body names deployment "${body.key}", not "${request.params.key}"` }],
-          "invalid deployment",
-        );
-      const errors = validateDeployment(body);
-      if (errors.length) throw new ValidationError(errors, "invalid deployment");
-      const result = await deps.deployments.replace(
-        body,
-        callContext(request),
-        ifMatchGeneration(request.headers["if-match"]),
+export function deploymentRoutes(app: Api, deps: ApiDeps): void {
+  const r = routes;
+  const input = (body: OClassDeployment): OClassDeployment => {
+    const deployment = deploymentInput(body, deps.crm.defaultCluster);
+    const errors = validateDeployment(deployment);
+    if (errors.length) throw new ValidationError(errors, "invalid deployment");
+    return deployment;
+  };
+  app.post(r.createDeployment.url, { schema: r.createDeployment.schema }, async (request, reply) => {
+    const result = await deps.deployments.create(input(request.body), callContext(request));
+    return reply.code(dispatchStatus(result, 201)).send(resultOut(result, "created"));
+  });
+  app.put(r.replaceDeployment.url, { schema: r.replaceDeployment.schema }, async (request, reply) => {
+    const key = request.params.key;
+    const named = request.body.key || key;
+    if (named !== key)
+      throw new ValidationError(
+        [{ field: "key", message: `the body names deployment "${named}", not "${key}"` }],
+        "invalid deployment",
       );
-      return reply.code(dispatchStatus(result, 200)).send(result);
-    },
+    const result = await deps.deployments.replace(
+      input({ ...request.body, key }),
+      callContext(request),
+      ifMatchGeneration(request.headers["if-match"]),
+    );
+    return reply.code(dispatchStatus(result, 200)).send(resultOut(result, "updated"));
+  });
+  app.get(r.listDeployments.url, { schema: r.listDeployments.schema }, async (request) =>
+    (await deps.deployments.list(request.query)).map(deploymentOut),
   );
-  app.get<{ Querystring: DeploymentQuery }>(
-    "/deployments",
-    { schema: { tags, summary: "List deployments (ordered by key)", querystring: schemas.deploymentList } },
-    async (request) => deps.deployments.list(request.query),
-  );
-  app.get<{ Params: { key: string } }>(
-    "/deployments/:key",
-    {
-      schema: {
-        tags,
-        summary: "A deployment with each cluster's status",
-        params: schemas.key,
-        querystring: schemas.noQuery,
-      },
-    },
-    async (request, reply) => {
-      const { deployment, clusters } = await deps.deployments.get(request.params.key, callContext(request));
-      // The generation a client names in If-Match to update what it read (PUT).
-      if (deployment.generation !== undefined) void reply.header("etag", `"${deployment.generation}"`);
-      return { ...deployment, clusters };
-    },
-  );
-  app.delete<{ Params: { key: string }; Querystring: { cluster?: string } }>(
-    "/deployments/:key",
-    {
-      schema: {
-        tags,
-        summary: "Delete a deployment on every cluster it went to (or ?cluster=), then its record",
-        params: schemas.key,
-        querystring: schemas.clusterQuery,
-      },
-    },
-    async (request) =>
-      deps.deployments.delete(request.params.key, callContext(request), request.query.cluster),
-  );
-  for (const path of ["/deployments/:key/cluster-mappings", "/deployments/:key/env-mappings"]) {
-    app.get<{ Params: { key: string } }>(
-      path,
-      {
-        schema: {
-          tags,
-          summary: "Where the deployment went: cluster -> unit id",
-          params: schemas.key,
-          querystring: schemas.noQuery,
-        },
-      },
-      async (request) => deps.deployments.mappings(request.params.key, callContext(request)),
+  app.get(r.getDeployment.url, { schema: r.getDeployment.schema }, async (request, reply) => {
+    const { deployment, clusters } = await deps.deployments.get(request.params.key, callContext(request));
+    // The generation a client names in If-Match to update what it read (PUT).
+    if (deployment.generation !== undefined) void reply.header("etag", `"${deployment.generation}"`);
+    // Each cluster's view is built by the settler from its mapping and the CRM's answer
+    // (services/settle.ts); its shape is the contract's DeploymentClusterView.
+    return { ...deploymentOut(deployment), clusters: clusters as DeploymentClusterView[] };
+  });
+  app.delete(r.deleteDeployment.url, { schema: r.deleteDeployment.schema }, async (request) => {
+    const { cluster } = request.query;
+    const result = await deps.deployments.delete(request.params.key, callContext(request), cluster);
+    const message = result.record_deleted
+      ? "deployment deleted"
+      : `deployment deleted on ${result.deleted_clusters.join(", ")}`;
+    return { ...result, id: result.key, message, ...(cluster !== undefined ? { cluster } : {}) };
+  });
+  const mappings = r.deploymentMappings;
+  for (const url of [mappings.url, ...mappings.aliases]) {
+    app.get(url, { schema: mappings.schema }, async (request) =>
+      mappingsOut(
+        request.params.key,
+        await deps.deployments.mappings(request.params.key, callContext(request)),
+      ),
     );
   }
-  app.get<{ Params: { key: string }; Querystring: { cluster?: string } }>(
-    "/deployments/:key/history",
-    {
-      schema: {
-        tags,
-        summary:
-          "What the CRMs did with a deployment (logical key or unit id; ?cluster= narrows it), oldest first",
-        params: schemas.key,
-        querystring: schemas.clusterQuery,
-      },
-    },
-    async (request) =>
-      deps.deployments.history(request.params.key, callContext(request), request.query.cluster),
-  );
-  app.get<{ Params: { id: string }; Querystring: { cluster?: string } }>(
-    "/deployment-status/:id",
-    {
-      schema: {
-        tags,
-        summary:
-          "Live status from the CRM (logical key or unit id; ?cluster= narrows it): summary, conditions with reasons, function readiness and URLs",
-        params: schemas.id,
-        querystring: schemas.clusterQuery,
-        response: { 200: schemas.deploymentStatus },
-      },
-    },
-    async (request) =>
-      deps.deployments.status(request.params.id, callContext(request), request.query.cluster),
-  );
+  app.get(r.deploymentHistory.url, { schema: r.deploymentHistory.schema }, async (request) => {
+    const history = await deps.deployments.history(
+      request.params.key,
+      callContext(request),
+      request.query.cluster,
+    );
+    // The entries are the CRMs' history as they sent it (@oaas/queue HistoryEntry).
+    return history as unknown as DeploymentHistory;
+  });
+  app.get(r.deploymentStatus.url, { schema: r.deploymentStatus.schema }, async (request) => {
+    const { id } = request.params;
+    return statusOut(
+      id,
+      await deps.deployments.status(id, callContext(request), request.query.cluster),
+      new Date(),
+    );
+  });
 }
