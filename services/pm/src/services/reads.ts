@@ -11,7 +11,6 @@ import {
 } from "@oaas/models";
 import { unitJson } from "../crm/convert.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
-import type { ConditionDetail, FunctionDetail } from "../crm/status-detail-client.ts";
 import { keyLog, type ActorDeps } from "./deps.ts";
 import { decided, refusalError } from "./errors.ts";
 import type { DeploymentSettler } from "./settle.ts";
@@ -33,6 +32,11 @@ export interface DeploymentHistory {
   readonly id: string;
   readonly clusters: readonly ClusterHistory[];
 }
+
+/** A record's status detail as the cluster's CRM client answers it (CrmManager.statusDetail). */
+type RecordDetail = Awaited<ReturnType<CrmManager["statusDetail"]>>;
+type ConditionDetail = RecordDetail["conditions"][number];
+type FunctionDetail = RecordDetail["functions"][number];
 
 /** The record detail part of a status answer: both lists, or why there are none. */
 type StatusDetailPart =
