@@ -35,3 +35,63 @@ export {
   type Resolved,
 } from "./planning.ts";
 export { conditionFromClusters, type ClusterObservation, type ConditionVerdict } from "./condition.ts";
+export {
+  mappingStates,
+  unknownOutcomeMessage,
+  type MappingState,
+  type ClusterMapping,
+  type DeployAnswer,
+  type ClusterDeployAnswer,
+} from "./mapping.ts";
+export { allow, refuse, type Refusal, type Decided } from "./refusal.ts";
+export {
+  replaceable,
+  generationRefusal,
+  admitDispatch,
+  pendingRefusal,
+  pendingDeployment,
+  unitCreatedAtMs,
+  unknownClusterErrors,
+  sizingSignals,
+  type DispatchOptions,
+  type DispatchGiven,
+  type Admitted,
+  type HealthFigures,
+} from "./dispatch.ts";
+export {
+  rollbackTargets,
+  dispatchVerdict,
+  dispatchedDeployment,
+  type RollbackPolicy,
+  type DispatchedUnit,
+  type DispatchAnswers,
+  type DispatchVerdict,
+} from "./dispatch-outcome.ts";
+export {
+  deleteTargets,
+  deleteVerdict,
+  type DeleteTarget,
+  type DeleteGiven,
+  type DeleteAnswer,
+  type ClusterDeleteAnswer,
+  type DeleteVerdict,
+} from "./delete-plan.ts";
+export {
+  summaryName,
+  mayResend,
+  failedAfterRead,
+  resentMapping,
+  resentObservation,
+  settleChanges,
+  settledWrite,
+  type Resend,
+  type SettleJudgement,
+} from "./settle.ts";
+export { interruptedMessage, isInterrupted, interruptedWrite } from "./interrupted.ts";
+export {
+  unknownClusterRefusal,
+  historyTargets,
+  historyClusters,
+  statusTarget,
+  type ReadTarget,
+} from "./read-targets.ts";

@@ -2,10 +2,8 @@
 // implementation answers (github.com/pawissanutt/oaas-rs, control-plane/oprc-pm: its
 // DeploymentResponse {id, status, message}, its cluster-mappings {deployment_key,
 // cluster_ids, env_ids}), so a client written for it keeps working.
-import { classDeploymentSchema } from "@oaas/models";
+import { classDeploymentSchema, mappingStates } from "@oaas/models";
 import Type, { type Static } from "typebox";
-
-export const mappingStates = ["DEPLOYED", "FAILED", "UNKNOWN"] as const;
 
 /** Where a deployment went on one cluster, as the PM stored it. */
 export const ClusterMapping = Type.Object(

@@ -1,6 +1,5 @@
 // Wiring: settings -> storage, CRM manager, services, HTTP server. main.ts adds the
 // process concerns (env, signals, ports); tests call startPm directly.
-import { randomUUID } from "node:crypto";
 import http from "node:http";
 import {
   createConnectionMonitor,
@@ -14,6 +13,7 @@ import type { FastifyInstance } from "fastify";
 import { buildServer } from "./api/server.ts";
 import type { PmConfig } from "./config/index.ts";
 import { CrmManager } from "./crm/manager.ts";
+import { startConditionRefresher } from "./services/condition-refresh.ts";
 import { DeploymentService } from "./services/deployments.ts";
 import { PackageService } from "./services/packages.ts";
 import { RuntimeService } from "./services/runtimes.ts";
@@ -97,7 +97,11 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     clusters: crm.names(),
     default_cluster: crm.defaultCluster,
   });
-  const refresher = startConditionRefresher(deployments, config.deploy.statusRefreshMs, logger);
+  const refresher = startConditionRefresher(
+    (ctx) => deployments.refreshConditions(ctx),
+    config.deploy.statusRefreshMs,
+    logger,
+  );
   const host = listen.host === "0.0.0.0" ? "127.0.0.1" : listen.host;
   return {
     server,
@@ -134,44 +138,6 @@ function crmEventLogger(logger: Logger): (e: { cluster: string; event: string; d
       level = "info";
     }
     logger.log(level, `crm ${e.event}`, { cluster: e.cluster, ...(e.detail ? { detail: e.detail } : {}) });
-  };
-}
-
-/**
- * Runs deployments.refreshConditions every `intervalMs` (0: never), one sweep at a time:
- * the next waits for the previous to end. stop() waits for a running sweep.
- */
-function startConditionRefresher(
-  deployments: DeploymentService,
-  intervalMs: number,
-  logger: Logger,
-): { stop(): Promise<void> } {
-  if (intervalMs <= 0) return { stop: () => Promise.resolve() };
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = deployments
-        .refreshConditions({ correlationId: `refresh-${randomUUID()}` })
-        .then(
-          () => undefined,
-          (error: unknown) => {
-            logger.warn("condition refresh failed", { error: (error as Error).message });
-          },
-        )
-        .finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
   };
 }
 

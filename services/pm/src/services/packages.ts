@@ -3,6 +3,7 @@
 // deployments exist).
 import {
   defaultDeploymentKey,
+  replaceable,
   validatePackage,
   type OClass,
   type OFunction,
@@ -17,7 +18,7 @@ import {
   type PackageFilter,
   type Storage,
 } from "../storage/index.ts";
-import { replaceable, type DeploymentResult, type DeploymentService } from "./deployments.ts";
+import type { DeploymentResult, DeploymentService } from "./deployments.ts";
 import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
 
 export interface ScheduledDeployment {

@@ -1,6 +1,6 @@
 // What the PM stores and how it is asked for. One interface, one implementation over a
 // key-value backend (memory or etcd): see storage.ts.
-import type { DeploymentCondition, OClassDeployment, OPackage } from "@oaas/models";
+import type { ClusterMapping, DeploymentCondition, OClassDeployment, OPackage } from "@oaas/models";
 
 export interface PackageFilter {
   /** Substring of the name; with `*` a glob over the whole name. */
@@ -23,26 +23,9 @@ export interface DeploymentFilter {
   readonly offset?: number;
 }
 
-export const mappingStates = ["DEPLOYED", "FAILED", "UNKNOWN"] as const;
-export type MappingState = (typeof mappingStates)[number];
-
-/** Where a logical deployment went on one cluster. */
-export interface ClusterMapping {
-  readonly cluster: string;
-  /** The DeploymentUnit id sent to that cluster's CRM. */
-  readonly unit_id: string;
-  /**
-   * DEPLOYED once the CRM accepted it (a later redeploy that failed leaves it DEPLOYED,
-   * with the failure as message: the cluster still runs the previous spec); FAILED with
-   * message when the CRM refused it or it was never sent; UNKNOWN when the call broke
-   * after sending (the CRM may have applied it): the PM's resync sends it again
-   * (Deploy is idempotent) and moves it to DEPLOYED or FAILED.
-   */
-  readonly state: MappingState;
-  readonly message?: string;
-  /** RFC 3339 */
-  readonly updated_at: string;
-}
+// Where a deployment went on each cluster: the shape lives with the decisions that
+// write it (@oaas/models mapping.ts).
+export { mappingStates, type MappingState, type ClusterMapping } from "@oaas/models";
 
 export interface Storage {
   /** Throws StorageConflictError when a package of that name exists. */
