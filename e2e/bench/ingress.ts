@@ -23,7 +23,7 @@ import { applyCrds, desiredRecord, deploymentRecords, ingressFieldManager, unitT
 import { applyObject, KubeClient, listObjects, resourcePath, watchEvents } from "@oaas/kube";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
-import { apiSnapshot } from "./converge-support.ts";
+import { apiSnapshot } from "./converge-api.ts";
 import {
   DeploymentService,
   DeploymentUnitSchema,

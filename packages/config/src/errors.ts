@@ -1,5 +1,5 @@
 // One error for every bad setting found, so an operator fixes them all in one round
-// instead of one restart per typo.
+// instead of one restart per typo. Every service's settings report through it (EnvReader).
 
 export interface ConfigProblem {
   /** The environment variable at fault. */
@@ -8,11 +8,14 @@ export interface ConfigProblem {
   reason: string;
   /** The value as set (trimmed), undefined when the variable was missing. */
   value?: string;
+  /** The value is a credential: the message says it was set, never what it is. */
+  secret?: boolean;
 }
 
 /**
- * Thrown by parseCrmConfig. `message` has one line per variable at fault
- * (`NAME="value": reason; allowed: ...`); `variable` is the first of them and
+ * Thrown by a service's settings parser (parseCrmConfig; the PM's parsePmConfig throws a
+ * subclass). `message` has one line per variable at fault (`NAME="value": reason; allowed:
+ * ...`, `NAME (not set): reason` when it is missing); `variable` is the first of them and
  * `problems` lists all, in the order the variables are read.
  */
 export class ConfigError extends Error {
@@ -44,7 +47,12 @@ function mergeByVariable(problems: readonly ConfigProblem[]): ConfigProblem[] {
 }
 
 function problemLine(problem: ConfigProblem): string {
-  const shown = problem.value === undefined ? " (not set)" : `=${showValue(problem.value)}`;
+  const shown =
+    problem.value === undefined
+      ? " (not set)"
+      : problem.secret
+        ? "=(secret, not shown)"
+        : `=${showValue(problem.value)}`;
   return `${problem.variable}${shown}: ${problem.reason}`;
 }
 

@@ -2,7 +2,6 @@ export type { CrmConfig, Features, LogLevel, Profile, ScrapeKind } from "./types
 export { profiles } from "./types.ts";
 export { ConfigError, type ConfigProblem } from "./errors.ts";
 export { parseCrmConfig } from "./parse.ts";
-export { parseDurationMs } from "./values.ts";
 export { describeConfig, redactUrl } from "./describe.ts";
 export {
   parseRedisTarget,
@@ -15,5 +14,20 @@ export {
 } from "./redis-url.ts";
 export { profileDefaults, defaultNamespace, defaultPort, type ProfileDefaults } from "./profiles.ts";
 export { vars, knownVariables, isSupported, notSupportedYet, type VariableName } from "./variables.ts";
-export type { Env } from "./reader.ts";
+// The environment reader every service's settings use (the PM's too): one set of value
+// rules and one error format.
+export { EnvReader, type Env, type EnvReaderOptions } from "./reader.ts";
+export type { Parsed, Parser } from "./parsed.ts";
+export {
+  anyText,
+  commaList,
+  dns1123Label,
+  integerIn,
+  mapParser,
+  oneOf,
+  parseBoolean,
+  parseDurationMs,
+  parseHttpUrl,
+  parsePath,
+} from "./values.ts";
 export { servedNamespaces, servedNamespacesVariable, watchedNamespace } from "./served.ts";

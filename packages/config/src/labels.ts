@@ -1,8 +1,8 @@
 // OPRC_CRM_PROM_MATCH_LABELS: `k=v,k2=v2` checked against Kubernetes' label rules
 // here, at startup, rather than by the API server when the first ServiceMonitor is
 // applied (where the failure would surface per record, long after the rollout).
-// The rules themselves live with every other Kubernetes name rule (packages/crd names).
-import { isLabelKey, isLabelValue } from "@oaas/crd";
+// The rules themselves live with every other Kubernetes name rule (@oaas/kube-rules).
+import { isLabelKey, isLabelValue } from "@oaas/kube-rules";
 import type { Parser } from "./values.ts";
 
 /** `k=v,k2=v2`; blanks around items are ignored; duplicate keys are refused. */

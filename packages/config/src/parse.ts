@@ -20,7 +20,15 @@ import {
   parsePath,
   parseRedisUrl,
 } from "./values.ts";
-import { isSupported, notSupportedYet, vars, type VariableName } from "./variables.ts";
+import {
+  isCrmVariable,
+  isSupported,
+  knownVariables,
+  notSupportedYet,
+  unknownVariableReason,
+  vars,
+  type VariableName,
+} from "./variables.ts";
 
 const day = 86_400;
 const port = integerIn(1, 65_535, "port numbers");
@@ -148,7 +156,7 @@ export function parseCrmConfig(env: Env): CrmConfig {
   if (!isSupported(vars.prometheus)) config.features.prometheus = false;
   reportNotSupported(r);
   checkRelations(r, config, tls);
-  r.reportUnknown();
+  r.reportUnknown(isCrmVariable, unknownVariableReason, (name) => knownVariables.has(name));
   r.throwIfProblems();
   config.setVariables = r.setVariables();
   return config;

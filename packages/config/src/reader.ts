@@ -1,19 +1,33 @@
 // Reads variables from a given environment map and collects every problem instead of
-// stopping at the first. Never touches process.env: the caller passes the map in.
+// stopping at the first. Never touches process.env: the caller passes the map in. One
+// reader for every service's settings (the CRM's parseCrmConfig, the PM's
+// parsePmConfig), so a value is trimmed, checked and reported the same way everywhere.
 import { ConfigError, type ConfigProblem } from "./errors.ts";
-import type { Parser } from "./values.ts";
-import { isCrmVariable, knownVariables, unknownVariableReason } from "./variables.ts";
+import type { Parser } from "./parsed.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface EnvReaderOptions {
+  /** Variables whose values must never appear in a message (tokens, passwords). Default: none. */
+  readonly secret?: (name: string) => boolean;
+}
 
 export class EnvReader {
   private readonly problems: ConfigProblem[] = [];
   private readonly used = new Set<string>();
+  private readonly asked = new Set<string>();
+  private readonly secret: (name: string) => boolean;
 
-  constructor(private readonly env: Env) {}
+  constructor(
+    private readonly env: Env,
+    options: EnvReaderOptions = {},
+  ) {
+    this.secret = options.secret ?? (() => false);
+  }
 
   /** Trimmed value; empty counts as unset, since manifests often carry `value: ""`. */
   raw(name: string): string | undefined {
+    this.asked.add(name);
     const value = this.env[name]?.trim();
     if (value === undefined || value === "") return undefined;
     this.used.add(name);
@@ -45,17 +59,32 @@ export class EnvReader {
     return this.used.has(name);
   }
 
+  /** Records a problem with `variable`; `value` as set, or undefined when it is not set. */
   report(variable: string, reason: string, value?: string): void {
-    this.problems.push(value === undefined ? { variable, reason } : { variable, reason, value });
+    const problem: ConfigProblem = { variable, reason };
+    if (value !== undefined) problem.value = value;
+    if (this.secret(variable)) problem.secret = true;
+    this.problems.push(problem);
   }
 
-  /** Records every OPRC_CRM_* variable of the environment that is not a known name. */
-  reportUnknown(): void {
+  /**
+   * Records every variable of the environment that is ours (`owns`) but not known:
+   * by default, one nothing asked for with raw/read/optional, so this runs last.
+   * `reason` says why, e.g. with a "did you mean" hint.
+   */
+  reportUnknown(
+    owns: (name: string) => boolean,
+    reason: (name: string) => string,
+    isKnown: (name: string) => boolean = (name) => this.asked.has(name),
+  ): void {
     for (const [name, value] of Object.entries(this.env)) {
-      if (isCrmVariable(name) && !knownVariables.has(name)) {
-        this.report(name, unknownVariableReason(name), value?.trim() ?? "");
-      }
+      if (owns(name) && !isKnown(name)) this.report(name, reason(name), value?.trim() ?? "");
     }
+  }
+
+  /** Every variable name of the environment (set or empty), for rules over name patterns. */
+  names(): string[] {
+    return Object.keys(this.env);
   }
 
   /** The variables read with a value, sorted. */
@@ -63,7 +92,8 @@ export class EnvReader {
     return [...this.used].sort();
   }
 
-  throwIfProblems(): void {
-    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  /** Throws `ConfigError` (or what `error` makes of the problems) when any was recorded. */
+  throwIfProblems(error: (problems: readonly ConfigProblem[]) => Error = (p) => new ConfigError(p)): void {
+    if (this.problems.length > 0) throw error(this.problems);
   }
 }

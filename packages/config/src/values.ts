@@ -1,6 +1,7 @@
-// Parsers for single values. Each returns a typed result whose failure reason says
-// what is allowed, so the caller only adds the variable name and the bad value.
-import { isDns1123Label, isDns1123Subdomain } from "@oaas/crd";
+// Parsers for single values, shared by every service's settings (the CRM's and the PM's).
+// Each returns a typed result whose failure reason says what is allowed, so the caller
+// (EnvReader) only adds the variable name and the bad value.
+import { containerImageProblem, isDns1123Label, isDns1123Subdomain } from "@oaas/kube-rules";
 import type { Parsed, Parser } from "./parsed.ts";
 import { parseRedisTarget } from "./redis-url.ts";
 
@@ -8,6 +9,31 @@ export type { Parsed, Parser } from "./parsed.ts";
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
+
+/** Any text, kept as written (trimmed by the reader). */
+export const anyText: Parser<string> = (raw) => ok(raw);
+
+/** `parser`, then `f` on its value: e.g. seconds read as an integer, kept as ms. */
+export function mapParser<T, U>(parser: Parser<T>, f: (value: T) => U): Parser<U> {
+  return (raw) => {
+    const parsed = parser(raw);
+    return parsed.ok ? ok(f(parsed.value)) : parsed;
+  };
+}
+
+/** Comma-separated items, each trimmed and parsed by `item`; empty items are skipped. */
+export function commaList<T>(item: Parser<T>): Parser<T[]> {
+  return (raw) => {
+    const values: T[] = [];
+    for (const text of raw.split(",").map((part) => part.trim())) {
+      if (text === "") continue;
+      const parsed = item(text);
+      if (!parsed.ok) return fail(`item ${JSON.stringify(text)}: ${parsed.reason}`);
+      values.push(parsed.value);
+    }
+    return ok(values);
+  };
+}
 
 const truthy = new Set(["true", "1", "yes"]);
 const falsy = new Set(["false", "0", "no"]);
@@ -86,32 +112,30 @@ export const parseHttpUrl: Parser<string> = (raw) => {
   return ok(raw);
 };
 
-/** A DNS-1123 label, the shape of a namespace name. */
-export const parseNamespace: Parser<string> = (raw) =>
-  isDns1123Label(raw)
-    ? ok(raw)
-    : fail(
-        "not a namespace name; allowed: lowercase letters, digits and '-', alphanumeric at both ends, <= 63",
-      );
+/** A DNS-1123 label (the shape of namespace names); `what` names it in the message. */
+export function dns1123Label(what: string): Parser<string> {
+  return (raw) =>
+    isDns1123Label(raw)
+      ? ok(raw)
+      : fail(`not a ${what}; allowed: lowercase letters, digits and '-', alphanumeric at both ends, <= 63`);
+}
+
+/** A namespace name (DNS-1123 label). */
+export const parseNamespace: Parser<string> = dns1123Label("namespace name");
 
 /** A file path (not checked for existence: this package does no I/O). */
 export const parsePath: Parser<string> = (raw) =>
   /[\0\n\r]/.test(raw) ? fail("not a file path; control characters are not allowed") : ok(raw);
 
-// Docker/OCI reference: lowercase path components, optional registry host[:port], tag, digest.
-const component = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const host =
-  "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d+)?";
-const imagePattern = new RegExp(
-  `^(?:${host}/)?${component}(?:/${component})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
-);
-
-export const parseImage: Parser<string> = (raw) =>
-  raw.length <= 512 && imagePattern.test(raw)
+/** A container image reference, by the rule a kubelet applies (@oaas/kube-rules containerImageProblem). */
+export const parseImage: Parser<string> = (raw) => {
+  const problem = containerImageProblem(raw);
+  return problem === undefined
     ? ok(raw)
     : fail(
-        "not an image reference; allowed: [registry/]name[:tag][@sha256:digest], e.g. ghcr.io/org/odgm:1.2",
+        `not an image reference: ${problem}; allowed: [registry/]name[:tag][@sha256:digest], e.g. ghcr.io/org/odgm:1.2`,
       );
+};
 
 /** A Redis URL of any topology (see redis-url.ts), kept as written; describeConfig redacts credentials. */
 export const parseRedisUrl: Parser<string> = (raw) => {

@@ -1,7 +1,7 @@
 // Condition helpers and the status summary. Pure: the clock is passed in. The phase, the
 // Reason column and the summarized status are all derived here from the conditions, so
 // they can never disagree with them (nor with each other).
-import type { Condition, ConditionType, DeploymentRecordStatus, Phase } from "./record.ts";
+import type { Condition, ConditionType, DeploymentRecordStatus, Phase } from "./status-schema.ts";
 
 /** The wire contract's SummarizedStatus names; the ingress maps the string to the enum. */
 export type SummarizedStatus = "RUNNING" | "PROGRESSING" | "DEGRADED" | "ERROR" | "SUMMARY_UNKNOWN";

@@ -1,7 +1,7 @@
 // The CustomResourceDefinition of DeploymentRecord, built from schema.ts. Pure: the
 // ingress installs it from here in tests and `npm run crdgen` writes it to the chart.
 import { group, kind, plural, shortName, singular, version } from "./record.ts";
-import type { JsonSchemaProps } from "./schema-builder.ts";
+import type { JsonSchemaProps } from "./json-schema.ts";
 import { specSchema, statusSchema } from "./schema.ts";
 
 export const crdName = `${plural}.${group}`;

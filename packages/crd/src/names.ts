@@ -2,18 +2,12 @@
 // one home. Rule: a readable part that is already valid is used as-is; anything that
 // had to be changed (case, characters, length, a leading digit) gets a short hash of
 // the original text appended, so distinct inputs stay distinct names.
+// Kubernetes' own name rules (what is a valid label, value, subdomain) are @oaas/kube-rules'.
 import { createHash } from "node:crypto";
+import { isDns1035Label, isDns1123Label, isLabelValue, maxLabelLength } from "@oaas/kube-rules";
 
 /** Longest record name: leaves room for "-<function key>" within a 63-char DNS-1035 label. */
 export const maxRecordNameLength = 40;
-const maxLabelLength = 63;
-
-// Kubernetes' name rules, in one place for every package and service (apimachinery's
-// validation.IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label, IsQualifiedName,
-// IsValidLabelValue); the names oracle suite checks them against a real API server.
-const dns1123LabelRule = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dns1035LabelRule = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const labelNameRule = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const hashLength = 8;
 
 /** 8 lowercase base-32 chars of SHA-256: 40 bits, ample for per-namespace uniqueness. */
@@ -78,7 +72,7 @@ export function recordName(deploymentId: string): string {
  * Neither form ends in "-odgm" or "-metrics", so no function child takes an addon's name.
  */
 export function functionChildName(record: string, functionKey: string): string {
-  if (isDns1035Label(record) && dns1123LabelRule.test(functionKey)) {
+  if (isDns1035Label(record) && isDns1123Label(functionKey)) {
     const name = `${record}-${functionKey}-${record.length}`;
     if (name.length <= maxLabelLength) return name;
   }
@@ -110,32 +104,4 @@ export function labelValue(text: string): string {
     .slice(0, maxLabelLength - hashLength - 1)
     .replace(/[^A-Za-z0-9]+$/, "");
   return base ? `${base}-${shortHash(text)}` : shortHash(text);
-}
-
-/** A DNS-1035 label: starts with a letter, [a-z0-9-], ends alphanumeric, <= 63 (Service names). */
-export function isDns1035Label(name: string): boolean {
-  return name.length <= maxLabelLength && dns1035LabelRule.test(name);
-}
-
-/** A DNS-1123 label: [a-z0-9-], alphanumeric at both ends, <= 63 (namespace names). */
-export function isDns1123Label(name: string): boolean {
-  return name.length <= maxLabelLength && dns1123LabelRule.test(name);
-}
-
-/** A DNS-1123 subdomain: dot-separated DNS-1123 labels, <= 253 (most object names). */
-export function isDns1123Subdomain(name: string): boolean {
-  return name.length <= 253 && name.split(".").every(isDns1123Label);
-}
-
-/** A label value: empty, or <= 63 of [A-Za-z0-9-_.] with alphanumeric ends. */
-export function isLabelValue(value: string): boolean {
-  return value === "" || (value.length <= maxLabelLength && labelNameRule.test(value));
-}
-
-/** A label (or annotation) key: optional DNS-1123 subdomain prefix and "/", then a name of <= 63. */
-export function isLabelKey(key: string): boolean {
-  const slash = key.lastIndexOf("/");
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  if (name.length > maxLabelLength || !labelNameRule.test(name)) return false;
-  return slash < 0 || isDns1123Subdomain(key.slice(0, slash));
 }

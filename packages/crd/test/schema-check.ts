@@ -1,4 +1,4 @@
-// A small checker for the schema subset schema-builder emits, for fast unit feedback.
+// A small checker for the schema subset the CRD uses (json-schema.ts), for fast unit feedback.
 // The real API server is the authority (test/integration/crd.test.ts); this only has to
 // agree with it on the fixtures.
 import type { JsonSchemaProps } from "../src/index.ts";

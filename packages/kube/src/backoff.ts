@@ -1,5 +1,8 @@
-// Retry delays for loops that must never give up (informers, leader election):
-// exponential with full jitter, so many processes restarting at once spread out.
+// Retry delays for loops that must never give up (informers, leader election, the
+// watcher's enqueues): cockatiel's exponential backoff with half jitter, so many
+// processes restarting at once spread out. The queue's job retries use the same
+// generator (packages/queue/src/delays.ts).
+import { halfJitterGenerator } from "cockatiel";
 
 export interface BackoffOptions {
   /** Delay ceiling of the first retry, ms. Default 500. */
@@ -9,15 +12,19 @@ export interface BackoffOptions {
 }
 
 /**
- * The delay before retry number `attempt` (1-based): a random value in
- * [ceiling/2, ceiling] where ceiling = min(maxMs, initialMs * 2^(attempt-1)).
- * Half of the ceiling is kept so a retry never fires at once after a failure.
+ * The delay in ms before retry number `attempt` (1-based; 0 counts as 1): a random value
+ * in [ceiling/2, ceiling] where ceiling = min(maxMs, initialMs * 2^(attempt-1)), from
+ * cockatiel's halfJitterGenerator. Half of the ceiling is kept so a retry never fires at
+ * once after a failure.
  */
-export function backoffDelayMs(attempt: number, options: BackoffOptions = {}, random = Math.random): number {
-  const initial = options.initialMs ?? 500;
-  const max = options.maxMs ?? 30_000;
-  const ceiling = Math.min(max, initial * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+export function backoffDelayMs(attempt: number, options: BackoffOptions = {}): number {
+  const [delay] = halfJitterGenerator(Math.max(attempt - 1, 0), {
+    generator: halfJitterGenerator,
+    initialDelay: options.initialMs ?? 500,
+    maxDelay: options.maxMs ?? 30_000,
+    exponent: 2,
+  });
+  return delay;
 }
 
 /** Resolves after `ms`, or early (without error) when `signal` fires. */

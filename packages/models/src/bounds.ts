@@ -9,7 +9,8 @@
 // percent. A number past its consumer's range is refused here, not at apply time on a
 // cluster (which the PM reports as 502). JSON has no NaN or Infinity; 1e400 parses to
 // Infinity and fails the maximum like any other large value.
-import { int32Max, maxPartitionCount, maxPort, minPort } from "@oaas/templates";
+import { maxPartitionCount } from "@oaas/crd";
+import { int32Max, maxPort, minPort } from "@oaas/kube-rules";
 
 export interface NumberBound {
   /** "integer" refuses fractions (1.5) as well as non-numbers. */
@@ -22,7 +23,7 @@ export interface NumberBound {
 
 const int32Count = (why: string): NumberBound => ({ type: "integer", minimum: 0, maximum: int32Max, why });
 
-/** Largest ODGM partition count per collection (the CRM's rule, @oaas/templates). */
+/** Largest ODGM partition count per collection (the CRM's rule, @oaas/crd). */
 export { maxPartitionCount };
 
 /** Largest page (`limit`) of a list endpoint. */

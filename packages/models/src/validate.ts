@@ -9,14 +9,14 @@
 //   function_bindings       function_key names a function of the same package
 //   dependencies            not the package itself; exist and form no cycle (when the
 //                           other packages are known)
-//   provision_config        container_image (@oaas/templates containerImageProblem), cpu/memory
+//   provision_config        container_image (@oaas/kube-rules containerImageProblem), cpu/memory
 //                           Kubernetes quantities, min_scale <= max_scale
-//   config (functions)      keys are environment variable names (@oaas/templates envNameProblem)
+//   config (functions)      keys are environment variable names (@oaas/kube-rules envNameProblem)
 //   deployments (embedded)  package_name is this package, class_key names one of its classes
 // Number ranges (ports, scales, fractions, partition counts...) are in the schema,
 // built from bounds.ts: decodePackage/decodeDeployment and the PM's REST layer check them
 // before these rules run.
-import { containerImageProblem, envNameProblem, quantityProblem } from "@oaas/templates";
+import { containerImageProblem, envNameProblem, quantityProblem } from "@oaas/kube-rules";
 import { keyProblem } from "./keys.ts";
 import type {
   FieldError,
@@ -39,7 +39,7 @@ function checkKey(value: string, field: string, add: Add): void {
   if (problem !== undefined) add(field, problem);
 }
 
-/** `config` keys become container environment variable names (the CRM's rule, @oaas/templates). */
+/** `config` keys become container environment variable names (Kubernetes' rule, @oaas/kube-rules). */
 function checkConfig(config: Readonly<Record<string, string>> | undefined, at: string, add: Add): void {
   for (const name of Object.keys(config ?? {})) {
     const problem = envNameProblem(name);

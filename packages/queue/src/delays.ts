@@ -1,4 +1,7 @@
-// Pure delay arithmetic: retry backoff and delay caps. No clock, no randomness of its own.
+// Delay arithmetic of job retries: cockatiel's exponential backoff with half jitter (the
+// same generator as @oaas/kube's retry loops) and the cap that keeps delays in Node's
+// timer range. No clock of its own.
+import { halfJitterGenerator } from "cockatiel";
 import { queueDefaults } from "./defaults.ts";
 
 /** Retry backoff shape. */
@@ -10,17 +13,20 @@ export interface BackoffOptions {
 }
 
 /**
- * Delay before retry number `attemptsMade` (1 = first retry): exponential with "equal
- * jitter" (AWS architecture blog, "Exponential Backoff And Jitter"): half the exponential
- * step is fixed and half random, so retries of many records spread out while each delay
- * still grows. `random` is a number in [0, 1) (Math.random in production).
+ * Delay in ms before retry number `attemptsMade` (1 = first retry; 0 counts as 1): a
+ * random value in [step/2, step] where step = min(maxMs, baseMs * 2^(attemptsMade-1)),
+ * cockatiel's halfJitterGenerator ("equal jitter" in the AWS architecture blog,
+ * "Exponential Backoff And Jitter"): retries of many records spread out while each
+ * delay still grows. Never beyond Node's timer range.
  */
-export function backoffDelay(attemptsMade: number, options: BackoffOptions, random: number): number {
-  const base = options.baseMs ?? queueDefaults.backoffBaseMs;
-  const max = capDelay(options.maxMs ?? queueDefaults.backoffMaxMs, queueDefaults.timerMaxMs);
-  const exponent = Math.max(0, Math.min(attemptsMade - 1, 52));
-  const step = Math.min(max, base * 2 ** exponent);
-  return Math.round(step / 2 + (step / 2) * Math.min(Math.max(random, 0), 1));
+export function backoffDelay(attemptsMade: number, options: BackoffOptions = {}): number {
+  const [delay] = halfJitterGenerator(Math.max(attemptsMade - 1, 0), {
+    generator: halfJitterGenerator,
+    initialDelay: options.baseMs ?? queueDefaults.backoffBaseMs,
+    maxDelay: capDelay(options.maxMs ?? queueDefaults.backoffMaxMs, queueDefaults.timerMaxMs),
+    exponent: 2,
+  });
+  return delay;
 }
 
 /**

@@ -222,7 +222,7 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
     maxStalledCount: options.maxStalledCount ?? queueDefaults.maxStalledCount,
     settings: {
       backoffStrategy: (attemptsMade: number, type?: string) =>
-        type === backoffType ? backoffDelay(attemptsMade, backoff, Math.random()) : 0,
+        type === backoffType ? backoffDelay(attemptsMade, backoff) : 0,
     },
   });
   worker.on("completed", (job, settled) => {

@@ -3,7 +3,8 @@
 // shorthand instead, which becomes one function under the key `shorthandFunctionKey`.
 import type { DeploymentRecordSpec, FunctionSpec, NfrRequirements } from "@oaas/crd";
 import { fail, ok, type Result } from "./errors.ts";
-import { checkRange, int32Max, maxPort, minPort } from "./limits.ts";
+import { envNameProblem, int32Max, maxPort, minPort } from "@oaas/kube-rules";
+import { checkRange } from "./limits.ts";
 import { checkResources, type Resources } from "./resources.ts";
 
 /** Function key of the `spec.function` shorthand (also the NFR component name in the seed docs). */
@@ -24,19 +25,6 @@ export interface FunctionPlan {
   /** Sorted by name. */
   env: { name: string; value: string }[];
   nfr: NfrRequirements;
-}
-
-// Kubernetes' classic environment variable name rule (still the safe subset).
-const envName = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-/**
- * What is wrong with `name` as a function container's environment variable name (a
- * `config` key), or undefined. The PM checks package and deployment configs with it
- * (@oaas/models validate.ts), so a name the CRM would refuse is a 400 there, not a 502.
- */
-export function envNameProblem(name: string): string | undefined {
-  if (envName.test(name)) return undefined;
-  return `${JSON.stringify(name.slice(0, 80))} is not a valid environment variable name (letters, digits, '_', '-', '.'; no leading digit)`;
 }
 
 /** Every function of the record, or the first problem found, with its field path. */

@@ -13,28 +13,14 @@ export {
 } from "./context.ts";
 export { resolveTemplateName, knownTemplateNames, templateNames, type TemplateName } from "./registry.ts";
 export { isPreconditionError, type RenderError, type RenderErrorCode, type Result } from "./errors.ts";
-export {
-  parseQuantity,
-  isValidQuantity,
-  compareQuantities,
-  quantityProblem,
-  type Quantity,
-} from "./quantity.ts";
 export { checkResources, type Resources } from "./resources.ts";
-export { containerImageProblem } from "./image.ts";
 export { validateSpec, maxCpuTarget } from "./validate.ts";
-export {
-  planFunctions,
-  shorthandFunctionKey,
-  defaultPort,
-  envNameProblem,
-  type FunctionPlan,
-} from "./functions.ts";
+export { planFunctions, shorthandFunctionKey, defaultPort, type FunctionPlan } from "./functions.ts";
 export { selectTemplate, knativeAvailable, type Selection } from "./select.ts";
 export { scoreTemplates, mergeSignals, type Scores, type Signals } from "./scoring.ts";
 export { templateTraits, enforcerOwnsReplicas, type TemplateTraits } from "./traits.ts";
 export { componentLabel, appLabel } from "./meta.ts";
-export { odgmPort, defaultShardType, maxPartitionCount, type CollectionEntry } from "./odgm.ts";
+export { odgmPort, defaultShardType, type CollectionEntry } from "./odgm.ts";
 export { minScaleAnnotation, maxScaleAnnotation } from "./knative.ts";
 export {
   objectKey,
@@ -43,7 +29,6 @@ export {
   type ServiceMonitor,
   type PodMonitor,
 } from "./objects.ts";
-export { int32Max, minPort, maxPort } from "./limits.ts";
 export { knativeReservedPorts, knativeReservedEnv, knativeMaxConcurrency } from "./knative-rules.ts";
 export { defaultHpaCpuRequest } from "./workload.ts";
 export { knativeUserPort } from "./monitoring.ts";

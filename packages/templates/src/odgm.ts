@@ -13,11 +13,6 @@ type Runtime = TemplateTraits["runtime"];
 /** ODGM's HTTP/gRPC port; the Service listens on the same number. */
 export const odgmPort = 8080;
 export const defaultShardType = "mst";
-/**
- * Largest ODGM partition count per collection (every ODGM replica holds a shard of each
- * partition). One rule for the CRM (validate.ts) and the PM (@oaas/models bounds).
- */
-export const maxPartitionCount = 1024;
 
 /** One entry of ODGM_COLLECTION (the ODGM collection-creation request, JSON). */
 export interface CollectionEntry {

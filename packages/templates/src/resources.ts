@@ -2,7 +2,7 @@
 // no request above its limit (the API server would refuse the pod, far from the cause).
 import type { ProvisionConfig } from "@oaas/crd";
 import { fail, ok, type Result } from "./errors.ts";
-import { compareQuantities, parseQuantity, quantityProblem, type Quantity } from "./quantity.ts";
+import { compareQuantities, parseQuantity, quantityProblem, type Quantity } from "@oaas/kube-rules";
 
 export interface Resources {
   requests?: { cpu?: string; memory?: string };

@@ -1,11 +1,11 @@
 // Everything about a spec that can be checked without the cluster: what ingress answers
 // INVALID_ARGUMENT for before it writes a record, and what render checks first. Template
 // names are not checked here (an unknown one is a precondition failure, see select.ts).
-import type { DeploymentRecordSpec } from "@oaas/crd";
+import { maxPartitionCount, type DeploymentRecordSpec } from "@oaas/crd";
+import { int32Max } from "@oaas/kube-rules";
 import { fail, ok, type RenderError, type Result } from "./errors.ts";
 import { planFunctions, type FunctionPlan } from "./functions.ts";
-import { checkRange, int32Max } from "./limits.ts";
-import { maxPartitionCount } from "./odgm.ts";
+import { checkRange } from "./limits.ts";
 
 /**
  * Largest cpu_utilization_target: the HPA's averageUtilization is an int32 percent

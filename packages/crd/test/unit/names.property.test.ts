@@ -1,13 +1,11 @@
-// Issue 3 item 2: 100,000 random ids, no invalid name and no two ids on one record name.
+// 100,000 random ids, no invalid name and no two ids on one record name.
 // The seed is fixed so CI is deterministic (the 40-bit hash makes a collision among
 // 100k ids possible, if very unlikely); OAAS_PROPERTY_SEED=<n> explores other runs.
 import { expect } from "chai";
 import fc from "fast-check";
+import { isDns1035Label, isDns1123Subdomain, isLabelValue } from "@oaas/kube-rules";
 import {
   functionChildName,
-  isDns1035Label,
-  isDns1123Subdomain,
-  isLabelValue,
   labelValue,
   maxRecordNameLength,
   monitorName,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
+import { isDns1035Label } from "@oaas/kube-rules";
 import {
   functionChildName,
-  isDns1035Label,
   labelValue,
   monitorName,
   odgmChildName,

@@ -4,8 +4,8 @@ import { fullSpec, fullStatus, record, seedSpec, withSpecField } from "../fixtur
 import { check, schemaPaths, valuePaths } from "../schema-check.ts";
 
 describe("crd: spec and status schema", () => {
-  // The compiler already ties each schema's keys to record.ts (schema-builder.ts); this
-  // walks real values, so a schema that compiles but prunes or rejects a field fails too.
+  // The types are derived from the schemas (Static<typeof X>), so their keys agree; this
+  // walks real values, so a schema that prunes or rejects a field fails too.
   for (const [name, schema, value] of [
     ["spec", specSchema, fullSpec],
     ["status", statusSchema, fullStatus],

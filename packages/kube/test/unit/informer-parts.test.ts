@@ -68,17 +68,17 @@ describe("watchEvents", function () {
   });
 });
 
-describe("backoffDelayMs", function () {
+describe("backoffDelayMs (cockatiel's half jitter)", function () {
   const rows = [
-    { attempt: 1, random: 0, want: 250 },
-    { attempt: 1, random: 1, want: 500 },
-    { attempt: 3, random: 1, want: 2000 },
-    { attempt: 40, random: 1, want: 30_000 },
-    { attempt: 40, random: 0, want: 15_000 },
+    { attempt: 1, ceiling: 500 },
+    { attempt: 3, ceiling: 2000 },
+    { attempt: 40, ceiling: 30_000 },
   ];
   for (const row of rows) {
-    it(`attempt ${row.attempt}, random ${row.random} -> ${row.want} ms`, function () {
-      expect(backoffDelayMs(row.attempt, {}, () => row.random)).to.equal(row.want);
+    it(`attempt ${row.attempt}: within [${row.ceiling / 2}, ${row.ceiling}] ms, jittered`, function () {
+      const delays = Array.from({ length: 200 }, () => backoffDelayMs(row.attempt));
+      for (const d of delays) expect(d).to.be.within(row.ceiling / 2, row.ceiling);
+      expect(new Set(delays).size).to.be.greaterThan(20);
     });
   }
 });

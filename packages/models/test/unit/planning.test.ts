@@ -1,4 +1,5 @@
-import { isDns1035Label, recordName } from "@oaas/crd";
+import { recordName } from "@oaas/crd";
+import { isDns1035Label } from "@oaas/kube-rules";
 import { expect } from "chai";
 import {
   planUnits,

@@ -110,7 +110,7 @@ const packageRows: Row<OPackage>[] = [
     ],
   },
   {
-    name: "container images the CRM refuses (@oaas/templates containerImageProblem; a 502 at the PM before)",
+    name: "container images the CRM refuses (@oaas/kube-rules containerImageProblem; a 502 at the PM before)",
     given: pkg((p) => {
       must(nth(p.functions, 0).provision_config).container_image = "UPPER CASE !! ";
       p.functions.push({

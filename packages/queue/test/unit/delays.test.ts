@@ -2,40 +2,35 @@ import { expect } from "chai";
 import { backoffDelay, capDelay, queueDefaults } from "../../src/index.ts";
 
 describe("queue delays", function () {
-  describe("backoffDelay (equal jitter)", function () {
-    const rows: { name: string; attempt: number; random: number; want: number }[] = [
-      { name: "first retry, no jitter drawn", attempt: 1, random: 0, want: 500 },
-      { name: "first retry, full jitter drawn", attempt: 1, random: 0.999999, want: 1000 },
-      { name: "doubles per attempt", attempt: 3, random: 0, want: 2000 },
-      { name: "capped at maxMs", attempt: 30, random: 0.999999, want: queueDefaults.backoffMaxMs },
-      {
-        name: "capped even for absurd attempts",
-        attempt: 10_000,
-        random: 0,
-        want: queueDefaults.backoffMaxMs / 2,
-      },
-      { name: "attempt 0 behaves like 1", attempt: 0, random: 0, want: 500 },
-    ];
-    for (const row of rows) {
-      it(row.name, function () {
-        expect(backoffDelay(row.attempt, {}, row.random)).to.equal(row.want);
-      });
-    }
+  describe("backoffDelay (cockatiel's half jitter)", function () {
+    /** Many draws of one attempt: the delays, to check bounds and spread. */
+    const draws = (attempt: number, options = {}) =>
+      Array.from({ length: 200 }, () => backoffDelay(attempt, options));
 
-    it("stays within [step/2, step] for every draw", function () {
+    it("first retry: within [base/2, base] and spread over it", function () {
+      const delays = draws(1);
+      for (const d of delays) expect(d).to.be.within(500, 1000);
+      expect(new Set(delays).size, "jittered, not one value").to.be.greaterThan(20);
+    });
+
+    it("doubles per attempt, within [step/2, step] for every draw", function () {
       for (let attempt = 1; attempt <= 12; attempt++) {
         const step = Math.min(100 * 2 ** (attempt - 1), 10_000);
-        for (const random of [0, 0.25, 0.5, 0.75, 0.9999]) {
-          const d = backoffDelay(attempt, { baseMs: 100, maxMs: 10_000 }, random);
-          expect(d, `attempt ${attempt} random ${random}`).to.be.within(step / 2, step);
-        }
+        for (const d of draws(attempt, { baseMs: 100, maxMs: 10_000 }))
+          expect(d, `attempt ${attempt}`).to.be.within(step / 2, step);
       }
     });
 
+    it("capped at maxMs, also for absurd attempts; attempt 0 behaves like 1", function () {
+      for (const attempt of [30, 10_000])
+        for (const d of draws(attempt))
+          expect(d).to.be.within(queueDefaults.backoffMaxMs / 2, queueDefaults.backoffMaxMs);
+      for (const d of draws(0)) expect(d).to.be.within(500, 1000);
+    });
+
     it("never exceeds the timer range even with a huge maxMs", function () {
-      expect(backoffDelay(60, { baseMs: 1000, maxMs: Number.MAX_SAFE_INTEGER }, 0.9999)).to.be.at.most(
-        2 ** 31 - 1,
-      );
+      for (const d of draws(60, { baseMs: 1000, maxMs: Number.MAX_SAFE_INTEGER }))
+        expect(d).to.be.at.most(2 ** 31 - 1);
     });
   });
 

@@ -3,18 +3,13 @@
 // memory_limit) and server-side apply it with dryRun=All: the API server must accept
 // exactly what render accepts. The table mixes inputs from public bug reports with
 // grammar edges. The dangerous direction (render accepts, the server refuses) must never
-// occur; the stricter one only where quantity.ts documents it.
+// occur; the stricter one only where @oaas/kube-rules quantity.ts documents it.
 import type { DeploymentRecord } from "@oaas/crd";
 import type { KubeClient } from "@oaas/kube";
 import { testCluster, useTestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
-import {
-  compareQuantities,
-  defaultRenderContext,
-  parseQuantity,
-  render,
-  type Quantity,
-} from "../../src/index.ts";
+import { compareQuantities, parseQuantity, type Quantity } from "@oaas/kube-rules";
+import { defaultRenderContext, render } from "../../src/index.ts";
 import { applyAndReadBack } from "./support.ts";
 
 const odd = [

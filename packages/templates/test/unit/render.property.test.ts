@@ -4,14 +4,13 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import {
   apiVersion,
-  isDns1035Label,
-  isLabelValue,
   kind,
   labelValue,
   ownerLabel,
   type DeploymentRecord,
   type FunctionSpec,
 } from "@oaas/crd";
+import { isDns1035Label, isLabelValue } from "@oaas/kube-rules";
 import { expect } from "chai";
 import fc from "fast-check";
 import { render, templateNames, type RenderContext, type RenderedObject } from "../../src/index.ts";

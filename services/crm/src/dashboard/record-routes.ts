@@ -1,7 +1,8 @@
 // The record pages' routes: the list of records that are not Available and one page per
 // record. Reads the records from the API server and the history from the queue's store;
 // when the history cannot be read the page still shows the record, with a notice.
-import { group, isDns1123Label, isDns1123Subdomain, plural, version, type DeploymentRecord } from "@oaas/crd";
+import { group, plural, version, type DeploymentRecord } from "@oaas/crd";
+import { isDns1123Label, isDns1123Subdomain } from "@oaas/kube-rules";
 import { getObject, isKubeError, listObjects, type KubeClient, type ResourceType } from "@oaas/kube";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";

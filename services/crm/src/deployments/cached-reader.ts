@@ -1,4 +1,4 @@
-// The ingress's read path served from an informer cache (../watcher/record-cache.ts)
+// The ingress's read path served from an informer cache (record-cache.ts)
 // instead of one API call per RPC: GetDeploymentStatus, GetClassRuntime and
 // ListClassRuntimes read memory while the cache is synced and fresh, and the API server
 // otherwise, so a cold start or a dead watch never answers from stale data.
@@ -21,7 +21,7 @@
 // reconciler or by hand), and NOT_FOUND must not wait for the watch. Records being
 // written or deleted are few at a time, so this costs little.
 import type { DeploymentRecord } from "@oaas/crd";
-import type { RecordCache } from "../watcher/record-cache.ts";
+import type { RecordCache } from "./record-cache.ts";
 import type { RecordStore } from "./store.ts";
 
 export interface CachedReaderOptions {

@@ -13,7 +13,7 @@
 //   every string                   well-formed Unicode (a lone surrogate would not survive storage)
 //   the whole unit                 at most maxUnitBytes as JSON (records live in etcd)
 import type { DeploymentRecordSpec, FunctionSpec } from "@oaas/crd";
-import { containerImageProblem } from "@oaas/templates";
+import { containerImageProblem } from "@oaas/kube-rules";
 import { echo, type FieldError } from "./errors.ts";
 
 export const maxIdLength = 253;

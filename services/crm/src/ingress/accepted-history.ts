@@ -5,7 +5,7 @@
 import type { HistorySink } from "@oaas/queue";
 import type { Logger } from "@oaas/telemetry";
 import type { AcceptedDeploy } from "../deployments/service.ts";
-import { processIdentity } from "../roles/identity.ts";
+import { processIdentity } from "../process/identity.ts";
 
 /** How long a Deploy waits for its history entry before answering anyway, ms. */
 const appendBoundMs = 1000;

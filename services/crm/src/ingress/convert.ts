@@ -36,7 +36,7 @@ export function specToUnit(spec: DeploymentRecordSpec): DeploymentUnit {
   const json: JsonObject = { id: spec.deployment_id ?? "" };
   for (const field of unitFields) {
     const value = spec[field];
-    if (value !== undefined) json[field] = value as JsonObject[string];
+    if (value !== undefined) json[field] = value;
   }
   try {
     return fromJson(DeploymentUnitSchema, json, { ignoreUnknownFields: true });

@@ -1,8 +1,10 @@
-// Plain HTTP beside the RPCs on the same listener: liveness, readiness, metrics, and a
-// record's history (history-route.ts) and status in full (status-route.ts).
+// Plain HTTP beside the RPCs on the same listener: a record's history (history-route.ts)
+// and status in full (status-route.ts), then liveness, readiness and metrics
+// (health/probe-endpoints.ts, what every role answers).
 // Used as the Connect adapter's fallback, so any path that is not an RPC lands here.
 import type { connectNodeAdapter } from "@connectrpc/connect-node";
-import { prometheusContentType, type Metrics } from "@oaas/telemetry";
+import type { Metrics } from "@oaas/telemetry";
+import { answerer, probeEndpoints } from "../health/probe-endpoints.ts";
 import type { Readiness } from "../health/readiness.ts";
 import { serveHistory, type HistorySource } from "./history-route.ts";
 import { serveStatus, type StatusRouteOptions } from "./status-route.ts";
@@ -20,12 +22,10 @@ export interface RecordRoutes {
 }
 
 export function httpEndpoints(readiness: Readiness, metrics: Metrics, records?: RecordRoutes): NodeHandlerFn {
+  const probes = probeEndpoints(readiness, metrics);
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    const send = (status: number, contentType: string, body: string) => {
-      res.writeHead(status, { "content-type": contentType, "cache-control": "no-store" });
-      res.end(body);
-    };
+    const send = answerer(res);
     if (req.method !== "GET" && req.method !== "HEAD") return send(404, "text/plain", "not found\n");
     const json = (status: number, body: unknown) =>
       send(status, "application/json", JSON.stringify(body) + "\n");
@@ -38,25 +38,6 @@ export function httpEndpoints(readiness: Readiness, metrics: Metrics, records?: 
       if (serveStatus(request, json, gone.signal, { ...records.status, namespace: records.namespace }))
         return;
     }
-    switch (path) {
-      case "/healthz":
-        // Alive: the event loop answers. Dependencies are /readyz's business.
-        return send(200, "text/plain", "ok\n");
-      case "/readyz":
-        void readiness.check().then(
-          (state) => send(state.ready ? 200 : 503, "application/json", JSON.stringify(state) + "\n"),
-          (error: unknown) =>
-            send(503, "application/json", JSON.stringify({ ready: false, reason: String(error) }) + "\n"),
-        );
-        return;
-      case "/metrics":
-        void metrics.render().then(
-          (text) => send(200, prometheusContentType, text),
-          (error: unknown) => send(500, "text/plain", `metrics unavailable: ${String(error)}\n`),
-        );
-        return;
-      default:
-        return send(404, "text/plain", "not found\n");
-    }
+    probes(req, res);
   };
 }

@@ -21,7 +21,7 @@ import { admissionContexts } from "../deployments/admission.ts";
 import { DeploymentsService } from "../deployments/service.ts";
 import { cachedRecordStore } from "../deployments/cached-reader.ts";
 import { kubeRecordStore } from "../deployments/store.ts";
-import { startRecordCache } from "../watcher/record-cache.ts";
+import { startRecordCache } from "../deployments/record-cache.ts";
 import { allReady, kubeReadiness, type Readiness, type ReadinessPart } from "../health/readiness.ts";
 import { deploymentHandlers } from "./deployment-handlers.ts";
 import { grpcHealthHandlers, oaasHealthHandlers } from "./health-handlers.ts";

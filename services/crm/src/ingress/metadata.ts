@@ -1,7 +1,7 @@
 // Request metadata the ingress reads and writes, and the per-call values the
 // interceptor hands to handlers through Connect context values.
 import { randomUUID } from "node:crypto";
-import { isDns1123Label } from "@oaas/crd";
+import { isDns1123Label } from "@oaas/kube-rules";
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
 import type { FieldError } from "../deployments/errors.ts";
 

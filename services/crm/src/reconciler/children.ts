@@ -1,10 +1,9 @@
-// The kinds of object a record can own, and how to find a record's children on the
-// server: one list per kind, selected by the owner label. Knative Services and the
-// Prometheus Operator monitors are listed only when their APIs are served.
-import { ownerLabel } from "@oaas/crd";
-import { listObjects, type KubeClient, type ResourceType } from "@oaas/kube";
+// Pure: the kinds of object a record can own, and how a child is named in keys, history
+// and Events. A record's children are found by one list per kind, selected by the owner
+// label (kube-io.ts); Knative Services and the Prometheus Operator monitors are listed
+// only when their APIs are served.
+import type { ResourceType } from "@oaas/kube";
 import type { Capabilities } from "@oaas/templates";
-import type { LiveObject } from "./compare.ts";
 
 export interface ChildKind {
   readonly apiVersion: string;
@@ -70,25 +69,4 @@ export function childKey(object: {
   metadata?: { name?: string };
 }): string {
   return `${object.apiVersion ?? ""}/${object.kind ?? ""}/${object.metadata?.name ?? ""}`;
-}
-
-/** Every object of the served kinds labelled as owned by `ownerValue`, keyed by childKey. */
-export async function listChildren(
-  kube: KubeClient,
-  namespace: string,
-  ownerValue: string,
-  kinds: readonly ChildKind[],
-  signal: AbortSignal,
-): Promise<Map<string, LiveObject>> {
-  const lists = await Promise.all(
-    kinds.map(async (k) => {
-      const items = await listObjects<LiveObject>(kube, k.type, namespace, {
-        labelSelector: `${ownerLabel}=${ownerValue}`,
-        signal,
-      });
-      // List items carry no apiVersion/kind: fill them in so keys match rendered objects.
-      return items.map((item) => ({ ...item, apiVersion: k.apiVersion, kind: k.kind }));
-    }),
-  );
-  return new Map(lists.flat().map((item) => [childKey(item), item]));
 }

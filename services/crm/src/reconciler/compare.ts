@@ -3,35 +3,15 @@
 // reconcile writes at all, so a converged record costs zero mutating calls.
 import { createHash } from "node:crypto";
 import { labelValue, ownerLabel, reconcilerFieldManager, type DeploymentRecord } from "@oaas/crd";
-import { compareQuantities, parseQuantity, type RenderedObject } from "@oaas/templates";
+import { compareQuantities, parseQuantity } from "@oaas/kube-rules";
+import type { RenderedObject } from "@oaas/templates";
+import type { LiveObject } from "../children/live-object.ts";
+
+// The reconciler's files name the live shape through this module.
+export type { LiveObject };
 
 /** Annotation on every child: hash of the desired object last applied to it. */
 export const appliedHashAnnotation = "oaas.io/applied-hash";
-
-/** A child as the API server returns it (only what the reconciler reads is typed). */
-export interface LiveObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    generation?: number;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: {
-      apiVersion?: string;
-      kind?: string;
-      name?: string;
-      uid?: string;
-      controller?: boolean;
-    }[];
-    managedFields?: { manager?: string; operation?: string; fieldsV1?: unknown }[];
-    deletionTimestamp?: string;
-  };
-  spec?: Record<string, unknown>;
-  status?: Record<string, unknown>;
-}
 
 /** The desired object with its hash annotation: what apply sends. */
 export function withAppliedHash(desired: RenderedObject): RenderedObject {

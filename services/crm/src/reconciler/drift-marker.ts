@@ -3,6 +3,7 @@
 // edit, a mutating webhook) would otherwise make the CRM repair it forever, one history
 // entry and one rollout per round. The count lives on the child itself (an annotation the
 // repair writes), so it holds across runs, reconciler processes and restarts.
+import { jsonPointerToken, type JsonPatchOperation } from "@oaas/kube";
 import type { LiveObject } from "./compare.ts";
 
 /** Annotation on a child the CRM put back: which fields, how often, when (JSON of DriftMarker). */
@@ -80,4 +81,20 @@ export function decideRepair(
 /** The annotation's value for `marker`. */
 export function formatMarker(marker: DriftMarker): string {
   return JSON.stringify(marker);
+}
+
+/**
+ * JSON patch operations that set the marker on `live` to `marker`, or remove it
+ * (undefined) when present; [] when there is nothing to change.
+ */
+export function markerOperations(live: LiveObject, marker: DriftMarker | undefined): JsonPatchOperation[] {
+  const annotations = live.metadata?.annotations;
+  const path = `/metadata/annotations/${jsonPointerToken(driftRepairAnnotation)}`;
+  if (marker === undefined)
+    return annotations?.[driftRepairAnnotation] === undefined ? [] : [{ op: "remove", path }];
+  if (annotations === undefined)
+    return [
+      { op: "add", path: "/metadata/annotations", value: { [driftRepairAnnotation]: formatMarker(marker) } },
+    ];
+  return [{ op: "add", path, value: formatMarker(marker) }];
 }

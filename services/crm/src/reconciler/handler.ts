@@ -1,14 +1,13 @@
-// The reconcile job handler: all the plumbing in one wrapper (STYLE §5). Load the
-// record (skip when gone or re-created), finalizer, then the per-record logic
-// (finalize.ts when deleting, reconcile.ts otherwise), status only when it changed,
-// history and Events on transitions only, one typed result, logs with deployment_id and
-// correlation_id on every line.
+// The reconcile job handler: all the plumbing in one wrapper. Load the record (skip when
+// gone or re-created), finalizer, then the per-record run (finalize.ts when deleting,
+// reconcile.ts otherwise: each gather -> plan -> act), status only when it changed,
+// history and Events on transitions only (conclude.ts), one typed result, logs with
+// deployment_id and correlation_id on every line. Every API call goes through one
+// ReconcilerIo per job (kube-io.ts).
 import { correlationIdAnnotation, finalizer, reconcilerFieldManager, type DeploymentRecord } from "@oaas/crd";
 import type { EventRecorder, KubeClient } from "@oaas/kube";
 import {
   done,
-  requeueAfter,
-  terminal,
   type HistorySink,
   type JobContext,
   type JobHandler,
@@ -17,17 +16,19 @@ import {
 } from "@oaas/queue";
 import { withContext, type Logger } from "@oaas/telemetry";
 import type { RenderContext } from "@oaas/templates";
+import { tell, type Journal } from "./act.ts";
 import { servedKinds } from "./children.ts";
+import { concludeReconcile } from "./conclude.ts";
 import { failureOf, resultFor, type ReconcileFailure } from "./errors.ts";
 import { eventType } from "./event-type.ts";
 import { finalizeRecord } from "./finalize.ts";
-import { addFinalizer, applyStatus, getRecord } from "./record-api.ts";
+import type { ReconcilerIo } from "./io.ts";
+import { kubeIo } from "./kube-io.ts";
+import { holdsFinalizer, isFirstRun } from "./plan.ts";
+import { concludeFinalize } from "./plan-finalize.ts";
 import { reconcileRecord, type ReconcileOutcome } from "./reconcile.ts";
-import { progressRecheckMs } from "./recheck.ts";
-import { nextStatus, sameStatus, type Observation } from "./status.ts";
-import { transitions, type Journal } from "./transitions.ts";
 
-/** Hooks the integrator wires to metrics (controller_runtime_reconcile_* names, STYLE §15). */
+/** Hooks the integrator wires to metrics (controller-runtime's controller_runtime_reconcile_* names, metrics.ts). */
 export interface ReconcileMetricsHooks {
   /** Once per handled job: its result kind, how long it took in seconds, and why the job was queued. */
   reconciled(result: ReconcileResult["kind"], seconds: number, reason: RecordJob["reason"]): void;
@@ -73,8 +74,8 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
     });
     let result: ReconcileResult;
     try {
-      const signal = jobContext.signal;
-      const record = await getRecord(deps.kube, job.namespace, job.name, signal);
+      const io = kubeIo(deps.kube, fieldManager, jobContext.signal);
+      const record = await io.getRecord(job.namespace, job.name);
       if (record === undefined || (job.uid !== "" && record.metadata.uid !== job.uid)) {
         log.debug("record gone or re-created since the job was queued; nothing to do");
         result = done;
@@ -93,8 +94,8 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
         const journal = journalFor(deps, record, jobContext.workerId, startedAt, clock, log);
         const ctx = await context();
         result = record.metadata.deletionTimestamp
-          ? await finalize(deps, record, ctx, journal, signal, log)
-          : await reconcile(deps, record, ctx, fieldManager, journal, signal, clock, log);
+          ? await finalize(deps, io, record, ctx, journal, log)
+          : await reconcile(deps, io, record, ctx, fieldManager, journal, clock, log);
       }
     } catch (error) {
       result = resultFor(error);
@@ -111,70 +112,44 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
 
 async function finalize(
   deps: ReconcilerDeps,
+  io: ReconcilerIo,
   record: DeploymentRecord,
   ctx: RenderContext,
   journal: Journal,
-  signal: AbortSignal,
   log: Logger,
 ): Promise<ReconcileResult> {
-  const outcome = await finalizeRecord(deps.kube, record, servedKinds(ctx.capabilities), signal);
-  if (outcome.state === "waiting") {
-    if (outcome.deletedNow.length > 0) {
-      log.info("deleting children", { objects: outcome.deletedNow });
-      await journal.history("deleted", `deleting ${outcome.deletedNow.length} child object(s)`, {
-        reason: "ChildrenDeleted",
-        objects: outcome.deletedNow,
-      });
-      await journal.event("Deleting", "Delete", `deleting ${outcome.deletedNow.join(", ")}`);
-    }
-    return requeueAfter(
-      deps.deletionRequeueMs ?? 1_000,
-      `waiting for ${outcome.remaining.length} child(ren) to go`,
-    );
-  }
-  if (outcome.finalizerRemoved) {
-    log.info("every child is gone; finalizer removed");
-    await journal.history("deleted", `every child is gone; finalizer ${finalizer} removed`, {
-      reason: "FinalizerRemoved",
-    });
-    await journal.event("Deleted", "Delete", "every child is gone; the record can be removed");
-  }
-  return done;
+  const outcome = await finalizeRecord(io, record, servedKinds(ctx.capabilities));
+  const { reports, result } = concludeFinalize(outcome, deps.deletionRequeueMs ?? 1_000);
+  await tell(journal, reports, log);
+  return result;
 }
 
 async function reconcile(
   deps: ReconcilerDeps,
+  io: ReconcilerIo,
   loaded: DeploymentRecord,
   ctx: RenderContext,
   fieldManager: string,
   journal: Journal,
-  signal: AbortSignal,
   clock: { now(): Date },
   log: Logger,
 ): Promise<ReconcileResult> {
   let record = loaded;
-  // The finalizer goes on while the children are read; applyChildren waits for it before
+  const firstRun = isFirstRun(record);
+  // The finalizer goes on while the children are read; the act step waits for it before
   // its first write, so no child can exist without it.
-  const finalizing = (record.metadata.finalizers ?? []).includes(finalizer)
-    ? undefined
-    : addFinalizer(deps.kube, record, signal);
+  const finalizing = holdsFinalizer(record) ? undefined : io.addFinalizer(record);
   // Awaited below; this only keeps a rejection handled when a read fails first.
   finalizing?.catch(() => undefined);
   let outcome: ReconcileOutcome | undefined;
   let failure: ReconcileFailure | undefined;
   try {
-    outcome = await reconcileRecord(
-      deps.kube,
-      record,
-      ctx,
+    outcome = await reconcileRecord(io, record, ctx, {
       fieldManager,
-      signal,
-      finalizing,
-      // Never reconciled: no status of a run yet (the ingress writes the finalizer with the
-      // record, so its absence only marks records written by hand).
-      finalizing !== undefined || record.status?.observedGeneration === undefined,
-      clock.now(),
-    );
+      now: clock.now(),
+      firstRun,
+      ...(finalizing ? { writesAllowed: finalizing } : {}),
+    });
   } catch (error) {
     failure = failureOf(error);
     if (failure === undefined || !failure.terminal) throw error;
@@ -183,22 +158,21 @@ async function reconcile(
     record = await finalizing;
     log.info("finalizer added", { finalizer });
   }
-  const observation: Observation = outcome
-    ? outcome.observation
-    : { kind: "failed", reason: failure?.reason ?? "Unknown", message: failure?.message ?? "" };
-  const generation = record.metadata.generation ?? 0;
-  const status = nextStatus(record.status, observation, generation, clock.now());
-  if (!sameStatus(record.status, status)) {
-    await applyStatus(deps.kube, record, status, fieldManager, signal);
+  const conclusion = concludeReconcile({
+    before: record.status,
+    generation: record.metadata.generation ?? 0,
+    ...(outcome ? { outcome } : {}),
+    ...(failure ? { failure } : {}),
+    now: clock.now(),
+    ...(deps.progressRequeueMs === undefined ? {} : { progressRequeueMs: deps.progressRequeueMs }),
+  });
+  const { status } = conclusion;
+  if (conclusion.writeStatus) {
+    await io.applyStatus(record, status);
     log.info("status written", { phase: status.phase, status_reason: status.reason });
   }
-  await transitions(journal, record.status, status, outcome, generation, log);
-  if (failure) return terminal(failure, failure.reason);
-  if (outcome?.converged) return done;
-  return requeueAfter(
-    progressRecheckMs(status, clock.now(), deps.progressRequeueMs),
-    `rollout in progress: ${status.reason ?? ""}`,
-  );
+  await tell(journal, conclusion.reports, log);
+  return conclusion.result;
 }
 
 function journalFor(

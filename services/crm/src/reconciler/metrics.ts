@@ -1,5 +1,6 @@
-// Reconcile metrics under controller-runtime's names (STYLE §15), so existing dashboards
-// and alerts work: controller_runtime_reconcile_total{controller,result},
+// Reconcile metrics under controller-runtime's names (sigs.k8s.io/controller-runtime
+// pkg/internal/controller/metrics), so existing dashboards and alerts work:
+// controller_runtime_reconcile_total{controller,result},
 // controller_runtime_reconcile_errors_total{controller} (a retry or terminal result:
 // controller-runtime counts a returned error) and
 // controller_runtime_reconcile_time_seconds{controller}. Beside them, one of our own:

@@ -14,7 +14,7 @@ import {
 import { canonicalJson } from "./compare.ts";
 import type { DriftReport } from "./drift.ts";
 import { driftRepairAnnotation, maxRepairTries } from "./drift-marker.ts";
-import type { WorkloadHealth } from "./health.ts";
+import type { WorkloadHealth } from "../children/workload-health.ts";
 
 /** One workload of the record: a function (by key) or the ODGM addon. */
 export interface Component {

@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Metrics } from "@oaas/telemetry";
 import type { Readiness } from "../health/readiness.ts";
-import { httpEndpoints } from "../ingress/http-endpoints.ts";
+import { probeEndpoints } from "../health/probe-endpoints.ts";
 
 export interface HealthServer {
   readonly port: number;
@@ -22,7 +22,7 @@ export async function startHealthServer(options: {
   readonly readiness: Readiness;
   readonly metrics: Metrics;
 }): Promise<HealthServer> {
-  const handle = httpEndpoints(options.readiness, options.metrics);
+  const handle = probeEndpoints(options.readiness, options.metrics);
   const server = http.createServer((req, res) => {
     handle(req, res);
   });

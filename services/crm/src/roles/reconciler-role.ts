@@ -7,7 +7,7 @@ import type { Logger, Metrics } from "@oaas/telemetry";
 import type { RedisClient } from "@oaas/queue";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { createReconcileHandler, discoveredRenderContext, reconcileMetrics } from "../reconciler/index.ts";
-import { processIdentity } from "./identity.ts";
+import { processIdentity } from "../process/identity.ts";
 
 /** client-go's workqueue buckets: 1 µs .. 10 s by powers of ten, plus 1 min for delayed work. */
 const queueSecondsBuckets: readonly number[] = [1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 60];

@@ -7,7 +7,7 @@ import type { Logger, Metrics } from "@oaas/telemetry";
 import type { RedisClient } from "@oaas/queue";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { startWatcher, type Watcher } from "../watcher/index.ts";
-import { processIdentity } from "./identity.ts";
+import { processIdentity } from "../process/identity.ts";
 
 export interface WatcherRole {
   readonly watcher: Watcher;

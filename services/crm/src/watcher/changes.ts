@@ -17,7 +17,7 @@
 // hand edit (anything outside status, resourceVersion, managedFields and the
 // annotations Kubernetes' controllers write) is drift to repair, so it always enqueues,
 // at once. Status is read only off workloads, through the
-// one function the reconciler uses (reconciler/health.ts: state, reason and the message
+// one function the reconciler uses (children/workload-health.ts: state, reason and the message
 // with the replica counts); a status update that leaves that equal (a condition's
 // lastUpdateTime, a Progressing reason the health does not use, a Service's or HPA's
 // status) would be a reconcile that writes nothing. A rollout of one Deployment makes about

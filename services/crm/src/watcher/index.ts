@@ -7,7 +7,6 @@ export {
   type WatcherOptions,
   type LeaderElectionOptions,
 } from "./watcher.ts";
-export { startRecordCache, type RecordCache, type RecordCacheOptions } from "./record-cache.ts";
 export type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
 export type { LastRuns } from "./term.ts";
 export { ownedChildKinds, type ChildKind } from "./kinds.ts";

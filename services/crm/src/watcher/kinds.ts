@@ -2,8 +2,8 @@
 // watch them and the reconciler's drift repair is triggered by edits. Optional kinds
 // come from add-ons (Knative, Prometheus Operator) and are watched only when served.
 import type { ResourceType } from "@oaas/kube";
-import { deploymentHealth, knativeHealth, type WorkloadHealth } from "../reconciler/health.ts";
-import type { LiveObject } from "../reconciler/compare.ts";
+import type { LiveObject } from "../children/live-object.ts";
+import { deploymentHealth, knativeHealth, type WorkloadHealth } from "../children/workload-health.ts";
 
 export interface ChildKind {
   /** For logs, metrics and readiness reasons, e.g. "Deployment". */

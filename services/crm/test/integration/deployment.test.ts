@@ -66,7 +66,7 @@ function fullUnit(id: string) {
   u.createdAt = create(TimestampSchema, { seconds: -62135596800n, nanos: 0 });
   u.odgmConfig = create(OdgmConfigSchema, {
     collections: ["orders", "users"],
-    partitionCount: 1024, // the largest admitted (1..1024, @oaas/templates maxPartitionCount)
+    partitionCount: 1024, // the largest admitted (1..1024, @oaas/crd maxPartitionCount)
     replicaCount: 3,
     shardType: "raft",
     options: { "a.b": "c" },

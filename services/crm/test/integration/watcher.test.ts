@@ -7,12 +7,8 @@ import { createLogger } from "@oaas/telemetry";
 import { deleteObject, getObject, KubeClient } from "@oaas/kube";
 import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-import {
-  startRecordCache,
-  startWatcher,
-  type Watcher,
-  type WatcherOptions,
-} from "../../src/watcher/index.ts";
+import { startRecordCache } from "../../src/deployments/record-cache.ts";
+import { startWatcher, type Watcher, type WatcherOptions } from "../../src/watcher/index.ts";
 import { installCrd } from "../support/ingress.ts";
 import { waitForRecordsServed } from "../support/records.ts";
 import {

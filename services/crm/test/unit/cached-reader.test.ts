@@ -5,7 +5,7 @@ import type { DeploymentRecord } from "@oaas/crd";
 import { expect } from "chai";
 import { cachedRecordStore, labelMatcher } from "../../src/deployments/cached-reader.ts";
 import type { RecordStore } from "../../src/deployments/store.ts";
-import type { RecordCache } from "../../src/watcher/record-cache.ts";
+import type { RecordCache } from "../../src/deployments/record-cache.ts";
 
 function record(
   name: string,

@@ -4,7 +4,7 @@
 import type { Condition } from "@oaas/crd";
 import type { RenderedObject } from "@oaas/templates";
 import { expect } from "chai";
-import type { LiveObject } from "../../src/reconciler/compare.ts";
+import type { LiveObject } from "../../src/children/live-object.ts";
 import {
   decideRepair,
   maxRepairTries,

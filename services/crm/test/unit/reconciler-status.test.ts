@@ -2,7 +2,7 @@
 // from it, the "does this child need a write" decision and the replica hand-over rule.
 import type { RenderedObject } from "@oaas/templates";
 import { expect } from "chai";
-import { needsReplicaHandover } from "../../src/reconciler/apply.ts";
+import { needsReplicaHandover } from "../../src/reconciler/replicas.ts";
 import {
   appliedHashAnnotation,
   contains,
@@ -11,10 +11,10 @@ import {
   type LiveObject,
 } from "../../src/reconciler/compare.ts";
 import { childAction } from "../../src/reconciler/drift.ts";
-import { deploymentHealth, knativeHealth, type HealthState } from "../../src/reconciler/health.ts";
+import { deploymentHealth, knativeHealth, type HealthState } from "../../src/children/workload-health.ts";
 import { nextStatus, sameStatus, type Component, type Observation } from "../../src/reconciler/status.ts";
 
-// Option builders for a live Deployment (STYLE §10).
+// Option builders for a live Deployment.
 type Opt = (d: LiveObject) => void;
 function deployment(...opts: Opt[]): LiveObject {
   const d: LiveObject = {

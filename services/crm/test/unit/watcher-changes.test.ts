@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { childAddMatters, childChange, recordChangeMatters } from "../../src/watcher/index.ts";
 import { ownedChildKinds } from "../../src/watcher/kinds.ts";
-import type { LiveObject } from "../../src/reconciler/compare.ts";
+import type { LiveObject } from "../../src/children/live-object.ts";
 
 const record = (over: { spec?: unknown; status?: unknown; metadata?: Record<string, unknown> } = {}) => ({
   metadata: {

@@ -30,7 +30,7 @@ describe("pm program", function () {
   it("exits 1 naming an unknown and an invalid variable", async function () {
     const run = pm({ CRM_DEFAULT_URLL: "http://x", SERVER_PORT: "http" });
     expect(await run.exited).to.equal(1);
-    expect(run.output()).to.contain("CRM_DEFAULT_URLL: unknown variable");
+    expect(run.output()).to.contain('CRM_DEFAULT_URLL="http://x": unknown variable');
     expect(run.output()).to.contain("SERVER_PORT");
   });
 

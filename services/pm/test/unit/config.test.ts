@@ -94,12 +94,12 @@ describe("pm config", function () {
     [
       "unknown variable under a PM prefix",
       { CRM_DEFAUL_URL: "http://x" },
-      "CRM_DEFAUL_URL: unknown variable",
+      'CRM_DEFAUL_URL="http://x": unknown variable',
     ],
     ["bad port", { SERVER_PORT: "99999" }, "SERVER_PORT"],
     ["bad boolean", { DEPLOY_ROLLBACK_ON_PARTIAL: "maybe" }, "DEPLOY_ROLLBACK_ON_PARTIAL"],
     ["bad storage type", { STORAGE_TYPE: "redis" }, "STORAGE_TYPE"],
-    ["cluster without URL", { OPRC_PM_CRM_CLUSTERS: "a" }, "OPRC_PM_CRM_A_URL: required"],
+    ["cluster without URL", { OPRC_PM_CRM_CLUSTERS: "a" }, "OPRC_PM_CRM_A_URL (not set): required"],
     ["URL of an unlisted cluster", { OPRC_PM_CRM_GHOST_URL: "http://g" }, "OPRC_PM_CRM_GHOST_URL"],
     ["non-http URL", { CRM_DEFAULT_URL: "grpc://x" }, "CRM_DEFAULT_URL"],
     [
@@ -141,6 +141,24 @@ describe("pm config", function () {
   it("reports every problem at once", function () {
     const text = problems({ SERVER_PORT: "x", STORAGE_TYPE: "y", CRM_NOPE: "1" });
     for (const v of ["SERVER_PORT", "STORAGE_TYPE", "CRM_NOPE"]) expect(text).to.contain(v);
+  });
+
+  it("reads values with the CRM's rules and message format (@oaas/config)", function () {
+    expect(problems({ SERVER_PORT: "99999" })).to.contain(
+      'SERVER_PORT="99999": out of range; allowed: port numbers from 0 to 65535',
+    );
+    expect(problems({ OPRC_PM_CRM_CLUSTERS: "edge_a" })).to.contain(
+      'OPRC_PM_CRM_CLUSTERS="edge_a": item "edge_a": not a cluster name',
+    );
+    expect(problems({ METRICS_ENABLED: "on" })).to.contain("allowed: true, false, 1, 0, yes, no");
+  });
+
+  it("never shows a token or password in a message", function () {
+    const text = problems({ OPRC_PM_CRM_GHOST_TOKEN: "s3cret", ETCD_PASSWORD: "pa55" });
+    expect(text).to.contain("OPRC_PM_CRM_GHOST_TOKEN=(secret, not shown)");
+    expect(text).to.contain("ETCD_USERNAME (not set): required because ETCD_PASSWORD is set");
+    expect(text).not.to.contain("s3cret");
+    expect(text).not.to.contain("pa55");
   });
 
   it("RUST_LOG works as a plain level; LOG_LEVEL wins", function () {

@@ -6,7 +6,7 @@ import { containerImageProblem } from "../../src/index.ts";
 const sha256 = `sha256:${"a".repeat(64)}`;
 const sha512 = `sha512:${"b".repeat(128)}`;
 
-describe("templates: container image references", function () {
+describe("kube-rules: container image references", function () {
   const accepted = [
     "nginx",
     "nginx:1.27",

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { compareQuantities, isValidQuantity, parseQuantity, quantityProblem } from "../../src/index.ts";
 
-describe("templates: Kubernetes quantities", () => {
+describe("kube-rules: Kubernetes quantities", () => {
   const valid = [
     "100m",
     "0.5",

@@ -1,11 +1,12 @@
-// Kubernetes resource quantities, parsed here rather than by the API server so a bad
-// "cpu_request" is reported against its field before anything is applied. Grammar
-// (k8s.io/apimachinery resource.Quantity):
+// Kubernetes resource quantities, parsed before anything is applied so a bad
+// "cpu_request" is reported against its field. Grammar (resource.Quantity in
+// https://github.com/kubernetes/apimachinery/blob/master/pkg/api/resource/quantity.go,
+// described at https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/):
 //   quantity  ::= [+-] number [suffix]
 //   number    ::= digits | digits "." [digits] | "." digits
 //   suffix    ::= Ki|Mi|Gi|Ti|Pi|Ei  |  n|u|m|k|M|G|T|P|E  |  (e|E) [+-] digits
-// Checked against the real API server (test/integration/quantity-oracle.test.ts). Render
-// is deliberately stricter in two places the API server tolerates: surrounding blanks
+// Checked against the real API server (packages/templates/test/integration/quantity-oracle.test.ts).
+// Deliberately stricter in two places the API server tolerates: surrounding blanks
 // (" 1", which it trims) and a missing number ("e3"); both are refused here.
 // The value is kept exactly as coefficient × 10^exponent (bigint), so "0.1" vs "100m"
 // compare equal without floating-point error.
@@ -54,6 +55,7 @@ export function parseQuantity(text: string): Quantity | undefined {
   return { coefficient: sign === "-" ? -coefficient : coefficient, exponent };
 }
 
+/** Whether `text` is a quantity by the grammar above. */
 export function isValidQuantity(text: string): boolean {
   return parseQuantity(text) !== undefined;
 }
@@ -77,7 +79,7 @@ const finestExponent = -3;
  * quantity (grammar above), negative, above 2^63-1, or finer than 1m: values the API server
  * accepts but may store changed; refusing them names the field instead of an endless
  * repair. Checked against the real API server (quantity-oracle.test.ts). One rule for
- * render and the PM.
+ * the CRM's render and the PM's model checks.
  */
 export function quantityProblem(text: string): string | undefined {
   const quantity = parseQuantity(text);
@@ -103,6 +105,7 @@ export function compareQuantities(a: Quantity, b: Quantity): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
+/** Whether the quantity is below zero. */
 export function isNegative(quantity: Quantity): boolean {
   return quantity.coefficient < 0n;
 }

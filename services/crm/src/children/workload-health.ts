@@ -1,6 +1,8 @@
 // Pure: how one workload child is doing, read from its own status, in words a person can
 // act on. Deployments (functions and ODGM) and Knative Services; nothing else has a rollout.
-import type { LiveObject } from "./compare.ts";
+// The reconciler reports it in the record's status; the watcher wakes a reconcile only when
+// it changed (watcher/changes.ts).
+import type { LiveObject } from "./live-object.ts";
 
 export type HealthState = "available" | "progressing" | "degraded";
 

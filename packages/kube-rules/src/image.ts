@@ -3,7 +3,9 @@
 // its image (that was a 502 at the PM, with a DOWN deployment stored), and an image a
 // kubelet would refuse (InvalidImageName) is refused before anything is stored.
 //
-// The grammar is the distribution reference grammar, which kubelets parse images with:
+// The grammar is the distribution reference grammar, which kubelets parse images with
+// (https://github.com/distribution/reference/blob/main/reference.go; names as in
+// https://kubernetes.io/docs/concepts/containers/images/#image-names):
 //   reference      := name [ ":" tag ] [ "@" digest ]
 //   name           := [ domain "/" ] path-component ( "/" path-component )*
 //   domain         := host [ ":" port ]      host: DNS name (any case), IPv4, or [IPv6]
