@@ -32,7 +32,7 @@ export {
 } from "./functions.ts";
 export { selectTemplate, knativeAvailable, type Selection } from "./select.ts";
 export { scoreTemplates, mergeSignals, type Scores, type Signals } from "./scoring.ts";
-export { templateTraits, enforcerOwnsReplicas, type TemplateTraits } from "./traits.ts";
+export { templateTraits, enforcerOwnsReplicas, enforcerOwns, type TemplateTraits } from "./traits.ts";
 export { componentLabel, appLabel } from "./meta.ts";
 export { odgmPort, defaultShardType, maxPartitionCount, type CollectionEntry } from "./odgm.ts";
 export { minScaleAnnotation, maxScaleAnnotation } from "./knative.ts";
