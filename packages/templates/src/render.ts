@@ -56,7 +56,8 @@ export function render(record: DeploymentRecord, context: RenderContext): Render
   const notes: string[] = [];
   const odgm = odgmFor(record, context, owner, functions.value, traits, notes);
   const objects = renderFunctions(record, context, owner, functions.value, traits, odgm);
-  if (traits.runtime === "deployment") notes.push(...cpuRequestNotes(functions.value, traits, context, enforcerOwns(spec.nfr, "cpu")));
+  if (traits.runtime === "deployment")
+    notes.push(...cpuRequestNotes(functions.value, traits, context, enforcerOwns(spec.nfr, "cpu")));
   if (odgm !== undefined) objects.push(...renderOdgm(owner, odgm));
   objects.push(...renderMonitoring(context, owner, traits, notes));
 

@@ -53,7 +53,9 @@ export function renderWorkload(
   const replicas = planned.minScale ?? options.traits.defaultReplicas;
   const withHpa = rendersHpa(planned, options.traits, options.hpaEnabled);
   const fn =
-    withHpa && needsDefaultCpuRequest(planned) && !options.enforcerOwnsCpu ? withCpuRequest(planned) : planned;
+    withHpa && needsDefaultCpuRequest(planned) && !options.enforcerOwnsCpu
+      ? withCpuRequest(planned)
+      : planned;
   const setReplicas = !withHpa && !options.enforcerOwnsReplicas;
 
   const deployment: V1Deployment = {

@@ -668,7 +668,10 @@ describe("render: what consumers of the objects need (issue 7 items 4 and 5)", (
     explicit.spec.nfr = { enforcement: { mode: "enforce" } };
     const kept = render(explicit, hpaContext);
     if (!kept.ok) expect.fail(JSON.stringify(kept.error));
-    expect(containerOf(kept.objects)?.resources?.requests?.["cpu"], "a user's request is never left out").to.equal("250m");
+    expect(
+      containerOf(kept.objects)?.resources?.requests?.["cpu"],
+      "a user's request is never left out",
+    ).to.equal("250m");
   });
 
   it("no HPA, no default request", () => {

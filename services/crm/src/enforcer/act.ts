@@ -27,7 +27,11 @@ export interface ActDeps {
  * @throws KubeError as the API server answered (conflict: the object was re-created;
  *   invalid: it is gone; forbidden: RBAC).
  */
-export async function writeChanges(kube: KubeClient, changes: readonly Change[], signal: AbortSignal): Promise<void> {
+export async function writeChanges(
+  kube: KubeClient,
+  changes: readonly Change[],
+  signal: AbortSignal,
+): Promise<void> {
   const body = applyBody(changes);
   const at = changes[0]?.at;
   if (at === undefined) return;
@@ -64,13 +68,21 @@ export async function announce(
   const { name, namespace = "", uid } = record.metadata;
   for (const change of changes) {
     await deps.events.record({
-      regarding: { apiVersion: record.apiVersion, kind: record.kind, name, namespace, ...(uid ? { uid } : {}) },
+      regarding: {
+        apiVersion: record.apiVersion,
+        kind: record.kind,
+        name,
+        namespace,
+        ...(uid ? { uid } : {}),
+      },
       type: "Normal",
       reason: "NFRApplied",
       action: "Enforce",
       note: changeNote(change),
     });
-    const decision = decisions.find((d) => d.component === change.component && d.dimension === change.dimension);
+    const decision = decisions.find(
+      (d) => d.component === change.component && d.dimension === change.dimension,
+    );
     await deps.history(appliedEntry(change, decision));
   }
 }

@@ -13,7 +13,10 @@ export interface WhatIfResult {
 }
 
 function decisionLine(d: Decision): string {
-  const next = d.nextEligibleAtMs === undefined ? "" : ` (next eligible at ${new Date(d.nextEligibleAtMs).toISOString()})`;
+  const next =
+    d.nextEligibleAtMs === undefined
+      ? ""
+      : ` (next eligible at ${new Date(d.nextEligibleAtMs).toISOString()})`;
   return `  ${componentText(d.component)} ${d.dimension}: current ${d.current ?? "unknown"}, recommended ${d.recommended} -> ${d.summary}${d.summary.includes("next eligible") ? "" : next}`;
 }
 

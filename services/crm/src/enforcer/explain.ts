@@ -48,7 +48,12 @@ export async function explainRecord(
   ]);
   const stale = staleAnalysis(record);
   const recommendations = record.status?.nfr_recommendations ?? [];
-  const state = observe(stored.state, stale === undefined ? recommendations : [], nowMs, 2 * deps.settings.stabilityMs);
+  const state = observe(
+    stored.state,
+    stale === undefined ? recommendations : [],
+    nowMs,
+    2 * deps.settings.stabilityMs,
+  );
   const ctx: DecideContext = { record, live, state, settings: deps.settings, nowMs };
   const inputs = recommendations.flatMap((r) => {
     const input = decisionInput(ctx, r);
@@ -68,7 +73,11 @@ export async function explainRecord(
   const enforcement = enforcementOf(record);
   return {
     ...explained,
-    enforcement: { enabled: deps.settings.enabled, mode: enforcement.mode, dimensions: enforcement.dimensions },
+    enforcement: {
+      enabled: deps.settings.enabled,
+      mode: enforcement.mode,
+      dimensions: enforcement.dimensions,
+    },
     // The chain as a run would take it (a stale analysis holds everything).
     wouldApplyNow: stale === undefined ? explained.wouldApplyNow : decideAll(ctx, stale),
     ...(stale === undefined ? {} : { stale }),

@@ -15,7 +15,14 @@ import {
   type EnforcementSettings,
   type EnforcerState,
 } from "@oaas/nfr";
-import { done, requeueAfter, type HistorySink, type JobHandler, type ReconcileResult, type RecordJob } from "@oaas/queue";
+import {
+  done,
+  requeueAfter,
+  type HistorySink,
+  type JobHandler,
+  type ReconcileResult,
+  type RecordJob,
+} from "@oaas/queue";
 import { withContext, type Logger } from "@oaas/telemetry";
 import { resultFor } from "../reconciler/errors.ts";
 import { getRecord } from "../reconciler/record-api.ts";
@@ -126,7 +133,14 @@ async function enforce(
       }
     }
     log.info("recommendations applied", { changes: changes.map(describe) });
-    await announce({ kube: deps.kube, events: deps.events, history: journal }, record, changes, decisions, new Date(nowMs), signal);
+    await announce(
+      { kube: deps.kube, events: deps.events, history: journal },
+      record,
+      changes,
+      decisions,
+      new Date(nowMs),
+      signal,
+    );
     for (const change of changes) deps.onApplied?.(change);
     delete stored.pending;
   }
@@ -158,7 +172,14 @@ async function settlePending(
     (c) => live.find((l) => l.component.name === c.component)?.current[c.dimension] === c.to,
   );
   const decisions = Object.values(stored.decisions);
-  await announce({ kube: deps.kube, events: deps.events, history: journal }, record, made, decisions, new Date(pending.atMs), signal);
+  await announce(
+    { kube: deps.kube, events: deps.events, history: journal },
+    record,
+    made,
+    decisions,
+    new Date(pending.atMs),
+    signal,
+  );
   if (made.length < pending.changes.length)
     log.info("changes of an interrupted run were not made", {
       changes: pending.changes.filter((c) => !made.includes(c)).map(describe),
@@ -185,7 +206,8 @@ async function settlePending(
 
 function appliedState(state: EnforcerState, changes: readonly Change[], nowMs: number): EnforcerState {
   let next = state;
-  for (const c of changes) next = recordApplied(next, c.component, c.dimension, { from: c.from ?? 0, to: c.to }, nowMs);
+  for (const c of changes)
+    next = recordApplied(next, c.component, c.dimension, { from: c.from ?? 0, to: c.to }, nowMs);
   return next;
 }
 

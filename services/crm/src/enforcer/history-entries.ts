@@ -31,7 +31,9 @@ function inputsOf(decision: Decision): Record<string, unknown> {
       check: c.check,
       verdict: c.verdict,
       reason: c.reason,
-      ...(c.nextEligibleAtMs === undefined ? {} : { next_eligible_at: new Date(c.nextEligibleAtMs).toISOString() }),
+      ...(c.nextEligibleAtMs === undefined
+        ? {}
+        : { next_eligible_at: new Date(c.nextEligibleAtMs).toISOString() }),
       ...(c.value === undefined ? {} : { value: c.value }),
     })),
   };

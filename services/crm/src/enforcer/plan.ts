@@ -56,7 +56,9 @@ export function lastApplied(
     (p) => !applied.some((c) => c.component === p.component && c.dimension === p.dimension),
   );
   for (const change of applied) {
-    const rec = recommendations.find((r) => r.component === change.component && r.dimension === change.dimension);
+    const rec = recommendations.find(
+      (r) => r.component === change.component && r.dimension === change.dimension,
+    );
     out.push({
       component: change.component,
       dimension: change.dimension,

@@ -17,7 +17,11 @@ export const workloadTypes = {
     kind: "HorizontalPodAutoscaler",
     type: rt("autoscaling", "v2", "horizontalpodautoscalers"),
   },
-  knative: { apiVersion: "serving.knative.dev/v1", kind: "Service", type: rt("serving.knative.dev", "v1", "services") },
+  knative: {
+    apiVersion: "serving.knative.dev/v1",
+    kind: "Service",
+    type: rt("serving.knative.dev", "v1", "services"),
+  },
 } as const;
 export type WorkloadKind = keyof typeof workloadTypes;
 
@@ -82,7 +86,11 @@ export async function gatherComponents(
 /** Pure: the LiveComponent for the objects read (undefined = not found). */
 export function currentValues(
   component: ComponentRef,
-  live: { deployment?: LiveObject | undefined; hpa?: LiveObject | undefined; knative?: LiveObject | undefined },
+  live: {
+    deployment?: LiveObject | undefined;
+    hpa?: LiveObject | undefined;
+    knative?: LiveObject | undefined;
+  },
 ): LiveComponent {
   const container = containerOf(component);
   const out: LiveComponent = { component, container, current: {} };
@@ -143,7 +151,8 @@ function templateAnnotations(obj: LiveObject): Record<string, string> {
 function containerRequests(obj: LiveObject, container: string): { cpu?: number; memory?: number } {
   const containers = podTemplate(obj).spec?.containers ?? [];
   // Knative may leave the container unnamed: the first one is the user container.
-  const found = containers.find((c) => c.name === container) ?? (containers.length === 1 ? containers[0] : undefined);
+  const found =
+    containers.find((c) => c.name === container) ?? (containers.length === 1 ? containers[0] : undefined);
   const requests = found?.resources?.requests ?? {};
   const out: { cpu?: number; memory?: number } = {};
   const cpu = quantityValue(requests["cpu"]);

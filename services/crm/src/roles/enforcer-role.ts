@@ -4,7 +4,13 @@
 import type { CrmConfig } from "@oaas/config";
 import { createEventRecorder, type KubeClient } from "@oaas/kube";
 import { nfrSettings } from "@oaas/nfr";
-import { createHistory, queueNames, startRecordWorker, type RecordWorker, type RedisClient } from "@oaas/queue";
+import {
+  createHistory,
+  queueNames,
+  startRecordWorker,
+  type RecordWorker,
+  type RedisClient,
+} from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import { createEnforceHandler } from "../enforcer/handler.ts";
 import { createEnforcerStore } from "../enforcer/state-store.ts";

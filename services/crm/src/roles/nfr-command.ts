@@ -6,7 +6,14 @@ import { parseArgs } from "node:util";
 import type { CrmConfig } from "@oaas/config";
 import { recordName } from "@oaas/crd";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import { componentQuery, componentsOf, nfrSettings, requirementsFor, whatIf, type ComponentRef } from "@oaas/nfr";
+import {
+  componentQuery,
+  componentsOf,
+  nfrSettings,
+  requirementsFor,
+  whatIf,
+  type ComponentRef,
+} from "@oaas/nfr";
 import { PromClient } from "@oaas/prom";
 import { explainRecord } from "../enforcer/explain.ts";
 import { formatExplanation, type WhatIfResult } from "../enforcer/explain-text.ts";
@@ -69,7 +76,10 @@ export async function runNfrCommand(config: CrmConfig, args: readonly string[]):
       const prom =
         config.prometheus.url === undefined
           ? undefined
-          : new PromClient({ url: config.prometheus.url, timeoutMs: config.prometheus.queryTimeoutSeconds * 1000 });
+          : new PromClient({
+              url: config.prometheus.url,
+              timeoutMs: config.prometheus.queryTimeoutSeconds * 1000,
+            });
       const query = { rateWindow: settings.analysis.rateWindow, range: config.prometheus.range };
       what = {
         atRps,
@@ -97,7 +107,8 @@ export async function runNfrCommand(config: CrmConfig, args: readonly string[]):
         ),
       };
     }
-    if (parsed.values.output === "json") console.log(JSON.stringify({ ...explanation, whatIf: what }, null, 2));
+    if (parsed.values.output === "json")
+      console.log(JSON.stringify({ ...explanation, whatIf: what }, null, 2));
     else console.log(formatExplanation(explanation, what));
     return 0;
   } catch (error) {

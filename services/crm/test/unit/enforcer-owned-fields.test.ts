@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { enforcerFieldManager, withoutFields } from "../../src/enforcer/owned-fields.ts";
 import { childChange } from "../../src/watcher/index.ts";
 
-const enforcerEntry = (fieldsV1: unknown) => ({
+const enforcerEntry = (fieldsV1: Record<string, unknown>) => ({
   manager: enforcerFieldManager,
   operation: "Apply",
   apiVersion: "apps/v1",
@@ -18,14 +18,23 @@ const requestsOwned = enforcerEntry({
     "f:template": {
       "f:spec": {
         "f:containers": {
-          'k:{"name":"function"}': { ".": {}, "f:name": {}, "f:resources": { "f:requests": { "f:cpu": {} } } },
+          'k:{"name":"function"}': {
+            ".": {},
+            "f:name": {},
+            "f:resources": { "f:requests": { "f:cpu": {} } },
+          },
         },
       },
     },
   },
 });
 
-const deployment = (replicas: number, cpu: string | undefined, managedFields: unknown[], image = "img:1") => ({
+const deployment = (
+  replicas: number,
+  cpu: string | undefined,
+  managedFields: unknown[],
+  image = "img:1",
+) => ({
   metadata: { name: "d", resourceVersion: "1", managedFields },
   spec: {
     replicas,
@@ -67,7 +76,9 @@ describe("enforcer: owned fields", function () {
     const obj = {
       spec: {
         template: {
-          metadata: { annotations: { "autoscaling.knative.dev/min-scale": "3", "prometheus.io/port": "8080" } },
+          metadata: {
+            annotations: { "autoscaling.knative.dev/min-scale": "3", "prometheus.io/port": "8080" },
+          },
         },
       },
     };
@@ -97,8 +108,12 @@ describe("enforcer: owned fields", function () {
     },
     {
       name: "replicas changed while another manager owns them (kubectl scale)",
-      before: deployment(2, undefined, [{ manager: "kubectl", operation: "Update", fieldsV1: { "f:spec": { "f:replicas": {} } } }]),
-      after: deployment(3, undefined, [{ manager: "kubectl", operation: "Update", fieldsV1: { "f:spec": { "f:replicas": {} } } }]),
+      before: deployment(2, undefined, [
+        { manager: "kubectl", operation: "Update", fieldsV1: { "f:spec": { "f:replicas": {} } } },
+      ]),
+      after: deployment(3, undefined, [
+        { manager: "kubectl", operation: "Update", fieldsV1: { "f:spec": { "f:replicas": {} } } },
+      ]),
       want: "edited",
     },
     {
