@@ -68,8 +68,9 @@ export function decideAll(ctx: DecideContext, stale: string | undefined): Decisi
       continue;
     }
     // Not time-bound: the next analysis decides when it can pass.
-    const { nextEligibleAtMs: _notTimeBound, ...held } = decision;
-    out.push({ ...held, verdict: "hold", summary: `held: ${stale}` });
+    const held: Decision = { ...decision, verdict: "hold", summary: `held: ${stale}` };
+    delete held.nextEligibleAtMs;
+    out.push(held);
   }
   return out;
 }

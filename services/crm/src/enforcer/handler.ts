@@ -76,7 +76,7 @@ export function createEnforceHandler(deps: EnforcerDeps): JobHandler {
         deploymentId: record.spec.deployment_id ?? record.metadata.name,
         correlationId: record.metadata.annotations?.[correlationIdAnnotation] ?? job.correlationId ?? "",
       });
-      return await enforce(deps, record, job as EnforceJob, context.workerId, context.signal, clock, log);
+      return await enforce(deps, record, job, context.workerId, context.signal, clock, log);
     } catch (error) {
       const result = resultFor(error);
       log.warn(result.kind === "retry" ? "enforce failed; will retry" : "enforce failed; not retried", {
@@ -194,7 +194,8 @@ async function settlePending(
       const key = stateKey(c.component, c.dimension);
       const dim = dimensions[key];
       if (dim?.lastApplied?.atMs === pending.atMs) {
-        const { lastApplied: _dropped, ...rest } = dim;
+        const rest = { ...dim };
+        delete rest.lastApplied;
         dimensions[key] = rest;
       }
     }

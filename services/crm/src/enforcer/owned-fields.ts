@@ -60,12 +60,13 @@ function strip(node: unknown, tree: Record<string, unknown>, itemKeys: readonly 
     if (key.startsWith("f:") && isObject(node)) {
       const field = key.slice(2);
       if (!(field in node)) continue;
-      if (leaf) delete (node as Record<string, unknown>)[field];
-      else strip((node as Record<string, unknown>)[field], subtree);
+      if (leaf) Reflect.deleteProperty(node, field);
+      else strip(node[field], subtree);
     } else if (key.startsWith("k:") && Array.isArray(node)) {
       const match = parseKeys(key.slice(2));
       if (match === undefined) continue;
-      const item = node.find((i) => isObject(i) && Object.entries(match).every(([k, v]) => i[k] === v));
+      const items: unknown[] = node;
+      const item = items.find((i) => isObject(i) && Object.entries(match).every(([k, v]) => i[k] === v));
       if (item !== undefined && !leaf) strip(item, subtree, Object.keys(match));
     }
   }

@@ -70,6 +70,10 @@ export function decodeStored(raw: string | null, uid: string): StoredEnforcer {
     uid,
     state: decodeState(value.state),
     ...(value.pending && Array.isArray(value.pending.changes) ? { pending: value.pending } : {}),
-    decisions: typeof value.decisions === "object" && value.decisions !== null ? value.decisions : {},
+    decisions: isRecord(value.decisions) ? value.decisions : {},
   };
+}
+
+function isRecord(value: unknown): value is Record<string, Decision> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -140,7 +140,8 @@ interface PodTemplate {
 }
 
 function podTemplate(obj: LiveObject): PodTemplate {
-  return (obj.spec?.["template"] ?? {}) as PodTemplate;
+  const template: unknown = obj.spec?.["template"];
+  return typeof template === "object" && template !== null ? template : {};
 }
 
 function templateAnnotations(obj: LiveObject): Record<string, string> {
