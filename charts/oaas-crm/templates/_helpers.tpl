@@ -21,6 +21,20 @@
 {{- printf "%s-%s" (include "crm.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+Non-empty when the enforcer runs as a ServiceAccount of its own (templates/enforcer-rbac.yaml):
+mode roles, roles.enforcer.enabled, and the chart creates ServiceAccounts and RBAC.
+*/}}
+{{- define "crm.enforcerOwnAccount" -}}
+{{- if and (eq .Values.mode "roles") .Values.roles.enforcer.enabled .Values.serviceAccount.create .Values.rbac.create -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{- define "crm.enforcerServiceAccountName" -}}
+{{- printf "%s-enforcer" (include "crm.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{- define "crm.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "crm.fullname" .) .Values.serviceAccount.name -}}
