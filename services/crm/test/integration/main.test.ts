@@ -14,7 +14,7 @@ describe("crm program", function () {
     expect(analyzer.output()).to.contain("crm analyzer: not built yet");
     const bogus = crm(["bogus"], {});
     expect(await bogus.exited).to.equal(2);
-    expect(bogus.output()).to.match(/usage: crm <ingress\|watcher\|reconciler\|dashboard\|all\|/);
+    expect(bogus.output()).to.match(/usage: crm <ingress\|watcher\|reconciler\|enforcer\|dashboard\|all\|/);
   });
 
   it("an invalid setting exits 1 naming the variable", async function () {
