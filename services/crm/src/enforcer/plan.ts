@@ -72,9 +72,9 @@ export function lastApplied(
 
 /**
  * True when a held decision is news for the history (never for a dimension the record
- * does not enforce): no decision of its dimension was
- * written yet, the last one applied or had another recommended value, or other checks
- * hold it now. Time-bound reasons ("stability 120/180 s") changing alone are not news.
+ * does not enforce): no decision of its dimension was written yet, the last one applied
+ * or had another recommended value, or another check is the first to hold it now. Time passing alone ("stability 120/180 s" -> "150/180 s", a
+ * later check starting or ceasing to hold behind the first) is not news.
  */
 export function heldIsNews(decision: Decision, previous: Decision | undefined): boolean {
   if (decision.verdict !== "hold") return false;
@@ -83,14 +83,12 @@ export function heldIsNews(decision: Decision, previous: Decision | undefined): 
     return false;
   if (previous === undefined || previous.verdict !== "hold") return true;
   if (previous.recommended !== decision.recommended || previous.current !== decision.current) return true;
-  return holdingChecks(previous) !== holdingChecks(decision);
+  return firstHold(previous) !== firstHold(decision);
 }
 
-function holdingChecks(decision: Decision): string {
-  return decision.checks
-    .filter((c) => c.verdict === "hold")
-    .map((c) => c.check)
-    .join(",");
+/** The first check of the chain that holds: what a person is told holds the change. */
+function firstHold(decision: Decision): string | undefined {
+  return decision.checks.find((c) => c.verdict === "hold")?.check;
 }
 
 /** The last decision per dimension after this run. */

@@ -259,6 +259,18 @@ describe("enforcer act: from decisions to changes, notes, status and history", f
       before: hold("stability"),
       want: true,
     },
+    {
+      name: "the same first hold, a later check no longer holding (time passed)",
+      now: hold("global"),
+      before: decision({
+        verdict: "hold",
+        checks: [
+          { check: "global", verdict: "hold", reason: "off" },
+          { check: "stability", verdict: "hold", reason: "1/6 s" },
+        ],
+      }),
+      want: false,
+    },
     { name: "a hold after an apply", now: hold("hysteresis"), before: decision({}), want: true },
     { name: "not enforced by the record (mode)", now: hold("mode"), before: undefined, want: false },
     {
