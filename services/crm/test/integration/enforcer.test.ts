@@ -4,7 +4,9 @@
 // audit and a history entry per decision; the reconciler never undoes the value, the
 // watcher sees no edit in it, a steady recommendation makes zero writes (the API server's
 // own count), a failed analysis makes none, and enforce mode with the global flag off
-// writes nothing. The clock is the harness's: windows are exact, no sleeps.
+// writes nothing. The clock is the harness's: windows are exact, no sleeps. The enforcer
+// runs as a ServiceAccount with exactly the chart's enforcer rules, so a call the chart does
+// not grant fails here.
 import type * as k8s from "@kubernetes/client-node";
 import { functionChildName, type DeploymentRecord, type DeploymentRecordSpec } from "@oaas/crd";
 import { KubeClient } from "@oaas/kube";
@@ -19,7 +21,13 @@ import {
 import { expect } from "chai";
 import { enforcerFieldManager } from "../../src/enforcer/index.ts";
 import { childChange } from "../../src/watcher/index.ts";
-import { appliedEvents, enforcerHarness, writeAnalysis, type EnforcerHarness } from "../support/enforcer.ts";
+import {
+  appliedEvents,
+  enforcerClient,
+  enforcerHarness,
+  writeAnalysis,
+  type EnforcerHarness,
+} from "../support/enforcer.ts";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord, releaseAll } from "../support/records.ts";
 import {
@@ -64,6 +72,8 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
   let redis: TestRedis;
   let reconciler: Harness;
   let hpaReconciler: Harness;
+  /** The enforcer's calls go as a ServiceAccount with exactly the chart's enforcer rules. */
+  let asEnforcer: KubeClient;
 
   before(async function () {
     kc = (await testCluster()).kc;
@@ -73,10 +83,12 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
     redis = await testRedis();
     reconciler = await harness(kube);
     hpaReconciler = await harness(kube, { hpa: true });
+    asEnforcer = await enforcerClient(kube, kc, ns.name);
   });
   after(async function () {
     await releaseAll(kube, ns.name);
     await redis.cleanup();
+    await asEnforcer.close();
     await kube.close();
     await ns.cleanup();
   });
@@ -111,7 +123,7 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
       nfr: enforce,
     });
     const job = jobFor(r);
-    const h = enforcerHarness(kube, redis, settings);
+    const h = enforcerHarness(asEnforcer, redis, settings);
     const t0 = h.nowMs;
     await writeAnalysis(kube, r, [replicas(3)]);
     const before = await deployment(r);
@@ -188,7 +200,7 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
       nfr: enforce,
     });
     const job = jobFor(r);
-    const h = enforcerHarness(kube, redis, settings);
+    const h = enforcerHarness(asEnforcer, redis, settings);
     const t0 = h.nowMs;
     await writeAnalysis(kube, r, [replicas(4)]);
     await h.handle(job);
@@ -216,7 +228,7 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
       nfr: enforce,
     });
     const job = jobFor(r);
-    const h = enforcerHarness(kube, redis, settings);
+    const h = enforcerHarness(asEnforcer, redis, settings);
     for (let i = 0; i < 8; i++) {
       await writeAnalysis(kube, r, [replicas(i % 2 === 0 ? 3 : 1)]);
       await h.handle(job);
@@ -233,7 +245,7 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
       nfr: enforce,
     });
     const job = jobFor(r);
-    const h = enforcerHarness(kube, redis, settings);
+    const h = enforcerHarness(asEnforcer, redis, settings);
     await writeAnalysis(kube, r, [replicas(3)]);
     await h.handle(job);
     h.nowMs += settings.stabilityMs;
@@ -263,7 +275,7 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
     });
     const job = jobFor(r);
     const name = functionChildName(r.metadata.name, "f1");
-    const h = enforcerHarness(kube, redis, settings);
+    const h = enforcerHarness(asEnforcer, redis, settings);
     await writeAnalysis(kube, r, [replicas(3)]);
     await h.handle(job);
     h.nowMs += settings.stabilityMs;
@@ -285,7 +297,7 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
       nfr: enforce,
     });
     const job = jobFor(r);
-    const h = enforcerHarness(kube, redis, { ...settings, enabled: false });
+    const h = enforcerHarness(asEnforcer, redis, { ...settings, enabled: false });
     await writeAnalysis(kube, r, [replicas(3)]);
     for (let i = 0; i < 4; i++) {
       await h.handle(job);

@@ -4,12 +4,15 @@
 // NfrObserved condition, server-side applied with an analyzer field manager of the test's
 // own. That write is the analyzer's side of the contract (the analyzer role is built in
 // parallel); everything the enforcer reads and writes is real.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as k8s from "@kubernetes/client-node";
 import { apiVersion, kind, type DeploymentRecord } from "@oaas/crd";
-import { createEventRecorder, events, listObjects, resourcePath, type KubeClient } from "@oaas/kube";
+import { applyObject, createEventRecorder, events, KubeClient, listObjects, resourcePath } from "@oaas/kube";
 import type { EnforcementSettings, Recommendation } from "@oaas/nfr";
 import { createHistory, type History, type JobContext, type ReconcileResult } from "@oaas/queue";
 import { createLogger } from "@oaas/telemetry";
-import { captureLogLines, type LogLine, type TestRedis } from "@oaas/testkit";
+import { builtIn, captureLogLines, repoRoot, type LogLine, type TestRedis } from "@oaas/testkit";
 import {
   createEnforceHandler,
   createEnforcerStore,
@@ -124,4 +127,80 @@ export async function appliedEvents(kube: KubeClient, namespace: string, recordN
   return all
     .filter((e) => e.reason === "NFRApplied" && e.regarding?.name === recordName)
     .map((e) => ({ note: e.note ?? "", count: e.series?.count ?? 1, type: e.type }));
+}
+
+interface ChartCall {
+  group: string;
+  resources: string[];
+  verbs: string[];
+  scope: string;
+  when: string;
+}
+
+/** The enforcer's rules as the chart grants them (charts/oaas-crm/files/enforcer-api-calls.yaml), `when: always` ones. */
+export function enforcerRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+  const file = path.join(repoRoot, "charts/oaas-crm/files/enforcer-api-calls.yaml");
+  const calls = k8s.loadAllYaml(readFileSync(file, "utf8"))[0] as ChartCall[];
+  return calls
+    .filter((c) => c.when === "always")
+    .map((c) => ({ apiGroups: [c.group], resources: c.resources, verbs: c.verbs }));
+}
+
+/**
+ * A client that authenticates as a ServiceAccount "crm-enforcer" in `namespace` bound to a
+ * Role of exactly the chart's enforcer rules (a bound token): every call the enforcer's
+ * code makes that the chart does not grant fails the test with 403. The namespace's
+ * deletion removes the account.
+ */
+export async function enforcerClient(
+  admin: KubeClient,
+  kc: k8s.KubeConfig,
+  namespace: string,
+): Promise<KubeClient> {
+  const name = "crm-enforcer";
+  const rbac = "rbac.authorization.k8s.io";
+  const meta = { name, namespace };
+  await applyObject(
+    admin,
+    builtIn.serviceAccounts,
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta },
+    {
+      fieldManager: "test",
+    },
+  );
+  await applyObject(
+    admin,
+    builtIn.roles,
+    { apiVersion: `${rbac}/v1`, kind: "Role", metadata: meta, rules: enforcerRules() } as never,
+    { fieldManager: "test" },
+  );
+  await applyObject(
+    admin,
+    builtIn.roleBindings,
+    {
+      apiVersion: `${rbac}/v1`,
+      kind: "RoleBinding",
+      metadata: meta,
+      roleRef: { apiGroup: rbac, kind: "Role", name },
+      subjects: [{ kind: "ServiceAccount", name, namespace }],
+    } as never,
+    { fieldManager: "test" },
+  );
+  const answer = await admin.request<{ status?: { token?: string } }>({
+    method: "POST",
+    path: `${resourcePath(builtIn.serviceAccounts, namespace, name)}/token`,
+    body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 3600 } },
+  });
+  const token = answer.status?.token;
+  if (!token) throw new Error("TokenRequest gave no token");
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error("the admin kubeconfig has no current cluster");
+  const as = new k8s.KubeConfig();
+  as.loadFromOptions({
+    clusters: [{ ...cluster, name: "test" }],
+    users: [{ name, token }],
+    contexts: [{ name: "test", cluster: "test", user: name, namespace }],
+    currentContext: "test",
+  });
+  return KubeClient.create(as);
 }
