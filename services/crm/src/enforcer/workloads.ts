@@ -148,16 +148,21 @@ function templateAnnotations(obj: LiveObject): Record<string, string> {
   return podTemplate(obj).metadata?.annotations ?? {};
 }
 
-/** The container's requests in millicores and bytes (absent when unset or not a quantity). */
+/**
+ * The container's requests in millicores and bytes. No request is 0, what the scheduler
+ * counts for it (a known value the enforcer may raise: it owns requests the user left
+ * unset); a request that is not a quantity, or no such container, is unknown (absent).
+ */
 function containerRequests(obj: LiveObject, container: string): { cpu?: number; memory?: number } {
   const containers = podTemplate(obj).spec?.containers ?? [];
   // Knative may leave the container unnamed: the first one is the user container.
   const found =
     containers.find((c) => c.name === container) ?? (containers.length === 1 ? containers[0] : undefined);
-  const requests = found?.resources?.requests ?? {};
+  if (found === undefined) return {};
+  const requests = found.resources?.requests ?? {};
   const out: { cpu?: number; memory?: number } = {};
-  const cpu = quantityValue(requests["cpu"]);
-  const memory = quantityValue(requests["memory"]);
+  const cpu = requests["cpu"] === undefined ? 0 : quantityValue(requests["cpu"]);
+  const memory = requests["memory"] === undefined ? 0 : quantityValue(requests["memory"]);
   if (cpu !== undefined) out.cpu = Math.round(cpu * 1000);
   if (memory !== undefined) out.memory = Math.round(memory);
   return out;

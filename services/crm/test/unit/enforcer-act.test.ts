@@ -83,7 +83,7 @@ describe("enforcer act: where each value is written", function () {
     expect(live.current.replicas).to.equal(1);
     expect(live.replicasAt?.kind).to.equal("hpa");
     expect(live.resourcesAt?.kind).to.equal("deployment");
-    expect(live.current.cpu, "no request set: unknown").to.equal(undefined);
+    expect(live.current.cpu, "no request set: 0, as the scheduler counts it").to.equal(0);
   });
 
   it("Knative: the min-scale revision annotation (absent = 0)", function () {
