@@ -202,11 +202,11 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
     const job = jobFor(r);
     const h = enforcerHarness(asEnforcer, redis, settings);
     const t0 = h.nowMs;
-    await writeAnalysis(kube, r, [replicas(4)]);
+    await writeAnalysis(kube, r, [replicas(3)]);
     await h.handle(job);
     h.nowMs = t0 + settings.stabilityMs;
     await h.handle(job);
-    expect((await deployment(r))?.spec?.replicas).to.equal(4);
+    expect((await deployment(r))?.spec?.replicas).to.equal(3);
     const upAt = h.nowMs;
     await writeAnalysis(kube, r, [replicas(2)]);
     // Every look before both stability and cooldown have passed holds.
@@ -214,7 +214,7 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
     for (let at = upAt + 1_000; at < eligible; at += 1_000) {
       h.nowMs = at;
       await h.handle(job);
-      expect((await deployment(r))?.spec?.replicas, `at +${at - upAt} ms`).to.equal(4);
+      expect((await deployment(r))?.spec?.replicas, `at +${at - upAt} ms`).to.equal(3);
     }
     h.nowMs = eligible + 1_000;
     await h.handle(job);
@@ -288,6 +288,49 @@ describe("crm enforcer (real API server, KWOK nodes, Redis)", function () {
     ]);
     for (let i = 0; i < 2; i++) await hpaReconciler.handle(job);
     expect((await getChild(kube, hpasType, ns.name, name))?.spec?.["minReplicas"]).to.equal(3);
+  });
+
+  it("cpu and memory requests the user left unset: set on the function container, kept by the reconciler", async function () {
+    const r = await converge(reconciler, {
+      deployment_id: "enf-requests",
+      functions: [fnSpec("f1")],
+      nfr: { enforcement: { mode: "enforce", dimensions: ["cpu", "memory"] } },
+    });
+    const job = jobFor(r);
+    const h = enforcerHarness(asEnforcer, redis, settings);
+    const request = (dimension: "cpu" | "memory", target: number) => ({
+      component: "f1",
+      dimension,
+      target,
+      basis: `test: ${dimension}`,
+      confidence: 1,
+    });
+    await writeAnalysis(kube, r, [request("cpu", 250), request("memory", 134217728)]);
+    await h.handle(job);
+    h.nowMs += settings.stabilityMs;
+    await h.handle(job);
+    const requests = async () => {
+      const d = await deployment(r);
+      const containers = (d?.spec?.template?.spec?.containers ?? []) as {
+        name?: string;
+        image?: string;
+        resources?: { requests?: Record<string, string> };
+      }[];
+      return containers.map((c) => ({ name: c.name, image: c.image, requests: c.resources?.requests }));
+    };
+    const applied = [
+      { name: "function", image: "ghcr.io/oaas/test-fn:1", requests: { cpu: "250m", memory: "134217728" } },
+    ];
+    expect(
+      await requests(),
+      "the container keeps what the reconciler set; only the requests are new",
+    ).to.deep.equal(applied);
+    expect((await appliedEvents(kube, ns.name, r.metadata.name)).map((e) => e.note).sort()).to.deep.equal([
+      "cpu_request=250m for function f1",
+      "memory_request=134217728 for function f1",
+    ]);
+    for (let i = 0; i < 2; i++) await reconciler.handle(job);
+    expect(await requests(), "the reconciler never undoes them").to.deep.equal(applied);
   });
 
   it("mode enforce with the global flag off: nothing written, the hold says why once", async function () {
