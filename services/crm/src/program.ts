@@ -1,5 +1,5 @@
 // The CRM program: `crm <role>`. One image, many roles: ingress, watcher, reconciler,
-// and `all` (every built role in one process: the dev/edge default); `crds` installs or
+// analyzer, and `all` (every built role in one process: the dev/edge default); `crds` installs or
 // upgrades the CRD; `history <deployment-id>` prints a record's history.
 // Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
 // built role; `history` exits 3 when the id has no history. Started by main.ts once
@@ -22,6 +22,7 @@ import { printHistory } from "./roles/history-command.ts";
 import { kubeClientMetrics } from "./roles/kube-metrics.ts";
 import { startHealthServer } from "./roles/health-server.ts";
 import { openQueueRedis, queueRedisClient, redisMonitor } from "./roles/queue-redis.ts";
+import { startAnalyzerRole } from "./roles/analyzer-role.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 import { builtRoles, plannedRoles, type Role } from "./roles/role-names.ts";
@@ -102,6 +103,11 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       const reconciler = startReconcilerRole({ config, kube, redis, logger, metrics });
       parts.push(reconciler.readiness);
       stops.unshift(() => reconciler.stop());
+    }
+    if (redis && (role === "analyzer" || role === "all")) {
+      const analyzer = startAnalyzerRole({ config, kube, redis, logger, metrics });
+      parts.push(analyzer.readiness);
+      stops.unshift(() => analyzer.stop());
     }
     if (redis && (role === "watcher" || role === "all")) {
       const watcher = startWatcherRole({ config, kube, redis, logger, metrics });

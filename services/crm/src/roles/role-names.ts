@@ -3,10 +3,10 @@
 import { queueNames, type QueueName } from "@oaas/queue";
 
 /** Roles `crm <role>` runs. */
-export const builtRoles = ["ingress", "watcher", "reconciler", "dashboard", "all"] as const;
+export const builtRoles = ["ingress", "watcher", "reconciler", "analyzer", "dashboard", "all"] as const;
 export type Role = (typeof builtRoles)[number];
 /** Roles of the design not built yet: `crm <role>` says so and exits 2. */
-export const plannedRoles = ["analyzer", "enforcer"] as const;
+export const plannedRoles = ["enforcer"] as const;
 
 /** The role whose workers consume each queue. */
 export const queueConsumers: Readonly<Record<QueueName, string>> = {
