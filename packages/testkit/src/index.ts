@@ -62,3 +62,10 @@ export {
   type LatencyShape,
   type Labels as SeriesLabels,
 } from "./synthetic-exporter.ts";
+export {
+  publishPod,
+  dropPod,
+  publishRequests,
+  type PodSeries,
+  type RequestSeries,
+} from "./workload-series.ts";
