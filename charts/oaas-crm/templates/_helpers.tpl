@@ -153,14 +153,14 @@ app.kubernetes.io/component: {{ .component }}
 - name: OPRC_CRM_PROM_MATCH_LABELS
   value: {{ $pairs := list }}{{ range $k, $val := . }}{{ $pairs = append $pairs (printf "%s=%s" $k $val) }}{{ end }}{{ join "," $pairs | quote }}
 {{- end }}
-{{- $prom := dict "scrapeKind" "SCRAPE_KIND" "queryTimeoutSecs" "QUERY_TIMEOUT_SECS" "range" "RANGE" "step" "STEP" }}
+{{- $prom := dict "scrapeKind" "SCRAPE_KIND" "queryTimeoutSecs" "QUERY_TIMEOUT_SECS" "range" "RANGE" "step" "STEP" "rateWindow" "RATE_WINDOW" "scrapeInterval" "SCRAPE_INTERVAL" }}
 {{- range $key := keys $prom | sortAlpha }}
 {{- if hasKey $v.prometheus $key }}
 - name: OPRC_CRM_PROM_{{ index $prom $key }}
   value: {{ index $v.prometheus $key | toString | quote }}
 {{- end }}
 {{- end }}
-{{- $tuning := dict "analyzerIntervalSecs" "ANALYZER_INTERVAL_SECS" "enforcementStabilitySecs" "ENFORCEMENT_STABILITY_SECS" "enforcementCooldownSecs" "ENFORCEMENT_COOLDOWN_SECS" "enforcementMaxReplicaDelta" "ENFORCEMENT_MAX_REPLICA_DELTA" "maxReplicas" "LIMITS_MAX_REPLICAS" "reqCpuPerPodMillicores" "REQ_CPU_PER_POD_M" "odgmImage" "ODGM_IMAGE" "availabilityOverride" "ENV_AVAILABILITY_OVERRIDE" "reconcileConcurrency" "RECONCILE_CONCURRENCY" "kubeMaxInFlight" "KUBE_MAX_IN_FLIGHT" "reconcileMaxAttempts" "RECONCILE_MAX_ATTEMPTS" "recordRatePerSec" "RECORD_RATE_PER_SEC" "recordBurst" "RECORD_BURST" "resyncSecs" "RESYNC_SECS" "childSettleMs" "CHILD_SETTLE_MS" "leaseName" "LEASE_NAME" "leaseDurationSecs" "LEASE_DURATION_SECS" "leaseRenewDeadlineSecs" "LEASE_RENEW_DEADLINE_SECS" "leaseRetryPeriodSecs" "LEASE_RETRY_PERIOD_SECS" }}
+{{- $tuning := dict "analyzerIntervalSecs" "ANALYZER_INTERVAL_SECS" "enforcementStabilitySecs" "ENFORCEMENT_STABILITY_SECS" "enforcementCooldownSecs" "ENFORCEMENT_COOLDOWN_SECS" "enforcementMaxReplicaDelta" "ENFORCEMENT_MAX_REPLICA_DELTA" "enforcementMinConfidence" "ENFORCEMENT_MIN_CONFIDENCE" "maxReplicas" "LIMITS_MAX_REPLICAS" "reqCpuPerPodMillicores" "REQ_CPU_PER_POD_M" "odgmImage" "ODGM_IMAGE" "availabilityOverride" "ENV_AVAILABILITY_OVERRIDE" "reconcileConcurrency" "RECONCILE_CONCURRENCY" "kubeMaxInFlight" "KUBE_MAX_IN_FLIGHT" "reconcileMaxAttempts" "RECONCILE_MAX_ATTEMPTS" "recordRatePerSec" "RECORD_RATE_PER_SEC" "recordBurst" "RECORD_BURST" "resyncSecs" "RESYNC_SECS" "childSettleMs" "CHILD_SETTLE_MS" "leaseName" "LEASE_NAME" "leaseDurationSecs" "LEASE_DURATION_SECS" "leaseRenewDeadlineSecs" "LEASE_RENEW_DEADLINE_SECS" "leaseRetryPeriodSecs" "LEASE_RETRY_PERIOD_SECS" }}
 {{- range $key := keys $tuning | sortAlpha }}
 {{- if hasKey $v.tuning $key }}
 - name: OPRC_CRM_{{ index $tuning $key }}

@@ -72,6 +72,7 @@ export function parseCrmConfig(env: Env): CrmConfig {
         integerIn(1, 1_000_000, "millicores"),
         d.enforcement.cpuPerPodMillicores,
       ),
+      minConfidence: r.read(vars.minConfidence, parseFraction, d.enforcement.minConfidence),
     },
     prometheus: {
       ...optional("url", r.optional(vars.promUrl, parseHttpUrl)),
@@ -84,6 +85,8 @@ export function parseCrmConfig(env: Env): CrmConfig {
       ),
       range: r.read(vars.promRange, durationText, d.prometheus.range),
       step: r.read(vars.promStep, durationText, d.prometheus.step),
+      rateWindow: r.read(vars.promRateWindow, durationText, d.prometheus.rateWindow),
+      scrapeInterval: r.read(vars.promScrapeInterval, durationText, d.prometheus.scrapeInterval),
     },
     odgm: optional("image", r.optional(vars.odgmImage, parseImage)),
     envHealth: optional("availabilityOverride", r.optional(vars.availabilityOverride, parseFraction)),

@@ -44,6 +44,8 @@ const dev: ProfileDefaults = {
     maxReplicas: 20,
     /** Seed 000: OPRC_CRM_REQ_CPU_PER_POD_M (default 500). Millicores. */
     cpuPerPodMillicores: 500,
+    /** Not in the seeds: recommendations from under 80 % of the expected samples are not applied. */
+    minConfidence: 0.8,
   },
   prometheus: {
     /** Seed 000: OPRC_CRM_PROM_MATCH_LABELS optional; no labels. */
@@ -55,6 +57,9 @@ const dev: ProfileDefaults = {
     /** Seed 000: OPRC_CRM_PROM_RANGE "default 10m", OPRC_CRM_PROM_STEP "default 30s". */
     range: "10m",
     step: "30s",
+    /** Seed 000's queries use [1m] for rps and latency; 15 s scrapes give it 4 points (Prometheus' rule of thumb for rate()). */
+    rateWindow: "1m",
+    scrapeInterval: "15s",
   },
   odgm: {},
   envHealth: {},

@@ -111,6 +111,7 @@ function checkPrometheus(r: EnvReader, config: CrmConfig): void {
   if (range.ok && step.ok && step.value > range.value && r.isValid(vars.promRange)) {
     reportAgainst(r, vars.promStep, p.step, `must not exceed ${vars.promRange} (${p.range})`);
   }
+  checkRateWindow(r, config);
   const interval = config.analyzer.intervalSeconds;
   if (
     p.queryTimeoutSeconds >= interval &&
@@ -122,6 +123,25 @@ function checkPrometheus(r: EnvReader, config: CrmConfig): void {
       vars.promQueryTimeout,
       String(p.queryTimeoutSeconds),
       `must be less than ${vars.analyzerInterval} (${interval}), or one analysis could still be waiting when the next starts`,
+    );
+  }
+}
+
+/**
+ * rate() needs at least two points in its window and is only steady with about four, so
+ * the window must span 4 scrape intervals (https://www.robustperception.io/what-range-should-i-use-with-rate/).
+ */
+function checkRateWindow(r: EnvReader, config: CrmConfig): void {
+  const p = config.prometheus;
+  if (!r.isValid(vars.promRateWindow) || !r.isValid(vars.promScrapeInterval)) return;
+  const window = parseDurationMs(p.rateWindow);
+  const scrape = parseDurationMs(p.scrapeInterval);
+  if (window.ok && scrape.ok && window.value < 4 * scrape.value) {
+    reportAgainst(
+      r,
+      vars.promRateWindow,
+      p.rateWindow,
+      `must be at least 4 x ${vars.promScrapeInterval} (${p.scrapeInterval}), or rate() sees too few points per window`,
     );
   }
 }

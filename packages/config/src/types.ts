@@ -50,6 +50,8 @@ export interface CrmConfig {
     maxReplicas: number;
     /** OPRC_CRM_REQ_CPU_PER_POD_M, millicores assumed per function pod when turning observed CPU into a replica recommendation (analyzer). */
     cpuPerPodMillicores: number;
+    /** OPRC_CRM_ENFORCEMENT_MIN_CONFIDENCE, 0..1: a recommendation below this confidence (its data coverage over OPRC_CRM_PROM_RANGE) is never applied. Default 0.8. */
+    minConfidence: number;
   };
   prometheus: {
     /** OPRC_CRM_PROM_URL: base URL of the Prometheus HTTP API (http/https). Required when `features.prometheus`. */
@@ -64,6 +66,10 @@ export interface CrmConfig {
     range: string;
     /** OPRC_CRM_PROM_STEP, Prometheus duration (e.g. 30s): resolution of range queries; <= range. */
     step: string;
+    /** OPRC_CRM_PROM_RATE_WINDOW, Prometheus duration (default 1m): the rate() window of rps, p99 latency and CPU; at least 4 scrape intervals, so every window holds enough points. */
+    rateWindow: string;
+    /** OPRC_CRM_PROM_SCRAPE_INTERVAL, Prometheus duration (default 15s): the scrape interval the monitors ask for; the rate window must be at least 4 times it. */
+    scrapeInterval: string;
   };
   /** OPRC_CRM_ODGM_IMAGE: overrides the templates' per-profile ODGM image default. */
   odgm: { image?: string };

@@ -28,12 +28,15 @@ export const vars = {
   maxReplicaDelta: "OPRC_CRM_ENFORCEMENT_MAX_REPLICA_DELTA",
   maxReplicas: "OPRC_CRM_LIMITS_MAX_REPLICAS",
   cpuPerPod: "OPRC_CRM_REQ_CPU_PER_POD_M",
+  minConfidence: "OPRC_CRM_ENFORCEMENT_MIN_CONFIDENCE",
   promUrl: "OPRC_CRM_PROM_URL",
   promMatchLabels: "OPRC_CRM_PROM_MATCH_LABELS",
   promScrapeKind: "OPRC_CRM_PROM_SCRAPE_KIND",
   promQueryTimeout: "OPRC_CRM_PROM_QUERY_TIMEOUT_SECS",
   promRange: "OPRC_CRM_PROM_RANGE",
   promStep: "OPRC_CRM_PROM_STEP",
+  promRateWindow: "OPRC_CRM_PROM_RATE_WINDOW",
+  promScrapeInterval: "OPRC_CRM_PROM_SCRAPE_INTERVAL",
   odgmImage: "OPRC_CRM_ODGM_IMAGE",
   availabilityOverride: "OPRC_CRM_ENV_AVAILABILITY_OVERRIDE",
   redisUrl: "OPRC_CRM_REDIS_URL",
@@ -67,20 +70,7 @@ const prefix = "OPRC_CRM_";
  * and its required OPRC_CRM_PROM_URL) promises what no role does. When a role starts
  * reading a variable, delete its line here: that is the whole change.
  */
-export const notSupportedYet: Readonly<Partial<Record<VariableName, string>>> = {
-  [vars.nfrEnforcement]: "the enforcer role is not built yet",
-  [vars.prometheus]: "the analyzer role (the only Prometheus client) is not built yet",
-  [vars.promUrl]: "the analyzer role (the only Prometheus client) is not built yet",
-  [vars.promQueryTimeout]: "the analyzer role is not built yet",
-  [vars.promRange]: "the analyzer role is not built yet",
-  [vars.promStep]: "the analyzer role is not built yet",
-  [vars.analyzerInterval]: "the analyzer role is not built yet",
-  [vars.stability]: "the enforcer role is not built yet",
-  [vars.cooldown]: "the enforcer role is not built yet",
-  [vars.maxReplicaDelta]: "the enforcer role is not built yet",
-  [vars.maxReplicas]: "the enforcer role is not built yet",
-  [vars.cpuPerPod]: "the analyzer role is not built yet",
-};
+export const notSupportedYet: Readonly<Partial<Record<VariableName, string>>> = {};
 
 /** Whether a role reads `name` today (see notSupportedYet). */
 export function isSupported(name: VariableName): boolean {

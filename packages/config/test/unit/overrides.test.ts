@@ -1,7 +1,7 @@
 // Each variable overrides its field, starting from a profile whose default differs.
 import { expect } from "chai";
 import { isSupported, parseCrmConfig, vars, type VariableName } from "../../src/index.ts";
-import { configError, env, fieldOf, ready, set, withTls, type EnvOption } from "./fixtures.ts";
+import { configError, env, fieldOf, ready, set, withPromUrl, withTls, type EnvOption } from "./fixtures.ts";
 
 interface Row {
   variable: VariableName;
@@ -30,7 +30,8 @@ const rows: Row[] = [
     variable: vars.mtls,
     raw: "false",
     want: false,
-    given: ready("full").slice(0, 1),
+    // Profile full without TLS files: Prometheus (on in full) still needs its URL.
+    given: [ready("full")[0] as EnvOption, withPromUrl()],
   },
   { variable: vars.mtls, raw: "true", want: true, given: [withTls()] },
   { variable: vars.tlsCertFile, raw: "/run/certs/server.pem", want: "/run/certs/server.pem", given: mtlsOn },
@@ -47,6 +48,7 @@ const rows: Row[] = [
   { variable: vars.maxReplicaDelta, raw: "100", want: 100 },
   { variable: vars.maxReplicas, raw: "1", want: 1 },
   { variable: vars.cpuPerPod, raw: "250", want: 250 },
+  { variable: vars.minConfidence, raw: "0.9", want: 0.9 },
   { variable: vars.dashboardPort, raw: "9089", want: 9089 },
   { variable: vars.dashboardBasePath, raw: "/oaas/dashboard", want: "/oaas/dashboard" },
   { variable: vars.dashboardAuthFile, raw: "/etc/oaas/dashboard/auth", want: "/etc/oaas/dashboard/auth" },
@@ -80,6 +82,8 @@ const rows: Row[] = [
   { variable: vars.promQueryTimeout, raw: "30", want: 30 },
   { variable: vars.promRange, raw: "1h30m", want: "1h30m" },
   { variable: vars.promStep, raw: "1m", want: "1m" },
+  { variable: vars.promRateWindow, raw: "2m", want: "2m" },
+  { variable: vars.promScrapeInterval, raw: "10s", want: "10s" },
   {
     variable: vars.odgmImage,
     raw: "ghcr.io/pawissanutt/oprc-odgm:0.4.1",

@@ -1,7 +1,7 @@
 // Problems are collected, not thrown one at a time; settings that depend on each other.
 import { expect } from "chai";
 import { isSupported, parseCrmConfig, vars } from "../../src/index.ts";
-import { configError, env, profile, set, withTls } from "./fixtures.ts";
+import { configError, env, profile, set, withPromUrl, withTls } from "./fixtures.ts";
 
 describe("config: several problems and relations", function () {
   it("reports every bad variable at once, one line each, in reading order", function () {
@@ -38,7 +38,7 @@ describe("config: several problems and relations", function () {
   });
 
   it("mTLS on (full default) without files names each missing file", function () {
-    const error = configError(env(profile("full")));
+    const error = configError(env(profile("full"), withPromUrl()));
     expect(error.variables).to.deep.equal([vars.tlsCertFile, vars.tlsKeyFile, vars.tlsCaFile]);
     expect(error.message).to.include(
       `${vars.tlsCertFile} (not set): required because mTLS is on (default of profile full)`,
@@ -96,6 +96,19 @@ describe("config: several problems and relations", function () {
     expect(parseCrmConfig(env(set(vars.promRange, "30s"))).prometheus.step).to.equal("30s");
   });
 
+  it("the rate window must span 4 scrape intervals, whichever of them was set", function () {
+    expect(configError(env(set(vars.promRateWindow, "30s"))).message).to.equal(
+      `${vars.promRateWindow}="30s": must be at least 4 x ${vars.promScrapeInterval} (15s), or rate() sees too few points per window`,
+    );
+    expect(configError(env(set(vars.promScrapeInterval, "30s"))).message).to.equal(
+      `${vars.promRateWindow} (not set): its default 1m must be at least 4 x ${vars.promScrapeInterval} (30s), or rate() sees too few points per window`,
+    );
+    expect(
+      parseCrmConfig(env(set(vars.promRateWindow, "2m"), set(vars.promScrapeInterval, "30s"))).prometheus
+        .rateWindow,
+    ).to.equal("2m");
+  });
+
   it("query timeout must be below the analyzer interval", function () {
     if (!isSupported(vars.promUrl)) this.skip(); // the analyzer reads these; re-enabled with it
     const error = configError(env(set(vars.analyzerInterval, "5")));
@@ -104,10 +117,11 @@ describe("config: several problems and relations", function () {
     expect(parseCrmConfig(env(set(vars.analyzerInterval, "6"))).analyzer.intervalSeconds).to.equal(6);
   });
 
-  it("profile full starts without OPRC_CRM_PROM_URL while nothing reads it; Prometheus resolves to off", function () {
-    const config = parseCrmConfig(env(profile("full"), withTls()));
-    expect(config.features.prometheus).to.equal(isSupported(vars.prometheus));
-    expect(config.features.nfrEnforcement).to.equal(isSupported(vars.nfrEnforcement));
+  it("profile full turns Prometheus analysis and enforcement on, so it needs OPRC_CRM_PROM_URL", function () {
+    expect(configError(env(profile("full"), withTls())).variables).to.deep.equal([vars.promUrl]);
+    const config = parseCrmConfig(env(profile("full"), withTls(), withPromUrl()));
+    expect(config.features.prometheus).to.equal(true);
+    expect(config.features.nfrEnforcement).to.equal(true);
   });
 
   it("a bad value does not cascade into relation errors", function () {
