@@ -150,6 +150,7 @@ try {
     OPRC_CRM_PROM_RANGE: range,
     OPRC_CRM_PROM_STEP: "1s",
     OPRC_CRM_PROM_RATE_WINDOW: "4s",
+    OPRC_CRM_PROM_SCRAPE_INTERVAL: "1s",
   };
   const watcher = await startRole("watcher", env);
   roles.push(watcher);

@@ -49,6 +49,7 @@ describe("crm analyzer (real API server, Redis and Prometheus)", function () {
       OPRC_CRM_PROM_RANGE: "20s",
       OPRC_CRM_PROM_STEP: "1s",
       OPRC_CRM_PROM_RATE_WINDOW: "4s",
+      OPRC_CRM_PROM_SCRAPE_INTERVAL: "1s",
       OPRC_CRM_FEATURES_LEADER_ELECTION: "false",
       OPRC_CRM_LOG: "info",
     },
