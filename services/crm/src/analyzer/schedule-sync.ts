@@ -61,14 +61,17 @@ export function scheduleSync(
     });
   };
 
+  const gone = (record: DeploymentRecord) => {
+    const { namespace, name } = record.metadata;
+    if (namespace !== undefined) remove({ namespace, name });
+  };
+
   return {
     present: (record) => {
-      if (options.enabled) upsert(record);
+      if (record.metadata.deletionTimestamp) gone(record);
+      else if (options.enabled) upsert(record);
     },
-    gone: (record) => {
-      const { namespace, name } = record.metadata;
-      if (namespace !== undefined) remove({ namespace, name });
-    },
+    gone,
     sweep: (records) => {
       const at = now();
       if (lastSweep !== undefined && at - lastSweep < minSweepMs) return;
