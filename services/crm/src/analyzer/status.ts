@@ -60,8 +60,10 @@ export function recommendationsAvailable(outcome: AnalysisOutcome): boolean {
 
 /**
  * The analyzer's status for `record` after `outcome`, at `now`. Prometheus unavailable
- * or no series: the recommendations stay as they were (unknown is never zero). Analysis
- * off or disabled: they are dropped (nothing current stands behind them).
+ * or no series: the recommendations stay as they were (unknown is never zero), and so does
+ * the previous recommendation of each component/dimension this analysis could not say
+ * anything about (one query failed, a series dropped). Analysis off or disabled: they are
+ * dropped (nothing current stands behind them).
  */
 export function nextAnalyzerStatus(
   record: DeploymentRecord,
@@ -80,13 +82,22 @@ export function nextAnalyzerStatus(
   );
   const recommendations =
     outcome.kind === "analyzed" && outcome.recommendations.length > 0
-      ? sortRecommendations(outcome.recommendations)
+      ? sortRecommendations([...outcome.recommendations, ...keptFor(previous, outcome.unknown)])
       : outcome.kind === "disabled" || outcome.kind === "off"
         ? undefined
         : previous;
   return recommendations === undefined
     ? { conditions }
     : { nfr_recommendations: recommendations, conditions };
+}
+
+/** The previous recommendations of the pairs this analysis knows nothing about: kept as they were. */
+function keptFor(
+  previous: readonly Recommendation[] | undefined,
+  unknown: readonly string[],
+): Recommendation[] {
+  const pairs = new Set(unknown);
+  return (previous ?? []).filter((r) => pairs.has(`${r.component} ${r.dimension}`));
 }
 
 function conditionFor(outcome: AnalysisOutcome): Omit<ConditionUpdate, "observedGeneration"> {

@@ -117,6 +117,17 @@ describe("analyzer status", () => {
       },
     },
     {
+      name: "a dimension with no data this time keeps its previous recommendation",
+      given: record(withStatus({ nfr_recommendations: [rec("f1", "replicas", 4), rec("f1", "cpu", 300)] })),
+      outcome: analyzed([rec("f1", "replicas", 5)], { unknown: ["f1 cpu"] }),
+      want: {
+        status: "True",
+        reason: nfrReasons.observed,
+        message: /no data for f1 cpu/,
+        targets: ["cpu=300", "replicas=5"],
+      },
+    },
+    {
       name: "disabled drops them and says why",
       given: record(withStatus({ nfr_recommendations: [rec("f1", "replicas", 4)] })),
       outcome: { kind: "disabled", message: "OPRC_CRM_PROM_URL is not set" },
