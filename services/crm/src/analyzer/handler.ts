@@ -49,6 +49,8 @@ export interface AnalyzerDeps extends AnalyzeDeps {
   readonly metrics?: AnalyzeMetricsHooks;
   /** Default the system clock: conditions' lastTransitionTime and history times. */
   readonly clock?: { now(): Date };
+  /** OPRC_CRM_ENFORCEMENT_MIN_CONFIDENCE: a recommendation crossing it is worth a write (the enforcer acts on it). */
+  readonly minConfidence: number;
   /** Default analyzerFieldManager ("oaas-crm-analyzer"). */
   readonly fieldManager?: string;
 }
@@ -114,7 +116,7 @@ async function writeIfChanged(
     outcome: analysis.outcome.kind,
     unknown: analysis.unknown.map((u) => `${u.component} ${u.dimension}: ${u.why}`),
   };
-  if (sameAnalyzerStatus(record, next)) {
+  if (sameAnalyzerStatus(record, next, deps.minConfidence)) {
     log.debug("analysis changed nothing on the record", detail);
     return false;
   }

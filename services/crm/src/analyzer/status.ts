@@ -82,13 +82,38 @@ export function nextAnalyzerStatus(
   );
   const recommendations =
     outcome.kind === "analyzed" && outcome.recommendations.length > 0
-      ? sortRecommendations([...outcome.recommendations, ...keptFor(previous, outcome.unknown)])
+      ? sortRecommendations([
+          ...outcome.recommendations.map((r) => settled(previous, r)),
+          ...keptFor(previous, outcome.unknown),
+        ])
       : outcome.kind === "disabled" || outcome.kind === "off"
         ? undefined
         : previous;
   return recommendations === undefined
     ? { conditions }
     : { nfr_recommendations: recommendations, conditions };
+}
+
+/**
+ * Relative change of a cpu or memory target below which the written recommendation stays
+ * as it is (5%). Usage is sampled: the p90 of a steady pod's CPU moves by a few millicores
+ * from one cycle to the next, and writing each of those moves would be one status write
+ * per record per interval for nothing (the enforcer ignores changes under 10% anyway).
+ * Replica targets are whole numbers and move only when the load does.
+ */
+export const resourceDeadband = 0.05;
+
+/** `fresh`, with the previous target of its pair when a cpu/memory target moved less than the deadband. */
+function settled(previous: readonly Recommendation[] | undefined, fresh: Recommendation): Recommendation {
+  if (fresh.dimension === "replicas") return fresh;
+  const before = previous?.find((r) => r.component === fresh.component && r.dimension === fresh.dimension);
+  if (before === undefined || before.target <= 0) return fresh;
+  if (Math.abs(fresh.target - before.target) / before.target >= resourceDeadband) return fresh;
+  return {
+    ...fresh,
+    target: before.target,
+    basis: `${fresh.basis}; kept at ${before.target} (the new ${fresh.target} is within ${resourceDeadband * 100}% of it)`,
+  };
 }
 
 /** The previous recommendations of the pairs this analysis knows nothing about: kept as they were. */
@@ -170,14 +195,26 @@ export function targetsOf(recommendations: readonly Recommendation[] | undefined
 }
 
 /**
- * True when `next` would change nothing that matters on the record: the same targets
- * (basis and confidence are left as they were) and the same NfrObserved condition.
+ * True when `next` would change nothing that matters on the record: the same targets, the
+ * same recommendations confident enough for the enforcer (`minConfidence`,
+ * OPRC_CRM_ENFORCEMENT_MIN_CONFIDENCE: a first analysis on a short history is not, a later
+ * one on a full range is, with the same targets) and the same NfrObserved condition. Other
+ * moves of basis and confidence are left as they were written.
  */
-export function sameAnalyzerStatus(record: DeploymentRecord, next: AnalyzerStatus): boolean {
+export function sameAnalyzerStatus(
+  record: DeploymentRecord,
+  next: AnalyzerStatus,
+  minConfidence: number,
+): boolean {
   const live = record.status;
   const liveTargets = targetsOf(live?.nfr_recommendations);
   const nextTargets = targetsOf(next.nfr_recommendations);
   if (liveTargets.join(",") !== nextTargets.join(",")) return false;
+  if (
+    confidentOf(live?.nfr_recommendations, minConfidence) !==
+    confidentOf(next.nfr_recommendations, minConfidence)
+  )
+    return false;
   if ((live?.nfr_recommendations === undefined) !== (next.nfr_recommendations === undefined)) return false;
   const a = findCondition(live?.conditions, "NfrObserved");
   const b = findCondition(next.conditions, "NfrObserved");
@@ -189,6 +226,15 @@ export function sameAnalyzerStatus(record: DeploymentRecord, next: AnalyzerStatu
     a.message === b.message &&
     a.observedGeneration === b.observedGeneration
   );
+}
+
+/** "component/dimension" of the recommendations at or above `minConfidence`, sorted. */
+function confidentOf(recommendations: readonly Recommendation[] | undefined, minConfidence: number): string {
+  return (recommendations ?? [])
+    .filter((r) => r.confidence >= minConfidence)
+    .map((r) => `${r.component}/${r.dimension}`)
+    .sort()
+    .join(",");
 }
 
 /** What changed between two recommendation sets, for the history: "function f1 replicas 2 -> 3". */

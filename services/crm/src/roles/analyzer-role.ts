@@ -74,6 +74,7 @@ export function startAnalyzerRole(deps: {
     cycles,
     settings: settings.analysis,
     enforcementEnabled: config.features.nfrEnforcement,
+    minConfidence: settings.enforcement.minConfidence,
     enforce: (job) => enforceQueue.enqueue(job),
     history: createHistory({ connection: redis, prefix }),
     logger,

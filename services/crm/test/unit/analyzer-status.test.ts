@@ -128,6 +128,20 @@ describe("analyzer status", () => {
       },
     },
     {
+      name: "cpu and memory moving less than 5% keep the written recommendation; 5% or more is new",
+      given: record(
+        withStatus({
+          nfr_recommendations: [rec("f1", "cpu", 300), rec("f1", "memory", 1000), rec("f1", "replicas", 2)],
+        }),
+      ),
+      outcome: analyzed([rec("f1", "cpu", 314), rec("f1", "memory", 1050), rec("f1", "replicas", 3)]),
+      want: {
+        status: "True",
+        reason: nfrReasons.observed,
+        targets: ["cpu=300", "memory=1050", "replicas=3"],
+      },
+    },
+    {
       name: "disabled drops them and says why",
       given: record(withStatus({ nfr_recommendations: [rec("f1", "replicas", 4)] })),
       outcome: { kind: "disabled", message: "OPRC_CRM_PROM_URL is not set" },
@@ -199,8 +213,19 @@ describe("analyzer status", () => {
     ];
     for (const row of rows)
       it(row.name, () => {
-        expect(sameAnalyzerStatus(first, nextAnalyzerStatus(first, row.outcome, now))).to.equal(row.same);
+        expect(sameAnalyzerStatus(first, nextAnalyzerStatus(first, row.outcome, now), 0.8)).to.equal(
+          row.same,
+        );
       });
+
+    it("a recommendation becoming confident enough for the enforcer is a write; other confidence moves are not", () => {
+      const low = applied(record(), analyzed([{ ...rec("f1", "replicas", 3), confidence: 0.3 }]));
+      const confident = analyzed([{ ...rec("f1", "replicas", 3), confidence: 0.95 }]);
+      expect(sameAnalyzerStatus(low, nextAnalyzerStatus(low, confident, now), 0.8)).to.equal(false);
+      const high = applied(low, confident);
+      const slightly = analyzed([{ ...rec("f1", "replicas", 3), confidence: 0.9 }]);
+      expect(sameAnalyzerStatus(high, nextAnalyzerStatus(high, slightly, now), 0.8)).to.equal(true);
+    });
 
     it("an outage written once is not written again while it lasts, and keeps its transition time", () => {
       const down = applied(first, { kind: "unavailable", message: "down" });
@@ -209,7 +234,7 @@ describe("analyzer status", () => {
         { kind: "unavailable", message: "down" },
         new Date(now.getTime() + 60_000),
       );
-      expect(sameAnalyzerStatus(down, again)).to.equal(true);
+      expect(sameAnalyzerStatus(down, again, 0.8)).to.equal(true);
       expect(again.conditions[0]?.lastTransitionTime).to.equal("2026-12-07T12:00:00Z");
     });
 
@@ -219,6 +244,7 @@ describe("analyzer status", () => {
         sameAnalyzerStatus(
           bumped,
           nextAnalyzerStatus(bumped, analyzed([rec("f1", "replicas", 3), rec("f1", "cpu", 250)]), now),
+          0.8,
         ),
       ).to.equal(false);
     });
