@@ -104,7 +104,8 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       parts.push(reconciler.readiness);
       stops.unshift(() => reconciler.stop());
     }
-    if (redis && (role === "analyzer" || role === "all")) {
+    // In `crm all` the analyzer runs only with a Prometheus to ask (its watcher makes no schedules otherwise).
+    if (redis && (role === "analyzer" || (role === "all" && config.prometheus.url !== undefined))) {
       const analyzer = startAnalyzerRole({ config, kube, redis, logger, metrics });
       parts.push(analyzer.readiness);
       stops.unshift(() => analyzer.stop());
