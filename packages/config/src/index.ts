@@ -2,6 +2,7 @@ export type { CrmConfig, Features, LogLevel, Profile, ScrapeKind } from "./types
 export { profiles } from "./types.ts";
 export { ConfigError, type ConfigProblem } from "./errors.ts";
 export { parseCrmConfig } from "./parse.ts";
+export { parseDurationMs } from "./values.ts";
 export { describeConfig, redactUrl } from "./describe.ts";
 export {
   parseRedisTarget,

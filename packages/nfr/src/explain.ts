@@ -2,7 +2,8 @@
 // current recommendations per component with basis and confidence, the last decisions,
 // and what would be applied now; plus a what-if for a given request rate. Structured
 // data only; the callers format it.
-import type { DecisionInput } from "./chain.ts";
+import { decide, type DecisionInput } from "./chain.ts";
+import { fmt, replicasFromLoad } from "./replicas.ts";
 import type {
   Analysis,
   AnalysisSettings,
@@ -47,8 +48,31 @@ export function unitOf(dimension: EnforcementDimension): string {
   return dimension === "replicas" ? "replicas" : dimension === "cpu" ? "millicores" : "bytes";
 }
 
+/**
+ * The explanation of one record at `nowMs`: recommendations in dimension order with
+ * their units, the decisions given (newest first), and the chain run now for each
+ * decision input. `enforcement` is read from the first decision input (all share the
+ * record's settings); without any, enforcement shows as off/observe.
+ */
 export function explain(input: ExplainInput): Explanation {
-  throw new Error(`not yet: explain(${input.record})`);
+  const first = input.decisionInputs[0];
+  const order = (d: EnforcementDimension) => ["replicas", "cpu", "memory"].indexOf(d);
+  const recommendations = [...input.recommendations]
+    .sort((a, b) => a.component.localeCompare(b.component) || order(a.dimension) - order(b.dimension))
+    .map((r) => ({ ...r, unit: unitOf(r.dimension) }));
+  return {
+    record: input.record,
+    namespace: input.namespace,
+    at: new Date(input.nowMs).toISOString(),
+    enforcement: {
+      enabled: first?.settings.enabled ?? false,
+      mode: first?.enforcement.mode ?? "observe",
+      dimensions: [...(first?.enforcement.dimensions ?? [])],
+    },
+    recommendations,
+    lastDecisions: [...input.lastDecisions],
+    wouldApplyNow: input.decisionInputs.map((d) => decide({ ...d, nowMs: input.nowMs })),
+  };
 }
 
 export interface WhatIfInput {
@@ -67,5 +91,46 @@ export interface WhatIfInput {
  * analyzer (replicas.ts). Unknown when no traffic was observed (no cost per request).
  */
 export function whatIf(input: WhatIfInput): Analysis {
-  throw new Error(`not yet: whatIf(${input.component}, ${input.atRps})`);
+  const dimension = "replicas";
+  const observed = input.observed;
+  if (!Number.isFinite(input.atRps) || input.atRps < 0) {
+    return {
+      recommendations: [],
+      unknown: [{ component: input.component, dimension, why: "the rps asked for is not a number >= 0" }],
+    };
+  }
+  if (observed === undefined || !(observed.rps > 0) || !Number.isFinite(observed.cpuCores)) {
+    return {
+      recommendations: [],
+      unknown: [
+        {
+          component: input.component,
+          dimension,
+          why: "no traffic observed: the CPU cost per request is not known, so no load can be extrapolated",
+        },
+      ],
+    };
+  }
+  const perRequest = observed.cpuCores / observed.rps;
+  const cpuCores = perRequest * input.atRps;
+  const result = replicasFromLoad(
+    { cpuCores, rps: input.atRps },
+    input.requirements,
+    input.settings.cpuPerPodMillicores,
+  );
+  const basis = `what-if at ${fmt(input.atRps)} rps: ${fmt(perRequest * 1000)}m per request/s observed (${fmt(observed.cpuCores * 1000)}m at ${fmt(observed.rps)} rps) -> ${fmt(cpuCores * 1000)}m; ${result.because.join("; ")}`;
+  return {
+    recommendations: [
+      {
+        component: input.component,
+        dimension,
+        target: result.target,
+        basis,
+        confidence: 1,
+        coverage: 1,
+        inputs: { rps: input.atRps, cpu_cores: cpuCores },
+      },
+    ],
+    unknown: [],
+  };
 }

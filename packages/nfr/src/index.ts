@@ -3,12 +3,21 @@
 // the Prometheus edge (@oaas/prom) call it.
 export type * from "./types.ts";
 export { quote, matcher, promLabelName } from "./promql.ts";
-export { componentsOf, requirementsFor, userBoundsOf, enforcementOf, dimensions } from "./components.ts";
+export {
+  componentsOf,
+  requirementsFor,
+  userBoundsOf,
+  enforcementOf,
+  dimensions,
+  odgmComponent,
+} from "./components.ts";
 export {
   planQueries,
   namespaceQuery,
   componentQuery,
   scrapedPodLabels,
+  appLabels,
+  podLabels,
   podLabelsMetric,
   requestMetric,
   knativeRequestCount,
@@ -34,6 +43,7 @@ export { stateKey, emptyState, decodeState, observe, recordApplied, dimensionSta
 export {
   decide,
   chain,
+  cooldownMs,
   hysteresisFraction,
   scaleUpCooldownFraction,
   knativeCooldownFactor,

@@ -7,12 +7,21 @@
  * line breaks escaped (Go string-literal rules, which PromQL uses).
  */
 export function quote(value: string): string {
-  throw new Error(`not yet: quote(${value})`);
+  const escaped = value.replace(/[\\"\n\r\t]/g, (c) => escapes[c] ?? c);
+  return `"${escaped}"`;
 }
+
+const escapes: Readonly<Record<string, string>> = {
+  "\\": "\\\\",
+  '"': '\\"',
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
 
 /** `name="value"` (op "="), `name!="value"` (op "!="): an exact matcher, value escaped. */
 export function matcher(name: string, value: string, op: "=" | "!=" = "="): string {
-  throw new Error(`not yet: matcher(${name}, ${value}, ${op})`);
+  return `${name}${op}${quote(value)}`;
 }
 
 /**
@@ -22,5 +31,5 @@ export function matcher(name: string, value: string, op: "=" | "!=" = "="): stri
  * `oaas.io/owner` -> `oaas_io_owner`.
  */
 export function promLabelName(kubernetesLabel: string): string {
-  throw new Error(`not yet: promLabelName(${kubernetesLabel})`);
+  return kubernetesLabel.replace(/[^a-zA-Z0-9_]/g, "_");
 }

@@ -3,6 +3,7 @@
 // per-pod request x the utilization target AND serves max(observed rps,
 // min_throughput_rps) at the observed cost per request; one more while p99 exceeds
 // max_latency_ms; at least 1.
+import { defaultCpuTarget } from "@oaas/templates";
 import type { NfrRequirements } from "./types.ts";
 
 /** The load the formula reads (latest values). `rps`/`p99Ms` undefined = not measured. */
@@ -34,7 +35,44 @@ export function replicasFromLoad(
   requirements: NfrRequirements,
   cpuPerPodMillicores: number,
 ): ReplicaResult {
-  throw new Error(
-    `not yet: replicasFromLoad(${load.cpuCores}, ${JSON.stringify(requirements)}, ${cpuPerPodMillicores})`,
-  );
+  const u = requirements.cpu_utilization_target ?? defaultCpuTarget;
+  const perPod = cpuPerPodMillicores * u;
+  const cpuMillicores = load.cpuCores * 1000;
+  const because: string[] = [];
+  const byCpu = ceilExact(cpuMillicores / perPod);
+  because.push(`cpu ${fmt(cpuMillicores)}m / (${cpuPerPodMillicores}m x ${fmt(u)}) -> ${byCpu}`);
+  let target = Math.max(1, byCpu);
+  const minRps = requirements.min_throughput_rps;
+  if (minRps !== undefined && minRps > 0 && load.rps !== undefined) {
+    if (load.rps > 0 && cpuMillicores > 0) {
+      const perPodRps = perPod / (cpuMillicores / load.rps);
+      const byRps = ceilExact(Math.max(load.rps, minRps) / perPodRps);
+      because.push(
+        `throughput max(${fmt(load.rps)}, ${fmt(minRps)}) rps / ${fmt(perPodRps)} rps per pod -> ${byRps}`,
+      );
+      target = Math.max(target, byRps);
+    } else {
+      because.push(`throughput: no traffic observed, capacity per pod not measurable`);
+    }
+  }
+  const maxLatency = requirements.max_latency_ms;
+  if (maxLatency !== undefined && load.p99Ms !== undefined && Number.isFinite(load.p99Ms)) {
+    if (load.p99Ms > maxLatency) {
+      target += 1;
+      because.push(`p99 ${fmt(load.p99Ms)} ms > ${fmt(maxLatency)} ms -> +1`);
+    } else {
+      because.push(`p99 ${fmt(load.p99Ms)} ms <= ${fmt(maxLatency)} ms`);
+    }
+  }
+  return { target, because };
+}
+
+/** ceil, with float noise off first (an exact fit such as 1.5 / 0.5 stays 3, not 4). */
+function ceilExact(x: number): number {
+  return Math.ceil(Math.round(x * 1e9) / 1e9);
+}
+
+/** A number for a person: at most 3 decimals, no trailing zeros. */
+export function fmt(x: number): string {
+  return String(Math.round(x * 1000) / 1000);
 }

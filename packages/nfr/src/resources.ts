@@ -3,6 +3,7 @@
 // recommender defaults are the reference (target CPU percentile 0.9, safety margin 15 %,
 // minimum 25 millicores; OOM bump 20 % or 100 MiB, whichever is more):
 // https://github.com/kubernetes/autoscaler/blob/master/vertical-pod-autoscaler/docs/faq.md
+import { percentile } from "./stats.ts";
 
 export const cpuRequestPolicy = {
   /** Quantile of per-pod CPU (cores) samples. */
@@ -30,7 +31,10 @@ export const memoryRequestPolicy = {
  * finite sample (unknown: the caller makes no recommendation).
  */
 export function cpuRequestMillicores(samplesCores: readonly number[]): number {
-  throw new Error(`not yet: cpuRequestMillicores(${samplesCores.length})`);
+  const p = percentile(samplesCores, cpuRequestPolicy.percentile);
+  if (Number.isNaN(p)) return NaN;
+  const millicores = Math.ceil(roundOff(1000 * p * (1 + cpuRequestPolicy.margin)));
+  return Math.max(cpuRequestPolicy.floorMillicores, millicores);
 }
 
 /**
@@ -39,5 +43,24 @@ export function cpuRequestMillicores(samplesCores: readonly number[]): number {
  * (`oomKilled`) at least max(peak x 1.2, peak + 100 MiB). NaN when no finite sample.
  */
 export function memoryRequestBytes(samplesBytes: readonly number[], oomKilled: boolean): number {
-  throw new Error(`not yet: memoryRequestBytes(${samplesBytes.length}, ${String(oomKilled)})`);
+  const p = percentile(samplesBytes, memoryRequestPolicy.percentile);
+  if (Number.isNaN(p)) return NaN;
+  let bytes = Math.max(
+    memoryRequestPolicy.floorBytes,
+    Math.ceil(roundOff(p * (1 + memoryRequestPolicy.margin))),
+  );
+  if (oomKilled) {
+    const peak = percentile(samplesBytes, 1);
+    const bumped = Math.max(
+      peak * memoryRequestPolicy.oomBumpRatio,
+      peak + memoryRequestPolicy.oomMinBumpBytes,
+    );
+    bytes = Math.max(bytes, Math.ceil(bumped));
+  }
+  return bytes;
+}
+
+/** Float noise off before rounding up (0.1 x 3 is 0.30000000000000004, not above 0.3). */
+function roundOff(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
 }

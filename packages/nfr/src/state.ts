@@ -1,7 +1,13 @@
 // The enforcer's durable state as plain JSON and its pure updates: the stability
 // window's history, when the current target was first seen, the last applied change.
 // The enforcer keeps it in Redis or the record's status, never in process memory.
-import type { DimensionState, EnforcementDimension, EnforcerState, Recommendation } from "./types.ts";
+import type {
+  DimensionState,
+  EnforcementDimension,
+  EnforcerState,
+  HistoryPoint,
+  Recommendation,
+} from "./types.ts";
 
 /** `${component}/${dimension}`: the key of one dimension's state. */
 export function stateKey(component: string, dimension: EnforcementDimension): string {
@@ -18,7 +24,14 @@ export function emptyState(): EnforcerState {
  * one stability window (never applies early).
  */
 export function decodeState(value: unknown): EnforcerState {
-  throw new Error(`not yet: decodeState(${typeof value})`);
+  if (!isObject(value) || value["version"] !== 1 || !isObject(value["dimensions"])) return emptyState();
+  const out = emptyState();
+  if (isNumber(value["analyzedAtMs"])) out.analyzedAtMs = value["analyzedAtMs"];
+  for (const [key, raw] of Object.entries(value["dimensions"])) {
+    const decoded = decodeDimension(raw);
+    if (decoded !== undefined) out.dimensions[key] = decoded;
+  }
+  return out;
 }
 
 /**
@@ -36,9 +49,29 @@ export function observe(
   analyzedAtMs: number,
   keepMs: number,
 ): EnforcerState {
-  throw new Error(
-    `not yet: observe(${Object.keys(state.dimensions).length}, ${recommendations.length}, ${analyzedAtMs}, ${keepMs})`,
-  );
+  if (state.analyzedAtMs !== undefined && analyzedAtMs <= state.analyzedAtMs) return state;
+  const next: EnforcerState = structuredClone(state);
+  next.analyzedAtMs = analyzedAtMs;
+  const seen = new Set<string>();
+  for (const r of recommendations) {
+    const key = stateKey(r.component, r.dimension);
+    seen.add(key);
+    const dim = next.dimensions[key] ?? { history: [] };
+    dim.history = [
+      ...dim.history.filter((p) => p.atMs >= analyzedAtMs - keepMs && p.atMs < analyzedAtMs),
+      { atMs: analyzedAtMs, target: r.target, confidence: r.confidence },
+    ];
+    if (dim.firstSeen?.target !== r.target) dim.firstSeen = { target: r.target, atMs: analyzedAtMs };
+    next.dimensions[key] = dim;
+  }
+  const kept: Record<string, DimensionState> = {};
+  for (const [key, dim] of Object.entries(next.dimensions)) {
+    // No recommendation this time: the window restarts when data comes back.
+    if (seen.has(key)) kept[key] = dim;
+    else if (dim.lastApplied !== undefined) kept[key] = { history: [], lastApplied: dim.lastApplied };
+  }
+  next.dimensions = kept;
+  return next;
 }
 
 /** The state after the enforcer applied `from` -> `to` on a dimension at `nowMs`. */
@@ -49,9 +82,38 @@ export function recordApplied(
   change: { from: number; to: number },
   nowMs: number,
 ): EnforcerState {
-  throw new Error(
-    `not yet: recordApplied(${component}, ${dimension}, ${change.from}, ${change.to}, ${nowMs}, ${state.version})`,
-  );
+  const next: EnforcerState = structuredClone(state);
+  const key = stateKey(component, dimension);
+  const dim = next.dimensions[key] ?? { history: [] };
+  dim.lastApplied = { atMs: nowMs, from: change.from, to: change.to };
+  next.dimensions[key] = dim;
+  return next;
+}
+
+function decodeDimension(raw: unknown): DimensionState | undefined {
+  if (!isObject(raw) || !Array.isArray(raw["history"])) return undefined;
+  const history: HistoryPoint[] = [];
+  for (const p of raw["history"] as unknown[]) {
+    if (isObject(p) && isNumber(p["atMs"]) && isNumber(p["target"]) && isNumber(p["confidence"]))
+      history.push({ atMs: p["atMs"], target: p["target"], confidence: p["confidence"] });
+  }
+  history.sort((a, b) => a.atMs - b.atMs);
+  const out: DimensionState = { history };
+  const first = raw["firstSeen"];
+  if (isObject(first) && isNumber(first["target"]) && isNumber(first["atMs"]))
+    out.firstSeen = { target: first["target"], atMs: first["atMs"] };
+  const last = raw["lastApplied"];
+  if (isObject(last) && isNumber(last["atMs"]) && isNumber(last["from"]) && isNumber(last["to"]))
+    out.lastApplied = { atMs: last["atMs"], from: last["from"], to: last["to"] };
+  return out;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
 }
 
 /** One dimension's state (undefined when never observed). */

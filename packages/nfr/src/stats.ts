@@ -3,7 +3,8 @@ import type { QueryWindow, Series } from "./types.ts";
 
 /** Points a range query over `window` returns per series when nothing is missing: floor((end-start)/step)+1. */
 export function expectedSamples(window: QueryWindow): number {
-  throw new Error(`not yet: expectedSamples(${window.stepMs})`);
+  if (window.stepMs <= 0 || window.endMs < window.startMs) return 1;
+  return Math.floor((window.endMs - window.startMs) / window.stepMs) + 1;
 }
 
 /**
@@ -11,7 +12,13 @@ export function expectedSamples(window: QueryWindow): number {
  * distinct timestamps with at least one finite point count once. NaN/Inf points are missing.
  */
 export function coverage(series: Series[], window: QueryWindow): number {
-  throw new Error(`not yet: coverage(${series.length}, ${window.stepMs})`);
+  const seen = new Set<number>();
+  for (const s of series) {
+    for (const p of s.samples) {
+      if (Number.isFinite(p.v) && p.t >= window.startMs && p.t <= window.endMs) seen.add(p.t);
+    }
+  }
+  return Math.min(1, seen.size / expectedSamples(window));
 }
 
 /**
@@ -19,5 +26,12 @@ export function coverage(series: Series[], window: QueryWindow): number {
  * (type 7 of Hyndman & Fan; numpy's default). NaN when there is no finite value.
  */
 export function percentile(values: readonly number[], q: number): number {
-  throw new Error(`not yet: percentile(${values.length}, ${q})`);
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(1, Math.max(0, q)) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  const a = sorted[low] ?? NaN;
+  const b = sorted[high] ?? NaN;
+  return a + (b - a) * (rank - low);
 }

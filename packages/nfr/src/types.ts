@@ -150,6 +150,7 @@ export type CheckName =
   | "global"
   | "mode"
   | "dimension"
+  | "current"
   | "ownership"
   | "confidence"
   | "stability"
@@ -218,5 +219,7 @@ export interface DimensionState {
  */
 export interface EnforcerState {
   version: 1;
+  /** ms since epoch of the newest analysis observed (observe is idempotent per analysis). */
+  analyzedAtMs?: number;
   dimensions: Record<string, DimensionState>;
 }
