@@ -21,25 +21,38 @@
 {{- printf "%s-%s" (include "crm.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/*
-Non-empty when the enforcer runs as a ServiceAccount of its own (templates/enforcer-rbac.yaml):
-mode roles, roles.enforcer.enabled, and the chart creates ServiceAccounts and RBAC.
-*/}}
-{{- define "crm.enforcerOwnAccount" -}}
-{{- if and (eq .Values.mode "roles") .Values.roles.enforcer.enabled .Values.serviceAccount.create .Values.rbac.create -}}
-true
-{{- end -}}
-{{- end -}}
-
-{{- define "crm.enforcerServiceAccountName" -}}
-{{- printf "%s-enforcer" (include "crm.fullname" .) | trunc 63 | trimSuffix "-" -}}
-{{- end -}}
-
 {{- define "crm.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "crm.fullname" .) .Values.serviceAccount.name -}}
 {{- else -}}
 {{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Roles that run under a ServiceAccount of their own (templates/rbac-roles.yaml), as a YAML
+list: mode=roles, the role enabled, a files/roles/<role>.yaml listing its calls, and the
+chart creating ServiceAccounts.
+*/}}
+{{- define "crm.ownAccountRoles" -}}
+{{- $v := .Values -}}
+{{- $roles := list -}}
+{{- if and (eq $v.mode "roles") $v.serviceAccount.create -}}
+{{- range $role := list "analyzer" "enforcer" -}}
+{{- if and (index $v.roles $role).enabled ($.Files.Get (printf "files/roles/%s.yaml" $role)) -}}
+{{- $roles = append $roles $role -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $roles -}}
+{{- end -}}
+
+{{/* ServiceAccount of one component's pods (root, role): its own (crm.ownAccountRoles) or the shared one. */}}
+{{- define "crm.componentServiceAccount" -}}
+{{- if has .role (include "crm.ownAccountRoles" .root | fromYamlArray) -}}
+{{- include "crm.componentName" (dict "root" .root "component" .role) -}}
+{{- else -}}
+{{- include "crm.serviceAccountName" .root -}}
 {{- end -}}
 {{- end -}}
 

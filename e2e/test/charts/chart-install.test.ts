@@ -92,8 +92,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
   it("installs oaas-crm in mode roles (full values; external Redis Cluster, mTLS): one Ready Deployment per role", async () => {
     // The test cluster has no Prometheus Operator, so no ServiceMonitor kind to create.
     await install("crm-full", crm, valuesFile(crm, "full"), ["--set", "serviceMonitor.enabled=false"]);
-    // The analyzer stays off in ci/full-values.yaml until its role exists.
-    const roles = ["ingress", "watcher", "reconciler", "enforcer", "dashboard"];
+    const roles = ["ingress", "watcher", "reconciler", "analyzer", "enforcer", "dashboard"];
     await expectAllReady(
       kube,
       ns.name,
@@ -179,52 +178,6 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
         expect(await canI(kube, ns.name, "crm-full-oaas-crm", target)).to.equal(false);
       });
     }
-
-    describe("the enforcer's own ServiceAccount (files/enforcer-api-calls.yaml)", () => {
-      const enforcer = "crm-full-oaas-crm-enforcer";
-      const enforcerCalls = (
-        loadAllYaml(readFileSync(path.join(chartDir(crm), "files/enforcer-api-calls.yaml"), "utf8"))[0] as {
-          group: string;
-          resources: string[];
-          verbs: string[];
-        }[]
-      ).flatMap((c) => c.resources.flatMap((r) => c.verbs.map((verb) => ({ ...c, resource: r, verb }))));
-
-      it("the enforcer pod runs as it", async () => {
-        const deployment = await getObject<V1Deployment>(kube, builtIn.deployments, ns.name, enforcer);
-        expect(deployment?.spec?.template.spec?.serviceAccountName).to.equal(enforcer);
-      });
-
-      it(`allows every call the enforcer makes (${enforcerCalls.length} resource/verb pairs)`, async () => {
-        const denied: string[] = [];
-        for (const call of enforcerCalls) {
-          const access = { group: call.group, resource: call.resource, verb: call.verb, namespace: ns.name };
-          if (!(await canI(kube, ns.name, enforcer, access)))
-            denied.push(`${call.verb} ${call.group}/${call.resource}`);
-        }
-        expect(denied, "denied calls the enforcer makes").to.deep.equal([]);
-      });
-
-      const beyond: [string, Omit<Access, "namespace">][] = [
-        ["create Deployments", { group: "apps", resource: "deployments", verb: "create" }],
-        ["delete Deployments", { group: "apps", resource: "deployments", verb: "delete" }],
-        ["delete HPAs", { group: "autoscaling", resource: "horizontalpodautoscalers", verb: "delete" }],
-        ["patch Services", { group: "", resource: "services", verb: "patch" }],
-        [
-          "patch DeploymentRecords (their spec)",
-          { group: "oaas.io", resource: "deploymentrecords", verb: "patch" },
-        ],
-        ["delete DeploymentRecords", { group: "oaas.io", resource: "deploymentrecords", verb: "delete" }],
-        ["update Leases", { group: "coordination.k8s.io", resource: "leases", verb: "update" }],
-        ["list secrets", { group: "", resource: "secrets", verb: "list" }],
-        ["create Knative Services", { group: "serving.knative.dev", resource: "services", verb: "create" }],
-      ];
-      for (const [what, access] of beyond) {
-        it(`denies the enforcer: ${what}`, async () => {
-          expect(await canI(kube, ns.name, enforcer, { ...access, namespace: ns.name })).to.equal(false);
-        });
-      }
-    });
 
     it("denies Knative Services when rbac.knative is off (the dev release)", async () => {
       const access = {

@@ -146,8 +146,7 @@ describe("helm charts: lint, render, golden files, schema", function () {
       const objects = parseManifests(await renderCase(crm, "full"));
       const deployments = objects.filter((o) => o.kind === "Deployment");
       const args = deployments.map((d) => podOf(d).containers[0]?.args?.[0]);
-      // The analyzer is off in ci/full-values.yaml until its role exists.
-      expect(args).to.have.members(["ingress", "watcher", "reconciler", "enforcer", "dashboard"]);
+      expect(args).to.have.members(["ingress", "watcher", "reconciler", "analyzer", "enforcer", "dashboard"]);
       const enforcer = deployments.find((d) => podOf(d).containers[0]?.args?.[0] === "enforcer");
       expect(
         enforcer && (podOf(enforcer) as { serviceAccountName?: string }).serviceAccountName,

@@ -20,7 +20,9 @@ export type JobReason =
   | "startup"
   | "resync"
   | "requeue"
-  | "manual";
+  | "manual"
+  /** An analysis produced recommendations (the enforce queue). */
+  | "analyzed";
 
 /** A job payload: which record, never what changed. */
 export interface RecordJob {

@@ -46,4 +46,4 @@ export {
 export { int32Max, minPort, maxPort } from "./limits.ts";
 export { knativeReservedPorts, knativeReservedEnv, knativeMaxConcurrency } from "./knative-rules.ts";
 export { defaultHpaCpuRequest } from "./workload.ts";
-export { knativeUserPort } from "./monitoring.ts";
+export { knativeUserPort, monitorPodTargetLabels } from "./monitoring.ts";

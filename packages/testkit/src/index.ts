@@ -47,3 +47,25 @@ export {
   type CrmProcess,
 } from "./crm-process.ts";
 export { startPmProcess, type PmProcess } from "./pm-process.ts";
+export {
+  startTestPrometheus,
+  prometheusBinary,
+  testPrometheusConfig,
+  type TestPrometheus,
+  type TestPrometheusOptions,
+  type ScrapeTargets,
+  type PromSample,
+} from "./prometheus.ts";
+export {
+  startSyntheticExporter,
+  type SyntheticExporter,
+  type LatencyShape,
+  type Labels as SeriesLabels,
+} from "./synthetic-exporter.ts";
+export {
+  publishPod,
+  dropPod,
+  publishRequests,
+  type PodSeries,
+  type RequestSeries,
+} from "./workload-series.ts";

@@ -1,6 +1,6 @@
 // The CRM program: `crm <role>`. One image, many roles: ingress, watcher, reconciler,
-// enforcer, and `all` (every built role in one process: the dev/edge default); `crds`
-// installs or upgrades the CRD; `history <deployment-id>` prints a record's history;
+// analyzer, enforcer, and `all` (every built role in one process: the dev/edge default);
+// `crds` installs or upgrades the CRD; `history <deployment-id>` prints a record's history;
 // `nfr explain <deployment-id>` explains its NFR recommendations and decisions.
 // Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
 // built role; `history` exits 3 when the id has no history. Started by main.ts once
@@ -23,6 +23,7 @@ import { printHistory } from "./roles/history-command.ts";
 import { kubeClientMetrics } from "./roles/kube-metrics.ts";
 import { startHealthServer } from "./roles/health-server.ts";
 import { openQueueRedis, queueRedisClient, redisMonitor } from "./roles/queue-redis.ts";
+import { startAnalyzerRole } from "./roles/analyzer-role.ts";
 import { startEnforcerRole } from "./roles/enforcer-role.ts";
 import { runNfrCommand } from "./roles/nfr-command.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
@@ -106,6 +107,12 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       const reconciler = startReconcilerRole({ config, kube, redis, logger, metrics });
       parts.push(reconciler.readiness);
       stops.unshift(() => reconciler.stop());
+    }
+    // In `crm all` the analyzer runs only with a Prometheus to ask (its watcher makes no schedules otherwise).
+    if (redis && (role === "analyzer" || (role === "all" && config.prometheus.url !== undefined))) {
+      const analyzer = startAnalyzerRole({ config, kube, redis, logger, metrics });
+      parts.push(analyzer.readiness);
+      stops.unshift(() => analyzer.stop());
     }
     if (redis && (role === "enforcer" || role === "all")) {
       const enforcer = startEnforcerRole({ config, kube, redis, logger, metrics });

@@ -444,6 +444,7 @@ const rows: Row[] = [
       const sm = one(objects, "ServiceMonitor", "r-metrics");
       expect(sm.spec).to.deep.equal({
         selector: { matchLabels: { app: "r", "oaas.io/owner": "r" } },
+        podTargetLabels: ["oaas.io/owner", "oaas.io/function", "oaas.io/component"],
         endpoints: [{ port: "http", path: "/metrics" }],
       });
       expect(sm.metadata.labels).to.include({ release: "prometheus", "oaas.io/owner": "r" });

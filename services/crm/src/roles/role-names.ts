@@ -3,10 +3,18 @@
 import { queueNames, type QueueName } from "@oaas/queue";
 
 /** Roles `crm <role>` runs. */
-export const builtRoles = ["ingress", "watcher", "reconciler", "enforcer", "dashboard", "all"] as const;
+export const builtRoles = [
+  "ingress",
+  "watcher",
+  "reconciler",
+  "analyzer",
+  "enforcer",
+  "dashboard",
+  "all",
+] as const;
 export type Role = (typeof builtRoles)[number];
-/** Roles of the design not built yet: `crm <role>` says so and exits 2. */
-export const plannedRoles = ["analyzer"] as const;
+/** Roles of the design not built yet: `crm <role>` says so and exits 2 (none left). */
+export const plannedRoles: readonly string[] = [];
 
 /** The role whose workers consume each queue. */
 export const queueConsumers: Readonly<Record<QueueName, string>> = {

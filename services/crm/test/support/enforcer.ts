@@ -137,9 +137,9 @@ interface ChartCall {
   when: string;
 }
 
-/** The enforcer's rules as the chart grants them (charts/oaas-crm/files/enforcer-api-calls.yaml), `when: always` ones. */
+/** The enforcer's rules as the chart grants them (charts/oaas-crm/files/roles/enforcer.yaml), `when: always` ones. */
 export function enforcerRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
-  const file = path.join(repoRoot, "charts/oaas-crm/files/enforcer-api-calls.yaml");
+  const file = path.join(repoRoot, "charts/oaas-crm/files/roles/enforcer.yaml");
   const calls = k8s.loadAllYaml(readFileSync(file, "utf8"))[0] as ChartCall[];
   return calls
     .filter((c) => c.when === "always")
