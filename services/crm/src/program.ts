@@ -50,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       await kube.close();
     }
   }
-  if ((plannedRoles as readonly string[]).includes(role)) {
+  if (plannedRoles.includes(role)) {
     console.error(`crm ${role}: not built yet`);
     return 2;
   }

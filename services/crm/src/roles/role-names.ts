@@ -27,7 +27,7 @@ export const queueConsumers: Readonly<Record<QueueName, string>> = {
 export function unconsumedQueues(): ReadonlyMap<string, string> {
   const idle = new Map<string, string>();
   for (const [queue, role] of Object.entries(queueConsumers)) {
-    if ((plannedRoles as readonly string[]).includes(role))
+    if (plannedRoles.includes(role))
       idle.set(queue, `${role} not built/enabled: no worker consumes this queue, and none is expected`);
   }
   return idle;
