@@ -35,6 +35,12 @@ export { applyCrd, deleteCrd, installCrd, readCrd, waitForCrdEstablished, type S
 export { createCa, issueCertificate } from "./openssl.ts";
 export { captureLogLines, type LogCapture, type LogLine } from "./log-capture.ts";
 export { startTestEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.ts";
+export {
+  backfilledDataDir,
+  backfillOpenMetrics,
+  promtoolTestRules,
+  type PromtoolResult,
+} from "./promtool.ts";
 export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";
 export {
   spawnCrm,
