@@ -6,19 +6,23 @@
 #     started when none answers)
 #  3. the DeploymentRecord CRD (crm crds) and the CRM: `crm all` (ingress, watcher,
 #     reconciler and the dashboard in one process, profile dev, ODGM on) on :8088/:8089,
-#     or with --roles (env OAAS_CRM_ROLES=1) ingress :8088, watcher :8090, reconciler :8091
-#     and dashboard :8089 as four processes
+#     or with --roles (env OAAS_CRM_ROLES=1) ingress :8088, watcher :8090, reconciler :8091,
+#     analyzer :8092 and dashboard :8089 as separate processes
+#  3b. Prometheus (Debian `prometheus`, :9095, data in $OAAS_LOCAL_DIR/prometheus) scraping a
+#     synthetic exporter of the CRM's pods' CPU, memory and requests (KWOK pods run
+#     nothing), and the analyzer on (scripts/local/prometheus.sh; OAAS_PROMETHEUS=0: none)
 #  4. the Package Manager on :8080 with the CRM as its `default` cluster, storing packages
 #     and deployments in a local etcd on :2479 (data in $OAAS_LOCAL_DIR/pm-etcd, kept
 #     across npm run stop and start; OAAS_PM_STORAGE=memory for none)
 #  5. the sample package (examples/hello) applied and its class deployed through the PM
-#     with oaasctl, followed until it is Available (conditions printed as they change)
+#     with oaasctl, followed until it is Available (conditions printed as they change),
+#     then until the analyzer has written its NFR recommendations
 # A second npm start reuses what runs. Stop exactly what it started: npm run stop.
 # Env overrides (tests use them to run beside other work on one machine):
 #   OAAS_LOCAL_DIR     pid files, logs, dashboard credentials (default ~/.cache/oaas/local)
 #   OAAS_KUBECONFIG    use this running cluster: no build, no start, never stopped here
 #   OPRC_CRM_HTTP_PORT, OPRC_CRM_DASHBOARD_PORT, OAAS_PM_PORT, OAAS_CRM_WATCHER_PORT,
-#   OAAS_CRM_RECONCILER_PORT, OAAS_PM_ETCD_PORT, OAAS_PM_ETCD_PEER_PORT (default: the next one);
+#   OAAS_CRM_RECONCILER_PORT, OAAS_CRM_ANALYZER_PORT, OAAS_PROMETHEUS_PORT, OAAS_PM_ETCD_PORT, OAAS_PM_ETCD_PEER_PORT (default: the next one);
 #   OAAS_PM_STORAGE=etcd|memory; any other OPRC_CRM_* setting reaches the CRM as it is
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -76,6 +80,7 @@ port="${OPRC_CRM_HTTP_PORT:-8088}"
 dashboard_port="${OPRC_CRM_DASHBOARD_PORT:-8089}"
 watcher_port="${OAAS_CRM_WATCHER_PORT:-8090}"
 reconciler_port="${OAAS_CRM_RECONCILER_PORT:-8091}"
+analyzer_port="${OAAS_CRM_ANALYZER_PORT:-8092}"
 pm_port="${OAAS_PM_PORT:-8080}"
 auth="$run/dashboard-auth"
 if [[ ! -s "$auth" ]]; then
@@ -105,6 +110,8 @@ start_bg() {
 # Logs at info unless asked (the dev profile's own default is debug): idle stays quiet.
 crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
   OPRC_CRM_LOG="${OPRC_CRM_LOG:-info}" OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth")
+source scripts/local/prometheus.sh
+local_prometheus
 
 roles_alive() { local p; for p in "$run"/crm-*.pid; do alive "$p" && return 0; done; return 1; }
 if [[ "$roles" == 1 ]]; then
@@ -121,9 +128,11 @@ if [[ "$roles" == 1 ]]; then
   start_role ingress "$port"
   start_role watcher "$watcher_port"
   start_role reconciler "$reconciler_port"
+  [[ -z "$prom_url" ]] || start_role analyzer "$analyzer_port"
   start_role dashboard "$port" "$dashboard_port"
   wait_http "http://127.0.0.1:$watcher_port/readyz" "the CRM watcher" "$run/crm-watcher.log" "$run/crm-watcher.pid"
   wait_http "http://127.0.0.1:$reconciler_port/readyz" "the CRM reconciler" "$run/crm-reconciler.log" "$run/crm-reconciler.pid"
+  [[ -z "$prom_url" ]] || wait_http "http://127.0.0.1:$analyzer_port/readyz" "the CRM analyzer" "$run/crm-analyzer.log" "$run/crm-analyzer.pid"
   wait_http "http://127.0.0.1:$dashboard_port/healthz" "the CRM dashboard" "$run/crm-dashboard.log" "$run/crm-dashboard.pid"
 elif alive "$run/crm.pid"; then
   step "CRM already running (pid $(cat "$run/crm.pid"))"
@@ -222,6 +231,13 @@ fi
 step "waiting for the sample class to become Available (conditions as they change)"
 tsx scripts/local/wait-available.ts "${OPRC_CRM_K8S_NAMESPACE:-default}" hello-greeter-default 600 "$crm_log" \
   || fail "the sample class did not become Available; read $crm_log"
+if [[ -n "$prom_url" ]]; then
+  analyzer_log="$crm_log"
+  [[ "$roles" == 1 ]] && analyzer_log="$run/crm-analyzer.log"
+  step "waiting for the analyzer's recommendations for the sample class (from $prom_url)"
+  tsx scripts/local/wait-recommendations.ts "${OPRC_CRM_K8S_NAMESPACE:-default}" hello-greeter-default 300 "$analyzer_log" \
+    || fail "no NFR recommendations for the sample class; read $analyzer_log and $run/metrics-exporter.log"
+fi
 
 cat <<TXT
 
@@ -231,6 +247,7 @@ Local system is up ($(($(date +%s) - began))s).
   CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $ingress_log$([[ "$roles" == 1 ]] && echo ", reconciler $crm_log, watcher $run/crm-watcher.log"))
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
   Redis:      $redis_used
+  Prometheus: ${prom_url:-off} $([[ -n "$prom_url" ]] && echo "(scraping the synthetic workload metrics; log $run/prometheus.log)")
   PM storage: $pm_storage$([[ "$pm_storage" == etcd ]] && echo " (127.0.0.1:$etcd_port, data $run/pm-etcd)")
   Try:        export OAAS_PM_URL=$OAAS_PM_URL   # oaasctl's PM (the default is :8080)
               scripts/oaasctl status hello-greeter

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run stop: stops exactly what npm start started: the PM and the CRM process(es) by
 # their recorded pids (each is a session leader: its whole group), a
-# redis-server it started, the PM's etcd (its data stays), and the local cluster when
+# redis-server it started, the PM's etcd (its data stays), the metrics exporter and
+# Prometheus (its data stays), and the local cluster when
 # that start brought it up.
 # Env: OAAS_LOCAL_DIR as for npm start.
 set -uo pipefail
@@ -12,7 +13,7 @@ source scripts/lib/processes.sh
 run="${OAAS_LOCAL_DIR:-$OAAS_CACHE_DIR/local}"
 group_alive() { pgrep -g "$1" >/dev/null 2>&1; }
 # The PM before its etcd; the etcd's data directory stays (the next npm start reads it).
-for pidfile in "$run"/pm.pid "$run"/crm*.pid "$run"/pm-etcd.pid; do
+for pidfile in "$run"/pm.pid "$run"/crm*.pid "$run"/pm-etcd.pid "$run"/metrics-exporter.pid "$run"/prometheus.pid; do
   [[ -f "$pidfile" ]] || continue
   name="$(basename "$pidfile" .pid)"
   pid="$(cat "$pidfile")"

@@ -29,6 +29,33 @@
 {{- end -}}
 {{- end -}}
 
+{{/*
+Roles that run under a ServiceAccount of their own (templates/rbac-roles.yaml), as a YAML
+list: mode=roles, the role enabled, a files/roles/<role>.yaml listing its calls, and the
+chart creating ServiceAccounts.
+*/}}
+{{- define "crm.ownAccountRoles" -}}
+{{- $v := .Values -}}
+{{- $roles := list -}}
+{{- if and (eq $v.mode "roles") $v.serviceAccount.create -}}
+{{- range $role := list "analyzer" "enforcer" -}}
+{{- if and (index $v.roles $role).enabled ($.Files.Get (printf "files/roles/%s.yaml" $role)) -}}
+{{- $roles = append $roles $role -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $roles -}}
+{{- end -}}
+
+{{/* ServiceAccount of one component's pods (root, role): its own (crm.ownAccountRoles) or the shared one. */}}
+{{- define "crm.componentServiceAccount" -}}
+{{- if has .role (include "crm.ownAccountRoles" .root | fromYamlArray) -}}
+{{- include "crm.componentName" (dict "root" .root "component" .role) -}}
+{{- else -}}
+{{- include "crm.serviceAccountName" .root -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "crm.redisName" -}}
 {{- include "crm.componentName" (dict "root" . "component" "redis") -}}
 {{- end -}}

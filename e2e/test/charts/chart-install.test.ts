@@ -92,8 +92,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
   it("installs oaas-crm in mode roles (full values; external Redis Cluster, mTLS): one Ready Deployment per role", async () => {
     // The test cluster has no Prometheus Operator, so no ServiceMonitor kind to create.
     await install("crm-full", crm, valuesFile(crm, "full"), ["--set", "serviceMonitor.enabled=false"]);
-    // analyzer and enforcer stay off in ci/full-values.yaml until those roles exist.
-    const roles = ["ingress", "watcher", "reconciler", "dashboard"];
+    const roles = ["ingress", "watcher", "reconciler", "analyzer", "enforcer", "dashboard"];
     await expectAllReady(
       kube,
       ns.name,

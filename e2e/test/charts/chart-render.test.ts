@@ -146,8 +146,12 @@ describe("helm charts: lint, render, golden files, schema", function () {
       const objects = parseManifests(await renderCase(crm, "full"));
       const deployments = objects.filter((o) => o.kind === "Deployment");
       const args = deployments.map((d) => podOf(d).containers[0]?.args?.[0]);
-      // analyzer and enforcer are off in ci/full-values.yaml until those roles exist.
-      expect(args).to.have.members(["ingress", "watcher", "reconciler", "dashboard"]);
+      expect(args).to.have.members(["ingress", "watcher", "reconciler", "analyzer", "enforcer", "dashboard"]);
+      const enforcer = deployments.find((d) => podOf(d).containers[0]?.args?.[0] === "enforcer");
+      expect(
+        enforcer && (podOf(enforcer) as { serviceAccountName?: string }).serviceAccountName,
+        "the enforcer runs as its own ServiceAccount",
+      ).to.equal("oaas-crm-enforcer");
       const watcher = deployments.find((d) => podOf(d).containers[0]?.args?.[0] === "watcher");
       expect(watcher?.spec?.["replicas"]).to.equal(2);
       const pdbs = objects.filter((o) => o.kind === "PodDisruptionBudget").map((o) => o.metadata.name);

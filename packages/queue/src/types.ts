@@ -20,7 +20,9 @@ export type JobReason =
   | "startup"
   | "resync"
   | "requeue"
-  | "manual";
+  | "manual"
+  /** An analysis produced recommendations (the enforce queue). */
+  | "analyzed";
 
 /** A job payload: which record, never what changed. */
 export interface RecordJob {
@@ -105,6 +107,11 @@ export interface HistoryEntry {
   readonly message: string;
   /** Objects touched, "Kind/name", e.g. the children an apply changed. */
   readonly objects?: readonly string[];
+  /**
+   * Structured data behind the message, as JSON, for tools (e.g. an NFR decision: its
+   * inputs and the chain of checks, services/crm/src/enforcer/history-entries.ts).
+   */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Appends to and reads a record's history; one implementation (Redis) in this package. */

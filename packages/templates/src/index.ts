@@ -18,7 +18,7 @@ export { validateSpec, maxCpuTarget } from "./validate.ts";
 export { planFunctions, shorthandFunctionKey, defaultPort, type FunctionPlan } from "./functions.ts";
 export { selectTemplate, knativeAvailable, type Selection } from "./select.ts";
 export { scoreTemplates, mergeSignals, type Scores, type Signals } from "./scoring.ts";
-export { templateTraits, enforcerOwnsReplicas, type TemplateTraits } from "./traits.ts";
+export { templateTraits, enforcerOwnsReplicas, enforcerOwns, type TemplateTraits } from "./traits.ts";
 export { componentLabel, appLabel } from "./meta.ts";
 export { odgmPort, defaultShardType, type CollectionEntry } from "./odgm.ts";
 export { minScaleAnnotation, maxScaleAnnotation } from "./knative.ts";
@@ -31,4 +31,4 @@ export {
 } from "./objects.ts";
 export { knativeReservedPorts, knativeReservedEnv, knativeMaxConcurrency } from "./knative-rules.ts";
 export { defaultHpaCpuRequest } from "./workload.ts";
-export { knativeUserPort } from "./monitoring.ts";
+export { knativeUserPort, monitorPodTargetLabels } from "./monitoring.ts";

@@ -1,6 +1,6 @@
 // ServiceMonitor / PodMonitor for a record's function pods (Prometheus Operator). One per
 // record: it selects by the owner and `app` labels every function child shares.
-import { monitorName, ownerLabel } from "@oaas/crd";
+import { functionLabel, monitorName, ownerLabel } from "@oaas/crd";
 import type { MonitoringOptions } from "./context.ts";
 import { appLabel, componentLabel, objectMeta, type Owner } from "./meta.ts";
 import type { PodMonitor, ServiceMonitor } from "./objects.ts";
@@ -37,6 +37,15 @@ export function scrapePort(runtime: TemplateTraits["runtime"]): string {
 }
 export const knativeUserPort = "user-port";
 
+/**
+ * Pod labels every monitor copies onto the series it scrapes (`podTargetLabels`), so a
+ * function's own request metrics say which record, function and component they are of
+ * (Prometheus sanitizes the names: oaas_io_owner, oaas_io_function, oaas_io_component),
+ * without matching pod names. The analyzer's queries (packages/nfr queries.ts) group by them.
+ * https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitorSpec
+ */
+export const monitorPodTargetLabels: readonly string[] = [ownerLabel, functionLabel, componentLabel];
+
 export function renderMonitor(
   owner: Owner,
   kind: MonitorKind,
@@ -54,13 +63,21 @@ export function renderMonitor(
       apiVersion: "monitoring.coreos.com/v1",
       kind,
       metadata,
-      spec: { selector: { matchLabels }, endpoints: [endpoint] },
+      spec: {
+        selector: { matchLabels },
+        podTargetLabels: [...monitorPodTargetLabels],
+        endpoints: [endpoint],
+      },
     };
   }
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind,
     metadata,
-    spec: { selector: { matchLabels }, podMetricsEndpoints: [endpoint] },
+    spec: {
+      selector: { matchLabels },
+      podTargetLabels: [...monitorPodTargetLabels],
+      podMetricsEndpoints: [endpoint],
+    },
   };
 }

@@ -37,14 +37,24 @@ export interface ServiceMonitor {
   apiVersion: "monitoring.coreos.com/v1";
   kind: "ServiceMonitor";
   metadata: V1ObjectMeta;
-  spec: { selector: { matchLabels: Record<string, string> }; endpoints: MonitorEndpoint[] };
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    /** Pod labels copied onto every scraped series (sanitized: oaas.io/owner -> oaas_io_owner). */
+    podTargetLabels: string[];
+    endpoints: MonitorEndpoint[];
+  };
 }
 
 export interface PodMonitor {
   apiVersion: "monitoring.coreos.com/v1";
   kind: "PodMonitor";
   metadata: V1ObjectMeta;
-  spec: { selector: { matchLabels: Record<string, string> }; podMetricsEndpoints: MonitorEndpoint[] };
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    /** Pod labels copied onto every scraped series (sanitized: oaas.io/owner -> oaas_io_owner). */
+    podTargetLabels: string[];
+    podMetricsEndpoints: MonitorEndpoint[];
+  };
 }
 
 export type RenderedObject =

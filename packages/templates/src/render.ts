@@ -13,7 +13,7 @@ import { objectKey, type RenderedObject } from "./objects.ts";
 import { planOdgm, renderOdgm, type OdgmPlan } from "./odgm.ts";
 import { mergeSignals } from "./scoring.ts";
 import { selectTemplate, type Selection } from "./select.ts";
-import { enforcerOwnsReplicas, templateTraits, type TemplateTraits } from "./traits.ts";
+import { enforcerOwns, enforcerOwnsReplicas, templateTraits, type TemplateTraits } from "./traits.ts";
 import { validateSpec } from "./validate.ts";
 import { defaultHpaCpuRequest, needsDefaultCpuRequest, renderWorkload, rendersHpa } from "./workload.ts";
 
@@ -56,7 +56,8 @@ export function render(record: DeploymentRecord, context: RenderContext): Render
   const notes: string[] = [];
   const odgm = odgmFor(record, context, owner, functions.value, traits, notes);
   const objects = renderFunctions(record, context, owner, functions.value, traits, odgm);
-  if (traits.runtime === "deployment") notes.push(...cpuRequestNotes(functions.value, traits, context));
+  if (traits.runtime === "deployment")
+    notes.push(...cpuRequestNotes(functions.value, traits, context, enforcerOwns(spec.nfr, "cpu")));
   if (odgm !== undefined) objects.push(...renderOdgm(owner, odgm));
   objects.push(...renderMonitoring(context, owner, traits, notes));
 
@@ -111,23 +112,26 @@ function renderFunctions(
           traits,
           hpaEnabled: context.features.hpa,
           enforcerOwnsReplicas: ownsReplicas,
+          enforcerOwnsCpu: enforcerOwns(record.spec.nfr, "cpu"),
           cpuTarget,
           extraEnv,
         }),
   );
 }
 
-/** Which functions got the default CPU request because their HPA needs one. */
+/** Which functions got the default CPU request because their HPA needs one (or left it to the enforcer). */
 function cpuRequestNotes(
   functions: readonly FunctionPlan[],
   traits: TemplateTraits,
   context: RenderContext,
+  enforcerOwnsCpu: boolean,
 ): string[] {
   return functions
     .filter((fn) => rendersHpa(fn, traits, context.features.hpa) && needsDefaultCpuRequest(fn))
-    .map(
-      (fn) =>
-        `function ${JSON.stringify(fn.key)}: CPU request ${defaultHpaCpuRequest} rendered because its HPA scales on CPU utilization and ${fn.path}.provision_config names no cpu_request or cpu_limit`,
+    .map((fn) =>
+      enforcerOwnsCpu
+        ? `function ${JSON.stringify(fn.key)}: CPU request left to the NFR enforcer (spec.nfr.enforcement enforces cpu); its HPA measures utilization once the enforcer has set one`
+        : `function ${JSON.stringify(fn.key)}: CPU request ${defaultHpaCpuRequest} rendered because its HPA scales on CPU utilization and ${fn.path}.provision_config names no cpu_request or cpu_limit`,
     );
 }
 

@@ -26,8 +26,18 @@ export const templateTraits: Readonly<Record<TemplateName, TemplateTraits>> = {
  * leaves out the field the enforcer writes, so the two field managers never fight.
  */
 export function enforcerOwnsReplicas(nfr: NfrSpec | undefined): boolean {
+  return enforcerOwns(nfr, "replicas");
+}
+
+/**
+ * True when the enforcer owns `dimension` (mode=enforce and the dimension allowed, as for
+ * replicas). For cpu and memory it still never replaces a value the user gave
+ * (provision_config requests or limits): the renderer keeps rendering those, and only
+ * leaves out a default of its own (the HPA's CPU request) for the enforcer to set.
+ */
+export function enforcerOwns(nfr: NfrSpec | undefined, dimension: EnforcementDimension): boolean {
   const enforcement = nfr?.enforcement;
   if (enforcement?.mode !== "enforce") return false;
   const dimensions: EnforcementDimension[] | undefined = enforcement.dimensions;
-  return dimensions === undefined || dimensions.includes("replicas");
+  return dimensions === undefined || dimensions.includes(dimension);
 }

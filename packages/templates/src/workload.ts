@@ -14,6 +14,8 @@ export interface WorkloadOptions {
   traits: TemplateTraits;
   hpaEnabled: boolean;
   enforcerOwnsReplicas: boolean;
+  /** The enforcer sets the CPU request: no default request of ours (it would undo the enforcer's). */
+  enforcerOwnsCpu: boolean;
   /** HPA CPU target as a fraction of the request when no NFR names one. */
   cpuTarget: number;
   /** Platform variables (ODGM_*), placed after and winning over the function's config. */
@@ -50,7 +52,10 @@ export function renderWorkload(
   const selector = functionSelector(owner, planned.key);
   const replicas = planned.minScale ?? options.traits.defaultReplicas;
   const withHpa = rendersHpa(planned, options.traits, options.hpaEnabled);
-  const fn = withHpa && needsDefaultCpuRequest(planned) ? withCpuRequest(planned) : planned;
+  const fn =
+    withHpa && needsDefaultCpuRequest(planned) && !options.enforcerOwnsCpu
+      ? withCpuRequest(planned)
+      : planned;
   const setReplicas = !withHpa && !options.enforcerOwnsReplicas;
 
   const deployment: V1Deployment = {

@@ -8,7 +8,7 @@ export {
 export { unitToSpec, specToUnit } from "./ingress/convert.ts";
 export { desiredRecord } from "./deployments/record.ts";
 export { ingressFieldManager } from "./deployments/labels.ts";
-export { deploymentRecords } from "./deployments/store.ts";
+export { deploymentRecords } from "./deployments/record-resource.ts";
 export { applyCrds } from "./crds.ts";
 export { detectCapabilities, renderContextFor } from "./reconciler/capabilities.ts";
 export { deploymentHealth, knativeHealth, type WorkloadHealth } from "./children/workload-health.ts";

@@ -1,6 +1,7 @@
 // The CRM program: `crm <role>`. One image, many roles: ingress, watcher, reconciler,
-// and `all` (every built role in one process: the dev/edge default); `crds` installs or
-// upgrades the CRD; `history <deployment-id>` prints a record's history.
+// analyzer, enforcer, and `all` (every built role in one process: the dev/edge default);
+// `crds` installs or upgrades the CRD; `history <deployment-id>` prints a record's history;
+// `nfr explain <deployment-id>` explains its NFR recommendations and decisions.
 // Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
 // built role; `history` exits 3 when the id has no history. Started by main.ts once
 // tracing is set up (see there why).
@@ -22,15 +23,18 @@ import { printHistory } from "./roles/history-command.ts";
 import { kubeClientMetrics } from "./roles/kube-metrics.ts";
 import { startHealthServer } from "./roles/health-server.ts";
 import { openQueueRedis, queueRedisClient, redisMonitor } from "./roles/queue-redis.ts";
+import { startAnalyzerRole } from "./roles/analyzer-role.ts";
+import { startEnforcerRole } from "./roles/enforcer-role.ts";
+import { runNfrCommand } from "./roles/nfr-command.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 import { builtRoles, plannedRoles, type Role } from "./roles/role-names.ts";
 import { crmVersion } from "./version.ts";
 
-const commands = ["crds", "history"] as const;
+const commands = ["crds", "history", "nfr"] as const;
 
 function usage(): string {
-  return `usage: crm <${[...builtRoles, ...plannedRoles, ...commands].join("|")}>\n  crm history <deployment-id> [--namespace ns] [--limit n] [-o json]`;
+  return `usage: crm <${[...builtRoles, ...plannedRoles, ...commands].join("|")}>\n  crm history <deployment-id> [--namespace ns] [--limit n] [-o json]\n  crm nfr explain <deployment-id> [--namespace ns] [--at-rps n] [-o json]`;
 }
 
 /** Runs `crm <argv>` to its end; resolves with the exit code. */
@@ -46,11 +50,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       await kube.close();
     }
   }
-  if ((plannedRoles as readonly string[]).includes(role)) {
+  if (plannedRoles.includes(role)) {
     console.error(`crm ${role}: not built yet`);
     return 2;
   }
-  if (role !== "history" && !(builtRoles as readonly string[]).includes(role)) {
+  if (role !== "history" && role !== "nfr" && !(builtRoles as readonly string[]).includes(role)) {
     console.error(usage());
     return 2;
   }
@@ -65,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
   if (role === "history") return printHistory(config, argv.slice(1));
+  if (role === "nfr") return runNfrCommand(config, argv.slice(1));
   return runRole(role as Role, config);
 }
 
@@ -102,6 +107,17 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       const reconciler = startReconcilerRole({ config, kube, redis, logger, metrics });
       parts.push(reconciler.readiness);
       stops.unshift(() => reconciler.stop());
+    }
+    // In `crm all` the analyzer runs only with a Prometheus to ask (its watcher makes no schedules otherwise).
+    if (redis && (role === "analyzer" || (role === "all" && config.prometheus.url !== undefined))) {
+      const analyzer = startAnalyzerRole({ config, kube, redis, logger, metrics });
+      parts.push(analyzer.readiness);
+      stops.unshift(() => analyzer.stop());
+    }
+    if (redis && (role === "enforcer" || role === "all")) {
+      const enforcer = startEnforcerRole({ config, kube, redis, logger, metrics });
+      parts.push(enforcer.readiness);
+      stops.unshift(() => enforcer.stop());
     }
     if (redis && (role === "watcher" || role === "all")) {
       const watcher = startWatcherRole({ config, kube, redis, logger, metrics });

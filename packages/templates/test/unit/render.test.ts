@@ -444,6 +444,7 @@ const rows: Row[] = [
       const sm = one(objects, "ServiceMonitor", "r-metrics");
       expect(sm.spec).to.deep.equal({
         selector: { matchLabels: { app: "r", "oaas.io/owner": "r" } },
+        podTargetLabels: ["oaas.io/owner", "oaas.io/function", "oaas.io/component"],
         endpoints: [{ port: "http", path: "/metrics" }],
       });
       expect(sm.metadata.labels).to.include({ release: "prometheus", "oaas.io/owner": "r" });
@@ -655,6 +656,23 @@ describe("render: what consumers of the objects need (issue 7 items 4 and 5)", (
       expect(containerOf(result.objects)?.resources?.requests?.["cpu"]).to.equal(pc.cpu_request);
       expect(result.notes).to.deep.equal([]);
     }
+  });
+
+  it("an HPA with the enforcer owning cpu: no default request (the enforcer sets it), a note says so", () => {
+    const record = scaled({});
+    record.spec.nfr = { enforcement: { mode: "enforce", dimensions: ["cpu"] } };
+    const result = render(record, hpaContext);
+    if (!result.ok) expect.fail(JSON.stringify(result.error));
+    expect(containerOf(result.objects)?.resources).to.equal(undefined);
+    expect(result.notes.join("\n")).to.contain("CPU request left to the NFR enforcer");
+    const explicit = scaled({ cpu_request: "250m" });
+    explicit.spec.nfr = { enforcement: { mode: "enforce" } };
+    const kept = render(explicit, hpaContext);
+    if (!kept.ok) expect.fail(JSON.stringify(kept.error));
+    expect(
+      containerOf(kept.objects)?.resources?.requests?.["cpu"],
+      "a user's request is never left out",
+    ).to.equal("250m");
   });
 
   it("no HPA, no default request", () => {

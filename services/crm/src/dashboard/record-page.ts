@@ -1,9 +1,10 @@
 // One record on one page: what it is, its status summary, its conditions, per-function
-// status and its history. Pure: the record, the history and the clock are passed in.
+// status, its NFR recommendations and decisions, and its history. Pure: the record, the history and the clock are passed in.
 import { statusSummary, type DeploymentRecord, type FunctionStatus } from "@oaas/crd";
 import type { HistoryEntry } from "@oaas/queue";
 import { html, pathUnder, type SafeHtml } from "./html.ts";
 import { age, layout } from "./layout.ts";
+import { nfrPanel, type NfrPanelInput } from "./nfr-panel.ts";
 
 export interface RecordPageInput {
   readonly basePath: string;
@@ -16,6 +17,8 @@ export interface RecordPageInput {
   /** The CRM's queue names, for links to Bull Board's queue views. */
   readonly queueNames: readonly string[];
   readonly now: Date;
+  /** The NFR explanation (nfr-panel.ts); absent when the dashboard has none to give. */
+  readonly nfr?: NfrPanelInput;
 }
 
 /** The phase of a record, derived from its conditions as everywhere else (never the stored phase alone). */
@@ -96,7 +99,7 @@ export function recordPage(input: RecordPageInput): SafeHtml {
     <h2>Conditions</h2>
     ${conditionsTable(record, now)}
     <h2>Functions</h2>
-    ${functionsTable(functions)}
+    ${functionsTable(functions)} ${nfrPanel(input.nfr)}
     <h2>History</h2>
     ${historyTable(input.history, now)}
   `;

@@ -10,7 +10,9 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { SafeHtml } from "./html.ts";
 import { newestFirst, type HistoryReader } from "./history.ts";
 import { pageCsp } from "./layout.ts";
+import type { NfrPanelInput } from "./nfr-panel.ts";
 import { recordPage } from "./record-page.ts";
+import type { RecordExplanation } from "../enforcer/explain.ts";
 import { messagePage, recordsPage } from "./records-page.ts";
 
 const deploymentRecords: ResourceType = { group, version, plural, namespaced: true };
@@ -24,6 +26,8 @@ export interface RecordRoutesDeps {
   readonly logger: Logger;
   readonly timeoutMs: number;
   readonly historyLimit: number;
+  /** Explains a record's NFR state (services/crm/src/enforcer/explain.ts); absent: no NFR section. */
+  readonly explainNfr?: (record: DeploymentRecord, signal: AbortSignal) => Promise<RecordExplanation>;
 }
 
 /** Sets the status and headers of an HTML page and returns its text for the handler to return. */
@@ -98,10 +102,20 @@ export function recordRoutes(app: FastifyInstance, deps: RecordRoutesDeps): void
         log.warn("dashboard: reading record history failed", { error: kubeProblem(error) });
         history = { error: kubeProblem(error) };
       }
+      let nfr: NfrPanelInput;
+      if (record && deps.explainNfr) {
+        try {
+          nfr = await deps.explainNfr(record, AbortSignal.timeout(deps.timeoutMs));
+        } catch (error) {
+          log.warn("dashboard: explaining NFR failed", { error: kubeProblem(error) });
+          nfr = { error: kubeProblem(error) };
+        }
+      }
       return sendPage(
         reply,
         record ? 200 : 404,
         recordPage({
+          nfr,
           basePath,
           namespace,
           name,

@@ -13,7 +13,7 @@ import { withoutExternalAssets } from "./local-assets.ts";
 import type { HistoryReader } from "./history.ts";
 import { normalizeBasePath, type DashboardOptions } from "./options.ts";
 import { redisReadiness } from "./readiness.ts";
-import { recordRoutes } from "./record-routes.ts";
+import { recordRoutes, type RecordRoutesDeps } from "./record-routes.ts";
 
 export interface DashboardDeps {
   /** Shared ioredis connection of the queues (the Queue objects never close it). */
@@ -28,6 +28,8 @@ export interface DashboardDeps {
    */
   readonly idleQueues?: ReadonlyMap<string, string>;
   readonly history: HistoryReader;
+  /** Explains a record's NFR state for its page (services/crm/src/enforcer/explain.ts); absent: no NFR section. */
+  readonly explainNfr?: RecordRoutesDeps["explainNfr"];
   readonly kube: KubeClient;
   /** Namespace whose records the list page shows (config `namespace`). */
   readonly namespace: string;

@@ -1,7 +1,7 @@
 // DeploymentRecords on the API server: the ingress's only I/O. Every call is bounded
 // by the caller's signal (the RPC deadline) and translates Kubernetes failures into
 // domain errors, so the service above reads as policy only.
-import { group, plural, version, type DeploymentRecord } from "@oaas/crd";
+import type { DeploymentRecord } from "@oaas/crd";
 import {
   applyObjectReportingCreate,
   deleteObject,
@@ -11,12 +11,11 @@ import {
   listObjects,
   type KubeClient,
   type KubeStatus,
-  type ResourceType,
 } from "@oaas/kube";
 import { DeploymentError } from "./errors.ts";
+import { deploymentRecords } from "./record-resource.ts";
 import { ingressFieldManager } from "./labels.ts";
 
-export const deploymentRecords: ResourceType = { group, version, plural, namespaced: true };
 
 /**
  * The read path (GetDeploymentStatus, GetClassRuntime, ListClassRuntimes, Delete's

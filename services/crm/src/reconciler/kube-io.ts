@@ -30,7 +30,7 @@ import { ReconcileFailure } from "./errors.ts";
 import type { ReconcilerIo } from "./io.ts";
 import { replicaHandoverManager } from "./replicas.ts";
 
-const deploymentRecords: ResourceType = { group, version, plural, namespaced: true };
+import { deploymentRecords } from "../deployments/record-resource.ts";
 
 export function kubeIo(kube: KubeClient, fieldManager: string, signal: AbortSignal): ReconcilerIo {
   const patchRecord = (record: DeploymentRecord, ops: unknown[]) =>

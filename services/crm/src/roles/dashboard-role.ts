@@ -5,7 +5,9 @@ import type { KubeClient } from "@oaas/kube";
 import { createHistory, queueNames } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import type { RedisClient } from "@oaas/queue";
+import { nfrSettings } from "@oaas/nfr";
 import { startDashboard, type Dashboard } from "../dashboard/index.ts";
+import { createEnforcerStore, explainRecord } from "../enforcer/index.ts";
 import { unconsumedQueues } from "./role-names.ts";
 
 /**
@@ -32,6 +34,17 @@ export async function startDashboardRole(deps: {
     queueNames: Object.values(queueNames),
     idleQueues: unconsumedQueues(),
     history: createHistory({ connection: redis, prefix: config.redis.prefix }),
+    explainNfr: (record, signal) =>
+      explainRecord(
+        {
+          kube,
+          store: createEnforcerStore(redis, config.redis.prefix),
+          settings: nfrSettings(config).enforcement,
+        },
+        record,
+        Date.now(),
+        signal,
+      ),
     kube,
     namespace: config.namespace,
     logger,

@@ -3,10 +3,18 @@
 import { queueNames, type QueueName } from "@oaas/queue";
 
 /** Roles `crm <role>` runs. */
-export const builtRoles = ["ingress", "watcher", "reconciler", "dashboard", "all"] as const;
+export const builtRoles = [
+  "ingress",
+  "watcher",
+  "reconciler",
+  "analyzer",
+  "enforcer",
+  "dashboard",
+  "all",
+] as const;
 export type Role = (typeof builtRoles)[number];
-/** Roles of the design not built yet: `crm <role>` says so and exits 2. */
-export const plannedRoles = ["analyzer", "enforcer"] as const;
+/** Roles of the design not built yet: `crm <role>` says so and exits 2 (none left). */
+export const plannedRoles: readonly string[] = [];
 
 /** The role whose workers consume each queue. */
 export const queueConsumers: Readonly<Record<QueueName, string>> = {
@@ -19,7 +27,7 @@ export const queueConsumers: Readonly<Record<QueueName, string>> = {
 export function unconsumedQueues(): ReadonlyMap<string, string> {
   const idle = new Map<string, string>();
   for (const [queue, role] of Object.entries(queueConsumers)) {
-    if ((plannedRoles as readonly string[]).includes(role))
+    if (plannedRoles.includes(role))
       idle.set(queue, `${role} not built/enabled: no worker consumes this queue, and none is expected`);
   }
   return idle;

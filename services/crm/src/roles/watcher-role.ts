@@ -6,6 +6,8 @@ import { createRecordQueue, queueNames, type RecordQueue } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import type { RedisClient } from "@oaas/queue";
 import type { ReadinessPart } from "../health/readiness.ts";
+import { createAnalyzeSchedules } from "../analyzer/schedules.ts";
+import { scheduleSync } from "../analyzer/schedule-sync.ts";
 import { startWatcher, type Watcher } from "../watcher/index.ts";
 import { processIdentity } from "../process/identity.ts";
 
@@ -30,6 +32,13 @@ export function startWatcherRole(deps: {
     prefix: config.redis.prefix,
     name: queueNames.reconcile,
     attempts: config.reconcile.maxAttempts,
+  });
+  // One analyze schedule per record while analysis is possible (a Prometheus URL is
+  // set); otherwise every schedule goes, so a CRM without Prometheus has none.
+  const schedules = createAnalyzeSchedules({
+    connection: redis,
+    prefix: config.redis.prefix,
+    intervalMs: config.analyzer.intervalSeconds * 1000,
   });
   const meter = metrics.meter;
   const leader = meter.createObservableGauge("leader_election_master_status", {
@@ -64,6 +73,7 @@ export function startWatcherRole(deps: {
     resyncIntervalMs: config.watcher.resyncSeconds * 1000,
     lastRuns: (records) => queue.lastRuns(records),
     childSettleMs: config.watcher.childSettleMs,
+    recordHooks: scheduleSync(schedules, logger, { enabled: config.prometheus.url !== undefined }),
     metrics: {
       enqueued: (_job, priority, result) => {
         adds.add(1, { name: queueNames.reconcile, priority, result });
@@ -97,6 +107,7 @@ export function startWatcherRole(deps: {
     stop: async () => {
       await watcher.stop();
       await queue.close();
+      await schedules.close();
     },
   };
 }

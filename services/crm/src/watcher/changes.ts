@@ -27,6 +27,7 @@
 // catch up before the run, instead of one run per child.
 
 import { finalizer, reconcilerFieldManager } from "@oaas/crd";
+import { withoutEnforcerFields } from "../enforcer/owned-fields.ts";
 
 interface Meta {
   metadata?: object;
@@ -58,9 +59,11 @@ function onlyOurFinalizerAdded(before: Record<string, unknown>, after: Record<st
 
 /**
  * What a child update means for its record:
- * - "edited": something besides status, resourceVersion, managedFields and the
- *   controllers' own annotations (`controllerAnnotations`) changed (a hand edit to
- *   repair, or the reconciler's own apply): the record's run is due now;
+ * - "edited": something besides status, resourceVersion, managedFields, the
+ *   controllers' own annotations (`controllerAnnotations`) and the fields the NFR
+ *   enforcer owns (its replicas, min-scale, requests: ../enforcer/owned-fields.ts, which
+ *   the reconciler never renders) changed (a hand edit to repair, or the reconciler's own
+ *   apply): the record's run is due now;
  * - "health": only `health` changed (what the reconciler derives from the child's status;
  *   absent for kinds whose status it does not read): a run is due, but it may wait a
  *   moment for the record's other children (the watcher's settle delay);
@@ -71,7 +74,11 @@ export function childChange<T extends Meta & { status?: unknown }>(
   newObj: T,
   health?: (obj: T) => unknown,
 ): "none" | "edited" | "health" {
-  const strip = (o: T) => ({ ...o, metadata: childMetadata(o), status: undefined });
+  const strip = (o: T) => ({
+    ...withoutEnforcerFields(o, newObj),
+    metadata: childMetadata(o),
+    status: undefined,
+  });
   if (!sameJson(strip(oldObj), strip(newObj))) return "edited";
   return health !== undefined && !sameJson(health(oldObj), health(newObj)) ? "health" : "none";
 }

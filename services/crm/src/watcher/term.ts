@@ -24,6 +24,7 @@ import { childAddMatters, childChange, recordChangeMatters } from "./changes.ts"
 import { isServed } from "./discovery.ts";
 import { Enqueuer, type Enqueue, type EnqueueRetry, type WatcherMetrics } from "./enqueuer.ts";
 import type { ChildKind } from "./kinds.ts";
+import type { RecordHooks } from "./record-hooks.ts";
 import { owningRecord, type ChildMeta } from "./owner.ts";
 import { resyncDue, sweepPeriodMs } from "./resync.ts";
 import { ownerLabel } from "@oaas/crd";
@@ -43,6 +44,8 @@ export interface TermOptions {
   readonly staleAfterMs: number;
   readonly enqueueRetry: EnqueueRetry;
   readonly metrics: WatcherMetrics;
+  /** Told of records coming and going (the analyzer's schedules); optional. */
+  readonly recordHooks?: RecordHooks | undefined;
 }
 
 type Child = KubeObject & ChildMeta;
@@ -79,14 +82,20 @@ export class Term {
       ...this.informerBase(),
       type: recordType,
       handlers: {
-        add: (obj, initial) =>
-          this.submit(obj, initial ? "startup" : "record-added", initial ? "background" : "live"),
+        add: (obj, initial) => {
+          this.submit(obj, initial ? "startup" : "record-added", initial ? "background" : "live");
+          this.tellHooks(obj);
+        },
         update: (oldObj, newObj) => {
+          this.tellHooks(newObj);
           if (!recordChangeMatters(oldObj, newObj)) return;
           const deleting = newObj.metadata.deletionTimestamp && !oldObj.metadata.deletionTimestamp;
           this.submit(newObj, deleting ? "record-deleted" : "record-updated", "live");
         },
-        delete: (obj) => this.submit(obj, "record-deleted", "live"),
+        delete: (obj) => {
+          this.submit(obj, "record-deleted", "live");
+          this.options.recordHooks?.gone(obj);
+        },
       },
     });
   }
@@ -113,6 +122,7 @@ export class Term {
     await this.sweeping;
     await this.discovering;
     await this.enqueuer.drain();
+    await this.options.recordHooks?.drain();
   }
 
   /** Readiness of this term: every informer synced and heard from within staleAfterMs. */
@@ -181,6 +191,7 @@ export class Term {
       }
     }
     if (this.isAborted()) return;
+    this.options.recordHooks?.sweep(records);
     const now = Date.now();
     const cached = new Set<string>();
     let due = 0;
@@ -245,6 +256,13 @@ export class Term {
         }
       }
     })().finally(() => (this.discovering = undefined));
+  }
+
+  private tellHooks(record: DeploymentRecord): void {
+    const hooks = this.options.recordHooks;
+    if (!hooks || this.isAborted()) return;
+    if (record.metadata.deletionTimestamp) hooks.gone(record);
+    else hooks.present(record);
   }
 
   private isAborted(): boolean {

@@ -8,6 +8,7 @@ import { LeaderElector, type InformerStats, type KubeClient, type ObjectStore } 
 import type { Logger } from "@oaas/telemetry";
 import type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
 import { ownedChildKinds, type ChildKind } from "./kinds.ts";
+import type { RecordHooks } from "./record-hooks.ts";
 import { Term, type LastRuns } from "./term.ts";
 
 export interface LeaderElectionOptions {
@@ -67,6 +68,8 @@ export interface WatcherOptions {
   /** Retries of a failed enqueue. Defaults: 5 attempts, 1 s..30 s backoff. */
   readonly enqueueRetry?: EnqueueRetry;
   readonly metrics?: WatcherMetrics;
+  /** Told of records coming and going while this process leads (the analyzer's schedules). */
+  readonly recordHooks?: RecordHooks;
 }
 
 export interface Watcher {
@@ -116,6 +119,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
         staleAfterMs: options.staleAfterMs ?? 2 * watchTimeoutSeconds * 1000,
         enqueueRetry: options.enqueueRetry ?? {},
         metrics: options.metrics ?? {},
+        recordHooks: options.recordHooks,
       },
       signal,
     );

@@ -3,18 +3,23 @@
 import http2 from "node:http2";
 import { freePort, testCluster, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
+import { plannedRoles } from "../../src/roles/role-names.ts";
 import { crm } from "../support/process.ts";
 
 describe("crm program", function () {
   this.timeout(60_000);
 
   it("roles not built yet exit 2; unknown roles print usage and exit 2", async function () {
-    const analyzer = crm(["analyzer"], {});
-    expect(await analyzer.exited).to.equal(2);
-    expect(analyzer.output()).to.contain("crm analyzer: not built yet");
+    for (const role of plannedRoles) {
+      const planned = crm([role], {});
+      expect(await planned.exited).to.equal(2);
+      expect(planned.output()).to.contain(`crm ${role}: not built yet`);
+    }
     const bogus = crm(["bogus"], {});
     expect(await bogus.exited).to.equal(2);
-    expect(bogus.output()).to.match(/usage: crm <ingress\|watcher\|reconciler\|dashboard\|all\|/);
+    expect(bogus.output()).to.match(
+      /usage: crm <ingress\|watcher\|reconciler\|analyzer\|enforcer\|dashboard\|all\|/,
+    );
   });
 
   it("an invalid setting exits 1 naming the variable", async function () {

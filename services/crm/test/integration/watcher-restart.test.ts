@@ -11,7 +11,7 @@ import { createLogger } from "@oaas/telemetry";
 import { deleteObject, KubeClient, LeaderElector } from "@oaas/kube";
 import { captureLogLines, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-import { deploymentRecords } from "../../src/deployments/store.ts";
+import { deploymentRecords } from "../../src/deployments/record-resource.ts";
 import { startWatcher, type Watcher } from "../../src/watcher/index.ts";
 import { installCrd } from "../support/ingress.ts";
 import { startPrivateApiserver, type PrivateApiserver } from "../support/private-apiserver.ts";

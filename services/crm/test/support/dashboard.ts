@@ -6,7 +6,7 @@ import { apiVersion, kind, type Condition } from "@oaas/crd";
 import { applyObject, type KubeClient } from "@oaas/kube";
 import { repoRoot } from "@oaas/testkit";
 import { chromium, type Browser } from "playwright-core";
-import { deploymentRecords } from "../../src/deployments/store.ts";
+import { deploymentRecords } from "../../src/deployments/record-resource.ts";
 
 /** Debian's chromium; .ci/run installs it. */
 export const chromiumPath = "/usr/bin/chromium";

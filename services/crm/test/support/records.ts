@@ -2,7 +2,7 @@
 import { apiVersion, finalizer, kind, recordName, type DeploymentRecord } from "@oaas/crd";
 import { applyObject, getObject, isKubeError, listObjects, type KubeClient } from "@oaas/kube";
 import { waitFor } from "@oaas/testkit";
-import { deploymentRecords } from "../../src/deployments/store.ts";
+import { deploymentRecords } from "../../src/deployments/record-resource.ts";
 
 export function getRecord(kube: KubeClient, namespace: string, deploymentId: string) {
   return getObject<DeploymentRecord>(kube, deploymentRecords, namespace, recordName(deploymentId));

@@ -3,7 +3,7 @@
 import type { JobPriority, RecordJob } from "@oaas/queue";
 import { apiVersion, correlationIdAnnotation, kind, ownerLabel, type DeploymentRecord } from "@oaas/crd";
 import { applyObject, type KubeClient, type ResourceType } from "@oaas/kube";
-import { deploymentRecords } from "../../src/deployments/store.ts";
+import { deploymentRecords } from "../../src/deployments/record-resource.ts";
 
 export interface RecordedJob {
   readonly job: RecordJob;

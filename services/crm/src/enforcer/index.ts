@@ -1,0 +1,13 @@
+// The enforcer: gather (workloads.ts), decide (decisions.ts, the @oaas/nfr chain), act
+// (plan.ts, act.ts), with its durable memory in Redis (state-store.ts); explain reads the
+// same steps without writing (explain.ts).
+export { createEnforceHandler, type EnforcerDeps, type EnforceJob } from "./handler.ts";
+export {
+  createEnforcerStore,
+  enforcerStateKey,
+  type EnforcerStore,
+  type StoredEnforcer,
+} from "./state-store.ts";
+export { enforcerFieldManager, withoutEnforcerFields } from "./owned-fields.ts";
+export { explainRecord, type RecordExplanation, type ExplainDeps } from "./explain.ts";
+export { formatExplanation, type WhatIfResult } from "./explain-text.ts";

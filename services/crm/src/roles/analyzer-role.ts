@@ -1,0 +1,126 @@
+// `crm analyzer`: analyze workers on the analyze queue, any number of processes. Wiring
+// only: what an analysis does is in ../analyzer, how jobs run is in packages/queue, the
+// schedules that make the jobs are the watcher's (../analyzer/schedule-sync.ts).
+import { watchedNamespace, type CrmConfig } from "@oaas/config";
+import type { KubeClient } from "@oaas/kube";
+import { durationMs, nfrSettings } from "@oaas/nfr";
+import { PromClient } from "@oaas/prom";
+import {
+  createHistory,
+  createRecordQueue,
+  queueDefaults,
+  queueNames,
+  startRecordWorker,
+  type RecordWorker,
+  type RedisClient,
+} from "@oaas/queue";
+import type { Logger, Metrics } from "@oaas/telemetry";
+import { analyzerMetrics } from "../analyzer/metrics.ts";
+import { CycleCache } from "../analyzer/cycle-cache.ts";
+import { gateSource } from "../analyzer/gate.ts";
+import { createAnalyzeHandler } from "../analyzer/handler.ts";
+import type { ReadinessPart } from "../health/readiness.ts";
+import { detectCapabilities } from "../reconciler/capabilities.ts";
+import { startRecordCache } from "../deployments/record-cache.ts";
+import { processIdentity } from "../process/identity.ts";
+
+export interface AnalyzerRole {
+  readonly worker: RecordWorker;
+  readonly readiness: ReadinessPart;
+  /** Stops taking jobs, waits for running ones (bounded), stops the record cache. */
+  stop(): Promise<void>;
+}
+
+export function startAnalyzerRole(deps: {
+  readonly config: CrmConfig;
+  readonly kube: KubeClient;
+  readonly redis: RedisClient;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}): AnalyzerRole {
+  const { config, kube, redis, logger } = deps;
+  const prefix = config.redis.prefix;
+  const settings = nfrSettings(config);
+  const metrics = analyzerMetrics(deps.metrics.meter);
+  // Records are read from a cache of the served namespace (one LIST+WATCH per process),
+  // not with a GET per analysis.
+  const records = startRecordCache({ kube, namespace: watchedNamespace(config), logger });
+  const gate = gateSource(config, async () => (await detectCapabilities(kube)).prometheusOperatorInstalled);
+  const intervalMs = config.analyzer.intervalSeconds * 1000;
+  const prom =
+    config.prometheus.url === undefined
+      ? undefined
+      : new PromClient({
+          url: config.prometheus.url,
+          timeoutMs: config.prometheus.queryTimeoutSeconds * 1000,
+        });
+  const cycles = new CycleCache({
+    run: (query, window) =>
+      prom ? prom.run(query, window) : Promise.resolve({ ok: false, error: "OPRC_CRM_PROM_URL is not set" }),
+    queryOptions: { rateWindow: settings.analysis.rateWindow, range: config.prometheus.range },
+    rangeMs: durationMs(config.prometheus.range),
+    stepMs: durationMs(config.prometheus.step),
+    ttlMs: intervalMs,
+    now: Date.now,
+    onQuery: (query, outcome, seconds) => metrics.queried(query, outcome, seconds),
+  });
+  const enforceQueue = createRecordQueue({ connection: redis, prefix, name: queueNames.enforce, logger });
+  const workerId = processIdentity("analyzer");
+  const handler = createAnalyzeHandler({
+    kube,
+    cached: (namespace, name) => (records.hasSynced() ? records.get(namespace, name) : undefined),
+    recordsIn: (namespace) => records.list(namespace),
+    gate,
+    cycles,
+    settings: settings.analysis,
+    enforcementEnabled: config.features.nfrEnforcement,
+    minConfidence: settings.enforcement.minConfidence,
+    enforce: (job) => enforceQueue.enqueue(job),
+    history: createHistory({ connection: redis, prefix }),
+    logger,
+    metrics,
+  });
+  const worker = startRecordWorker({
+    connection: redis,
+    prefix,
+    queue: queueNames.analyze,
+    concurrency: queueDefaults.concurrency,
+    handler,
+    workerId,
+    logger,
+    // One scheduler per record already paces it; the per-record lease still keeps two
+    // analyses of one record from overlapping.
+    rateLimit: false,
+    attempts: 1,
+  });
+  void gate().then(
+    (state) =>
+      logger.info(state.open ? "analyzer: asking Prometheus" : "analyzer: Prometheus disabled", {
+        interval_seconds: config.analyzer.intervalSeconds,
+        ...(state.open ? {} : { why: state.message }),
+      }),
+    (error: unknown) =>
+      logger.warn("analyzer: discovery of the Prometheus Operator failed", { error: String(error) }),
+  );
+  let closed = false;
+  return {
+    worker,
+    readiness: {
+      name: "analyzer",
+      check: () =>
+        closed
+          ? { ready: false, reason: "stopping" }
+          : redis.status !== "ready"
+            ? { ready: false, reason: `Redis connection is ${redis.status}` }
+            : !records.hasSynced()
+              ? { ready: false, reason: "record cache has not synced yet" }
+              : { ready: true, reason: "ok" },
+    },
+    stop: async () => {
+      closed = true;
+      await worker.close();
+      await enforceQueue.close();
+      await records.stop();
+    },
+  };
+}
