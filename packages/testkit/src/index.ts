@@ -49,10 +49,13 @@ export {
 export { startPmProcess, type PmProcess } from "./pm-process.ts";
 export {
   startTestPrometheus,
+  backfillOpenMetrics,
+  promtoolTestRules,
   prometheusBinary,
   testPrometheusConfig,
   type TestPrometheus,
   type TestPrometheusOptions,
+  type PromtoolResult,
   type ScrapeTargets,
   type PromSample,
 } from "./prometheus.ts";
