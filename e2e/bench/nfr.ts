@@ -110,7 +110,7 @@ const cluster = await testCluster();
 const kube = await KubeClient.create(cluster.kc);
 const redis = await testRedis();
 const exporter = await startSyntheticExporter();
-const prometheus = await startTestPrometheus({ scrapeInterval: "1s" });
+const prometheus = await startTestPrometheus({ scrapeIntervalSeconds: 1 });
 prometheus.setTargets([{ targets: [exporter.target] }]);
 const namespace = await createTestNamespace("nfr-bench");
 const roles: Role[] = [];

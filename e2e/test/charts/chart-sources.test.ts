@@ -37,10 +37,11 @@ describe("helm charts: sources agree with the code", () => {
       readFileSync(path.join(crmDir, "files/profile-features.yaml"), "utf8"),
     )[0] as Record<string, string[]>;
     for (const feature of ["knative", "prometheus"] as const) {
-      // The effective default: a profile's flag for a role that is not built resolves off.
+      // The effective default of each profile (a URL, so a profile with Prometheus on starts).
       const env = (p: string) => ({
         [vars.profile]: p,
         [vars.mtls]: "false",
+        [vars.promUrl]: "http://prometheus.monitoring:9090",
       });
       const on = profiles.filter((p) => parseCrmConfig(env(p)).features[feature]);
       expect(table[feature], feature).to.have.members(on);

@@ -35,6 +35,12 @@ export { applyCrd, deleteCrd, installCrd, readCrd, waitForCrdEstablished, type S
 export { createCa, issueCertificate } from "./openssl.ts";
 export { captureLogLines, type LogCapture, type LogLine } from "./log-capture.ts";
 export { startTestEtcd, type TestEtcd, type TestEtcdOptions } from "./etcd.ts";
+export {
+  backfilledDataDir,
+  backfillOpenMetrics,
+  promtoolTestRules,
+  type PromtoolResult,
+} from "./promtool.ts";
 export { helmPath, runHelm, type HelmResult, type HelmOptions } from "./helm.ts";
 export {
   spawnCrm,
@@ -49,13 +55,10 @@ export {
 export { startPmProcess, type PmProcess } from "./pm-process.ts";
 export {
   startTestPrometheus,
-  backfillOpenMetrics,
-  promtoolTestRules,
   prometheusBinary,
   testPrometheusConfig,
   type TestPrometheus,
   type TestPrometheusOptions,
-  type PromtoolResult,
   type ScrapeTargets,
   type PromSample,
 } from "./prometheus.ts";

@@ -1,12 +1,9 @@
-// A throw-away Prometheus for a test (Debian package `prometheus`, which also ships
-// promtool; or $OAAS_PROMETHEUS_BIN): its own free loopback port and temp data directory,
-// a scrape job over a file-based service discovery file the test fills (setTargets: e.g.
-// a synthetic exporter the test runs), optional extra scrape configs, series backfilled
-// before it starts (promtool tsdb create-blocks-from openmetrics), and `promtool test
-// rules`. The test can take it away and bring it back on the same port and data (an
-// outage). Debian's package may also run a system Prometheus on :9090; this one never
-// uses that port. stop() ends it by its PID and removes the directory.
-import { spawnSync } from "node:child_process";
+// A throw-away Prometheus for a test (Debian `prometheus`, or $OAAS_PROMETHEUS_BIN): its
+// own free port and data directory, scraping what the test lists in a file-based service
+// discovery file (setTargets), so the test controls every series it will query. The test
+// can take it away and bring it back on the same port and data (an outage), or query it.
+// Debian's package may also run a system Prometheus on :9090; this one never uses that port.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,15 +12,10 @@ import { isOurs, logTail, startProcess, stopProcesses, type StartedProcess } fro
 import { waitFor } from "./wait.ts";
 
 export interface TestPrometheusOptions {
-  /** Global scrape/evaluation interval, e.g. "1s" (a rate() window needs at least 4). Default "15s". */
-  readonly scrapeInterval?: string;
-  /** `scrape_configs` entries besides the file-SD job (YAML as an object); none by default. */
-  readonly scrapeConfigs?: readonly Record<string, unknown>[];
-  /**
-   * Series to backfill before the server starts, in OpenMetrics text (timestamps in
-   * seconds, "# EOF" added when missing): written into the data directory as blocks.
-   */
-  readonly backfill?: string;
+  /** Scrape interval of the file-SD job, s. Default 1 (a rate() window needs at least 4 of them). */
+  readonly scrapeIntervalSeconds?: number;
+  /** Start on this data directory (e.g. one `promtool tsdb create-blocks-from` filled); default a fresh temp dir. Never deleted when given. */
+  readonly dataDir?: string;
   /** Extra `prometheus` flags. */
   readonly extraArgs?: readonly string[];
 }
@@ -41,14 +33,11 @@ export interface PromSample {
 }
 
 export interface TestPrometheus {
-  /** http://127.0.0.1:<port>: the base URL of the HTTP API (what OPRC_CRM_PROM_URL points at). */
+  /** http://127.0.0.1:<port>: what OPRC_CRM_PROM_URL points at. */
   readonly url: string;
   readonly port: number;
-  /** Its TSDB directory. */
   readonly dataDir: string;
-  /** The running process (the latest after start()). */
-  readonly process: StartedProcess;
-  /** Replaces the file-SD job's targets (written atomically; Prometheus notices within about a second). */
+  /** Replaces the scrape targets (written atomically; Prometheus notices within about a second). */
   setTargets(groups: readonly ScrapeTargets[]): void;
   /** Instant query through the HTTP API; throws on an error answer. */
   query(promql: string, time?: Date): Promise<PromSample[]>;
@@ -60,94 +49,71 @@ export interface TestPrometheus {
   start(): Promise<void>;
   /** True while this harness's process runs. */
   running(): boolean;
-  /** Stops it for good and deletes its directory. */
+  /** Stops it for good and deletes its directory (and the data directory unless it was given). */
   stop(): Promise<void>;
 }
 
-/** Path of a Prometheus binary: $OAAS_<NAME>_BIN, else /usr/bin/<name> (Debian `prometheus`). */
-export function prometheusBinary(name: "prometheus" | "promtool"): string {
-  const fromEnv = process.env[`OAAS_${name.toUpperCase()}_BIN`];
-  const binary = fromEnv ?? `/usr/bin/${name}`;
-  if (!fs.existsSync(binary)) {
-    throw new Error(
-      `${binary} not found: install the Debian package prometheus (apt-get install -y prometheus)`,
-    );
-  }
+let binary: string | undefined;
+
+/** $OAAS_PROMETHEUS_BIN, else `prometheus` on the PATH (absolute: isOurs compares it). */
+export function prometheusBinary(): string {
+  binary ??=
+    process.env["OAAS_PROMETHEUS_BIN"] ??
+    execFileSync("sh", ["-c", "command -v prometheus"], { encoding: "utf8" }).trim();
+  if (binary === "")
+    throw new Error("no prometheus binary: apt-get install prometheus, or set OAAS_PROMETHEUS_BIN");
   return binary;
 }
 
-/**
- * The configuration of a test server: one job over `sdFile` (file-based service
- * discovery; the exporter's own namespace/pod/container labels win over target labels),
- * then `extra` scrape configs.
- */
-export function testPrometheusConfig(
-  sdFile: string,
-  interval: string,
-  extra: readonly Record<string, unknown>[] = [],
-): string {
-  const config = {
-    global: { scrape_interval: interval, evaluation_interval: interval },
-    scrape_configs: [
-      {
-        job_name: "synthetic",
-        honor_labels: true,
-        scrape_interval: interval,
-        scrape_timeout: interval,
-        file_sd_configs: [{ files: [sdFile], refresh_interval: "1s" }],
-      },
-      ...extra,
-    ],
-  };
-  // JSON is YAML: no YAML writer needed for the config file.
-  return JSON.stringify(config, null, 2);
+/** The prometheus.yml of a test server: one job, targets from `sdFile`, labels as the exporter sends them. */
+export function testPrometheusConfig(sdFile: string, scrapeIntervalSeconds: number): string {
+  const interval = `${scrapeIntervalSeconds}s`;
+  return [
+    "global:",
+    `  scrape_interval: ${interval}`,
+    `  evaluation_interval: ${interval}`,
+    "scrape_configs:",
+    "  - job_name: synthetic",
+    // The exporter's own namespace/pod/container labels win over target labels.
+    "    honor_labels: true",
+    `    scrape_interval: ${interval}`,
+    `    scrape_timeout: ${interval}`,
+    "    file_sd_configs:",
+    `      - files: [${JSON.stringify(sdFile)}]`,
+    "        refresh_interval: 1s",
+    "",
+  ].join("\n");
 }
 
-/** Starts a Prometheus and resolves once /-/ready answers; throws with its log tail when it does not. */
+/** Starts a Prometheus and resolves once it is ready; throws with its log tail when it is not. */
 export async function startTestPrometheus(options: TestPrometheusOptions = {}): Promise<TestPrometheus> {
-  const binary = prometheusBinary("prometheus");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oaas-prometheus-"));
-  const dataDir = path.join(dir, "data");
-  fs.mkdirSync(dataDir);
-  try {
-    if (options.backfill !== undefined) backfillOpenMetrics(options.backfill, dataDir);
-  } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
+  const dataDir = options.dataDir ?? path.join(dir, "data");
   const sdFile = path.join(dir, "targets.json");
-  fs.writeFileSync(sdFile, "[]\n");
   const configFile = path.join(dir, "prometheus.yml");
-  fs.writeFileSync(
-    configFile,
-    testPrometheusConfig(sdFile, options.scrapeInterval ?? "15s", options.scrapeConfigs),
-  );
+  fs.writeFileSync(sdFile, "[]\n");
+  fs.writeFileSync(configFile, testPrometheusConfig(sdFile, options.scrapeIntervalSeconds ?? 1));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = [
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${dataDir}`,
     `--web.listen-address=127.0.0.1:${port}`,
-    // Backfilled series may be days old; keep them all.
-    "--storage.tsdb.retention.time=3650d",
-    "--web.enable-lifecycle",
+    "--storage.tsdb.retention.time=1d",
     "--log.level=warn",
     ...(options.extraArgs ?? []),
   ];
+  const bin = prometheusBinary();
   let current: StartedProcess | undefined;
-  let last: StartedProcess | undefined;
 
   const start = async () => {
-    const started = startProcess(`prometheus-${port}`, binary, args, dir);
+    const started = startProcess(`prometheus-${port}`, bin, args, dir);
     current = started;
-    last = started;
     await waitFor(
       async () => {
         if (!isOurs(started)) throw new Error(`prometheus exited:\n${logTail(started)}`);
-        const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) }).catch(
-          () => undefined,
-        );
-        return response?.ok === true;
+        const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+        return res.status === 200;
       },
       { description: `prometheus on ${url} to be ready`, timeoutMs: 60_000, intervalMs: 100 },
     );
@@ -182,10 +148,6 @@ export async function startTestPrometheus(options: TestPrometheusOptions = {}): 
     url,
     port,
     dataDir,
-    get process(): StartedProcess {
-      if (!last) throw new Error("prometheus was never started");
-      return last;
-    },
     setTargets: (groups) => {
       const tmp = `${sdFile}.tmp`;
       fs.writeFileSync(
@@ -217,53 +179,4 @@ export async function startTestPrometheus(options: TestPrometheusOptions = {}): 
     running: () => current !== undefined && isOurs(current),
     stop,
   };
-}
-
-/**
- * Writes OpenMetrics `text` as TSDB blocks into `dataDir` (promtool tsdb
- * create-blocks-from openmetrics). Throws with promtool's output when it refuses.
- */
-export function backfillOpenMetrics(text: string, dataDir: string): void {
-  const input = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "oaas-backfill-")), "series.om");
-  try {
-    fs.writeFileSync(input, text.trimEnd().endsWith("# EOF") ? text : `${text.trimEnd()}\n# EOF\n`);
-    const run = spawnSync(
-      prometheusBinary("promtool"),
-      ["tsdb", "create-blocks-from", "openmetrics", input, dataDir],
-      {
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    if (run.status !== 0)
-      throw new Error(`promtool backfill failed (${run.status}):\n${run.stdout}${run.stderr}`);
-  } finally {
-    fs.rmSync(path.dirname(input), { recursive: true, force: true });
-  }
-}
-
-/** Result of `promtool test rules`: passed, with promtool's output for the failure message. */
-export interface PromtoolResult {
-  passed: boolean;
-  output: string;
-}
-
-/**
- * Runs `promtool test rules` on the given files: `files` maps file names to contents
- * (the rule files and the test file, which names them relatively); `testFile` is the
- * key of the test file. Everything lives in a temp directory removed afterwards.
- */
-export function promtoolTestRules(files: Readonly<Record<string, string>>, testFile: string): PromtoolResult {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oaas-promtool-"));
-  try {
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-    const run = spawnSync(prometheusBinary("promtool"), ["test", "rules", testFile], {
-      cwd: dir,
-      encoding: "utf8",
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { passed: run.status === 0, output: `${run.stdout}${run.stderr}` };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }

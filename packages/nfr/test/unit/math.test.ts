@@ -243,6 +243,17 @@ describe("nfr: analysis of one component", function () {
     expect(out.unknown.find((u) => u.dimension === "replicas")?.why).to.match(/stale/);
   });
 
+  it("a pod replaced mid-range (its counter restarted under a new pod name): the latest total counts live pods only", function () {
+    // Prometheus' rate() already corrects a reset within one series; a restarted pod is a
+    // new series: the old one ends, the new one starts, and coverage is their union.
+    const old = over({ pod: "old" }, (i) => (i <= 10 ? 0.8 : null));
+    const fresh = over({ pod: "new" }, (i) => (i >= 11 ? 0.3 : null));
+    const r = rec({ cpu_cores: data(old, fresh) }, "replicas");
+    expect(r?.target).to.equal(1); // 300m / 400m
+    expect(r?.inputs["cpu_cores"]).to.equal(0.3);
+    expect(r?.confidence).to.equal(1);
+  });
+
   it("raises memory after an OOM kill is seen", function () {
     const oom = data(series({ pod: "p1" }, [1], end));
     const plain = rec({ memory_bytes: memory }, "memory")?.target ?? 0;

@@ -5,7 +5,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { startTestPrometheus, type TestPrometheus, freePort } from "@oaas/testkit";
+import fs from "node:fs";
+import { backfilledDataDir, startTestPrometheus, type TestPrometheus, freePort } from "@oaas/testkit";
 import { PromClient, PromError, describe as describeError } from "../../src/index.ts";
 
 const step = 15;
@@ -35,15 +36,18 @@ async function rejection(promise: Promise<unknown>): Promise<PromError> {
 describe("prom: client on a real Prometheus", function () {
   this.timeout(120_000);
   let prom: TestPrometheus | undefined;
+  let dataDir: string | undefined;
   let client: PromClient;
 
   before(async function () {
-    prom = await startTestPrometheus({ backfill: openMetrics() });
+    dataDir = backfilledDataDir(openMetrics());
+    prom = await startTestPrometheus({ dataDir });
     // A trailing slash on the base URL is fine.
     client = new PromClient({ url: `${prom.url}/`, timeoutMs: 5000 });
   });
   after(async function () {
     await prom?.stop();
+    if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("answers a range query as series with every step, labels kept", async function () {

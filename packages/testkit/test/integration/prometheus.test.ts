@@ -19,7 +19,7 @@ describe("testkit: Prometheus with a synthetic exporter (file SD)", function () 
 
   before(async () => {
     exporter = await startSyntheticExporter();
-    prometheus = await startTestPrometheus({ scrapeInterval: "1s" });
+    prometheus = await startTestPrometheus({ scrapeIntervalSeconds: 1 });
     prometheus.setTargets([{ targets: [exporter.target] }]);
   });
   after(async () => {

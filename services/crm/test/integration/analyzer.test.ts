@@ -58,7 +58,7 @@ describe("crm analyzer (real API server, Redis and Prometheus)", function () {
   before(async function () {
     const cluster = await testCluster();
     exporter = await startSyntheticExporter();
-    prometheus = await startTestPrometheus({ scrapeInterval: "1s" });
+    prometheus = await startTestPrometheus({ scrapeIntervalSeconds: 1 });
     prometheus.setTargets([{ targets: [exporter.target] }]);
     apiserver = await startPrivateApiserver(cluster.kubeconfig, cluster.kc);
     privateKube = await KubeClient.create(apiserver.kc);
