@@ -1,7 +1,8 @@
 // The newcomer's path on this machine: scripts/start-local.sh (npm start) ends with the
 // sample class Available and `oaasctl status` showing it; scripts/stop-local.sh (npm run
 // stop) leaves none of the processes it started. Both modes: `crm all`, and --roles
-// (ingress, watcher, reconciler, dashboard as four processes). To run beside other work
+// (ingress, watcher, reconciler, analyzer, dashboard as five processes); both with the
+// local Prometheus and its synthetic exporter, and the sample's recommendations. To run beside other work
 // the script gets its own run directory, ports, namespace and queue prefix, and the
 // shared test cluster (OAAS_KUBECONFIG: not started, never stopped by the script).
 // Processes are counted by their environment: every one the script started inherits
@@ -41,6 +42,14 @@ function startedUnder(dir: string): number[] {
       return []; // gone meanwhile, or not ours to read
     }
   });
+}
+
+/**
+ * startedUnder without tsx's esbuild helpers (`esbuild --service`): a node process that
+ * compiles a file missing from tsx's cache keeps one as its child, which ends with it.
+ */
+function workersUnder(dir: string): number[] {
+  return startedUnder(dir).filter((pid) => !/esbuild\S* --service/.test(commands([pid])[0] ?? ""));
 }
 
 /** Command lines of the given pids (for messages). */
@@ -84,7 +93,8 @@ function runScript(
 }
 
 describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh)", function () {
-  this.timeout(480_000);
+  // Each start also waits for the analyzer's first recommendations (about two intervals of 15 s).
+  this.timeout(600_000);
   let dir = "";
   let namespace: TestNamespace | undefined;
   let redis: TestRedis | undefined;
@@ -97,8 +107,10 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
     namespace = await createTestNamespace("e2e-start");
     redis = await testRedis();
     const ports = new Set<number>();
-    while (ports.size < 7) ports.add(await freePort());
-    const [crm, dashboard, pm, watcher, reconciler, etcd, etcdPeer] = [...ports].map(String);
+    while (ports.size < 9) ports.add(await freePort());
+    const [crm, dashboard, pm, watcher, reconciler, etcd, etcdPeer, analyzer, prometheus] = [...ports].map(
+      String,
+    );
     env = {
       OAAS_LOCAL_DIR: dir,
       OAAS_KUBECONFIG: kubeconfig,
@@ -107,6 +119,8 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       OAAS_PM_PORT: pm ?? "",
       OAAS_CRM_WATCHER_PORT: watcher ?? "",
       OAAS_CRM_RECONCILER_PORT: reconciler ?? "",
+      OAAS_CRM_ANALYZER_PORT: analyzer ?? "",
+      OAAS_PROMETHEUS_PORT: prometheus ?? "",
       OAAS_PM_ETCD_PORT: etcd ?? "",
       OAAS_PM_ETCD_PEER_PORT: etcdPeer ?? "",
       OPRC_CRM_K8S_NAMESPACE: namespace.name,
@@ -137,7 +151,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
     {
       name: "--roles",
       args: ["--roles"],
-      crmProcesses: ["crm-ingress", "crm-watcher", "crm-reconciler", "crm-dashboard"],
+      crmProcesses: ["crm-ingress", "crm-watcher", "crm-reconciler", "crm-analyzer", "crm-dashboard"],
     },
   ]) {
     it(`${mode.name}: the sample Available, oaasctl status shows it, stop leaves no process`, async function () {
@@ -155,8 +169,13 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         .filter((f) => f.endsWith(".pid"))
         .map((f) => f.slice(0, -4))
         .sort();
-      expect(pidFiles).to.deep.equal([...mode.crmProcesses, "pm", "pm-etcd"].sort());
-      const running = startedUnder(dir);
+      expect(pidFiles).to.deep.equal(
+        [...mode.crmProcesses, "pm", "pm-etcd", "prometheus", "metrics-exporter"].sort(),
+      );
+      // The analyzer's recommendations for the sample, from the local Prometheus' series.
+      expect(start.output).to.match(/NfrObserved=True/);
+      expect(start.output).to.match(/\S+ replicas: \d+ \(confidence/);
+      const running = workersUnder(dir);
       // Each pid file names the process that does the work (node itself, no tsx wrapper
       // whose child a kill -9 of the recorded pid would orphan): one process apiece.
       expect(
@@ -165,9 +184,12 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       ).to.have.length(pidFiles.length);
       for (const name of pidFiles) {
         const pid = Number(fs.readFileSync(path.join(dir, `${name}.pid`), "utf8").trim());
-        expect(commands([pid])[0], name).to.match(
-          name === "pm-etcd" ? /etcd/ : /^\S*node --import tsx \S*main\.ts/,
-        );
+        const want: Record<string, RegExp> = {
+          "pm-etcd": /etcd/,
+          prometheus: /^prometheus --config\.file=/,
+          "metrics-exporter": /^\S*node --import tsx \S*metrics-exporter\.ts/,
+        };
+        expect(commands([pid])[0], name).to.match(want[name] ?? /^\S*node --import tsx \S*main\.ts/);
       }
 
       if (mode.again) {
@@ -177,7 +199,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         expect(again.output).to.contain("CRM already running");
         expect(again.output).to.contain("PM already running");
         expect(again.output).to.contain("sample class already deployed");
-        expect(startedUnder(dir).sort()).to.deep.equal(running.sort());
+        expect(workersUnder(dir).sort()).to.deep.equal(running.sort());
 
         // The PM stores in the local etcd: killed and started again, it still has the
         // sample package and deployment, so the start deploys nothing anew.
