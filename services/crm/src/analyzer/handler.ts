@@ -14,7 +14,7 @@ import {
   type RecordJob,
 } from "@oaas/queue";
 import { withContext, type Logger } from "@oaas/telemetry";
-import { resultFor } from "../reconciler/errors.ts";
+import { jobResultFor as resultFor } from "../workers/job-result.ts";
 import { getRecord } from "../deployments/record-resource.ts";
 import { analyzeRecord, type AnalyzeDeps, type RecordAnalysis } from "./analyze.ts";
 import { enforceJob, type EnforceJob } from "./enforce-job.ts";

@@ -9,7 +9,7 @@ import { recordId, type RecordName } from "@oaas/queue";
 import type { DeploymentRecord } from "@oaas/crd";
 import { correlationIdAnnotation } from "@oaas/crd";
 import type { Logger } from "@oaas/telemetry";
-import type { RecordHooks } from "../watcher/record-hooks.ts";
+import type { RecordHooks } from "../deployments/record-hooks.ts";
 import type { AnalyzeSchedules } from "./schedules.ts";
 
 export interface ScheduleSyncOptions {

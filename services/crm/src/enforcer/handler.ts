@@ -24,7 +24,7 @@ import {
   type RecordJob,
 } from "@oaas/queue";
 import { withContext, type Logger } from "@oaas/telemetry";
-import { resultFor } from "../reconciler/errors.ts";
+import { jobResultFor as resultFor } from "../workers/job-result.ts";
 import { getRecord } from "../deployments/record-resource.ts";
 import { announce, writeChanges } from "./act.ts";
 import type { Change } from "./apply-body.ts";

@@ -9,7 +9,7 @@ import type { ComponentRef, ReplicaTarget } from "@oaas/nfr";
 import { getObject, type KubeClient, type ResourceType } from "@oaas/kube";
 import { parseQuantity } from "@oaas/kube-rules";
 import { minScaleAnnotation } from "@oaas/templates";
-import type { LiveObject } from "../reconciler/compare.ts";
+import type { LiveObject } from "../children/live-object.ts";
 
 export const workloadTypes = {
   deployment: { apiVersion: "apps/v1", kind: "Deployment", type: rt("apps", "v1", "deployments") },

@@ -3,6 +3,7 @@
 // (invalid spec, forbidden, a name taken by someone else) -> terminal, shown in status.
 import { isKubeError } from "@oaas/kube";
 import { retry, terminal, type ReconcileResult } from "@oaas/queue";
+import { jobResultFor } from "../workers/job-result.ts";
 
 /**
  * A failure that belongs in status: Degraded=True with `reason` (a condition reason,
@@ -34,20 +35,7 @@ export function nameConflict(kindAndName: string, namespace: string, owner: stri
 /** The result for any error a reconcile threw. */
 export function resultFor(error: unknown): ReconcileResult {
   if (error instanceof ReconcileFailure) return error.terminal ? terminal(error, error.reason) : retry(error);
-  const err = error instanceof Error ? error : new Error(String(error));
-  if (isKubeError(error)) {
-    switch (error.kind) {
-      case "forbidden":
-        return terminal(err, "Forbidden");
-      case "invalid":
-        return terminal(err, "Rejected");
-      default:
-        // conflict, serverError (429, 5xx), timeout, unreachable, aborted, gone, notFound
-        // (a child deleted under us): the next run sees a new state.
-        return retry(err);
-    }
-  }
-  return retry(err);
+  return jobResultFor(error);
 }
 
 /**

@@ -11,4 +11,4 @@ export type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
 export type { LastRuns } from "./term.ts";
 export { ownedChildKinds, type ChildKind } from "./kinds.ts";
 export { recordChangeMatters, childAddMatters, childChange } from "./changes.ts";
-export type { RecordHooks } from "./record-hooks.ts";
+export type { RecordHooks } from "../deployments/record-hooks.ts";

@@ -24,7 +24,7 @@ import { childAddMatters, childChange, recordChangeMatters } from "./changes.ts"
 import { isServed } from "./discovery.ts";
 import { Enqueuer, type Enqueue, type EnqueueRetry, type WatcherMetrics } from "./enqueuer.ts";
 import type { ChildKind } from "./kinds.ts";
-import type { RecordHooks } from "./record-hooks.ts";
+import type { RecordHooks } from "../deployments/record-hooks.ts";
 import { owningRecord, type ChildMeta } from "./owner.ts";
 import { resyncDue, sweepPeriodMs } from "./resync.ts";
 import { ownerLabel } from "@oaas/crd";

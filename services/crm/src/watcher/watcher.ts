@@ -8,7 +8,7 @@ import { LeaderElector, type InformerStats, type KubeClient, type ObjectStore } 
 import type { Logger } from "@oaas/telemetry";
 import type { Enqueue, EnqueueRetry, WatcherMetrics } from "./enqueuer.ts";
 import { ownedChildKinds, type ChildKind } from "./kinds.ts";
-import type { RecordHooks } from "./record-hooks.ts";
+import type { RecordHooks } from "../deployments/record-hooks.ts";
 import { Term, type LastRuns } from "./term.ts";
 
 export interface LeaderElectionOptions {

@@ -14,10 +14,13 @@ const rank: Readonly<Record<string, number>> = {
   dashboard: 3,
   watcher: 3,
   reconciler: 3,
+  analyzer: 3,
+  enforcer: 3,
   deployments: 2,
   children: 1,
   health: 1,
   process: 1,
+  workers: 1,
 };
 
 function sources(dir: string): string[] {
