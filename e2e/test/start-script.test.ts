@@ -174,7 +174,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       );
       // The analyzer's recommendations for the sample, from the local Prometheus' series.
       expect(start.output).to.match(/NfrObserved=True/);
-      expect(start.output).to.match(/\S+ replicas: \d+ \(confidence/);
+      expect(start.output).to.match(/\S+ (replicas|cpu|memory): \d+ \(confidence/);
       const running = workersUnder(dir);
       // Each pid file names the process that does the work (node itself, no tsx wrapper
       // whose child a kill -9 of the recorded pid would orphan): one process apiece.
