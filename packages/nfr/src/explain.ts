@@ -32,6 +32,19 @@ export interface Explanation {
   wouldApplyNow: Decision[];
 }
 
+/** An explanation plus what the roles add about the analysis itself. */
+export interface RecordExplanation extends Explanation {
+  /** Why the recommendations are not current (NfrObserved not True), when so. */
+  stale?: string;
+  /** status.last_applied_at, when the enforcer applied anything. */
+  lastAppliedAt?: string;
+}
+
+/** A component as people read it: "function f1" or "odgm". */
+export function componentText(component: string): string {
+  return component === "odgm" ? "odgm" : `function ${component}`;
+}
+
 export interface ExplainInput {
   record: string;
   namespace: string;

@@ -53,11 +53,13 @@ export {
 } from "./chain.ts";
 export {
   explain,
+  componentText,
   whatIf,
   unitOf,
   type Explanation,
   type ExplainInput,
   type ExplainedRecommendation,
+  type RecordExplanation,
   type WhatIfInput,
 } from "./explain.ts";
 export { nfrSettings, durationMs } from "./settings.ts";

@@ -1,10 +1,9 @@
 // The record page's NFR section: what `crm nfr explain` prints, as tables: the
 // enforcement settings, each recommendation with its basis and confidence, the enforcer's
 // last decisions and why, and what it would apply now with every check of the chain.
-// Pure: the explanation (services/crm/src/enforcer/explain.ts) is passed in.
+// Pure: the explanation (services/crm/src/enforcer/explain.ts builds it) is passed in.
 import type { Decision } from "@oaas/nfr";
-import type { RecordExplanation } from "../enforcer/explain.ts";
-import { componentText } from "../enforcer/history-entries.ts";
+import { componentText, type RecordExplanation } from "@oaas/nfr";
 import { html, type SafeHtml } from "./html.ts";
 
 /** The explanation, or why it could not be made (the rest of the page is still shown). */

@@ -12,7 +12,7 @@ import { newestFirst, type HistoryReader } from "./history.ts";
 import { pageCsp } from "./layout.ts";
 import type { NfrPanelInput } from "./nfr-panel.ts";
 import { recordPage } from "./record-page.ts";
-import type { RecordExplanation } from "../enforcer/explain.ts";
+import type { RecordExplanation } from "@oaas/nfr";
 import { messagePage, recordsPage } from "./records-page.ts";
 
 const deploymentRecords: ResourceType = { group, version, plural, namespaced: true };

@@ -16,7 +16,6 @@ import { DeploymentError } from "./errors.ts";
 import { deploymentRecords } from "./record-resource.ts";
 import { ingressFieldManager } from "./labels.ts";
 
-
 /**
  * The read path (GetDeploymentStatus, GetClassRuntime, ListClassRuntimes, Delete's
  * lookup). Kept this small so an informer cache can replace the API server reads.

@@ -10,7 +10,7 @@ import type { Decision, Recommendation } from "@oaas/nfr";
 import { applyBody, changeNote, type Change } from "./apply-body.ts";
 import type { EntryBody } from "./history-entries.ts";
 import { appliedEntry } from "./history-entries.ts";
-import { enforcerFieldManager } from "./owned-fields.ts";
+import { enforcerFieldManager } from "../children/enforcer-fields.ts";
 import { lastApplied } from "./plan.ts";
 import { deploymentRecords } from "../deployments/record-resource.ts";
 import { workloadTypes } from "./workloads.ts";

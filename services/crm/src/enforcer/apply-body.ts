@@ -1,5 +1,5 @@
 // The server-side apply bodies of the enforcer: only the fields it owns, nothing else, so
-// its field manager (owned-fields.ts) holds exactly those and the reconciler's apply of
+// its field manager (../children/enforcer-fields.ts) holds exactly those and the reconciler's apply of
 // the rest never conflicts. metadata.uid makes the apply a precondition on the object
 // read by the gather step: a re-created object (another uid) answers 409 instead of being
 // written, and a missing one fails validation instead of being created from a fragment.

@@ -2,8 +2,7 @@
 // basis), the enforcer's last decisions and why, what would be applied now, and a what-if
 // when asked. Pure.
 import type { Analysis, Decision } from "@oaas/nfr";
-import type { RecordExplanation } from "./explain.ts";
-import { componentText } from "./history-entries.ts";
+import { componentText, type RecordExplanation } from "@oaas/nfr";
 
 /** The what-if part: the load asked about and what the analysis of it gave. */
 export interface WhatIfResult {

@@ -10,7 +10,7 @@ import {
   explain,
   observe,
   type EnforcementSettings,
-  type Explanation,
+  type RecordExplanation,
 } from "@oaas/nfr";
 import { decideAll, decisionInput, staleAnalysis, type DecideContext } from "./decisions.ts";
 import type { EnforcerStore } from "./state-store.ts";
@@ -20,14 +20,6 @@ export interface ExplainDeps {
   readonly kube: KubeClient;
   readonly store: EnforcerStore;
   readonly settings: EnforcementSettings;
-}
-
-/** The explanation plus what explain adds about the analysis itself. */
-export interface RecordExplanation extends Explanation {
-  /** Why the recommendations are not current (NfrObserved not True), when so. */
-  stale?: string;
-  /** status.last_applied_at, when the enforcer applied anything. */
-  lastAppliedAt?: string;
 }
 
 /**

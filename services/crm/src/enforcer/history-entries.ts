@@ -3,7 +3,7 @@
 // API server refused the write). The message is for a person ("held: stability 120/180 s;
 // next eligible at 12:04:10Z"); `details` carries the decision as data, with its inputs and
 // every check of the chain, for explain and the PM. Pure.
-import type { Decision } from "@oaas/nfr";
+import { componentText, type Decision } from "@oaas/nfr";
 import type { HistoryEntry } from "@oaas/queue";
 import { changeNote, objectName, type Change } from "./apply-body.ts";
 
@@ -11,11 +11,6 @@ export type DecisionReason = "NFRApplied" | "NFRHeld" | "NFRApplyFailed";
 
 /** Fields of an entry the caller fills in (time, worker, generation, correlation id). */
 export type EntryBody = Pick<HistoryEntry, "type" | "reason" | "message" | "objects" | "details">;
-
-/** The component as people read it: "function f1" or "odgm". */
-export function componentText(component: string): string {
-  return component === "odgm" ? "odgm" : `function ${component}`;
-}
 
 function inputsOf(decision: Decision): Record<string, unknown> {
   return {

@@ -8,6 +8,6 @@ export {
   type EnforcerStore,
   type StoredEnforcer,
 } from "./state-store.ts";
-export { enforcerFieldManager, withoutEnforcerFields } from "./owned-fields.ts";
-export { explainRecord, type RecordExplanation, type ExplainDeps } from "./explain.ts";
+export { enforcerFieldManager, withoutEnforcerFields } from "../children/enforcer-fields.ts";
+export { explainRecord, type ExplainDeps } from "./explain.ts";
 export { formatExplanation, type WhatIfResult } from "./explain-text.ts";

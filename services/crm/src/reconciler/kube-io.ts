@@ -3,16 +3,7 @@
 // concurrent change is a 409/422 and a retry, never a lost write); status goes by
 // server-side apply of exactly the fields this worker owns. Child calls: forced apply,
 // JSON patch, delete with a uid precondition, and the replica hand-over apply.
-import {
-  apiVersion,
-  finalizer,
-  group,
-  kind,
-  ownerLabel,
-  plural,
-  version,
-  type DeploymentRecord,
-} from "@oaas/crd";
+import { apiVersion, finalizer, kind, ownerLabel, type DeploymentRecord } from "@oaas/crd";
 import {
   applyObject,
   deleteObject,
@@ -22,15 +13,13 @@ import {
   listObjects,
   resourcePath,
   type KubeClient,
-  type ResourceType,
 } from "@oaas/kube";
+import { deploymentRecords } from "../deployments/record-resource.ts";
 import { childKey, childKinds, kindOf } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
 import type { ReconcilerIo } from "./io.ts";
 import { replicaHandoverManager } from "./replicas.ts";
-
-import { deploymentRecords } from "../deployments/record-resource.ts";
 
 export function kubeIo(kube: KubeClient, fieldManager: string, signal: AbortSignal): ReconcilerIo {
   const patchRecord = (record: DeploymentRecord, ops: unknown[]) =>

@@ -27,7 +27,7 @@
 // catch up before the run, instead of one run per child.
 
 import { finalizer, reconcilerFieldManager } from "@oaas/crd";
-import { withoutEnforcerFields } from "../enforcer/owned-fields.ts";
+import { withoutEnforcerFields } from "../children/enforcer-fields.ts";
 
 interface Meta {
   metadata?: object;
@@ -61,7 +61,7 @@ function onlyOurFinalizerAdded(before: Record<string, unknown>, after: Record<st
  * What a child update means for its record:
  * - "edited": something besides status, resourceVersion, managedFields, the
  *   controllers' own annotations (`controllerAnnotations`) and the fields the NFR
- *   enforcer owns (its replicas, min-scale, requests: ../enforcer/owned-fields.ts, which
+ *   enforcer owns (its replicas, min-scale, requests: ../children/enforcer-fields.ts, which
  *   the reconciler never renders) changed (a hand edit to repair, or the reconciler's own
  *   apply): the record's run is due now;
  * - "health": only `health` changed (what the reconciler derives from the child's status;

@@ -3,7 +3,7 @@
 // analysis and a what-if said in words.
 import type { Decision } from "@oaas/nfr";
 import { expect } from "chai";
-import type { RecordExplanation } from "../../src/enforcer/explain.ts";
+import type { RecordExplanation } from "@oaas/nfr";
 import { formatExplanation } from "../../src/enforcer/explain-text.ts";
 
 const held: Decision = {

@@ -3,7 +3,7 @@
 // The fieldsV1 shapes are those the API server writes for the enforcer's applies
 // (checked against the real API server by test/integration/enforcer.test.ts).
 import { expect } from "chai";
-import { enforcerFieldManager, withoutFields } from "../../src/enforcer/owned-fields.ts";
+import { enforcerFieldManager, withoutFields } from "../../src/children/enforcer-fields.ts";
 import { childChange } from "../../src/watcher/index.ts";
 
 const enforcerEntry = (fieldsV1: Record<string, unknown>) => ({

@@ -5,7 +5,7 @@ import type { DeploymentRecord } from "@oaas/crd";
 import type { Decision } from "@oaas/nfr";
 import { expect } from "chai";
 import { recordPage } from "../../../src/dashboard/record-page.ts";
-import type { RecordExplanation } from "../../../src/enforcer/explain.ts";
+import type { RecordExplanation } from "@oaas/nfr";
 
 const xss = `<script>alert("pwned")</script>`;
 const record: DeploymentRecord = {
