@@ -13,6 +13,7 @@ import {
   type ReconcileResult,
   type RecordJob,
 } from "@oaas/queue";
+import { jobLogFields } from "../workers/job-log.ts";
 import { withContext, type Logger } from "@oaas/telemetry";
 import { jobResultFor as resultFor } from "../workers/job-result.ts";
 import { getRecord } from "../deployments/record-resource.ts";
@@ -59,14 +60,7 @@ export function createAnalyzeHandler(deps: AnalyzerDeps): JobHandler {
   const clock = deps.clock ?? { now: () => new Date() };
   return async (job: RecordJob, context: JobContext): Promise<ReconcileResult> => {
     const started = performance.now();
-    let log = withContext(deps.logger, {
-      deploymentId: job.name,
-      correlationId: job.correlationId ?? "",
-      namespace: job.namespace,
-      record: job.name,
-      job_id: context.jobId,
-      worker_id: context.workerId,
-    });
+    let log = withContext(deps.logger, jobLogFields(job, context));
     let result: ReconcileResult = done;
     let outcome: AnalysisOutcome["kind"] | "skipped" = "skipped";
     let wrote = false;

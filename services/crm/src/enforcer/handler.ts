@@ -23,6 +23,7 @@ import {
   type ReconcileResult,
   type RecordJob,
 } from "@oaas/queue";
+import { jobLogFields } from "../workers/job-log.ts";
 import { withContext, type Logger } from "@oaas/telemetry";
 import { jobResultFor as resultFor } from "../workers/job-result.ts";
 import { getRecord } from "../deployments/record-resource.ts";
@@ -58,14 +59,7 @@ const minRequeueMs = 1_000;
 export function createEnforceHandler(deps: EnforcerDeps): JobHandler {
   const clock = deps.clock ?? { now: () => new Date() };
   return async (job, context): Promise<ReconcileResult> => {
-    const base = {
-      deploymentId: job.name,
-      correlationId: job.correlationId ?? "",
-      namespace: job.namespace,
-      record: job.name,
-      job_id: context.jobId,
-      worker_id: context.workerId,
-    };
+    const base = jobLogFields(job, context);
     let log = withContext(deps.logger, base);
     try {
       const record = await getRecord(deps.kube, job.namespace, job.name, context.signal);

@@ -14,6 +14,7 @@ import {
   type ReconcileResult,
   type RecordJob,
 } from "@oaas/queue";
+import { jobLogFields } from "../workers/job-log.ts";
 import { withContext, type Logger } from "@oaas/telemetry";
 import type { RenderContext } from "@oaas/templates";
 import { tell, type Journal } from "./act.ts";
@@ -62,14 +63,8 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
   return async (job: RecordJob, jobContext: JobContext): Promise<ReconcileResult> => {
     const startedAt = clock.now();
     let log = withContext(deps.logger, {
-      // Until the record is read, its name stands for the deployment id; "" = no correlation id known.
-      deploymentId: job.name,
-      correlationId: job.correlationId ?? "",
-      namespace: job.namespace,
-      record: job.name,
-      job_id: jobContext.jobId,
+      ...jobLogFields(job, jobContext),
       attempt: jobContext.attempt,
-      worker_id: jobContext.workerId,
       reason: job.reason,
     });
     let result: ReconcileResult;

@@ -2,7 +2,7 @@
 // record never runs twice at once: the queue's per-record lease). Wiring only: what a run
 // does is in ../enforcer, how jobs run is in packages/queue.
 import type { CrmConfig } from "@oaas/config";
-import { createEventRecorder, type KubeClient } from "@oaas/kube";
+import type { KubeClient } from "@oaas/kube";
 import { nfrSettings } from "@oaas/nfr";
 import {
   createHistory,
@@ -16,6 +16,7 @@ import { createEnforceHandler } from "../enforcer/handler.ts";
 import { createEnforcerStore } from "../enforcer/state-store.ts";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { processIdentity } from "../process/identity.ts";
+import { roleEventRecorder } from "./event-recorder.ts";
 
 export interface EnforcerRole {
   readonly worker: RecordWorker;
@@ -41,17 +42,7 @@ export function startEnforcerRole(deps: {
     kube,
     store: createEnforcerStore(redis, config.redis.prefix),
     history: createHistory({ connection: redis, prefix: config.redis.prefix }),
-    events: createEventRecorder(kube, {
-      controller: "oaas.io/crm-enforcer",
-      instance: workerId,
-      now: () => new Date(),
-      onError: (error, input) => {
-        logger.warn("event not recorded", {
-          reason: input.reason,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      },
-    }),
+    events: roleEventRecorder(kube, "oaas.io/crm-enforcer", workerId, logger),
     settings,
     logger,
     onApplied: (change) => applied.add(1, { dimension: change.dimension }),

@@ -1,13 +1,14 @@
 // `crm reconciler`: reconcile workers on the reconcile queue. Wiring only: what a
 // reconcile does is in ../reconciler, how jobs run is in packages/queue.
 import type { CrmConfig } from "@oaas/config";
-import { createEventRecorder, type KubeClient } from "@oaas/kube";
+import type { KubeClient } from "@oaas/kube";
 import { createHistory, queueNames, startRecordWorker, type History, type RecordWorker } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import type { RedisClient } from "@oaas/queue";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { createReconcileHandler, discoveredRenderContext, reconcileMetrics } from "../reconciler/index.ts";
 import { processIdentity } from "../process/identity.ts";
+import { roleEventRecorder } from "./event-recorder.ts";
 
 /** client-go's workqueue buckets: 1 µs .. 10 s by powers of ten, plus 1 min for delayed work. */
 const queueSecondsBuckets: readonly number[] = [1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 60];
@@ -43,17 +44,7 @@ export function startReconcilerRole(deps: {
     kube,
     renderContext: discoveredRenderContext(kube, config),
     history,
-    events: createEventRecorder(kube, {
-      controller: "oaas.io/crm-reconciler",
-      instance: workerId,
-      now: () => new Date(),
-      onError: (error, input) => {
-        logger.warn("event not recorded", {
-          reason: input.reason,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      },
-    }),
+    events: roleEventRecorder(kube, "oaas.io/crm-reconciler", workerId, logger),
     logger,
     metrics: reconcileMetrics(metrics.meter),
   });

@@ -1,0 +1,18 @@
+// The log fields every worker's job carries (reconciler, analyzer, enforcer), so a line
+// about a record always names its deployment and correlation ids the same way.
+import type { JobContext, RecordJob } from "@oaas/queue";
+
+/**
+ * Log context of one job run. Until the record is read its name stands for the
+ * deployment id; "" = no correlation id known.
+ */
+export function jobLogFields(job: RecordJob, context: JobContext) {
+  return {
+    deploymentId: job.name,
+    correlationId: job.correlationId ?? "",
+    namespace: job.namespace,
+    record: job.name,
+    job_id: context.jobId,
+    worker_id: context.workerId,
+  };
+}
