@@ -4,8 +4,8 @@
 // Bundled: our own code (relative imports and the @oaas/* workspace packages, which are
 // TypeScript sources that plain Node cannot load). Left as imports from node_modules:
 // every third-party package, because OpenTelemetry's auto-instrumentation patches
-// http, ioredis and friends through Node's module loader hooks (PITFALLS "OpenTelemetry
-// in ESM") and cannot see code that was inlined into a bundle. The image therefore ships
+// http, ioredis and friends through Node's module loader hooks
+// (https://github.com/open-telemetry/opentelemetry-js/blob/main/doc/esm-support.md) and cannot see code that was inlined into a bundle. The image therefore ships
 // the production node_modules beside dist/.
 //
 // Code splitting is on for the same reason: each main.ts starts tracing and only then

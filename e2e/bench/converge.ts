@@ -1,11 +1,11 @@
 // Benchmark (not a test): how fast the CRM converges N DeploymentUnits (2 functions + ODGM
 // each) from Deploy to Available with 1, 2 and 4 reconciler processes, against a floor:
 // the very same rendered objects server-side applied straight from Node at the same
-// concurrency. Prints one JSON document. Targets (issue 8): CRM/floor <= 1.5; 4
+// concurrency. Prints one JSON document. Targets: CRM/floor <= 1.5; 4
 // reconcilers >= 2.5x the throughput of 1 when the API server is not the bottleneck.
 //
 //   npm run bench:converge                      (N = 20; a 2-core machine manages this)
-//   BENCH_UNITS=200 npm run bench:converge      (issue 8 sizes: 200 and 1000)
+//   BENCH_UNITS=200 npm run bench:converge      (target sizes: 200 and 1000)
 //   BENCH_UNITS=1000 BENCH_TIMEOUT_S=3600 npm run bench:converge
 //   BENCH_RECONCILERS=1,2,4  BENCH_CONCURRENCY=16 (Deploy calls / floor records in flight)
 //   BENCH_RECONCILE_CONCURRENCY=16 (parallel reconciles per reconciler process; default: the profile's)

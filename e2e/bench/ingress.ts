@@ -1,6 +1,6 @@
 // Benchmark (not a test): Deploy through the CRM ingress vs. the same server-side-apply
 // PATCHes sent straight from Node, at concurrency 1, 16 and 64, against the real
-// cluster. Prints one JSON document. Target (issue 7): at concurrency 16, ingress/raw
+// cluster. Prints one JSON document. Target: at concurrency 16, ingress/raw
 // p99 <= 1.15 and p50 <= 1.3.
 //
 //   scripts/node.sh -- tsx e2e/bench/ingress.ts            (or npm run bench:ingress)

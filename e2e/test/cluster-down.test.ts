@@ -50,7 +50,7 @@ describe("e2e: a cluster down during a deploy", function () {
   // A Deploy that found b's CRM down has an unknown outcome (the PM cannot tell a refused
   // connection from one lost after sending): 202 UNKNOWN, a keeps its unit whatever the
   // rollback policy (rollback is for refusals), and the resync sends b its unit once b
-  // answers. Item 1 of issue 28: never DOWN for a cluster that merely did not answer.
+  // answers. Never DOWN for a cluster that merely did not answer.
   for (const policy of ["with rollback", "without rollback"] as const) {
     it(`${policy}: b unknown (202), a keeps its unit`, async function () {
       const url = policy === "with rollback" ? system.pm.url : (keep?.url ?? "");

@@ -35,7 +35,7 @@ const port = integerIn(1, 65_535, "port numbers");
 const seconds = integerIn(1, day, "seconds");
 const logLevels: readonly LogLevel[] = ["error", "warn", "info", "debug"];
 const scrapeKinds: readonly ScrapeKind[] = ["auto", "servicemonitor", "podmonitor", "none"];
-// The seed docs spell the monitor kinds `service` and `pod`; both spellings are accepted.
+// The monitor kinds may also be spelled `service` and `pod`; both spellings are accepted.
 const scrapeAliases = { service: "servicemonitor", pod: "podmonitor" } as const;
 
 /**
@@ -48,7 +48,7 @@ export function parseCrmConfig(env: Env): CrmConfig {
   // A bad profile is reported; dev's defaults stand in so the other variables still get checked.
   const profile = r.read(vars.profile, oneOf(profiles), "dev");
   const d = profileDefaults(profile);
-  const portVariable = r.raw(vars.httpPort) !== undefined ? vars.httpPort : vars.httpPortSeed;
+  const portVariable = r.raw(vars.httpPort) !== undefined ? vars.httpPort : vars.httpPortAlias;
 
   const config: CrmConfig = {
     profile,

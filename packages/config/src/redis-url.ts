@@ -16,7 +16,7 @@ export interface RedisTarget {
   readonly topology: RedisTopology;
   /** TLS to every node (`rediss` schemes); sentinels too, in sentinel mode. */
   readonly tls: boolean;
-  /** standalone: the one server; cluster: seed nodes (any masters or replicas); sentinel: the sentinels. */
+  /** standalone: the one server; cluster: startup nodes (any masters or replicas); sentinel: the sentinels. */
   readonly nodes: readonly RedisNode[];
   /** ACL user of the data nodes (from the URL), if any. */
   readonly username?: string;
@@ -46,7 +46,7 @@ const schemes: Readonly<Record<string, { topology: RedisTopology; tls: boolean }
 /** The allowed shapes, for error messages and the README. */
 export const redisUrlForms =
   "redis://[user:password@]host[:port][/db], rediss://... (TLS), " +
-  "redis+cluster://[user:password@]host:port,host:port,... (Redis Cluster seed nodes), " +
+  "redis+cluster://[user:password@]host:port,host:port,... (Redis Cluster startup nodes), " +
   "redis+sentinel://[user:password@]host:port,host:port,.../mastername[/db] (Sentinels), " +
   "rediss+cluster:// and rediss+sentinel:// (TLS)";
 

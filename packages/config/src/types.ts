@@ -1,6 +1,6 @@
 // The CRM's settings as one typed object. Field comments give the unit, the variable
-// and what the field interacts with; the per-profile default values, and which seed
-// document each one comes from, sit next to the values in profiles.ts.
+// and what the field interacts with; the per-profile default values sit in profiles.ts
+// and in the settings table of packages/config/README.md.
 
 export type Profile = "dev" | "edge" | "full";
 export const profiles: readonly Profile[] = ["dev", "edge", "full"];
@@ -30,7 +30,7 @@ export interface CrmConfig {
   profile: Profile;
   /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. The namespace the CRM serves (served.ts): the watcher watches it only, and the ingress writes records there only. In-cluster, the chart sets it from the downward API (this package reads no files). */
   namespace: string;
-  /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the seed name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
+  /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the short name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
   ingress: { port: number };
   /** OPRC_CRM_LOG. Winston level of every role's logger. */
   log: { level: LogLevel };
@@ -77,7 +77,7 @@ export interface CrmConfig {
   envHealth: { availabilityOverride?: number };
   /** OPRC_CRM_REDIS_URL, OPRC_CRM_QUEUE_PREFIX: where the work queues and record history live. Redis must run with `maxmemory-policy noeviction` (workers refuse to start otherwise). */
   redis: {
-    /** Where Redis is: `redis://` / `rediss://` (one server), `redis+cluster://host:port,...` (Redis Cluster seeds) or `redis+sentinel://host:port,.../mastername` (Sentinels); see redis-url.ts. Credentials allowed (redacted in logs). Default redis://127.0.0.1:6379. */
+    /** Where Redis is: `redis://` / `rediss://` (one server), `redis+cluster://host:port,...` (Redis Cluster nodes to start from) or `redis+sentinel://host:port,.../mastername` (Sentinels); see redis-url.ts. Credentials allowed (redacted in logs). Default redis://127.0.0.1:6379. */
     url: string;
     /** OPRC_CRM_REDIS_PASSWORD_FILE: a Secret-mounted file whose content (trailing newline dropped) is the data nodes' password; instead of a password in the URL. */
     passwordFile?: string;

@@ -9,8 +9,8 @@ export const vars = {
   profile: "OPRC_CRM_PROFILE",
   namespace: "OPRC_CRM_K8S_NAMESPACE",
   httpPort: "OPRC_CRM_HTTP_PORT",
-  /** The seed docs' name; OPRC_CRM_HTTP_PORT wins when both are set. */
-  httpPortSeed: "HTTP_PORT",
+  /** The short name of the same port; OPRC_CRM_HTTP_PORT wins when both are set. */
+  httpPortAlias: "HTTP_PORT",
   logLevel: "OPRC_CRM_LOG",
   nfrEnforcement: "OPRC_CRM_FEATURES_NFR_ENFORCEMENT",
   hpa: "OPRC_CRM_FEATURES_HPA",
@@ -77,7 +77,7 @@ export function isSupported(name: VariableName): boolean {
   return notSupportedYet[name] === undefined;
 }
 
-/** Seed-doc variables deliberately left out, with why: a clearer error than "unknown". */
+/** Variables of the CRM's earlier settings deliberately left out, with why: a clearer error than "unknown". */
 const retired: Readonly<Record<string, string>> = {
   OPRC_CRM_PROM_PROVIDER:
     "not supported: the Prometheus Operator is the only metrics provider, so the variable would do nothing; remove it",

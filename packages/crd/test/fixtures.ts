@@ -1,5 +1,6 @@
 // Test fixtures: a record with every field set (typed Full<...>, so a field added to
-// record.ts without a value here fails to compile), the seed docs' hand-written sample,
+// record.ts without a value here fails to compile), a hand-written sample
+// (hello-class),
 // and option builders for the rest.
 import {
   apiVersion,
@@ -136,7 +137,7 @@ export const fullStatus: Full<DeploymentRecordStatus> = {
   last_applied_at: "2026-01-02T03:04:05Z",
 };
 
-/** The seed docs' sample spec, optionally with its nfr block. */
+/** The hand-written sample spec (hello-class), optionally with its nfr block. */
 export function seedSpec(options: { withNfr?: boolean } = {}): DeploymentRecordSpec {
   return {
     selected_template: "dev",

@@ -1,4 +1,4 @@
-// Availability-driven replica sizing (seed 003, "Availability-driven replica sizing").
+// Availability-driven replica sizing.
 // Replicas are placed on the target clusters worst first, round-robin; each replica is
 // up independently with its cluster's availability. The answer is the smallest count
 // whose majority quorum is up with at least the target probability.

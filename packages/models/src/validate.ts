@@ -1,5 +1,5 @@
 // The rules of the model that a schema cannot state, each reported with its field path
-// so a client fixes every problem in one round trip. The table (issue 9):
+// so a client fixes every problem in one round trip. The table:
 //   keys and names          keys.ts keyProblem: 1..253 letters/digits/"._-~", NFC, not
 //                           "." or ".." (package name, class/function keys, binding
 //                           names and function_key, dependencies, deployment key,

@@ -79,7 +79,7 @@ export interface JobContext {
 
 export type JobHandler = (job: RecordJob, context: JobContext) => Promise<ReconcileResult>;
 
-/** Kinds of history entries (DESIGN §2 "History"). */
+/** Kinds of history entries of a record (README.md architecture notes). */
 export type HistoryType =
   | "accepted"
   | "rendered"

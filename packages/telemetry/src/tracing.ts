@@ -1,6 +1,7 @@
 // OpenTelemetry tracing, set up once per process before the instrumented modules load.
 //
-// Why the order matters (../shared/PITFALLS.md, "OpenTelemetry in ESM"): an ESM import of
+// Why the order matters (https://github.com/open-telemetry/opentelemetry-js/blob/main/doc/esm-support.md):
+// an ESM import of
 // ioredis never passes through require(), so instrumentations registered the CommonJS
 // way patch nothing and no Redis span ever appears, while trace ids in logs keep
 // working and hide the gap. startTracing() therefore registers the

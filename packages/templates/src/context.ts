@@ -48,7 +48,7 @@ export interface RenderContext {
   monitoring?: MonitoringOptions;
 }
 
-/** ODGM image when the context names none (seed 000 "Template system"). */
+/** ODGM image per profile when the context names none (the OPRC_CRM_ODGM_IMAGE row of packages/config/README.md). */
 export const defaultOdgmImages: Readonly<Record<Profile, string>> = {
   dev: "ghcr.io/pawissanutt/oprc-odgm:dev",
   edge: "ghcr.io/pawissanutt/oprc-odgm:edge",

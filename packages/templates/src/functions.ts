@@ -7,7 +7,7 @@ import { envNameProblem, int32Max, maxPort, minPort } from "@oaas/kube-rules";
 import { checkRange } from "./limits.ts";
 import { checkResources, type Resources } from "./resources.ts";
 
-/** Function key of the `spec.function` shorthand (also the NFR component name in the seed docs). */
+/** Function key of the `spec.function` shorthand (also the component name NFRs use for it). */
 export const shorthandFunctionKey = "function";
 export const defaultPort = 8080;
 

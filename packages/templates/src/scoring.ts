@@ -22,7 +22,7 @@ const profilePoints: Readonly<Record<Profile, Scores>> = {
 
 const zero: Scores = { dev: 0, edge: 0, full: 0, knative: 0 };
 
-/** NFR points per template for one signal value; rows follow seed 004's scoring matrix. */
+/** NFR points per template for one signal value; one row per signal band. */
 function throughputPoints(rps: number): Scores {
   if (rps < 100) return { dev: 5, edge: 5, full: 0, knative: 10 }; // bursty / low: serverless fits
   if (rps <= 1000) return { dev: 0, edge: 5, full: 5, knative: 5 };

@@ -6,9 +6,9 @@ import type { TemplateName } from "./registry.ts";
 
 export interface TemplateTraits {
   runtime: "deployment" | "knative";
-  /** Replicas when provision_config.min_scale is absent (seed 000: dev 1, edge 2, full 3). */
+  /** Replicas when provision_config.min_scale is absent (dev 1, edge 2, full 3). */
   defaultReplicas: number;
-  /** Prefer putting a function's replicas on different nodes (seed 002: anti-affinity in full). */
+  /** Prefer putting a function's replicas on different nodes (pod anti-affinity, in full). */
   spreadAcrossNodes: boolean;
 }
 

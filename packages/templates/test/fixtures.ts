@@ -149,7 +149,7 @@ export const withOdgmImage =
   (c) =>
     void (c.odgmImage = image);
 
-/** The seed docs' hand-written sample record (hello-class). */
+/** The hand-written sample record (hello-class). */
 export function seedRecord(...options: RecordOption[]): DeploymentRecord {
   return record(
     "hello-class",

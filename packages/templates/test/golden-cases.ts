@@ -38,9 +38,9 @@ export interface GoldenCase {
 
 export const goldenCases: GoldenCase[] = [
   {
-    name: "seed-hello-class",
+    name: "sample-hello-class",
     about:
-      "the seed docs' sample: explicit dev, spec.function shorthand, ODGM with two collections, ServiceMonitor (auto)",
+      "the hand-written hello-class sample: explicit dev, spec.function shorthand, ODGM with two collections, ServiceMonitor (auto)",
     record: (...extra) => seedRecord(...extra),
     context: context(
       "dev",

@@ -1,6 +1,7 @@
 // The `crm` entry point. Tracing is set up first and the program is imported only
 // afterwards: the OpenTelemetry loader hook sees ESM imports of ioredis only when it is
-// registered before them (../shared/PITFALLS.md, "OpenTelemetry in ESM"). Tracing is on
+// registered before them
+// (https://github.com/open-telemetry/opentelemetry-js/blob/main/doc/esm-support.md). Tracing is on
 // when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; packages/telemetry tracing-settings.ts), else off.
 import { startTracing, TracingConfigError, tracingSettings, type Tracing } from "@oaas/telemetry";

@@ -1,6 +1,6 @@
 // The `pm` entry point (npm run pm). Tracing first, then the program, imported only
-// afterwards so the instrumentations see its modules load (../shared/PITFALLS.md,
-// "OpenTelemetry in ESM"). Tracing is on when an OTLP endpoint is configured
+// afterwards so the instrumentations see its modules load: ESM imports
+// bypass require() hooks (https://github.com/open-telemetry/opentelemetry-js/blob/main/doc/esm-support.md). Tracing is on when an OTLP endpoint is configured
 // (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), else off.
 import { startTracing, TracingConfigError, tracingSettings, type Tracing } from "@oaas/telemetry";
 

@@ -21,7 +21,7 @@ const rows: Row[] = [
   { variable: vars.httpPort, raw: "0", says: "from 1 to 65535" },
   { variable: vars.httpPort, raw: "65536", says: "from 1 to 65535" },
   { variable: vars.httpPort, raw: "80.5", says: "not an integer" },
-  { variable: vars.httpPortSeed, raw: "http", says: "not an integer" },
+  { variable: vars.httpPortAlias, raw: "http", says: "not an integer" },
   { variable: vars.logLevel, raw: "trace", says: "allowed: error, warn, info, debug" },
   { variable: vars.nfrEnforcement, raw: "on", says: "allowed: true, false, 1, 0, yes, no" },
   { variable: vars.hpa, raw: "2", says: "not a boolean" },

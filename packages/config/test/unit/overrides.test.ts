@@ -17,7 +17,7 @@ const rows: Row[] = [
   { variable: vars.profile, raw: "edge", want: "edge", given: [withTls()] },
   { variable: vars.namespace, raw: "oaas-system", want: "oaas-system" },
   { variable: vars.httpPort, raw: "9090", want: 9090 },
-  { variable: vars.httpPortSeed, raw: "7088", want: 7088 },
+  { variable: vars.httpPortAlias, raw: "7088", want: 7088 },
   { variable: vars.logLevel, raw: "WARN", want: "warn" },
   { variable: vars.nfrEnforcement, raw: "yes", want: true },
   { variable: vars.hpa, raw: "1", want: true },

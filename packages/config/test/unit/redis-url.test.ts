@@ -5,7 +5,7 @@ import { describeConfig, hasHashTag, parseCrmConfig, parseRedisTarget, vars } fr
 import { configError, env, profile, set } from "./fixtures.ts";
 
 describe("config: Redis URL topologies", function () {
-  it("parses one server, a cluster's seeds and sentinels with their master", function () {
+  it("parses one server, a cluster's startup nodes and sentinels with their master", function () {
     expect(parseRedisTarget("rediss://u:p%40ss@redis.oaas:6380/2")).to.deep.equal({
       ok: true,
       value: {

@@ -27,7 +27,7 @@ describe("config: unknown variables", function () {
     });
   }
 
-  it("OPRC_CRM_PROM_PROVIDER from the seed docs says why it is gone", function () {
+  it("the retired OPRC_CRM_PROM_PROVIDER says why it is gone", function () {
     const error = configError({ OPRC_CRM_PROM_PROVIDER: "prometheus-operator" });
     expect(error.message).to.include("the Prometheus Operator is the only metrics provider");
   });

@@ -78,7 +78,7 @@ describe("crd: DeploymentRecord on the real API server", function () {
   });
 
   for (const withNfr of [false, true]) {
-    it(`accepts the seed docs' hand-written sample ${withNfr ? "with" : "without"} the nfr block`, async () => {
+    it(`accepts the hand-written hello-class sample ${withNfr ? "with" : "without"} the nfr block`, async () => {
       const sample = record(
         `hello-class${withNfr ? "-nfr" : ""}`,
         seedSpec({ withNfr }),

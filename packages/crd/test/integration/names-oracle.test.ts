@@ -1,4 +1,4 @@
-// Issue 7 "tests that can fail": the names module's outputs checked by the real API
+// A test that can fail: the names module's outputs checked by the real API
 // server, not by the module's own regexes. Random ids and function keys (odd Unicode,
 // separators, lengths) go through recordName, functionChildName, odgmChildName,
 // monitorName and labelValue; each output is used where the CRM uses it (a Service name

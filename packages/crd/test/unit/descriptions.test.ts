@@ -1,5 +1,5 @@
 // Every field of the DeploymentRecord CRD says what it is: `kubectl explain
-// deploymentrecord.spec` showed mostly <no description> (issue 28). Walks the generated
+// deploymentrecord.spec` once showed mostly <no description>. Walks the generated
 // schema (what crdgen writes and the API server serves), not the source.
 import { expect } from "chai";
 import { deploymentRecordCrd, type JsonSchemaProps } from "../../src/index.ts";

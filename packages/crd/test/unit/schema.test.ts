@@ -20,7 +20,7 @@ describe("crd: spec and status schema", () => {
     });
   }
 
-  it("accepts the seed docs' hand-written sample, with and without nfr", () => {
+  it("accepts the hand-written hello-class sample, with and without nfr", () => {
     expect(check(specSchema, seedSpec())).to.deep.equal([]);
     expect(check(specSchema, seedSpec({ withNfr: true }))).to.deep.equal([]);
   });

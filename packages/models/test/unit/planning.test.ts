@@ -41,7 +41,7 @@ describe("models: planning", function () {
     expect(nth(r.deployment.functions, 0).config).to.deep.equal({ LOG_LEVEL: "info", EXTRA: "1" });
   });
 
-  // Issue 28: listing one function (to give it NFRs) dropped the class's other functions.
+  // Listing one function (to give it NFRs) once dropped the class's other functions.
   it("listed functions merge by key into the class's bindings, in binding order", function () {
     const nfr = { max_latency_ms: 100 };
     const asResolved = (d: OClassDeployment) => resolved(pkg(), d).deployment.functions;

@@ -1,4 +1,5 @@
-// Auto-instrumentation really loaded in ESM (../shared/PITFALLS.md): a child process
+// Auto-instrumentation really loaded in ESM (an ESM import bypasses require() hooks;
+// https://github.com/open-telemetry/opentelemetry-js/blob/main/doc/esm-support.md): a child process
 // imports node:http, undici and ioredis with static ESM imports after startTracing(),
 // as the services' main.ts does, and the SDK's in-memory exporter must hold http
 // client and server spans, an undici span and an ioredis span, all in the parent's

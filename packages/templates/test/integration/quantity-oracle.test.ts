@@ -1,4 +1,4 @@
-// Issue 7 item 2: the renderer's quantity rules checked against the real API server.
+// The renderer's quantity rules checked against the real API server.
 // For each odd input, render a Deployment with it as cpu_request (and, separately, as
 // memory_limit) and server-side apply it with dryRun=All: the API server must accept
 // exactly what render accepts. The table mixes inputs from public bug reports with

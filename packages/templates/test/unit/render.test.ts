@@ -292,7 +292,7 @@ const rows: Row[] = [
   },
   // ODGM.
   {
-    name: "seed record: ODGM Deployment + Service, function env points at the port the Service listens on",
+    name: "sample record: ODGM Deployment + Service, function env points at the port the Service listens on",
     given: [],
     context: context("dev", withFeature("odgm")),
     want: (objects) => {
@@ -599,7 +599,9 @@ const rows: Row[] = [
 describe("templates: render", () => {
   for (const row of rows) {
     it(row.name, () => {
-      const base = row.name.startsWith("seed record") ? seedRecord(...row.given) : record("r", ...row.given);
+      const base = row.name.startsWith("sample record")
+        ? seedRecord(...row.given)
+        : record("r", ...row.given);
       const result = render(base, row.context ?? context("dev"));
       if (row.wantError) {
         if (result.ok)
@@ -622,7 +624,7 @@ describe("templates: render", () => {
   });
 });
 
-describe("render: what consumers of the objects need (issue 7 items 4 and 5)", () => {
+describe("render: what consumers of the objects need", () => {
   const hpaContext: RenderContext = {
     ...defaultRenderContext("dev"),
     features: { odgm: false, hpa: true, knative: false },

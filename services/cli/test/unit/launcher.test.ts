@@ -1,6 +1,6 @@
 // The oaasctl launchers (scripts/oaasctl, services/cli/bin/oaasctl) from outside the
 // checkout: `node --import tsx` resolved tsx from the caller's directory, so oaasctl run
-// from /tmp ended in ERR_MODULE_NOT_FOUND and a Node stack trace (issue 28).
+// from /tmp ended in ERR_MODULE_NOT_FOUND and a Node stack trace.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-// `deploy --update` is a read-modify-write (issue 28 item 2): only what is given changes.
+// `deploy --update` is a read-modify-write: only what is given changes.
 import { expect } from "chai";
 import { requestOf, updateRequest } from "../../src/deploy-request.ts";
 

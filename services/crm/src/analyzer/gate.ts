@@ -4,7 +4,7 @@
 // OPRC_CRM_FEATURES_PROMETHEUS on, the CRM itself makes the workloads scraped (the
 // reconciler renders a ServiceMonitor/PodMonitor per record), which needs the Operator's
 // CRDs: missing, nothing the CRM set up is scraped and the analyzer stands down saying so,
-// as the seed design's "auto-disable regardless of the env flag". The CRDs are looked up
+// whatever OPRC_CRM_FEATURES_PROMETHEUS says. The CRDs are looked up
 // at startup and again every minute (installing the Operator needs no restart).
 import type { CrmConfig } from "@oaas/config";
 

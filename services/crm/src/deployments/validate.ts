@@ -3,7 +3,7 @@
 // Everything about what Kubernetes and Knative will accept (ports, quantities, scale
 // ranges, env names, CPU targets, template rules) is NOT here: admission.ts runs the
 // renderer's own rules over the record, so the two can never disagree.
-// The table (CONTRACT.md, issue 3 item 5):
+// The table (the INVALID_ARGUMENT rows; codes mapped in ../ingress/error-map.ts):
 //   deployment_unit                present
 //   .id                            non-empty, <= 253 chars, no whitespace or control characters
 //   .functions                     at least one; function_key non-empty, unique, no control characters

@@ -69,8 +69,8 @@ export function objectName(at: WorkloadRef): string {
 }
 
 /**
- * The Event note of one applied change, e.g. `replicas_min=3 for function f1` (the form
- * of the seed documents' NFRApplied Event), `cpu_request=250m for odgm`.
+ * The Event note of one applied change, e.g. `replicas_min=3 for function f1` (the note
+ * of the NFRApplied Event), `cpu_request=250m for odgm`.
  */
 export function changeNote(change: Change): string {
   const what =

@@ -1,4 +1,5 @@
-// Kubernetes client metrics under client-go's names (STYLE §15), fed by the
+// Kubernetes client metrics under client-go's names
+// (https://github.com/kubernetes/client-go/blob/master/tools/metrics/metrics.go), fed by the
 // KubeClient's hooks: rest_client_requests_total{code,method},
 // rest_client_request_duration_seconds{verb} and rest_client_rate_limiter_duration_seconds{verb}
 // (time a request waited for one of the process's in-flight slots). One client per

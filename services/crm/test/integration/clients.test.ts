@@ -1,4 +1,4 @@
-// Every RPC and every error row of CONTRACT.md through three client implementations:
+// Every RPC and every error row (../support/error-rows.ts) through three client implementations:
 // Connect-ES (gRPC over HTTP/2), @grpc/grpc-js with .proto files loaded at run time,
 // and grpcurl knowing the services only through server reflection.
 import { create, equals, fromJson, type JsonValue } from "@bufbuild/protobuf";

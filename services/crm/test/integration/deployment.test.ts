@@ -279,7 +279,7 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
     expect((await client.deploy({ deploymentUnit: unit("to-delete") })).message).to.equal("created");
   });
 
-  // Issue 28: a Deploy into a namespace no watcher watches answered OK and left a record with
+  // A Deploy into a namespace no watcher watches once answered OK and left a record with
   // the cleanup finalizer that never got a status, and "deletion requested" forever.
   it("x-namespace: only a served namespace takes a Deploy; a record found elsewhere says why it is stuck", async function () {
     let other: TestNamespace | undefined;

@@ -1,4 +1,4 @@
-// Issue 7 items 0 and 6, against the real `crm ingress` process on the test cluster:
+// Deadline and cancel storms, against the real `crm ingress` process on the test cluster:
 // storms of 1..10 ms deadlines and of client cancels on every RPC of every service,
 // over gRPC, Connect and gRPC-Web (connect-es) and grpc-js, after which the process must
 // be alive, answering, and must not have logged a single unhandled rejection; then

@@ -1,4 +1,4 @@
-// The error rows of CONTRACT.md as data, so the same requests go through every client
+// The DeploymentService error rows (codes mapped in src/ingress/error-map.ts) as data, so the same requests go through every client
 // kind (Connect-ES, grpc-js, grpcurl). Requests are protobuf JSON with proto field
 // names, which all three accept.
 import { Code } from "@connectrpc/connect";
@@ -224,7 +224,7 @@ export const errorRows: readonly ErrorRow[] = [
     code: Code.InvalidArgument,
     mentions: "deployment_id",
   },
-  // Issue 7 fault (a): 70,000 characters once broke the HTTP/2 frame of the answer
+  // 70,000 characters once broke the HTTP/2 frame of the answer
   // (the NOT_FOUND message echoed the id); now a bounded INVALID_ARGUMENT naming the field.
   ...(["GetDeploymentStatus", "GetClassRuntime", "DeleteDeployment"] as const).map((rpc): ErrorRow => ({
     name: "id of 70,000 characters",

@@ -1,5 +1,5 @@
 // The exact status the ingress must answer for a fuzzed request, computed from the bytes
-// sent (issue 7 "tests that can fail": no category may accept any code). The rules are
+// sent (so the test can fail: no category may accept any code). The rules are
 // connect-es's, as documented in its protocol code, plus the CRM's own for a request
 // that decodes:
 // - gRPC envelopes (5-byte header: flags, big-endian length): a declared length above

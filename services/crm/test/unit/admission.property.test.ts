@@ -1,4 +1,4 @@
-// Property (issue 7 item 1): for any unit, "Deploy answers OK" implies "render succeeds".
+// Property: for any unit, "Deploy answers OK" implies "render succeeds".
 // Random units (odd ports, scales past int32, odd quantities, env names, CPU targets,
 // Knative-reserved values, templates) go through the real Deploy path (validation,
 // derived fields, admission) into an in-memory store standing in for the API server;

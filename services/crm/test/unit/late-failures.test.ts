@@ -1,4 +1,4 @@
-// Issue 7 item 0: a handler whose work fails after the call already ended (deadline or
+// A handler whose work fails after the call already ended (deadline or
 // client cancel) must not leave an unhandled rejection behind. The handler here stands
 // in for a Kubernetes read (a fake inside a unit; the storm suite does it for real).
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";

@@ -1,4 +1,4 @@
-// Issue 7 item 7: ListClassRuntimes never answers more than default clients accept.
+// ListClassRuntimes never answers more than default clients accept.
 import type { DeploymentRecord } from "@oaas/crd";
 import { expect } from "chai";
 import { DeploymentError } from "../../src/deployments/errors.ts";

@@ -1,4 +1,4 @@
-// Issue 7 item 8: API servers before 1.31 (or with CustomResourceFieldSelectors off)
+// API servers before 1.31 (or with CustomResourceFieldSelectors off)
 // answer 400 to a field selector on a custom resource. ListClassRuntimes must then list
 // by label only and filter in memory. The "old API server" is a small HTTP server that
 // answers exactly as a 1.30 kube-apiserver does for that request (a fake: no old

@@ -1,4 +1,4 @@
-// Issue 7 item 9: grpc_server_handling_seconds uses second-scale buckets, so calls of
+// grpc_server_handling_seconds uses second-scale buckets, so calls of
 // different durations land in different buckets (the default OpenTelemetry boundaries
 // are milliseconds and put everything from 2 ms to 1.5 s into one).
 import { createClient, createRouterTransport } from "@connectrpc/connect";

@@ -172,7 +172,7 @@ describe("DeploymentsService", function () {
     });
   }
 
-  // Issue 7 fault (a): a 70,000-character id ended in FRAME_SIZE_ERROR, its NOT_FOUND
+  // A 70,000-character id once ended in FRAME_SIZE_ERROR, its NOT_FOUND
   // message echoing the whole id into grpc-message. Every RPC that takes an id refuses
   // one above the DNS subdomain limit, naming the field and quoting nothing unbounded.
   for (const [name, call] of [

@@ -102,7 +102,7 @@ function rejectUnsupported(r: EnvReader): void {
   };
   refuse("SERVER_WORKERS", "not supported: the PM is one event loop per process; run more replicas instead");
   // Tracing reads the standard OpenTelemetry variables (main.ts, @oaas/telemetry), so
-  // every collector setup already knows them; the seed's names would be a second spelling.
+  // every collector setup already knows them; the earlier names would be a second spelling.
   refuse(
     "TRACING_ENABLED",
     "tracing is configured by OTEL_EXPORTER_OTLP_ENDPOINT (on when set); only false is accepted here",

@@ -20,7 +20,7 @@ export class CrmError extends Error {
   }
 }
 
-/** Codes the PM retries with backoff (CONTRACT.md "Error codes and retry"). */
+/** Codes the PM retries with backoff (the codes: https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
 export const retryableCodes: ReadonlySet<Code> = new Set([
   Code.Unavailable,
   Code.DeadlineExceeded,

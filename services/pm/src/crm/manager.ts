@@ -1,5 +1,5 @@
 // The CRM manager: one client per configured cluster, each call bounded by a deadline
-// (seed: 5 s status, 15 s deploy; never above the cluster's timeout), retried with
+// (5 s status, 15 s deploy; never above the cluster's timeout), retried with
 // exponential backoff and jitter for retryable codes only, behind a circuit breaker per
 // cluster (cockatiel). Health comes from CrmInfoService.GetEnvHealth, falling back to
 // grpc.health.v1, cached per cluster for CRM_HEALTH_CACHE_TTL.
@@ -43,7 +43,7 @@ import {
   type RecordStatusDetail,
 } from "./record-detail.ts";
 
-/** Deadlines from the seeds (CRM README "Deadlines"). */
+/** Per-call deadlines: 15 s for a deploy, 5 s for every other call. */
 export const deployDeadlineMs = 15_000;
 export const callDeadlineMs = 5_000;
 

@@ -1,7 +1,7 @@
-// Issue 28 item 1: the PM's view of a deployment equals what the cluster runs, also when
+// The PM's view of a deployment equals what the cluster runs, also when
 // the CRM's ingress is SIGKILLed in the middle of a burst of deploys. Real processes: the
 // CRM as separate roles (ingress, watcher, reconciler) on the shared KWOK cluster and
-// Redis, the PM in process (memory storage) with a 1 s resync. For several seeds the kill
+// Redis, the PM in process (memory storage) with a 1 s resync. For a few fixed random runs the kill
 // lands before, during and after the record writes of the burst; after the ingress is
 // back, within a resync period or two, for every key: the PM stores it exactly when the
 // cluster has its record, the stored condition is not DOWN when it runs, and `get`,

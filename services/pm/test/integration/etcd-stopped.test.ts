@@ -1,6 +1,6 @@
 // The PM on a real etcd that stops answering (SIGSTOP: connections stay open, nothing
 // comes back). Before, /ready hung and GET /api/v1/packages/hello took 32 s to answer 503;
-// now every store call is bounded by ETCD_TIMEOUT and readiness by 0.9 s (issue 28).
+// now every store call is bounded by ETCD_TIMEOUT and readiness by 0.9 s.
 import { randomBytes } from "node:crypto";
 import { startTestEtcd, waitFor, type TestEtcd } from "@oaas/testkit";
 import { expect } from "chai";

@@ -93,7 +93,7 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
       want: "functions[1].provision_config.container_image: digest",
     },
     { name: "not an object", body: "[1,2]", want: "invalid body" },
-    // Issue 7 faults (c) and (d): 10,000 levels were a 500 (stack overflow past parsing);
+    // 10,000 levels once were a 500 (stack overflow past parsing);
     // "__proto__" was "not valid JSON".
     {
       name: "1,000 nested arrays",
@@ -347,7 +347,7 @@ describe("pm REST: input and errors (memory storage, no CRM)", function () {
     expect(metrics).to.contain("pm_http_request_duration_seconds");
   });
 
-  // Issue 7 fault (b): keys join package and class with "-", so package `col` class `a-b`
+  // Keys join package and class with "-", so package `col` class `a-b`
   // and package `col-a` class `b` both derive "col-a-b"; the second replaced the first.
   it("a derived key held by another package and class is 409 naming both, whatever its condition", async function () {
     // A default cluster nobody listens on: the refusal must come before any CRM call.

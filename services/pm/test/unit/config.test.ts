@@ -12,7 +12,7 @@ function problems(env: Record<string, string>): string {
 }
 
 describe("pm config", function () {
-  it("defaults (seed 003)", function () {
+  it("defaults (the Configuration table of services/pm/README.md)", function () {
     const c = parsePmConfig({});
     expect(c.server).to.deep.equal({ host: "0.0.0.0", port: 8080, bodyLimitBytes: 1024 * 1024 });
     expect(c.storage).to.deep.equal({ type: "memory" });

@@ -1,5 +1,5 @@
 // Every HTTP route the READMEs name is one the PM or the CRM serves: the README named
-// /api/v1/ready, a 404 (the PM's readiness is /ready; issue 28). Route-looking strings are
+// /api/v1/ready, a 404 (the PM's readiness is /ready). Route-looking strings are
 // taken from the READMEs (backticked, with a method, or starting /api/v1/, /health, /ready
 // or /metrics; the prefix /api/v1 alone is not a route) and asked of the real PM (in process, memory storage) and of the CRM
 // ingress's plain-HTTP handler (in process).

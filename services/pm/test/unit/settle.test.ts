@@ -1,7 +1,8 @@
-// Issue 28 item 1 and 2 at the PM's REST surface, in process. The CRM is a stand-in
-// (support/stand-in-crm.ts: the CRM's own listener serving scripted answers), because the
-// faults here are an answer lost after the CRM applied a unit, or refused on purpose, at
-// exact moments; the integration suite pm-crm.test.ts runs the real CRM on a cluster.
+// A deployment's state following its cluster, and concurrent updates, at the PM's REST
+// surface, in process. The CRM is a stand-in (support/stand-in-crm.ts: the CRM's own
+// listener serving scripted answers), because the faults here are an answer lost after
+// the CRM applied a unit, or refused on purpose, at exact moments; the integration suite
+// pm-crm.test.ts runs the real CRM on a cluster.
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { DeploymentMappings } from "@oaas/pm-api";
