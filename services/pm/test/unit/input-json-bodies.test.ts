@@ -3,11 +3,11 @@ import { keyProblem } from "@oaas/models";
 import { expect } from "chai";
 import { shopPackage } from "../support/fixtures.ts";
 import { errorOf } from "../support/pm.ts";
-import { hostileInputPm } from "../support/hostile-input.ts";
+import { pmSuite } from "../support/pm-suite.ts";
 
 describe("pm REST: hostile input is 400 naming the field", function () {
   this.timeout(60_000);
-  const hostile = hostileInputPm();
+  const hostile = pmSuite();
 
   describe("JSON bodies", function () {
     const bodies: readonly (readonly [string, string, string, string])[] = [

@@ -2,11 +2,11 @@
 import { keyProblem, maxKeyLength } from "@oaas/models";
 import { expect } from "chai";
 import { errorOf } from "../support/pm.ts";
-import { hostileInputPm } from "../support/hostile-input.ts";
+import { pmSuite } from "../support/pm-suite.ts";
 
 describe("pm REST: hostile input is 400 naming the field", function () {
   this.timeout(60_000);
-  const hostile = hostileInputPm();
+  const hostile = pmSuite();
 
   describe("keys in the URL path, percent-encoded or not", function () {
     /** [raw segment, the key the PM decodes it to] */

@@ -4,11 +4,11 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { shopPackage } from "../support/fixtures.ts";
 import { errorOf } from "../support/pm.ts";
-import { hostileInputPm } from "../support/hostile-input.ts";
+import { pmSuite } from "../support/pm-suite.ts";
 
 describe("pm REST: hostile input is 400 naming the field", function () {
   this.timeout(60_000);
-  const hostile = hostileInputPm();
+  const hostile = pmSuite();
 
   describe("random JSON anywhere in a package is never a 500", function () {
     /** Every place in the shop package where a value can be replaced: [path to the parent, key]. */

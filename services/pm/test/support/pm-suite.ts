@@ -1,12 +1,12 @@
-// The shared setup of the unit/input-*.test.ts files: a real PM app (Fastify, memory
-// storage, no CRM) emptied after every test, and a raw request that sends a path exactly as
-// given (node:http): fetch would normalise "%2E%2E" away before the PM sees it.
+// The shared setup of the PM's in-process REST suites (unit/api-*.test.ts, unit/input-*.test.ts):
+// a real PM app (Fastify, memory storage, no CRM) emptied after every test, and a raw request
+// that sends a path exactly as given (node:http): fetch would normalise "%2E%2E" away first.
 import http from "node:http";
 import { expect } from "chai";
 import { startTestPm, type Answer, type TestPm } from "./pm.ts";
 
-/** What a hostile-input suite uses; `pm` is set once the suite's `before` has run. */
-export interface HostileInputPm {
+/** What a PM REST suite uses; `pm` is set once the suite's `before` has run. */
+export interface PmSuite {
   readonly pm: TestPm;
   /** One request with the path exactly as given (no client-side normalisation). */
   raw(method: string, path: string, body?: string): Promise<Answer>;
@@ -15,17 +15,17 @@ export interface HostileInputPm {
 }
 
 /**
- * Registers, in the calling describe, the hooks that start a PM before its tests, empty its
- * storage after each test and close it after the suite.
+ * Registers, in the calling describe, the hooks that start a PM with `env` (OPRC_PM_* settings)
+ * before its tests, empty its storage after each test and close it after the suite.
  */
-export function hostileInputPm(): HostileInputPm {
+export function pmSuite(env: Record<string, string> = {}): PmSuite {
   let pm: TestPm | undefined;
   const started = (): TestPm => {
     if (!pm) throw new Error("the PM is started in before(): use it inside a test");
     return pm;
   };
   before(async function () {
-    pm = await startTestPm({});
+    pm = await startTestPm(env);
   });
   after(async function () {
     await pm?.close();
