@@ -32,7 +32,9 @@ export const kinds = (objects: RenderedObject[]) =>
 export function renderRows(rows: readonly Row[]): void {
   for (const row of rows) {
     it(row.name, () => {
-      const base = row.name.startsWith("sample record") ? seedRecord(...row.given) : record("r", ...row.given);
+      const base = row.name.startsWith("sample record")
+        ? seedRecord(...row.given)
+        : record("r", ...row.given);
       const result = render(base, row.context ?? context("dev"));
       if (row.wantError) {
         if (result.ok)
