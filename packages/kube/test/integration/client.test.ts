@@ -296,7 +296,7 @@ describe("@oaas/kube against a real API server", function () {
     // sending empty DATA frames, 100% CPU and gigabytes of memory until SIGABRT. The
     // storm runs in a child process so a freeze fails this test at the deadline instead
     // of hanging the runner.
-    this.timeout(120_000);
+    this.timeout(150_000);
     const { kubeconfig } = await testCluster();
     const fixture = path.join(import.meta.dirname, "fixtures", "abort-storm.ts");
     const child = spawn(process.execPath, ["--import", "tsx", fixture, kubeconfig, ns.name, "8"], {
@@ -314,7 +314,7 @@ describe("@oaas/kube against a real API server", function () {
           rssMb = residentMb(child.pid);
           return child.exitCode !== null || rssMb > 1024;
         },
-        { description: "the storm's process to finish", timeoutMs: 60_000 },
+        { description: "the storm's process to finish", timeoutMs: 110_000 },
       );
     } catch (error) {
       expect.fail(`${String(error)}; it printed: ${out}`);
