@@ -138,7 +138,7 @@ describe("crm Deploy admission property: OK at Deploy implies render succeeds", 
           expect.fail(`Deploy answered OK but render refused: ${JSON.stringify(result.error)}`);
         }
       }),
-      { numRuns: 2500 },
+      { numRuns: 4000 },
     );
     // The generator must exercise the accepting side too, or the property says nothing.
     expect(accepted).to.be.greaterThan(100);
