@@ -29,6 +29,16 @@ export function describeConfig(config: CrmConfig): Record<string, unknown> {
     reconcile: { ...config.reconcile },
     watcher: { ...config.watcher },
     dashboard: { ...config.dashboard, authFile: config.dashboard.authFile ?? "(not set)" },
+    auth: {
+      open: config.auth.open,
+      tokensFile: config.auth.tokensFile ?? "(not set)",
+      mtlsClientsFile: config.auth.mtlsClientsFile ?? "(not set)",
+      oidc:
+        config.auth.oidc === undefined
+          ? "(not set)"
+          : { ...config.auth.oidc, issuer: redactUrl(config.auth.oidc.issuer) },
+      allowedNamespaces: [...config.auth.allowedNamespaces],
+    },
     overrides: [...config.setVariables],
   };
 }

@@ -1,4 +1,12 @@
-export type { CrmConfig, Features, LogLevel, Profile, ScrapeKind } from "./types.ts";
+export type {
+  AuthSettings,
+  CrmConfig,
+  Features,
+  LogLevel,
+  OidcSettings,
+  Profile,
+  ScrapeKind,
+} from "./types.ts";
 export { profiles } from "./types.ts";
 export { ConfigError, type ConfigProblem } from "./errors.ts";
 export { parseCrmConfig } from "./parse.ts";

@@ -6,6 +6,8 @@ import { profileDefaults } from "./profiles.ts";
 import { EnvReader, type Env } from "./reader.ts";
 import { profiles, type CrmConfig, type LogLevel, type ScrapeKind } from "./types.ts";
 import {
+  anyText,
+  commaList,
   integerIn,
   oneOf,
   parseBoolean,
@@ -142,6 +144,7 @@ export function parseCrmConfig(env: Env): CrmConfig {
       ...optional("authFile", r.optional(vars.dashboardAuthFile, parsePath)),
       readOnly: r.read(vars.dashboardReadOnly, parseBoolean, d.dashboard.readOnly),
     },
+    auth: parseAuth(r),
     setVariables: [],
   };
   const tls = {
@@ -151,6 +154,9 @@ export function parseCrmConfig(env: Env): CrmConfig {
   };
   // The paths are kept only when mTLS is on, so nothing can use a half-configured TLS.
   if (config.features.mtls) config.tls = { ...tls };
+  config.auth.allowedNamespaces = r.read(vars.allowedNamespaces, commaList(parseNamespace), [
+    config.namespace,
+  ]);
   // A feature whose role is not built is off, whatever the profile default.
   if (!isSupported(vars.nfrEnforcement)) config.features.nfrEnforcement = false;
   if (!isSupported(vars.prometheus)) config.features.prometheus = false;
@@ -160,6 +166,35 @@ export function parseCrmConfig(env: Env): CrmConfig {
   r.throwIfProblems();
   config.setVariables = r.setVariables();
   return config;
+}
+
+/** The authentication settings; whether running open is allowed is checked with the profile in relations.ts. */
+function parseAuth(r: EnvReader): CrmConfig["auth"] {
+  const disabled = r.read(vars.authDisabled, parseBoolean, false);
+  // Every OIDC variable is read even without an issuer, so one set alone is reported (relations.ts).
+  const issuer = r.optional(vars.authOidcIssuer, parseHttpUrl);
+  const audience = r.optional(vars.authOidcAudience, anyText);
+  const roleClaim = r.read(vars.authOidcRoleClaim, anyText, "oaas_role");
+  const namespacesClaim = r.optional(vars.authOidcNamespacesClaim, anyText);
+  const jwksUrl = r.optional(vars.authOidcJwksUrl, parseHttpUrl);
+  return {
+    open: disabled ? "explicit" : false,
+    ...optional("tokensFile", r.optional(vars.authTokensFile, parsePath)),
+    ...optional("mtlsClientsFile", r.optional(vars.authMtlsClientsFile, parsePath)),
+    ...optional(
+      "oidc",
+      issuer === undefined
+        ? undefined
+        : {
+            issuer,
+            audience: audience ?? "",
+            roleClaim,
+            ...optional("namespacesClaim", namespacesClaim),
+            ...optional("jwksUrl", jwksUrl),
+          },
+    ),
+    allowedNamespaces: [],
+  };
 }
 
 function reportNotSupported(r: EnvReader): void {

@@ -4,7 +4,7 @@
 import type { CrmConfig, Profile } from "./types.ts";
 
 /** What a profile decides; TLS paths, Prometheus URL, ODGM image and availability have no default. */
-export type ProfileDefaults = Omit<CrmConfig, "profile" | "tls" | "setVariables">;
+export type ProfileDefaults = Omit<CrmConfig, "profile" | "tls" | "auth" | "setVariables">;
 
 export const defaultNamespace = "default"; // OPRC_CRM_K8S_NAMESPACE
 export const defaultPort = 8088; // OPRC_CRM_HTTP_PORT / HTTP_PORT

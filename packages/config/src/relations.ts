@@ -19,6 +19,52 @@ export function checkRelations(r: EnvReader, config: CrmConfig, tls: TlsPaths): 
   checkPrometheus(r, config);
   checkLease(r, config);
   checkRedis(r, config);
+  checkAuth(r, config);
+}
+
+/**
+ * Authentication: something configured, or running open said out loud. Profiles edge and
+ * full are what production runs, so there a missing setting is an error naming the variables
+ * to set; dev keeps its one-command start and is marked open (roles warn about it).
+ */
+function checkAuth(r: EnvReader, config: CrmConfig): void {
+  const auth = config.auth;
+  const configured =
+    auth.tokensFile !== undefined || auth.mtlsClientsFile !== undefined || auth.oidc !== undefined;
+  if (auth.open === "explicit" && configured && r.isValid(vars.authDisabled)) {
+    r.report(
+      vars.authDisabled,
+      `true, but credentials are configured (${[vars.authTokensFile, vars.authMtlsClientsFile, vars.authOidcIssuer].filter((name) => r.isSet(name)).join(", ")}), which would be ignored; remove one or the other`,
+      r.raw(vars.authDisabled),
+    );
+  }
+  if (!configured && auth.open === false && r.isValid(vars.authDisabled) && r.isValid(vars.profile)) {
+    if (config.profile === "dev") auth.open = "dev-default";
+    else
+      r.report(
+        vars.authTokensFile,
+        `required by profile ${config.profile}: no authentication is configured, so anyone who reaches the ingress could deploy; set ${vars.authTokensFile} (a mounted Secret of \`token,user,role\` lines), ${vars.authMtlsClientsFile} or ${vars.authOidcIssuer}, or ${vars.authDisabled}=true to run open on purpose`,
+      );
+  }
+  if (auth.oidc !== undefined && auth.oidc.audience === "" && r.isValid(vars.authOidcIssuer))
+    r.report(
+      vars.authOidcAudience,
+      `required with ${vars.authOidcIssuer}: the audience (aud) tokens must be issued for`,
+    );
+  for (const name of [
+    vars.authOidcAudience,
+    vars.authOidcRoleClaim,
+    vars.authOidcNamespacesClaim,
+    vars.authOidcJwksUrl,
+  ])
+    if (auth.oidc === undefined && r.isSet(name))
+      r.report(name, `set, but ${vars.authOidcIssuer} is not, so it would be ignored`, r.raw(name));
+  if (auth.mtlsClientsFile !== undefined && !config.features.mtls && r.isValid(vars.mtls))
+    r.report(
+      vars.authMtlsClientsFile,
+      `set, but mTLS is off, so no client presents a certificate; set ${vars.mtls}=true (and the TLS files) or remove it`,
+      auth.mtlsClientsFile,
+    );
 }
 
 /**

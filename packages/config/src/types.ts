@@ -126,6 +126,40 @@ export interface CrmConfig {
     /** OPRC_CRM_DASHBOARD_READONLY: false enables retry/clean/promote (same-origin checked against CSRF). Default true. */
     readOnly: boolean;
   };
+  /** Who may call the ingress and every role's HTTP routes (@oaas/auth). */
+  auth: AuthSettings;
   /** Names of the variables that were set (non-empty), sorted: what overrides the profile. For the startup log. */
   setVariables: readonly string[];
+}
+
+/** OIDC JWT verification (OPRC_CRM_AUTH_OIDC_*). */
+export interface OidcSettings {
+  /** OPRC_CRM_AUTH_OIDC_ISSUER: expected `iss`; discovery reads `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  /** OPRC_CRM_AUTH_OIDC_AUDIENCE: expected `aud`. Required with an issuer. */
+  audience: string;
+  /** OPRC_CRM_AUTH_OIDC_ROLE_CLAIM: the claim holding a role name or list. Default `oaas_role`. */
+  roleClaim: string;
+  /** OPRC_CRM_AUTH_OIDC_NAMESPACES_CLAIM: optional claim limiting the namespaces. */
+  namespacesClaim?: string;
+  /** OPRC_CRM_AUTH_OIDC_JWKS_URL: the key set, when discovery is not wanted. */
+  jwksUrl?: string;
+}
+
+/** Authentication and the namespace boundary. */
+export interface AuthSettings {
+  /**
+   * Whether requests are served without credentials: `explicit` (OPRC_CRM_AUTH_DISABLED=true),
+   * `dev-default` (profile dev with nothing configured), or false (credentials required).
+   * Profiles edge and full refuse to start open unless it is explicit; roles log a warning at
+   * startup and every hour while open.
+   */
+  open: false | "explicit" | "dev-default";
+  /** OPRC_CRM_AUTH_TOKENS_FILE: `token,user,role[,namespaces]` lines (a mounted Secret; re-read when it changes). */
+  tokensFile?: string;
+  /** OPRC_CRM_AUTH_MTLS_CLIENTS_FILE: `identity,role[,namespaces]` lines allowing client certificates; needs mTLS on. */
+  mtlsClientsFile?: string;
+  oidc?: OidcSettings;
+  /** OPRC_CRM_ALLOWED_NAMESPACES: comma list of the namespaces requests may act in. Default: OPRC_CRM_K8S_NAMESPACE. */
+  allowedNamespaces: readonly string[];
 }

@@ -57,6 +57,15 @@ export const vars = {
   dashboardBasePath: "OPRC_CRM_DASHBOARD_BASE_PATH",
   dashboardAuthFile: "OPRC_CRM_DASHBOARD_AUTH_FILE",
   dashboardReadOnly: "OPRC_CRM_DASHBOARD_READONLY",
+  authDisabled: "OPRC_CRM_AUTH_DISABLED",
+  authTokensFile: "OPRC_CRM_AUTH_TOKENS_FILE",
+  authMtlsClientsFile: "OPRC_CRM_AUTH_MTLS_CLIENTS_FILE",
+  authOidcIssuer: "OPRC_CRM_AUTH_OIDC_ISSUER",
+  authOidcAudience: "OPRC_CRM_AUTH_OIDC_AUDIENCE",
+  authOidcRoleClaim: "OPRC_CRM_AUTH_OIDC_ROLE_CLAIM",
+  authOidcNamespacesClaim: "OPRC_CRM_AUTH_OIDC_NAMESPACES_CLAIM",
+  authOidcJwksUrl: "OPRC_CRM_AUTH_OIDC_JWKS_URL",
+  allowedNamespaces: "OPRC_CRM_ALLOWED_NAMESPACES",
 } as const;
 
 export type VariableName = (typeof vars)[keyof typeof vars];

@@ -131,6 +131,7 @@ describe("config: defaults per profile", function () {
       reconcile: { concurrency: 16, maxAttempts: 8, recordRatePerSecond: 2, recordBurst: 5 },
       kube: { maxInFlight: 32 },
       dashboard: { port: 8089, basePath: "/", readOnly: true },
+      auth: { open: "dev-default", allowedNamespaces: ["default"] },
       watcher: {
         resyncSeconds: 300,
         childSettleMs: 0,

@@ -1,12 +1,14 @@
 // describeConfig: everything an operator needs in the startup log, nothing secret.
 import { expect } from "chai";
 import { describeConfig, isSupported, parseCrmConfig, redactUrl, vars } from "../../src/index.ts";
-import { env, profile, set, withPromUrl, withTls } from "./fixtures.ts";
+import { env, profile, set, withPromUrl, withTls, withTokens } from "./fixtures.ts";
 
 describe("config: describeConfig", function () {
   it("shows the settings and which variables overrode the profile", function () {
     const prom = isSupported(vars.promUrl) ? [withPromUrl()] : [];
-    const config = parseCrmConfig(env(profile("full"), withTls(), ...prom, set(vars.odgm, "false")));
+    const config = parseCrmConfig(
+      env(profile("full"), withTls(), withTokens(), ...prom, set(vars.odgm, "false")),
+    );
     const described = describeConfig(config);
     expect(described).to.deep.include({
       profile: "full",

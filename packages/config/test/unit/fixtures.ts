@@ -33,13 +33,15 @@ export const withTls = (): EnvOption => (e) => {
   e[vars.tlsCaFile] = "/etc/oaas/tls/ca.crt";
 };
 
+export const withTokens = (path = "/etc/oaas/auth/tokens.csv"): EnvOption => set(vars.authTokensFile, path);
+
 export const withPromUrl = (url = "http://prometheus.monitoring:9090"): EnvOption => set(vars.promUrl, url);
 
-/** The settings each profile needs to start: TLS where mTLS is on, a URL where Prometheus is. */
+/** The settings each profile needs to start: TLS where mTLS is on, a URL where Prometheus is, credentials outside dev. */
 export function ready(p: Profile): EnvOption[] {
   if (p === "dev") return [profile(p)];
-  if (p === "edge") return [profile(p), withTls()];
-  return [profile(p), withTls(), ...(isSupported(vars.promUrl) ? [withPromUrl()] : [])];
+  if (p === "edge") return [profile(p), withTls(), withTokens()];
+  return [profile(p), withTls(), withTokens(), ...(isSupported(vars.promUrl) ? [withPromUrl()] : [])];
 }
 
 /** The ConfigError thrown for `e` (fails the test when none is). */
@@ -105,4 +107,13 @@ export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> 
   [vars.dashboardBasePath]: (c) => c.dashboard.basePath,
   [vars.dashboardAuthFile]: (c) => c.dashboard.authFile,
   [vars.dashboardReadOnly]: (c) => c.dashboard.readOnly,
+  [vars.authDisabled]: (c) => c.auth.open === "explicit",
+  [vars.authTokensFile]: (c) => c.auth.tokensFile,
+  [vars.authMtlsClientsFile]: (c) => c.auth.mtlsClientsFile,
+  [vars.authOidcIssuer]: (c) => c.auth.oidc?.issuer,
+  [vars.authOidcAudience]: (c) => c.auth.oidc?.audience,
+  [vars.authOidcRoleClaim]: (c) => c.auth.oidc?.roleClaim,
+  [vars.authOidcNamespacesClaim]: (c) => c.auth.oidc?.namespacesClaim,
+  [vars.authOidcJwksUrl]: (c) => c.auth.oidc?.jwksUrl,
+  [vars.allowedNamespaces]: (c) => c.auth.allowedNamespaces,
 };

@@ -1,7 +1,18 @@
 // Each variable overrides its field, starting from a profile whose default differs.
 import { expect } from "chai";
 import { isSupported, parseCrmConfig, vars, type VariableName } from "../../src/index.ts";
-import { configError, env, fieldOf, ready, set, withPromUrl, withTls, type EnvOption } from "./fixtures.ts";
+import {
+  configError,
+  env,
+  fieldOf,
+  profile,
+  ready,
+  set,
+  withPromUrl,
+  withTls,
+  withTokens,
+  type EnvOption,
+} from "./fixtures.ts";
 
 interface Row {
   variable: VariableName;
@@ -14,7 +25,7 @@ interface Row {
 const mtlsOn = [set(vars.mtls, "true"), withTls()];
 
 const rows: Row[] = [
-  { variable: vars.profile, raw: "edge", want: "edge", given: [withTls()] },
+  { variable: vars.profile, raw: "edge", want: "edge", given: [withTls(), withTokens()] },
   { variable: vars.namespace, raw: "oaas-system", want: "oaas-system" },
   { variable: vars.httpPort, raw: "9090", want: 9090 },
   { variable: vars.httpPortAlias, raw: "7088", want: 7088 },
@@ -31,7 +42,7 @@ const rows: Row[] = [
     raw: "false",
     want: false,
     // Profile full without TLS files: Prometheus (on in full) still needs its URL.
-    given: [ready("full")[0] as EnvOption, withPromUrl()],
+    given: [ready("full")[0] as EnvOption, withPromUrl(), withTokens()],
   },
   { variable: vars.mtls, raw: "true", want: true, given: [withTls()] },
   { variable: vars.tlsCertFile, raw: "/run/certs/server.pem", want: "/run/certs/server.pem", given: mtlsOn },
@@ -98,6 +109,45 @@ const rows: Row[] = [
   { variable: vars.availabilityOverride, raw: "0.995", want: 0.995 },
   { variable: vars.availabilityOverride, raw: "0", want: 0 },
   { variable: vars.availabilityOverride, raw: "1", want: 1 },
+  { variable: vars.authDisabled, raw: "true", want: true },
+  { variable: vars.authTokensFile, raw: "/etc/oaas/auth/tokens.csv", want: "/etc/oaas/auth/tokens.csv" },
+  {
+    variable: vars.authMtlsClientsFile,
+    raw: "/etc/oaas/auth/clients.csv",
+    want: "/etc/oaas/auth/clients.csv",
+    given: [profile("edge"), withTls()],
+  },
+  {
+    variable: vars.authOidcIssuer,
+    raw: "https://idp.example/",
+    want: "https://idp.example/",
+    given: [set(vars.authOidcAudience, "oaas")],
+  },
+  {
+    variable: vars.authOidcAudience,
+    raw: "oaas-crm",
+    want: "oaas-crm",
+    given: [set(vars.authOidcIssuer, "https://idp.example")],
+  },
+  {
+    variable: vars.authOidcRoleClaim,
+    raw: "groups",
+    want: "groups",
+    given: [set(vars.authOidcIssuer, "https://idp.example"), set(vars.authOidcAudience, "a")],
+  },
+  {
+    variable: vars.authOidcNamespacesClaim,
+    raw: "ns",
+    want: "ns",
+    given: [set(vars.authOidcIssuer, "https://idp.example"), set(vars.authOidcAudience, "a")],
+  },
+  {
+    variable: vars.authOidcJwksUrl,
+    raw: "https://idp.example/keys",
+    want: "https://idp.example/keys",
+    given: [set(vars.authOidcIssuer, "https://idp.example"), set(vars.authOidcAudience, "a")],
+  },
+  { variable: vars.allowedNamespaces, raw: "default", want: ["default"] },
 ];
 
 describe("config: overrides", function () {

@@ -59,5 +59,8 @@ describe("config: README table", function () {
 /** Variables the fixture sets because the profile needs them: their default is "none". */
 function isRequiredInput(name: string, p: Profile): boolean {
   const tls: string[] = [vars.tlsCertFile, vars.tlsKeyFile, vars.tlsCaFile];
-  return (p !== "dev" && tls.includes(name)) || (p === "full" && name === vars.promUrl);
+  return (
+    (p !== "dev" && (tls.includes(name) || name === vars.authTokensFile)) ||
+    (p === "full" && name === vars.promUrl)
+  );
 }

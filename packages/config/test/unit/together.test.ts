@@ -1,7 +1,7 @@
 // Problems are collected, not thrown one at a time; settings that depend on each other.
 import { expect } from "chai";
 import { isSupported, parseCrmConfig, vars } from "../../src/index.ts";
-import { configError, env, profile, set, withPromUrl, withTls } from "./fixtures.ts";
+import { configError, env, profile, set, withPromUrl, withTls, withTokens } from "./fixtures.ts";
 
 describe("config: several problems and relations", function () {
   it("reports every bad variable at once, one line each, in reading order", function () {
@@ -38,7 +38,7 @@ describe("config: several problems and relations", function () {
   });
 
   it("mTLS on (full default) without files names each missing file", function () {
-    const error = configError(env(profile("full"), withPromUrl()));
+    const error = configError(env(profile("full"), withPromUrl(), withTokens()));
     expect(error.variables).to.deep.equal([vars.tlsCertFile, vars.tlsKeyFile, vars.tlsCaFile]);
     expect(error.message).to.include(
       `${vars.tlsCertFile} (not set): required because mTLS is on (default of profile full)`,
@@ -53,7 +53,7 @@ describe("config: several problems and relations", function () {
   });
 
   it("mTLS on with all three files gives the paths", function () {
-    const config = parseCrmConfig(env(profile("edge"), withTls()));
+    const config = parseCrmConfig(env(profile("edge"), withTls(), withTokens()));
     expect(config.tls).to.deep.equal({
       certFile: "/etc/oaas/tls/tls.crt",
       keyFile: "/etc/oaas/tls/tls.key",
@@ -69,13 +69,15 @@ describe("config: several problems and relations", function () {
 
   it("Prometheus on without a URL names the URL (full default and explicit)", function () {
     if (!isSupported(vars.promUrl)) this.skip(); // the analyzer reads these; re-enabled with it
-    const byDefault = configError(env(profile("full"), withTls()));
+    const byDefault = configError(env(profile("full"), withTls(), withTokens()));
     expect(byDefault.variables).to.deep.equal([vars.promUrl]);
     expect(byDefault.message).to.include("Prometheus feature is on (default of profile full)");
     const explicit = configError(env(set(vars.prometheus, "true")));
     expect(explicit.message).to.include(`(${vars.prometheus}=true)`);
-    expect(parseCrmConfig(env(profile("full"), withTls(), set(vars.prometheus, "false"))).prometheus.url).to
-      .be.undefined;
+    expect(
+      parseCrmConfig(env(profile("full"), withTls(), withTokens(), set(vars.prometheus, "false"))).prometheus
+        .url,
+    ).to.be.undefined;
   });
 
   it("a bad URL is one problem, not also 'missing'", function () {
@@ -118,10 +120,39 @@ describe("config: several problems and relations", function () {
   });
 
   it("profile full turns Prometheus analysis and enforcement on, so it needs OPRC_CRM_PROM_URL", function () {
-    expect(configError(env(profile("full"), withTls())).variables).to.deep.equal([vars.promUrl]);
-    const config = parseCrmConfig(env(profile("full"), withTls(), withPromUrl()));
+    expect(configError(env(profile("full"), withTls(), withTokens())).variables).to.deep.equal([
+      vars.promUrl,
+    ]);
+    const config = parseCrmConfig(env(profile("full"), withTls(), withPromUrl(), withTokens()));
     expect(config.features.prometheus).to.equal(true);
     expect(config.features.nfrEnforcement).to.equal(true);
+  });
+
+  it("profiles edge and full refuse to run open unless told to; dev runs open and says so", function () {
+    for (const p of ["edge", "full"] as const) {
+      const error = configError(env(profile(p), withTls(), withPromUrl()));
+      expect(error.variables).to.deep.equal([vars.authTokensFile]);
+      expect(error.message).to.include(`required by profile ${p}`).and.include(`${vars.authDisabled}=true`);
+      const open = parseCrmConfig(env(profile(p), withTls(), withPromUrl(), set(vars.authDisabled, "true")));
+      expect(open.auth.open).to.equal("explicit");
+    }
+    expect(parseCrmConfig(env(profile("dev"))).auth.open).to.equal("dev-default");
+    expect(parseCrmConfig(env(profile("dev"), withTokens())).auth.open).to.equal(false);
+    expect(
+      parseCrmConfig(env(profile("edge"), withTls(), withTokens())).auth.allowedNamespaces,
+    ).to.deep.equal(["default"]);
+  });
+
+  it("auth settings that contradict each other or would be ignored are refused", function () {
+    expect(configError(env(withTokens(), set(vars.authDisabled, "true"))).variables).to.deep.equal([
+      vars.authDisabled,
+    ]);
+    expect(configError(env(set(vars.authOidcIssuer, "https://idp.example"))).variables).to.deep.equal([
+      vars.authOidcAudience,
+    ]);
+    expect(configError(env(set(vars.authMtlsClientsFile, "/c.csv"))).variables).to.deep.equal([
+      vars.authMtlsClientsFile,
+    ]);
   });
 
   it("a bad value does not cascade into relation errors", function () {
