@@ -10,9 +10,11 @@ import {
   type Metrics,
 } from "@oaas/telemetry";
 import type { FastifyInstance } from "fastify";
+import { startAuth } from "./api/auth-setup.ts";
 import { buildServer } from "./api/server.ts";
 import type { PmConfig } from "./config/index.ts";
 import { CrmManager } from "./crm/manager.ts";
+import { followTokenFiles } from "./crm/token-file.ts";
 import { startConditionRefresher } from "./services/condition-refresh.ts";
 import { DeploymentService } from "./services/deployments.ts";
 import { PackageService } from "./services/packages.ts";
@@ -33,6 +35,8 @@ export interface PmOptions {
   readonly config: PmConfig;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** How often the tokens file is checked for a change, ms (default 2 000, the documented rotation bound). */
+  readonly authRecheckMs?: number;
   /** Listen here instead of config.server (tests pass port 0). */
   readonly listen?: { readonly host: string; readonly port: number };
 }
@@ -48,8 +52,16 @@ export async function startPm(options: PmOptions): Promise<Pm> {
   const metrics = config.metrics.enabled
     ? (options.metrics ?? createMetrics({ serviceName: "oaas-pm" }))
     : undefined;
+  const tokenFiles = await followTokenFiles(config.crm.clusters, (cluster, error) =>
+    logger.warn("cluster token file not reloaded; the previous token stays in force", {
+      cluster,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  const auth = await startAuth(config.auth, logger, metrics, options.authRecheckMs);
   const storage = createStorage(config.storage);
   const crm = new CrmManager({
+    tokenFiles,
     crm: config.crm,
     deploy: config.deploy,
     ...(metrics ? { meter: metrics.meter } : {}),
@@ -82,6 +94,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     logger,
     ...(metrics ? { metrics } : {}),
     bodyLimitBytes: config.server.bodyLimitBytes,
+    auth,
   });
   const listen = options.listen ?? config.server;
   await server.listen({ host: listen.host, port: listen.port });
@@ -111,6 +124,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     url: `http://${host}:${port}`,
     close: async () => {
       await refresher.stop();
+      auth.close();
       crm.close();
       await server.close();
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));

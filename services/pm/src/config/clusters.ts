@@ -1,7 +1,8 @@
 // The CRM clusters the PM deploys to: CRM_DEFAULT_URL (the cluster `default`) and the
 // clusters of OPRC_PM_CRM_CLUSTERS, each with its OPRC_PM_CRM_<NAME>_* variables, plus
 // the client settings every cluster shares (retries, health cache, breaker). Read with
-// the shared reader (@oaas/config).
+// the shared reader (@oaas/config). A cluster's token comes from _TOKEN_FILE (a mounted
+// Secret, re-read when rotated) or, accepted for compatibility, _TOKEN; never both.
 import {
   anyText,
   commaList,
@@ -15,7 +16,15 @@ import {
 import type { ClusterConfig, PmConfig } from "./types.ts";
 
 const day = 86_400;
-const clusterSuffixes = ["URL", "TOKEN", "TIMEOUT", "CA_CERT_PATH", "CLIENT_CERT_PATH", "CLIENT_KEY_PATH"];
+const clusterSuffixes = [
+  "URL",
+  "TOKEN",
+  "TOKEN_FILE",
+  "TIMEOUT",
+  "CA_CERT_PATH",
+  "CLIENT_CERT_PATH",
+  "CLIENT_KEY_PATH",
+];
 const clusterVariable = new RegExp(`^OPRC_PM_CRM_(.+)_(${clusterSuffixes.join("|")})$`);
 /** Seconds as ms; `min` 0 lets 0 turn a feature off. */
 const secondsMs = (min: number) => mapParser(integerIn(min, day, "seconds"), (s) => s * 1000);
@@ -26,7 +35,7 @@ const clusterName = dns1123Label("cluster name");
 const clusterNames = commaList((text) => clusterName(text.toLowerCase()));
 
 /** OPRC_PM_CRM_<NAME>_<SUFFIX>: the name upper-cased, "-" as "_". */
-function clusterVar(cluster: string, suffix: string): string {
+export function clusterVar(cluster: string, suffix: string): string {
   return `OPRC_PM_CRM_${cluster.toUpperCase().replace(/-/g, "_")}_${suffix}`;
 }
 
@@ -85,6 +94,12 @@ function namedCluster(r: EnvReader, name: string, defaultTimeoutMs: number): Clu
     return undefined;
   }
   const token = r.optional(v("TOKEN"), anyText);
+  const tokenFile = r.optional(v("TOKEN_FILE"), parsePath);
+  if (token !== undefined && tokenFile !== undefined)
+    r.report(
+      v("TOKEN"),
+      `set together with ${v("TOKEN_FILE")}: give one (the file, a mounted Secret, is preferred)`,
+    );
   const caCertPath = r.optional(v("CA_CERT_PATH"), parsePath);
   const clientCertPath = r.optional(v("CLIENT_CERT_PATH"), parsePath);
   const clientKeyPath = r.optional(v("CLIENT_KEY_PATH"), parsePath);
@@ -100,6 +115,7 @@ function namedCluster(r: EnvReader, name: string, defaultTimeoutMs: number): Clu
     url,
     timeoutMs: r.read(v("TIMEOUT"), secondsMs(1), defaultTimeoutMs),
     ...(token !== undefined ? { token } : {}),
+    ...(tokenFile !== undefined ? { tokenFile } : {}),
     ...(tls !== undefined
       ? {
           tls: {
