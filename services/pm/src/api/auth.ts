@@ -24,6 +24,17 @@ declare module "fastify" {
     /** Who is calling, once the gate let the request through. */
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** Every route as it was registered, with the need the table declares (undefined: none, so admin only). */
+    readonly registeredRoutes: readonly RegisteredRoute[];
+  }
+}
+
+/** A route the server registered (HEAD routes included), as the route inventory test reads it. */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly declared: RouteNeed | undefined;
 }
 
 /** The error body of a refusal: the PM's {error} shape (@oaas/pm-api ErrorBody). */
@@ -42,9 +53,12 @@ function refuse(
  * admin-only).
  */
 export async function installAuth(app: FastifyInstance, auth: PmAuth, logger: Logger): Promise<void> {
+  const registered: RegisteredRoute[] = [];
+  app.decorate("registeredRoutes", registered);
   app.addHook("onRoute", (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const found = routeNeed(methods[0] ?? "GET", route.url);
+    for (const method of methods) registered.push({ method, url: route.url, declared: found });
     const declared: RouteNeed = found ?? { need: "admin", write: false };
     route.config = {
       ...route.config,
