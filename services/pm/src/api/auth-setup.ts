@@ -10,6 +10,7 @@ import {
   jwtVerifier,
   parseTokensFile,
   watchFile,
+  type Authenticator,
   type Gate,
 } from "@oaas/auth";
 import type { Logger, Metrics } from "@oaas/telemetry";
@@ -18,6 +19,8 @@ import type { PmConfig } from "../config/index.ts";
 
 export interface PmAuth {
   readonly gate: Gate;
+  /** Who presented this credential (for the audit line of a request the gate refused with 403). */
+  readonly authenticate: Authenticator;
   /** Every request is served as `anonymous` admin (OPRC_PM_AUTH_DISABLED=true). */
   readonly disabled: boolean;
   readonly writeRatePerSec: number;
@@ -62,12 +65,13 @@ export async function startAuth(
     description:
       "Requests the authentication gate refused, by refusal (unauthenticated, forbidden, throttled) and reason",
   });
+  const authenticate = createAuthenticator({
+    disabled: settings.disabled,
+    ...(tokens !== undefined ? { tokens } : {}),
+    ...(settings.oidc !== undefined ? { jwt: jwtVerifier(settings.oidc) } : {}),
+  });
   const gate = createGate({
-    authenticate: createAuthenticator({
-      disabled: settings.disabled,
-      ...(tokens !== undefined ? { tokens } : {}),
-      ...(settings.oidc !== undefined ? { jwt: jwtVerifier(settings.oidc) } : {}),
-    }),
+    authenticate,
     limiter: failedAuthLimiter(),
     realm: pmRealm,
     onRefused: (refusal, reason) => refusals?.add(1, { refusal, reason }),
@@ -85,6 +89,7 @@ export async function startAuth(
   }
   return {
     gate,
+    authenticate,
     disabled: settings.disabled,
     writeRatePerSec: settings.writeRatePerSec,
     writeBurst: settings.writeBurst,

@@ -23,6 +23,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Who is calling, once the gate let the request through. */
     principal?: Principal;
+    /** Who was refused with 403 (authenticated, not allowed): named by the audit line, never served. */
+    refusedPrincipal?: Principal;
   }
   interface FastifyInstance {
     /** Every route as it was registered, with the need the table declares (undefined: none, so admin only). */
@@ -98,14 +100,24 @@ export async function installAuth(app: FastifyInstance, auth: PmAuth, logger: Lo
         `cannot verify the token now: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    if (!result.ok) return refuse(reply, result.status, result.message, result.headers);
+    if (!result.ok) {
+      if (result.refusal === "forbidden" && declared?.write === true) {
+        const known = await auth
+          .authenticate({ authorization: request.headers.authorization })
+          .catch(() => undefined);
+        if (known?.ok === true) request.refusedPrincipal = known.principal;
+      }
+      return refuse(reply, result.status, result.message, result.headers);
+    }
     request.principal = result.principal;
-    if (declared?.write === true && result.principal.namespaces !== "*")
+    if (declared?.write === true && result.principal.namespaces !== "*") {
+      request.refusedPrincipal = result.principal;
       return refuse(
         reply,
         403,
         `${result.principal.name} is limited to namespaces ${result.principal.namespaces.join(", ") || "(none)"}; the PM's packages and deployments are not in a namespace, so writing them needs a principal for every namespace`,
       );
+    }
     return undefined;
   });
 
@@ -118,7 +130,8 @@ export async function installAuth(app: FastifyInstance, auth: PmAuth, logger: Lo
 
 /** One audit line for a write that reached the PM, however it ended. */
 function audit(logger: Logger, request: FastifyRequest, status: number, declared: RouteNeed): void {
-  const principal = request.principal ?? { ...unauthenticated, name: "unauthenticated" };
+  const known = request.principal ?? request.refusedPrincipal;
+  const principal = known ?? { ...unauthenticated, name: "unauthenticated" };
   const entry = auditEntry({
     at: new Date(),
     principal,
@@ -128,5 +141,5 @@ function audit(logger: Logger, request: FastifyRequest, status: number, declared
     code: status,
     correlationId: request.id,
   });
-  logger.info(auditMessage, request.principal === undefined ? { ...entry, role: "-" } : entry);
+  logger.info(auditMessage, known === undefined ? { ...entry, role: "-" } : entry);
 }

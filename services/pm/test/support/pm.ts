@@ -105,7 +105,8 @@ export async function startTestPm(
       } catch {
         json = undefined;
       }
-      checker ??= await documentChecker(pm.url, token ?? testTokens.admin);
+      // Read with this request's credential when the test configured its own (it needs a viewer).
+      checker ??= await documentChecker(pm.url, token !== undefined ? bearer(token) : authorization);
       const problem = checker.check(method, path, res.status, json);
       if (problem !== undefined) throw new Error(`${problem}\nanswer: ${text.slice(0, 2000)}`);
       return { status: res.status, headers: res.headers, text, json };
@@ -113,10 +114,10 @@ export async function startTestPm(
   };
 }
 
-/** A checker over the OpenAPI document the PM at `url` serves (read with `token`: it needs a viewer). */
-export async function documentChecker(url: string, token?: string): Promise<AnswerChecker> {
+/** A checker over the OpenAPI document the PM at `url` serves (read with `authorization`: it needs a viewer). */
+export async function documentChecker(url: string, authorization?: string): Promise<AnswerChecker> {
   const res = await fetch(`${url}/api/v1/openapi.json`, {
-    headers: token === undefined ? {} : { authorization: bearer(token) },
+    headers: authorization ? { authorization } : {},
   });
   if (!res.ok) throw new Error(`GET /api/v1/openapi.json answered ${res.status}`);
   return answerChecker((await res.json()) as OpenApiDocument);

@@ -56,7 +56,7 @@ describe("pm auth: every registered route x every kind of caller", function () {
       OPRC_PM_AUTH_OIDC_ISSUER: issuer.issuer,
       OPRC_PM_AUTH_OIDC_AUDIENCE: "oaas",
     });
-    checker = await documentChecker(pm.url, testTokens.admin);
+    checker = await documentChecker(pm.url, bearer(testTokens.admin));
   });
   after(async function () {
     await pm.close();
