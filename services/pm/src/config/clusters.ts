@@ -46,7 +46,9 @@ export function clusterSettings(r: EnvReader): PmConfig["crm"] {
   const clusters: ClusterConfig[] = [];
   const defaultUrl = r.optional("CRM_DEFAULT_URL", crmUrl);
   if (defaultUrl !== undefined && !names.includes("default")) {
-    clusters.push({ name: "default", url: defaultUrl, timeoutMs: defaultTimeoutMs });
+    // Its token and TLS files are OPRC_PM_CRM_DEFAULT_*, as for a listed cluster `default`.
+    const cluster = namedCluster(r, "default", defaultTimeoutMs, defaultUrl);
+    if (cluster !== undefined) clusters.push(cluster);
   } else if (defaultUrl !== undefined) {
     r.report(
       "CRM_DEFAULT_URL",
@@ -84,10 +86,20 @@ export function clusterSettings(r: EnvReader): PmConfig["crm"] {
   };
 }
 
-/** One listed cluster from its OPRC_PM_CRM_<NAME>_* variables, or undefined (reported) without a URL. */
-function namedCluster(r: EnvReader, name: string, defaultTimeoutMs: number): ClusterConfig | undefined {
+/**
+ * One cluster from its OPRC_PM_CRM_<NAME>_* variables (the URL from CRM_DEFAULT_URL when
+ * `givenUrl` is passed), or undefined (reported) without a URL.
+ */
+function namedCluster(
+  r: EnvReader,
+  name: string,
+  defaultTimeoutMs: number,
+  givenUrl?: string,
+): ClusterConfig | undefined {
   const v = (suffix: string) => clusterVar(name, suffix);
-  const url = r.optional(v("URL"), crmUrl);
+  const listedUrl = givenUrl !== undefined ? r.raw(v("URL")) : undefined;
+  if (listedUrl !== undefined) r.report(v("URL"), "set together with CRM_DEFAULT_URL: give one", listedUrl);
+  const url = givenUrl ?? r.optional(v("URL"), crmUrl);
   if (url === undefined) {
     if (r.isValid(v("URL")))
       r.report(v("URL"), `required for cluster "${name}" listed in OPRC_PM_CRM_CLUSTERS`);

@@ -100,6 +100,24 @@ describe("pm config: authentication", function () {
     });
   });
 
+  it("the cluster of CRM_DEFAULT_URL takes its token file and TLS files from OPRC_PM_CRM_DEFAULT_*", function () {
+    const c = parsePmConfig({
+      OPRC_PM_AUTH_DISABLED: "true",
+      CRM_DEFAULT_URL: "http://127.0.0.1:8088",
+      OPRC_PM_CRM_DEFAULT_TOKEN_FILE: "/run/crm/default",
+    });
+    expect(c.crm.clusters).to.deep.equal([
+      { name: "default", url: "http://127.0.0.1:8088", timeoutMs: 30_000, tokenFile: "/run/crm/default" },
+    ]);
+    expect(
+      problems({
+        OPRC_PM_AUTH_DISABLED: "true",
+        CRM_DEFAULT_URL: "http://a",
+        OPRC_PM_CRM_DEFAULT_URL: "http://b",
+      }),
+    ).to.contain("OPRC_PM_CRM_DEFAULT_URL");
+  });
+
   it("the etcd password from a file or inline, not both", function () {
     const base = { OPRC_PM_AUTH_DISABLED: "true", STORAGE_TYPE: "etcd", ETCD_USERNAME: "pm" };
     const c = parsePmConfig({ ...base, ETCD_PASSWORD_FILE: "/run/etcd/password" });
