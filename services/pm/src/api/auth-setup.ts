@@ -59,6 +59,7 @@ export async function startAuth(
         }).catch((error: unknown) => {
           throw new Error(
             `${authVars.tokensFile} (${settings.tokensFile}): ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
           );
         });
   const refusals = metrics?.meter.createCounter("oaas_auth_refusals_total", {

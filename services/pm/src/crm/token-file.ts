@@ -32,6 +32,7 @@ export async function followTokenFiles(
     } catch (error) {
       throw new Error(
         `${variable} (${cluster.tokenFile}): ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
       );
     }
   }

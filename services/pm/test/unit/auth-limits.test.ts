@@ -3,9 +3,6 @@
 import { expect } from "chai";
 import { bearer, startTestPm, testTokens, type TestPm } from "../support/pm.ts";
 
-const median = (values: readonly number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
 describe("pm auth: write limit per principal", function () {
   this.timeout(30_000);
   let pm: TestPm;
