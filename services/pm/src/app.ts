@@ -10,7 +10,8 @@ import {
   type Metrics,
 } from "@oaas/telemetry";
 import type { FastifyInstance } from "fastify";
-import { startAuth } from "./api/auth-setup.ts";
+import { serviceRoutes } from "@oaas/pm-api";
+import { startAuth, type PmAuth } from "./api/auth-setup.ts";
 import { buildServer } from "./api/server.ts";
 import type { PmConfig } from "./config/index.ts";
 import { CrmManager } from "./crm/manager.ts";
@@ -102,7 +103,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
   const port = typeof address === "object" && address ? address.port : listen.port;
   const metricsServer =
     metrics && config.metrics.port !== undefined
-      ? await serveMetrics(metrics, config.metrics.port, listen.host)
+      ? await serveMetrics(metrics, config.metrics.port, listen.host, auth)
       : undefined;
   logger.info("pm listening", {
     port,
@@ -155,19 +156,31 @@ function crmEventLogger(logger: Logger): (e: { cluster: string; event: string; d
   };
 }
 
-/** METRICS_PORT: /metrics also on its own port (for scrapers kept off the API port). */
-async function serveMetrics(metrics: Metrics, port: number, host: string): Promise<http.Server> {
+/**
+ * METRICS_PORT: /metrics also on its own port (for scrapers kept off the API port), behind
+ * the same gate and need as on the API port (serviceRoutes.metrics: the metrics role).
+ */
+async function serveMetrics(
+  metrics: Metrics,
+  port: number,
+  host: string,
+  auth: PmAuth,
+): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    if (req.url !== "/metrics") {
-      res
-        .writeHead(404, { "content-type": "application/json" })
-        .end(JSON.stringify({ error: "only /metrics here" }));
-      return;
-    }
-    metrics.render().then(
-      (text) => res.writeHead(200, { "content-type": prometheusContentType }).end(text),
-      (error: unknown) => res.writeHead(500).end(String(error)),
-    );
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(body));
+    if (req.url !== "/metrics") return json(404, { error: "only /metrics here" });
+    auth
+      .gate(
+        { authorization: req.headers.authorization, source: req.socket.remoteAddress ?? "-" },
+        serviceRoutes.metrics.need,
+      )
+      .then(async (result) => {
+        if (!result.ok) return json(result.status, { error: result.message }, result.headers);
+        const text = await metrics.render();
+        return res.writeHead(200, { "content-type": prometheusContentType }).end(text);
+      })
+      .catch((error: unknown) => json(500, { error: String(error) }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -2,6 +2,7 @@
 // viewer and a caller without credentials who are refused) yields exactly one audit line
 // per write, naming who, what, on which object, how it ended and the correlation id; reads
 // yield none. Refusals are counted by refusal and reason on /metrics.
+import { freePort } from "@oaas/testkit";
 import { expect } from "chai";
 import { shopPackage } from "../support/fixtures.ts";
 import { bearer, startTestPm, testTokens, type TestPm } from "../support/pm.ts";
@@ -75,5 +76,27 @@ describe("pm auth: audit lines and refusal metrics", function () {
     expect(count('refusal="unauthenticated",reason="missing"')).to.be.greaterThan(0);
     expect(count('refusal="unauthenticated",reason="unknown"')).to.be.greaterThan(0);
     expect(count('refusal="forbidden",reason="role"')).to.be.greaterThan(0);
+  });
+});
+
+describe("pm auth: /metrics on its own port (METRICS_PORT)", function () {
+  this.timeout(30_000);
+  it("needs the metrics role there too", async function () {
+    const port = await freePort();
+    const pm = await startTestPm({ METRICS_PORT: String(port) });
+    try {
+      const url = `http://127.0.0.1:${port}/metrics`;
+      const none = await fetch(url);
+      expect(none.status).to.equal(401);
+      expect(none.headers.get("www-authenticate")).to.match(/^Bearer realm=/);
+      const viewer = await fetch(url, { headers: { authorization: bearer(testTokens.viewer) } });
+      expect(viewer.status).to.equal(200);
+      // The refusal just above, counted by the one gate.
+      expect(await viewer.text()).to.contain(
+        'oaas_auth_refusals_total{refusal="unauthenticated",reason="missing"',
+      );
+    } finally {
+      await pm.close();
+    }
   });
 });
