@@ -126,8 +126,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       info: {
         title: "OaaS Package Manager",
         version: options.version ?? "0.1.0",
-        description: 'Packages and class deployments. Every error is JSON {"error": "..."}.',
+        description:
+          'Packages and class deployments. Every error is JSON {"error": "..."}. Every route needs a bearer token (a tokens-file token or an OIDC JWT) of the role services/pm/README.md "Security" names: viewer for reads, deployer for writes.',
       },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
     },
   });
 
