@@ -72,6 +72,14 @@ export interface CallContext {
 /** The header naming the PM's caller on a CRM call. */
 export const onBehalfOfHeader = "x-oaas-on-behalf-of";
 
+/**
+ * A principal name as a header value: as it is when it is visible ASCII (RFC 9110 field
+ * values; HTTP/2 refuses others), else percent-encoded (a JWT subject may be any text).
+ */
+export function headerSafe(name: string): string {
+  return /^[\x21-\x7e]+$/.test(name) ? name : encodeURIComponent(name);
+}
+
 interface Cluster {
   readonly config: ClusterConfig;
   readonly clients: CrmClients;
@@ -230,7 +238,7 @@ export class CrmManager {
     );
     const headers: Record<string, string> = { "x-correlation-id": ctx.correlationId };
     if (ctx.namespace) headers["x-namespace"] = ctx.namespace;
-    if (ctx.onBehalfOf) headers[onBehalfOfHeader] = ctx.onBehalfOf;
+    if (ctx.onBehalfOf) headers[onBehalfOfHeader] = headerSafe(ctx.onBehalfOf);
     try {
       const result = await policy.execute(async ({ attempt }) => {
         if (attempt > 0) {
