@@ -32,10 +32,11 @@ export interface ReconcilerIo {
   /** Deletes a child in the incarnation read (uid precondition), background propagation. */
   deleteChild(live: LiveObject): Promise<void>;
   /**
-   * Applies the Deployment's current replica count with replicas.ts replicaHandoverManager
-   * (not forced: a conflict means the new owner already has it, which is just as good).
+   * Applies a replica field's current value (replicas.ts replicaHandover's body) with
+   * replicaHandoverManager (not forced: a conflict means the new owner already has it,
+   * which is just as good).
    */
-  handOverReplicas(live: LiveObject): Promise<void>;
+  handOverReplicas(body: RenderedObject): Promise<void>;
 
   /** Adds the cleanup finalizer, guarded by a test op (a concurrent change fails the patch). */
   addFinalizer(record: DeploymentRecord): Promise<DeploymentRecord>;

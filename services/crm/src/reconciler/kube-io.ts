@@ -15,7 +15,7 @@ import {
   type KubeClient,
 } from "@oaas/kube";
 import { deploymentRecords } from "../deployments/record-resource.ts";
-import { childKey, childKinds, kindOf } from "./children.ts";
+import { childKey, kindOf } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
 import type { ReconcilerIo } from "./io.ts";
@@ -102,20 +102,12 @@ export function kubeIo(kube: KubeClient, fieldManager: string, signal: AbortSign
 
     // Kubernetes' "Transferring ownership" recipe: the temporary manager holds the count
     // until our next apply leaves replicas out; it disappears once the new owner writes.
-    async handOverReplicas(live) {
-      const { name, namespace } = live.metadata ?? {};
+    async handOverReplicas(body) {
       try {
-        await applyObject(
-          kube,
-          childKinds.deployment.type,
-          {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name, namespace },
-            spec: { replicas: live.spec?.["replicas"] },
-          },
-          { fieldManager: replicaHandoverManager, signal },
-        );
+        await applyObject(kube, kindOf(body).type, body as LiveObject, {
+          fieldManager: replicaHandoverManager,
+          signal,
+        });
       } catch (error) {
         if (!isKubeError(error, "conflict")) throw error;
       }
