@@ -118,7 +118,7 @@ describe("helm chart: one ServiceAccount per CRM role, least privilege (real aut
   this.timeout(180_000);
   const ns = useTestNamespace("role-rbac");
   let kube: KubeClient;
-  let objects: Manifest[];
+  let objects: Manifest[] = [];
   let deployments: Manifest[];
   const account = (role: Role) => `rbac-oaas-crm-${role}`;
 
@@ -151,7 +151,7 @@ describe("helm chart: one ServiceAccount per CRM role, least privilege (real aut
 
   after(async () => {
     // Cluster-scoped objects outlive the namespace: delete the ones this suite applied.
-    for (const object of objects ?? [])
+    for (const object of objects)
       if (object.kind.startsWith("Cluster"))
         await deleteObject(kube, types[object.kind] as ResourceType, undefined, object.metadata.name);
   });

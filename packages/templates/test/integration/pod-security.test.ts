@@ -41,14 +41,17 @@ describe("templates: rendered pods in a namespace enforcing the restricted Pod S
   /** POST of a Pod built from `template` with dryRun=All: the HTTP status and message. */
   async function tryPod(name: string, template: PodTemplate): Promise<{ status: number; message: string }> {
     // containerConcurrency is a Knative revision field, not a Pod field.
-    const { containerConcurrency: _, ...spec } = template.spec;
+    const spec = Object.fromEntries(
+      Object.entries(template.spec).filter(([k]) => k !== "containerConcurrency"),
+    );
     const res = await kube.exchange({
       method: "POST",
       path: resourcePath(builtIn.pods, ns.name),
       query: { dryRun: "All", fieldValidation: "Strict" },
       body: { apiVersion: "v1", kind: "Pod", metadata: { name, labels: template.metadata?.labels }, spec },
     });
-    return { status: res.statusCode, message: String((res.body as { message?: unknown }).message ?? "") };
+    const message = (res.body as { message?: unknown }).message;
+    return { status: res.statusCode, message: typeof message === "string" ? message : "" };
   }
 
   for (const golden of goldenCases) {
@@ -124,9 +127,9 @@ describe("templates: rendered pods in a namespace enforcing the restricted Pod S
 /** The pod template of every Deployment and Knative Service among `objects`. */
 function podTemplates(objects: readonly RenderedObject[]): { where: string; template: PodTemplate }[] {
   return objects.flatMap((o) => {
-    const template = (o.spec as { template?: PodTemplate } | undefined)?.template;
-    return template?.spec?.containers
-      ? [{ where: `${o.kind ?? ""}/${o.metadata?.name ?? ""}`, template }]
+    const template = (o.spec as { template?: Partial<PodTemplate> } | undefined)?.template;
+    return template?.spec !== undefined
+      ? [{ where: `${o.kind ?? ""}/${o.metadata?.name ?? ""}`, template: template as PodTemplate }]
       : [];
   });
 }

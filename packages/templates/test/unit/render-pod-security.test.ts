@@ -94,10 +94,9 @@ describe("templates: every rendered pod passes the restricted Pod Security Stand
       ],
     });
     expect(pod.automountServiceAccountToken).to.equal(false);
-    expect(pod.containers[0]?.securityContext).to.deep.equal({
-      readOnlyRootFilesystem: true,
-      ...restrictedContainerSecurity(),
-    });
+    expect(pod.containers[0]?.securityContext).to.deep.equal(
+      Object.assign({ readOnlyRootFilesystem: true }, restrictedContainerSecurity()),
+    );
   });
 
   it("the oracle has teeth: an un-hardened pod shows each violation", () => {
