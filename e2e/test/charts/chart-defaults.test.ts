@@ -1,6 +1,6 @@
 import type { V1Deployment, V1PersistentVolumeClaim, V1Secret, V1StatefulSet } from "@kubernetes/client-node";
 import { deleteObject, getObject, listObjects, resourcePath, type KubeClient } from "@oaas/kube";
-import { builtIn, runHelm, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { builtIn, enforcePodSecurity, runHelm, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { parseAuthFile } from "../../../services/crm/src/dashboard/auth-file.ts";
 import { parsePmConfig } from "../../../services/pm/src/config/index.ts";
@@ -41,6 +41,9 @@ describe("helm charts: install with the defaults (no values) on the real test cl
 
   before(async () => {
     ({ kubeconfig, kube } = await testCluster());
+    // The charts' own pods pass the restricted Pod Security Standard: a pod that did not
+    // would be refused here and its Deployment never Ready.
+    await enforcePodSecurity(kube, ns.name, "restricted");
     for (const claim of [crmClaim, pmClaim]) {
       const name = `${ns.name}-${claim}`;
       await kube.request({
@@ -107,10 +110,22 @@ describe("helm charts: install with the defaults (no values) on the real test cl
     }
   });
 
-  it("helm upgrade with no values keeps the generated dashboard password; a deleted Secret gets a new one", async () => {
+  it("helm upgrade with no values keeps the generated dashboard password, API token and Redis password; a deleted Secret gets a new one", async () => {
     const before = await dashboardFile();
+    const generated = async () =>
+      Promise.all(
+        ["crm-oaas-crm-auth", "crm-oaas-crm-redis-auth"].map(
+          async (name) => (await getObject<V1Secret>(kube, builtIn.secrets, ns.name, name))?.data,
+        ),
+      );
+    const secretsBefore = await generated();
+    expect(secretsBefore.map((d) => Object.keys(d ?? {}).sort())).to.deep.equal([
+      ["tokens"],
+      ["auth.conf", "password"],
+    ]);
     await helm(["upgrade", "crm", chartDir(crmChart), "--wait", "--timeout", "240s"]);
     expect(await dashboardFile()).to.equal(before);
+    expect(await generated()).to.deep.equal(secretsBefore);
     await deleteObject(kube, builtIn.secrets, ns.name, dashboardSecret);
     await helm(["upgrade", "crm", chartDir(crmChart), "--wait", "--timeout", "240s"]);
     const renewed = await dashboardFile();

@@ -10,6 +10,7 @@ import { crdName } from "@oaas/crd";
 import { getObject, listObjects, resourcePath, type KubeClient, type ResourceType } from "@oaas/kube";
 import {
   builtIn,
+  enforcePodSecurity,
   readCrd,
   runHelm,
   testCluster,
@@ -55,6 +56,8 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
 
   before(async () => {
     ({ kubeconfig, kube } = await testCluster());
+    // Every pod of both charts must pass the restricted Pod Security Standard to run here.
+    await enforcePodSecurity(kube, ns.name, "restricted");
     // The Secrets the values files reference; the charts read keys by name only.
     const secrets: Record<string, Record<string, string>> = {
       "oaas-crm-dashboard": { credentials: "sre:not-a-real-password\n", users: "sre:not-a-real-password\n" },

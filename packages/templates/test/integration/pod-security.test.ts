@@ -9,13 +9,12 @@
 // nodes run them).
 import type { V1Deployment, V1PodList, V1ReplicaSetList } from "@kubernetes/client-node";
 import { resourcePath, type KubeClient } from "@oaas/kube";
-import { builtIn, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { builtIn, enforcePodSecurity, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { render, type RenderedObject } from "../../src/index.ts";
 import { inNamespace } from "../fixtures.ts";
 import { goldenCases } from "../golden-cases.ts";
 
-const enforce = "pod-security.kubernetes.io/enforce";
 const refusal = /violates PodSecurity "restricted:latest"/;
 
 interface PodTemplate {
@@ -30,12 +29,7 @@ describe("templates: rendered pods in a namespace enforcing the restricted Pod S
 
   before(async () => {
     ({ kube } = await testCluster());
-    await kube.request({
-      method: "PATCH",
-      path: `${resourcePath(builtIn.namespaces)}/${ns.name}`,
-      body: { metadata: { labels: { [enforce]: "restricted", [`${enforce}-version`]: "latest" } } },
-      contentType: "application/merge-patch+json",
-    });
+    await enforcePodSecurity(kube, ns.name, "restricted");
   });
 
   /** POST of a Pod built from `template` with dryRun=All: the HTTP status and message. */
