@@ -65,7 +65,10 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
       "oaas-redis": { password: "not-a-real-password" },
       "oaas-pm-etcd-auth": { username: "pm", password: "not-a-real-password" },
       "oaas-pm-etcd-tls": { "ca.crt": "-", "tls.crt": "-", "tls.key": "-" },
-      "oaas-pm-crm-tokens": { "prod-eu": "t1", "prod-us": "t2" },
+      "oaas-pm-crm-tokens": { default: "t0", "prod-eu": "t1", "prod-us": "t2" },
+      "oaas-crm-tokens": { tokens: "not-a-real-token,pm,deployer\n" },
+      "oaas-crm-mtls-clients": { clients: "CN=pm,deployer\n" },
+      "oaas-pm-tokens": { tokens: "not-a-real-token,admin,admin\n" },
       "oaas-pm-crm-client": { "ca.crt": "-", "tls.crt": "-", "tls.key": "-" },
     };
     for (const [name, data] of Object.entries(secrets)) {
