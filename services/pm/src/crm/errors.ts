@@ -57,10 +57,15 @@ function hasNodeErrorCause(error: Error): boolean {
   return false;
 }
 
-/** The verdict of the table on a failure (a CrmError carries its own). */
+/**
+ * The verdict of the table on a failure: a CrmError's own, or one from its kind and code
+ * when it was made without (an "unreachable" one is a transport failure).
+ */
 export function verdictOf(error: unknown): FailureVerdict {
-  if (error instanceof CrmError && error.verdict) return error.verdict;
-  return classifyCrmFailure(crmFailureOf(error));
+  if (!(error instanceof CrmError)) return classifyCrmFailure(crmFailureOf(error));
+  if (error.verdict) return error.verdict;
+  const transport = error.kind !== "answered";
+  return classifyCrmFailure({ code: error.code, transport, callerCancelled: false });
 }
 
 /** True for a failure worth another attempt (the table's `retry`); never an open breaker. */
@@ -96,7 +101,8 @@ export function toCrmError(cluster: string, error: unknown, callerCancelled = fa
   const kind: CrmFailureKind = verdict.blame === "cluster" ? "unreachable" : "answered";
   // A transport failure under a code that reads like the CRM's answer (INTERNAL for a TLS
   // failure, CANCELLED or ABORTED for a reset) says so.
-  const misleading = verdict.row === "TRANSPORT" && ce.code !== Code.Unavailable;
+  const misleading =
+    verdict.row === "TRANSPORT" && ce.code !== Code.Unavailable && ce.code !== Code.DeadlineExceeded;
   const what = misleading ? `${Code[ce.code]} (connection failed)` : Code[ce.code];
   return new CrmError(
     cluster,
@@ -138,8 +144,5 @@ export function olderCrm(error: CrmError, method: string): CrmError {
  * unknown outcomes are settled by sending the unit again (Deploy is idempotent).
  */
 export function deployOutcome(error: CrmError): "refused" | "unknown" {
-  if (error.kind !== "answered") return "unknown";
-  const verdict =
-    error.verdict ?? classifyCrmFailure({ code: error.code, transport: false, callerCancelled: false });
-  return verdict.refusal ? "refused" : "unknown";
+  return error.kind === "answered" && verdictOf(error).refusal ? "refused" : "unknown";
 }
