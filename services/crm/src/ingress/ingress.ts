@@ -31,6 +31,7 @@ import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
 import { recordDetailHandlers } from "./record-detail-handlers.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
+import { clientResetRate } from "./reset-budget.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
 import { rpcHandler } from "./rpc-handler.ts";
 
@@ -141,6 +142,12 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     port: deps.port ?? config.ingress.port,
     ...(deps.host ? { host: deps.host } : {}),
     ...(config.features.mtls ? { tls: readTls(config) } : {}),
+    onCalm: (remote) =>
+      logger.warn("http/2 session closed with ENHANCE_YOUR_CALM: its client reset too many streams", {
+        remote,
+        reset_burst: clientResetRate.burst,
+        reset_per_second: clientResetRate.perSecond,
+      }),
   });
   logger.info("ingress listening", {
     port: listener.port,
