@@ -11,7 +11,8 @@
 // a pod that has a podIP alone), the test sets its status to what a kubelet writes while
 // it waits to create the container (ContainerCreating), then to ErrImagePull. The second
 // write changes nothing the Deployment counts, so no child event wakes the CRM: only its
-// recheck of a workload that is not available reads the reason.
+// recheck of a workload that is not available reads the reason. A quota refusal never
+// reaches a pod: the ReplicaSet's FailedCreate, which the Deployment carries, says it.
 import { findCondition, ownerLabel, recordName, type DeploymentRecord } from "@oaas/crd";
 import { listObjects, pods, type KubeClient, type KubeObject, type ResourceType } from "@oaas/kube";
 import { waitCrmChildReady as waitReady, waitFor } from "@oaas/testkit";
@@ -203,5 +204,27 @@ describe("crm: pod reasons in the record's status within seconds", function () {
       { description: `${id} Available after the fix`, timeoutMs: 90_000 },
     );
     expect(available.status?.functions?.[0]).to.include({ ready: true, reason: "Available" });
+  });
+  it("a ResourceQuota that refuses the pod: Degraded FailedCreate naming the quota within 30 s; clears once fixed", async function () {
+    const quotaPath = `/api/v1/namespaces/${suite.namespace}/resourcequotas`;
+    await kube.request({
+      method: "POST",
+      path: quotaPath,
+      body: { metadata: { name: "no-pods" }, spec: { hard: { pods: "0" } } },
+    });
+    const crm = await suite.crm(["all"]);
+    await waitReady(crm);
+    const client = deploymentClient("connect", crm.url);
+    const id = "podwhy-quota";
+    await client.deploy({ deploymentUnit: unit(id, withFunctions(fn("fn"))) });
+    const stuck = await degraded(id, "True", "FailedCreate", 30_000);
+    expect(findCondition(stuck.status?.conditions, "Degraded")?.message).to.match(/exceeded quota: no-pods/);
+
+    // The ReplicaSet's retries back off; a new spec makes a new one that creates at once.
+    await kube.request({ method: "DELETE", path: `${quotaPath}/no-pods` });
+    await client.deploy({
+      deploymentUnit: unit(id, withFunctions(fn("fn", withImage("registry.example/podwhy/quota:2")))),
+    });
+    await degraded(id, "False", undefined, 90_000);
   });
 });
