@@ -88,7 +88,7 @@ export function podProblem(pod: LiveObject): PodProblem | undefined {
       reason: "Unschedulable",
       pod: name,
       message:
-        `pod ${name} cannot be scheduled: ${scheduled.message ?? "no node fits it"}. ` +
+        `pod ${name} cannot be scheduled: ${(scheduled.message ?? "no node fits it").replace(/\.\s*$/, "")}. ` +
         `Add nodes or free capacity, or lower the function's cpu/memory requests; check node selectors, ` +
         `taints and affinity. The pod starts as soon as a node fits it.`,
     };

@@ -51,7 +51,7 @@ describe("pod health: one pod's problem", function () {
       pod: pod("p", unschedulable("0/2 nodes are available: 2 Insufficient cpu.")),
       reason: "Unschedulable",
       says: [
-        "pod p cannot be scheduled: 0/2 nodes are available: 2 Insufficient cpu.",
+        "pod p cannot be scheduled: 0/2 nodes are available: 2 Insufficient cpu. Add nodes",
         "lower the function's cpu/memory requests",
       ],
     },
