@@ -64,12 +64,14 @@ async function main(): Promise<void> {
   // The reconciler's own client, counted: every request it makes, by verb and resource.
   const kube = await KubeClient.create(kc);
   let counts = new Map<string, number>();
-  const request = kube.request.bind(kube);
-  kube.request = <T>(req: KubeRequest): Promise<T> => {
+  // request() sends through exchange(), as getObject does: counting exchange counts each once.
+  const exchange = kube.exchange.bind(kube);
+  kube.exchange = (req: KubeRequest) => {
     const k = requestKind(req);
     counts.set(k, (counts.get(k) ?? 0) + 1);
-    return request<T>(req);
+    return exchange(req);
   };
+
   try {
     const ids = Array.from({ length: units }, (_, i) => `podwhy-${i}`);
     const isStuck = (i: number) => i < stuck;
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
         instance: "bench",
         now: () => new Date(),
       }),
-      logger: createLogger({ service: "bench-podwhy", level: "warn" }),
+      logger: createLogger({ service: "bench-podwhy", level: "error" }),
     });
     let jobs = 0;
     const reconcile = async (id: string): Promise<number> => {
