@@ -11,7 +11,7 @@ import { childKey, childKinds } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import type { DriftReport } from "./drift.ts";
 import { withPodProblem, type PodRead } from "../children/pod-health.ts";
-import { deploymentHealth, knativeHealth } from "../children/workload-health.ts";
+import { deploymentHealth, deploymentObserved, knativeHealth } from "../children/workload-health.ts";
 import type { Component, Observation } from "./status.ts";
 
 /** What the act step did (act.ts). */
@@ -65,11 +65,15 @@ export function podReads(rendered: Rendered, acted: Pick<ActOutcome, "live">): P
     .flatMap((o): PodReadRequest[] => {
       const live = acted.live.get(childKey(o));
       const name = o.metadata?.name ?? "";
-      const health = deploymentHealth(live, name);
-      const observed = health.reason !== "Creating" && health.reason !== "RolloutStarted";
-      const labels = (live?.spec?.["selector"] as { matchLabels?: Record<string, string> } | undefined)
+      if (
+        live === undefined ||
+        !deploymentObserved(live) ||
+        deploymentHealth(live, name).state === "available"
+      )
+        return [];
+      const labels = (live.spec?.["selector"] as { matchLabels?: Record<string, string> } | undefined)
         ?.matchLabels;
-      if (health.state === "available" || !observed || labels === undefined) return [];
+      if (labels === undefined) return [];
       const labelSelector = Object.entries(labels)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, v]) => `${k}=${v}`)
@@ -79,7 +83,7 @@ export function podReads(rendered: Rendered, acted: Pick<ActOutcome, "live">): P
         : [
             {
               workload: name,
-              namespace: live?.metadata?.namespace ?? o.metadata?.namespace ?? "",
+              namespace: live.metadata?.namespace ?? o.metadata?.namespace ?? "",
               labelSelector,
             },
           ];
