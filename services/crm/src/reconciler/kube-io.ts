@@ -11,6 +11,7 @@ import {
   isKubeError,
   jsonPatchObject,
   listObjects,
+  pods,
   resourcePath,
   type KubeClient,
 } from "@oaas/kube";
@@ -47,6 +48,9 @@ export function kubeIo(kube: KubeClient, fieldManager: string, signal: AbortSign
       );
       return new Map(lists.flat().map((item) => [childKey(item), item]));
     },
+
+    listPods: (namespace, labelSelector) =>
+      listObjects<LiveObject>(kube, pods, namespace, { labelSelector, signal }),
 
     readChild: (object) =>
       getObject<LiveObject>(
