@@ -1,6 +1,6 @@
 // The ingress role: wires config, the Kubernetes client, services and handlers onto one
 // listener. Returns a handle whose close() drains it (SIGTERM calls it).
-import { acceptedHistory } from "./accepted-history.ts";
+import { writeHistory } from "./accepted-history.ts";
 import { readFileSync } from "node:fs";
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
@@ -33,6 +33,9 @@ import { recordDetailHandlers } from "./record-detail-handlers.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
 import { rpcHandler } from "./rpc-handler.ts";
+import { createCrmGate } from "../process/gate.ts";
+import { auditLog } from "./audit-log.ts";
+import { authGate } from "./auth-gate.ts";
 
 export interface IngressDeps {
   readonly config: CrmConfig;
@@ -88,7 +91,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     store,
     servedFeatures,
     contexts,
-    deps.history ? acceptedHistory(deps.history, logger) : undefined,
+    deps.history ? writeHistory(deps.history, logger) : {},
   );
   const served: DescService[] = [
     DeploymentService,
@@ -130,12 +133,18 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     router.service(reflectionV1alpha.ServerReflection, reflectionV1alphaHandlers(fileDescriptors));
   };
   const shutdown = new AbortController();
+  // Every RPC is authenticated and authorized once, by the need access.ts declares.
+  const gate = await createCrmGate(config, logger, metrics);
+  const audit = auditLog(logger);
   const handler = rpcHandler({
     routes,
     logger,
     metrics,
     fallback: httpEndpoints(readiness, metrics),
     shutdownSignal: shutdown.signal,
+    requestGate: authGate({ gate, defaultNamespace: config.namespace, audit }),
+    audit,
+    maxInFlightPerPrincipal: config.ingress.maxInFlightPerPrincipal,
   });
   const listener = await listen(handler, {
     port: deps.port ?? config.ingress.port,
