@@ -2,7 +2,7 @@
 // listener. Returns a handle whose close() drains it (SIGTERM calls it).
 import { writeHistory } from "./accepted-history.ts";
 import { readFileSync } from "node:fs";
-import type { DescService } from "@bufbuild/protobuf";
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { servedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
@@ -62,6 +62,8 @@ export interface IngressDeps {
 
 export interface Ingress {
   readonly port: number;
+  /** Every RPC the listener serves (its router's handlers), each declared in access.ts. */
+  readonly rpcs: readonly DescMethod[];
   readonly readiness: Readiness;
   close(graceMs?: number): Promise<void>;
 }
@@ -158,6 +160,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   });
   return {
     port: listener.port,
+    rpcs: handler.rpcs,
     readiness,
     close: async (graceMs = 5000) => {
       readiness.stop();

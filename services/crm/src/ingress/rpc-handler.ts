@@ -5,6 +5,7 @@
 // status codes once, error-map.ts), the in-flight bound per principal, and the plain-HTTP
 // fallback. ingress.ts gives it
 // the services; tests give it a few, and get exactly what the CRM serves.
+import type { DescMethod } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger, Metrics } from "@oaas/telemetry";
@@ -38,10 +39,17 @@ export interface RpcHandlerOptions {
   readonly maxInFlightPerPrincipal?: number;
 }
 
+/** The handler, and every RPC its router registered (the inventory access.ts must cover). */
+export type RpcHandler = NodeHandlerFn & { readonly rpcs: readonly DescMethod[] };
+
 /** The Node request handler of the ingress listener. */
-export function rpcHandler(options: RpcHandlerOptions): NodeHandlerFn {
+export function rpcHandler(options: RpcHandlerOptions): RpcHandler {
+  const rpcs: DescMethod[] = [];
   const handler = connectNodeAdapter({
-    routes: options.routes,
+    routes: (router) => {
+      options.routes(router);
+      rpcs.push(...router.handlers.map((h) => h.method));
+    },
     grpc: true,
     grpcWeb: true,
     connect: true,
@@ -62,8 +70,9 @@ export function rpcHandler(options: RpcHandlerOptions): NodeHandlerFn {
     ],
     fallback: options.fallback,
   });
-  return (req, res) => {
+  const handle: NodeHandlerFn = (req, res) => {
     capDeadlineHeaders(req.headers);
     handler(req, res);
   };
+  return Object.assign(handle, { rpcs });
 }
