@@ -31,7 +31,11 @@ export interface CrmConfig {
   /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. The namespace the CRM serves (served.ts): the watcher watches it only, and the ingress writes records there only. In-cluster, the chart sets it from the downward API (this package reads no files). */
   namespace: string;
   /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the short name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
-  ingress: { port: number };
+  ingress: {
+    port: number;
+    /** OPRC_CRM_INGRESS_MAX_IN_FLIGHT_PER_PRINCIPAL: RPCs one principal may have in flight at once (1..10000, default 64); one more is RESOURCE_EXHAUSTED at once, so one caller cannot take every slot. */
+    maxInFlightPerPrincipal: number;
+  };
   /** OPRC_CRM_LOG. Winston level of every role's logger. */
   log: { level: LogLevel };
   features: Features;
@@ -160,6 +164,6 @@ export interface AuthSettings {
   /** OPRC_CRM_AUTH_MTLS_CLIENTS_FILE: `identity,role[,namespaces]` lines allowing client certificates; needs mTLS on. */
   mtlsClientsFile?: string;
   oidc?: OidcSettings;
-  /** OPRC_CRM_ALLOWED_NAMESPACES: comma list of the namespaces requests may act in. Default: OPRC_CRM_K8S_NAMESPACE. */
+  /** OPRC_CRM_ALLOWED_NAMESPACES: comma list of the namespaces requests may act in (servedNamespaces, served.ts). Default: OPRC_CRM_K8S_NAMESPACE; each must be one the watcher watches (relations.ts). */
   allowedNamespaces: readonly string[];
 }

@@ -1,8 +1,8 @@
 // The ingress role: wires config, the Kubernetes client, services and handlers onto one
 // listener. Returns a handle whose close() drains it (SIGTERM calls it).
-import { acceptedHistory } from "./accepted-history.ts";
+import { writeHistory } from "./accepted-history.ts";
 import { readFileSync } from "node:fs";
-import type { DescService } from "@bufbuild/protobuf";
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { servedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
@@ -34,6 +34,9 @@ import { listen, type TlsMaterial } from "./listener.ts";
 import { clientResetRate } from "./reset-budget.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
 import { rpcHandler } from "./rpc-handler.ts";
+import { createCrmGate } from "../process/gate.ts";
+import { auditLog } from "./audit-log.ts";
+import { authGate } from "./auth-gate.ts";
 
 export interface IngressDeps {
   readonly config: CrmConfig;
@@ -60,6 +63,8 @@ export interface IngressDeps {
 
 export interface Ingress {
   readonly port: number;
+  /** Every RPC the listener serves (its router's handlers), each declared in access.ts. */
+  readonly rpcs: readonly DescMethod[];
   readonly readiness: Readiness;
   close(graceMs?: number): Promise<void>;
 }
@@ -89,7 +94,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     store,
     servedFeatures,
     contexts,
-    deps.history ? acceptedHistory(deps.history, logger) : undefined,
+    deps.history ? writeHistory(deps.history, logger) : {},
   );
   const served: DescService[] = [
     DeploymentService,
@@ -131,12 +136,18 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     router.service(reflectionV1alpha.ServerReflection, reflectionV1alphaHandlers(fileDescriptors));
   };
   const shutdown = new AbortController();
+  // Every RPC is authenticated and authorized once, by the need access.ts declares.
+  const gate = await createCrmGate(config, logger, metrics);
+  const audit = auditLog(logger);
   const handler = rpcHandler({
     routes,
     logger,
     metrics,
     fallback: httpEndpoints(readiness, metrics),
     shutdownSignal: shutdown.signal,
+    requestGate: authGate({ gate, defaultNamespace: config.namespace, audit }),
+    audit,
+    maxInFlightPerPrincipal: config.ingress.maxInFlightPerPrincipal,
   });
   const listener = await listen(handler, {
     port: deps.port ?? config.ingress.port,
@@ -156,6 +167,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   });
   return {
     port: listener.port,
+    rpcs: handler.rpcs,
     readiness,
     close: async (graceMs = 5000) => {
       readiness.stop();
