@@ -67,6 +67,8 @@ describe("auth: gate", () => {
     expect(viewerDeploys).to.include({ ok: false, status: 403 });
     if (viewerDeploys.ok) throw new Error("unreachable");
     expect(viewerDeploys.message).to.include("deployer role");
+    // The refused principal travels with the 403, for the audit line of a denied write.
+    expect(viewerDeploys.principal?.role).to.equal("viewer");
     const outOfScope = await check(bearer(teamA), "deployer", "team-b");
     expect(outOfScope).to.include({ ok: false, status: 403 });
     expect(await check(bearer(teamA), "deployer", "team-a")).to.include({ ok: true });
