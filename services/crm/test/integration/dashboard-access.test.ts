@@ -30,9 +30,10 @@ const tokens = {
   viewer: "viewer-0123456789abcdef",
   admin: "admin-0123456789abcdefgh",
   rotated: "rotated-0123456789abcdef",
+  otherTeam: "team-b-0123456789abcdef",
 };
 const tokensFile = (viewerToken: string) =>
-  `${tokens.metrics},prometheus,metrics\n${viewerToken},grafana,viewer\n${tokens.admin},root,admin\n`;
+  `${tokens.metrics},prometheus,metrics\n${viewerToken},grafana,viewer\n${tokens.admin},root,admin\n${tokens.otherTeam},team-b,viewer,team-b\n`;
 
 describe("crm dashboard access: every route's need, over HTTP", function () {
   this.timeout(120_000);
@@ -195,6 +196,19 @@ describe("crm dashboard access: every route's need, over HTTP", function () {
       headers: { authorization: basic("sre", "viewer-pw") },
     });
     expect(known.status).to.equal(404);
+  });
+
+  it("a token limited to other namespaces cannot open a record page of this one (403, whether or not the record exists)", async function () {
+    const page = (name: string, token: string) =>
+      fetch(`http://127.0.0.1:${dashboard.port}/ops/crm/records/${namespace}/${name}`, {
+        headers: { authorization: bearer(token) },
+      });
+    for (const name of ["missing", "also-missing"]) {
+      const refused = await page(name, tokens.otherTeam);
+      expect(refused.status).to.equal(403);
+      expect(await refused.text()).to.equal(`team-b may not act in namespace ${namespace}\n`);
+    }
+    expect((await page("missing", tokens.viewer)).status).to.equal(404);
   });
 
   it("a rotated CRM tokens file reaches the dashboard within 2 s, without a restart", async function () {
