@@ -35,7 +35,7 @@ describe("crm roles: /metrics needs a metrics token, probes stay open", function
   it("watcher, reconciler and dashboard: none/wrong 401, metrics/viewer 200 on /metrics; /healthz open; unknown paths 404", async function () {
     const auth = { OPRC_CRM_AUTH_TOKENS_FILE: path.join(dir, "tokens") };
     const dashboardPort = await freePort();
-    const processes = await Promise.all([
+    const [watcher, reconciler, dashboard] = await Promise.all([
       suite.crm(["watcher"], auth),
       suite.crm(["reconciler"], auth),
       suite.crm(["dashboard"], {
@@ -45,17 +45,17 @@ describe("crm roles: /metrics needs a metrics token, probes stay open", function
       }),
     ]);
     const urls: Record<string, string> = {
-      watcher: processes[0]?.url ?? "",
-      reconciler: processes[1]?.url ?? "",
+      watcher: watcher.url,
+      reconciler: reconciler.url,
       dashboard: `http://127.0.0.1:${dashboardPort}`,
     };
+    const children = { watcher, reconciler, dashboard };
     await Promise.all(
-      Object.entries(urls).map(([role, url], i) =>
+      Object.entries(children).map(([role, crm]) =>
         waitFor(
           async () => {
-            const child = processes[i]?.child;
-            if (child?.exitCode !== null)
-              throw new Error(`${role} exited:\n${processes[i]?.output().slice(-3000)}`);
+            if (crm.child.exitCode !== null) throw new Error(`${role} exited:\n${crm.output().slice(-3000)}`);
+            const url = urls[role] ?? "";
             return (await fetch(`${url}/healthz`).catch(() => undefined))?.status === 200;
           },
           { description: `${role} /healthz 200`, timeoutMs: 180_000, intervalMs: 250 },
