@@ -2,7 +2,7 @@ import type { V1Deployment, V1PersistentVolumeClaim, V1Secret, V1StatefulSet } f
 import { deleteObject, getObject, listObjects, resourcePath, type KubeClient } from "@oaas/kube";
 import { builtIn, enforcePodSecurity, runHelm, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-import { parseAuthFile } from "../../../services/crm/src/dashboard/auth-file.ts";
+import { parseUsersFile } from "@oaas/auth";
 import { parsePmConfig } from "../../../services/pm/src/config/index.ts";
 import { chartDir, crmChart, pmChart, resolveEnv } from "../../charts/charts.ts";
 import { checkEnv, withoutPendingUnknown } from "../../charts/env-check.ts";
@@ -87,9 +87,9 @@ describe("helm charts: install with the defaults (no values) on the real test cl
       roles.map((r) => `crm-oaas-crm-${r}`),
       ["crm-oaas-crm-redis"],
     );
-    const credentials = parseAuthFile(await dashboardFile());
+    const credentials = parseUsersFile(await dashboardFile(), "viewer");
     expect([...credentials.users.keys()]).to.deep.equal(["admin"]);
-    expect(credentials.users.get("admin")).to.match(/^[A-Za-z0-9]{32}$/);
+    expect(credentials.users.get("admin")?.password).to.match(/^[A-Za-z0-9]{32}$/);
   });
 
   it("oaas-crm as stored by the API server: a configuration the CRM accepts, and the spread over nodes kept", async () => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { kubernetesVersion, runHelm } from "@oaas/testkit";
 import { expect } from "chai";
-import { parseAuthFile } from "../../../services/crm/src/dashboard/auth-file.ts";
+import { parseUsersFile } from "@oaas/auth";
 import { parsePmConfig } from "../../../services/pm/src/config/index.ts";
 import {
   chartDir,
@@ -205,7 +205,7 @@ describe("helm charts: lint, render, golden files, schema", function () {
         const secret = objects.find((o) => o.kind === "Secret" && o.metadata.name === "oaas-crm-dashboard");
         if (!secret) throw new Error("no generated dashboard Secret rendered");
         const file = Buffer.from((secret["data"] as Record<string, string>)["credentials"] ?? "", "base64");
-        const credentials = parseAuthFile(file.toString("utf8"));
+        const credentials = parseUsersFile(file.toString("utf8"), "viewer");
         expect([...credentials.users.keys()]).to.deep.equal(["admin"]);
         const dashboard = objects.find(
           (o) => o.kind === "Deployment" && o.metadata.name === "oaas-crm-dashboard",
@@ -214,7 +214,7 @@ describe("helm charts: lint, render, golden files, schema", function () {
         expect(
           podOf(dashboard).volumes?.find((v) => v.name === "dashboard-auth")?.secret?.secretName,
         ).to.equal("oaas-crm-dashboard");
-        return credentials.users.get("admin") ?? "";
+        return credentials.users.get("admin")?.password ?? "";
       });
       for (const password of passwords) expect(password).to.match(/^[A-Za-z0-9]{32}$/);
       // Without a cluster to look the Secret up in, each render makes a new one.

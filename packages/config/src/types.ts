@@ -125,9 +125,9 @@ export interface CrmConfig {
     port: number;
     /** OPRC_CRM_DASHBOARD_BASE_PATH: the path prefix the browser sees (an Ingress forwards it unchanged). Default `/`. */
     basePath: string;
-    /** OPRC_CRM_DASHBOARD_AUTH_FILE: a Secret-mounted file of `user:password` or `token:<value>` lines. Required by `crm dashboard`; credentials are never read from plain env. */
+    /** OPRC_CRM_DASHBOARD_AUTH_FILE: a Secret-mounted file of `user:password` or `token:<value>` lines, each optionally preceded by `[role]` (parseUsersFile of @oaas/auth). Required by `crm dashboard`; credentials are never read from plain env. */
     authFile?: string;
-    /** OPRC_CRM_DASHBOARD_READONLY: false enables retry/clean/promote (same-origin checked against CSRF). Default true. */
+    /** OPRC_CRM_DASHBOARD_READONLY: false enables retry/clean/promote for the `admin` role (same-origin checked against CSRF) and makes `admin` the role of auth-file lines without one (else `viewer`). Default true. */
     readOnly: boolean;
   };
   /** Who may call the ingress and every role's HTTP routes (@oaas/auth). */

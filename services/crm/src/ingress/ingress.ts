@@ -34,6 +34,7 @@ import { listen, type TlsMaterial } from "./listener.ts";
 import { clientResetRate } from "./reset-budget.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
 import { rpcHandler } from "./rpc-handler.ts";
+import type { Gate } from "@oaas/auth";
 import { createCrmGate } from "../process/gate.ts";
 import { auditLog } from "./audit-log.ts";
 import { authGate } from "./auth-gate.ts";
@@ -59,6 +60,8 @@ export interface IngressDeps {
    * a Deploy writes its "accepted" entry. GetStatusDetail is always served.
    */
   readonly history?: HistorySource & HistorySink;
+  /** The process's gate (process/gate.ts createCrmAuth), shared with its other roles; absent: built here from config. */
+  readonly gate?: Gate;
 }
 
 export interface Ingress {
@@ -137,7 +140,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   };
   const shutdown = new AbortController();
   // Every RPC is authenticated and authorized once, by the need access.ts declares.
-  const gate = await createCrmGate(config, logger, metrics);
+  const gate = deps.gate ?? (await createCrmGate(config, logger, metrics));
   const audit = auditLog(logger);
   const handler = rpcHandler({
     routes,

@@ -1,11 +1,13 @@
-// The CRM's one gate (@oaas/auth createGate) from its settings, shared by every role that
-// serves a route or RPC (ingress, dashboard, health servers): the tokens and clients files
-// followed for rotation, OIDC when configured, failed authentications throttled per source
-// and counted, and the namespace boundary: a principal's scope is cut to the served
-// namespaces (@oaas/config servedNamespaces), so a request for any other namespace is 403
-// whoever asks, decided before anything is looked up.
+// The process's one gate (@oaas/auth) built from the CRM's settings: the tokens file and the
+// mTLS allowlist followed for rotation, OIDC JWTs when an issuer is set, one failed-
+// authentication limiter, refusals counted in oaas_crm_auth_refusals_total, and the
+// namespace boundary: every principal's scope is cut to the served namespaces (@oaas/config
+// servedNamespaces), so a request for any other namespace is 403 whoever asks, decided
+// before anything is looked up. In `crm all` every role of the process shares it; the
+// dashboard adds its browser users on top of the same parts (dashboard/gate.ts). While the
+// CRM runs open it says so at startup and hourly.
+import { servedNamespaces, vars, type CrmConfig } from "@oaas/config";
 import {
-  anonymousAdmin,
   createAuthenticator,
   createGate,
   failedAuthLimiter,
@@ -14,61 +16,118 @@ import {
   parseTokensFile,
   watchFile,
   type Authenticator,
+  type ClientEntry,
+  type FailedAuthLimiter,
   type Gate,
+  type GateOptions,
+  type JwtVerifier,
   type NamespaceScope,
+  type Source,
+  type TokenEntry,
 } from "@oaas/auth";
-import { servedNamespaces, type CrmConfig } from "@oaas/config";
 import type { Logger, Metrics } from "@oaas/telemetry";
 
-/** How often a CRM running open says so, ms (and once at startup). */
-export const openWarningEveryMs = 60 * 60 * 1000;
+/** Realm of the `WWW-Authenticate` challenge of the ingress and the roles' /metrics. */
+export const crmRealm = "oaas-crm";
+
+/** How often the "running open" warning repeats while the CRM runs open, ms (issue 23: every hour). */
+export const openWarningIntervalMs = 3_600_000;
+
+/** The parts of the process gate, for a server that authenticates more (the dashboard's Basic users). */
+export interface CrmAuth {
+  /** The process gate: tokens, mTLS identities, JWTs; everything passes while `open`. */
+  readonly gate: Gate;
+  /** config.auth.open: requests are served without credentials. */
+  readonly open: CrmConfig["auth"]["open"];
+  readonly tokens?: Source<readonly TokenEntry[]>;
+  readonly clients?: Source<readonly ClientEntry[]>;
+  readonly jwt?: JwtVerifier;
+  /** Failures counted per source, shared by every gate of the process. */
+  readonly limiter: FailedAuthLimiter;
+  /** Counts a refusal in oaas_crm_auth_refusals_total{refusal,reason}. */
+  readonly onRefused: NonNullable<GateOptions["onRefused"]>;
+}
 
 /**
- * The gate of a CRM role. Rejects when a configured tokens or clients file cannot be read
- * or parsed (a role must not start without its credentials). Refusals are counted in
- * `oaas_crm_auth_refusals_total{refusal,reason}` when `metrics` is given. While
- * config.auth.open is set it logs a warning now and every hour (an unref'd timer).
+ * Builds the process's authentication from config.auth. Rejects when the tokens or clients
+ * file is missing, unreadable or holds no entry (AuthFileError names the line, never its
+ * contents): a process must not start with credentials it cannot read. A later re-read that
+ * fails keeps the previous entries and logs a warning naming the file.
  */
-export async function createCrmGate(config: CrmConfig, logger: Logger, metrics?: Metrics): Promise<Gate> {
-  const auth = config.auth;
-  const onError = (file: string) => (error: unknown) =>
-    logger.error("cannot re-read a credentials file; the previous one stays in force", {
-      file,
-      error: error instanceof Error ? error.message : String(error),
+export async function createCrmAuth(config: CrmConfig, logger: Logger, metrics?: Metrics): Promise<CrmAuth> {
+  const { auth } = config;
+  const follow = <T>(what: string, variable: string, path: string, parse: (text: string) => readonly T[]) =>
+    watchFile(path, parse, {
+      onReload: (entries) => {
+        logger.info(`${what} reloaded`, { file: path, entries: entries.length });
+      },
+      onError: (error) => {
+        logger.warn(`${what} unusable; keeping the previous entries`, {
+          file: path,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      },
+    }).catch((error: unknown) => {
+      // Which setting to fix: the file's own error names only a line number (never contents).
+      throw new Error(`${variable}=${path}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     });
-  const onReload = (file: string) => (entries: readonly unknown[]) =>
-    logger.info("credentials file reloaded", { file, entries: entries.length });
   const tokens =
     auth.tokensFile === undefined
       ? undefined
-      : await watchFile(auth.tokensFile, parseTokensFile, {
-          onError: onError(auth.tokensFile),
-          onReload: onReload(auth.tokensFile),
-        });
+      : await follow("tokens file", vars.authTokensFile, auth.tokensFile, parseTokensFile);
   const clients =
     auth.mtlsClientsFile === undefined
       ? undefined
-      : await watchFile(auth.mtlsClientsFile, parseClientsFile, {
-          onError: onError(auth.mtlsClientsFile),
-          onReload: onReload(auth.mtlsClientsFile),
+      : await follow("mTLS clients file", vars.authMtlsClientsFile, auth.mtlsClientsFile, parseClientsFile);
+  const jwt =
+    auth.oidc === undefined
+      ? undefined
+      : jwtVerifier({
+          issuer: auth.oidc.issuer,
+          audience: auth.oidc.audience,
+          roleClaim: auth.oidc.roleClaim,
+          ...(auth.oidc.namespacesClaim === undefined ? {} : { namespacesClaim: auth.oidc.namespacesClaim }),
+          ...(auth.oidc.jwksUrl === undefined ? {} : { jwksUrl: auth.oidc.jwksUrl }),
         });
-  const authenticate = createAuthenticator({
-    disabled: auth.open !== false,
-    ...(tokens ? { tokens } : {}),
-    ...(clients ? { clients } : {}),
-    ...(auth.oidc ? { jwt: jwtVerifier(auth.oidc) } : {}),
+  const refusals = metrics?.meter.createCounter("oaas_crm_auth_refusals_total", {
+    description:
+      "Requests refused by authentication or authorization, by refusal (unauthenticated, forbidden, throttled) and reason",
+  });
+  const onRefused: CrmAuth["onRefused"] = (refusal, reason) => {
+    refusals?.add(1, { refusal, reason });
+  };
+  const limiter = failedAuthLimiter();
+  const gate = createGate({
+    authenticate: withinServed(
+      createAuthenticator({
+        disabled: auth.open !== false,
+        ...(tokens === undefined ? {} : { tokens }),
+        ...(clients === undefined ? {} : { clients }),
+        ...(jwt === undefined ? {} : { jwt }),
+      }),
+      servedNamespaces(config),
+    ),
+    limiter,
+    realm: crmRealm,
+    onRefused,
   });
   if (auth.open !== false) warnOpen(config, logger);
-  const refusals = metrics?.meter.createCounter("oaas_crm_auth_refusals", {
-    description:
-      "Requests refused by the authentication gate, by refusal (unauthenticated, forbidden, throttled) and reason.",
-  });
-  return createGate({
-    realm: "oaas-crm",
-    authenticate: withinServed(authenticate, servedNamespaces(config)),
-    limiter: failedAuthLimiter(),
-    onRefused: (refusal, reason) => refusals?.add(1, { refusal, reason }),
-  });
+  return {
+    gate,
+    open: auth.open,
+    limiter,
+    onRefused,
+    ...(tokens === undefined ? {} : { tokens }),
+    ...(clients === undefined ? {} : { clients }),
+    ...(jwt === undefined ? {} : { jwt }),
+  };
+}
+
+/** The process gate alone (the ingress's view): see createCrmAuth. */
+export async function createCrmGate(config: CrmConfig, logger: Logger, metrics?: Metrics): Promise<Gate> {
+  return (await createCrmAuth(config, logger, metrics)).gate;
 }
 
 /** Cuts every principal's namespace scope to `served`: the CRM's boundary, whoever asks. */
@@ -82,12 +141,16 @@ function withinServed(authenticate: Authenticator, served: readonly string[]): A
   };
 }
 
+/** Logs now and every hour (an unref'd timer: it never keeps the process alive) that the CRM serves without credentials. */
 function warnOpen(config: CrmConfig, logger: Logger): void {
-  const warn = () =>
+  const warn = () => {
     logger.warn(
-      "authentication is off: every request is served as anonymous admin; set OPRC_CRM_AUTH_TOKENS_FILE (or the mTLS allowlist or OIDC) to turn it on",
-      { open: config.auth.open, principal: anonymousAdmin.name },
+      config.auth.open === "explicit"
+        ? "authentication is disabled (OPRC_CRM_AUTH_DISABLED=true): anyone who reaches the CRM may deploy and read /metrics"
+        : "no authentication configured (profile dev): anyone who reaches the CRM may deploy and read /metrics; set OPRC_CRM_AUTH_TOKENS_FILE",
+      { auth_open: config.auth.open },
     );
+  };
   warn();
-  setInterval(warn, openWarningEveryMs).unref();
+  setInterval(warn, openWarningIntervalMs).unref();
 }
