@@ -14,12 +14,14 @@
 #  4. the Package Manager on :8080 with the CRM as its `default` cluster, storing packages
 #     and deployments in a local etcd on :2479 (data in $OAAS_LOCAL_DIR/pm-etcd, kept
 #     across npm run stop and start; OAAS_PM_STORAGE=memory for none)
+#  4b. bearer tokens (scripts/local/tokens.sh): an admin and a viewer for the PM, a `pm`
+#     deployer for the CRM, and oaasctl's config file, all mode 0600 in $OAAS_LOCAL_DIR
 #  5. the sample package (examples/hello) applied and its class deployed through the PM
 #     with oaasctl, followed until it is Available (conditions printed as they change),
 #     then until the analyzer has written its NFR recommendations
 # A second npm start reuses what runs. Stop exactly what it started: npm run stop.
 # Env overrides (tests use them to run beside other work on one machine):
-#   OAAS_LOCAL_DIR     pid files, logs, dashboard credentials (default ~/.cache/oaas/local)
+#   OAAS_LOCAL_DIR     pid files, logs, dashboard credentials, tokens (default ~/.cache/oaas/local)
 #   OAAS_KUBECONFIG    use this running cluster: no build, no start, never stopped here
 #   OPRC_CRM_HTTP_PORT, OPRC_CRM_DASHBOARD_PORT, OAAS_PM_PORT, OAAS_CRM_WATCHER_PORT,
 #   OAAS_CRM_RECONCILER_PORT, OAAS_CRM_ANALYZER_PORT, OAAS_PROMETHEUS_PORT, OAAS_PM_ETCD_PORT, OAAS_PM_ETCD_PEER_PORT (default: the next one);
@@ -86,6 +88,10 @@ auth="$run/dashboard-auth"
 if [[ ! -s "$auth" ]]; then
   (umask 077 && echo "admin:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$auth")
 fi
+# Bearer tokens (scripts/local/tokens.sh): the PM's admin and viewer, the PM's own token for
+# the CRM, and the oaasctl config file holding the admin token; kept across restarts.
+source scripts/local/tokens.sh
+local_tokens "$run" "http://127.0.0.1:$pm_port"
 
 source scripts/lib/processes.sh
 # alive <pidfile>: the recorded process runs (scripts/lib/processes.sh: not a zombie, not a
@@ -109,7 +115,8 @@ start_bg() {
 }
 # Logs at info unless asked (the dev profile's own default is debug): idle stays quiet.
 crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
-  OPRC_CRM_LOG="${OPRC_CRM_LOG:-info}" OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth")
+  OPRC_CRM_LOG="${OPRC_CRM_LOG:-info}" OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth"
+  OPRC_CRM_AUTH_TOKENS_FILE="${OPRC_CRM_AUTH_TOKENS_FILE:-$crm_tokens}")
 source scripts/local/prometheus.sh
 local_prometheus
 
@@ -151,7 +158,8 @@ wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$ingress_log" "$ingress_pid
 pm_storage="${OAAS_PM_STORAGE:-etcd}"
 etcd_port="${OAAS_PM_ETCD_PORT:-2479}"
 etcd_peer_port="${OAAS_PM_ETCD_PEER_PORT:-$((etcd_port + 1))}"
-pm_env=(SERVER_PORT="$pm_port" CRM_DEFAULT_URL="http://127.0.0.1:$port")
+pm_env=(SERVER_PORT="$pm_port" CRM_DEFAULT_URL="http://127.0.0.1:$port"
+  OPRC_PM_AUTH_TOKENS_FILE="$pm_tokens" OPRC_PM_CRM_DEFAULT_TOKEN_FILE="$pm_crm_token")
 case "$pm_storage" in
   memory) ;;
   etcd)
@@ -184,6 +192,8 @@ fi
 wait_http "http://127.0.0.1:$pm_port/health" "the PM" "$run/pm.log" "$run/pm.pid"
 
 export OAAS_PM_URL="http://127.0.0.1:$pm_port"
+# oaasctl below reads its token from the config file written above.
+export OAASCTL_CONFIG="$oaasctl_config"
 # stored <oaasctl get args>: 0 when the PM has it, 1 when it answers not found. Any other
 # failure (a PM whose store is still connecting answers 503) is asked again for 60 s,
 # never taken for "absent": re-applying would overwrite the user's edits.
@@ -218,9 +228,10 @@ if stored deployment get hello-greeter; then
   else
     # The stored deployment is sent again as it is (PUT keeps the user's edits, e.g. a new image).
     step "sample class stored in the PM but not on this cluster (new since npm run stop): redeploying it as stored"
-    curl -fsS --max-time 30 "$OAAS_PM_URL/api/v1/deployments/hello-greeter" \
+    # The token goes in a header file, never on a command line (ps shows those).
+    curl -fsS --max-time 30 -H @"$pm_admin_header" "$OAAS_PM_URL/api/v1/deployments/hello-greeter" \
       | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const d=JSON.parse(s);delete d.clusters;process.stdout.write(JSON.stringify(d));});' \
-      | curl -fsS --max-time 30 -X PUT -H 'content-type: application/json' --data-binary @- \
+      | curl -fsS --max-time 30 -X PUT -H @"$pm_admin_header" -H 'content-type: application/json' --data-binary @- \
         "$OAAS_PM_URL/api/v1/deployments/hello-greeter" >/dev/null \
       || fail "redeploying the stored sample class; read $run/pm.log and $crm_log"
   fi
@@ -246,6 +257,8 @@ Local system is up ($(($(date +%s) - began))s).
   PM:         $OAAS_PM_URL  (REST /api/v1, OpenAPI at /api/v1/openapi.json; /health /ready /metrics; log $run/pm.log)
   CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $ingress_log$([[ "$roles" == 1 ]] && echo ", reconciler $crm_log, watcher $run/crm-watcher.log"))
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
+  Tokens:     $pm_tokens (the PM's admin and viewer tokens; oaasctl uses the admin one from $oaasctl_config)
+              $crm_tokens (the CRM's; the PM calls it with $pm_crm_token)
   Redis:      $redis_used
   Prometheus: ${prom_url:-off} $([[ -n "$prom_url" ]] && echo "(scraping the synthetic workload metrics; log $run/prometheus.log)")
   PM storage: $pm_storage$([[ "$pm_storage" == etcd ]] && echo " (127.0.0.1:$etcd_port, data $run/pm-etcd)")

@@ -34,7 +34,7 @@ describe("e2e: a cluster down during a deploy", function () {
       ETCD_KEY_PREFIX: `${system.pmEnv["ETCD_KEY_PREFIX"] ?? ""}-keep`,
       DEPLOY_ROLLBACK_ON_PARTIAL: "false",
     });
-    for (const url of [system.pm.url, keep.url]) {
+    for (const url of [system.pm, keep]) {
       await oaasctlOk(url, ["package", "apply", "-f", packageFile]);
       const clusters = await oaasctlJson<ClusterInfo[]>(url, ["clusters"]);
       expect(clusters.map((c) => c.health.reachable)).to.deep.equal([true, true]);
@@ -53,7 +53,7 @@ describe("e2e: a cluster down during a deploy", function () {
   // answers. Never DOWN for a cluster that merely did not answer.
   for (const policy of ["with rollback", "without rollback"] as const) {
     it(`${policy}: b unknown (202), a keeps its unit`, async function () {
-      const url = policy === "with rollback" ? system.pm.url : (keep?.url ?? "");
+      const url = policy === "with rollback" ? system.pm : (keep ?? "");
       const key = policy === "with rollback" ? "rolled" : "half";
       const run = await oaasctl(url, ["deploy", "hello", "greeter", "--env", "a,b", "--key", key]);
       expect(run.code, run.stderr).to.equal(0);
@@ -73,8 +73,8 @@ describe("e2e: a cluster down during a deploy", function () {
   it("once b is back, every UNKNOWN deployment is settled RUNNING on both; delete leaves nothing", async function () {
     await system.crm("b").start();
     for (const [url, key] of [
-      [system.pm.url, "rolled"],
-      [keep?.url ?? "", "half"],
+      [system.pm, "rolled"],
+      [keep ?? "", "half"],
     ] as const) {
       await waitFor(
         async () =>

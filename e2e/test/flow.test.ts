@@ -14,7 +14,7 @@ import { RecordDetailService } from "@oaas/proto";
 import { repoRoot, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { images, leftovers, list, rolledOut } from "./support/kube.ts";
-import { oaasctl, oaasctlJson, oaasctlOk } from "./support/oaasctl.ts";
+import { oaasctl, oaasctlJson, oaasctlOk, type PmTarget } from "./support/oaasctl.ts";
 import { startSystem, type System } from "./support/system.ts";
 
 const packageFile = path.join(repoRoot, "examples/hello/package.yaml");
@@ -33,14 +33,14 @@ describe("e2e: the whole flow through oaasctl on two clusters", function () {
   this.timeout(170_000);
   let system: System;
   let tmp = "";
-  let pm = "";
+  let pm: PmTarget = "";
   const ns = (cluster: string) => system.crm(cluster).namespace;
 
   before(async function () {
     this.timeout(150_000);
     tmp = await mkdtemp(path.join(os.tmpdir(), "oaas-e2e-flow-"));
     system = await startSystem({ clusters: ["a", "b"] });
-    pm = system.pm.url;
+    pm = system.pm;
   });
   after(async function () {
     this.timeout(120_000);

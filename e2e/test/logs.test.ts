@@ -94,9 +94,11 @@ describe("e2e: JSON logs, quiet at idle and through a Redis outage (CRM roles + 
   ): Promise<{ status: number; json: unknown }> => {
     const res = await fetch(`${pm?.url}/api/v1${route}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      headers: {
+        authorization: `Bearer ${pm?.token ?? ""}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
     return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined };

@@ -6,7 +6,7 @@ import { repoRoot, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { list, type Obj } from "./support/kube.ts";
 import type { DeploymentMappings } from "@oaas/pm-api";
-import { oaasctlJson, oaasctlOk } from "./support/oaasctl.ts";
+import { oaasctlJson, oaasctlOk, type PmTarget } from "./support/oaasctl.ts";
 import { startSystem, type System } from "./support/system.ts";
 
 const packageFile = path.join(repoRoot, "examples/hello/package.yaml");
@@ -17,11 +17,11 @@ const available = (record: Obj | undefined) =>
 describe("e2e: CRM and PM restarts", function () {
   this.timeout(150_000);
   let system: System;
-  let pm = "";
+  let pm: PmTarget = "";
 
   before(async function () {
     system = await startSystem({ clusters: ["a", "b"] });
-    pm = system.pm.url;
+    pm = system.pm;
     await oaasctlOk(pm, ["package", "apply", "-f", packageFile]);
   });
   after(async function () {

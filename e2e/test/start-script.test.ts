@@ -164,6 +164,13 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       expect(start.output).to.contain(`Redis:      ${redis?.url ?? ""} (OPRC_CRM_REDIS_URL)`);
       expect(start.output).to.not.contain("starting redis-server");
       expect(start.output).to.match(/Available=True/);
+      // Tokens: made once, owner-only, named in the summary; the PM refuses a request without one.
+      for (const file of ["pm-tokens.csv", "crm-tokens.csv", "pm-crm-token", "oaasctl.json"]) {
+        expect(fs.statSync(path.join(dir, file)).mode & 0o777, file).to.equal(0o600);
+        expect(start.output).to.contain(path.join(dir, file));
+      }
+      const pmBase = `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`;
+      expect((await fetch(`${pmBase}/api/v1/deployments`)).status).to.equal(401);
       const pidFiles = fs
         .readdirSync(dir)
         .filter((f) => f.endsWith(".pid"))
@@ -239,7 +246,8 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
         expect(mixed.output).to.contain("npm run stop first");
       }
 
-      const pmUrl = `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`;
+      // oaasctl as a newcomer runs it: its token from the config file npm start wrote.
+      const pmUrl = { url: `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`, env: { OAAS_LOCAL_DIR: dir } };
       const status = await oaasctlOk(pmUrl, ["status", "hello-greeter"]);
       expect(status.stdout).to.match(/Available/);
       const json = JSON.parse((await oaasctlOk(pmUrl, ["status", "hello-greeter", "-o", "json"])).stdout) as {

@@ -14,11 +14,30 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `oaasctl ...args` against the PM at `pmUrl` (OAAS_PM_URL). */
-export function oaasctl(pmUrl: string, args: readonly string[]): Promise<CliRun> {
+/**
+ * The PM oaasctl talks to: its URL, or the URL with the token to send (OAAS_TOKEN) and
+ * extra environment (e.g. OAAS_LOCAL_DIR, where npm start wrote oaasctl's config file).
+ */
+export type PmTarget =
+  | string
+  | {
+      readonly url: string;
+      readonly token?: string | undefined;
+      readonly env?: Readonly<Record<string, string>>;
+    };
+
+/** `oaasctl ...args` against the PM `pm` (OAAS_PM_URL, and OAAS_TOKEN when it has a token). */
+export function oaasctl(pm: PmTarget, args: readonly string[]): Promise<CliRun> {
+  const target = typeof pm === "string" ? { url: pm } : pm;
   const child = spawn(oaasctlBin, [...args], {
     cwd: repoRoot,
-    env: { ...process.env, OAAS_PM_URL: pmUrl, OAAS_CHECK_ANSWERS: "1" },
+    env: {
+      ...process.env,
+      ...target.env,
+      OAAS_PM_URL: target.url,
+      OAAS_CHECK_ANSWERS: "1",
+      ...(target.token !== undefined ? { OAAS_TOKEN: target.token } : {}),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -32,14 +51,14 @@ export function oaasctl(pmUrl: string, args: readonly string[]): Promise<CliRun>
 }
 
 /** Runs it and fails (with its output) unless it exits 0. */
-export async function oaasctlOk(pmUrl: string, args: readonly string[]): Promise<CliRun> {
-  const run = await oaasctl(pmUrl, args);
+export async function oaasctlOk(pm: PmTarget, args: readonly string[]): Promise<CliRun> {
+  const run = await oaasctl(pm, args);
   if (run.code !== 0)
     throw new Error(`oaasctl ${args.join(" ")} exited ${run.code}:\n${run.stderr}\n${run.stdout}`);
   return run;
 }
 
 /** `oaasctl ...args -o json`, parsed. */
-export async function oaasctlJson<T>(pmUrl: string, args: readonly string[]): Promise<T> {
-  return JSON.parse((await oaasctlOk(pmUrl, [...args, "-o", "json"])).stdout) as T;
+export async function oaasctlJson<T>(pm: PmTarget, args: readonly string[]): Promise<T> {
+  return JSON.parse((await oaasctlOk(pm, [...args, "-o", "json"])).stdout) as T;
 }

@@ -25,11 +25,14 @@ export const ErrorBody = Type.Object(
 /** What each error status means on the PM; a route lists the ones it can answer. */
 const errorMeaning = {
   400: "invalid request: a field, query parameter, path parameter or header is wrong (named in the error)",
+  401: "no credential, or one that is not valid (WWW-Authenticate says how to authenticate)",
+  403: "the credential's role or namespaces do not allow this route (named in the error)",
   404: "not found",
   409: "conflict with what is stored",
   412: "If-Match names a generation that is not the stored one",
   413: "body larger than OPRC_PM_BODY_LIMIT_BYTES",
   415: "body is not application/json",
+  429: "too many writes by this principal, or failed authentications from this client; Retry-After says when to retry",
   500: "a bug in the PM",
   502: "a CRM refused the call",
   503: "storage or every asked CRM is unavailable; nothing was changed",
@@ -43,6 +46,9 @@ export function errors<const S extends ErrorStatus>(...statuses: S[]): { [K in S
     all.map((s) => [s, { ...ErrorBody, description: errorMeaning[s] }]),
   ) as unknown as { [K in S]: typeof ErrorBody };
 }
+
+/** The answers of the authentication gate: every route that needs a role can send them. */
+export const authErrors = [401, 403, 429] as const;
 
 /** The errors of a route with a JSON body (its parse and size refusals). */
 export const bodyErrors = [400, 413, 415] as const;

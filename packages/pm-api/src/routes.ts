@@ -3,9 +3,11 @@
 // requests with them and types the handlers), the OpenAPI document is generated from
 // them, and oaasctl reads its answers with their Static<> types.
 import { classDeploymentSchema, deploymentConditions, packageSchema } from "@oaas/models";
+import type { Need } from "@oaas/auth";
 import Type, { type Static, type TSchema } from "typebox";
 import { ClusterHealth, ClusterInfo, HealthSummary } from "./clusters.ts";
 import {
+  authErrors,
   bodyErrors,
   ClusterQuery,
   described,
@@ -68,10 +70,17 @@ const deploymentTags = ["deployments"];
 const runtimeTags = ["class-runtimes"];
 const clusterTags = ["clusters"];
 
-/** The route table: one entry per route (aliases share their entry's schema). */
-export const routes = {
+/**
+ * The route table: one entry per route (aliases share their entry's schema and need).
+ * `need` is the role a caller must hold (@oaas/auth: metrics < viewer < deployer < admin):
+ * reads need viewer, writes of packages and deployments deployer. The PM checks it for
+ * every request before the handler runs (services/pm/src/api/auth.ts), and every route
+ * that needs a role also answers the gate's 401, 403 and 429 (added by `guarded`).
+ */
+export const routes = guarded({
   createPackage: {
     method: "POST",
+    need: "deployer",
     url: "/packages",
     schema: {
       tags: packageTags,
@@ -83,6 +92,7 @@ export const routes = {
   },
   listPackages: {
     method: "GET",
+    need: "viewer",
     url: "/packages",
     schema: {
       tags: packageTags,
@@ -93,6 +103,7 @@ export const routes = {
   },
   getPackage: {
     method: "GET",
+    need: "viewer",
     url: "/packages/:name",
     schema: {
       tags: packageTags,
@@ -104,6 +115,7 @@ export const routes = {
   },
   updatePackage: {
     method: "POST",
+    need: "deployer",
     url: "/packages/:name",
     schema: {
       tags: packageTags,
@@ -116,6 +128,7 @@ export const routes = {
   },
   deletePackage: {
     method: "DELETE",
+    need: "deployer",
     url: "/packages/:name",
     schema: {
       tags: packageTags,
@@ -127,6 +140,7 @@ export const routes = {
   },
   listClasses: {
     method: "GET",
+    need: "viewer",
     url: "/classes",
     schema: {
       tags: ["catalog"],
@@ -137,6 +151,7 @@ export const routes = {
   },
   listFunctions: {
     method: "GET",
+    need: "viewer",
     url: "/functions",
     schema: {
       tags: ["catalog"],
@@ -147,6 +162,7 @@ export const routes = {
   },
   createDeployment: {
     method: "POST",
+    need: "deployer",
     url: "/deployments",
     schema: {
       tags: deploymentTags,
@@ -162,6 +178,7 @@ export const routes = {
   },
   replaceDeployment: {
     method: "PUT",
+    need: "deployer",
     url: "/deployments/:key",
     schema: {
       tags: deploymentTags,
@@ -180,6 +197,7 @@ export const routes = {
   },
   listDeployments: {
     method: "GET",
+    need: "viewer",
     url: "/deployments",
     schema: {
       tags: deploymentTags,
@@ -190,6 +208,7 @@ export const routes = {
   },
   getDeployment: {
     method: "GET",
+    need: "viewer",
     url: "/deployments/:key",
     schema: {
       tags: deploymentTags,
@@ -201,6 +220,7 @@ export const routes = {
   },
   deleteDeployment: {
     method: "DELETE",
+    need: "deployer",
     url: "/deployments/:key",
     schema: {
       tags: deploymentTags,
@@ -212,6 +232,7 @@ export const routes = {
   },
   deploymentMappings: {
     method: "GET",
+    need: "viewer",
     url: "/deployments/:key/cluster-mappings",
     aliases: ["/deployments/:key/env-mappings"],
     schema: {
@@ -224,6 +245,7 @@ export const routes = {
   },
   deploymentHistory: {
     method: "GET",
+    need: "viewer",
     url: "/deployments/:key/history",
     schema: {
       tags: deploymentTags,
@@ -236,6 +258,7 @@ export const routes = {
   },
   deploymentStatus: {
     method: "GET",
+    need: "viewer",
     url: "/deployment-status/:id",
     schema: {
       tags: deploymentTags,
@@ -248,6 +271,7 @@ export const routes = {
   },
   listRuntimes: {
     method: "GET",
+    need: "viewer",
     url: "/class-runtimes",
     aliases: ["/deployment-records"],
     schema: {
@@ -260,6 +284,7 @@ export const routes = {
   },
   getRuntime: {
     method: "GET",
+    need: "viewer",
     url: "/class-runtimes/:id",
     aliases: ["/deployment-records/:id"],
     schema: {
@@ -272,6 +297,7 @@ export const routes = {
   },
   listClusters: {
     method: "GET",
+    need: "viewer",
     url: "/clusters",
     aliases: ["/envs"],
     schema: {
@@ -283,6 +309,7 @@ export const routes = {
   },
   clustersHealth: {
     method: "GET",
+    need: "viewer",
     url: "/clusters/health",
     aliases: ["/envs/health"],
     schema: {
@@ -294,6 +321,7 @@ export const routes = {
   },
   healthSummary: {
     method: "GET",
+    need: "viewer",
     url: "/clusters/health/summary",
     aliases: ["/envs/health/summary"],
     schema: {
@@ -305,6 +333,7 @@ export const routes = {
   },
   clusterHealth: {
     method: "GET",
+    need: "viewer",
     url: "/clusters/:name/health",
     aliases: ["/envs/:name/health"],
     schema: {
@@ -315,7 +344,38 @@ export const routes = {
       response: { 200: ClusterHealth, ...errors(400, 404) },
     },
   },
-} as const;
+} as const);
+
+/**
+ * The PM's routes outside the contract (not in the OpenAPI document), with their needs:
+ * the probes are public (a kubelet has no token), /metrics needs the metrics role (which
+ * every higher role satisfies), the OpenAPI document needs viewer like every read.
+ */
+export const serviceRoutes = {
+  health: { method: "GET", url: "/health", need: "public" },
+  ready: { method: "GET", url: "/ready", need: "public" },
+  apiHealth: { method: "GET", url: `${apiPrefix}/health`, need: "public" },
+  metrics: { method: "GET", url: "/metrics", need: "metrics" },
+  openapi: { method: "GET", url: `${apiPrefix}/openapi.json`, need: "viewer" },
+} as const satisfies Record<string, { method: string; url: string; need: Need }>;
+
+/** A route as the table declares it. */
+interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly need: Need;
+  readonly aliases?: readonly string[];
+  readonly schema: { readonly response: Readonly<Record<number, TSchema>> };
+}
+
+/** Adds the gate's answers (401, 403, 429) to every route that needs a role. */
+function guarded<const T extends Record<string, RouteEntry>>(table: T): T {
+  for (const entry of Object.values(table)) {
+    if (entry.need === "public") continue;
+    Object.assign(entry.schema.response, errors(...authErrors));
+  }
+  return table;
+}
 
 export type RouteName = keyof typeof routes;
 

@@ -2,8 +2,13 @@
 // only the settings a test gives reach it (the PM refuses unknown variables of the
 // prefixes it owns, so the runner's environment is not passed on beyond PATH, HOME and
 // TMPDIR). stop()/start() restart it on the same port with the same settings (a PM
-// restart: with etcd storage everything must still be there).
+// restart: with etcd storage everything must still be there). Unless the test configures
+// authentication (an OPRC_PM_AUTH_* setting), the PM gets a tokens file with one admin
+// token (`token`), in a directory removed when the process exits for good.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { repoRoot } from "./paths.ts";
 import { freePort } from "./ports.ts";
@@ -15,6 +20,8 @@ export interface PmProcess {
   readonly port: number;
   /** http://127.0.0.1:<port> (the REST API is under /api/v1). */
   readonly url: string;
+  /** The admin token of the tokens file made for it (undefined when the test configured authentication). */
+  readonly token: string | undefined;
   /** Everything the process printed (JSON log lines), across restarts. */
   output(): string;
   /** Starts it again with the same settings (or `env` instead) and waits until /ready answers 200. */
@@ -27,7 +34,8 @@ export interface PmProcess {
 export async function startPmProcess(env: Record<string, string>): Promise<PmProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let settings = env;
+  const auth = withTokens(env);
+  let settings = auth.env;
   let child: ChildProcess | undefined;
   let output = "";
   const base: Record<string, string> = {};
@@ -36,7 +44,7 @@ export async function startPmProcess(env: Record<string, string>): Promise<PmPro
     if (value !== undefined) base[name] = value;
   }
   const start = async (next?: Record<string, string>) => {
-    if (next) settings = next;
+    if (next) settings = withTokens(next, auth).env;
     const c = spawn(process.execPath, ["--import", "tsx", mainTs], {
       cwd: repoRoot,
       env: { ...base, LOG_LEVEL: "debug", ...settings, SERVER_HOST: "127.0.0.1", SERVER_PORT: String(port) },
@@ -66,5 +74,20 @@ export async function startPmProcess(env: Record<string, string>): Promise<PmPro
     await exited;
   };
   await start();
-  return { port, url, output: () => output, start, stop };
+  return { port, url, token: auth.token, output: () => output, start, stop };
+}
+
+/** `env` with a tokens file of one admin token, unless it configures authentication itself. */
+function withTokens(
+  env: Record<string, string>,
+  made?: { readonly token: string | undefined; readonly file?: string },
+): { env: Record<string, string>; token: string | undefined; file?: string } {
+  if (Object.keys(env).some((name) => name.startsWith("OPRC_PM_AUTH_"))) return { env, token: undefined };
+  if (made?.file !== undefined && made.token !== undefined)
+    return { env: { ...env, OPRC_PM_AUTH_TOKENS_FILE: made.file }, token: made.token, file: made.file };
+  const token = randomBytes(32).toString("hex");
+  // In the OS temp directory (cleaned by it): the file must outlive stop()/start() cycles.
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "oaas-pm-tokens-")), "tokens.csv");
+  writeFileSync(file, `${token},admin,admin\n`, { mode: 0o600 });
+  return { env: { ...env, OPRC_PM_AUTH_TOKENS_FILE: file }, token, file };
 }

@@ -25,6 +25,8 @@ import {
 import type { AnswerChecker } from "@oaas/pm-api/answer-check";
 import { CliError, UsageError } from "./errors.ts";
 import { PmUnreachableError } from "./errors.ts";
+import { authError } from "./auth-errors.ts";
+import type { Credential } from "./credentials.ts";
 import { connectionFailureReason, httpError } from "./http-errors.ts";
 
 /** A request body (a manifest a person wrote, or one the CLI built). */
@@ -53,6 +55,10 @@ export interface PmClientOptions {
   readonly signal?: AbortSignal;
   /** Validate every answer against the PM's OpenAPI document (tests). */
   readonly checkAnswers?: boolean;
+  /** Sent as `authorization: Bearer`; its source is named when the PM answers 401 or 403. */
+  readonly credential?: Credential;
+  /** The config file oaasctl reads (named in the advice of a 401). */
+  readonly configPath?: string;
 }
 
 export interface PackageFilter {
@@ -80,22 +86,28 @@ export class PmClient {
   private readonly timeoutMs: number;
   private readonly signal: AbortSignal | undefined;
   private readonly checkAnswers: boolean;
+  private readonly options: PmClientOptions;
   private checker: Promise<AnswerChecker> | undefined;
 
   constructor(options: PmClientOptions) {
+    this.options = options;
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs;
     this.signal = options.signal;
     this.checkAnswers = options.checkAnswers ?? false;
   }
 
+  /** The authorization header, when a token is configured. */
+  private auth(): Record<string, string> {
+    const token = this.options.credential?.token;
+    return token === undefined ? {} : { authorization: `Bearer ${token}` };
+  }
+
   /** The same client, with every request also ended by `signal` (a --wait deadline). */
   withSignal(signal: AbortSignal): PmClient {
     return new PmClient({
-      baseUrl: this.baseUrl,
-      timeoutMs: this.timeoutMs,
+      ...this.options,
       signal: this.signal ? AbortSignal.any([this.signal, signal]) : signal,
-      checkAnswers: this.checkAnswers,
     });
   }
 
@@ -257,6 +269,7 @@ export class PmClient {
         method,
         headers: {
           accept: "application/json",
+          ...this.auth(),
           ...(options.body === undefined ? {} : { "content-type": "application/json" }),
           ...options.headers,
         },
@@ -270,6 +283,12 @@ export class PmClient {
       throw new PmUnreachableError(this.baseUrl, connectionFailureReason(err, this.timeoutMs));
     }
     if (this.checkAnswers) await this.check(method, url, response.status, text);
+    if (response.status === 401 || response.status === 403)
+      throw authError(response.status, text, {
+        pmUrl: this.baseUrl,
+        ...(this.options.credential !== undefined ? { credential: this.options.credential } : {}),
+        ...(this.options.configPath !== undefined ? { configPath: this.options.configPath } : {}),
+      });
     if (!response.ok) throw httpError(response.status, what, text);
     options.onHeaders?.(response.headers);
     if (text.trim() === "") return undefined as T;
@@ -287,7 +306,7 @@ export class PmClient {
   private async check(method: string, url: URL, status: number, text: string): Promise<void> {
     this.checker ??= (async () => {
       const { answerChecker } = await import("@oaas/pm-api/answer-check");
-      const res = await fetch(`${this.baseUrl}${apiPrefix}/openapi.json`);
+      const res = await fetch(`${this.baseUrl}${apiPrefix}/openapi.json`, { headers: this.auth() });
       return answerChecker((await res.json()) as Parameters<typeof answerChecker>[0]);
     })();
     let body: unknown;

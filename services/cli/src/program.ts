@@ -18,11 +18,11 @@ import { splitList } from "./deploy-request.ts";
 import { parseDuration } from "./durations.ts";
 import { exitCodes, oneLine, UsageError } from "./errors.ts";
 import { outputFormats, parseOutputFormat } from "./output.ts";
+import { configPath, credentialOf, defaultPmUrl, pmUrlOf, readConfig } from "./credentials.ts";
 import { PmClient } from "./pm-client.ts";
 import type { WritableLike } from "./progress.ts";
 
-/** Where the PM listens when neither --pm-url nor OAAS_PM_URL says (the PM's SERVER_PORT default). */
-export const defaultPmUrl = "http://127.0.0.1:8080";
+export { defaultPmUrl };
 
 export interface ProgramIo {
   readonly out: WritableLike;
@@ -34,7 +34,8 @@ export interface ProgramIo {
 
 /** The options every command accepts (after commander parsed them). */
 export interface GlobalOptions {
-  pmUrl: string;
+  pmUrl?: string;
+  token?: string;
   output: string;
   requestTimeout: string;
 }
@@ -53,8 +54,11 @@ export function buildProgram(io: ProgramIo): Command {
     )
     .option(
       "--pm-url <url>",
-      "Package Manager base URL (env OAAS_PM_URL)",
-      io.env.OAAS_PM_URL ?? defaultPmUrl,
+      `Package Manager base URL (env OAAS_PM_URL, else the config file's pm_url, else ${defaultPmUrl})`,
+    )
+    .option(
+      "--token <token>",
+      "bearer token for the PM (env OAAS_TOKEN, else the config file npm start writes: $OAASCTL_CONFIG or $OAAS_LOCAL_DIR/oaasctl.json, default ~/.cache/oaas/local/oaasctl.json)",
     )
     .addOption(new Option("-o, --output <format>", "output format").choices(outputFormats).default("table"))
     .option("--request-timeout <duration>", "timeout of each request to the PM", "30s")
@@ -70,18 +74,24 @@ export function buildProgram(io: ProgramIo): Command {
   /** Context for an action, built from the options as given on the command line. */
   const context = (cmd: Command): Context => {
     const g = cmd.optsWithGlobals<GlobalOptions>();
+    const path = configPath(io.env);
+    const config = readConfig(path);
+    const pmUrl = pmUrlOf(g.pmUrl, io.env, config);
     let base: URL;
     try {
-      base = new URL(g.pmUrl);
+      base = new URL(pmUrl);
     } catch {
-      throw new UsageError(`--pm-url: "${g.pmUrl}" is not a URL (example: ${defaultPmUrl})`);
+      throw new UsageError(`--pm-url: "${pmUrl}" is not a URL (example: ${defaultPmUrl})`);
     }
     if (base.protocol !== "http:" && base.protocol !== "https:") {
-      throw new UsageError(`--pm-url: "${g.pmUrl}" must be an http or https URL`);
+      throw new UsageError(`--pm-url: "${pmUrl}" must be an http or https URL`);
     }
+    const credential = credentialOf(g.token, io.env, config, path, pmUrl);
     return {
       client: new PmClient({
-        baseUrl: g.pmUrl,
+        baseUrl: pmUrl,
+        ...(credential !== undefined ? { credential } : {}),
+        configPath: path,
         timeoutMs: parseDuration(g.requestTimeout, "--request-timeout"),
         // The end-to-end tests check every answer against the PM's OpenAPI document.
         checkAnswers: io.env.OAAS_CHECK_ANSWERS === "1",

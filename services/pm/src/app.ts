@@ -10,9 +10,12 @@ import {
   type Metrics,
 } from "@oaas/telemetry";
 import type { FastifyInstance } from "fastify";
+import { serviceRoutes } from "@oaas/pm-api";
+import { startAuth, type PmAuth } from "./api/auth-setup.ts";
 import { buildServer } from "./api/server.ts";
 import type { PmConfig } from "./config/index.ts";
 import { CrmManager } from "./crm/manager.ts";
+import { followTokenFiles } from "./crm/token-file.ts";
 import { startConditionRefresher } from "./services/condition-refresh.ts";
 import { DeploymentService } from "./services/deployments.ts";
 import { PackageService } from "./services/packages.ts";
@@ -33,6 +36,8 @@ export interface PmOptions {
   readonly config: PmConfig;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** How often the tokens file is checked for a change, ms (default 2 000, the documented rotation bound). */
+  readonly authRecheckMs?: number;
   /** Listen here instead of config.server (tests pass port 0). */
   readonly listen?: { readonly host: string; readonly port: number };
 }
@@ -48,8 +53,16 @@ export async function startPm(options: PmOptions): Promise<Pm> {
   const metrics = config.metrics.enabled
     ? (options.metrics ?? createMetrics({ serviceName: "oaas-pm" }))
     : undefined;
+  const tokenFiles = await followTokenFiles(config.crm.clusters, (cluster, error) =>
+    logger.warn("cluster token file not reloaded; the previous token stays in force", {
+      cluster,
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  const auth = await startAuth(config.auth, logger, metrics, options.authRecheckMs);
   const storage = createStorage(config.storage);
   const crm = new CrmManager({
+    tokenFiles,
     crm: config.crm,
     deploy: config.deploy,
     ...(metrics ? { meter: metrics.meter } : {}),
@@ -82,6 +95,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     logger,
     ...(metrics ? { metrics } : {}),
     bodyLimitBytes: config.server.bodyLimitBytes,
+    auth,
   });
   const listen = options.listen ?? config.server;
   await server.listen({ host: listen.host, port: listen.port });
@@ -89,7 +103,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
   const port = typeof address === "object" && address ? address.port : listen.port;
   const metricsServer =
     metrics && config.metrics.port !== undefined
-      ? await serveMetrics(metrics, config.metrics.port, listen.host)
+      ? await serveMetrics(metrics, config.metrics.port, listen.host, auth)
       : undefined;
   logger.info("pm listening", {
     port,
@@ -111,6 +125,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
     url: `http://${host}:${port}`,
     close: async () => {
       await refresher.stop();
+      auth.close();
       crm.close();
       await server.close();
       if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
@@ -141,19 +156,31 @@ function crmEventLogger(logger: Logger): (e: { cluster: string; event: string; d
   };
 }
 
-/** METRICS_PORT: /metrics also on its own port (for scrapers kept off the API port). */
-async function serveMetrics(metrics: Metrics, port: number, host: string): Promise<http.Server> {
+/**
+ * METRICS_PORT: /metrics also on its own port (for scrapers kept off the API port), behind
+ * the same gate and need as on the API port (serviceRoutes.metrics: the metrics role).
+ */
+async function serveMetrics(
+  metrics: Metrics,
+  port: number,
+  host: string,
+  auth: PmAuth,
+): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    if (req.url !== "/metrics") {
-      res
-        .writeHead(404, { "content-type": "application/json" })
-        .end(JSON.stringify({ error: "only /metrics here" }));
-      return;
-    }
-    metrics.render().then(
-      (text) => res.writeHead(200, { "content-type": prometheusContentType }).end(text),
-      (error: unknown) => res.writeHead(500).end(String(error)),
-    );
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(body));
+    if (req.url !== "/metrics") return json(404, { error: "only /metrics here" });
+    auth
+      .gate(
+        { authorization: req.headers.authorization, source: req.socket.remoteAddress ?? "-" },
+        serviceRoutes.metrics.need,
+      )
+      .then(async (result) => {
+        if (!result.ok) return json(result.status, { error: result.message }, result.headers);
+        const text = await metrics.render();
+        return res.writeHead(200, { "content-type": prometheusContentType }).end(text);
+      })
+      .catch((error: unknown) => json(500, { error: String(error) }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -24,7 +24,14 @@ export async function main(): Promise<number> {
     // Logged, not fatal: one request's late failure must not end every other request.
     logger.error("unhandled rejection", { error: reason instanceof Error ? reason.stack : String(reason) });
   });
-  const pm = await startPm({ config, logger });
+  let pm;
+  try {
+    pm = await startPm({ config, logger });
+  } catch (error) {
+    // Unreadable credentials files name their variable; nothing else is served.
+    logger.error("pm cannot start", { error: error instanceof Error ? error.message : String(error) });
+    return 1;
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info("stopping", { signal });

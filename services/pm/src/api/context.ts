@@ -40,6 +40,8 @@ export function correlationIdOf(header: string | string[] | undefined): string {
   return value && /^[\x21-\x7e]{1,128}$/.test(value) ? value : randomUUID();
 }
 
+/** The context of the CRM calls a request makes: its correlation id, and the caller the PM acts for (x-oaas-on-behalf-of). */
 export function callContext(request: FastifyRequest): CallContext {
-  return { correlationId: request.id };
+  const principal = request.principal;
+  return { correlationId: request.id, ...(principal !== undefined ? { onBehalfOf: principal.name } : {}) };
 }

@@ -2,7 +2,8 @@
 // REST contract (@oaas/pm-api), an OpenAPI 3.1 document generated from the same schemas
 // (requests and every answer), JSON errors everywhere, a
 // correlation id per request (x-correlation-id in, or a new one; echoed back), one JSON
-// log line per request, and request count/duration metrics by route and code.
+// log line per request, request count/duration metrics by route and code, and the
+// authentication gate, write limits and audit lines of auth.ts on every route.
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { createAjv } from "@oaas/models";
@@ -10,6 +11,8 @@ import { apiPrefix } from "@oaas/pm-api";
 import { prometheusContentType, withContext, type Logger, type Metrics } from "@oaas/telemetry";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { correlationHeader, correlationIdOf, type ApiDeps } from "./context.ts";
+import { installAuth } from "./auth.ts";
+import type { PmAuth } from "./auth-setup.ts";
 import { mapError } from "./errors.ts";
 import { parseJsonBody } from "./json-body.ts";
 import { clusterRoutes } from "./routes/clusters.ts";
@@ -25,6 +28,8 @@ export interface ServerOptions {
   readonly metrics?: Metrics;
   readonly bodyLimitBytes: number;
   readonly version?: string;
+  /** Who may call which route (auth-setup.ts); every route's need is in @oaas/pm-api. */
+  readonly auth: PmAuth;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -81,6 +86,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.header(correlationHeader, request.id);
     done();
   });
+  // Before any route: each route gets its need as it registers (auth.ts).
+  await installAuth(app, options.auth, logger);
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     const labels = { method: request.method, route, code: String(reply.statusCode) };
@@ -119,8 +126,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       info: {
         title: "OaaS Package Manager",
         version: options.version ?? "0.1.0",
-        description: 'Packages and class deployments. Every error is JSON {"error": "..."}.',
+        description:
+          'Packages and class deployments. Every error is JSON {"error": "..."}. Every route needs a bearer token (a tokens-file token or an OIDC JWT) of the role services/pm/README.md "Security" names: viewer for reads, deployer for writes.',
       },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
     },
   });
 

@@ -1,7 +1,8 @@
 // The CRM clusters the PM deploys to: CRM_DEFAULT_URL (the cluster `default`) and the
 // clusters of OPRC_PM_CRM_CLUSTERS, each with its OPRC_PM_CRM_<NAME>_* variables, plus
 // the client settings every cluster shares (retries, health cache, breaker). Read with
-// the shared reader (@oaas/config).
+// the shared reader (@oaas/config). A cluster's token comes from _TOKEN_FILE (a mounted
+// Secret, re-read when rotated) or, accepted for compatibility, _TOKEN; never both.
 import {
   anyText,
   commaList,
@@ -15,7 +16,15 @@ import {
 import type { ClusterConfig, PmConfig } from "./types.ts";
 
 const day = 86_400;
-const clusterSuffixes = ["URL", "TOKEN", "TIMEOUT", "CA_CERT_PATH", "CLIENT_CERT_PATH", "CLIENT_KEY_PATH"];
+const clusterSuffixes = [
+  "URL",
+  "TOKEN",
+  "TOKEN_FILE",
+  "TIMEOUT",
+  "CA_CERT_PATH",
+  "CLIENT_CERT_PATH",
+  "CLIENT_KEY_PATH",
+];
 const clusterVariable = new RegExp(`^OPRC_PM_CRM_(.+)_(${clusterSuffixes.join("|")})$`);
 /** Seconds as ms; `min` 0 lets 0 turn a feature off. */
 const secondsMs = (min: number) => mapParser(integerIn(min, day, "seconds"), (s) => s * 1000);
@@ -26,7 +35,7 @@ const clusterName = dns1123Label("cluster name");
 const clusterNames = commaList((text) => clusterName(text.toLowerCase()));
 
 /** OPRC_PM_CRM_<NAME>_<SUFFIX>: the name upper-cased, "-" as "_". */
-function clusterVar(cluster: string, suffix: string): string {
+export function clusterVar(cluster: string, suffix: string): string {
   return `OPRC_PM_CRM_${cluster.toUpperCase().replace(/-/g, "_")}_${suffix}`;
 }
 
@@ -37,7 +46,9 @@ export function clusterSettings(r: EnvReader): PmConfig["crm"] {
   const clusters: ClusterConfig[] = [];
   const defaultUrl = r.optional("CRM_DEFAULT_URL", crmUrl);
   if (defaultUrl !== undefined && !names.includes("default")) {
-    clusters.push({ name: "default", url: defaultUrl, timeoutMs: defaultTimeoutMs });
+    // Its token and TLS files are OPRC_PM_CRM_DEFAULT_*, as for a listed cluster `default`.
+    const cluster = namedCluster(r, "default", defaultTimeoutMs, defaultUrl);
+    if (cluster !== undefined) clusters.push(cluster);
   } else if (defaultUrl !== undefined) {
     r.report(
       "CRM_DEFAULT_URL",
@@ -75,16 +86,32 @@ export function clusterSettings(r: EnvReader): PmConfig["crm"] {
   };
 }
 
-/** One listed cluster from its OPRC_PM_CRM_<NAME>_* variables, or undefined (reported) without a URL. */
-function namedCluster(r: EnvReader, name: string, defaultTimeoutMs: number): ClusterConfig | undefined {
+/**
+ * One cluster from its OPRC_PM_CRM_<NAME>_* variables (the URL from CRM_DEFAULT_URL when
+ * `givenUrl` is passed), or undefined (reported) without a URL.
+ */
+function namedCluster(
+  r: EnvReader,
+  name: string,
+  defaultTimeoutMs: number,
+  givenUrl?: string,
+): ClusterConfig | undefined {
   const v = (suffix: string) => clusterVar(name, suffix);
-  const url = r.optional(v("URL"), crmUrl);
+  const listedUrl = givenUrl !== undefined ? r.raw(v("URL")) : undefined;
+  if (listedUrl !== undefined) r.report(v("URL"), "set together with CRM_DEFAULT_URL: give one", listedUrl);
+  const url = givenUrl ?? r.optional(v("URL"), crmUrl);
   if (url === undefined) {
     if (r.isValid(v("URL")))
       r.report(v("URL"), `required for cluster "${name}" listed in OPRC_PM_CRM_CLUSTERS`);
     return undefined;
   }
   const token = r.optional(v("TOKEN"), anyText);
+  const tokenFile = r.optional(v("TOKEN_FILE"), parsePath);
+  if (token !== undefined && tokenFile !== undefined)
+    r.report(
+      v("TOKEN"),
+      `set together with ${v("TOKEN_FILE")}: give one (the file, a mounted Secret, is preferred)`,
+    );
   const caCertPath = r.optional(v("CA_CERT_PATH"), parsePath);
   const clientCertPath = r.optional(v("CLIENT_CERT_PATH"), parsePath);
   const clientKeyPath = r.optional(v("CLIENT_KEY_PATH"), parsePath);
@@ -100,6 +127,7 @@ function namedCluster(r: EnvReader, name: string, defaultTimeoutMs: number): Clu
     url,
     timeoutMs: r.read(v("TIMEOUT"), secondsMs(1), defaultTimeoutMs),
     ...(token !== undefined ? { token } : {}),
+    ...(tokenFile !== undefined ? { tokenFile } : {}),
     ...(tls !== undefined
       ? {
           tls: {

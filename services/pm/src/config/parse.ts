@@ -13,6 +13,7 @@ import {
   type ConfigProblem,
   type Env,
 } from "@oaas/config";
+import { authSettings } from "./auth.ts";
 import { clusterSettings } from "./clusters.ts";
 import { storageSettings } from "./storage.ts";
 import type { LogLevel, PmConfig } from "./types.ts";
@@ -40,8 +41,8 @@ const ownedPrefixes = [
   "PACKAGE_",
   "OBSERVABILITY_",
 ];
-/** Credentials: a message says they were set, never their value. */
-const secret = (name: string) => /TOKEN|PASSWORD/.test(name);
+/** Credentials: a message says they were set, never their value (a *_FILE is a path, shown). */
+const secret = (name: string) => /TOKEN|PASSWORD/.test(name) && !name.endsWith("_FILE");
 const logLevels: readonly LogLevel[] = ["error", "warn", "info", "debug"];
 const port = (min: number) => integerIn(min, 65_535, "port numbers");
 
@@ -69,6 +70,7 @@ export function parsePmConfig(env: Env): PmConfig {
     },
     storage: storageSettings(r),
     crm: clusterSettings(r),
+    auth: authSettings(r),
     deploy: {
       maxRetries: r.read("DEPLOY_MAX_RETRIES", integerIn(0, 20, "retries"), 2),
       rollbackOnPartial: r.read("DEPLOY_ROLLBACK_ON_PARTIAL", parseBoolean, false),

@@ -1,5 +1,6 @@
 // The PM's store settings: STORAGE_TYPE and, for etcd, the ETCD_* variables (endpoints,
-// key prefix, timeout, credentials, TLS files). Read with the shared reader (@oaas/config).
+// key prefix, timeout, credentials (the password from ETCD_PASSWORD_FILE, a mounted Secret,
+// or ETCD_PASSWORD; not both), TLS files). Read with the shared reader (@oaas/config).
 import {
   anyText,
   commaList,
@@ -24,6 +25,12 @@ export function storageSettings(r: EnvReader): PmConfig["storage"] {
   const clientKeyPath = r.optional("ETCD_CLIENT_KEY_PATH", parsePath);
   const username = r.optional("ETCD_USERNAME", anyText);
   const password = r.optional("ETCD_PASSWORD", anyText);
+  const passwordFile = r.optional("ETCD_PASSWORD_FILE", parsePath);
+  if (password !== undefined && passwordFile !== undefined)
+    r.report(
+      "ETCD_PASSWORD",
+      "set together with ETCD_PASSWORD_FILE: give one (the file, a mounted Secret, is preferred)",
+    );
   if (clientCertPath !== undefined && clientKeyPath === undefined)
     r.report("ETCD_CLIENT_KEY_PATH", "required with ETCD_CLIENT_CERT_PATH: give both or neither");
   if (clientKeyPath !== undefined && clientCertPath === undefined)
@@ -39,8 +46,11 @@ export function storageSettings(r: EnvReader): PmConfig["storage"] {
       r.raw("ETCD_TLS_ENABLED"),
     );
   }
-  if (password !== undefined && username === undefined)
-    r.report("ETCD_USERNAME", "required because ETCD_PASSWORD is set");
+  if ((password ?? passwordFile) !== undefined && username === undefined)
+    r.report(
+      "ETCD_USERNAME",
+      `required because ${password !== undefined ? "ETCD_PASSWORD" : "ETCD_PASSWORD_FILE"} is set`,
+    );
   const etcd: EtcdSettings = {
     endpoints: r.read("ETCD_ENDPOINTS", commaList(anyText), ["localhost:2379"]),
     keyPrefix: r.read(
@@ -50,7 +60,11 @@ export function storageSettings(r: EnvReader): PmConfig["storage"] {
     ),
     // A few seconds: a request (and /ready) must not hang on an etcd that does not answer.
     timeoutMs: r.read("ETCD_TIMEOUT", integerIn(1, day, "seconds"), 3) * 1000,
-    ...(username !== undefined ? { username, password: password ?? "" } : {}),
+    ...(username !== undefined
+      ? passwordFile !== undefined
+        ? { username, passwordFile }
+        : { username, password: password ?? "" }
+      : {}),
     ...(tlsEnabled
       ? {
           tls: {

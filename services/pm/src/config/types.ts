@@ -1,4 +1,5 @@
 // The PM's settings as one typed object. Every field names its variable, default and unit.
+import type { OidcSettings } from "@oaas/config";
 import type { EtcdSettings } from "../storage/etcd-kv.ts";
 
 export type LogLevel = "error" | "warn" | "info" | "debug";
@@ -10,6 +11,8 @@ export interface ClusterConfig {
   readonly url: string;
   /** OPRC_PM_CRM_<NAME>_TOKEN: sent as `authorization: Bearer <token>`. */
   readonly token?: string;
+  /** OPRC_PM_CRM_<NAME>_TOKEN_FILE: the token read from this file (first line, trimmed), re-read within 2 s of a change. Not with `token`. */
+  readonly tokenFile?: string;
   /** OPRC_PM_CRM_<NAME>_TIMEOUT seconds, default CRM_DEFAULT_TIMEOUT (30): upper bound of any call. */
   readonly timeoutMs: number;
   /** OPRC_PM_CRM_<NAME>_{CA_CERT,CLIENT_CERT,CLIENT_KEY}_PATH: PEM files for https URLs (mTLS with both client files). */
@@ -64,6 +67,19 @@ export interface PmConfig {
      * conditions are re-read from the clusters (a GET always reads them), ms.
      */
     readonly statusRefreshMs: number;
+  };
+  /** Who may call the REST API (@oaas/auth) and how fast a principal may write (config/auth.ts). */
+  readonly auth: {
+    /** OPRC_PM_AUTH_DISABLED=true with nothing else configured: every request is `anonymous` admin; warned at startup and hourly. */
+    readonly disabled: boolean;
+    /** OPRC_PM_AUTH_TOKENS_FILE: `token,user,role[,namespaces]` lines (a mounted Secret), re-read within 2 s of a change. */
+    readonly tokensFile?: string;
+    /** OPRC_PM_AUTH_OIDC_ISSUER, _AUDIENCE, _ROLE_CLAIM (default oaas_role), _NAMESPACES_CLAIM, _JWKS_URL. */
+    readonly oidc?: OidcSettings;
+    /** OPRC_PM_WRITE_RATE_PER_SEC, default 20: writes per second a principal may average. */
+    readonly writeRatePerSec: number;
+    /** OPRC_PM_WRITE_BURST, default the rate: writes a principal may make in one window of BURST/RATE seconds. */
+    readonly writeBurst: number;
   };
   /** LOG_LEVEL (or RUST_LOG as a plain level), default info. LOG_FORMAT accepts json only. */
   readonly log: { readonly level: LogLevel };

@@ -1,11 +1,13 @@
 // One Connect client per cluster, speaking gRPC (HTTP/2) to its CRM: deployment, record
-// detail, CrmInfo and standard health services over one transport. Authorization (token) and
-// x-correlation-id go on as headers; every call gets a deadline.
+// detail, CrmInfo and standard health services over one transport. Authorization (the PM's
+// own per-cluster token), x-correlation-id and x-oaas-on-behalf-of (manager.ts) go on as
+// headers; every call gets a deadline.
 import fs from "node:fs";
 import type http2 from "node:http2";
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { CrmInfoService, DeploymentService, grpcHealthV1, RecordDetailService } from "@oaas/proto";
+import { fixedSource, type Source } from "@oaas/auth";
 import type { ClusterConfig } from "../config/index.ts";
 import { traceCrmCalls } from "./tracing.ts";
 
@@ -17,12 +19,16 @@ export interface CrmClients {
   readonly health: Client<typeof grpcHealthV1.Health>;
 }
 
-export function createCrmClients(cluster: ClusterConfig): CrmClients {
+/**
+ * The clients of one cluster. The token is `tokenFile` (the cluster's token file, read
+ * again on every call once it changed) or the inline OPRC_PM_CRM_<NAME>_TOKEN.
+ */
+export function createCrmClients(cluster: ClusterConfig, tokenFile?: Source<string>): CrmClients {
   const interceptors: Interceptor[] = [traceCrmCalls(cluster.name)];
-  if (cluster.token !== undefined) {
-    const token = cluster.token;
-    interceptors.push((next) => (req) => {
-      req.header.set("authorization", `Bearer ${token}`);
+  const token = tokenFile ?? (cluster.token !== undefined ? fixedSource(cluster.token) : undefined);
+  if (token !== undefined) {
+    interceptors.push((next) => async (req) => {
+      req.header.set("authorization", `Bearer ${await token.current()}`);
       return next(req);
     });
   }

@@ -34,6 +34,7 @@ import {
 } from "@oaas/proto";
 import type { ConnectionMonitor } from "@oaas/telemetry";
 import type { ClusterConfig, PmConfig } from "../config/index.ts";
+import type { Source } from "@oaas/auth";
 import { createCrmClients, type CrmClients } from "./client.ts";
 import { probeCrm, type BreakerState, type ClusterHealth, type ProbedHealth } from "./health-probe.ts";
 import { CrmError, isCrmFault, isRetryable, olderCrm, toCrmError } from "./errors.ts";
@@ -61,6 +62,23 @@ export interface CallContext {
   readonly correlationId: string;
   /** Sent as x-namespace when set (the CRM's default namespace otherwise). */
   readonly namespace?: string;
+  /**
+   * The PM's caller, sent as x-oaas-on-behalf-of beside the PM's own per-cluster token, so
+   * the CRM's history names who asked (`accepted by pm via deployer for alice`). Absent for
+   * the PM's own background work (settling, status refresh).
+   */
+  readonly onBehalfOf?: string;
+}
+
+/** The header naming the PM's caller on a CRM call. */
+export const onBehalfOfHeader = "x-oaas-on-behalf-of";
+
+/**
+ * A principal name as a header value: as it is when it is visible ASCII (RFC 9110 field
+ * values; HTTP/2 refuses others), else percent-encoded (a JWT subject may be any text).
+ */
+export function headerSafe(name: string): string {
+  return /^[\x21-\x7e]+$/.test(name) ? name : encodeURIComponent(name);
 }
 
 interface Cluster {
@@ -78,6 +96,8 @@ interface Cluster {
 }
 
 export interface CrmManagerOptions {
+  /** Each cluster's token from its OPRC_PM_CRM_<NAME>_TOKEN_FILE, followed for rotation (crm/token-file.ts), by cluster name. */
+  readonly tokenFiles?: ReadonlyMap<string, Source<string>>;
   readonly crm: PmConfig["crm"];
   readonly deploy: PmConfig["deploy"];
   readonly meter?: Meter;
@@ -133,7 +153,7 @@ export class CrmManager {
     });
     const cluster: Cluster = {
       config,
-      clients: createCrmClients(config),
+      clients: createCrmClients(config, this.options.tokenFiles?.get(config.name)),
       breaker,
       deployRetry: retry(handleWhen(isRetryable), { maxAttempts: deploy.maxRetries, backoff }),
       callRetry: retry(handleWhen(isRetryable), { maxAttempts: crm.retryAttempts, backoff }),
@@ -219,6 +239,7 @@ export class CrmManager {
     );
     const headers: Record<string, string> = { "x-correlation-id": ctx.correlationId };
     if (ctx.namespace) headers["x-namespace"] = ctx.namespace;
+    if (ctx.onBehalfOf) headers[onBehalfOfHeader] = headerSafe(ctx.onBehalfOf);
     try {
       const result = await policy.execute(async ({ attempt }) => {
         if (attempt > 0) {

@@ -20,6 +20,8 @@ export interface EtcdSettings {
   readonly keyPrefix: string;
   readonly username?: string;
   readonly password?: string;
+  /** ETCD_PASSWORD_FILE: the password read from this file (trailing newline dropped) when the client starts; not with `password`. */
+  readonly passwordFile?: string;
   /** ETCD_TIMEOUT: the longest any call waits for etcd, ms; then it fails as unavailable (503). */
   readonly timeoutMs: number;
   readonly tls?: {
@@ -29,7 +31,7 @@ export interface EtcdSettings {
   };
 }
 
-/** etcd3 client options from the settings (reads the certificate files). */
+/** etcd3 client options from the settings (reads the certificate and password files). */
 export function etcdOptions(s: EtcdSettings): IOptions {
   const scheme = s.tls ? "https" : "http";
   const hosts = s.endpoints.map((e) => (/^[a-z]+:\/\//.test(e) ? e : `${scheme}://${e}`));
@@ -46,7 +48,12 @@ export function etcdOptions(s: EtcdSettings): IOptions {
       ...(s.tls.clientCertPath ? { certChain: fs.readFileSync(s.tls.clientCertPath) } : {}),
     };
   }
-  if (s.username !== undefined) options.auth = { username: s.username, password: s.password ?? "" };
+  if (s.username !== undefined) {
+    const password = s.passwordFile
+      ? fs.readFileSync(s.passwordFile, "utf8").replace(/\r?\n$/, "")
+      : s.password;
+    options.auth = { username: s.username, password: password ?? "" };
+  }
   return options;
 }
 

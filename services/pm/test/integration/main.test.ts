@@ -34,9 +34,16 @@ describe("pm program", function () {
     expect(run.output()).to.contain("SERVER_PORT");
   });
 
-  it("serves on SERVER_PORT, logs JSON, and stops on SIGTERM with exit 0", async function () {
+  it("refuses to start with no authentication configured, naming the settings to change", async function () {
+    const run = pm({ SERVER_PORT: "0" });
+    expect(await run.exited).to.equal(1);
+    expect(run.output()).to.contain("OPRC_PM_AUTH_TOKENS_FILE");
+    expect(run.output()).to.contain("OPRC_PM_AUTH_DISABLED=true");
+  });
+
+  it("serves on SERVER_PORT, logs JSON, and stops on SIGTERM with exit 0 (authentication disabled: warned)", async function () {
     const port = await freePort();
-    const run = pm({ SERVER_PORT: String(port), SERVER_HOST: "127.0.0.1" });
+    const run = pm({ SERVER_PORT: String(port), SERVER_HOST: "127.0.0.1", OPRC_PM_AUTH_DISABLED: "true" });
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200, {
         description: "pm to serve /health",
@@ -49,8 +56,9 @@ describe("pm program", function () {
         .output()
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l) as { message: string });
+        .map((l) => JSON.parse(l) as { message: string; level: string });
       expect(lines.map((l) => l.message)).to.include.members(["pm listening", "stopping", "stopped"]);
+      expect(lines.find((l) => l.message.startsWith("authentication is disabled"))?.level).to.equal("warn");
     } finally {
       if (run.child.exitCode === null) run.child.kill("SIGKILL");
     }

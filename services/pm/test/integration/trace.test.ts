@@ -80,6 +80,8 @@ describe("tracing: one trace from the PM request to the reconcile's Kubernetes c
         SERVER_HOST: "127.0.0.1",
         SERVER_PORT: String(port),
         CRM_DEFAULT_URL: crm?.url ?? "",
+        // Traces are what this test checks; authentication has suites of its own.
+        OPRC_PM_AUTH_DISABLED: "true",
         ...tracingEnv(receiver),
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -3,7 +3,7 @@
 // that sends a path exactly as given (node:http): fetch would normalise "%2E%2E" away first.
 import http from "node:http";
 import { expect } from "chai";
-import { startTestPm, type Answer, type TestPm } from "./pm.ts";
+import { bearer, startTestPm, type Answer, type TestPm } from "./pm.ts";
 
 /** What a PM REST suite uses; `pm` is set once the suite's `before` has run. */
 export interface PmSuite {
@@ -48,7 +48,10 @@ export function pmSuite(env: Record<string, string> = {}): PmSuite {
             port: url.port,
             method,
             path,
-            headers: body === undefined ? {} : { "content-type": "application/json" },
+            headers: {
+              ...(body === undefined ? {} : { "content-type": "application/json" }),
+              ...(started().token !== undefined ? { authorization: bearer(started().token ?? "") } : {}),
+            },
           },
           (res) => {
             let text = "";

@@ -14,7 +14,7 @@ describe("pm REST: the OpenAPI document", function () {
   let doc: OpenApiDocument & { openapi: string };
   before(async function () {
     pm = await startTestPm({});
-    doc = (await (await fetch(`${pm.url}/api/v1/openapi.json`)).json()) as typeof doc;
+    doc = (await pm.request("GET", "/api/v1/openapi.json")).json as typeof doc;
   });
   after(async function () {
     await pm.close();

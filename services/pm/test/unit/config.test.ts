@@ -1,9 +1,12 @@
 import { expect } from "chai";
 import { parsePmConfig, PmConfigError } from "../../src/config/index.ts";
 
+/** The settings with authentication explicitly off (config-auth.test.ts covers it). */
+const parse = (env: Record<string, string>) => parsePmConfig({ OPRC_PM_AUTH_DISABLED: "true", ...env });
+
 function problems(env: Record<string, string>): string {
   try {
-    parsePmConfig(env);
+    parse(env);
   } catch (error) {
     if (error instanceof PmConfigError) return error.message;
     throw error;
@@ -13,7 +16,7 @@ function problems(env: Record<string, string>): string {
 
 describe("pm config", function () {
   it("defaults (the Configuration table of services/pm/README.md)", function () {
-    const c = parsePmConfig({});
+    const c = parse({});
     expect(c.server).to.deep.equal({ host: "0.0.0.0", port: 8080, bodyLimitBytes: 1024 * 1024 });
     expect(c.storage).to.deep.equal({ type: "memory" });
     expect(c.crm.clusters).to.deep.equal([]);
@@ -36,7 +39,7 @@ describe("pm config", function () {
   });
 
   it("CRM_DEFAULT_URL makes a default cluster; OPRC_PM_CRM_CLUSTERS adds named ones", function () {
-    const c = parsePmConfig({
+    const c = parse({
       CRM_DEFAULT_URL: "http://127.0.0.1:8088",
       CRM_DEFAULT_TIMEOUT: "10",
       OPRC_PM_CRM_CLUSTERS: "edge-a,b",
@@ -58,13 +61,13 @@ describe("pm config", function () {
       { name: "b", url: "http://b:8088", timeoutMs: 10_000 },
     ]);
     expect(c.crm.defaultCluster).to.equal("default");
-    expect(
-      parsePmConfig({ OPRC_PM_CRM_CLUSTERS: "a", OPRC_PM_CRM_A_URL: "http://a" }).crm.defaultCluster,
-    ).to.equal("a");
+    expect(parse({ OPRC_PM_CRM_CLUSTERS: "a", OPRC_PM_CRM_A_URL: "http://a" }).crm.defaultCluster).to.equal(
+      "a",
+    );
   });
 
   it("etcd settings", function () {
-    const c = parsePmConfig({
+    const c = parse({
       STORAGE_TYPE: "etcd",
       ETCD_ENDPOINTS: "10.0.0.1:2379, 10.0.0.2:2379",
       ETCD_KEY_PREFIX: "oaas",
@@ -162,9 +165,9 @@ describe("pm config", function () {
   });
 
   it("RUST_LOG works as a plain level; LOG_LEVEL wins", function () {
-    expect(parsePmConfig({ RUST_LOG: "debug" }).log.level).to.equal("debug");
-    expect(parsePmConfig({ RUST_LOG: "trace" }).log.level).to.equal("debug");
-    expect(parsePmConfig({ RUST_LOG: "debug", LOG_LEVEL: "warn" }).log.level).to.equal("warn");
-    expect(parsePmConfig({ OBSERVABILITY_ENABLED: "false" }).metrics.enabled).to.equal(false);
+    expect(parse({ RUST_LOG: "debug" }).log.level).to.equal("debug");
+    expect(parse({ RUST_LOG: "trace" }).log.level).to.equal("debug");
+    expect(parse({ RUST_LOG: "debug", LOG_LEVEL: "warn" }).log.level).to.equal("warn");
+    expect(parse({ OBSERVABILITY_ENABLED: "false" }).metrics.enabled).to.equal(false);
   });
 });

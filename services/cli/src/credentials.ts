@@ -1,0 +1,88 @@
+// Which PM and which token oaasctl uses, and where each came from (so a 401 or 403 can say
+// which setting to change). The token: --token, else OAAS_TOKEN, else the config file
+// `npm start` writes (JSON {"pm_url", "token"}, mode 0600), whose token is sent only to the
+// PM it names, so a local admin token never goes to another server. The PM URL: --pm-url,
+// else OAAS_PM_URL, else the config file's, else the PM's default port.
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { UsageError } from "./errors.ts";
+
+/** Where the PM listens when nothing says (the PM's SERVER_PORT default). */
+export const defaultPmUrl = "http://127.0.0.1:8080";
+
+/** What the config file holds. */
+export interface CliConfig {
+  readonly pm_url?: string;
+  readonly token?: string;
+}
+
+/** A token and the setting it came from, e.g. `OAAS_TOKEN` or `the config file ~/.cache/oaas/local/oaasctl.json`. */
+export interface Credential {
+  readonly token: string;
+  readonly source: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The config file's path: OAASCTL_CONFIG, else `oaasctl.json` in npm start's local
+ * directory (OAAS_LOCAL_DIR, default `${OAAS_CACHE_DIR:-~/.cache/oaas}/local`).
+ */
+export function configPath(env: Env): string {
+  if (env.OAASCTL_CONFIG) return env.OAASCTL_CONFIG;
+  const cache = env.OAAS_CACHE_DIR || join(env.HOME || homedir(), ".cache", "oaas");
+  return join(env.OAAS_LOCAL_DIR || join(cache, "local"), "oaasctl.json");
+}
+
+/**
+ * Reads the config file; an absent file is no config. Throws UsageError naming the file
+ * when it is not JSON of the documented shape (never quoting it: it holds a token).
+ */
+export function readConfig(path: string): CliConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw new UsageError(`cannot read the oaasctl config file ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`the oaasctl config file ${path} is not JSON ({"pm_url": "...", "token": "..."})`);
+  }
+  const record = (parsed ?? {}) as Record<string, unknown>;
+  for (const field of ["pm_url", "token"] as const)
+    if (record[field] !== undefined && typeof record[field] !== "string")
+      throw new UsageError(`the oaasctl config file ${path}: ${field} must be a string`);
+  return {
+    ...(typeof record.pm_url === "string" ? { pm_url: record.pm_url } : {}),
+    ...(typeof record.token === "string" ? { token: record.token } : {}),
+  };
+}
+
+/** The PM URL in use (see the header for the order). */
+export function pmUrlOf(flag: string | undefined, env: Env, config: CliConfig): string {
+  return flag ?? env.OAAS_PM_URL ?? config.pm_url ?? defaultPmUrl;
+}
+
+/** The token in use for `pmUrl` and where it came from, or undefined (no token is sent). */
+export function credentialOf(
+  flag: string | undefined,
+  env: Env,
+  config: CliConfig,
+  path: string,
+  pmUrl: string,
+): Credential | undefined {
+  if (flag) return { token: flag, source: "--token" };
+  if (env.OAAS_TOKEN) return { token: env.OAAS_TOKEN, source: "OAAS_TOKEN" };
+  if (config.token && config.pm_url !== undefined && sameUrl(config.pm_url, pmUrl))
+    return { token: config.token, source: `the config file ${path}` };
+  return undefined;
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+}

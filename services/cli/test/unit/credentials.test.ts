@@ -1,0 +1,88 @@
+// Where oaasctl's token comes from (--token, OAAS_TOKEN, the config file npm start writes,
+// in that order; the file's token only for the PM it names) and what it prints when the
+// PM refuses it: which setting the token came from and which to change.
+import { expect } from "chai";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { configPath } from "../../src/credentials.ts";
+import { runInProcess } from "../support/io.ts";
+
+describe("oaasctl credentials", function () {
+  let server: http.Server;
+  let url = "";
+  let dir = "";
+  const seen: (string | undefined)[] = [];
+
+  before(async function () {
+    dir = await mkdtemp(join(tmpdir(), "oaasctl-creds-"));
+    // A PM that knows two tokens: `good-token` may read, `viewer-token` is refused writes.
+    server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.setHeader("content-type", "application/json");
+      const auth = req.headers.authorization;
+      if (auth === "Bearer good-token") res.end("[]");
+      else if (auth === "Bearer viewer-token")
+        res
+          .writeHead(403)
+          .end(JSON.stringify({ error: "viewer via viewer may not do this: it needs the deployer role" }));
+      else
+        res
+          .writeHead(401, { "www-authenticate": 'Bearer realm="oaas-pm"' })
+          .end(JSON.stringify({ error: "authentication required: send Authorization: Bearer <token>" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async function () {
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => (seen.length = 0));
+
+  const config = async (body: unknown) => {
+    const path = join(dir, "oaasctl.json");
+    await writeFile(path, JSON.stringify(body), { mode: 0o600 });
+    return path;
+  };
+
+  it("the config file's path: OAASCTL_CONFIG, else npm start's local directory", function () {
+    expect(configPath({ OAASCTL_CONFIG: "/x/c.json", OAAS_LOCAL_DIR: "/l" })).to.equal("/x/c.json");
+    expect(configPath({ OAAS_LOCAL_DIR: "/l" })).to.equal("/l/oaasctl.json");
+    expect(configPath({ OAAS_CACHE_DIR: "/c" })).to.equal("/c/local/oaasctl.json");
+    expect(configPath({ HOME: "/h" })).to.equal("/h/.cache/oaas/local/oaasctl.json");
+  });
+
+  it("--token wins over OAAS_TOKEN, which wins over the config file (which also names the PM)", async function () {
+    const path = await config({ pm_url: url, token: "file-token" });
+    const env = { OAASCTL_CONFIG: path };
+    expect((await runInProcess(["package", "list"], env)).code).to.equal(1);
+    expect((await runInProcess(["package", "list"], { ...env, OAAS_TOKEN: "good-token" })).code).to.equal(0);
+    expect(
+      (await runInProcess(["package", "list", "--token", "good-token"], { ...env, OAAS_TOKEN: "x" })).code,
+    ).to.equal(0);
+    expect(seen).to.deep.equal(["Bearer file-token", "Bearer good-token", "Bearer good-token"]);
+  });
+
+  it("the config file's token goes only to the PM the file names", async function () {
+    const path = await config({ pm_url: "http://127.0.0.1:1", token: "file-token" });
+    const run = await runInProcess(["package", "list"], { OAASCTL_CONFIG: path, OAAS_PM_URL: url });
+    expect(seen).to.deep.equal([undefined]);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain("needs a token").and.to.contain("--token").and.to.contain("OAAS_TOKEN");
+  });
+
+  it("401 names the setting the refused token came from; 403 says the role does not allow it", async function () {
+    const path = await config({ pm_url: url, token: "stale-token" });
+    const stale = await runInProcess(["package", "list"], { OAASCTL_CONFIG: path });
+    expect(stale.stderr).to.contain(`does not accept the token from the config file ${path}`);
+    expect(stale.stderr).not.to.contain("stale-token");
+    const env = { OAASCTL_CONFIG: path, OAAS_TOKEN: "viewer-token" };
+    const refused = await runInProcess(["package", "delete", "shop"], env);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain("token from OAAS_TOKEN").and.to.contain("needs the deployer role");
+    expect(refused.stderr.trim().split("\n")).to.have.length(1);
+  });
+});
