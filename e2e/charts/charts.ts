@@ -79,7 +79,12 @@ export async function renderCase(
  * keeps across upgrades through `lookup`); `helm template` has no cluster, so each render
  * differs there.
  */
-const generatedSecretSources = new Set(["oaas-crm/templates/dashboard-secret.yaml"]);
+const generatedSecretSources = new Set([
+  "oaas-crm/templates/dashboard-secret.yaml",
+  "oaas-crm/templates/auth-secret.yaml",
+  "oaas-crm/templates/redis.yaml",
+  "oaas-pm/templates/auth-secret.yaml",
+]);
 export const generatedMark = "<generated at install>";
 
 /**
@@ -92,7 +97,7 @@ export async function goldenText(chart: Chart, which: ValueCase): Promise<string
     .split(/^(?=---$)/m)
     .map((doc) => {
       const source = /^# Source: (\S+)$/m.exec(doc)?.[1];
-      if (!source || !generatedSecretSources.has(source)) return doc;
+      if (!source || !generatedSecretSources.has(source) || !/^kind: Secret$/m.test(doc)) return doc;
       const [head = "", data] = doc.split(/^data:$/m);
       if (data === undefined) throw new Error(`${source}: no data: block to mask`);
       return `${head}data:${data.replace(/^( {2}\S+:) .*$/gm, `$1 "${generatedMark}"`)}`;

@@ -29,19 +29,21 @@
 {{- end -}}
 {{- end -}}
 
+{{/* Every CRM role, each with its calls in files/roles/<role>.yaml; `crm all` runs them all. */}}
+{{- define "crm.allRoles" -}}
+{{- toYaml (list "ingress" "watcher" "reconciler" "analyzer" "enforcer" "dashboard") -}}
+{{- end -}}
+
 {{/*
 Roles that run under a ServiceAccount of their own (templates/rbac-roles.yaml), as a YAML
-list: mode=roles, the role enabled, a files/roles/<role>.yaml listing its calls, and the
-chart creating ServiceAccounts.
+list: in mode=roles, every role the chart runs, when the chart creates ServiceAccounts.
+mode=all, or serviceAccount.create=false, uses the one shared ServiceAccount (rbac.yaml).
 */}}
 {{- define "crm.ownAccountRoles" -}}
-{{- $v := .Values -}}
 {{- $roles := list -}}
-{{- if and (eq $v.mode "roles") $v.serviceAccount.create -}}
-{{- range $role := list "analyzer" "enforcer" -}}
-{{- if and (index $v.roles $role).enabled ($.Files.Get (printf "files/roles/%s.yaml" $role)) -}}
-{{- $roles = append $roles $role -}}
-{{- end -}}
+{{- if and (eq .Values.mode "roles") .Values.serviceAccount.create -}}
+{{- range $c := include "crm.components" . | fromYamlArray -}}
+{{- $roles = append $roles $c.role -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $roles -}}
@@ -54,6 +56,90 @@ chart creating ServiceAccounts.
 {{- else -}}
 {{- include "crm.serviceAccountName" .root -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+RBAC rules of some roles (root, roles: names), from files/roles/<role>.yaml, as YAML
+{namespaced, own, cluster}: namespaced rules (a Role, or a ClusterRole bound cluster-wide
+with rbac.clusterWide), own-namespace rules (always a Role: the Lease), cluster rules.
+Calls whose `when` is off (rbac.knative, rbac.prometheusOperator) are left out.
+*/}}
+{{- define "crm.rbacRules" -}}
+{{- $v := .root.Values -}}
+{{- $enabled := dict "always" true "knative" $v.rbac.knative "prometheusOperator" $v.rbac.prometheusOperator -}}
+{{- $out := dict "namespaced" list "own" list "cluster" list -}}
+{{- range $role := .roles -}}
+{{- $file := printf "files/roles/%s.yaml" $role -}}
+{{- $calls := $.root.Files.Get $file | fromYamlArray -}}
+{{- if not $calls -}}{{- fail (printf "%s: missing or empty" $file) -}}{{- end -}}
+{{- range $call := $calls -}}
+{{- if not (hasKey $enabled $call.when) -}}{{- fail (printf "%s: unknown when %q" $file $call.when) -}}{{- end -}}
+{{- if index $enabled $call.when -}}
+{{- $rule := dict "apiGroups" (list $call.group) "resources" $call.resources "verbs" $call.verbs -}}
+{{- $key := get (dict "namespace" "namespaced" "ownNamespace" "own" "cluster" "cluster") $call.scope -}}
+{{- if not $key -}}{{- fail (printf "%s: unknown scope %q" $file $call.scope) -}}{{- end -}}
+{{- $_ := set $out $key (append (get $out $key) $rule) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+RBAC objects for one ServiceAccount (root, name, component: label or "", roles: names):
+a Role in the release namespace (namespaced rules unless rbac.clusterWide, plus the
+own-namespace ones) and a ClusterRole for the cluster rules (plus the namespaced ones
+with rbac.clusterWide), each with its binding; an object with no rules is left out.
+*/}}
+{{- define "crm.rbacObjects" -}}
+{{- $root := .root -}}
+{{- $rules := include "crm.rbacRules" (dict "root" $root "roles" .roles) | fromYaml -}}
+{{- $wide := $root.Values.rbac.clusterWide -}}
+{{- $roleRules := concat (ternary list $rules.namespaced $wide) $rules.own -}}
+{{- $clusterRules := concat $rules.cluster (ternary $rules.namespaced list $wide) -}}
+{{- $clusterName := printf "%s-%s" $root.Release.Namespace .name | trunc 63 | trimSuffix "-" -}}
+{{- range $kind := list "Role" "ClusterRole" }}
+{{- $r := ternary $roleRules $clusterRules (eq $kind "Role") }}
+{{- $objectName := ternary $.name $clusterName (eq $kind "Role") }}
+{{- if $r }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: {{ $kind }}
+metadata:
+  name: {{ $objectName }}
+  {{- if eq $kind "Role" }}
+  namespace: {{ $root.Release.Namespace }}
+  {{- end }}
+  labels:
+    {{- include "crm.labels" $root | nindent 4 }}
+    {{- with $.component }}
+    app.kubernetes.io/component: {{ . }}
+    {{- end }}
+rules:
+  {{- toYaml $r | nindent 2 }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: {{ $kind }}Binding
+metadata:
+  name: {{ $objectName }}
+  {{- if eq $kind "Role" }}
+  namespace: {{ $root.Release.Namespace }}
+  {{- end }}
+  labels:
+    {{- include "crm.labels" $root | nindent 4 }}
+    {{- with $.component }}
+    app.kubernetes.io/component: {{ . }}
+    {{- end }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: {{ $kind }}
+  name: {{ $objectName }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ $.name }}
+    namespace: {{ $root.Release.Namespace }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{- define "crm.redisName" -}}
@@ -99,6 +185,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- if and (eq (include "crm.featureOn" (dict "root" . "feature" "prometheus")) "true") (not .Values.prometheus.url) -}}
 {{- fail "Prometheus analysis is on (features.prometheus or the full profile): set prometheus.url, or features.prometheus=false" -}}
 {{- end -}}
+{{- if and .Values.auth.mtlsClients.existingSecret (not .Values.mtls.enabled) -}}
+{{- fail "auth.mtlsClients.existingSecret lists client certificates: set mtls.enabled=true (and mtls.secretName)" -}}
+{{- end -}}
 {{- if and .Values.mtls.enabled (not .Values.mtls.secretName) -}}
 {{- fail "mtls.enabled needs mtls.secretName (a Secret with the certificate, key and client CA)" -}}
 {{- end -}}
@@ -113,7 +202,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
-{{/* Env of every CRM container (root, dashboard: whether this container runs the dashboard). */}}
+{{/*
+Env of every CRM container (root, dashboard: whether this container runs the dashboard,
+tls: whether it serves the mTLS listener).
+*/}}
 {{- define "crm.env" -}}
 {{- $v := .root.Values -}}
 - name: OPRC_CRM_PROFILE
@@ -145,6 +237,19 @@ app.kubernetes.io/component: {{ .component }}
 - name: OPRC_CRM_TLS_CA_FILE
   value: /etc/oaas/tls/{{ $v.mtls.caKey }}
 {{- end }}
+{{- if $v.insecure }}
+- name: OPRC_CRM_AUTH_DISABLED
+  value: "true"
+{{- else }}
+- name: OPRC_CRM_AUTH_TOKENS_FILE
+  value: /etc/oaas/auth/{{ $v.auth.tokens.key }}
+{{- if and .tls $v.auth.mtlsClients.existingSecret }}
+- name: OPRC_CRM_AUTH_MTLS_CLIENTS_FILE
+  value: /etc/oaas/auth-mtls/{{ $v.auth.mtlsClients.key }}
+{{- end }}
+{{- end }}
+- name: OPRC_CRM_ALLOWED_NAMESPACES
+  value: {{ join "," (default (list .root.Release.Namespace) $v.auth.allowedNamespaces) | quote }}
 {{- with $v.prometheus.url }}
 - name: OPRC_CRM_PROM_URL
   value: {{ . | quote }}
@@ -245,6 +350,11 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
+{{/* Name of the Secret holding the tokens file: auth.tokens.existingSecret, or the one this chart generates (templates/auth-secret.yaml). */}}
+{{- define "crm.authSecretName" -}}
+{{- default (include "crm.componentName" (dict "root" . "component" "auth")) .Values.auth.tokens.existingSecret -}}
+{{- end -}}
+
 {{/* Name of the Secret holding the dashboard's credentials file: dashboard.auth.existingSecret, or the one this chart generates (templates/dashboard-secret.yaml). */}}
 {{- define "crm.dashboardSecretName" -}}
 {{- default (include "crm.componentName" (dict "root" . "component" "dashboard")) .Values.dashboard.auth.existingSecret -}}
@@ -267,9 +377,26 @@ topologySpreadConstraints:
     matchLabelKeys: [pod-template-hash]
 {{- end -}}
 
-{{/* Path of the mounted Redis password file, or empty when no passwordSecret is used. */}}
+{{/* The bundled Redis' generated password Secret (templates/redis.yaml). */}}
+{{- define "crm.redisSecretName" -}}
+{{- include "crm.componentName" (dict "root" . "component" "redis-auth") -}}
+{{- end -}}
+
+{{/*
+The Secret key holding the Redis password the CRM reads as a file, as YAML {name, key}:
+the bundled Redis' generated Secret, or redis.external.passwordSecret; empty without one.
+*/}}
+{{- define "crm.redisPasswordSecret" -}}
+{{- if eq .Values.redis.mode "bundled" -}}
+{{- toYaml (dict "name" (include "crm.redisSecretName" .) "key" "password") -}}
+{{- else if .Values.redis.external.passwordSecret.name -}}
+{{- toYaml .Values.redis.external.passwordSecret -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Path of the mounted Redis password file (OPRC_CRM_REDIS_PASSWORD_FILE), or empty. */}}
 {{- define "crm.redisPasswordFile" -}}
-{{- if and (eq .Values.redis.mode "external") .Values.redis.external.passwordSecret.name -}}
-{{- printf "/etc/oaas/redis/%s" .Values.redis.external.passwordSecret.key -}}
+{{- with include "crm.redisPasswordSecret" . | fromYaml -}}
+{{- printf "/etc/oaas/redis/%s" .key -}}
 {{- end -}}
 {{- end -}}

@@ -94,6 +94,27 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
+{{/*
+Every CRM cluster the PM is given, `default` (crm.defaultUrl, crm.defaultTokenSecret)
+first, as a YAML list of {name, url, timeoutSecs?, tokenSecret?}.
+*/}}
+{{- define "pm.clusters" -}}
+{{- $clusters := .Values.crm.clusters -}}
+{{- with .Values.crm.defaultUrl -}}
+{{- $default := dict "name" "default" "url" . -}}
+{{- if $.Values.crm.defaultTokenSecret.name -}}
+{{- $_ := set $default "tokenSecret" $.Values.crm.defaultTokenSecret -}}
+{{- end -}}
+{{- $clusters = prepend $clusters $default -}}
+{{- end -}}
+{{- toYaml $clusters -}}
+{{- end -}}
+
+{{/* Name of the Secret holding the tokens file: auth.tokens.existingSecret, or the one this chart generates (templates/auth-secret.yaml). */}}
+{{- define "pm.authSecretName" -}}
+{{- default (printf "%s-auth" (include "pm.fullname" .) | trunc 63 | trimSuffix "-") .Values.auth.tokens.existingSecret -}}
+{{- end -}}
+
 {{/* The env name part of a cluster name: upper case, '-' -> '_' (prod-eu -> PROD_EU). */}}
 {{- define "pm.clusterEnvName" -}}
 {{- . | upper | replace "-" "_" -}}
@@ -133,6 +154,13 @@ imagePullSecrets:
   value: {{ $v.port | quote }}
 - name: LOG_LEVEL
   value: {{ $v.logLevel | quote }}
+{{- if $v.insecure }}
+- name: OPRC_PM_AUTH_DISABLED
+  value: "true"
+{{- else }}
+- name: OPRC_PM_AUTH_TOKENS_FILE
+  value: /etc/oaas/auth/{{ $v.auth.tokens.key }}
+{{- end }}
 - name: STORAGE_TYPE
   value: {{ $v.storage.type | quote }}
 {{- if eq $v.storage.type "etcd" }}
@@ -147,9 +175,8 @@ imagePullSecrets:
 - name: ETCD_USERNAME
   valueFrom:
     secretKeyRef: { name: {{ . }}, key: {{ $e.auth.usernameKey }} }
-- name: ETCD_PASSWORD
-  valueFrom:
-    secretKeyRef: { name: {{ . }}, key: {{ $e.auth.passwordKey }} }
+- name: OPRC_PM_ETCD_PASSWORD_FILE
+  value: /etc/oaas/etcd-auth/{{ $e.auth.passwordKey }}
 {{- end }}
 - name: ETCD_TLS_ENABLED
   value: {{ $e.tls.enabled | quote }}
@@ -180,10 +207,7 @@ OPRC_PM_CRM_<NAME>_*: the PM reads certificate files per listed cluster only (no
 CRM_DEFAULT_URL), and refuses them on an http:// URL, so crm.clientTls goes to each https
 cluster.
 */}}
-{{- $clusters := $v.crm.clusters }}
-{{- with $v.crm.defaultUrl }}
-{{- $clusters = prepend $clusters (dict "name" "default" "url" .) }}
-{{- end }}
+{{- $clusters := include "pm.clusters" . | fromYamlArray }}
 {{- with $clusters }}
 - name: OPRC_PM_CRM_CLUSTERS
   value: {{ $names := list }}{{ range . }}{{ $names = append $names .name }}{{ end }}{{ join "," $names | quote }}
@@ -195,10 +219,9 @@ cluster.
 - name: OPRC_PM_CRM_{{ $n }}_TIMEOUT
   value: {{ . | quote }}
 {{- end }}
-{{- with .tokenSecret }}
-- name: OPRC_PM_CRM_{{ $n }}_TOKEN
-  valueFrom:
-    secretKeyRef: { name: {{ .name }}, key: {{ .key }} }
+{{- if .tokenSecret }}
+- name: OPRC_PM_CRM_{{ $n }}_TOKEN_FILE
+  value: /etc/oaas/crm-tokens/{{ .name }}/token
 {{- end }}
 {{- if and $v.crm.clientTls.existingSecret (hasPrefix "https://" .url) }}
 - name: OPRC_PM_CRM_{{ $n }}_CA_CERT_PATH

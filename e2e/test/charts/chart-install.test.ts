@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
   loadAllYaml,
@@ -10,6 +10,7 @@ import { crdName } from "@oaas/crd";
 import { getObject, listObjects, resourcePath, type KubeClient, type ResourceType } from "@oaas/kube";
 import {
   builtIn,
+  enforcePodSecurity,
   readCrd,
   runHelm,
   testCluster,
@@ -23,7 +24,7 @@ import { expectAllReady, installRelease } from "../support/helm-release.ts";
 
 // Both charts installed into the real test cluster: the API server validates every object
 // (and admission runs), the scheduler binds the pods to KWOK nodes, which make them Ready
-// with any image (nothing is pulled or run). Then the CRM's ServiceAccount is checked
+// with any image (nothing is pulled or run). Then `crm all`'s ServiceAccount is checked
 // against the real RBAC authorizer with SubjectAccessReviews, and `helm uninstall` must
 // leave nothing behind but the CRD.
 describe("helm charts: install, RBAC and uninstall on the real test cluster", function () {
@@ -55,6 +56,8 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
 
   before(async () => {
     ({ kubeconfig, kube } = await testCluster());
+    // Every pod of both charts must pass the restricted Pod Security Standard to run here.
+    await enforcePodSecurity(kube, ns.name, "restricted");
     // The Secrets the values files reference; the charts read keys by name only.
     const secrets: Record<string, Record<string, string>> = {
       "oaas-crm-dashboard": { credentials: "sre:not-a-real-password\n", users: "sre:not-a-real-password\n" },
@@ -62,7 +65,10 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
       "oaas-redis": { password: "not-a-real-password" },
       "oaas-pm-etcd-auth": { username: "pm", password: "not-a-real-password" },
       "oaas-pm-etcd-tls": { "ca.crt": "-", "tls.crt": "-", "tls.key": "-" },
-      "oaas-pm-crm-tokens": { "prod-eu": "t1", "prod-us": "t2" },
+      "oaas-pm-crm-tokens": { default: "t0", "prod-eu": "t1", "prod-us": "t2" },
+      "oaas-crm-tokens": { tokens: "not-a-real-token,pm,deployer\n" },
+      "oaas-crm-mtls-clients": { clients: "CN=pm,deployer\n" },
+      "oaas-pm-tokens": { tokens: "not-a-real-token,admin,admin\n" },
       "oaas-pm-crm-client": { "ca.crt": "-", "tls.crt": "-", "tls.key": "-" },
     };
     for (const [name, data] of Object.entries(secrets)) {
@@ -121,21 +127,28 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
     await expectAllReady(kube, ns.name, "pm-full", ["pm-full-oaas-pm"], []);
   });
 
-  describe("RBAC of the CRM's ServiceAccount, asked of the real authorizer", () => {
-    const calls = (
-      loadAllYaml(readFileSync(path.join(chartDir(crm), "files/api-calls.yaml"), "utf8"))[0] as {
-        group: string;
-        resources: string[];
-        verbs: string[];
-        scope: "namespace" | "ownNamespace" | "cluster";
-        when: string;
-      }[]
-    ).flatMap((c) => c.resources.flatMap((r) => c.verbs.map((verb) => ({ ...c, resource: r, verb }))));
+  // `crm all` (the dev release) runs every role under the shared ServiceAccount: the union
+  // of files/roles/*.yaml. The per-role accounts of mode=roles: role-rbac.test.ts.
+  describe("RBAC of `crm all`'s ServiceAccount, asked of the real authorizer", () => {
+    const rolesDir = path.join(chartDir(crm), "files/roles");
+    const calls = readdirSync(rolesDir)
+      .flatMap(
+        (file) =>
+          loadAllYaml(readFileSync(path.join(rolesDir, file), "utf8"))[0] as {
+            group: string;
+            resources: string[];
+            verbs: string[];
+            scope: "namespace" | "ownNamespace" | "cluster";
+            when: string;
+          }[],
+      )
+      .filter((c) => c.when === "always")
+      .flatMap((c) => c.resources.flatMap((r) => c.verbs.map((verb) => ({ ...c, resource: r, verb }))));
 
-    it(`allows every call in files/api-calls.yaml (${calls.length} resource/verb pairs) with rbac.knative and rbac.prometheusOperator`, async () => {
+    it(`allows every call of every files/roles/*.yaml (${calls.length} resource/verb pairs)`, async () => {
       const denied: string[] = [];
       for (const call of calls) {
-        const allowed = await canI(kube, ns.name, "crm-full-oaas-crm", {
+        const allowed = await canI(kube, ns.name, "crm-dev-oaas-crm", {
           group: call.group,
           resource: call.resource,
           verb: call.verb,
@@ -170,12 +183,13 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
         "patch the CRD (upgrades go through `crm crds` with admin rights)",
         { group: "apiextensions.k8s.io", resource: "customresourcedefinitions", verb: "patch" },
       ],
-      ["list pods in its own namespace", { group: "", resource: "pods", verb: "list", namespace: "" }],
+      // Pods are listed (a workload's, while it is not available), never watched.
+      ["watch pods in its own namespace", { group: "", resource: "pods", verb: "watch", namespace: "" }],
     ];
     for (const [what, access] of forbidden) {
       it(`denies: ${what}`, async () => {
         const target = access.namespace === "" ? { ...access, namespace: ns.name } : access;
-        expect(await canI(kube, ns.name, "crm-full-oaas-crm", target)).to.equal(false);
+        expect(await canI(kube, ns.name, "crm-dev-oaas-crm", target)).to.equal(false);
       });
     }
 
@@ -187,7 +201,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
         namespace: ns.name,
       };
       expect(await canI(kube, ns.name, "crm-dev-oaas-crm", access)).to.equal(false);
-      expect(await canI(kube, ns.name, "crm-full-oaas-crm", access)).to.equal(true);
+      expect(await canI(kube, ns.name, "crm-full-oaas-crm-reconciler", access)).to.equal(true);
     });
   });
 
@@ -228,6 +242,7 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
           ...names(await list(builtIn.roles), "Role"),
           ...names(await list(builtIn.roleBindings), "RoleBinding"),
           ...names(await list(builtIn.podDisruptionBudgets), "PodDisruptionBudget"),
+          ...names(await list(builtIn.networkPolicies), "NetworkPolicy"),
           ...names(ours(await list(builtIn.clusterRoles, selector)), "ClusterRole"),
           ...names(ours(await list(builtIn.clusterRoleBindings, selector)), "ClusterRoleBinding"),
         ];

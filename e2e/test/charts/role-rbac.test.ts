@@ -1,14 +1,15 @@
-// Least privilege of the roles that run under a ServiceAccount of their own (the analyzer
-// and the enforcer; files/roles/<role>.yaml): the chart rendered with the role on, its ServiceAccount, Role
-// and RoleBinding applied to a namespace of the real test cluster, and the real
-// authorizer asked (SubjectAccessReview) that every call the file lists is allowed and
-// that what the rest of the CRM may do is denied to it. What the code calls is checked
-// the other way round by services/crm/test/integration/analyzer.test.ts and
-// enforcer.test.ts, which run those roles with exactly these rules.
+// Least privilege per CRM role (mode=roles: every role under a ServiceAccount of its own,
+// rules from files/roles/<role>.yaml): the chart rendered with every role on, its
+// ServiceAccounts, Roles, ClusterRoles and bindings applied to the real test cluster, and
+// the real authorizer asked (SubjectAccessReview) that every call a role's file lists is
+// allowed and that what the other roles may do is denied to it: the dashboard and the
+// ingress cannot create Deployments, the analyzer cannot delete, the reconciler can. What
+// the code calls is checked the other way round by services/crm/test/integration/
+// analyzer.test.ts and enforcer.test.ts, which run those roles with exactly these rules.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadAllYaml, type V1SubjectAccessReview } from "@kubernetes/client-node";
-import { applyObject, resourcePath, type KubeClient, type ResourceType } from "@oaas/kube";
+import { applyObject, deleteObject, resourcePath, type KubeClient, type ResourceType } from "@oaas/kube";
 import { builtIn, runHelm, testCluster, useTestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
 import { chartDir, crmChart, parseManifests, type Manifest } from "../../charts/charts.ts";
@@ -21,134 +22,187 @@ interface Call {
   when: string;
 }
 
-const roleFile = (role: string) => path.join(chartDir(crmChart), "files/roles", `${role}.yaml`);
-const calls = (role: string): Call[] => loadAllYaml(readFileSync(roleFile(role), "utf8"))[0] as Call[];
+const roles = ["ingress", "watcher", "reconciler", "analyzer", "enforcer", "dashboard"] as const;
+type Role = (typeof roles)[number];
+const roleFile = (role: Role) => path.join(chartDir(crmChart), "files/roles", `${role}.yaml`);
+const calls = (role: Role): Call[] => loadAllYaml(readFileSync(roleFile(role), "utf8"))[0] as Call[];
 
-type Denied = { what: string; group: string; resource: string; verb: string };
+interface Access {
+  what: string;
+  group: string;
+  resource: string;
+  verb: string;
+  /** Cluster-scoped resources are asked without a namespace. */
+  cluster?: boolean;
+}
+const access = (what: string, group: string, resource: string, verb: string): Access => ({
+  what,
+  group,
+  resource,
+  verb,
+});
 
-/** Denied to every own-account role: the reconciler's, the ingress', the watcher's calls and secrets. */
-const deniedToAll: Denied[] = [
-  { what: "create Deployments", group: "apps", resource: "deployments", verb: "create" },
-  { what: "delete Deployments", group: "apps", resource: "deployments", verb: "delete" },
-  { what: "patch Services", group: "", resource: "services", verb: "patch" },
-  { what: "patch a record's spec", group: "oaas.io", resource: "deploymentrecords", verb: "patch" },
-  { what: "delete records", group: "oaas.io", resource: "deploymentrecords", verb: "delete" },
-  { what: "update Leases", group: "coordination.k8s.io", resource: "leases", verb: "update" },
-  { what: "get Secrets", group: "", resource: "secrets", verb: "get" },
-  { what: "list ServiceMonitors", group: "monitoring.coreos.com", resource: "servicemonitors", verb: "list" },
-  { what: "create Knative Services", group: "serving.knative.dev", resource: "services", verb: "create" },
-];
+const createDeployments = access("create Deployments", "apps", "deployments", "create");
+const deleteDeployments = access("delete Deployments", "apps", "deployments", "delete");
+const deleteRecords = access("delete records", "oaas.io", "deploymentrecords", "delete");
+const secrets = access("get Secrets", "", "secrets", "get");
+const leases = access("update Leases", "coordination.k8s.io", "leases", "update");
 
-/** What each role is denied besides: the analyzer writes no workload and no Event; the enforcer lists nothing. */
-const denied: Record<string, Denied[]> = {
+/** What each role must be denied (beyond its file): the rights of the others. */
+const denied: Record<Role, Access[]> = {
+  ingress: [
+    createDeployments,
+    deleteDeployments,
+    access("patch Services", "", "services", "patch"),
+    access("create Events", "events.k8s.io", "events", "create"),
+    access("patch record status", "oaas.io", "deploymentrecords/status", "patch"),
+    leases,
+    secrets,
+  ],
+  watcher: [
+    createDeployments,
+    access("patch Deployments", "apps", "deployments", "patch"),
+    access("patch records", "oaas.io", "deploymentrecords", "patch"),
+    deleteRecords,
+    access("create Events", "events.k8s.io", "events", "create"),
+    secrets,
+  ],
+  reconciler: [
+    access("create records", "oaas.io", "deploymentrecords", "create"),
+    deleteRecords,
+    leases,
+    secrets,
+    { ...access("list nodes", "", "nodes", "list"), cluster: true },
+  ],
   analyzer: [
-    ...deniedToAll,
-    { what: "patch Deployments", group: "apps", resource: "deployments", verb: "patch" },
-    { what: "create Events", group: "events.k8s.io", resource: "events", verb: "create" },
+    createDeployments,
+    deleteDeployments,
+    deleteRecords,
+    access("delete HPAs", "autoscaling", "horizontalpodautoscalers", "delete"),
+    access("delete Services", "", "services", "delete"),
+    access("patch Deployments", "apps", "deployments", "patch"),
+    access("create Events", "events.k8s.io", "events", "create"),
+    leases,
+    secrets,
   ],
   enforcer: [
-    ...deniedToAll,
-    { what: "list records", group: "oaas.io", resource: "deploymentrecords", verb: "list" },
-    { what: "delete HPAs", group: "autoscaling", resource: "horizontalpodautoscalers", verb: "delete" },
-    { what: "create HPAs", group: "autoscaling", resource: "horizontalpodautoscalers", verb: "create" },
+    createDeployments,
+    deleteDeployments,
+    deleteRecords,
+    access("list records", "oaas.io", "deploymentrecords", "list"),
+    access("create HPAs", "autoscaling", "horizontalpodautoscalers", "create"),
+    leases,
+    secrets,
+  ],
+  dashboard: [
+    createDeployments,
+    deleteDeployments,
+    access("patch Deployments", "apps", "deployments", "patch"),
+    access("create records", "oaas.io", "deploymentrecords", "create"),
+    deleteRecords,
+    access("patch record status", "oaas.io", "deploymentrecords/status", "patch"),
+    leases,
+    secrets,
   ],
 };
 
-describe("helm chart: roles with a ServiceAccount of their own, least privilege (real authorizer)", function () {
-  this.timeout(120_000);
+const types: Record<string, ResourceType> = {
+  ServiceAccount: builtIn.serviceAccounts,
+  Role: builtIn.roles,
+  RoleBinding: builtIn.roleBindings,
+  ClusterRole: builtIn.clusterRoles,
+  ClusterRoleBinding: builtIn.clusterRoleBindings,
+};
+
+describe("helm chart: one ServiceAccount per CRM role, least privilege (real authorizer)", function () {
+  this.timeout(180_000);
   const ns = useTestNamespace("role-rbac");
   let kube: KubeClient;
+  let objects: Manifest[] = [];
+  let deployments: Manifest[];
+  const account = (role: Role) => `rbac-oaas-crm-${role}`;
 
   before(async () => {
     ({ kube } = await testCluster());
+    const result = await runHelm([
+      "template",
+      "rbac",
+      chartDir(crmChart),
+      "--namespace",
+      ns.name,
+      ...["--set", "roles.analyzer.enabled=true", "--set", "roles.enforcer.enabled=true"],
+      ...["--set", "rbac.prometheusOperator=true", "--set", "rbac.knative=true"],
+      ...["--set", "features.knative=true"],
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    const rendered = parseManifests(result.stdout);
+    objects = rendered.filter((o) => types[o.kind] !== undefined);
+    deployments = rendered.filter((o) => o.kind === "Deployment");
+    for (const object of objects)
+      await applyObject(
+        kube,
+        types[object.kind] as ResourceType,
+        object.kind.startsWith("Cluster")
+          ? object
+          : { ...object, metadata: { ...object.metadata, namespace: ns.name } },
+        { fieldManager: "role-rbac-test" },
+      );
   });
 
-  for (const role of ["analyzer", "enforcer"]) {
-    describe(role, () => {
-      let objects: Manifest[];
-      let account: string;
+  after(async () => {
+    // Cluster-scoped objects outlive the namespace: delete the ones this suite applied.
+    for (const object of objects)
+      if (object.kind.startsWith("Cluster"))
+        await deleteObject(kube, types[object.kind] as ResourceType, undefined, object.metadata.name);
+  });
 
-      before(async () => {
-        const result = await runHelm([
-          "template",
-          "rbac",
-          chartDir(crmChart),
-          "--namespace",
-          ns.name,
-          "--set",
-          `roles.${role}.enabled=true`,
-          "--set",
-          "rbac.prometheusOperator=true",
-          "--set",
-          "rbac.knative=true",
-        ]);
-        expect(result.code, result.stderr).to.equal(0);
-        objects = parseManifests(result.stdout);
-        account = `rbac-oaas-crm-${role}`;
-      });
+  it("renders no shared ServiceAccount in mode=roles: every Deployment runs under its role's own", () => {
+    const accountOf = (d: Manifest) =>
+      (d.spec as { template: { spec: { serviceAccountName: string } } }).template.spec.serviceAccountName;
+    expect(
+      deployments.map((d) => [d.metadata.labels?.["app.kubernetes.io/component"], accountOf(d)]),
+    ).to.have.deep.members(roles.map((r) => [r, account(r)]));
+    const accounts = objects.filter((o) => o.kind === "ServiceAccount").map((o) => o.metadata.name);
+    expect(accounts).to.have.members(roles.map(account));
+  });
 
-      it("runs its Deployment under its own ServiceAccount; the other roles keep the shared one", () => {
-        const deployments = objects.filter((o) => o.kind === "Deployment");
-        const accountOf = (component: string) =>
-          (
-            deployments.find((d) => d.metadata.labels?.["app.kubernetes.io/component"] === component)
-              ?.spec as {
-              template: { spec: { serviceAccountName: string } };
-            }
-          ).template.spec.serviceAccountName;
-        expect(accountOf(role)).to.equal(account);
-        expect(accountOf("reconciler")).to.equal("rbac-oaas-crm");
-      });
+  for (const role of roles) {
+    it(`${role}: renders exactly its file's namespaced rules into its Role`, () => {
+      const roleObject = objects.find((o) => o.kind === "Role" && o.metadata.name === account(role));
+      const want = calls(role)
+        .filter((c) => c.scope !== "cluster")
+        .map((c) => ({ apiGroups: [c.group], resources: c.resources, verbs: c.verbs }));
+      expect(roleObject?.["rules"] ?? [], role).to.deep.equal(want);
+    });
 
-      it("renders exactly the file's rules into its Role", () => {
-        const roleObject = objects.find((o) => o.kind === "Role" && o.metadata.name === account);
-        const want = calls(role)
-          .filter((c) => c.scope !== "cluster")
-          .map((c) => ({ apiGroups: [c.group], resources: c.resources, verbs: c.verbs }));
-        expect(roleObject?.["rules"]).to.deep.equal(want);
-      });
-
-      it("is allowed every call of its file and denied the rest of the CRM's", async () => {
-        const types: Record<string, ResourceType> = {
-          ServiceAccount: builtIn.serviceAccounts,
-          Role: builtIn.roles,
-          RoleBinding: builtIn.roleBindings,
-        };
-        for (const object of objects.filter((o) => o.metadata.name === account && types[o.kind]))
-          await applyObject(
-            kube,
-            types[object.kind] as ResourceType,
-            { ...object, metadata: { ...object.metadata, namespace: ns.name } },
-            {
-              fieldManager: "role-rbac-test",
-            },
-          );
-        const refused: string[] = [];
-        for (const call of calls(role))
-          for (const resource of call.resources)
-            for (const verb of call.verbs)
-              if (!(await canI(kube, ns.name, account, call.group, resource, verb)))
-                refused.push(`${verb} ${call.group}/${resource}`);
-        expect(refused, "calls of the file the authorizer refused").to.deep.equal([]);
-        const allowed: string[] = [];
-        for (const d of denied[role] ?? [])
-          if (await canI(kube, ns.name, account, d.group, d.resource, d.verb)) allowed.push(d.what);
-        expect(allowed, "calls outside the file the authorizer allowed").to.deep.equal([]);
-      });
+    it(`${role}: allowed every call of files/roles/${role}.yaml, denied the other roles' rights`, async () => {
+      const refused: string[] = [];
+      for (const call of calls(role))
+        for (const resource of call.resources)
+          for (const verb of call.verbs) {
+            const ask = { what: "", group: call.group, resource, verb, cluster: call.scope === "cluster" };
+            if (!(await canI(kube, ns.name, account(role), ask)))
+              refused.push(`${verb} ${call.group}/${resource}`);
+          }
+      expect(refused, "calls of the file the authorizer refused").to.deep.equal([]);
+      const allowed: string[] = [];
+      for (const d of denied[role]) if (await canI(kube, ns.name, account(role), d)) allowed.push(d.what);
+      expect(allowed, "rights of other roles the authorizer allowed").to.deep.equal([]);
     });
   }
+
+  it("the reconciler alone creates and deletes Deployments (the check has teeth)", async () => {
+    for (const role of roles) {
+      const can = await canI(kube, ns.name, account(role), createDeployments);
+      expect(can, `${role} create Deployments`).to.equal(role === "reconciler");
+    }
+    expect(await canI(kube, ns.name, account("reconciler"), deleteDeployments)).to.equal(true);
+  });
 });
 
 /** SubjectAccessReview for ServiceAccount `name` in `namespace`. */
-async function canI(
-  kube: KubeClient,
-  namespace: string,
-  name: string,
-  group: string,
-  resourcePathText: string,
-  verb: string,
-): Promise<boolean> {
-  const [resource, subresource] = resourcePathText.split("/");
+async function canI(kube: KubeClient, namespace: string, name: string, a: Access): Promise<boolean> {
+  const [resource, subresource] = a.resource.split("/");
   const review = await kube.request<V1SubjectAccessReview>({
     method: "POST",
     path: resourcePath(builtIn.subjectAccessReviews),
@@ -159,11 +213,11 @@ async function canI(
         user: `system:serviceaccount:${namespace}:${name}`,
         groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"],
         resourceAttributes: {
-          group,
+          group: a.group,
           resource: resource ?? "",
           ...(subresource ? { subresource } : {}),
-          verb,
-          namespace,
+          verb: a.verb,
+          ...(a.cluster ? {} : { namespace }),
         },
       },
     },

@@ -23,6 +23,8 @@ export type GateResult =
       /** Safe to show the caller: no secret, no statement about whether an object exists. */
       readonly message: string;
       readonly headers: Readonly<Record<string, string>>;
+      /** Who was refused, when known (a 403): for the audit line of a denied write. */
+      readonly principal?: Principal;
     };
 
 export interface GateOptions {
@@ -82,7 +84,14 @@ export function createGate(options: GateOptions): Gate {
     const decision = authorize(outcome.principal, need, namespace);
     if (!decision.allowed) {
       options.onRefused?.("forbidden", decision.lacks);
-      return { ok: false, refusal: "forbidden", status: 403, message: decision.reason, headers: {} };
+      return {
+        ok: false,
+        refusal: "forbidden",
+        status: 403,
+        message: decision.reason,
+        headers: {},
+        principal: outcome.principal,
+      };
     }
     return { ok: true, principal: outcome.principal };
   };

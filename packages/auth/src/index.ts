@@ -43,4 +43,6 @@ export {
   type GateResult,
   type Refusal,
 } from "./gate.ts";
+export { parseUsersFile, usersBasicVerifier, type UsersFile, type UserEntry } from "./users-file.ts";
+export { csrfRefusal, isSafeMethod, type WriteRequest } from "./csrf.ts";
 export { auditEntry, auditMessage, type AuditEntry, type AuditFacts, type AuditOutcome } from "./audit.ts";

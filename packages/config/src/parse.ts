@@ -55,7 +55,14 @@ export function parseCrmConfig(env: Env): CrmConfig {
   const config: CrmConfig = {
     profile,
     namespace: r.read(vars.namespace, parseNamespace, d.namespace),
-    ingress: { port: r.read(portVariable, port, d.ingress.port) },
+    ingress: {
+      port: r.read(portVariable, port, d.ingress.port),
+      maxInFlightPerPrincipal: r.read(
+        vars.maxInFlightPerPrincipal,
+        integerIn(1, 10_000, "calls"),
+        d.ingress.maxInFlightPerPrincipal,
+      ),
+    },
     log: { level: r.read(vars.logLevel, oneOf(logLevels), d.log.level) },
     features: {
       nfrEnforcement: r.read(vars.nfrEnforcement, parseBoolean, d.features.nfrEnforcement),

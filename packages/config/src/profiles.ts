@@ -11,7 +11,8 @@ export const defaultPort = 8088; // OPRC_CRM_HTTP_PORT / HTTP_PORT
 
 const dev: ProfileDefaults = {
   namespace: defaultNamespace,
-  ingress: { port: defaultPort },
+  /** 64 RPCs in flight per principal: far above what the PM keeps open per cluster (one session, a few calls), low enough that one caller leaves room for others. */
+  ingress: { port: defaultPort, maxInFlightPerPrincipal: 64 },
   /** OPRC_CRM_LOG: debug in dev, info elsewhere. */
   log: { level: "debug" },
   features: {

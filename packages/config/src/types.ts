@@ -31,7 +31,11 @@ export interface CrmConfig {
   /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. The namespace the CRM serves (served.ts): the watcher watches it only, and the ingress writes records there only. In-cluster, the chart sets it from the downward API (this package reads no files). */
   namespace: string;
   /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the short name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
-  ingress: { port: number };
+  ingress: {
+    port: number;
+    /** OPRC_CRM_INGRESS_MAX_IN_FLIGHT_PER_PRINCIPAL: RPCs one principal may have in flight at once (1..10000, default 64); one more is RESOURCE_EXHAUSTED at once, so one caller cannot take every slot. */
+    maxInFlightPerPrincipal: number;
+  };
   /** OPRC_CRM_LOG. Winston level of every role's logger. */
   log: { level: LogLevel };
   features: Features;
@@ -121,9 +125,9 @@ export interface CrmConfig {
     port: number;
     /** OPRC_CRM_DASHBOARD_BASE_PATH: the path prefix the browser sees (an Ingress forwards it unchanged). Default `/`. */
     basePath: string;
-    /** OPRC_CRM_DASHBOARD_AUTH_FILE: a Secret-mounted file of `user:password` or `token:<value>` lines. Required by `crm dashboard`; credentials are never read from plain env. */
+    /** OPRC_CRM_DASHBOARD_AUTH_FILE: a Secret-mounted file of `user:password` or `token:<value>` lines, each optionally preceded by `[role]` (parseUsersFile of @oaas/auth). Required by `crm dashboard`; credentials are never read from plain env. */
     authFile?: string;
-    /** OPRC_CRM_DASHBOARD_READONLY: false enables retry/clean/promote (same-origin checked against CSRF). Default true. */
+    /** OPRC_CRM_DASHBOARD_READONLY: false enables retry/clean/promote for the `admin` role (same-origin checked against CSRF) and makes `admin` the role of auth-file lines without one (else `viewer`). Default true. */
     readOnly: boolean;
   };
   /** Who may call the ingress and every role's HTTP routes (@oaas/auth). */
@@ -160,6 +164,6 @@ export interface AuthSettings {
   /** OPRC_CRM_AUTH_MTLS_CLIENTS_FILE: `identity,role[,namespaces]` lines allowing client certificates; needs mTLS on. */
   mtlsClientsFile?: string;
   oidc?: OidcSettings;
-  /** OPRC_CRM_ALLOWED_NAMESPACES: comma list of the namespaces requests may act in. Default: OPRC_CRM_K8S_NAMESPACE. */
+  /** OPRC_CRM_ALLOWED_NAMESPACES: comma list of the namespaces requests may act in (servedNamespaces, served.ts). Default: OPRC_CRM_K8S_NAMESPACE; each must be one the watcher watches (relations.ts). */
   allowedNamespaces: readonly string[];
 }

@@ -66,6 +66,7 @@ export const vars = {
   authOidcNamespacesClaim: "OPRC_CRM_AUTH_OIDC_NAMESPACES_CLAIM",
   authOidcJwksUrl: "OPRC_CRM_AUTH_OIDC_JWKS_URL",
   allowedNamespaces: "OPRC_CRM_ALLOWED_NAMESPACES",
+  maxInFlightPerPrincipal: "OPRC_CRM_INGRESS_MAX_IN_FLIGHT_PER_PRINCIPAL",
 } as const;
 
 export type VariableName = (typeof vars)[keyof typeof vars];

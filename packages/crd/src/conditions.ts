@@ -76,11 +76,24 @@ export function statusSummary(
   conditions: readonly Condition[] | undefined,
   options: SummaryOptions = {},
 ): StatusSummary {
+  const { phase, reason, message } = explainStatus(conditions, options);
+  return { phase, reason, message };
+}
+
+/**
+ * statusSummary with the condition that explains it (its lastTransitionTime says since
+ * when the record is in that state, e.g. the dashboard's Since column); none for Deleting,
+ * a spec not reconciled yet (NewGeneration) and a record without conditions.
+ */
+export function explainStatus(
+  conditions: readonly Condition[] | undefined,
+  options: SummaryOptions = {},
+): StatusSummary & { condition?: Condition } {
   const is = (type: ConditionType, status: Condition["status"]) =>
     findCondition(conditions, type)?.status === status;
-  const explained = (phase: Phase, type: ConditionType): StatusSummary => {
+  const explained = (phase: Phase, type: ConditionType): StatusSummary & { condition?: Condition } => {
     const c = findCondition(conditions, type);
-    return { phase, reason: c?.reason ?? phase, message: c?.message ?? "" };
+    return { phase, reason: c?.reason ?? phase, message: c?.message ?? "", ...(c ? { condition: c } : {}) };
   };
   if (options.deleting) {
     return {

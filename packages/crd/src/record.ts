@@ -49,6 +49,13 @@ export const ownerLabel = "oaas.io/owner";
 export const functionLabel = "oaas.io/function";
 /** Annotation with the correlation id of the request that last wrote the record. */
 export const correlationIdAnnotation = "oaas.io/correlation-id";
+/** Annotation naming who last wrote the record: `<principal> via <role>` (@oaas/auth describePrincipal). */
+export const requestedByAnnotation = "oaas.io/requested-by";
+/**
+ * Annotation with the end user a caller says it acts for (the PM's `x-oaas-on-behalf-of`):
+ * recorded for people reading the record, never trusted for authorization.
+ */
+export const onBehalfOfAnnotation = "oaas.io/on-behalf-of";
 
 /**
  * Annotation with the W3C traceparent of the RPC that last wrote the record (only while

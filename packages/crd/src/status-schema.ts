@@ -63,9 +63,16 @@ export const FunctionStatus = Type.Object({
   function_key: Type.String({ description: "The function (spec.functions[].function_key)." }),
   ready: Type.Boolean({ description: "Its workload has every wanted replica ready on the current spec." }),
   reason: Type.String({
-    description: "CamelCase, e.g. Available, RollingOut, ProgressDeadlineExceeded, RevisionFailed.",
+    description:
+      "CamelCase, e.g. Available, RollingOut; when not ready its pods' reason (Unschedulable, " +
+      "ImagePullBackOff, InvalidImageName, CreateContainerConfigError, CrashLoopBackOff), the " +
+      "ReplicaSet's FailedCreate (quota, admission), ProgressDeadlineExceeded, RevisionFailed.",
   }),
-  message: Type.String({ description: "For a person: what is happening and, when not ready, what to do." }),
+  message: Type.String({
+    description:
+      "For a person: what is happening and, when not ready, why (the pod, its image, the " +
+      "scheduler's words, the last exit code) and what to do.",
+  }),
   url: Type.Optional(
     Type.String({ description: "In-cluster URL: http://<service>.<namespace>.svc.cluster.local:<port>." }),
   ),

@@ -26,6 +26,7 @@ export {
   resourcePath,
   isMissingType,
   nodes,
+  pods,
   customResourceDefinitions,
   type ResourceType,
   type KubeObject,

@@ -27,6 +27,8 @@ export interface KubeList<T> {
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
+/** core/v1 Pods: the reconciler reads a workload's pods while it is not available. */
+export const pods: ResourceType = { group: "", version: "v1", plural: "pods", namespaced: true };
 export const nodes: ResourceType = { group: "", version: "v1", plural: "nodes", namespaced: false };
 export const customResourceDefinitions: ResourceType = {
   group: "apiextensions.k8s.io",

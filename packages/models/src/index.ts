@@ -95,3 +95,15 @@ export {
   statusTarget,
   type ReadTarget,
 } from "./read-targets.ts";
+export {
+  classifyCrmFailure,
+  codeName,
+  crmAnswerClasses,
+  grpcCode,
+  type CrmFailure,
+  type FailureBlame,
+  type FailureClass,
+  type FailureVerdict,
+  type GrpcCodeName,
+} from "./crm-failure.ts";
+export { afterPage, afterTooLarge, firstPage, firstPageLimit, type PageAsk } from "./list-paging.ts";

@@ -87,6 +87,7 @@ export type HistoryType =
   | "drift-repaired"
   | "pruned"
   | "deleted"
+  | "delete-requested"
   | "failed"
   | "recommended"
   | "enforced";

@@ -31,4 +31,5 @@ export {
 } from "./objects.ts";
 export { knativeReservedPorts, knativeReservedEnv, knativeMaxConcurrency } from "./knative-rules.ts";
 export { defaultHpaCpuRequest } from "./workload.ts";
+export { restrictedContainerSecurity, restrictedPod } from "./pod-security.ts";
 export { knativeUserPort, monitorPodTargetLabels } from "./monitoring.ts";

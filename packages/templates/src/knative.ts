@@ -6,6 +6,7 @@ import { functionContainer, podAnnotations, type EnvVar } from "./container.ts";
 import type { FunctionPlan } from "./functions.ts";
 import { functionLabels, objectMeta, type Owner } from "./meta.ts";
 import type { KnativeService } from "./objects.ts";
+import { restrictedPod } from "./pod-security.ts";
 
 export const minScaleAnnotation = "autoscaling.knative.dev/min-scale";
 export const maxScaleAnnotation = "autoscaling.knative.dev/max-scale";
@@ -29,10 +30,10 @@ export function renderKnative(owner: Owner, fn: FunctionPlan, options: KnativeOp
     spec: {
       template: {
         metadata: { labels, annotations },
-        spec: {
+        spec: restrictedPod({
           ...(fn.maxConcurrency === undefined ? {} : { containerConcurrency: fn.maxConcurrency }),
           containers: [functionContainer(fn, fn.needHttp2 ? "h2c" : "http1", options.extraEnv)],
-        },
+        }),
       },
     },
   };

@@ -23,7 +23,12 @@ export interface KnativeService {
   spec: {
     template: {
       metadata: { labels: Record<string, string>; annotations: Record<string, string> };
-      spec: { containerConcurrency?: number; containers: V1Container[] };
+      spec: {
+        containerConcurrency?: number;
+        /** Always false (pod-security.ts); Knative accepts only false here. */
+        automountServiceAccountToken?: false;
+        containers: V1Container[];
+      };
     };
   };
 }

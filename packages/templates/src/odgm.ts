@@ -6,6 +6,7 @@ import { functionChildName, odgmChildName, type DeploymentRecordSpec, type Funct
 import type { EnvVar } from "./container.ts";
 import type { FunctionPlan } from "./functions.ts";
 import { objectMeta, odgmSelector, type Owner } from "./meta.ts";
+import { restrictedPod } from "./pod-security.ts";
 import type { TemplateTraits } from "./traits.ts";
 
 type Runtime = TemplateTraits["runtime"];
@@ -116,7 +117,7 @@ export function renderOdgm(owner: Owner, plan: OdgmPlan): [V1Deployment, V1Servi
         selector: { matchLabels: selector },
         template: {
           metadata: { labels },
-          spec: {
+          spec: restrictedPod({
             containers: [
               {
                 name: "odgm",
@@ -127,7 +128,7 @@ export function renderOdgm(owner: Owner, plan: OdgmPlan): [V1Deployment, V1Servi
                 livenessProbe: { ...probe, initialDelaySeconds: 10, periodSeconds: 10 },
               },
             ],
-          },
+          }),
         },
       },
     },

@@ -8,6 +8,7 @@ import { functionChildName } from "@oaas/crd";
 import { functionContainer, podAnnotations, type EnvVar } from "./container.ts";
 import type { FunctionPlan } from "./functions.ts";
 import { functionLabels, functionSelector, objectMeta, type Owner } from "./meta.ts";
+import { restrictedPod } from "./pod-security.ts";
 import type { TemplateTraits } from "./traits.ts";
 
 export interface WorkloadOptions {
@@ -67,10 +68,10 @@ export function renderWorkload(
       selector: { matchLabels: selector },
       template: {
         metadata: { labels, annotations: podAnnotations(fn.port) },
-        spec: {
+        spec: restrictedPod({
           containers: [functionContainer(fn, "http", options.extraEnv)],
           ...(options.traits.spreadAcrossNodes ? { affinity: spread(selector) } : {}),
-        },
+        }),
       },
     },
   };

@@ -11,6 +11,7 @@ export { type ClusterState, readState } from "./cluster/state.ts";
 export { addFakeNodes, isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
 export {
   createTestNamespace,
+  enforcePodSecurity,
   useTestNamespace,
   testNamespaceLabel,
   type TestNamespace,

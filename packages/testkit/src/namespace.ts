@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { deleteObject, getObject, resourcePath } from "@oaas/kube";
+import { deleteObject, getObject, resourcePath, type KubeClient } from "@oaas/kube";
 import { testCluster } from "./cluster/shared.ts";
 import { builtIn } from "./resource-types.ts";
 import { waitFor } from "./wait.ts";
@@ -60,4 +60,25 @@ export function useTestNamespace(prefix = "t"): { readonly name: string } {
       return current.name;
     },
   };
+}
+
+/**
+ * Labels namespace `name` pod-security.kubernetes.io/enforce=`level` (and -version=latest):
+ * kube-apiserver's PodSecurity admission (on by default since Kubernetes 1.25) then
+ * refuses every Pod created there that breaks that Pod Security Standard
+ * (kubernetes.io/docs/concepts/security/pod-security-admission). Workloads are admitted
+ * (with a warning); their controllers fail to create the pods.
+ */
+export async function enforcePodSecurity(
+  kube: KubeClient,
+  name: string,
+  level: "baseline" | "restricted" = "restricted",
+): Promise<void> {
+  const label = "pod-security.kubernetes.io/enforce";
+  await kube.request({
+    method: "PATCH",
+    path: resourcePath(builtIn.namespaces, undefined, name),
+    body: { metadata: { labels: { [label]: level, [`${label}-version`]: "latest" } } },
+    contentType: "application/merge-patch+json",
+  });
 }

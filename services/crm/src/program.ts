@@ -29,6 +29,7 @@ import { runNfrCommand } from "./roles/nfr-command.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 import { builtRoles, plannedRoles, type Role } from "./roles/role-names.ts";
+import { createCrmAuth, type CrmAuth } from "./process/gate.ts";
 import { crmVersion } from "./version.ts";
 
 const commands = ["crds", "history", "nfr"] as const;
@@ -81,6 +82,17 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
   routeConsoleToLogger(logger);
   // Once, at startup: every setting, where it came from, secrets redacted.
   logger.info("configuration", { version: crmVersion, role, config: describeConfig(config) });
+  // One authentication for the whole process: in `crm all` every role shares its gate,
+  // its followed credential files and its failed-authentication limiter.
+  let auth: CrmAuth;
+  try {
+    auth = await createCrmAuth(config, logger, metrics);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(`crm ${role}: cannot read the credentials: ${message}`, { error: message });
+    await metrics.shutdown();
+    return 1;
+  }
   const kube = await KubeClient.create(loadKubeConfig(), {
     ...kubeClientMetrics(metrics.meter),
     maxInFlight: config.kube.maxInFlight,
@@ -126,7 +138,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
     }
     // In `crm all` the dashboard runs only when credentials are configured: never open.
     if (redis && (role === "dashboard" || (role === "all" && config.dashboard.authFile !== undefined))) {
-      const dashboard = await startDashboardRole({ config, kube, redis, logger, metrics });
+      const dashboard = await startDashboardRole({ config, kube, redis, logger, metrics, auth });
       stops.unshift(() => dashboard.close());
     }
     if (role === "ingress" || role === "all") {
@@ -143,12 +155,18 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
         crmVersion,
         readinessParts: parts,
         history: createHistory({ connection: historyRedis, prefix: config.redis.prefix }),
+        gate: auth.gate,
       });
       // The listener goes first on SIGTERM: no new requests while workers drain.
       stops.unshift(() => ingress.close());
     } else if (role !== "dashboard") {
       const readiness = allReady(parts);
-      const server = await startHealthServer({ port: config.ingress.port, readiness, metrics });
+      const server = await startHealthServer({
+        port: config.ingress.port,
+        readiness,
+        metrics,
+        gate: auth.gate,
+      });
       logger.info("health and metrics listening", { port: server.port });
       stops.unshift(async () => {
         readiness.stop();

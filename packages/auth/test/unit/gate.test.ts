@@ -67,6 +67,7 @@ describe("auth: gate", () => {
     expect(viewerDeploys).to.include({ ok: false, status: 403 });
     if (viewerDeploys.ok) throw new Error("unreachable");
     expect(viewerDeploys.message).to.include("deployer role");
+    expect(viewerDeploys.principal?.name, "the refused principal, for the audit line").to.equal("watcher");
     const outOfScope = await check(bearer(teamA), "deployer", "team-b");
     expect(outOfScope).to.include({ ok: false, status: 403 });
     expect(await check(bearer(teamA), "deployer", "team-a")).to.include({ ok: true });

@@ -103,7 +103,7 @@ describe("config: defaults per profile", function () {
     expect(parseCrmConfig({})).to.deep.equal({
       profile: "dev",
       namespace: "default",
-      ingress: { port: 8088 },
+      ingress: { port: 8088, maxInFlightPerPrincipal: 64 },
       log: { level: "debug" },
       features: rows[0]?.features,
       tls: {},

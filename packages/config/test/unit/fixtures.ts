@@ -116,4 +116,5 @@ export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> 
   [vars.authOidcNamespacesClaim]: (c) => c.auth.oidc?.namespacesClaim,
   [vars.authOidcJwksUrl]: (c) => c.auth.oidc?.jwksUrl,
   [vars.allowedNamespaces]: (c) => c.auth.allowedNamespaces,
+  [vars.maxInFlightPerPrincipal]: (c) => c.ingress.maxInFlightPerPrincipal,
 };

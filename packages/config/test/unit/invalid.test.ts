@@ -77,6 +77,7 @@ const rows: Row[] = [
   { variable: vars.authOidcRoleClaim, raw: "groups", says: "is not, so it would be ignored" },
   { variable: vars.authOidcNamespacesClaim, raw: "ns", says: "is not, so it would be ignored" },
   { variable: vars.allowedNamespaces, raw: "default,Team_A", says: "Team_A" },
+  { variable: vars.maxInFlightPerPrincipal, raw: "0", says: "1" },
   { variable: vars.redisUrl, raw: "127.0.0.1:6379", says: "redis://" },
   { variable: vars.redisUrl, raw: "http://redis:6379", says: "scheme http: not allowed" },
   { variable: vars.redisUrl, raw: "redis name", says: "not a URL" },

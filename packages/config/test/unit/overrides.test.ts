@@ -148,6 +148,7 @@ const rows: Row[] = [
     given: [set(vars.authOidcIssuer, "https://idp.example"), set(vars.authOidcAudience, "a")],
   },
   { variable: vars.allowedNamespaces, raw: "default", want: ["default"] },
+  { variable: vars.maxInFlightPerPrincipal, raw: "8", want: 8 },
 ];
 
 describe("config: overrides", function () {

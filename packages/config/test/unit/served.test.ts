@@ -22,6 +22,20 @@ describe("config: served namespaces", function () {
     });
 
   it("names the variable that chooses them", function () {
-    expect(servedNamespacesVariable).to.equal("OPRC_CRM_K8S_NAMESPACE");
+    expect(servedNamespacesVariable).to.equal("OPRC_CRM_ALLOWED_NAMESPACES");
+  });
+
+  it("OPRC_CRM_ALLOWED_NAMESPACES naming the watched namespace is what is served", function () {
+    const config = parseCrmConfig({ OPRC_CRM_K8S_NAMESPACE: "oaas", OPRC_CRM_ALLOWED_NAMESPACES: "oaas" });
+    expect(servedNamespaces(config)).to.deep.equal(["oaas"]);
+  });
+
+  it("refuses an allowed namespace the watcher does not watch, naming it and the fix", function () {
+    expect(() =>
+      parseCrmConfig({ OPRC_CRM_K8S_NAMESPACE: "oaas", OPRC_CRM_ALLOWED_NAMESPACES: "oaas,kube-system" }),
+    )
+      .to.throw(/OPRC_CRM_ALLOWED_NAMESPACES/)
+      .with.property("message")
+      .that.matches(/kube-system, which the watcher does not watch.*one CRM per namespace/);
   });
 });

@@ -25,13 +25,24 @@ const conditionsOf = (live: LiveObject): KubeCondition[] =>
 const numberAt = (record: Record<string, unknown> | undefined, key: string): number | undefined =>
   typeof record?.[key] === "number" ? record[key] : undefined;
 
+/**
+ * True when a Deployment exists and its controller has seen its current spec
+ * (status.observedGeneration >= metadata.generation): only then do its status and its
+ * pods tell about that spec.
+ */
+export function deploymentObserved(live: LiveObject | undefined): boolean {
+  return (
+    live !== undefined &&
+    (numberAt(live.status, "observedGeneration") ?? 0) >= (live.metadata?.generation ?? 0)
+  );
+}
+
 /** A Deployment (apps/v1): available when every desired replica is updated and available and no old pod is left. */
 export function deploymentHealth(live: LiveObject | undefined, name: string): WorkloadHealth {
   if (live === undefined)
     return { state: "progressing", reason: "Creating", message: `Deployment ${name} is being created` };
   const generation = live.metadata?.generation ?? 0;
-  const observed = numberAt(live.status, "observedGeneration") ?? 0;
-  if (observed < generation) {
+  if (!deploymentObserved(live)) {
     return {
       state: "progressing",
       reason: "RolloutStarted",

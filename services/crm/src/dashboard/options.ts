@@ -1,7 +1,8 @@
 // The dashboard's settings. Proposed environment names (parsed by @oaas/config):
 //   OPRC_CRM_DASHBOARD_PORT       port, default 8089
 //   OPRC_CRM_DASHBOARD_BASE_PATH  base path the browser sees, default "/"
-//   OPRC_CRM_DASHBOARD_AUTH_FILE  credentials file (Secret mount), required
+//   OPRC_CRM_DASHBOARD_AUTH_FILE  credentials file (Secret mount), required; bearer tokens of
+//                                 OPRC_CRM_AUTH_TOKENS_FILE are accepted too
 //   OPRC_CRM_DASHBOARD_READONLY   default true
 
 export interface DashboardOptions {
@@ -17,17 +18,18 @@ export interface DashboardOptions {
   readonly basePath?: string;
   /**
    * File with one credential per line, `user:password` (Basic auth) or `token:<value>`
-   * (bearer); mounted from a Secret, re-read when it changes. Required: the dashboard
-   * never serves without authentication.
+   * (bearer), each optionally preceded by `[role]` (default: defaultUserRole(readOnly));
+   * mounted from a Secret, re-read when it changes (parseUsersFile of @oaas/auth). Required:
+   * the dashboard never serves without authentication.
    */
   readonly authFile: string;
   /**
    * Default true: Bull Board refuses every write (405) and so does the server for any
-   * non-GET request. False enables retry, clean, promote and the rest, each guarded by a
-   * same-origin (CSRF) check.
+   * non-GET request. False enables retry, clean, promote and the rest, for the `admin` role
+   * only, each guarded by a same-origin (CSRF) check when made with Basic credentials.
    */
   readonly readOnly?: boolean;
-  /** How often the credentials file's modification time is checked, ms. Default 5 000. */
+  /** How often the credentials file is checked for a change, ms. Default 2 000 (defaultRecheckMs of @oaas/auth). */
   readonly authRecheckMs?: number;
   /** History entries shown per record. Default 200. */
   readonly historyLimit?: number;

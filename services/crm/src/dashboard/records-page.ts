@@ -1,9 +1,10 @@
 // The list an SRE opens first at 3 a.m.: every record that is not Available, worst first,
-// with the reason and the message of the condition that explains it. Pure.
-import type { DeploymentRecord, Phase } from "@oaas/crd";
+// with the reason and the message of the condition that explains it, and since when
+// (that condition's lastTransitionTime). Pure.
+import { explainStatus, type DeploymentRecord, type Phase } from "@oaas/crd";
 import { html, pathUnder, type SafeHtml } from "./html.ts";
 import { age, layout } from "./layout.ts";
-import { phaseClass, recordSummary } from "./record-page.ts";
+import { phaseClass } from "./record-page.ts";
 
 export interface RecordsPageInput {
   readonly basePath: string;
@@ -29,18 +30,34 @@ export interface RecordRow {
   readonly phase: Phase;
   readonly reason: string;
   readonly message: string;
-  /** lastTransitionTime of the condition that explains the phase, when there is one. */
+  /**
+   * Since when the record is in this state: lastTransitionTime of the condition that
+   * explains the phase (@oaas/crd explainStatus); for Deleting the deletionTimestamp, for
+   * a record never reconciled its creationTimestamp; none for a spec not reconciled yet.
+   */
   readonly since?: string;
+}
+
+function rowOf(record: DeploymentRecord): RecordRow {
+  const { generation, deletionTimestamp, creationTimestamp } = record.metadata;
+  const { condition, ...summary } = explainStatus(record.status?.conditions, {
+    deleting: deletionTimestamp !== undefined,
+    ...(generation === undefined ? {} : { generation }),
+  });
+  const since =
+    condition?.lastTransitionTime ??
+    (summary.phase === "Deleting"
+      ? deletionTimestamp
+      : summary.reason === "AwaitingReconcile"
+        ? creationTimestamp
+        : undefined);
+  return { record, ...summary, ...(since === undefined ? {} : { since }) };
 }
 
 /** Rows sorted worst phase first, then longest in that state first, then by name; Available ones only when `all`. */
 export function recordRows(records: readonly DeploymentRecord[], all: boolean): RecordRow[] {
   return records
-    .map((record): RecordRow => {
-      const summary = recordSummary(record);
-      const since = record.status?.conditions?.find((c) => c.reason === summary.reason)?.lastTransitionTime;
-      return { record, ...summary, ...(since === undefined ? {} : { since }) };
-    })
+    .map(rowOf)
     .filter((row) => all || row.phase !== "Available")
     .sort(
       (a, b) =>

@@ -1,14 +1,16 @@
 // The dashboard role: Bull Board over every CRM queue plus the record pages, behind
-// authentication, on its own port, with /healthz, /readyz and /metrics beside them.
+// authentication (access.ts: every route's need in routes.ts), on its own port, with
+// /healthz, /readyz and /metrics beside them.
+import { randomUUID } from "node:crypto";
 import type { KubeClient } from "@oaas/kube";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import { prometheusContentType } from "@oaas/telemetry";
-import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify from "fastify";
 import type { RedisClient } from "@oaas/queue";
-import { authChallenge, authenticate } from "./auth.ts";
+import { guardRoutes } from "./access.ts";
 import { createBoard } from "./board.ts";
-import { csrfRefusal, isSafeMethod } from "./csrf.ts";
-import { fileCredentials } from "./credentials-source.ts";
+import { dashboardGate, type DashboardAuth } from "./gate.ts";
+import type { DeclaredRoute } from "./routes.ts";
 import { withoutExternalAssets } from "./local-assets.ts";
 import type { HistoryReader } from "./history.ts";
 import { normalizeBasePath, type DashboardOptions } from "./options.ts";
@@ -35,22 +37,23 @@ export interface DashboardDeps {
   readonly namespace: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The process's authentication (process/gate.ts createCrmAuth): shared tokens, JWTs, limiter, refusal counter, and the gate of /metrics. */
+  readonly auth: DashboardAuth;
   readonly options: DashboardOptions;
 }
 
 export interface Dashboard {
   /** The bound port (useful with options.port 0). */
   readonly port: number;
+  /** Every route the server registered (its own and Bull Board's), with what each needs (routes.ts). */
+  readonly routes: readonly DeclaredRoute[];
   /** Stops listening, closes open connections and the Queue objects; not the Redis connection. */
   close(): Promise<void>;
 }
 
-/** Paths served without authentication: kubelet probes and Prometheus scrapes. */
-const probePaths: ReadonlySet<string> = new Set(["/healthz", "/readyz", "/metrics"]);
-
 /**
  * Starts the dashboard. Rejects when the credentials file is missing, unreadable or holds
- * no credential (AuthFileError), when the base path is invalid (DashboardOptionsError) or
+ * no credential (AuthFileError of @oaas/auth), when the base path is invalid (DashboardOptionsError) or
  * when the port cannot be bound.
  */
 export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
@@ -58,12 +61,15 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
   const basePath = normalizeBasePath(options.basePath);
   const readOnly = options.readOnly ?? true;
   const timeoutMs = options.callTimeoutMs ?? 5_000;
-  const credentials = await fileCredentials(options.authFile, logger, options.authRecheckMs);
+  const gate = await dashboardGate({
+    auth: deps.auth,
+    authFile: options.authFile,
+    readOnly,
+    logger,
+    ...(options.authRecheckMs === undefined ? {} : { recheckMs: options.authRecheckMs }),
+  });
   const requests = deps.metrics.meter.createCounter("oaas_crm_dashboard_requests_total", {
     description: "HTTP requests the dashboard answered, by method and status code",
-  });
-  const authFailures = deps.metrics.meter.createCounter("oaas_crm_dashboard_auth_failures_total", {
-    description: "Requests refused for missing, malformed or wrong credentials",
   });
   const readiness = redisReadiness(deps.redis, timeoutMs);
   const board = createBoard({
@@ -80,47 +86,12 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
   const app = Fastify({
     logger: false,
     forceCloseConnections: true,
+    // The correlation id of audit lines: fresh per request (caller-chosen ids are not trusted here).
+    genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split("?")[0] ?? "/";
-    if (probePaths.has(path)) return;
-    const result = authenticate(request.headers.authorization, await credentials.current());
-    if (!result.ok) {
-      authFailures.add(1, { reason: result.reason });
-      logger.debug("dashboard request refused: not authenticated", {
-        method: request.method,
-        path,
-        reason: result.reason,
-      });
-      return reply
-        .code(401)
-        .header("www-authenticate", authChallenge)
-        .type("text/plain")
-        .send("authentication required\n");
-    }
-    if (isSafeMethod(request.method)) return;
-    if (readOnly) {
-      logger.info("dashboard write refused: read-only", { method: request.method, path, user: result.user });
-      return reply
-        .code(405)
-        .header("allow", "GET, HEAD")
-        .type("text/plain")
-        .send("the dashboard is read-only\n");
-    }
-    const refusal = csrfRefusal({ method: request.method, headers: request.headers, scheme: result.scheme });
-    if (refusal !== undefined) {
-      logger.warn("dashboard write refused: CSRF check", {
-        method: request.method,
-        path,
-        user: result.user,
-        why: refusal,
-      });
-      return reply.code(403).type("text/plain").send(`forbidden: ${refusal}\n`);
-    }
-    logger.info("dashboard write", { method: request.method, path, user: result.user });
-  });
+  const routes = guardRoutes(app, { basePath, gate, metricsGate: deps.auth.gate, readOnly, logger });
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("x-frame-options", "DENY");
@@ -172,8 +143,14 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
     queues: deps.queueNames,
     auth_file: options.authFile,
   });
+  const undeclared = routes.filter((route) => route.need === undefined);
+  if (undeclared.length > 0)
+    logger.warn("dashboard routes missing from the route table need admin", {
+      routes: undeclared.map((route) => `${route.method} ${route.url}`),
+    });
   return {
     port,
+    routes,
     close: async () => {
       await app.close();
       await board.close();

@@ -8,6 +8,8 @@ import {
   finalizer,
   kind,
   labelValue,
+  onBehalfOfAnnotation,
+  requestedByAnnotation,
   recordName,
   traceparentAnnotation,
   type DeploymentRecord,
@@ -28,6 +30,10 @@ export interface RecordContext {
   readonly correlationId: string;
   /** Goes into the traceparent annotation (when tracing is on): the trace the reconcile joins. */
   readonly traceparent?: string;
+  /** Goes into the requested-by annotation: `<principal> via <role>` of the request. */
+  readonly requestedBy?: string;
+  /** Goes into the on-behalf-of annotation: the end user the caller names (recorded, never trusted). */
+  readonly onBehalfOf?: string;
 }
 
 /** The record as the ingress applies it (server-side apply, field manager oaas-crm-ingress). */
@@ -49,6 +55,8 @@ export function desiredRecord(spec: DeploymentRecordSpec, context: RecordContext
       annotations: {
         [correlationIdAnnotation]: context.correlationId,
         ...(context.traceparent ? { [traceparentAnnotation]: context.traceparent } : {}),
+        ...(context.requestedBy ? { [requestedByAnnotation]: context.requestedBy } : {}),
+        ...(context.onBehalfOf ? { [onBehalfOfAnnotation]: context.onBehalfOf } : {}),
         [specHashAnnotation]: specHash(spec),
       },
       finalizers: [finalizer],
@@ -66,7 +74,7 @@ export function specHash(spec: DeploymentRecordSpec): string {
  * True when applying `desired` over `existing` would change nothing the ingress owns:
  * the last applied spec is the same (hash annotation), the stored spec still holds
  * every desired value (nobody edited them), and labels and finalizer are in place.
- * The correlation and traceparent annotations are ignored: they name the request that last wrote.
+ * The correlation, traceparent, requested-by and on-behalf-of annotations are ignored: they name the request that last wrote.
  */
 export function isUpToDate(existing: DeploymentRecord, desired: DeploymentRecord): boolean {
   const want = desired.metadata;

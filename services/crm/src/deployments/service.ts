@@ -48,6 +48,10 @@ export interface RequestScope {
   readonly traceparent?: string;
   /** Aborted at the client's deadline: every Kubernetes call is bounded by it. */
   readonly signal: AbortSignal;
+  /** Who asked, `<principal> via <role>` (the auth gate's principal): into the record and its history. */
+  readonly requestedBy?: string;
+  /** The end user the caller says it acts for (x-oaas-on-behalf-of): recorded, never trusted. */
+  readonly onBehalfOf?: string;
 }
 
 export interface DeployInput {
@@ -69,6 +73,24 @@ export interface AcceptedDeploy {
   readonly generation: number;
   readonly result: DeployResult;
   readonly correlationId: string;
+  readonly requestedBy?: string;
+  readonly onBehalfOf?: string;
+}
+
+/** A DeleteDeployment that marked its record for deletion (history "delete-requested"). */
+export interface RequestedDelete {
+  readonly namespace: string;
+  readonly name: string;
+  readonly deploymentId: string;
+  readonly correlationId: string;
+  readonly requestedBy?: string;
+  readonly onBehalfOf?: string;
+}
+
+/** Told of what a write did, before it answers OK; each must not reject. */
+export interface WriteHooks {
+  readonly accepted?: (event: AcceptedDeploy) => Promise<void>;
+  readonly deleteRequested?: (event: RequestedDelete) => Promise<void>;
 }
 
 export class DeploymentsService {
@@ -82,8 +104,8 @@ export class DeploymentsService {
     private readonly store: RecordStore,
     private readonly features: DeploymentFeatures,
     contexts?: readonly RenderContext[],
-    /** Told of every Deploy that stored its record, before it answers OK; must not reject. */
-    private readonly onAccepted?: (event: AcceptedDeploy) => Promise<void>,
+    /** Told of every Deploy that stored its record and every delete requested, before it answers OK. */
+    private readonly hooks: WriteHooks = {},
   ) {
     this.contexts = contexts ?? admissionContexts({ profile: "dev", features: { ...features, hpa: false } });
   }
@@ -113,13 +135,14 @@ export class DeploymentsService {
       );
     }
     const result: DeployResult = created ? "created" : "updated";
-    await this.onAccepted?.({
+    await this.hooks.accepted?.({
       namespace: record.metadata.namespace ?? scope.namespace,
       name: record.metadata.name,
       deploymentId: id,
       generation: record.metadata.generation ?? 0,
       result,
       correlationId: scope.correlationId,
+      ...who(scope),
     });
     return { deploymentId: id, result };
   }
@@ -161,6 +184,13 @@ export class DeploymentsService {
       scope.signal,
     );
     if (!deleted) throw new DeploymentError("notFound", `deployment ${echo(deploymentId)} is already gone`);
+    await this.hooks.deleteRequested?.({
+      namespace: scope.namespace,
+      name: record.metadata.name,
+      deploymentId,
+      correlationId: scope.correlationId,
+      ...who(scope),
+    });
     return "requested";
   }
 
@@ -249,6 +279,14 @@ export class DeploymentsService {
 
 /** The metadata key that names a Deploy's namespace (ingress/metadata.ts namespaceHeader). */
 const namespaceMetadata = "x-namespace";
+
+/** The principal fields of a scope, only those present. */
+function who(scope: RequestScope): Pick<RequestScope, "requestedBy" | "onBehalfOf"> {
+  return {
+    ...(scope.requestedBy !== undefined ? { requestedBy: scope.requestedBy } : {}),
+    ...(scope.onBehalfOf !== undefined ? { onBehalfOf: scope.onBehalfOf } : {}),
+  };
+}
 
 function servedList(features: DeploymentFeatures): string {
   return (features.servedNamespaces ?? []).join(", ");

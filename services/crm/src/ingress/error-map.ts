@@ -1,5 +1,6 @@
-// The one mapping from domain failures to RPC status codes.
+// The one mapping from domain failures and gate refusals to RPC status codes.
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { GateResult } from "@oaas/auth";
 import { isDeploymentError, type DeploymentErrorCode } from "../deployments/errors.ts";
 
 const codes: Record<DeploymentErrorCode, Code> = {
@@ -32,4 +33,42 @@ export function toConnectError(error: unknown): ConnectError {
 function bounded(message: string): string {
   if (message.length <= maxMessageChars) return message;
   return `${message.slice(0, maxMessageChars)}... (${message.length - maxMessageChars} more characters)`;
+}
+
+type Refused = Extract<GateResult, { ok: false }>;
+
+const refusalCodes: Readonly<Record<Refused["status"], Code>> = {
+  401: Code.Unauthenticated,
+  403: Code.PermissionDenied,
+  429: Code.ResourceExhausted,
+};
+
+/**
+ * The error of a call the auth gate refused: 401 -> UNAUTHENTICATED, 403 -> PERMISSION_DENIED,
+ * 429 -> RESOURCE_EXHAUSTED (gRPC status codes; the Connect protocol turns them back into
+ * 401/403/429). The gate's headers (WWW-Authenticate, Retry-After) travel as the error's
+ * metadata: response headers over Connect, trailers over gRPC.
+ */
+export function refusalError(refused: Refused): ConnectError {
+  return new ConnectError(refused.message, refusalCodes[refused.status], refused.headers);
+}
+
+/** The error of a call whose credential could not be checked now (an OIDC issuer's keys out of reach): the credential may be good, so not 401. */
+export function verifierUnavailable(error: unknown): ConnectError {
+  return new ConnectError(
+    "cannot verify the credential now (the OIDC issuer's keys cannot be fetched); retry later",
+    Code.Unavailable,
+    undefined,
+    undefined,
+    error,
+  );
+}
+
+/** RESOURCE_EXHAUSTED for a principal over its in-flight bound, with a retry hint (seconds, metadata retry-after). */
+export function tooManyInFlight(principal: string, bound: number, variable: string): ConnectError {
+  return new ConnectError(
+    `${principal} has ${bound} calls in flight, the most one caller may (${variable}); retry after one ends (retry after 1 s)`,
+    Code.ResourceExhausted,
+    { "retry-after": "1" },
+  );
 }

@@ -1,8 +1,8 @@
 // The ingress role: wires config, the Kubernetes client, services and handlers onto one
 // listener. Returns a handle whose close() drains it (SIGTERM calls it).
-import { acceptedHistory } from "./accepted-history.ts";
+import { writeHistory } from "./accepted-history.ts";
 import { readFileSync } from "node:fs";
-import type { DescService } from "@bufbuild/protobuf";
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { servedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
@@ -31,8 +31,13 @@ import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
 import { recordDetailHandlers } from "./record-detail-handlers.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
+import { clientResetRate } from "./reset-budget.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
 import { rpcHandler } from "./rpc-handler.ts";
+import type { Gate } from "@oaas/auth";
+import { createCrmGate } from "../process/gate.ts";
+import { auditLog } from "./audit-log.ts";
+import { authGate } from "./auth-gate.ts";
 
 export interface IngressDeps {
   readonly config: CrmConfig;
@@ -55,10 +60,14 @@ export interface IngressDeps {
    * a Deploy writes its "accepted" entry. GetStatusDetail is always served.
    */
   readonly history?: HistorySource & HistorySink;
+  /** The process's gate (process/gate.ts createCrmAuth), shared with its other roles; absent: built here from config. */
+  readonly gate?: Gate;
 }
 
 export interface Ingress {
   readonly port: number;
+  /** Every RPC the listener serves (its router's handlers), each declared in access.ts. */
+  readonly rpcs: readonly DescMethod[];
   readonly readiness: Readiness;
   close(graceMs?: number): Promise<void>;
 }
@@ -88,7 +97,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     store,
     servedFeatures,
     contexts,
-    deps.history ? acceptedHistory(deps.history, logger) : undefined,
+    deps.history ? writeHistory(deps.history, logger) : {},
   );
   const served: DescService[] = [
     DeploymentService,
@@ -130,17 +139,29 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     router.service(reflectionV1alpha.ServerReflection, reflectionV1alphaHandlers(fileDescriptors));
   };
   const shutdown = new AbortController();
+  // Every RPC is authenticated and authorized once, by the need access.ts declares.
+  const gate = deps.gate ?? (await createCrmGate(config, logger, metrics));
+  const audit = auditLog(logger);
   const handler = rpcHandler({
     routes,
     logger,
     metrics,
     fallback: httpEndpoints(readiness, metrics),
     shutdownSignal: shutdown.signal,
+    requestGate: authGate({ gate, defaultNamespace: config.namespace, audit }),
+    audit,
+    maxInFlightPerPrincipal: config.ingress.maxInFlightPerPrincipal,
   });
   const listener = await listen(handler, {
     port: deps.port ?? config.ingress.port,
     ...(deps.host ? { host: deps.host } : {}),
     ...(config.features.mtls ? { tls: readTls(config) } : {}),
+    onCalm: (remote) =>
+      logger.warn("http/2 session closed with ENHANCE_YOUR_CALM: its client reset too many streams", {
+        remote,
+        reset_burst: clientResetRate.burst,
+        reset_per_second: clientResetRate.perSecond,
+      }),
   });
   logger.info("ingress listening", {
     port: listener.port,
@@ -149,6 +170,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   });
   return {
     port: listener.port,
+    rpcs: handler.rpcs,
     readiness,
     close: async (graceMs = 5000) => {
       readiness.stop();

@@ -6,6 +6,7 @@
 import { Code, ConnectError, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import type { Metrics, Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
+import { rpcAccess } from "./access.ts";
 import { toConnectError } from "./error-map.ts";
 import { correlationHeader, correlationIdFrom, correlationKey } from "./metadata.ts";
 
@@ -22,16 +23,17 @@ export const rpcSecondsBuckets: readonly number[] = [
 ];
 
 /**
- * The RPCs that change state (oaas.deployment.DeploymentService Deploy and
- * DeleteDeployment), by "service/method". Their calls log at info; every other RPC is a
- * read (status, runtimes, health, env health, reflection) and logs at debug: the PM
- * reads each deployment's status on every refresh, so read lines at info grew with the
- * number of deployments at idle (56 stored: about 170 lines a minute).
+ * The RPCs that change state (Deploy and DeleteDeployment: `write` in access.ts), by
+ * "service/method". Their calls log at info; every other RPC is a read (status,
+ * runtimes, health, env health, reflection) and logs at debug: the PM reads each
+ * deployment's status on every refresh, so read lines at info grew with the number of
+ * deployments at idle (56 stored: about 170 lines a minute).
  */
-export const stateChangingRpcs: ReadonlySet<string> = new Set([
-  "oaas.deployment.DeploymentService/Deploy",
-  "oaas.deployment.DeploymentService/DeleteDeployment",
-]);
+export const stateChangingRpcs: ReadonlySet<string> = new Set(
+  Object.entries(rpcAccess)
+    .filter(([, access]) => access.write)
+    .map(([rpc]) => rpc),
+);
 
 /** The level of a call's "rpc" line that did not fail internally: info for writes, debug for reads. */
 export function rpcLogLevel(service: string, method: string): "info" | "debug" {
@@ -157,8 +159,8 @@ export function abortError(signal: AbortSignal): ConnectError {
   return reason;
 }
 
-/** The deployment id a request names, for the log line. */
-function deploymentIdOf(message: unknown): string | undefined {
+/** The deployment id a request names, for the log line and the audit line. */
+export function deploymentIdOf(message: unknown): string | undefined {
   if (typeof message !== "object" || message === null) return undefined;
   const m = message as { deploymentId?: unknown; deploymentUnit?: { id?: unknown } };
   if (typeof m.deploymentId === "string") return m.deploymentId;

@@ -4,11 +4,14 @@
 // With mTLS: one TLS server requiring client certificates signed by the CA, choosing
 // HTTP/2 or HTTP/1.1 by ALPN. Shutdown closes HTTP/2 sessions itself (server.close()
 // alone waits for clients that keep sessions open) and gives up after a grace period.
+// Client stream resets are counted per session (reset-budget.ts): a client's timeouts
+// never close its session; only a rapid-reset flood does, with ENHANCE_YOUR_CALM.
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import type { connectNodeAdapter } from "@connectrpc/connect-node";
+import { clientResetRate, nghttp2ResetRate, ResetBudget, type ResetRate } from "./reset-budget.ts";
 
 /** What connectNodeAdapter returns; the same function serves HTTP/1.1 and HTTP/2. */
 type Handler = ReturnType<typeof connectNodeAdapter>;
@@ -26,6 +29,10 @@ export interface ListenOptions {
   readonly host?: string;
   /** mTLS when set. */
   readonly tls?: TlsMaterial;
+  /** Client stream resets per session before GOAWAY ENHANCE_YOUR_CALM. Default clientResetRate; tests lower it. */
+  readonly resetRate?: ResetRate;
+  /** Called when a session is closed for resetting too many streams (for a log line). */
+  readonly onCalm?: (remote: string | undefined) => void;
 }
 
 export interface Listener {
@@ -45,22 +52,36 @@ export async function listen(handler: Handler, options: ListenOptions): Promise<
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   };
+  const resetRate = options.resetRate ?? clientResetRate;
   const onSession = (session: http2.ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
+    limitResets(session, resetRate, options.onCalm);
+  };
+  // nghttp2's own reset limit answers GOAWAY INTERNAL_ERROR; it stays a backstop above ours.
+  const h2Options = {
+    streamResetBurst: Math.max(nghttp2ResetRate.burst, resetRate.burst * 2),
+    streamResetRate: Math.max(nghttp2ResetRate.perSecond, resetRate.perSecond * 2),
   };
   let outer: net.Server;
   let h1: http.Server | undefined;
   if (options.tls) {
     const secure = http2.createSecureServer(
-      { ...options.tls, requestCert: true, rejectUnauthorized: true, allowHTTP1: true, noDelay: true },
+      {
+        ...options.tls,
+        ...h2Options,
+        requestCert: true,
+        rejectUnauthorized: true,
+        allowHTTP1: true,
+        noDelay: true,
+      },
       handler,
     );
     secure.on("session", onSession);
     secure.on("connection", track);
     outer = secure;
   } else {
-    const h2 = http2.createServer({}, handler);
+    const h2 = http2.createServer(h2Options, handler);
     h2.on("session", onSession);
     h1 = http.createServer(handler);
     const plain = h1;
@@ -102,6 +123,31 @@ export async function listen(handler: Handler, options: ListenOptions): Promise<
       h1?.close(); // stops its connection-checking timer
     },
   };
+}
+
+/**
+ * Counts the streams of `session` that end by RST_STREAM (a client's timeout or cancel;
+ * rarely the server's own reset) against `rate`; past it, closes the session with GOAWAY
+ * ENHANCE_YOUR_CALM (RFC 9113 section 7), which clients report as RESOURCE_EXHAUSTED or
+ * ENHANCE_YOUR_CALM rather than as a server error. A stream's 'close' and its rstCode are
+ * the signal, not 'aborted': connect-node often ends its response (the request body ended
+ * with the reset) before Node processes the reset itself, and then no 'aborted' follows.
+ */
+function limitResets(
+  session: http2.ServerHttp2Session,
+  rate: ResetRate,
+  onCalm: ((remote: string | undefined) => void) | undefined,
+): void {
+  const budget = new ResetBudget(rate);
+  session.on("stream", (stream) => {
+    stream.once("close", () => {
+      if (stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) return;
+      if (budget.take(performance.now()) || session.destroyed) return;
+      onCalm?.(session.socket.remoteAddress);
+      // The code is the final GOAWAY's; the error only goes to the server's 'sessionError'.
+      session.destroy(new Error("too many reset streams"), http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    });
+  });
 }
 
 /** Hands a cleartext connection to the HTTP/2 or the HTTP/1.1 server by its first bytes. */

@@ -8,6 +8,11 @@ import type { FieldError } from "../deployments/errors.ts";
 export const correlationHeader = "x-correlation-id";
 /** Names the namespace to use instead of the configured one. */
 export const namespaceHeader = "x-namespace";
+/**
+ * The end user a caller (the PM) acts for: recorded in the record (oaas.io/on-behalf-of) and
+ * its history, never used to decide anything: the caller's own credential is what is authorized.
+ */
+export const onBehalfOfHeader = "x-oaas-on-behalf-of";
 /** Selects a template (dev, edge, full, knative or an alias) for Deploy. */
 export const templateHeader = "x-template";
 
@@ -33,6 +38,13 @@ export function namespaceFrom(header: string | null, fallback: string): { namesp
     field: namespaceHeader,
     message: `"${header.slice(0, 70)}" is not a valid namespace name (DNS-1123 label)`,
   };
+}
+
+/** The on-behalf-of name when it is printable text of at most 128 characters (an annotation value and log field), else undefined. */
+export function onBehalfOfFrom(header: string | null): string | undefined {
+  if (header && header.length <= maxCorrelationLength && /^[\x20-\x7e]+$/.test(header))
+    return header.trim() || undefined;
+  return undefined;
 }
 
 export function correlationIdOf(context: HandlerContext): string {

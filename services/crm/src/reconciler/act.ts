@@ -57,12 +57,12 @@ async function actOnChild(io: ReconcilerIo, step: ChildStep, options: PlanOption
     case "forget-marker":
       return { kind: "none", live: await patch(io, step.live, step.operations) };
     case "update": {
-      if (step.handOverReplicas) await io.handOverReplicas(step.live);
+      if (step.handover !== undefined) await io.handOverReplicas(step.handover);
       const applied = await io.applyChild(step.object);
       return { kind: "changed", live: await patch(io, applied, updateOperations(step.object, applied)) };
     }
     case "repair":
-      if (step.handOverReplicas) await io.handOverReplicas(step.live);
+      if (step.handover !== undefined) await io.handOverReplicas(step.handover);
       return repair(io, step, options);
   }
 }

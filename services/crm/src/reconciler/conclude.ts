@@ -1,12 +1,13 @@
 // Pure: how a reconcile of a live record ends, from what it observed (or the failure that
 // stopped it): the status to write (only when it differs), what to tell (transitions.ts)
 // and the queue's result: terminal for a failure that belongs in status, done once every
-// workload is available, else a later look at the rollout (recheck.ts).
+// workload is available, else a later look: soon when the run read pods (their state
+// raises no event), else at the rollout's pace (recheck.ts).
 import type { DeploymentRecordStatus } from "@oaas/crd";
 import { done, requeueAfter, terminal, type ReconcileResult } from "@oaas/queue";
 import type { ReconcileFailure } from "./errors.ts";
 import type { ReconcileOutcome } from "./observe.ts";
-import { progressRecheckMs } from "./recheck.ts";
+import { podRecheckMs, progressRecheckMs } from "./recheck.ts";
 import { nextStatus, sameStatus, type Observation, type ReconcilerStatus } from "./status.ts";
 import { transitionReports, type Report } from "./transitions.ts";
 
@@ -23,6 +24,8 @@ export interface ConcludeInput {
   readonly now: Date;
   /** Shortest wait in ms before looking at a rollout again (recheck.ts; default its minimum). */
   readonly progressRequeueMs?: number;
+  /** Shortest wait in ms before looking again at a record whose run read pods (recheck.ts podRecheckMs; default its minimum). */
+  readonly podRequeueMs?: number;
 }
 
 export interface Conclusion {
@@ -43,10 +46,15 @@ export function concludeReconcile(input: ConcludeInput): Conclusion {
     ? terminal(failure, failure.reason)
     : outcome?.converged
       ? done
-      : requeueAfter(
-          progressRecheckMs(status, now, input.progressRequeueMs),
-          `rollout in progress: ${status.reason ?? ""}`,
-        );
+      : outcome !== undefined && outcome.podsRead > 0
+        ? requeueAfter(
+            podRecheckMs(status, now, input.podRequeueMs),
+            `a workload is not available: ${status.reason ?? ""}`,
+          )
+        : requeueAfter(
+            progressRecheckMs(status, now, input.progressRequeueMs),
+            `rollout in progress: ${status.reason ?? ""}`,
+          );
   return {
     status,
     writeStatus: !sameStatus(before, status),

@@ -50,6 +50,8 @@ export interface ReconcilerDeps {
   readonly fieldManager?: string;
   /** Shortest wait in ms before looking again while a rollout is in progress (a safety net beside child events; it grows with the rollout's age, recheck.ts). Default 300 000. */
   readonly progressRequeueMs?: number;
+  /** Shortest wait in ms before looking again while a workload is not available and its pods were read (it grows with the time since the conditions last changed, recheck.ts podRecheckMs). Default 5 000. */
+  readonly podRequeueMs?: number;
   /** Look again after this many ms while a deleted record's children are going. Default 1 000. */
   readonly deletionRequeueMs?: number;
 }
@@ -160,6 +162,7 @@ async function reconcile(
     ...(failure ? { failure } : {}),
     now: clock.now(),
     ...(deps.progressRequeueMs === undefined ? {} : { progressRequeueMs: deps.progressRequeueMs }),
+    ...(deps.podRequeueMs === undefined ? {} : { podRequeueMs: deps.podRequeueMs }),
   });
   const { status } = conclusion;
   if (conclusion.writeStatus) {

@@ -1,5 +1,5 @@
 // Every call the reconciler makes to the API server, as one interface: the gather reads
-// through it (snapshot.ts, finalize.ts), the act step writes through it (act.ts), and
+// through it (snapshot.ts, finalize.ts; reconcile.ts the pods of a workload not available), the act step writes through it (act.ts), and
 // kube-io.ts implements it on a KubeClient for one job (its signal and field manager).
 // The decisions between the calls are pure (plan*.ts): nothing here decides.
 import type { DeploymentRecord } from "@oaas/crd";
@@ -18,6 +18,11 @@ export interface ReconcilerIo {
     ownerValue: string,
     kinds: readonly ChildKind[],
   ): Promise<Map<string, LiveObject>>;
+  /**
+   * The pods of `namespace` matching `labelSelector` (a workload's selector): read only
+   * for a workload that is not available (observe.ts podReads).
+   */
+  listPods(namespace: string, labelSelector: string): Promise<LiveObject[]>;
   /** The live object holding a desired child's name, undefined when there is none. */
   readChild(object: RenderedObject): Promise<LiveObject | undefined>;
 
@@ -32,10 +37,11 @@ export interface ReconcilerIo {
   /** Deletes a child in the incarnation read (uid precondition), background propagation. */
   deleteChild(live: LiveObject): Promise<void>;
   /**
-   * Applies the Deployment's current replica count with replicas.ts replicaHandoverManager
-   * (not forced: a conflict means the new owner already has it, which is just as good).
+   * Applies a replica field's current value (replicas.ts replicaHandover's body) with
+   * replicaHandoverManager (not forced: a conflict means the new owner already has it,
+   * which is just as good).
    */
-  handOverReplicas(live: LiveObject): Promise<void>;
+  handOverReplicas(body: RenderedObject): Promise<void>;
 
   /** Adds the cleanup finalizer, guarded by a test op (a concurrent change fails the patch). */
   addFinalizer(record: DeploymentRecord): Promise<DeploymentRecord>;

@@ -11,11 +11,12 @@ import {
   isKubeError,
   jsonPatchObject,
   listObjects,
+  pods,
   resourcePath,
   type KubeClient,
 } from "@oaas/kube";
 import { deploymentRecords } from "../deployments/record-resource.ts";
-import { childKey, childKinds, kindOf } from "./children.ts";
+import { childKey, kindOf } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
 import type { ReconcilerIo } from "./io.ts";
@@ -47,6 +48,9 @@ export function kubeIo(kube: KubeClient, fieldManager: string, signal: AbortSign
       );
       return new Map(lists.flat().map((item) => [childKey(item), item]));
     },
+
+    listPods: (namespace, labelSelector) =>
+      listObjects<LiveObject>(kube, pods, namespace, { labelSelector, signal }),
 
     readChild: (object) =>
       getObject<LiveObject>(
@@ -102,20 +106,12 @@ export function kubeIo(kube: KubeClient, fieldManager: string, signal: AbortSign
 
     // Kubernetes' "Transferring ownership" recipe: the temporary manager holds the count
     // until our next apply leaves replicas out; it disappears once the new owner writes.
-    async handOverReplicas(live) {
-      const { name, namespace } = live.metadata ?? {};
+    async handOverReplicas(body) {
       try {
-        await applyObject(
-          kube,
-          childKinds.deployment.type,
-          {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name, namespace },
-            spec: { replicas: live.spec?.["replicas"] },
-          },
-          { fieldManager: replicaHandoverManager, signal },
-        );
+        await applyObject(kube, kindOf(body).type, body as LiveObject, {
+          fieldManager: replicaHandoverManager,
+          signal,
+        });
       } catch (error) {
         if (!isKubeError(error, "conflict")) throw error;
       }

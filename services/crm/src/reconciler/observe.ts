@@ -1,12 +1,17 @@
 // Pure: what a run saw after acting, from the desired objects and the live children the
 // API server answered: each workload's health, the refs with their uids, the function
-// URLs. status.ts turns it into conditions.
+// URLs. status.ts turns it into conditions. Which pods to read comes from here too
+// (podReads): only those of a Deployment that is not available, once its controller has
+// seen the current spec; reconcile.ts reads them and hands them back to observe, which
+// folds what they say into the workload's health (../children/pod-health.ts). A record
+// whose workloads are all available costs no pod read.
 import { functionChildName, odgmChildName, type DeploymentRecord, type ResourceRef } from "@oaas/crd";
 import { planFunctions, type Rendered, type RenderedObject } from "@oaas/templates";
 import { childKey, childKinds } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import type { DriftReport } from "./drift.ts";
-import { deploymentHealth, knativeHealth } from "../children/workload-health.ts";
+import { withPodProblem, type PodRead } from "../children/pod-health.ts";
+import { deploymentHealth, deploymentObserved, knativeHealth } from "../children/workload-health.ts";
 import type { Component, Observation } from "./status.ts";
 
 /** What the act step did (act.ts). */
@@ -33,15 +38,74 @@ export interface ReconcileOutcome {
   pruned: string[];
   /** Every workload is available: nothing left to wait for. */
   converged: boolean;
+  /** Workloads whose pods this run read (podReads): their pods' state is watched by rechecks (recheck.ts podRecheckMs). */
+  podsRead: number;
 }
 
-/** The outcome of a run that acted: what it changed, and what it observed. */
-export function observe(record: DeploymentRecord, rendered: Rendered, acted: ActOutcome): ReconcileOutcome {
+/** A read of one workload's pods: the Deployment by name, and its pods' label selector. */
+export interface PodReadRequest {
+  /** The Deployment's name (key of the reads given back to observe). */
+  readonly workload: string;
+  readonly namespace: string;
+  /** spec.selector.matchLabels as a label selector, e.g. "app=x,oaas.io/function=y". */
+  readonly labelSelector: string;
+}
+
+/**
+ * The pod reads a run needs after acting: one per Deployment of the record that is not
+ * available and whose controller has observed its current generation (before that, its
+ * pods belong to the previous spec or do not exist yet). None when every workload is
+ * available. Knative Services are not read: Knative puts its revisions' pod reasons in
+ * their Ready condition (knativeHealth).
+ */
+export function podReads(rendered: Rendered, acted: Pick<ActOutcome, "live">): PodReadRequest[] {
+  if (rendered.selection.name === "knative") return [];
+  return rendered.objects
+    .filter((o) => o.apiVersion === "apps/v1" && o.kind === "Deployment")
+    .flatMap((o): PodReadRequest[] => {
+      const live = acted.live.get(childKey(o));
+      const name = o.metadata?.name ?? "";
+      if (
+        live === undefined ||
+        !deploymentObserved(live) ||
+        deploymentHealth(live, name).state === "available"
+      )
+        return [];
+      const labels = (live.spec?.["selector"] as { matchLabels?: Record<string, string> } | undefined)
+        ?.matchLabels;
+      if (labels === undefined) return [];
+      const labelSelector = Object.entries(labels)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+      return labelSelector === ""
+        ? []
+        : [
+            {
+              workload: name,
+              namespace: live.metadata?.namespace ?? o.metadata?.namespace ?? "",
+              labelSelector,
+            },
+          ];
+    });
+}
+
+/**
+ * The outcome of a run that acted: what it changed, and what it observed. `pods`: the
+ * reads of podReads by workload name (a workload without one is judged by its own status).
+ */
+export function observe(
+  record: DeploymentRecord,
+  rendered: Rendered,
+  acted: ActOutcome,
+  pods: ReadonlyMap<string, PodRead> = new Map(),
+): ReconcileOutcome {
   const components = observeComponents(
     record,
     rendered.objects,
     acted.live,
     rendered.selection.name === "knative",
+    pods,
   );
   return {
     observation: {
@@ -56,6 +120,7 @@ export function observe(record: DeploymentRecord, rendered: Rendered, acted: Act
     repaired: acted.repaired,
     pruned: acted.pruned,
     converged: components.every((c) => c.health.state === "available"),
+    podsRead: pods.size,
   };
 }
 
@@ -64,7 +129,13 @@ function observeComponents(
   desired: readonly RenderedObject[],
   live: ReadonlyMap<string, LiveObject>,
   knative: boolean,
+  pods: ReadonlyMap<string, PodRead>,
 ): Component[] {
+  const workloadHealth = (deployment: string) => {
+    const health = deploymentHealth(live.get(`apps/v1/Deployment/${deployment}`), deployment);
+    const read = pods.get(deployment);
+    return read === undefined ? health : withPodProblem(health, read, `Deployment ${deployment}`);
+  };
   const name = record.metadata.name;
   const namespace = record.metadata.namespace ?? "";
   const plans = planFunctions(record.spec);
@@ -79,7 +150,6 @@ function observeComponents(
         url: serviceUrl(child, namespace, 80),
       };
     }
-    const deployment = live.get(`apps/v1/Deployment/${child}`);
     const service = desired.find(
       (o) => o.apiVersion === "v1" && o.kind === "Service" && o.metadata?.name === child,
     );
@@ -87,7 +157,7 @@ function observeComponents(
     return {
       name: fn.key,
       function: true,
-      health: deploymentHealth(deployment, child),
+      health: workloadHealth(child),
       ...(port === undefined ? {} : { url: serviceUrl(child, namespace, port) }),
     };
   });
@@ -96,7 +166,7 @@ function observeComponents(
     components.push({
       name: "odgm",
       function: false,
-      health: deploymentHealth(live.get(`apps/v1/Deployment/${odgm}`), odgm),
+      health: workloadHealth(odgm),
     });
   }
   return components;

@@ -22,7 +22,7 @@ import {
   readMarker,
   type DriftMarker,
 } from "./drift-marker.ts";
-import { needsReplicaHandover } from "./replicas.ts";
+import { replicaHandover } from "./replicas.ts";
 
 /** Where one step of a repair stands, and what to write next. */
 export type RepairStep =
@@ -48,15 +48,15 @@ export type ChildStep =
   | { kind: "forget-marker"; object: RenderedObject; live: LiveObject; operations: JsonPatchOperation[] }
   /**
    * A new desired state: apply it, then take out what others added inside what we own and
-   * the repair marker (updateOperations on the answer). `handOverReplicas`: first.
+   * the repair marker (updateOperations on the answer). `handover`: a replica field to hand over first (replicas.ts).
    */
-  | { kind: "update"; object: RenderedObject; live: LiveObject; handOverReplicas: boolean }
+  | { kind: "update"; object: RenderedObject; live: LiveObject; handover: RenderedObject | undefined }
   /** Same desired state, but live drifted (`found`): repair, starting with `first`. */
   | {
       kind: "repair";
       object: RenderedObject;
       live: LiveObject;
-      handOverReplicas: boolean;
+      handover: RenderedObject | undefined;
       found: DriftReport;
       first: RepairStep;
     };
@@ -78,13 +78,13 @@ export function planChild(
     if (readMarker(live)?.gaveUp !== true) return { kind: "keep", object, live };
     return { kind: "forget-marker", object, live, operations: markerOperations(live, undefined) };
   }
-  const handOverReplicas = needsReplicaHandover(object, live, fieldManager);
-  if (action === "update") return { kind: "update", object, live, handOverReplicas };
+  const handover = replicaHandover(object, live, fieldManager);
+  if (action === "update") return { kind: "update", object, live, handover };
   return {
     kind: "repair",
     object,
     live,
-    handOverReplicas,
+    handover,
     found: driftReport(object, live, findDrift(object, live), fieldManager),
     first: repairStep(object, live, readMarker(live), 1, fieldManager, now),
   };

@@ -12,6 +12,15 @@
 // the first look comes when a resync would (300 s), then the wait grows with the time
 // the record has been progressing, a back-off that needs no state: the Progressing
 // condition's lastTransitionTime gives the age.
+//
+// Pods are another matter: no event the CRM watches says that a pod cannot be scheduled,
+// cannot pull its image or keeps crashing (the Deployment's status does not change), yet
+// that is what a person needs to read within seconds. So a run that read a workload's
+// pods (observe.ts podReads: only while a workload is not available) looks again soon,
+// backing off with the time since the record's conditions last changed (a new reason, a
+// fix, a new spec all restart it): about 5, 10, 20, 40... s, then every podBounds.maxMs.
+// A reason that shows at age T is thus read by about 2T; one that clears by a fix is an
+// event (the pods become available, the Deployment's status changes).
 import { findCondition } from "@oaas/crd";
 import type { ReconcilerStatus } from "./status.ts";
 
@@ -33,6 +42,29 @@ export function progressRecheckMs(
   const progressing = findCondition(status.conditions, "Progressing");
   const since = progressing?.status === "True" ? Date.parse(progressing.lastTransitionTime) : Number.NaN;
   const age = now.getTime() - since;
+  if (!Number.isFinite(age)) return minMs;
+  return Math.min(Math.max(age, minMs), Math.max(minMs, maxMs));
+}
+
+/** Default shortest and longest waits in ms while a workload's pods are watched (podRecheckMs). */
+export const podRecheckBounds = { minMs: 5_000, maxMs: 300_000 } as const;
+
+/**
+ * Delay in ms before the next look at a record whose run read pods (a workload is not
+ * available): the time since the latest lastTransitionTime of its Available, Progressing
+ * and Degraded conditions, clamped to [minMs, maxMs]; minMs without a parsable one.
+ */
+export function podRecheckMs(
+  status: Pick<ReconcilerStatus, "conditions">,
+  now: Date,
+  minMs: number = podRecheckBounds.minMs,
+  maxMs: number = podRecheckBounds.maxMs,
+): number {
+  const times = (status.conditions ?? [])
+    .filter((c) => c.type === "Available" || c.type === "Progressing" || c.type === "Degraded")
+    .map((c) => Date.parse(c.lastTransitionTime))
+    .filter((t) => Number.isFinite(t));
+  const age = times.length === 0 ? Number.NaN : now.getTime() - Math.max(...times);
   if (!Number.isFinite(age)) return minMs;
   return Math.min(Math.max(age, minMs), Math.max(minMs, maxMs));
 }

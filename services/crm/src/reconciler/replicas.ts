@@ -10,35 +10,77 @@
 // The reconciler keeps to it in two ways: drift (drift.ts) compares only values render
 // sets, so whatever the HPA or the enforcer writes there is never drift and never put
 // back; and when a field leaves our applied configuration while we are its only owner,
-// the current value is handed over first (needsReplicaHandover), since dropping it would
-// reset the Deployment to 1 replica.
-import type { RenderedObject } from "@oaas/templates";
+// the current value is handed over first (replicaHandover), since dropping it would reset
+// it to the API's default: a Deployment to 1 replica, an HPA's floor to 1, a Knative
+// Service's floor to 0 (scale to zero) — until the enforcer's next write.
+import { minScaleAnnotation, type RenderedObject } from "@oaas/templates";
 import type { LiveObject } from "./compare.ts";
 
-/** Manager that holds replicas between our last apply with them and the new owner's first write. */
+/** Manager that holds a replica field between our last apply with it and the new owner's first write. */
 export const replicaHandoverManager = "oaas-crm-handover-to-hpa";
 
+/** The replica fields another owner can take over, by kind: where the value is in the object. */
+const replicaFields: readonly { apiVersion: string; kind: string; path: readonly string[] }[] = [
+  { apiVersion: "apps/v1", kind: "Deployment", path: ["spec", "replicas"] },
+  { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", path: ["spec", "minReplicas"] },
+  {
+    apiVersion: "serving.knative.dev/v1",
+    kind: "Service",
+    path: ["spec", "template", "metadata", "annotations", minScaleAnnotation],
+  },
+];
+
 /**
- * True when applying `desired` would drop spec.replicas from a Deployment whose replicas
- * only we set: an HPA or the enforcer takes over. Removing the field from its only
- * owner's applied configuration resets it to the default of 1 replica ("Transferring
- * ownership", https://kubernetes.io/docs/reference/using-api/server-side-apply/#transferring-ownership),
- * so the value must get another owner first.
+ * The server-side-apply body that hands a replica field over, or undefined when none is
+ * needed: applying `desired` would drop a replica field (Deployment spec.replicas, HPA
+ * spec.minReplicas, Knative min-scale annotation) that `live` has and only we set.
+ * Removing a field from its only owner's applied configuration resets it to its default
+ * ("Transferring ownership",
+ * https://kubernetes.io/docs/reference/using-api/server-side-apply/#transferring-ownership),
+ * so the value gets another owner (replicaHandoverManager) first. The body holds the
+ * identity and that one field with its live value.
  */
-export function needsReplicaHandover(
+export function replicaHandover(
   desired: RenderedObject,
   live: LiveObject,
   fieldManager: string,
-): boolean {
-  if (desired.kind !== "Deployment" || desired.apiVersion !== "apps/v1") return false;
-  const wants = (desired as { spec?: { replicas?: number } }).spec?.replicas;
-  if (wants !== undefined || typeof live.spec?.["replicas"] !== "number") return false;
-  return (live.metadata?.managedFields ?? []).some(
-    (m) => m.manager === fieldManager && m.operation === "Apply" && ownsReplicas(m.fieldsV1),
+): RenderedObject | undefined {
+  const field = replicaFields.find((f) => f.apiVersion === desired.apiVersion && f.kind === desired.kind);
+  if (field === undefined || valueAt(desired, field.path) !== undefined) return undefined;
+  const current = valueAt(live, field.path);
+  if (current === undefined || current === null) return undefined;
+  const ownedByUs = (live.metadata?.managedFields ?? []).some(
+    (m) => m.manager === fieldManager && m.operation === "Apply" && ownsPath(m.fieldsV1, field.path),
+  );
+  if (!ownedByUs) return undefined;
+  const { name, namespace } = live.metadata ?? {};
+  return {
+    apiVersion: desired.apiVersion,
+    kind: desired.kind,
+    metadata: { name, namespace },
+    ...nested(field.path, current),
+  };
+}
+
+function valueAt(object: unknown, path: readonly string[]): unknown {
+  let node: unknown = object;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** Whether a managedFields fieldsV1 tree holds the field at `path` ("f:<name>" per level). */
+function ownsPath(fields: unknown, path: readonly string[]): boolean {
+  return (
+    valueAt(
+      fields,
+      path.map((key) => `f:${key}`),
+    ) !== undefined
   );
 }
 
-function ownsReplicas(fields: unknown): boolean {
-  const spec = (fields as Record<string, Record<string, unknown> | undefined> | undefined)?.["f:spec"];
-  return spec !== undefined && "f:replicas" in spec;
+function nested(path: readonly string[], value: unknown): Record<string, unknown> {
+  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as never);
 }

@@ -6,7 +6,7 @@ import { createHistory, queueNames } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import type { RedisClient } from "@oaas/queue";
 import { nfrSettings } from "@oaas/nfr";
-import { startDashboard, type Dashboard } from "../dashboard/index.ts";
+import { startDashboard, type Dashboard, type DashboardAuth } from "../dashboard/index.ts";
 import { createEnforcerStore, explainRecord } from "../enforcer/index.ts";
 import { unconsumedQueues } from "./role-names.ts";
 
@@ -20,12 +20,14 @@ export async function startDashboardRole(deps: {
   readonly redis: RedisClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The process's authentication (process/gate.ts): shared with the other roles in `crm all`. */
+  readonly auth: DashboardAuth;
 }): Promise<Dashboard> {
-  const { config, kube, redis, logger, metrics } = deps;
+  const { config, kube, redis, logger, metrics, auth } = deps;
   const authFile = config.dashboard.authFile;
   if (authFile === undefined) {
     throw new Error(
-      "the dashboard needs OPRC_CRM_DASHBOARD_AUTH_FILE: a file (e.g. a mounted Secret) with `user:password` or `token:<value>` lines",
+      "the dashboard needs OPRC_CRM_DASHBOARD_AUTH_FILE: a file (e.g. a mounted Secret) with `user:password` or `token:<value>` lines, each optionally preceded by `[role]`",
     );
   }
   const dashboard = await startDashboard({
@@ -49,6 +51,7 @@ export async function startDashboardRole(deps: {
     namespace: config.namespace,
     logger,
     metrics,
+    auth,
     options: {
       port: config.dashboard.port,
       basePath: config.dashboard.basePath,

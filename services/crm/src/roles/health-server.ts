@@ -1,8 +1,10 @@
 // The HTTP listener of a role without RPCs (watcher, reconciler): /healthz, /readyz and
 // /metrics, the same handler the ingress serves beside its RPCs, so probes and scrapes
 // look alike whatever the role. In `crm all` the ingress listener serves them instead.
+// /metrics asks the process gate for the `metrics` role; the probes stay open.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Gate } from "@oaas/auth";
 import type { Metrics } from "@oaas/telemetry";
 import type { Readiness } from "../health/readiness.ts";
 import { probeEndpoints } from "../health/probe-endpoints.ts";
@@ -21,8 +23,10 @@ export async function startHealthServer(options: {
   readonly host?: string;
   readonly readiness: Readiness;
   readonly metrics: Metrics;
+  /** The process gate (process/gate.ts): /metrics needs `metrics` or higher unless it runs open. */
+  readonly gate: Gate;
 }): Promise<HealthServer> {
-  const handle = probeEndpoints(options.readiness, options.metrics);
+  const handle = probeEndpoints(options.readiness, options.metrics, options.gate);
   const server = http.createServer((req, res) => {
     handle(req, res);
   });

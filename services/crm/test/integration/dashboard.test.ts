@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { parseCrmConfig } from "@oaas/config";
 import { KubeClient } from "@oaas/kube";
 import { queueNames } from "@oaas/queue";
 import { createLogger, createMetrics, type Metrics } from "@oaas/telemetry";
@@ -23,6 +24,7 @@ import type { Redis } from "ioredis";
 import type { Browser } from "playwright-core";
 import { idleTitle } from "../../src/dashboard/board.ts";
 import { startDashboard, type Dashboard } from "../../src/dashboard/index.ts";
+import { createCrmAuth } from "../../src/process/gate.ts";
 import { unconsumedQueues } from "../../src/roles/role-names.ts";
 import { launchChromium, putRecordWithStatus, testOutputDir } from "../support/dashboard.ts";
 import { installCrd } from "../support/ingress.ts";
@@ -34,6 +36,8 @@ const xss = `<script>window.__pwned = true</script><img src=x onerror="window.__
 const user = "sre";
 const password = "correct horse:battery staple";
 const token = "t0k3n-for-tools";
+/** An explicit admin of the read-only dashboard (a line without `[role]` is a viewer there). */
+const admin = { user: "ops", password: "ops-Pa55word" };
 
 describe("crm dashboard (real Redis, API server and Chromium)", function () {
   this.timeout(180_000);
@@ -166,7 +170,7 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
     cleanups.push(() => fs.promises.rm(authDir, { recursive: true, force: true }));
     fs.writeFileSync(
       path.join(authDir, "credentials"),
-      `# test credentials\n${user}:${password}\ntoken:${token}\n`,
+      `# test credentials\n${user}:${password}\ntoken:${token}\n[admin] ${admin.user}:${admin.password}\n`,
       { mode: 0o600 },
     );
     const logger = createLogger({
@@ -181,6 +185,8 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
     });
     metrics = createMetrics({ serviceName: "oaas-crm-dashboard-test" });
     cleanups.push(() => metrics.shutdown());
+    // Profile dev with nothing configured: the CRM runs open, the dashboard still wants its credentials.
+    const auth = await createCrmAuth(parseCrmConfig({ OPRC_CRM_PROFILE: "dev" }), logger, metrics);
     const deps = {
       redis,
       prefix: redisServer.prefix,
@@ -191,6 +197,7 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
       namespace: ns.name,
       logger,
       metrics,
+      auth,
     };
     dashboard = await startDashboard({
       ...deps,
@@ -333,12 +340,16 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
     expect(logs).not.to.contain(Buffer.from(`${user}:${password}`).toString("base64"));
   });
 
-  it("read-only by default: retrying the failed job is refused and the job stays failed", async function () {
-    const retry = await fetch(`${base()}api/queues/${queueNames.reconcile}/${failedJobId}/retry`, {
-      method: "PUT",
-      headers: { authorization: basic(user, password), origin: `http://127.0.0.1:${dashboard.port}` },
-    });
-    expect(retry.status).to.equal(405);
+  it("read-only by default: retrying the failed job is refused (viewer 403, admin 405) and the job stays failed", async function () {
+    const retry = (authorization: string) =>
+      fetch(`${base()}api/queues/${queueNames.reconcile}/${failedJobId}/retry`, {
+        method: "PUT",
+        headers: { authorization, origin: `http://127.0.0.1:${dashboard.port}` },
+      });
+    const viewer = await retry(basic(user, password));
+    expect(viewer.status).to.equal(403);
+    expect(await viewer.text()).to.contain("needs the admin role");
+    expect((await retry(basic(admin.user, admin.password))).status).to.equal(405);
     expect(await (await queue.getJob(failedJobId))?.getState()).to.equal("failed");
   });
 
@@ -367,7 +378,12 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
     expect(await ready.json()).to.deep.equal({ ready: true, reason: "ok" });
     const text = await (await fetch(`${root}/metrics`)).text();
     expect(text).to.match(/oaas_crm_dashboard_requests_total\{[^}]*code="401"[^}]*\} [1-9]/);
-    expect(text).to.match(/oaas_crm_dashboard_auth_failures_total\{[^}]*reason="wrong"[^}]*\} [1-9]/);
+    expect(text).to.match(
+      /oaas_crm_auth_refusals_total\{(?=[^}]*refusal="unauthenticated")(?=[^}]*reason="unknown")[^}]*\} [1-9]/,
+    );
+    expect(text).to.match(
+      /oaas_crm_auth_refusals_total\{(?=[^}]*refusal="forbidden")(?=[^}]*reason="role")[^}]*\} [1-9]/,
+    );
   });
 
   it("picks up rotated credentials from the file", async function () {
@@ -379,6 +395,6 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
       timeoutMs: 10_000,
     });
     expect((await get(password)).status).to.equal(401);
-    fs.writeFileSync(file, `${user}:${password}\ntoken:${token}\n`);
+    fs.writeFileSync(file, `${user}:${password}\ntoken:${token}\n[admin] ${admin.user}:${admin.password}\n`);
   });
 });

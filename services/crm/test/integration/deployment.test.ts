@@ -31,7 +31,6 @@ import {
 import { installCrd, startTestIngress, type TestIngress } from "../support/ingress.ts";
 import {
   addFinalizer,
-  deleteRecord,
   getRecord,
   listRecords,
   putForeignRecord,
@@ -248,7 +247,7 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
         { deploymentUnit: unit("no-namespace") },
         { headers: { "x-namespace": "does-not-exist-ns" } },
       ),
-      Code.FailedPrecondition,
+      Code.PermissionDenied,
     );
     expect(await getRecord(plain.kube, ns.name, "bad-template")).to.equal(undefined);
     await on.deploy(
@@ -280,8 +279,10 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
   });
 
   // A Deploy into a namespace no watcher watches once answered OK and left a record with
-  // the cleanup finalizer that never got a status, and "deletion requested" forever.
-  it("x-namespace: only a served namespace takes a Deploy; a record found elsewhere says why it is stuck", async function () {
+  // the cleanup finalizer that never got a status. The served namespaces
+  // (OPRC_CRM_ALLOWED_NAMESPACES, only watched ones) are now a boundary: any RPC naming another
+  // is PERMISSION_DENIED before anything is looked up, the same whether a record is there.
+  it("x-namespace: only a served namespace is served; any other is PERMISSION_DENIED, record or not", async function () {
     let other: TestNamespace | undefined;
     try {
       other = await createTestNamespace("crm-other");
@@ -292,10 +293,9 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
       for (const target of [other.name, "kube-system"]) {
         const refused = await expectCode(
           client.deploy({ deploymentUnit: unit("elsewhere") }, { headers: { "x-namespace": target } }),
-          Code.FailedPrecondition,
+          Code.PermissionDenied,
         );
-        expect(refused.rawMessage).to.contain(`namespace ${target} is not served by this CRM`);
-        expect(refused.rawMessage).to.contain(`its watcher watches ${ns.name} (OPRC_CRM_K8S_NAMESPACE)`);
+        expect(refused.rawMessage).to.contain(`may not act in namespace ${target}`);
         expect(await getRecord(odgm.kube, target, "elsewhere")).to.equal(undefined);
       }
       expect(await getRecord(odgm.kube, ns.name, "elsewhere")).to.equal(undefined);
@@ -304,36 +304,24 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
         Code.InvalidArgument,
       );
 
-      // A record written there before this rule (or by hand), with the cleanup finalizer.
+      // A record written there by hand: reads and deletes answer exactly as for an absent one.
       await putForeignRecord(odgm.kube, other.name, "stuck", "stuck");
       await addFinalizer(odgm.kube, other.name, "stuck");
       const inOther = { headers: { "x-namespace": other.name } };
-      const status = await expectCode(
-        client.getDeploymentStatus({ deploymentId: "stuck" }, inOther),
-        Code.FailedPrecondition,
-      );
-      expect(status.rawMessage).to.contain(`no worker of this CRM serves namespace ${other.name}`);
-      const deleting = await expectCode(
-        client.deleteDeployment({ deploymentId: "stuck" }, inOther),
-        Code.FailedPrecondition,
-      );
-      for (const text of [`record ${other.name}/stuck cannot be deleted`, ns.name, finalizer, "kubectl"])
-        expect(deleting.rawMessage).to.contain(text);
-      // Refused, not requested: the record is not marked for a deletion nothing would finish.
+      for (const id of ["stuck", "absent"]) {
+        const answers = [
+          await expectCode(client.getDeploymentStatus({ deploymentId: id }, inOther), Code.PermissionDenied),
+          await expectCode(client.deleteDeployment({ deploymentId: id }, inOther), Code.PermissionDenied),
+          await expectCode(client.getClassRuntime({ deploymentId: id }, inOther), Code.PermissionDenied),
+        ];
+        for (const answer of answers) {
+          expect(answer.rawMessage).to.equal(`anonymous may not act in namespace ${other.name}`);
+          expect(answer.rawMessage).to.not.contain(id);
+        }
+      }
       expect((await getRecord(odgm.kube, other.name, "stuck"))?.metadata.deletionTimestamp).to.equal(
         undefined,
       );
-      // Once marked (by hand), it says it is stuck in deletion.
-      await deleteRecord(odgm.kube, other.name, "stuck");
-      const stuck = await expectCode(
-        client.deleteDeployment({ deploymentId: "stuck" }, inOther),
-        Code.FailedPrecondition,
-      );
-      expect(stuck.rawMessage).to.contain(`record ${other.name}/stuck is stuck in deletion`);
-      expect(stuck.rawMessage).to.contain(finalizer);
-      // What the message says to do works: the finalizer removed by hand, the record goes.
-      await removeFinalizer(odgm.kube, other.name, "stuck");
-      await expectCode(client.getDeploymentStatus({ deploymentId: "stuck" }, inOther), Code.NotFound);
     } finally {
       if (other) {
         await releaseAll(odgm.kube, other.name);
@@ -363,11 +351,11 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
           conditions: [],
           functions: [],
         });
-        const elsewhere = await records.getStatusDetail(
-          { deploymentId: "detail-b" },
-          { headers: { "x-namespace": other.name } },
+        // Another namespace is outside the boundary, though the record is there.
+        await expectCode(
+          records.getStatusDetail({ deploymentId: "detail-b" }, { headers: { "x-namespace": other.name } }),
+          Code.PermissionDenied,
         );
-        expect(elsewhere.namespace, protocol).to.equal(other.name);
         const missing = await expectCode(
           records.getStatusDetail({ deploymentId: "detail-b" }),
           Code.NotFound,

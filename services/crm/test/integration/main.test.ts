@@ -28,6 +28,12 @@ describe("crm program", function () {
     expect(run.output()).to.contain("OPRC_CRM_HTTP_PORT");
   });
 
+  it("a tokens file it cannot read exits 1 naming the variable, before touching Kubernetes", async function () {
+    const run = crm(["watcher"], { OPRC_CRM_AUTH_TOKENS_FILE: "/nonexistent/oaas-tokens" });
+    expect(await run.exited).to.equal(1);
+    expect(run.output()).to.contain("OPRC_CRM_AUTH_TOKENS_FILE=/nonexistent/oaas-tokens");
+  });
+
   for (const role of ["ingress", "all"]) {
     it(`crm ${role} serves, then stops on SIGTERM with an HTTP/2 stream open`, async function () {
       const { kubeconfig } = await testCluster();

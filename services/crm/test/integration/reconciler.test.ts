@@ -1,9 +1,9 @@
 // The reconcile handler against a real API server with KWOK nodes: records become
 // Ready pods, updates roll and prune, deletes leave nothing, a converged record costs
-// zero mutating calls (the API server's own count), hand edits are put back, foreign
-// objects are never touched, bad specs are Degraded, and replicas never dip during the
-// hand-over to an HPA. The queue and watcher are not used: the handler is called
-// directly, and called again until the awaited state holds (as the watcher would).
+// zero mutating calls (the API server's own count), hand edits are put back (guards:
+// reconciler-guards.test.ts; replica hand-overs: replica-handover.test.ts). The queue and
+// watcher are not used: the handler is called directly, and called again until the
+// awaited state holds (as the watcher would).
 import type * as k8s from "@kubernetes/client-node";
 import {
   finalizer,
@@ -12,37 +12,27 @@ import {
   odgmChildName,
   ownerLabel,
   reconcilerFieldManager,
-  type DeploymentRecord,
   type DeploymentRecordSpec,
 } from "@oaas/crd";
-import {
-  applyObject,
-  createEventRecorder,
-  eventName,
-  events,
-  KubeClient,
-  listObjects,
-  resourcePath,
-  watchEvents,
-  type KubeObject,
-} from "@oaas/kube";
+import { applyObject, KubeClient, listObjects, type KubeObject } from "@oaas/kube";
 import { createTestNamespace, testCluster, waitFor, type TestNamespace } from "@oaas/testkit";
 import { expect } from "chai";
 import { installCrd } from "../support/ingress.ts";
 import { getRecord, releaseAll } from "../support/records.ts";
 import {
   apiserverMutations,
+  convergeRecord,
   deployRecord,
   deploymentsType,
   getChild,
   harness,
   hpasType,
+  isAvailable,
   jobFor,
   podsType,
   reconcileUntil,
   servicesType,
   type Harness,
-  type Child,
 } from "../support/reconciler.ts";
 
 const image = (tag: string) => `ghcr.io/oaas/test-fn:${tag}`;
@@ -50,12 +40,6 @@ const fnSpec = (key: string, extra: Record<string, unknown> = {}) => ({
   function_key: key,
   provision_config: { container_image: image("1"), port: 8080, ...extra },
 });
-const available = (r: DeploymentRecord | undefined) =>
-  r?.status?.conditions?.some(
-    (c) => c.type === "Available" && c.status === "True" && c.observedGeneration === r.metadata.generation,
-  ) === true;
-const condition = (r: DeploymentRecord | undefined, type: string) =>
-  r?.status?.conditions?.find((c) => c.type === type);
 
 describe("crm reconciler (real API server, KWOK nodes)", function () {
   this.timeout(180_000);
@@ -84,23 +68,7 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
 
   const record = (id: string) => getRecord(kube, ns.name, id);
   /** Deploys and reconciles until Available for the current generation. */
-  async function converge(h: Harness, spec: DeploymentRecordSpec): Promise<DeploymentRecord> {
-    const written = await deployRecord(kube, ns.name, spec);
-    return reconcileUntil(
-      h,
-      jobFor(written),
-      async () => {
-        const r = await record(spec.deployment_id ?? "");
-        return available(r) ? r : undefined;
-      },
-      `${spec.deployment_id ?? ""} Available`,
-      90_000,
-    ).catch(async (error: unknown) => {
-      // Say why: the status the reconciler wrote.
-      const r = await record(spec.deployment_id ?? "");
-      throw new Error(`${String(error)}; status: ${JSON.stringify(r?.status)}`, { cause: error });
-    });
-  }
+  const converge = (h: Harness, spec: DeploymentRecordSpec) => convergeRecord(kube, h, ns.name, spec);
 
   it("a 2-function record with ODGM becomes Available with Ready pods, refs with UIDs, owner refs, labels and a working ODGM_SERVICE", async function () {
     const id = "shop-odgm";
@@ -241,7 +209,7 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     await reconcileUntil(
       plain,
       jobFor(r),
-      async () => available(await record("drift")),
+      async () => isAvailable(await record("drift")),
       "drift Available again",
     );
     await plain.handle(jobFor(r));
@@ -361,147 +329,6 @@ describe("crm reconciler (real API server, KWOK nodes)", function () {
     expect((await getChild(kube, deploymentsType, ns.name, name))?.spec?.replicas).to.equal(3);
     expect(full.status?.resource_refs?.map((ref) => ref.kind)).to.have.members(["Deployment", "Service"]);
     expect(full.status?.selected_template).to.equal("full");
-  });
-
-  it("ownership: a hand-made Deployment holding a child's name is a terminal NameConflict and stays untouched", async function () {
-    const id = "taken";
-    const recordNameOf = "taken";
-    const name = functionChildName(recordNameOf, "a");
-    const handMade: KubeObject & { spec: unknown } = {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name, namespace: ns.name },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: "mine" } },
-        template: {
-          metadata: { labels: { app: "mine" } },
-          spec: { containers: [{ name: "c", image: "mine:1" }] },
-        },
-      },
-    };
-    const foreign = await applyObject(kube, deploymentsType, handMade, {
-      fieldManager: "kubectl-client-side-apply",
-    });
-    const written = await deployRecord(kube, ns.name, { deployment_id: id, functions: [fnSpec("a")] });
-    const result = await plain.handle(jobFor(written));
-    expect(result.kind).to.equal("terminal");
-    const r = await record(id);
-    const degraded = condition(r, "Degraded");
-    expect(degraded).to.include({ status: "True", reason: "NameConflict" });
-    expect(degraded?.message).to.contain(`Deployment/${name}`).and.to.contain("kubectl-client-side-apply");
-    expect(r?.status?.phase).to.equal("Failed");
-    // Untouched: same spec generation, no field of ours, no owner label or reference.
-    const after = await getChild(kube, deploymentsType, ns.name, name);
-    expect(after?.metadata.generation).to.equal(
-      (foreign.metadata as Child["metadata"] | undefined)?.generation,
-    );
-    expect(after?.metadata.managedFields?.map((m) => m.manager)).to.not.include("oaas-crm-reconciler");
-    expect(after?.metadata.labels?.[ownerLabel]).to.equal(undefined);
-    expect(after?.metadata.ownerReferences).to.equal(undefined);
-    expect(after?.spec?.template?.spec?.containers?.map((c) => c.image)).to.deep.equal(["mine:1"]);
-    expect(await getChild(kube, servicesType, ns.name, name)).to.equal(undefined);
-    const failed = plain.history.entries.filter(
-      (e) => e.record === `${ns.name}/${written.metadata.name}` && e.type === "failed",
-    );
-    expect(failed.map((e) => e.reason)).to.deep.equal(["NameConflict"]);
-  });
-
-  it("bad input written by hand (bypassing the ingress) is Degraded with the field path; running children untouched", async function () {
-    const r = await converge(plain, { deployment_id: "handwritten", functions: [fnSpec("a")] });
-    const name = functionChildName(r.metadata.name, "a");
-    const before = await getChild(kube, deploymentsType, ns.name, name);
-    const patchSpec = (spec: Record<string, unknown>) =>
-      kube.request({
-        method: "PATCH",
-        path: `/apis/oaas.io/v1alpha1/namespaces/${ns.name}/deploymentrecords/${r.metadata.name}`,
-        query: { fieldManager: "kubectl-edit" },
-        contentType: "application/merge-patch+json",
-        body: { spec },
-      });
-    await patchSpec({ functions: [fnSpec("a", { cpu_request: "lots" })] });
-    expect((await plain.handle(jobFor(r))).kind).to.equal("terminal");
-    let degraded = condition(await record("handwritten"), "Degraded");
-    expect(degraded).to.include({ status: "True", reason: "InvalidSpec" });
-    expect(degraded?.message).to.contain("spec.functions[0].provision_config.cpu_request");
-    await patchSpec({ functions: [fnSpec("a")], selected_template: "no-such-template" });
-    expect((await plain.handle(jobFor(r))).kind).to.equal("terminal");
-    const bad = await record("handwritten");
-    degraded = condition(bad, "Degraded");
-    expect(degraded).to.include({ status: "True", reason: "TemplateNotFound" });
-    expect(degraded?.message).to.contain("spec.selected_template");
-    expect(condition(bad, "Available")?.status).to.equal("True"); // still running
-    // Untouched: no new spec generation and our last write to it is the one from before.
-    const after = await getChild(kube, deploymentsType, ns.name, name);
-    expect(after?.metadata.generation).to.equal(before?.metadata.generation);
-    const ours = (c: Child | undefined) =>
-      c?.metadata.managedFields?.find((m) => m.manager === "oaas-crm-reconciler");
-    expect(ours(after)).to.deep.equal(ours(before));
-  });
-
-  it("replicas hand-over: min = max = 3, then max 10 with an HPA: the watched Deployment never drops below 3", async function () {
-    const id = "handover";
-    const r = await converge(withHpa, {
-      deployment_id: id,
-      functions: [fnSpec("a", { min_scale: 3, max_scale: 3 })],
-    });
-    const name = functionChildName(r.metadata.name, "a");
-    expect((await getChild(kube, deploymentsType, ns.name, name))?.spec?.replicas).to.equal(3);
-    // A watch (every change the API server makes, not samples) on the Deployment.
-    const seen: number[] = [];
-    const watch = new AbortController();
-    const stream = await kube.openStream({
-      path: resourcePath(deploymentsType, ns.name),
-      query: { watch: true, fieldSelector: `metadata.name=${name}` },
-      signal: watch.signal,
-    });
-    const watching = (async () => {
-      for await (const event of watchEvents(stream)) {
-        const replicas = (event.object as { spec?: { replicas?: number } }).spec?.replicas;
-        if (typeof replicas === "number") seen.push(replicas);
-      }
-    })().catch(() => undefined); // ends with an abort error once the test stops the watch
-    try {
-      await waitFor(() => seen.length > 0, { description: "the watch's initial event", timeoutMs: 10_000 });
-      await converge(withHpa, {
-        deployment_id: id,
-        functions: [fnSpec("a", { min_scale: 3, max_scale: 10 })],
-      });
-      expect(await getChild(kube, hpasType, ns.name, name)).to.not.equal(undefined);
-      const final = await getChild(kube, deploymentsType, ns.name, name);
-      await waitFor(() => seen.length > 0 && final !== undefined, {
-        description: "watch events",
-        timeoutMs: 10_000,
-      });
-      expect(final?.spec?.replicas).to.equal(3);
-    } finally {
-      watch.abort();
-      await watching;
-    }
-    expect(Math.min(...seen), `replicas seen: ${seen.join(",")}`).to.be.at.least(3);
-  });
-
-  it("Events: a repeated occurrence bumps series.count on one Event instead of creating another", async function () {
-    const recorder = createEventRecorder(kube, {
-      controller: "oaas.io/crm-reconciler",
-      instance: "t",
-      now: () => new Date(),
-    });
-    const input = {
-      regarding: { apiVersion: "v1", kind: "ConfigMap", name: "repeat", namespace: ns.name, uid: "u-repeat" },
-      type: "Normal" as const,
-      reason: "Tested",
-      action: "Test",
-      note: "the same thing again",
-    };
-    for (let i = 0; i < 3; i++) await recorder.record(input);
-    const stored = await kube.request<{ series?: { count?: number }; reason?: string }>({
-      method: "GET",
-      path: `/apis/events.k8s.io/v1/namespaces/${ns.name}/events/${eventName(input)}`,
-    });
-    expect(stored.series?.count).to.equal(3);
-    const all = await listObjects<{ reason?: string }>(kube, events, ns.name);
-    expect(all.filter((e) => e.reason === "Tested")).to.have.length(1);
   });
 
   it("delete: every child goes, then the finalizer, then the record", async function () {

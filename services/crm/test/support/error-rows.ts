@@ -185,11 +185,12 @@ export const errorRows: readonly ErrorRow[] = [
     mentions: "template",
   },
   {
-    name: "namespace that does not exist",
+    // Outside the served namespaces (OPRC_CRM_ALLOWED_NAMESPACES): refused before any lookup.
+    name: "namespace not served",
     rpc: "Deploy",
     request: deploy(unitJson("row-missing-ns")),
     metadata: { "x-namespace": "no-such-namespace-here" },
-    code: Code.FailedPrecondition,
+    code: Code.PermissionDenied,
     mentions: "no-such-namespace-here",
   },
   {

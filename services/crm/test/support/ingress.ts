@@ -6,7 +6,7 @@ import { KubeClient } from "@oaas/kube";
 import { createLogger, createMetrics } from "@oaas/telemetry";
 import { captureLogLines, testCluster, type LogLine } from "@oaas/testkit";
 import { applyCrds } from "../../src/crds.ts";
-import { startIngress, type Ingress } from "../../src/ingress/ingress.ts";
+import { startIngress, type Ingress, type IngressDeps } from "../../src/ingress/ingress.ts";
 
 export type { LogLine } from "@oaas/testkit";
 
@@ -30,6 +30,8 @@ export interface TestIngressOptions {
   readonly healthWatchIntervalMs?: number;
   /** false: reads go straight to the API server instead of the informer cache. */
   readonly recordCache?: false;
+  /** Records' history (GetHistory, and the entries Deploy and DeleteDeployment write). */
+  readonly history?: IngressDeps["history"];
 }
 
 export async function startTestIngress(options: TestIngressOptions): Promise<TestIngress> {
@@ -49,6 +51,7 @@ export async function startTestIngress(options: TestIngressOptions): Promise<Tes
     crmVersion: "0.1.0-test",
     host: "127.0.0.1",
     ...(options.recordCache === false ? { recordCache: false as const } : {}),
+    ...(options.history ? { history: options.history } : {}),
     port: 0,
     ...(options.healthWatchIntervalMs ? { healthWatchIntervalMs: options.healthWatchIntervalMs } : {}),
   });

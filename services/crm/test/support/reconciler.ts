@@ -11,6 +11,7 @@ import { kubeRecordStore } from "../../src/deployments/store.ts";
 import { desiredRecord } from "../../src/deployments/record.ts";
 import { detectCapabilities } from "../../src/reconciler/capabilities.ts";
 import { createReconcileHandler } from "../../src/reconciler/index.ts";
+import { getRecord } from "./records.ts";
 
 /**
  * In-memory HistorySink: a FAKE, because the Redis history store is being built in
@@ -98,6 +99,42 @@ export async function reconcileUntil<T>(
   timeoutMs = 60_000,
 ): Promise<T> {
   return waitFor(async () => probe(await h.handle(job)), { description, timeoutMs, intervalMs: 300 });
+}
+
+/** Whether the record says Available=True for its current generation. */
+export function isAvailable(r: DeploymentRecord | undefined): boolean {
+  return (
+    r?.status?.conditions?.some(
+      (c) => c.type === "Available" && c.status === "True" && c.observedGeneration === r.metadata.generation,
+    ) === true
+  );
+}
+
+/**
+ * Applies `spec` as a record in `namespace` and runs `h` on it until the record is Available
+ * for its generation (90 s); a timeout says the status the reconciler last wrote.
+ */
+export async function convergeRecord(
+  kube: KubeClient,
+  h: Harness,
+  namespace: string,
+  spec: DeploymentRecordSpec,
+): Promise<DeploymentRecord> {
+  const id = spec.deployment_id ?? "";
+  const written = await deployRecord(kube, namespace, spec);
+  return reconcileUntil(
+    h,
+    jobFor(written),
+    async () => {
+      const r = await getRecord(kube, namespace, id);
+      return isAvailable(r) ? r : undefined;
+    },
+    `${id} Available`,
+    90_000,
+  ).catch(async (error: unknown) => {
+    const r = await getRecord(kube, namespace, id);
+    throw new Error(`${String(error)}; status: ${JSON.stringify(r?.status)}`, { cause: error });
+  });
 }
 
 export const deploymentsType = builtIn.deployments;

@@ -4,7 +4,7 @@ import { captureLogLines } from "@oaas/testkit";
 import type { HistoryEntry, HistorySink } from "@oaas/queue";
 import { createLogger } from "@oaas/telemetry";
 import { expect } from "chai";
-import { acceptedHistory } from "../../src/ingress/accepted-history.ts";
+import { acceptedHistory, writeHistory } from "../../src/ingress/accepted-history.ts";
 import type { AcceptedDeploy } from "../../src/deployments/service.ts";
 
 const event: AcceptedDeploy = {
@@ -54,5 +54,42 @@ describe("ingress: accepted history entry", function () {
     await hook(event);
     expect(performance.now() - started).to.be.within(900, 2000);
     expect(lines.find((l) => l.level === "warn")).to.include({ deployment_id: "shop", bound_ms: 1000 });
+  });
+});
+
+describe("ingress: who asked, in the history entries", function () {
+  it("accepted and delete-requested entries name the principal and the end user", async function () {
+    const written: HistoryEntry[] = [];
+    const { lines, stream } = captureLogLines();
+    const logger = createLogger({ service: "test", level: "debug", stream });
+    const hooks = writeHistory(
+      {
+        append: (_namespace, _name, entry) => {
+          written.push(entry);
+          return Promise.resolve();
+        },
+      },
+      logger,
+    );
+    const who = { requestedBy: "pm-prod via deployer", onBehalfOf: "alice" };
+    await hooks.accepted({ ...event, ...who });
+    await hooks.deleteRequested({
+      namespace: "ns",
+      name: "rec",
+      deploymentId: "shop",
+      correlationId: "c9",
+      ...who,
+    });
+    await hooks.accepted({ ...event, requestedBy: "ci via admin" });
+    expect(written.map((e) => [e.type, e.message])).to.deep.equal([
+      ["accepted", "Deploy updated the record (generation 3), accepted by pm-prod via deployer for alice"],
+      [
+        "delete-requested",
+        "DeleteDeployment marked the record for deletion, accepted by pm-prod via deployer for alice",
+      ],
+      ["accepted", "Deploy updated the record (generation 3), accepted by ci via admin"],
+    ]);
+    expect(written[1]?.correlationId).to.equal("c9");
+    expect(lines.filter((l) => l.level === "warn")).to.deep.equal([]);
   });
 });

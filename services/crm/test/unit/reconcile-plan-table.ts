@@ -52,7 +52,8 @@ export function summary(plan: ChildrenPlan): Summary {
       const by = step.found.writers.length > 0 ? ` (written by ${step.found.writers.join(", ")})` : "";
       add("found", `${step.found.object}: ${step.found.paths.join(", ")}${by}`);
     }
-    if ((step.kind === "update" || step.kind === "repair") && step.handOverReplicas) add("handOver", name);
+    if ((step.kind === "update" || step.kind === "repair") && step.handover !== undefined)
+      add("handOver", name);
   }
   if (plan.prune.length > 0) out.prune = plan.prune.map(displayName);
   return out;

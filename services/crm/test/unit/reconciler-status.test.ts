@@ -1,8 +1,6 @@
 // Table-driven tests of the reconciler's pure parts: workload health, the status derived
-// from it, the "does this child need a write" decision and the replica hand-over rule.
-import type { RenderedObject } from "@oaas/templates";
+// from it, the "does this child need a write" decision (the replica hand-over rule: replica-handover.test.ts).
 import { expect } from "chai";
-import { needsReplicaHandover } from "../../src/reconciler/replicas.ts";
 import {
   appliedHashAnnotation,
   contains,
@@ -352,44 +350,4 @@ describe("reconciler: child decisions", function () {
     // Without the record's label value nothing is adopted (the rule needs both).
     expect(ownership(orphan({ "oaas.io/owner": "rec" }, "oaas-crm-reconciler"), "u").owned).to.equal(false);
   });
-});
-
-describe("reconciler: replica hand-over", function () {
-  const manager = "oaas-crm-reconciler";
-  const deploymentWith = (replicas?: number) =>
-    ({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "d" },
-      spec: replicas === undefined ? {} : { replicas },
-    }) as RenderedObject;
-  const liveOwned = (fields: unknown): LiveObject => ({
-    metadata: { managedFields: [{ manager, operation: "Apply", fieldsV1: fields }] },
-    spec: { replicas: 3 },
-  });
-  const rows = [
-    {
-      name: "desired drops replicas we own",
-      desired: deploymentWith(),
-      live: liveOwned({ "f:spec": { "f:replicas": {} } }),
-      want: true,
-    },
-    {
-      name: "desired keeps replicas",
-      desired: deploymentWith(3),
-      live: liveOwned({ "f:spec": { "f:replicas": {} } }),
-      want: false,
-    },
-    {
-      name: "we never owned replicas",
-      desired: deploymentWith(),
-      live: liveOwned({ "f:spec": { "f:template": {} } }),
-      want: false,
-    },
-  ];
-  for (const row of rows) {
-    it(row.name, function () {
-      expect(needsReplicaHandover(row.desired, row.live, manager)).to.equal(row.want);
-    });
-  }
 });

@@ -2,7 +2,9 @@ import {
   correlationIdAnnotation,
   deploymentIdLabel,
   finalizer,
+  onBehalfOfAnnotation,
   recordName,
+  requestedByAnnotation,
   traceparentAnnotation,
   type DeploymentRecord,
 } from "@oaas/crd";
@@ -49,6 +51,21 @@ describe("desiredRecord and isUpToDate", function () {
     expect(traced.metadata.annotations?.[traceparentAnnotation]).to.equal(traceparent);
     expect(desired.metadata.annotations).to.not.have.property(traceparentAnnotation);
     expect(isUpToDate(stored(), traced)).to.equal(true);
+  });
+
+  it("names who asked (requested-by, on-behalf-of), and another asker is still up to date", function () {
+    const asked = desiredRecord(spec, {
+      namespace: "ns",
+      correlationId: "c1",
+      requestedBy: "pm-prod via deployer",
+      onBehalfOf: "alice",
+    });
+    expect(asked.metadata.annotations).to.include({
+      [requestedByAnnotation]: "pm-prod via deployer",
+      [onBehalfOfAnnotation]: "alice",
+    });
+    expect(desired.metadata.annotations).to.not.have.property(requestedByAnnotation);
+    expect(isUpToDate(stored(), asked)).to.equal(true);
   });
 
   it("the spec hash ignores key order", function () {

@@ -106,9 +106,11 @@ describe("DeploymentsService", function () {
 
   it("tells onAccepted of every stored Deploy (with generation and correlation id), and of nothing refused", async function () {
     const accepted: AcceptedDeploy[] = [];
-    const told = new DeploymentsService(store, { odgm: false, knative: false }, undefined, (event) => {
-      accepted.push(event);
-      return Promise.resolve();
+    const told = new DeploymentsService(store, { odgm: false, knative: false }, undefined, {
+      accepted: (event) => {
+        accepted.push(event);
+        return Promise.resolve();
+      },
     });
     await told.deploy({ unit: unit("a") }, scope);
     await told.deploy({ unit: unit("a", (s) => (s.target_env = "prod")) }, { ...scope, correlationId: "c2" });
@@ -245,7 +247,9 @@ describe("DeploymentsService", function () {
         expect(error).to.be.instanceOf(DeploymentError);
         expect((error as DeploymentError).code).to.equal("failedPrecondition");
         expect((error as DeploymentError).message).to.contain(`namespace ${ns} is not served by this CRM`);
-        expect((error as DeploymentError).message).to.contain("watches ns, ns2 (OPRC_CRM_K8S_NAMESPACE)");
+        expect((error as DeploymentError).message).to.contain(
+          "watches ns, ns2 (OPRC_CRM_ALLOWED_NAMESPACES)",
+        );
       }
       expect(store.applies).to.equal(0);
       // Input errors still come first: they do not depend on where.

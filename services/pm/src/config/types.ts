@@ -46,7 +46,11 @@ export interface PmConfig {
     readonly healthCheckIntervalMs: number;
     /** CRM_CIRCUIT_BREAKER_FAILURE_THRESHOLD, default 5 consecutive failures open a cluster's breaker. */
     readonly breakerThreshold: number;
-    /** CRM_CIRCUIT_BREAKER_TIMEOUT seconds, default 60: an open breaker lets one trial call through after it. */
+    /**
+     * CRM_CIRCUIT_BREAKER_TIMEOUT seconds, default 60: the longest an open breaker waits
+     * before letting a trial call through; the first trial comes 2 s after it opens and the
+     * wait doubles after each failed one up to this (crm/manager.ts halfOpenBackoff).
+     */
     readonly breakerHalfOpenAfterMs: number;
   };
   readonly deploy: {

@@ -1,7 +1,8 @@
 // The CRM manager: one client per configured cluster, each call bounded by a deadline
 // (5 s status, 15 s deploy; never above the cluster's timeout), retried with
-// exponential backoff and jitter for retryable codes only, behind a circuit breaker per
-// cluster (cockatiel). Health comes from CrmInfoService.GetEnvHealth, falling back to
+// exponential backoff and jitter, behind a circuit breaker per cluster (cockatiel). What
+// is retried and what the breaker counts is the one table of @oaas/models crm-failure.ts:
+// failures of the cluster, never answers about the request. Health comes from CrmInfoService.GetEnvHealth, falling back to
 // grpc.health.v1, cached per cluster for CRM_HEALTH_CACHE_TTL.
 import { create } from "@bufbuild/protobuf";
 import type { Counter, Meter } from "@opentelemetry/api";
@@ -36,7 +37,7 @@ import type { ClusterConfig, PmConfig } from "../config/index.ts";
 import type { Source } from "@oaas/auth";
 import { createCrmClients, type CrmClients } from "./client.ts";
 import { probeCrm, type BreakerState, type ClusterHealth, type ProbedHealth } from "./health-probe.ts";
-import { CrmError, isCrmFault, isRetryable, olderCrm, resetAsUnavailable, toCrmError } from "./errors.ts";
+import { CrmError, isCrmFault, isRetryable, olderCrm, toCrmError } from "./errors.ts";
 import {
   historyJson,
   statusDetailJson,
@@ -138,7 +139,7 @@ export class CrmManager {
   private cluster(config: ClusterConfig): Cluster {
     const { crm, deploy } = this.options;
     const breaker = circuitBreaker(handleWhen(isCrmFault), {
-      halfOpenAfter: crm.breakerHalfOpenAfterMs,
+      halfOpenAfter: halfOpenBackoff(crm.breakerHalfOpenAfterMs),
       breaker: new ConsecutiveBreaker(crm.breakerThreshold),
     });
     const emit = (event: string, detail?: string) =>
@@ -256,10 +257,11 @@ export class CrmManager {
             cluster.monitor?.connected(cluster);
             return answer;
           } catch (error) {
-            if (signal?.aborted) throw error;
-            const reset = resetAsUnavailable(error);
-            reportReach(cluster, reset);
-            throw reset;
+            // Classed once, here (@oaas/models crm-failure.ts): the breaker counts and the
+            // retry policy repeats what the verdict says, and so does everything after.
+            const classed = toCrmError(name, error, signal?.aborted === true);
+            if (!signal?.aborted) reportReach(cluster, classed);
+            throw classed;
           }
         });
       });
@@ -294,13 +296,23 @@ export class CrmManager {
     );
   }
 
+  /**
+   * One ListClassRuntimes page (crm/list-pages.ts pages through them all). `signal` ends
+   * it early (the whole listing's deadline): that end is the PM's own, never counted.
+   */
   list(
     name: string,
     request: Partial<Omit<ListClassRuntimesRequest, "$typeName">>,
     ctx: CallContext,
+    signal?: AbortSignal,
   ): Promise<ListClassRuntimesResponse> {
-    return this.call(name, "ListClassRuntimes", "call", ctx, (c, o) =>
-      c.deployments.listClassRuntimes(create(ListClassRuntimesRequestSchema, request), o),
+    return this.call(
+      name,
+      "ListClassRuntimes",
+      "call",
+      ctx,
+      (c, o) => c.deployments.listClassRuntimes(create(ListClassRuntimesRequestSchema, request), o),
+      signal,
     );
   }
 
@@ -389,7 +401,22 @@ export class CrmManager {
 }
 
 /** Tells the cluster's monitor whether a failed attempt reached the CRM (toCrmError's classification). */
-function reportReach(cluster: Cluster, error: unknown): void {
-  if (toCrmError(cluster.config.name, error).kind === "unreachable") cluster.monitor?.failed(cluster, error);
+function reportReach(cluster: Cluster, error: CrmError): void {
+  if (error.kind === "unreachable") cluster.monitor?.failed(cluster, error.cause ?? error);
   else cluster.monitor?.connected(cluster);
+}
+
+/** The first trial call after a breaker opens, ms; each failed trial doubles the wait. */
+export const halfOpenFirstMs = 2_000;
+
+/**
+ * When an open breaker lets its next trial call through: 2 s after it opened, then twice
+ * as long after each failed trial (with jitter), up to `maxMs` (CRM_CIRCUIT_BREAKER_TIMEOUT,
+ * default 60 s). A CRM back after a restart is used again within seconds instead of a
+ * full minute later, while one that stays down gets one trial a minute. A successful
+ * trial closes the breaker and starts the sequence over (cockatiel's halfOpenAfter backoff).
+ */
+export function halfOpenBackoff(maxMs: number): ExponentialBackoff<unknown> | number {
+  if (maxMs <= halfOpenFirstMs) return maxMs;
+  return new ExponentialBackoff({ initialDelay: halfOpenFirstMs, maxDelay: maxMs });
 }

@@ -1,10 +1,12 @@
 // Class runtimes (alias deployment-records): the units the CRMs hold, read through.
-// A list fans out to every cluster (or the one named) and says which clusters did not
-// answer instead of failing the whole answer.
+// A list fans out to every cluster (or the one named), pages through each CRM's list
+// (crm/list-pages.ts) and says which clusters did not answer instead of failing the
+// whole answer.
 import type { FieldError } from "@oaas/models";
 import { SummarizedStatus } from "@oaas/proto";
 import { unitJson } from "../crm/convert.ts";
 import { CrmError } from "../crm/errors.ts";
+import { listEveryPage } from "../crm/list-pages.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
 import { NotFoundError, UnavailableError, ValidationError } from "./errors.ts";
 
@@ -59,10 +61,14 @@ export class RuntimeService {
     const problems = filterProblems(filter);
     if (problems.length) throw new ValidationError(problems, "invalid query");
     const clusters = this.targets(filter.cluster);
+    const wanted = filter.limit === undefined ? undefined : (filter.offset ?? 0) + filter.limit;
     const answers = await Promise.all(
       clusters.map(async (cluster) => {
         try {
-          const res = await this.crm.list(
+          // Every page of it (the CRM bounds its answers): the merge below needs them all,
+          // or at least the first offset + limit.
+          const units = await listEveryPage(
+            this.crm,
             cluster,
             {
               ...(filter.package_name !== undefined ? { packageName: filter.package_name } : {}),
@@ -71,8 +77,9 @@ export class RuntimeService {
               ...(filter.status !== undefined ? { status: filter.status } : {}),
             },
             ctx,
+            wanted === undefined ? {} : { wanted },
           );
-          const items: RuntimeItem[] = res.items.map((u) => ({ ...unitJson(u), cluster }));
+          const items: RuntimeItem[] = units.map((u) => ({ ...unitJson(u), cluster }));
           return { cluster, items, error: undefined };
         } catch (error) {
           return { cluster, items: [] as RuntimeItem[], error: (error as Error).message };

@@ -43,8 +43,14 @@ export interface StandInCrmOptions {
   readonly deploy?: (unit: DeploymentUnit, context: HandlerContext) => Promise<void> | void;
   /** DeleteDeployment (throw a ConnectError for a failure). */
   readonly delete?: (id: string) => Promise<void> | void;
-  /** ListClassRuntimes: the units it holds (filters are not applied); without it UNIMPLEMENTED. */
+  /** ListClassRuntimes: the units it holds (filters are not applied, limit/offset are); without it UNIMPLEMENTED. */
   readonly list?: () => DeploymentUnit[];
+  /**
+   * A page of more units than this is refused RESOURCE_EXHAUSTED as the CRM refuses one
+   * over its message limit ("ask with limit <= N"); each ListClassRuntimes request is
+   * noted in `listRequests`.
+   */
+  readonly maxPage?: number;
   /**
    * CrmInfoService.GetEnvHealth answers HEALTHY with these figures when given (the PM
    * sizes replicas from them before a Deploy).
@@ -68,11 +74,14 @@ export interface StandInCrm {
   readonly url: string;
   /** Each RecordDetailService call, in arrival order. */
   readonly detailRequests: DetailCall[];
+  /** Each ListClassRuntimes request's offset and limit (0: none), in arrival order. */
+  readonly listRequests: { readonly offset: number; readonly limit: number }[];
   close(): Promise<void>;
 }
 
 export async function startStandInCrm(options: StandInCrmOptions): Promise<StandInCrm> {
   const detailRequests: DetailCall[] = [];
+  const listRequests: StandInCrm["listRequests"][number][] = [];
   /** Runs a RecordDetailService handler, noting the call and whether it was cancelled before it returned. */
   const observed = async <T>(
     method: DetailCall["method"],
@@ -115,8 +124,20 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
           : {}),
         ...(options.list
           ? {
-              listClassRuntimes: () =>
-                create(ListClassRuntimesResponseSchema, { items: options.list?.() ?? [] }),
+              // Paged as the CRM pages (limit/offset; 100 when no limit is named).
+              listClassRuntimes: (req) => {
+                listRequests.push({ offset: req.offset ?? 0, limit: req.limit ?? 0 });
+                const start = req.offset ?? 0;
+                const size = req.limit || 100;
+                if (options.maxPage !== undefined && size > options.maxPage) {
+                  throw new ConnectError(
+                    `this page would exceed 4128768 bytes; ask with limit <= ${options.maxPage} and page with offset (now ${start})`,
+                    Code.ResourceExhausted,
+                  );
+                }
+                const items = (options.list?.() ?? []).slice(start, start + size);
+                return create(ListClassRuntimesResponseSchema, { items });
+              },
               getClassRuntime: (req) => {
                 const unit = options.list?.().find((u) => u.id === req.deploymentId);
                 if (!unit) throw new ConnectError(`no deployment "${req.deploymentId}"`, Code.NotFound);
@@ -177,6 +198,7 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
   return {
     url: `http://127.0.0.1:${listener.port}`,
     detailRequests,
+    listRequests,
     close: () => listener.close(200),
   };
 }

@@ -380,7 +380,7 @@ export const GetHistoryResponseSchema: GenMessage<GetHistoryResponse> = /*@__PUR
  */
 export type HistoryEntry = Message<"oaas.crm.v1.HistoryEntry"> & {
   /**
-   * accepted, rendered, applied, drift-repaired, pruned, deleted, failed, recommended, enforced.
+   * accepted, rendered, applied, drift-repaired, pruned, delete-requested, deleted, failed, recommended, enforced.
    *
    * @generated from field: string type = 1;
    */

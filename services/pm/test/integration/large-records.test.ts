@@ -1,0 +1,135 @@
+// Issue 24 fault 1 on a real cluster: a CRM ingress process holding records larger than
+// one ListClassRuntimes page (units with ~400 KiB of function config; the CRM refuses a
+// page over 4 MiB with RESOURCE_EXHAUSTED "ask with limit <= N"). The PM pages through
+// them (class-runtimes is 200 with every record, however often it is asked), and its
+// breaker stays closed through 100 RESOURCE_EXHAUSTED and 100 INVALID_ARGUMENT answers of
+// that real ingress, then opens once the ingress is gone (ECONNREFUSED: the cluster).
+import { create } from "@bufbuild/protobuf";
+import { Code, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import {
+  DeploymentService,
+  DeploymentUnitSchema,
+  FunctionDeploymentSpecSchema,
+  ProvisionConfigSchema,
+  type DeploymentUnit,
+} from "@oaas/proto";
+import {
+  createTestNamespace,
+  installCrdWithCrm,
+  startCrm,
+  testCluster,
+  waitCrmChildReady,
+  type CrmChild,
+  type TestNamespace,
+} from "@oaas/testkit";
+import { failedClustersHeader, type RuntimeList } from "@oaas/pm-api";
+import { expect } from "chai";
+import { CrmError } from "../../src/crm/errors.ts";
+import { startTestPm, type TestPm } from "../support/pm.ts";
+
+/** Records of ~400 KiB each: 14 of them (5.6 MiB) do not fit one 4 MiB page. */
+const records = 14;
+const configBytes = 400 * 1024;
+
+function largeUnit(i: number): DeploymentUnit {
+  return create(DeploymentUnitSchema, {
+    id: `big-${String(i).padStart(2, "0")}`,
+    packageName: "big",
+    classKey: "blob",
+    targetEnv: "dev",
+    functions: [
+      create(FunctionDeploymentSpecSchema, {
+        functionKey: "fn",
+        provisionConfig: create(ProvisionConfigSchema, { containerImage: "ghcr.io/oaas/fn:1", port: 8080 }),
+        config: { BLOB: String.fromCharCode(97 + (i % 26)).repeat(configBytes) },
+      }),
+    ],
+  });
+}
+
+describe("pm: class-runtimes over records larger than a CRM page", function () {
+  this.timeout(300_000);
+  let ns: TestNamespace | undefined;
+  let ingress: CrmChild | undefined;
+  let pm: TestPm | undefined;
+
+  before(async function () {
+    const { kubeconfig } = await testCluster();
+    await installCrdWithCrm(kubeconfig);
+    ns = await createTestNamespace("pm-big");
+    // The ingress alone: Deploy stores the records, nothing reconciles them (not needed to list).
+    ingress = await startCrm(["ingress"], {
+      KUBECONFIG: kubeconfig,
+      OPRC_CRM_K8S_NAMESPACE: ns.name,
+      OPRC_CRM_LOG: "info",
+    });
+    await waitCrmChildReady(ingress);
+    const client = createClient(DeploymentService, createGrpcTransport({ baseUrl: ingress.url }));
+    for (let i = 0; i < records; i++)
+      await client.deploy({ deploymentUnit: largeUnit(i) }, { timeoutMs: 30_000 });
+    pm = await startTestPm({
+      OPRC_PM_CRM_CLUSTERS: "a",
+      OPRC_PM_CRM_A_URL: ingress.url,
+      OPRC_PM_RETRY_BASE_MS: "20",
+      CRM_HEALTH_CHECK_INTERVAL: "0",
+    });
+  });
+  after(async function () {
+    await pm?.close();
+    await ingress?.stop();
+    await ns?.cleanup();
+  });
+
+  it("GET /api/v1/class-runtimes is 200 with every record, six times over; the breaker stays closed", async function () {
+    const api = pm as TestPm;
+    for (let round = 0; round < 6; round++) {
+      const res = await api.request("GET", "/api/v1/class-runtimes?package_name=big");
+      expect(res.status, res.text.slice(0, 500)).to.equal(200);
+      expect(res.headers.get(failedClustersHeader)).to.equal(null);
+      const list = res.json as RuntimeList;
+      expect(list.map((i) => i.id)).to.deep.equal(Array.from({ length: records }, (_, i) => largeUnit(i).id));
+      const config = (list[0]?.functions?.[0] as { config?: Record<string, string> } | undefined)?.config;
+      expect(config?.["BLOB"]?.length, "records come back whole").to.equal(configBytes);
+    }
+    const page = await api.request("GET", "/api/v1/class-runtimes?package_name=big&offset=12&limit=5");
+    expect((page.json as RuntimeList).map((i) => i.id)).to.deep.equal(["big-12", "big-13"]);
+    expect(api.crm.breakerState("a")).to.equal("closed");
+  });
+
+  it("100 RESOURCE_EXHAUSTED and 100 INVALID_ARGUMENT answers of the real ingress: closed, not retried; ECONNREFUSED opens it", async function () {
+    const crm = (pm as TestPm).crm;
+    const ctx = { correlationId: "breaker-real" };
+    const retries = crm.retryCount("a");
+    for (let i = 0; i < 100; i++) {
+      // A page of every record at once is over 4 MiB: the CRM asks to be paged.
+      const error = await crm.list("a", { packageName: "big", limit: 100 }, ctx).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(CrmError);
+      expect([(error as CrmError).kind, (error as CrmError).code]).to.deep.equal([
+        "answered",
+        Code.ResourceExhausted,
+      ]);
+    }
+    const invalid = create(DeploymentUnitSchema, { id: "no-functions", packageName: "p", classKey: "c" });
+    for (let i = 0; i < 100; i++) {
+      const error = await crm.deploy("a", invalid, ctx).catch((e: unknown) => e);
+      expect([(error as CrmError).kind, (error as CrmError).code]).to.deep.equal([
+        "answered",
+        Code.InvalidArgument,
+      ]);
+    }
+    expect(crm.breakerState("a")).to.equal("closed");
+    expect(crm.retryCount("a") - retries, "answers about the request are not retried").to.equal(0);
+
+    await ingress?.stop();
+    const refused = (await crm.status("a", "big-00", ctx).catch((e: unknown) => e)) as CrmError;
+    expect(refused.kind, refused.message).to.equal("unreachable");
+    expect(refused.message).to.match(/ECONNREFUSED/);
+    // Each attempt counts (1 + CRM_DEFAULT_RETRY_ATTEMPTS 3); the fifth opens the breaker.
+    await crm.status("a", "big-00", ctx).catch(() => undefined);
+    expect(crm.breakerState("a")).to.equal("open");
+    const res = await (pm as TestPm).request("GET", "/api/v1/class-runtimes");
+    expect(res.status).to.equal(503);
+    expect(res.text).to.contain("circuit breaker open");
+  });
+});
