@@ -23,12 +23,7 @@ export const pendingVariables: Readonly<Record<Program, readonly RegExp[]>> = {
     /^OPRC_CRM_ALLOWED_NAMESPACES$/,
     /^OPRC_CRM_AUTH_MTLS_CLIENTS_FILE$/,
   ],
-  pm: [
-    /^OPRC_PM_AUTH_TOKENS_FILE$/,
-    /^OPRC_PM_AUTH_DISABLED$/,
-    /^OPRC_PM_CRM_[A-Z0-9_]+_TOKEN_FILE$/,
-    /^OPRC_PM_ETCD_PASSWORD_FILE$/,
-  ],
+  pm: [],
 };
 
 export type Program = "crm" | "pm";

@@ -1,5 +1,5 @@
 // The PM's store settings: STORAGE_TYPE and, for etcd, the ETCD_* variables (endpoints,
-// key prefix, timeout, credentials (the password from ETCD_PASSWORD_FILE, a mounted Secret,
+// key prefix, timeout, credentials (the password from OPRC_PM_ETCD_PASSWORD_FILE, a mounted Secret,
 // or ETCD_PASSWORD; not both), TLS files). Read with the shared reader (@oaas/config).
 import {
   anyText,
@@ -25,11 +25,11 @@ export function storageSettings(r: EnvReader): PmConfig["storage"] {
   const clientKeyPath = r.optional("ETCD_CLIENT_KEY_PATH", parsePath);
   const username = r.optional("ETCD_USERNAME", anyText);
   const password = r.optional("ETCD_PASSWORD", anyText);
-  const passwordFile = r.optional("ETCD_PASSWORD_FILE", parsePath);
+  const passwordFile = r.optional("OPRC_PM_ETCD_PASSWORD_FILE", parsePath);
   if (password !== undefined && passwordFile !== undefined)
     r.report(
       "ETCD_PASSWORD",
-      "set together with ETCD_PASSWORD_FILE: give one (the file, a mounted Secret, is preferred)",
+      "set together with OPRC_PM_ETCD_PASSWORD_FILE: give one (the file, a mounted Secret, is preferred)",
     );
   if (clientCertPath !== undefined && clientKeyPath === undefined)
     r.report("ETCD_CLIENT_KEY_PATH", "required with ETCD_CLIENT_CERT_PATH: give both or neither");
@@ -49,7 +49,7 @@ export function storageSettings(r: EnvReader): PmConfig["storage"] {
   if ((password ?? passwordFile) !== undefined && username === undefined)
     r.report(
       "ETCD_USERNAME",
-      `required because ${password !== undefined ? "ETCD_PASSWORD" : "ETCD_PASSWORD_FILE"} is set`,
+      `required because ${password !== undefined ? "ETCD_PASSWORD" : "OPRC_PM_ETCD_PASSWORD_FILE"} is set`,
     );
   const etcd: EtcdSettings = {
     endpoints: r.read("ETCD_ENDPOINTS", commaList(anyText), ["localhost:2379"]),

@@ -20,7 +20,7 @@ export interface EtcdSettings {
   readonly keyPrefix: string;
   readonly username?: string;
   readonly password?: string;
-  /** ETCD_PASSWORD_FILE: the password read from this file (trailing newline dropped) when the client starts; not with `password`. */
+  /** OPRC_PM_ETCD_PASSWORD_FILE: the password read from this file (trailing newline dropped) when the client starts; not with `password`. */
   readonly passwordFile?: string;
   /** ETCD_TIMEOUT: the longest any call waits for etcd, ms; then it fails as unavailable (503). */
   readonly timeoutMs: number;

@@ -146,7 +146,7 @@ describe("pm storage: etcd with authentication (ETCD_USERNAME / ETCD_PASSWORD)",
     }
   });
 
-  it("the password from ETCD_PASSWORD_FILE (a mounted Secret, trailing newline dropped)", async function () {
+  it("the password from OPRC_PM_ETCD_PASSWORD_FILE (a mounted Secret, trailing newline dropped)", async function () {
     const dir = await mkdtemp(join(tmpdir(), "oaas-etcd-password-"));
     const file = join(dir, "password");
     await writeFile(file, "s3cret\n", { mode: 0o600 });
@@ -156,7 +156,7 @@ describe("pm storage: etcd with authentication (ETCD_USERNAME / ETCD_PASSWORD)",
       ETCD_ENDPOINTS: etcd.endpoint,
       ETCD_KEY_PREFIX: prefix(),
       ETCD_USERNAME: "root",
-      ETCD_PASSWORD_FILE: file,
+      OPRC_PM_ETCD_PASSWORD_FILE: file,
     });
     const s = createStorage(config.storage);
     try {

@@ -120,15 +120,17 @@ describe("pm config: authentication", function () {
 
   it("the etcd password from a file or inline, not both", function () {
     const base = { OPRC_PM_AUTH_DISABLED: "true", STORAGE_TYPE: "etcd", ETCD_USERNAME: "pm" };
-    const c = parsePmConfig({ ...base, ETCD_PASSWORD_FILE: "/run/etcd/password" });
+    const c = parsePmConfig({ ...base, OPRC_PM_ETCD_PASSWORD_FILE: "/run/etcd/password" });
     expect(c.storage).to.deep.include({ type: "etcd" });
     expect(c.storage.type === "etcd" ? c.storage.etcd : undefined).to.include({
       username: "pm",
       passwordFile: "/run/etcd/password",
     });
-    expect(problems({ ...base, ETCD_PASSWORD_FILE: "/p", ETCD_PASSWORD: "pa55" })).to.contain(
-      "ETCD_PASSWORD_FILE",
+    expect(problems({ ...base, OPRC_PM_ETCD_PASSWORD_FILE: "/p", ETCD_PASSWORD: "pa55" })).to.contain(
+      "OPRC_PM_ETCD_PASSWORD_FILE",
     );
-    expect(problems({ OPRC_PM_AUTH_DISABLED: "true", ETCD_PASSWORD_FILE: "/p" })).to.contain("ETCD_USERNAME");
+    expect(problems({ OPRC_PM_AUTH_DISABLED: "true", OPRC_PM_ETCD_PASSWORD_FILE: "/p" })).to.contain(
+      "ETCD_USERNAME",
+    );
   });
 });
