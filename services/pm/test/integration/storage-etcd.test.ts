@@ -1,9 +1,14 @@
 // The storage contract against a real etcd (the binary e2e/cluster builds), plain and
 // over TLS with client certificates, each under its own key prefix per test.
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startTestEtcd, type TestEtcd } from "@oaas/testkit";
 import { expect } from "chai";
 import { Etcd3 } from "etcd3";
+import { createStorage } from "../../src/app.ts";
+import { parsePmConfig } from "../../src/config/index.ts";
 import { EtcdKv, KvStorage, StorageUnavailableError } from "../../src/storage/index.ts";
 import { storageContract } from "../support/storage-contract.ts";
 
@@ -138,6 +143,28 @@ describe("pm storage: etcd with authentication (ETCD_USERNAME / ETCD_PASSWORD)",
       expect((await s.getPackage("p"))?.name).to.equal("p");
     } finally {
       await s.close();
+    }
+  });
+
+  it("the password from ETCD_PASSWORD_FILE (a mounted Secret, trailing newline dropped)", async function () {
+    const dir = await mkdtemp(join(tmpdir(), "oaas-etcd-password-"));
+    const file = join(dir, "password");
+    await writeFile(file, "s3cret\n", { mode: 0o600 });
+    const config = parsePmConfig({
+      OPRC_PM_AUTH_DISABLED: "true",
+      STORAGE_TYPE: "etcd",
+      ETCD_ENDPOINTS: etcd.endpoint,
+      ETCD_KEY_PREFIX: prefix(),
+      ETCD_USERNAME: "root",
+      ETCD_PASSWORD_FILE: file,
+    });
+    const s = createStorage(config.storage);
+    try {
+      // A wrong or missing password fails every call (the test below); this one is answered.
+      expect(await s.getPackage("absent")).to.equal(undefined);
+    } finally {
+      await s.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
