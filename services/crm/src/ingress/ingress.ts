@@ -146,7 +146,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     routes,
     logger,
     metrics,
-    fallback: httpEndpoints(readiness, metrics),
+    fallback: httpEndpoints(readiness, metrics, gate),
     shutdownSignal: shutdown.signal,
     requestGate: authGate({ gate, defaultNamespace: config.namespace, audit }),
     audit,

@@ -4,6 +4,7 @@ import http2 from "node:http2";
 import { freePort, testCluster, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { plannedRoles } from "../../src/roles/role-names.ts";
+import { installCrd } from "../support/ingress.ts";
 import { crm } from "../support/process.ts";
 
 describe("crm program", function () {
@@ -36,7 +37,9 @@ describe("crm program", function () {
 
   for (const role of ["ingress", "all"]) {
     it(`crm ${role} serves, then stops on SIGTERM with an HTTP/2 stream open`, async function () {
-      const { kubeconfig } = await testCluster();
+      const { kubeconfig, kc } = await testCluster();
+      // Ready means the CRD is served: a fresh test cluster has none until a suite installs it.
+      await installCrd(kc);
       const port = await freePort();
       const run = crm([role], {
         KUBECONFIG: kubeconfig,

@@ -30,12 +30,13 @@ describe("crm roles: /metrics needs a metrics token, probes stay open", function
   });
 
   // The analyzer and the enforcer serve the same listener as the watcher and the reconciler
-  // (program.ts: every role but the ingress and the dashboard); three processes keep the
-  // suite within what a shared runner starts in time.
-  it("watcher, reconciler and dashboard: none/wrong 401, metrics/viewer 200 on /metrics; /healthz open; unknown paths 404", async function () {
+  // (program.ts: every role but the ingress and the dashboard); four processes keep the
+  // suite within what a shared runner starts in time. `crm all` covers the ingress listener.
+  it("watcher, reconciler, dashboard and all (ingress listener and dashboard): none/wrong 401, metrics/viewer 200 on /metrics; /healthz open; unknown paths 404", async function () {
     const auth = { OPRC_CRM_AUTH_TOKENS_FILE: path.join(dir, "tokens") };
     const dashboardPort = await freePort();
-    const [watcher, reconciler, dashboard] = await Promise.all([
+    const allDashboardPort = await freePort();
+    const [watcher, reconciler, dashboard, all] = await Promise.all([
       suite.crm(["watcher"], auth),
       suite.crm(["reconciler"], auth),
       suite.crm(["dashboard"], {
@@ -43,13 +44,21 @@ describe("crm roles: /metrics needs a metrics token, probes stay open", function
         OPRC_CRM_DASHBOARD_AUTH_FILE: path.join(dir, "dashboard"),
         OPRC_CRM_DASHBOARD_PORT: String(dashboardPort),
       }),
+      // `crm all`: the ingress listener serves /metrics, the dashboard its own; one gate.
+      suite.crm(["all"], {
+        ...auth,
+        OPRC_CRM_DASHBOARD_AUTH_FILE: path.join(dir, "dashboard"),
+        OPRC_CRM_DASHBOARD_PORT: String(allDashboardPort),
+      }),
     ]);
     const urls: Record<string, string> = {
       watcher: watcher.url,
       reconciler: reconciler.url,
       dashboard: `http://127.0.0.1:${dashboardPort}`,
+      all: all.url,
+      "all's dashboard": `http://127.0.0.1:${allDashboardPort}`,
     };
-    const children = { watcher, reconciler, dashboard };
+    const children = { watcher, reconciler, dashboard, all, "all's dashboard": all };
     await Promise.all(
       Object.entries(children).map(([role, crm]) =>
         waitFor(
@@ -89,7 +98,7 @@ describe("crm roles: /metrics needs a metrics token, probes stay open", function
       expect((await get(`${url}/readyz`)).status, `${role} /readyz is no 401`).not.to.equal(401);
     }
     // The plain roles' listener: an unknown path is the same 404 with or without a credential.
-    for (const role of ["watcher", "reconciler"]) {
+    for (const role of ["watcher", "reconciler", "all"]) {
       const stranger = await get(`${urls[role]}/debug/pprof`);
       const insider = await get(`${urls[role]}/debug/pprof`, tokens.viewer);
       expect([stranger.status, insider.status], role).to.deep.equal([404, 404]);

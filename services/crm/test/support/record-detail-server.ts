@@ -16,6 +16,10 @@ import { httpEndpoints } from "../../src/ingress/http-endpoints.ts";
 import { listen } from "../../src/ingress/listener.ts";
 import { recordDetailHandlers } from "../../src/ingress/record-detail-handlers.ts";
 import { rpcHandler } from "../../src/ingress/rpc-handler.ts";
+import { createAuthenticator, createGate } from "@oaas/auth";
+
+/** A gate that lets everything through (OPRC_CRM_AUTH_DISABLED=true). */
+const openGate = createGate({ authenticate: createAuthenticator({ disabled: true }), realm: "test" });
 
 export interface RecordDetailServer {
   readonly url: string;
@@ -50,7 +54,8 @@ export async function startRecordDetailServer(options: {
     routes,
     logger,
     metrics,
-    fallback: httpEndpoints(readiness, metrics),
+    // The RPCs under test need no credential here: /metrics beside them with the gate open.
+    fallback: httpEndpoints(readiness, metrics, openGate),
     shutdownSignal: new AbortController().signal,
   });
   const listener = await listen(handler, { port: 0, host: "127.0.0.1" });

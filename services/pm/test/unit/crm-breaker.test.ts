@@ -38,7 +38,7 @@ function manager(urls: Record<string, string>): CrmManager {
     CRM_DEFAULT_RETRY_ATTEMPTS: "2",
     OPRC_PM_RETRY_BASE_MS: "10",
     CRM_HEALTH_CHECK_INTERVAL: "0",
-    // Only the CRM client settings are used here (no REST server).
+    // The client alone is under test here: no REST routes, so none to authenticate.
     OPRC_PM_AUTH_DISABLED: "true",
   };
   for (const [name, url] of Object.entries(urls)) env[`OPRC_PM_CRM_${name.toUpperCase()}_URL`] = url;

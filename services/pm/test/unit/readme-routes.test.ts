@@ -13,6 +13,10 @@ import { expect } from "chai";
 import type { Readiness } from "../../../crm/src/health/readiness.ts";
 import { httpEndpoints } from "../../../crm/src/ingress/http-endpoints.ts";
 import { startTestPm, type TestPm } from "../support/pm.ts";
+import { createAuthenticator, createGate } from "@oaas/auth";
+
+/** A gate that lets everything through (OPRC_CRM_AUTH_DISABLED=true). */
+const openGate = createGate({ authenticate: createAuthenticator({ disabled: true }), realm: "test" });
 
 const readmes = ["README.md", "services/pm/README.md", "services/cli/README.md"];
 
@@ -52,7 +56,8 @@ describe("README routes exist on the PM or the CRM", function () {
       check: () => Promise.resolve({ ready: true, reason: "ok" }),
       stop: () => undefined,
     };
-    const handler = httpEndpoints(readiness, metrics);
+    // Which routes exist, not who may call them: the CRM's probes with its gate open.
+    const handler = httpEndpoints(readiness, metrics, openGate);
     crm = http.createServer((req, res) => handler(req, res));
     await new Promise<void>((resolve) => crm.listen(0, "127.0.0.1", resolve));
     crmBase = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
