@@ -23,8 +23,8 @@ const variants: [Chart, (typeof valueCases)[number], string, string[]][] = [
   [
     crmChart,
     "default",
-    "tokens from an existing Secret, two namespaces",
-    ["--set", "auth.tokens.existingSecret=crm-tokens", "--set-json", 'auth.allowedNamespaces=["a","b"]'],
+    "tokens from an existing Secret, the served namespace named",
+    ["--set", "auth.tokens.existingSecret=crm-tokens", "--set-json", 'auth.allowedNamespaces=["oaas-system"]'],
   ],
   [
     crmChart,
