@@ -24,7 +24,12 @@ const variants: [Chart, (typeof valueCases)[number], string, string[]][] = [
     crmChart,
     "default",
     "tokens from an existing Secret, the served namespace named",
-    ["--set", "auth.tokens.existingSecret=crm-tokens", "--set-json", 'auth.allowedNamespaces=["oaas-system"]'],
+    [
+      "--set",
+      "auth.tokens.existingSecret=crm-tokens",
+      "--set-json",
+      'auth.allowedNamespaces=["oaas-system"]',
+    ],
   ],
   [
     crmChart,
