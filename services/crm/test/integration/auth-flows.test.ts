@@ -226,7 +226,7 @@ describe("crm ingress: principals over time (audit, history, brute force, rotati
     expect(later.done).to.equal(false);
     requests.end();
     expect((await answers.next()).done).to.equal(true);
-    expect(ing.logs.some((l) => l.message === "credentials file reloaded")).to.equal(true);
+    expect(ing.logs.some((l) => l.message === "tokens file reloaded")).to.equal(true);
     // The token never reaches a log line.
     expect(ing.logs.some((l) => JSON.stringify(l).includes(fresh))).to.equal(false);
   });
