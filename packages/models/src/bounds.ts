@@ -27,8 +27,15 @@ const int32Count = (why: string): NumberBound => ({ type: "integer", minimum: 0,
 /** Largest ODGM partition count per collection (the CRM's rule, @oaas/crd). */
 export { maxPartitionCount };
 
-/** Largest page (`limit`) of a list endpoint. */
-export const maxPageSize = 10_000;
+/**
+ * Items per page of every PM list route when the request names no `limit`: 100. A list
+ * without a bound answered everything (5.6 MB for 14 large deployments); a client that
+ * wants more follows the answer's `Link: <...>; rel="next"` header (@oaas/pm-api paging.ts).
+ */
+export const defaultPageSize = 100;
+
+/** Largest page (`limit`) of a list endpoint: 1000; a larger `limit` is a 400 naming `limit`. */
+export const maxPageSize = 1000;
 
 export const bounds = {
   /** provision_config.port */
@@ -60,7 +67,12 @@ export const bounds = {
     why: "fraction of the CPU request the autoscaler aims at; the HPA takes a whole percent above 0, so at least 0.01",
   },
   /** ?limit= of list endpoints */
-  pageSize: { type: "integer", minimum: 0, maximum: maxPageSize, why: `items per page, 0..${maxPageSize}` },
+  pageSize: {
+    type: "integer",
+    minimum: 0,
+    maximum: maxPageSize,
+    why: `items per page, 0..${maxPageSize}; default ${defaultPageSize}; the Link header (rel="next") names the next page`,
+  },
   /** ?offset= of list endpoints */
   offset: int32Count("items to skip"),
 } as const satisfies Record<string, NumberBound>;

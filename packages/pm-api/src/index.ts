@@ -8,3 +8,4 @@ export * from "./packages.ts";
 export * from "./runtimes.ts";
 export * from "./status.ts";
 export * from "./routes.ts";
+export * from "./paging.ts";

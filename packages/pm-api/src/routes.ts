@@ -145,7 +145,7 @@ export const routes = guarded({
     schema: {
       tags: ["catalog"],
       summary: "Every class of every package",
-      querystring: NoQuery,
+      querystring: query({ ...paging }),
       response: { 200: Type.Array(CatalogClass), ...errors(400, 503) },
     },
   },
@@ -156,7 +156,7 @@ export const routes = guarded({
     schema: {
       tags: ["catalog"],
       summary: "Every function of every package",
-      querystring: NoQuery,
+      querystring: query({ ...paging }),
       response: { 200: Type.Array(CatalogFunction), ...errors(400, 503) },
     },
   },

@@ -4,10 +4,12 @@
 // With `checkAnswers` (OAAS_CHECK_ANSWERS=1, set by the end-to-end tests) every answer is
 // also validated against the OpenAPI document the PM serves, and one that does not match
 // is an error.
-import { keyProblem } from "@oaas/models";
+import { keyProblem, maxPageSize } from "@oaas/models";
 import {
   apiPrefix,
   failedClustersHeader,
+  nextPageHeader,
+  nextPagePath,
   type ClusterInfo,
   type DeleteResult,
   type Deployment,
@@ -112,8 +114,9 @@ export class PmClient {
   }
 
   // --- packages -------------------------------------------------------------------
+  /** Every package matching the filter (every page; at most `limit` from `offset`). */
   listPackages(filter: PackageFilter = {}): Promise<Package[]> {
-    return this.call<Package[]>("GET", "/packages", "packages", { query: { ...filter } });
+    return this.listAll<Package>("/packages", "packages", { ...filter });
   }
   getPackage(name: string): Promise<Package> {
     return this.call<Package>("GET", `/packages/${enc(name, "package name")}`, `package "${name}"`);
@@ -154,8 +157,9 @@ export class PmClient {
       },
     );
   }
+  /** Every deployment matching the filter (every page; at most `limit` from `offset`). */
   listDeployments(filter: DeploymentFilter = {}): Promise<Deployment[]> {
-    return this.call<Deployment[]>("GET", "/deployments", "deployments", { query: { ...filter } });
+    return this.listAll<Deployment>("/deployments", "deployments", { ...filter });
   }
   /** The stored OClassDeployment with its per-cluster status. */
   getDeployment(key: string): Promise<DeploymentWithClusters> {
@@ -186,17 +190,14 @@ export class PmClient {
   }
 
   // --- class runtimes and status (proxied to the CRMs) ---------------------------
-  /** The runtimes of every cluster, and which clusters did not answer. */
+  /** The runtimes of every cluster (every page), and which clusters did not answer on any page. */
   async listClassRuntimes(query: Query = {}): Promise<RuntimeAnswer> {
-    let failed: FailedCluster[] = [];
-    const items = await this.call<RuntimeList>("GET", "/class-runtimes", "class runtimes", {
-      query,
-      onHeaders: (headers) => {
-        const header = headers.get(failedClustersHeader);
-        if (header !== null) failed = JSON.parse(header) as FailedCluster[];
-      },
+    const failed = new Map<string, FailedCluster>();
+    const items = await this.listAll<RuntimeItem>("/class-runtimes", "class runtimes", query, (headers) => {
+      const header = headers.get(failedClustersHeader);
+      if (header !== null) for (const f of JSON.parse(header) as FailedCluster[]) failed.set(f.cluster, f);
     });
-    return { items, failed_clusters: failed };
+    return { items, failed_clusters: [...failed.values()] };
   }
   getClassRuntime(id: string, cluster?: string): Promise<RuntimeItem> {
     return this.call<RuntimeItem>(
@@ -240,6 +241,37 @@ export class PmClient {
   /** GET /health (outside /api/v1). */
   health(): Promise<PmHealth> {
     return this.call<PmHealth>("GET", "/health", "PM health", { root: true });
+  }
+
+  /**
+   * A list route read to its end: the first page from `query` (its `limit`, when given,
+   * is the most items wanted in all; a page asks at most maxPageSize), then each page the
+   * answer's Link header (rel="next", @oaas/pm-api paging.ts) names, until none is named
+   * or `limit` items are in. The output is the list a single unbounded answer would be.
+   */
+  private async listAll<T>(
+    route: string,
+    what: string,
+    query: Query,
+    onHeaders?: (headers: Headers) => void,
+  ): Promise<T[]> {
+    const wanted = typeof query["limit"] === "number" ? query["limit"] : undefined;
+    const first = { ...query, limit: wanted === undefined ? undefined : Math.min(wanted, maxPageSize) };
+    const items: T[] = [];
+    let next: string | undefined;
+    const read = (headers: Headers) => {
+      next = nextPagePath(headers.get(nextPageHeader));
+      onHeaders?.(headers);
+    };
+    items.push(...(await this.call<T[]>("GET", route, what, { query: first, onHeaders: read })));
+    const seen = new Set<string>();
+    while (next !== undefined && (wanted === undefined || items.length < wanted) && !seen.has(next)) {
+      seen.add(next);
+      const path: string = next;
+      next = undefined;
+      items.push(...(await this.call<T[]>("GET", path, what, { root: true, onHeaders: read })));
+    }
+    return wanted === undefined ? items : items.slice(0, wanted);
   }
 
   /**

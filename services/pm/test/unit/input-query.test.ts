@@ -1,5 +1,5 @@
 // Hostile query filters and parameters on the PM's REST routes: 400 {error} naming the parameter.
-import { keyProblem } from "@oaas/models";
+import { keyProblem, maxPageSize } from "@oaas/models";
 import { expect } from "chai";
 import { errorOf } from "../support/pm.ts";
 import { pmSuite } from "../support/pm-suite.ts";
@@ -41,19 +41,25 @@ describe("pm REST: hostile input is 400 naming the field", function () {
 
     it("paging numbers out of bounds, fractional or not numbers are 400 naming the parameter", async function () {
       for (const [query, want] of [
-        ["limit=1e9", "invalid query: limit: must be <= 10000"],
-        ["limit=10001", "invalid query: limit: must be <= 10000"],
+        ["limit=1e9", `invalid query: limit: must be <= ${maxPageSize}`],
+        [`limit=${maxPageSize + 1}`, `invalid query: limit: must be <= ${maxPageSize}`],
         ["limit=-1", "invalid query: limit: must be >= 0"],
         ["limit=1.5", "invalid query: limit: must be integer"],
         ["limit=NaN", "invalid query: limit: must be integer"],
-        ["limit=Infinity", "invalid query: limit: must be <= 10000"],
+        ["limit=Infinity", `invalid query: limit: must be <= ${maxPageSize}`],
         ["limit=", "invalid query: limit: must be integer"],
         ["limit=1&limit=2", "invalid query: limit: must be integer"],
         ["offset=1e20", "invalid query: offset: must be <= 2147483647"],
         ["offset=2147483648", "invalid query: offset: must be <= 2147483647"],
         ["offset=-5", "invalid query: offset: must be >= 0"],
       ] as const) {
-        for (const base of ["/api/v1/packages", "/api/v1/deployments", "/api/v1/class-runtimes"]) {
+        for (const base of [
+          "/api/v1/packages",
+          "/api/v1/deployments",
+          "/api/v1/class-runtimes",
+          "/api/v1/classes",
+          "/api/v1/functions",
+        ]) {
           const answer = await hostile.raw("GET", `${base}?${query}`);
           expect(answer.status, `${base}?${query}`).to.equal(400);
           expect(errorOf(answer), `${base}?${query}`).to.equal(want);

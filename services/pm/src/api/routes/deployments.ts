@@ -11,6 +11,7 @@ import type { DeploymentResult } from "../../services/deployments.ts";
 import { ValidationError } from "../../services/errors.ts";
 import { callContext, type Api, type ApiDeps } from "../context.ts";
 import { deploymentInput, deploymentOut, mappingsOut, statusOut } from "../compat.ts";
+import { pageOf, sendPage } from "../paging.ts";
 
 /**
  * The HTTP status of a dispatch: 202 when its outcome on some cluster is not known yet
@@ -80,9 +81,11 @@ export function deploymentRoutes(app: Api, deps: ApiDeps): void {
     );
     return reply.code(dispatchStatus(result, 200)).send(resultOut(result, "updated"));
   });
-  app.get(r.listDeployments.url, { schema: r.listDeployments.schema }, async (request) =>
-    (await deps.deployments.list(request.query)).map(deploymentOut),
-  );
+  app.get(r.listDeployments.url, { schema: r.listDeployments.schema }, async (request, reply) => {
+    const page = pageOf(request.query);
+    const fetched = await deps.deployments.list({ ...request.query, ...page.fetch });
+    return sendPage(request, reply, page.ask, fetched).map(deploymentOut);
+  });
   app.get(r.getDeployment.url, { schema: r.getDeployment.schema }, async (request, reply) => {
     const { deployment, clusters } = await deps.deployments.get(request.params.key, callContext(request));
     // The generation a client names in If-Match to update what it read (PUT).

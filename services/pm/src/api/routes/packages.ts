@@ -2,6 +2,7 @@
 import { routes } from "@oaas/pm-api";
 import { callContext, type Api, type ApiDeps } from "../context.ts";
 import { packageInput } from "../compat.ts";
+import { pageOf, sendPage } from "../paging.ts";
 
 export function packageRoutes(app: Api, deps: ApiDeps): void {
   const defaultCluster = deps.crm.defaultCluster;
@@ -13,9 +14,10 @@ export function packageRoutes(app: Api, deps: ApiDeps): void {
       .code(201)
       .send({ ...stored, id: stored.name, status: "created", message: "package created" });
   });
-  app.get(listPackages.url, { schema: listPackages.schema }, async (request) => {
+  app.get(listPackages.url, { schema: listPackages.schema }, async (request, reply) => {
     const q = request.query;
-    return deps.packages.list({
+    const page = pageOf(q);
+    const fetched = await deps.packages.list({
       ...(q.name_pattern !== undefined ? { name_pattern: q.name_pattern } : {}),
       ...(q.disabled !== undefined ? { disabled: q.disabled } : {}),
       ...(q.tags !== undefined
@@ -26,9 +28,9 @@ export function packageRoutes(app: Api, deps: ApiDeps): void {
               .filter(Boolean),
           }
         : {}),
-      ...(q.limit !== undefined ? { limit: q.limit } : {}),
-      ...(q.offset !== undefined ? { offset: q.offset } : {}),
+      ...page.fetch,
     });
+    return sendPage(request, reply, page.ask, fetched);
   });
   app.get(getPackage.url, { schema: getPackage.schema }, async (request) =>
     deps.packages.get(request.params.name),
@@ -44,6 +46,15 @@ export function packageRoutes(app: Api, deps: ApiDeps): void {
     await deps.packages.delete(request.params.name, callContext(request));
     return reply.code(204).send(null);
   });
-  app.get(routes.listClasses.url, { schema: routes.listClasses.schema }, () => deps.packages.classes());
-  app.get(routes.listFunctions.url, { schema: routes.listFunctions.schema }, () => deps.packages.functions());
+  // The catalog is derived from every package: paged here, after it is built.
+  app.get(routes.listClasses.url, { schema: routes.listClasses.schema }, async (request, reply) => {
+    const { ask } = pageOf(request.query);
+    const all = await deps.packages.classes();
+    return sendPage(request, reply, ask, all.slice(ask.offset, ask.offset + ask.limit + 1));
+  });
+  app.get(routes.listFunctions.url, { schema: routes.listFunctions.schema }, async (request, reply) => {
+    const { ask } = pageOf(request.query);
+    const all = await deps.packages.functions();
+    return sendPage(request, reply, ask, all.slice(ask.offset, ask.offset + ask.limit + 1));
+  });
 }

@@ -3,6 +3,7 @@
 import { failedClustersHeader, routes } from "@oaas/pm-api";
 import { callContext, type Api, type ApiDeps } from "../context.ts";
 import { runtimeOut } from "../compat.ts";
+import { pageOf, sendPage } from "../paging.ts";
 
 /** JSON with every non-ASCII character escaped: a header value must be visible ASCII. */
 function asciiJson(value: unknown): string {
@@ -16,10 +17,11 @@ export function runtimeRoutes(app: Api, deps: ApiDeps): void {
   const { listRuntimes, getRuntime } = routes;
   for (const url of [listRuntimes.url, ...listRuntimes.aliases]) {
     app.get(url, { schema: listRuntimes.schema }, async (request, reply) => {
-      const list = await deps.runtimes.list(request.query, callContext(request));
+      const page = pageOf(request.query);
+      const list = await deps.runtimes.list({ ...request.query, ...page.fetch }, callContext(request));
       if (list.failed_clusters.length > 0)
         void reply.header(failedClustersHeader, asciiJson(list.failed_clusters));
-      return list.items.map(runtimeOut);
+      return sendPage(request, reply, page.ask, list.items).map(runtimeOut);
     });
   }
   for (const url of [getRuntime.url, ...getRuntime.aliases]) {
