@@ -29,7 +29,7 @@ import { runNfrCommand } from "./roles/nfr-command.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 import { builtRoles, plannedRoles, type Role } from "./roles/role-names.ts";
-import { createCrmAuth, type CrmAuth } from "./process/gate.ts";
+import { createCrmAuth, warnOpen, type CrmAuth } from "./process/gate.ts";
 import { crmVersion } from "./version.ts";
 
 const commands = ["crds", "history", "nfr"] as const;
@@ -93,6 +93,8 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
     await metrics.shutdown();
     return 1;
   }
+  // Once per process, whatever roles it serves (the unref'd timer ends with it).
+  warnOpen(config, logger);
   const kube = await KubeClient.create(loadKubeConfig(), {
     ...kubeClientMetrics(metrics.meter),
     maxInFlight: config.kube.maxInFlight,

@@ -12,6 +12,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import { serviceRoutes } from "@oaas/pm-api";
 import { startAuth, type PmAuth } from "./api/auth-setup.ts";
+import type { Repeater } from "@oaas/auth";
 import { buildServer } from "./api/server.ts";
 import type { PmConfig } from "./config/index.ts";
 import { CrmManager } from "./crm/manager.ts";
@@ -38,6 +39,8 @@ export interface PmOptions {
   readonly metrics?: Metrics;
   /** How often the tokens file is checked for a change, ms (default 2 000, the documented rotation bound). */
   readonly authRecheckMs?: number;
+  /** The timer of the hourly open-authentication warning (tests inject one; default an unref'd setInterval). */
+  readonly openWarningRepeat?: Repeater;
   /** Listen here instead of config.server (tests pass port 0). */
   readonly listen?: { readonly host: string; readonly port: number };
 }
@@ -59,7 +62,7 @@ export async function startPm(options: PmOptions): Promise<Pm> {
       error: error instanceof Error ? error.message : String(error),
     }),
   );
-  const auth = await startAuth(config.auth, logger, metrics, options.authRecheckMs);
+  const auth = await startAuth(config.auth, logger, metrics, options.authRecheckMs, options.openWarningRepeat);
   const storage = createStorage(config.storage);
   const crm = new CrmManager({
     tokenFiles,

@@ -5,7 +5,8 @@
 // servedNamespaces), so a request for any other namespace is 403 whoever asks, decided
 // before anything is looked up. In `crm all` every role of the process shares it; the
 // dashboard adds its browser users on top of the same parts (dashboard/gate.ts). While the
-// CRM runs open it says so at startup and hourly.
+// CRM runs open the process says so at startup and hourly (warnOpen, called once per
+// process by program.ts, so `crm all` says it once however many roles it serves).
 import { servedNamespaces, vars, type CrmConfig } from "@oaas/config";
 import {
   createAuthenticator,
@@ -14,6 +15,7 @@ import {
   jwtVerifier,
   parseClientsFile,
   parseTokensFile,
+  repeatOpenWarning,
   watchFile,
   type Authenticator,
   type ClientEntry,
@@ -22,6 +24,7 @@ import {
   type GateOptions,
   type JwtVerifier,
   type NamespaceScope,
+  type Repeater,
   type Source,
   type TokenEntry,
 } from "@oaas/auth";
@@ -31,7 +34,7 @@ import type { Logger, Metrics } from "@oaas/telemetry";
 export const crmRealm = "oaas-crm";
 
 /** How often the "running open" warning repeats while the CRM runs open, ms (issue 23: every hour). */
-export const openWarningIntervalMs = 3_600_000;
+export { openWarningIntervalMs } from "@oaas/auth";
 
 /** The parts of the process gate, for a server that authenticates more (the dashboard's Basic users). */
 export interface CrmAuth {
@@ -113,7 +116,6 @@ export async function createCrmAuth(config: CrmConfig, logger: Logger, metrics?:
     realm: crmRealm,
     onRefused,
   });
-  if (auth.open !== false) warnOpen(config, logger);
   return {
     gate,
     open: auth.open,
@@ -141,16 +143,23 @@ function withinServed(authenticate: Authenticator, served: readonly string[]): A
   };
 }
 
-/** Logs now and every hour (an unref'd timer: it never keeps the process alive) that the CRM serves without credentials. */
-function warnOpen(config: CrmConfig, logger: Logger): void {
-  const warn = () => {
-    logger.warn(
-      config.auth.open === "explicit"
-        ? "authentication is disabled (OPRC_CRM_AUTH_DISABLED=true): anyone who reaches the CRM may deploy and read /metrics"
-        : "no authentication configured (profile dev): anyone who reaches the CRM may deploy and read /metrics; set OPRC_CRM_AUTH_TOKENS_FILE",
-      { auth_open: config.auth.open },
-    );
-  };
-  warn();
-  setInterval(warn, openWarningIntervalMs).unref();
+/**
+ * While the CRM runs open (config.auth.open), logs so now and every hour (@oaas/auth
+ * repeatOpenWarning; `repeat` defaults to an unref'd setInterval, tests inject one).
+ * Called once per process (program.ts), not per role. Returns the function that stops it
+ * (a no-op when the CRM is not open).
+ */
+export function warnOpen(config: CrmConfig, logger: Logger, repeat?: Repeater): () => void {
+  if (config.auth.open === false) return () => undefined;
+  const open = config.auth.open;
+  return repeatOpenWarning(
+    () =>
+      logger.warn(
+        open === "explicit"
+          ? "authentication is disabled (OPRC_CRM_AUTH_DISABLED=true): anyone who reaches the CRM may deploy and read /metrics"
+          : "no authentication configured (profile dev): anyone who reaches the CRM may deploy and read /metrics; set OPRC_CRM_AUTH_TOKENS_FILE",
+        { auth_open: open },
+      ),
+    repeat === undefined ? {} : { repeat },
+  );
 }

@@ -8,7 +8,8 @@ import { parseCrmConfig } from "@oaas/config";
 import { createLogger, createMetrics } from "@oaas/telemetry";
 import { captureLogLines } from "@oaas/testkit";
 import { expect } from "chai";
-import { createCrmGate } from "../../src/process/gate.ts";
+import { openWarningIntervalMs, type Repeater } from "@oaas/auth";
+import { createCrmGate, warnOpen } from "../../src/process/gate.ts";
 
 const admin = "admin-token-0123456789abcdef";
 const teamA = "team-a-token-0123456789abcdef";
@@ -52,14 +53,13 @@ describe("crm: the gate built from the CRM's settings", function () {
     await metrics.shutdown();
   });
 
-  it("running open (dev with nothing configured) warns at startup and serves anonymous admin in the served namespaces only", async function () {
+  it("running open (dev with nothing configured) serves anonymous admin in the served namespaces only; the gate itself does not warn", async function () {
     const config = parseCrmConfig({ OPRC_CRM_K8S_NAMESPACE: "oaas" });
     expect(config.auth.open).to.equal("dev-default");
     const { lines, stream } = captureLogLines();
     const gate = await createCrmGate(config, createLogger({ service: "t", level: "debug", stream }));
-    const warned = lines.filter((l) => l.level === "warn");
-    expect(warned).to.have.length(1);
-    expect(warned[0]?.message).to.contain("OPRC_CRM_AUTH_TOKENS_FILE");
+    // The warning is the process's (warnOpen, once per process), not each gate's.
+    expect(lines.filter((l) => l.level === "warn")).to.deep.equal([]);
     const served = await gate({ source: "x" }, "admin", "oaas");
     expect(served.ok && served.principal.name).to.equal("anonymous");
     expect(await gate({ source: "x" }, "admin", "default")).to.include({ ok: false, status: 403 });
@@ -72,5 +72,46 @@ describe("crm: the gate built from the CRM's settings", function () {
       (e: unknown) => e,
     );
     expect(error).to.be.instanceOf(Error);
+  });
+
+  it("running open warns at startup and at every tick of its hourly timer (injected), until stopped", async function () {
+    for (const [env, want] of [
+      [{}, "OPRC_CRM_AUTH_TOKENS_FILE"],
+      [{ OPRC_CRM_PROFILE: "edge", OPRC_CRM_SECURITY_MTLS: "false", OPRC_CRM_AUTH_DISABLED: "true" }, "OPRC_CRM_AUTH_DISABLED=true"],
+    ] as const) {
+      const { lines, stream } = captureLogLines();
+      // The test fires the hourly ticks instead of waiting an hour.
+      let tick: (() => void) | undefined;
+      let everyMs: number | undefined;
+      let stopped = false;
+      const repeat: Repeater = (fn, ms) => {
+        tick = fn;
+        everyMs = ms;
+        return () => (stopped = true);
+      };
+      const stop = warnOpen(parseCrmConfig(env), createLogger({ service: "t", level: "debug", stream }), repeat);
+      const warned = () => lines.filter((l) => l.level === "warn");
+      expect(warned()).to.have.length(1);
+      expect(warned()[0]?.message).to.contain(want);
+      expect(everyMs).to.equal(openWarningIntervalMs).and.to.equal(3_600_000);
+      tick?.();
+      tick?.();
+      expect(warned()).to.have.length(3);
+      stop();
+      expect(stopped).to.equal(true);
+    }
+    // Not open: nothing said, no timer.
+    let started = false;
+    const { lines, stream } = captureLogLines();
+    warnOpen(
+      parseCrmConfig({ OPRC_CRM_AUTH_TOKENS_FILE: "/nonexistent" }),
+      createLogger({ service: "t", level: "debug", stream }),
+      () => {
+        started = true;
+        return () => undefined;
+      },
+    );
+    expect(started).to.equal(false);
+    expect(lines).to.deep.equal([]);
   });
 });

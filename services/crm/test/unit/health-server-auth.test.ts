@@ -10,7 +10,7 @@ import { Writable } from "node:stream";
 import { parseCrmConfig } from "@oaas/config";
 import { createLogger, createMetrics } from "@oaas/telemetry";
 import { expect } from "chai";
-import { createCrmAuth } from "../../src/process/gate.ts";
+import { createCrmAuth, warnOpen } from "../../src/process/gate.ts";
 import { startHealthServer, type HealthServer } from "../../src/roles/health-server.ts";
 
 const metricsToken = "scrape-0123456789abcdef";
@@ -41,7 +41,10 @@ describe("role health server: /metrics behind the process gate", function () {
 
   const serve = async (env: Record<string, string>) => {
     const metrics = createMetrics({ serviceName: "health-server-auth-test" });
-    const auth = await createCrmAuth(parseCrmConfig(env), logger, metrics);
+    const config = parseCrmConfig(env);
+    const auth = await createCrmAuth(config, logger, metrics);
+    // As the program does once per process (no hourly timer here: crm-gate.test.ts fires it).
+    warnOpen(config, logger, () => () => undefined);
     const server = await startHealthServer({
       port: 0,
       host: "127.0.0.1",

@@ -9,9 +9,12 @@ import {
   failedAuthLimiter,
   jwtVerifier,
   parseTokensFile,
+  repeatOpenWarning,
   watchFile,
   type Authenticator,
   type Gate,
+  type GateOptions,
+  type Repeater,
 } from "@oaas/auth";
 import type { Logger, Metrics } from "@oaas/telemetry";
 import { authVars } from "../config/auth.ts";
@@ -25,11 +28,14 @@ export interface PmAuth {
   readonly disabled: boolean;
   readonly writeRatePerSec: number;
   readonly writeBurst: number;
+  /**
+   * Counts a refusal decided outside the gate in oaas_auth_refusals_total{refusal,reason}
+   * (the 403 of a write by a namespace-limited principal: forbidden, namespace), as the
+   * gate counts its own.
+   */
+  readonly refused: NonNullable<GateOptions["onRefused"]>;
   close(): void;
 }
-
-/** How often the PM repeats that it runs without authentication, ms (one hour, as the CRM roles do). */
-export const openWarningIntervalMs = 3_600_000;
 
 /** WWW-Authenticate realm of the PM's 401 answers. */
 export const pmRealm = "oaas-pm";
@@ -43,6 +49,8 @@ export async function startAuth(
   logger: Logger,
   metrics?: Metrics,
   recheckMs: number = defaultRecheckMs,
+  /** The timer of the hourly "authentication is disabled" warning (tests inject one; default an unref'd setInterval). */
+  repeat?: Repeater,
 ): Promise<PmAuth> {
   const tokens =
     settings.tokensFile === undefined
@@ -71,29 +79,31 @@ export async function startAuth(
     ...(tokens !== undefined ? { tokens } : {}),
     ...(settings.oidc !== undefined ? { jwt: jwtVerifier(settings.oidc) } : {}),
   });
+  const refused: PmAuth["refused"] = (refusal, reason) => refusals?.add(1, { refusal, reason });
   const gate = createGate({
     authenticate,
     limiter: failedAuthLimiter(),
     realm: pmRealm,
-    onRefused: (refusal, reason) => refusals?.add(1, { refusal, reason }),
+    onRefused: refused,
   });
-  let warning: NodeJS.Timeout | undefined;
-  if (settings.disabled) {
-    const warn = () =>
-      logger.warn("authentication is disabled: anyone who reaches the PM may deploy to every cluster", {
-        setting: `${authVars.disabled}=true`,
-        fix: `set ${authVars.tokensFile} or ${authVars.oidcIssuer} and remove ${authVars.disabled}`,
-      });
-    warn();
-    warning = setInterval(warn, openWarningIntervalMs);
-    warning.unref();
-  }
+  // Said at startup and every hour while the PM runs open (@oaas/auth repeatOpenWarning).
+  const stopWarning = settings.disabled
+    ? repeatOpenWarning(
+        () =>
+          logger.warn("authentication is disabled: anyone who reaches the PM may deploy to every cluster", {
+            setting: `${authVars.disabled}=true`,
+            fix: `set ${authVars.tokensFile} or ${authVars.oidcIssuer} and remove ${authVars.disabled}`,
+          }),
+        repeat === undefined ? {} : { repeat },
+      )
+    : () => undefined;
   return {
     gate,
     authenticate,
     disabled: settings.disabled,
     writeRatePerSec: settings.writeRatePerSec,
     writeBurst: settings.writeBurst,
-    close: () => clearInterval(warning),
+    refused,
+    close: stopWarning,
   };
 }

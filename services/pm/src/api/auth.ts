@@ -112,6 +112,7 @@ export async function installAuth(app: FastifyInstance, auth: PmAuth, logger: Lo
     request.principal = result.principal;
     if (declared?.write === true && result.principal.namespaces !== "*") {
       request.refusedPrincipal = result.principal;
+      auth.refused("forbidden", "namespace");
       return refuse(
         reply,
         403,

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { answerChecker, type AnswerChecker, type OpenApiDocument } from "@oaas/pm-api/answer-check";
 import { captureLogLines, type LogLine } from "@oaas/testkit";
 import { createLogger } from "@oaas/telemetry";
+import type { Repeater } from "@oaas/auth";
 import { startPm, type Pm } from "../../src/app.ts";
 import { parsePmConfig } from "../../src/config/index.ts";
 
@@ -58,7 +59,7 @@ export interface Answer {
 
 export async function startTestPm(
   env: Record<string, string> = {},
-  options: { readonly authRecheckMs?: number } = {},
+  options: { readonly authRecheckMs?: number; readonly openWarningRepeat?: Repeater } = {},
 ): Promise<TestPm> {
   const ownAuth = Object.keys(env).some((name) => name.startsWith("OPRC_PM_AUTH_"));
   const dir = ownAuth ? undefined : await mkdtemp(join(tmpdir(), "oaas-pm-test-"));
@@ -77,6 +78,7 @@ export async function startTestPm(
     logger,
     listen: { host: "127.0.0.1", port: 0 },
     ...(options.authRecheckMs !== undefined ? { authRecheckMs: options.authRecheckMs } : {}),
+    ...(options.openWarningRepeat !== undefined ? { openWarningRepeat: options.openWarningRepeat } : {}),
   });
   let checker: AnswerChecker | undefined;
   return {

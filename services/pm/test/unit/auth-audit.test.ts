@@ -2,6 +2,7 @@
 // viewer and a caller without credentials who are refused) yields exactly one audit line
 // per write, naming who, what, on which object, how it ended and the correlation id; reads
 // yield none. Refusals are counted by refusal and reason on /metrics.
+import { openWarningIntervalMs, type Repeater } from "@oaas/auth";
 import { freePort } from "@oaas/testkit";
 import { expect } from "chai";
 import { shopPackage } from "../support/fixtures.ts";
@@ -65,6 +66,11 @@ describe("pm auth: audit lines and refusal metrics", function () {
       authorization: "Bearer nope-0123456789abcdef0123",
     });
     await pm.request("GET", "/api/v1/packages", undefined, { authorization: bearer(testTokens.metrics) });
+    // A write by a principal limited to namespaces: 403 from the PM's own namespace rule.
+    const scoped = await pm.request("POST", "/api/v1/packages", shopPackage("scoped"), {
+      authorization: bearer(testTokens.scoped),
+    });
+    expect(scoped.status, scoped.text).to.equal(403);
     const scrape = await pm.request("GET", "/metrics", undefined, {
       authorization: bearer(testTokens.metrics),
     });
@@ -76,6 +82,7 @@ describe("pm auth: audit lines and refusal metrics", function () {
     expect(count('refusal="unauthenticated",reason="missing"')).to.be.greaterThan(0);
     expect(count('refusal="unauthenticated",reason="unknown"')).to.be.greaterThan(0);
     expect(count('refusal="forbidden",reason="role"')).to.be.greaterThan(0);
+    expect(count('refusal="forbidden",reason="namespace"')).to.equal(1);
   });
 });
 
@@ -98,5 +105,34 @@ describe("pm auth: /metrics on its own port (METRICS_PORT)", function () {
     } finally {
       await pm.close();
     }
+  });
+});
+
+describe("pm auth: running open is said at startup and every hour after", function () {
+  this.timeout(30_000);
+  it("warns once at startup, once per tick of its hourly timer (injected), and stops on close", async function () {
+    // The timer is injected: the test fires the hourly ticks instead of waiting an hour.
+    let tick: (() => void) | undefined;
+    let everyMs: number | undefined;
+    let stopped = false;
+    const repeat: Repeater = (fn, ms) => {
+      tick = fn;
+      everyMs = ms;
+      return () => (stopped = true);
+    };
+    const pm = await startTestPm({ OPRC_PM_AUTH_DISABLED: "true" }, { openWarningRepeat: repeat });
+    const warnings = () =>
+      pm.logs.filter((l) => l.level === "warn" && l.message.startsWith("authentication is disabled"));
+    try {
+      expect(warnings()).to.have.length(1);
+      expect(everyMs).to.equal(openWarningIntervalMs).and.to.equal(3_600_000);
+      tick?.();
+      tick?.();
+      expect(warnings()).to.have.length(3);
+      expect(warnings()[2]).to.include({ setting: "OPRC_PM_AUTH_DISABLED=true" });
+    } finally {
+      await pm.close();
+    }
+    expect(stopped, "the timer is stopped with the PM").to.equal(true);
   });
 });
