@@ -400,3 +400,19 @@ the bundled Redis' generated Secret, or redis.external.passwordSecret; empty wit
 {{- printf "/etc/oaas/redis/%s" .key -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+A ServiceMonitor endpoint's bearer credential for /metrics, which needs role `metrics` (or
+above) unless the release is insecure: `authorization` of the Prometheus Operator's
+monitoring.coreos.com/v1 Endpoint, reading the token from key auth.tokens.metricsKey of the
+tokens Secret. Nothing when insecure. The PM chart has the same (pm.metricsAuthorization).
+*/}}
+{{- define "crm.metricsAuthorization" -}}
+{{- if not .Values.insecure -}}
+authorization:
+  type: Bearer
+  credentials:
+    name: {{ include "crm.authSecretName" . }}
+    key: {{ .Values.auth.tokens.metricsKey }}
+{{- end -}}
+{{- end -}}

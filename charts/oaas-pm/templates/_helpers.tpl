@@ -243,3 +243,19 @@ cluster.
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/*
+A ServiceMonitor endpoint's bearer credential for /metrics, which needs role `metrics` (or
+above) unless the release is insecure: `authorization` of the Prometheus Operator's
+monitoring.coreos.com/v1 Endpoint, reading the token from key auth.tokens.metricsKey of the
+tokens Secret. Nothing when insecure. The CRM chart has the same (crm.metricsAuthorization).
+*/}}
+{{- define "pm.metricsAuthorization" -}}
+{{- if not .Values.insecure -}}
+authorization:
+  type: Bearer
+  credentials:
+    name: {{ include "pm.authSecretName" . }}
+    key: {{ .Values.auth.tokens.metricsKey }}
+{{- end -}}
+{{- end -}}

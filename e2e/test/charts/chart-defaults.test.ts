@@ -1,8 +1,15 @@
 import type { V1Deployment, V1PersistentVolumeClaim, V1Secret, V1StatefulSet } from "@kubernetes/client-node";
-import { deleteObject, getObject, listObjects, resourcePath, type KubeClient } from "@oaas/kube";
+import {
+  deleteObject,
+  getObject,
+  jsonPatchObject,
+  listObjects,
+  resourcePath,
+  type KubeClient,
+} from "@oaas/kube";
 import { builtIn, enforcePodSecurity, runHelm, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
-import { parseUsersFile } from "@oaas/auth";
+import { parseTokensFile, parseUsersFile } from "@oaas/auth";
 import { parsePmConfig } from "../../../services/pm/src/config/index.ts";
 import { chartDir, crmChart, pmChart, resolveEnv } from "../../charts/charts.ts";
 import { checkEnv, withoutPendingUnknown } from "../../charts/env-check.ts";
@@ -120,7 +127,7 @@ describe("helm charts: install with the defaults (no values) on the real test cl
       );
     const secretsBefore = await generated();
     expect(secretsBefore.map((d) => Object.keys(d ?? {}).sort())).to.deep.equal([
-      ["tokens"],
+      ["metrics-token", "tokens"],
       ["auth.conf", "password"],
     ]);
     await helm(["upgrade", "crm", chartDir(crmChart), "--wait", "--timeout", "240s"]);
@@ -131,6 +138,38 @@ describe("helm charts: install with the defaults (no values) on the real test cl
     const renewed = await dashboardFile();
     expect(renewed).to.match(/^admin:[A-Za-z0-9]{32}\n$/);
     expect(renewed).not.to.equal(before);
+  });
+
+  it("helm upgrade of a release from before the metrics token: its tokens file kept, a metrics token added to it", async () => {
+    const auth = async () =>
+      Object.fromEntries(
+        Object.entries(
+          (await getObject<V1Secret>(kube, builtIn.secrets, ns.name, "crm-oaas-crm-auth"))?.data ?? {},
+        ).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
+      );
+    const kept = await auth();
+    const adminLine = (kept["tokens"] ?? "").split("\n")[0] ?? "";
+    expect(adminLine).to.match(/^[A-Za-z0-9]{48},admin,admin$/);
+    // The Secret as an earlier chart version made it: the admin line only, no metrics-token key
+    // (and no final newline, as a hand-edited file may be).
+    await jsonPatchObject(
+      kube,
+      builtIn.secrets,
+      ns.name,
+      "crm-oaas-crm-auth",
+      [
+        { op: "remove", path: "/data/metrics-token" },
+        { op: "replace", path: "/data/tokens", value: Buffer.from(adminLine).toString("base64") },
+      ],
+      { fieldManager: "old-chart" },
+    );
+    await helm(["upgrade", "crm", chartDir(crmChart), "--wait", "--timeout", "240s"]);
+    const upgraded = await auth();
+    const token = upgraded["metrics-token"] ?? "";
+    expect(token).to.match(/^[A-Za-z0-9]{48}$/);
+    expect(token).not.to.equal(kept["metrics-token"]);
+    expect(upgraded["tokens"]).to.equal(`${adminLine}\n${token},metrics-scraper,metrics\n`);
+    expect(parseTokensFile(upgraded["tokens"] ?? "").map((e) => e.role)).to.deep.equal(["admin", "metrics"]);
   });
 
   it("installs oaas-pm: the PM on its bundled etcd, the etcd on a bound volume, NOTES name the storage", async () => {

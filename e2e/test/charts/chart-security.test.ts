@@ -43,7 +43,7 @@ describe("helm charts: secure defaults (auth, Redis password, NetworkPolicies)",
   it("CRM defaults: a generated admin token file mounted into every role, auth never disabled", async () => {
     const objects = parseManifests(await renderCase(crmChart, "default"));
     const file = secretText(find(objects, "Secret", "oaas-crm-auth"), "tokens");
-    expect(file).to.match(/^[A-Za-z0-9]{48},admin,admin\n$/);
+    expect(file).to.match(/^[A-Za-z0-9]{48},admin,admin\n[A-Za-z0-9]{48},metrics-scraper,metrics\n$/);
     const deployments = objects.filter((o) => o.kind === "Deployment");
     expect(deployments).to.have.length(4);
     for (const d of deployments) {
@@ -66,7 +66,7 @@ describe("helm charts: secure defaults (auth, Redis password, NetworkPolicies)",
   it("PM defaults: a generated admin token file, mounted; insecure=true alone turns auth off in both charts", async () => {
     const pm = parseManifests(await renderCase(pmChart, "default"));
     expect(secretText(find(pm, "Secret", "oaas-pm-auth"), "tokens")).to.match(
-      /^[A-Za-z0-9]{48},admin,admin\n$/,
+      /^[A-Za-z0-9]{48},admin,admin\n[A-Za-z0-9]{48},metrics-scraper,metrics\n$/,
     );
     const env = envOf(podOf(find(pm, "Deployment", "oaas-pm")).containers[0]);
     expect(env.get("OPRC_PM_AUTH_TOKENS_FILE")).to.equal("/etc/oaas/auth/tokens");

@@ -46,9 +46,4 @@ export {
 export { parseUsersFile, usersBasicVerifier, type UsersFile, type UserEntry } from "./users-file.ts";
 export { csrfRefusal, isSafeMethod, type WriteRequest } from "./csrf.ts";
 export { auditEntry, auditMessage, type AuditEntry, type AuditFacts, type AuditOutcome } from "./audit.ts";
-export {
-  repeatOpenWarning,
-  intervalRepeater,
-  openWarningIntervalMs,
-  type Repeater,
-} from "./open-warning.ts";
+export { repeatOpenWarning, intervalRepeater, openWarningIntervalMs, type Repeater } from "./open-warning.ts";

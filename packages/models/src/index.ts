@@ -10,7 +10,14 @@ export {
   type Decoded,
 } from "./decode.ts";
 export { keyProblem, maxKeyLength, keySchema, keyKeyword, keyDescription } from "./keys.ts";
-export { bounds, boundedNumber, maxPartitionCount, maxPageSize, defaultPageSize, type NumberBound } from "./bounds.ts";
+export {
+  bounds,
+  boundedNumber,
+  maxPartitionCount,
+  maxPageSize,
+  defaultPageSize,
+  type NumberBound,
+} from "./bounds.ts";
 export { validatePackage, validateDeployment, type KnownPackages } from "./validate.ts";
 export {
   sizeReplicas,

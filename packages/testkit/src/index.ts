@@ -76,3 +76,4 @@ export {
   type PodSeries,
   type RequestSeries,
 } from "./workload-series.ts";
+export { startLocalIssuer, type LocalIssuer, type SignOptions } from "./oidc-issuer.ts";

@@ -62,7 +62,13 @@ export async function startPm(options: PmOptions): Promise<Pm> {
       error: error instanceof Error ? error.message : String(error),
     }),
   );
-  const auth = await startAuth(config.auth, logger, metrics, options.authRecheckMs, options.openWarningRepeat);
+  const auth = await startAuth(
+    config.auth,
+    logger,
+    metrics,
+    options.authRecheckMs,
+    options.openWarningRepeat,
+  );
   const storage = createStorage(config.storage);
   const crm = new CrmManager({
     tokenFiles,

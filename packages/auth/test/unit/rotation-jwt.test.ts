@@ -1,12 +1,11 @@
 // Rotation without a restart (the tokens file replaced the way the kubelet swaps a mounted
-// Secret) and OIDC JWTs verified against a local issuer this test serves (discovery + JWKS).
+// Secret) and OIDC JWTs verified against a local issuer the test starts (discovery + JWKS,
+// @oaas/testkit startLocalIssuer).
+import { startLocalIssuer, type LocalIssuer } from "@oaas/testkit";
 import { expect } from "chai";
-import { createServer, type Server } from "node:http";
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { createAuthenticator, jwtVerifier, parseTokensFile, watchFile } from "../../src/index.ts";
 
 async function until(check: () => Promise<boolean>, deadlineMs: number): Promise<void> {
@@ -52,34 +51,15 @@ describe("auth: tokens file rotation", () => {
 });
 
 describe("auth: OIDC JWTs against a local issuer", () => {
-  let server: Server;
+  let local: LocalIssuer;
   let issuer = "";
-  let sign: (claims: Record<string, unknown>, expiresIn?: string) => Promise<string>;
-  let otherKey: Awaited<ReturnType<typeof generateKeyPair>>;
-
   before(async () => {
-    const keys = await generateKeyPair("ES256");
-    otherKey = await generateKeyPair("ES256");
-    const jwk = { ...(await exportJWK(keys.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
-    server = createServer((request, response) => {
-      response.setHeader("content-type", "application/json");
-      if (request.url === "/.well-known/openid-configuration")
-        response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
-      else if (request.url === "/jwks") response.end(JSON.stringify({ keys: [jwk] }));
-      else response.writeHead(404).end("{}");
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    sign = (claims, expiresIn = "5m") =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: "ES256", kid: "k1" })
-        .setIssuer(issuer)
-        .setAudience("oaas")
-        .setIssuedAt()
-        .setExpirationTime(expiresIn)
-        .sign(keys.privateKey);
+    local = await startLocalIssuer();
+    issuer = local.issuer;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => local.close());
+  const sign = (claims: Record<string, unknown>, expiresAt?: string) =>
+    local.sign(claims, expiresAt === undefined ? {} : { expiresAt });
 
   it("maps sub and the role claim to a principal, and refuses expired, foreign, wrong-audience and role-less tokens", async () => {
     const authenticate = createAuthenticator({
@@ -103,19 +83,10 @@ describe("auth: OIDC JWTs against a local issuer", () => {
     expect((await outcome(await sign({ sub: "alice", oaas_role: "admin" }, "-1h"))).ok).to.equal(false);
     expect((await outcome(await sign({ sub: "alice" }))).ok).to.equal(false);
     expect((await outcome(await sign({ sub: "alice", oaas_role: "root" }))).ok).to.equal(false);
-    const foreign = await new SignJWT({ sub: "mallory", oaas_role: "admin" })
-      .setProtectedHeader({ alg: "ES256", kid: "k1" })
-      .setIssuer(issuer)
-      .setAudience("oaas")
-      .setExpirationTime("5m")
-      .sign(otherKey.privateKey);
+    const foreign = await local.sign({ sub: "mallory", oaas_role: "admin" }, { foreignKey: true });
     expect((await outcome(foreign)).ok).to.equal(false);
-    const wrongAudience = await new SignJWT({ sub: "alice", oaas_role: "admin" })
-      .setProtectedHeader({ alg: "ES256", kid: "k1" })
-      .setIssuer(issuer)
-      .setAudience("elsewhere")
-      .setExpirationTime("5m")
-      .sign(otherKey.privateKey);
+    // Signed by the issuer's own key: only the audience is wrong.
+    const wrongAudience = await local.sign({ sub: "alice", oaas_role: "admin" }, { audience: "elsewhere" });
     expect((await outcome(wrongAudience)).ok).to.equal(false);
     const unsigned = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(
       JSON.stringify({ sub: "x", oaas_role: "admin", iss: issuer, aud: "oaas" }),

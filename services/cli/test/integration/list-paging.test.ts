@@ -34,13 +34,17 @@ describe("oaasctl lists page through the real PM", function () {
   });
 
   const list = async (...args: string[]): Promise<string[]> => {
-    const run = await oaasctl(["package", "list", "-o", "json", ...args], pm.url, { OAAS_TOKEN: pm.token ?? "" });
+    const run = await oaasctl(["package", "list", "-o", "json", ...args], pm.url, {
+      OAAS_TOKEN: pm.token ?? "",
+    });
     expect(run.code, run.stderr).to.equal(0);
     return (JSON.parse(run.stdout) as { name: string }[]).map((p) => p.name);
   };
 
   it(`package list prints all ${total} packages (three PM pages), in name order`, async function () {
-    const first = await fetch(`${pm.url}/api/v1/packages`, { headers: { authorization: `Bearer ${pm.token ?? ""}` } });
+    const first = await fetch(`${pm.url}/api/v1/packages`, {
+      headers: { authorization: `Bearer ${pm.token ?? ""}` },
+    });
     expect(((await first.json()) as unknown[]).length, "the PM's page").to.equal(defaultPageSize);
     expect(await list()).to.deep.equal(all);
     const table = await oaasctl(["package", "list"], pm.url, { OAAS_TOKEN: pm.token ?? "" });
@@ -51,7 +55,9 @@ describe("oaasctl lists page through the real PM", function () {
   });
 
   it("--limit and --offset bound the whole list, across pages", async function () {
-    expect(await list("--limit", String(defaultPageSize + 20))).to.deep.equal(all.slice(0, defaultPageSize + 20));
+    expect(await list("--limit", String(defaultPageSize + 20))).to.deep.equal(
+      all.slice(0, defaultPageSize + 20),
+    );
     expect(await list("--offset", "50", "--limit", String(defaultPageSize * 2))).to.deep.equal(
       all.slice(50, 50 + defaultPageSize * 2),
     );

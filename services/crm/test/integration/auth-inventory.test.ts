@@ -7,7 +7,7 @@
 // refused calls comes from its own loopback address, so the failed-authentication burst
 // (tested in auth-flows.test.ts) does not turn a 401 into a 429 here.
 import type { DescMethod } from "@bufbuild/protobuf";
-import { testCluster, useTestNamespace } from "@oaas/testkit";
+import { startLocalIssuer, testCluster, useTestNamespace, type LocalIssuer } from "@oaas/testkit";
 import { expect } from "chai";
 import { accessOf, isDeclared, rpcAccess, type RpcAccess } from "../../src/ingress/access.ts";
 import {
@@ -16,10 +16,8 @@ import {
   fromNewSource,
   protocols,
   standardTokens,
-  startLocalIssuer,
   tokens,
   tokensFile,
-  type LocalIssuer,
 } from "../support/auth.ts";
 import { installCrd, startTestIngress, type TestIngress } from "../support/ingress.ts";
 import { releaseAll, waitForRecordsServed } from "../support/records.ts";
@@ -53,7 +51,7 @@ describe("crm ingress: every RPC x principal x protocol under authentication", f
   before(async function () {
     namespace = ns.name;
     await installCrd((await testCluster()).kc);
-    issuer = await startLocalIssuer();
+    issuer = await startLocalIssuer({ audience: "oaas-crm" });
     file = tokensFile(standardTokens());
     ing = await startTestIngress({ namespace: ns.name, env: authEnv(file.path, issuer) });
     await waitForRecordsServed(ing.kube, ns.name);
@@ -74,13 +72,19 @@ describe("crm ingress: every RPC x principal x protocol under authentication", f
     },
     {
       name: "JWT signed by an unknown key",
-      headers: async () => bearer(await issuer.forge({ sub: "mallory", oaas_role: "admin" })),
+      headers: async () =>
+        bearer(await issuer.sign({ sub: "mallory", oaas_role: "admin" }, { foreignKey: true })),
       expect: refusedUnlessPublic,
     },
     {
       name: "expired JWT",
       headers: async () =>
-        bearer(await issuer.sign({ sub: "late", oaas_role: "admin" }, Math.floor(Date.now() / 1000) - 3600)),
+        bearer(
+          await issuer.sign(
+            { sub: "late", oaas_role: "admin" },
+            { expiresAt: Math.floor(Date.now() / 1000) - 3600 },
+          ),
+        ),
       expect: refusedUnlessPublic,
     },
     {

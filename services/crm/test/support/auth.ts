@@ -1,11 +1,10 @@
-// Credentials and callers for the ingress's authentication tests: a tokens file, a local
-// OIDC issuer (JWKS over HTTP, keys made here), a TCP forwarder that reaches the ingress
+// Credentials and callers for the ingress's authentication tests: a tokens file, the
+// environment naming a local OIDC issuer (@oaas/testkit startLocalIssuer), a TCP forwarder that reaches the ingress
 // from its own loopback address (the gate counts failed authentications per source, so
 // each group of refused calls gets a fresh one instead of tripping the burst of the
 // previous group), and one call of any RPC by its descriptor over grpc-js, Connect or
 // gRPC-Web, answering the status code name and the headers that came with it.
 import { mkdtempSync, rmSync, writeFileSync, renameSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,7 +19,7 @@ import { createAsyncIterable } from "@connectrpc/connect/protocol";
 import { Code, ConnectError, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
+import type { LocalIssuer } from "@oaas/testkit";
 
 /** Tokens of the principals the tests use (each at least 16 characters, as the tokens file needs). */
 export const tokens = {
@@ -57,44 +56,6 @@ export function standardTokens(): string {
   ].join("\n");
 }
 
-export interface LocalIssuer {
-  readonly issuer: string;
-  readonly jwksUrl: string;
-  /** `expiresAt`: a jose duration ("5m") or epoch seconds (in the past for an expired token). */
-  sign(claims: Record<string, unknown>, expiresAt?: string | number): Promise<string>;
-  /** Signed by a key the issuer does not publish. */
-  forge(claims: Record<string, unknown>): Promise<string>;
-  close(): Promise<void>;
-}
-
-/** An OIDC issuer serving its JWKS on 127.0.0.1 (no discovery: the CRM is given the JWKS URL). */
-export async function startLocalIssuer(): Promise<LocalIssuer> {
-  const keys = await generateKeyPair("ES256");
-  const other = await generateKeyPair("ES256");
-  const jwk = { ...(await exportJWK(keys.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
-  const server: Server = createServer((req, res) => {
-    res.writeHead(req.url === "/jwks" ? 200 : 404, { "content-type": "application/json" });
-    res.end(req.url === "/jwks" ? JSON.stringify({ keys: [jwk] }) : "{}");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  const issuer = `http://127.0.0.1:${port}`;
-  const build = (claims: Record<string, unknown>, expiresIn: string | number) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: "ES256", kid: "k1" })
-      .setIssuer(issuer)
-      .setAudience("oaas-crm")
-      .setIssuedAt()
-      .setExpirationTime(expiresIn);
-  return {
-    issuer,
-    jwksUrl: `${issuer}/jwks`,
-    sign: (claims, expiresAt = "5m") => build(claims, expiresAt).sign(keys.privateKey),
-    forge: (claims) => build(claims, "5m").sign(other.privateKey),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 /** The environment that makes an ingress check tokens (and JWTs from `issuer`). */
 export function authEnv(tokensPath: string, issuer?: LocalIssuer): Record<string, string> {
   return {
@@ -102,7 +63,7 @@ export function authEnv(tokensPath: string, issuer?: LocalIssuer): Record<string
     ...(issuer
       ? {
           OPRC_CRM_AUTH_OIDC_ISSUER: issuer.issuer,
-          OPRC_CRM_AUTH_OIDC_AUDIENCE: "oaas-crm",
+          OPRC_CRM_AUTH_OIDC_AUDIENCE: issuer.audience,
           OPRC_CRM_AUTH_OIDC_JWKS_URL: issuer.jwksUrl,
         }
       : {}),

@@ -77,7 +77,10 @@ describe("crm: the gate built from the CRM's settings", function () {
   it("running open warns at startup and at every tick of its hourly timer (injected), until stopped", async function () {
     for (const [env, want] of [
       [{}, "OPRC_CRM_AUTH_TOKENS_FILE"],
-      [{ OPRC_CRM_PROFILE: "edge", OPRC_CRM_SECURITY_MTLS: "false", OPRC_CRM_AUTH_DISABLED: "true" }, "OPRC_CRM_AUTH_DISABLED=true"],
+      [
+        { OPRC_CRM_PROFILE: "edge", OPRC_CRM_SECURITY_MTLS: "false", OPRC_CRM_AUTH_DISABLED: "true" },
+        "OPRC_CRM_AUTH_DISABLED=true",
+      ],
     ] as const) {
       const { lines, stream } = captureLogLines();
       // The test fires the hourly ticks instead of waiting an hour.
@@ -89,7 +92,11 @@ describe("crm: the gate built from the CRM's settings", function () {
         everyMs = ms;
         return () => (stopped = true);
       };
-      const stop = warnOpen(parseCrmConfig(env), createLogger({ service: "t", level: "debug", stream }), repeat);
+      const stop = warnOpen(
+        parseCrmConfig(env),
+        createLogger({ service: "t", level: "debug", stream }),
+        repeat,
+      );
       const warned = () => lines.filter((l) => l.level === "warn");
       expect(warned()).to.have.length(1);
       expect(warned()[0]?.message).to.contain(want);

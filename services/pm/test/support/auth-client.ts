@@ -1,11 +1,9 @@
 // Requests for the PM's authentication suites: any Authorization header (or none), from a
 // chosen loopback source address (127.0.0.0/8 all reach the PM, and the failed-auth
-// throttle counts per source), each answer checked against the PM's OpenAPI document;
-// plus a local OIDC issuer (discovery + JWKS) the suites sign JWTs with.
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+// throttle counts per source), each answer checked against the PM's OpenAPI document.
+// The local OIDC issuer the suites sign JWTs with is @oaas/testkit startLocalIssuer.
+import { request as httpRequest } from "node:http";
 import type { AnswerChecker } from "@oaas/pm-api/answer-check";
-import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import type { Answer } from "./pm.ts";
 
 export interface AuthRequest {
@@ -58,42 +56,4 @@ export function send(base: string, r: AuthRequest, checker?: AnswerChecker): Pro
     req.on("error", reject);
     req.end(body);
   });
-}
-
-/** A local OIDC issuer: discovery and one ES256 key; `sign` issues tokens for audience `oaas`. */
-export interface LocalIssuer {
-  readonly issuer: string;
-  sign(
-    claims: Record<string, unknown>,
-    options?: { expiresIn?: string | number; foreignKey?: boolean },
-  ): Promise<string>;
-  close(): Promise<void>;
-}
-
-export async function startLocalIssuer(): Promise<LocalIssuer> {
-  const keys = await generateKeyPair("ES256");
-  const foreign = await generateKeyPair("ES256");
-  const jwk = { ...(await exportJWK(keys.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
-  let issuer = "";
-  const server: Server = createServer((request, response) => {
-    response.setHeader("content-type", "application/json");
-    if (request.url === "/.well-known/openid-configuration")
-      response.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
-    else if (request.url === "/jwks") response.end(JSON.stringify({ keys: [jwk] }));
-    else response.writeHead(404).end("{}");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    issuer,
-    sign: (claims, options = {}) =>
-      new SignJWT(claims)
-        .setProtectedHeader({ alg: "ES256", kid: "k1" })
-        .setIssuer(issuer)
-        .setAudience("oaas")
-        .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-        .setExpirationTime(options.expiresIn ?? "2h")
-        .sign(options.foreignKey === true ? foreign.privateKey : keys.privateKey),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }

@@ -11,7 +11,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shopPackage } from "../support/fixtures.ts";
-import { send, startLocalIssuer, type LocalIssuer } from "../support/auth-client.ts";
+import { startLocalIssuer, type LocalIssuer } from "@oaas/testkit";
+import { send } from "../support/auth-client.ts";
 import {
   bearer,
   documentChecker,
@@ -54,7 +55,7 @@ describe("pm auth: every registered route x every kind of caller", function () {
     pm = await startTestPm({
       OPRC_PM_AUTH_TOKENS_FILE: join(dir, "tokens.csv"),
       OPRC_PM_AUTH_OIDC_ISSUER: issuer.issuer,
-      OPRC_PM_AUTH_OIDC_AUDIENCE: "oaas",
+      OPRC_PM_AUTH_OIDC_AUDIENCE: issuer.audience,
     });
     checker = await documentChecker(pm.url, bearer(testTokens.admin));
   });
@@ -76,7 +77,7 @@ describe("pm auth: every registered route x every kind of caller", function () {
         bearer(
           await issuer.sign(
             { sub: "eve", oaas_role: "admin" },
-            { expiresIn: Math.floor(Date.now() / 1000) - 600 },
+            { expiresAt: Math.floor(Date.now() / 1000) - 600 },
           ),
         ),
     },
