@@ -193,16 +193,22 @@ export interface HealthFigures {
   readonly ready_nodes?: number;
 }
 
+/** Health statuses of a CRM that answers but refuses the PM's credentials (services/pm health-probe.ts). */
+const credentialRefusals = new Set(["UNAUTHENTICATED", "PERMISSION_DENIED"]);
+
 /**
  * Sizing signals from the target clusters' health, in their order; the first cluster
- * that gave no figures (unreachable) is a 503 naming it: nothing is stored or sent.
+ * that gave no figures (unreachable, or refusing the PM's credentials) is a 503 naming it
+ * and why: nothing is stored or sent.
  */
 export function sizingSignals(healths: readonly HealthFigures[]): Decided<ClusterSignal[]> {
   const down = healths.find((h) => !h.reachable);
   if (down)
     return refuse({
       kind: "unavailable",
-      message: `cluster "${down.cluster}" is unreachable: ${down.error ?? down.status}`,
+      message: credentialRefusals.has(down.status)
+        ? `cluster "${down.cluster}" refuses the PM's credentials (${down.status}): ${down.error ?? "no detail"}`
+        : `cluster "${down.cluster}" is unreachable: ${down.error ?? down.status}`,
     });
   return allow(
     healths.map((h) => ({

@@ -12,14 +12,16 @@ export const ClusterHealth = Type.Object(
     cluster: Type.String({ description: "the cluster's name" }),
     status: Type.String({
       description:
-        "from CrmEnvHealth.status (HEALTHY, DEGRADED, UNHEALTHY), else the gRPC health check's SERVING or NOT_SERVING, else UNREACHABLE",
+        "from CrmEnvHealth.status (HEALTHY, DEGRADED, UNHEALTHY), else the gRPC health check's SERVING or NOT_SERVING, else UNREACHABLE; UNAUTHENTICATED or PERMISSION_DENIED when the CRM refuses the PM's credentials (error says which setting)",
     }),
     crm_version: Type.Optional(Type.String()),
     last_seen: Type.String({ description: "RFC 3339 time of the probe this answer comes from" }),
     node_count: Type.Optional(Type.Integer({ minimum: 0 })),
     ready_nodes: Type.Optional(Type.Integer({ minimum: 0 })),
     availability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    reachable: Type.Boolean(),
+    reachable: Type.Boolean({
+      description: "false when the CRM did not answer, or refused the PM's credentials for it",
+    }),
     source: Type.Enum(healthSources, { description: "which call answered" }),
     error: Type.Optional(Type.String({ description: "why the probe failed" })),
     checked_at: Type.String({ description: "RFC 3339 time of the probe (same as last_seen)" }),

@@ -237,6 +237,19 @@ describe("models: where a dispatch goes", function () {
       want: 'unavailable: cluster "b" is unreachable: connect ECONNREFUSED',
     },
     {
+      name: "a cluster refusing the PM's credentials is a 503 saying so, not 'unreachable'",
+      healths: [
+        { cluster: "a", reachable: true, status: "HEALTHY" },
+        {
+          cluster: "b",
+          reachable: false,
+          status: "UNAUTHENTICATED",
+          error: 'cluster "b": Unauthenticated: x',
+        },
+      ],
+      want: 'unavailable: cluster "b" refuses the PM\'s credentials (UNAUTHENTICATED): cluster "b": Unauthenticated: x',
+    },
+    {
       name: "without an error, its status",
       healths: [{ cluster: "c", reachable: false, status: "UNREACHABLE" }],
       want: 'unavailable: cluster "c" is unreachable: UNREACHABLE',

@@ -13,16 +13,17 @@ describe("oaasctl lists page through the real PM", function () {
   this.timeout(120_000);
   const total = 2 * defaultPageSize + 30;
   const all = [...Array(total).keys()].map((i) => `p${padded(i)}`);
-  let pm: PmProcess;
+  let pm: PmProcess | undefined;
 
   before(async function () {
     await buildCli();
     // Seeding is not about the write limit.
-    pm = await startPmProcess({ OPRC_PM_WRITE_RATE_PER_SEC: "100000" });
+    const started = await startPmProcess({ OPRC_PM_WRITE_RATE_PER_SEC: "100000" });
+    pm = started;
     for (const name of all) {
-      const res = await fetch(`${pm.url}/api/v1/packages`, {
+      const res = await fetch(`${started.url}/api/v1/packages`, {
         method: "POST",
-        headers: { authorization: `Bearer ${pm.token ?? ""}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${started.token ?? ""}`, "content-type": "application/json" },
         body: JSON.stringify({ name, metadata: { tags: ["t"] } }),
       });
       expect(res.status, await res.text()).to.equal(201);
@@ -33,7 +34,12 @@ describe("oaasctl lists page through the real PM", function () {
     await removeCli();
   });
 
+  const running = (): PmProcess => {
+    if (!pm) throw new Error("the PM did not start");
+    return pm;
+  };
   const list = async (...args: string[]): Promise<string[]> => {
+    const pm = running();
     const run = await oaasctl(["package", "list", "-o", "json", ...args], pm.url, {
       OAAS_TOKEN: pm.token ?? "",
     });
@@ -42,6 +48,7 @@ describe("oaasctl lists page through the real PM", function () {
   };
 
   it(`package list prints all ${total} packages (three PM pages), in name order`, async function () {
+    const pm = running();
     const first = await fetch(`${pm.url}/api/v1/packages`, {
       headers: { authorization: `Bearer ${pm.token ?? ""}` },
     });

@@ -1,7 +1,17 @@
 // The `crm` program as a process: roles, configuration errors, and a graceful SIGTERM
 // that closes open HTTP/2 sessions (a health Watch keeps one open) instead of hanging.
+import fs from "node:fs";
 import http2 from "node:http2";
-import { freePort, testCluster, waitFor } from "@oaas/testkit";
+import os from "node:os";
+import path from "node:path";
+import {
+  createTestNamespace,
+  freePort,
+  startCrmProcess,
+  testCluster,
+  waitFor,
+  type CrmProcess,
+} from "@oaas/testkit";
 import { expect } from "chai";
 import { plannedRoles } from "../../src/roles/role-names.ts";
 import { installCrd } from "../support/ingress.ts";
@@ -78,4 +88,41 @@ describe("crm program", function () {
       }
     });
   }
+
+  it("crm all running open says so once per process, though its ingress, dashboard and other roles all serve", async function () {
+    const { kubeconfig, kc } = await testCluster();
+    await installCrd(kc);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "crm-open-once-"));
+    const ns = await createTestNamespace("crm-open-once");
+    let all: CrmProcess | undefined;
+    try {
+      fs.writeFileSync(path.join(dir, "dashboard"), "sre:s3cret-0123456789\n", { mode: 0o600 });
+      const dashboardPort = await freePort();
+      // Profile dev with no credentials: the CRM runs open (the dashboard keeps its own users).
+      all = await startCrmProcess({
+        kubeconfig,
+        namespace: ns.name,
+        env: {
+          OPRC_CRM_DASHBOARD_AUTH_FILE: path.join(dir, "dashboard"),
+          OPRC_CRM_DASHBOARD_PORT: String(dashboardPort),
+        },
+      });
+      await waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${dashboardPort}/readyz`).catch(() => undefined))?.status === 200,
+        { description: "the dashboard of crm all to be ready", timeoutMs: 30_000 },
+      );
+      const running = all;
+      const warnings = () =>
+        running
+          .output()
+          .split("\n")
+          .filter((l) => l.includes('"level":"warn"') && l.includes("no authentication configured"));
+      expect(warnings()).to.have.length(1);
+    } finally {
+      await all?.release();
+      await ns.cleanup();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

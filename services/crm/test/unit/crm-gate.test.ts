@@ -74,7 +74,7 @@ describe("crm: the gate built from the CRM's settings", function () {
     expect(error).to.be.instanceOf(Error);
   });
 
-  it("running open warns at startup and at every tick of its hourly timer (injected), until stopped", async function () {
+  it("running open warns at startup and at every tick of its hourly timer (injected), until stopped", function () {
     for (const [env, want] of [
       [{}, "OPRC_CRM_AUTH_TOKENS_FILE"],
       [

@@ -1,8 +1,13 @@
 // One health probe of a CRM: CrmInfoService.GetEnvHealth (the cluster's figures), falling
 // back to grpc.health.v1 Check (serving or not) when the CRM does not answer it, else
-// UNREACHABLE. The manager (manager.ts) caches the result and adds the breaker state.
+// UNREACHABLE. When the CRM refuses the PM's credentials (UNAUTHENTICATED, e.g. a wrong
+// OPRC_PM_CRM_<NAME>_TOKEN_FILE, or PERMISSION_DENIED) there is no fallback: the public
+// health check would say SERVING of a cluster every call of the PM fails on. The manager
+// (manager.ts) caches the result and adds the breaker state.
+import { Code } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { CrmEnvRequestSchema, grpcHealthV1 } from "@oaas/proto";
+import { clusterVar } from "../config/clusters.ts";
 import type { CrmClients } from "./client.ts";
 import { toCrmError } from "./errors.ts";
 
@@ -10,8 +15,12 @@ export type BreakerState = "closed" | "open" | "half-open" | "isolated";
 
 export interface ClusterHealth {
   readonly cluster: string;
-  /** From CrmEnvHealth.status (HEALTHY/DEGRADED/UNHEALTHY), else SERVING/NOT_SERVING, else UNREACHABLE. */
+  /**
+   * From CrmEnvHealth.status (HEALTHY/DEGRADED/UNHEALTHY), else SERVING/NOT_SERVING, else
+   * UNREACHABLE; UNAUTHENTICATED or PERMISSION_DENIED when the CRM refuses the PM's credentials.
+   */
   readonly status: string;
+  /** False when no answer came, or the CRM refused the PM's credentials (nothing the PM asks would be served). */
   readonly reachable: boolean;
   readonly source: "env-health" | "grpc-health" | "none";
   readonly availability?: number;
@@ -44,6 +53,17 @@ export async function probeCrm(clients: CrmClients, name: string, timeoutMs: num
       checked_at,
     };
   } catch (envError) {
+    const refused = toCrmError(name, envError);
+    if (refused.code === Code.Unauthenticated || refused.code === Code.PermissionDenied) {
+      return {
+        cluster: name,
+        status: refused.code === Code.Unauthenticated ? "UNAUTHENTICATED" : "PERMISSION_DENIED",
+        reachable: false,
+        source: "env-health",
+        error: `${refused.message} (the CRM refuses the PM's credentials for this cluster: check ${clusterVar(name, "TOKEN_FILE")} (or _TOKEN) and the CRM's tokens file)`,
+        checked_at,
+      };
+    }
     try {
       const res = await clients.health.check(create(grpcHealthV1.HealthCheckRequestSchema, {}), {
         timeoutMs,
