@@ -23,7 +23,7 @@ import {
   type CrmChild,
   type TestNamespace,
 } from "@oaas/testkit";
-import { failedClustersHeader, type RuntimeList } from "@oaas/pm-api";
+import { failedClustersHeader, nextPagePath, type RuntimeList } from "@oaas/pm-api";
 import { expect } from "chai";
 import { CrmError } from "../../src/crm/errors.ts";
 import { startTestPm, type TestPm } from "../support/pm.ts";
@@ -94,6 +94,20 @@ describe("pm: class-runtimes over records larger than a CRM page", function () {
     }
     const page = await api.request("GET", "/api/v1/class-runtimes?package_name=big&offset=12&limit=5");
     expect((page.json as RuntimeList).map((i) => i.id)).to.deep.equal(["big-12", "big-13"]);
+    expect(page.headers.get("link"), "the last page").to.equal(null);
+    // Bounded pages (@oaas/pm-api paging.ts): the Link header walks the whole list, filters kept.
+    const sizes: number[] = [];
+    const ids: string[] = [];
+    let next: string | undefined = "/api/v1/class-runtimes?package_name=big&limit=5";
+    while (next !== undefined && sizes.length < 10) {
+      const answer = await api.request("GET", next);
+      const items = answer.json as RuntimeList;
+      sizes.push(items.length);
+      ids.push(...items.map((i) => i.id));
+      next = nextPagePath(answer.headers.get("link"));
+    }
+    expect(sizes).to.deep.equal([5, 5, 4]);
+    expect(ids).to.deep.equal(Array.from({ length: records }, (_, i) => largeUnit(i).id));
     expect(api.crm.breakerState("a")).to.equal("closed");
   });
 
