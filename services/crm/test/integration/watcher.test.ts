@@ -43,7 +43,7 @@ describe("watcher role against a real API server", function () {
   function watcher(options: Partial<WatcherOptions> & Pick<WatcherOptions, "enqueue">): Watcher {
     const w = startWatcher({
       kube,
-      namespace: ns.name,
+      namespaces: [ns.name],
       logger,
       identity: "test",
       leaderElection: false,
@@ -285,7 +285,7 @@ describe("watcher role against a real API server", function () {
   });
 
   it("record cache (no leader election): serves records from memory and reports its staleness", async function () {
-    const cache = startRecordCache({ kube, namespace: ns.name, logger });
+    const cache = startRecordCache({ kube, namespaces: [ns.name], logger });
     try {
       await waitFor(() => cache.hasSynced(), { description: "the cache to sync" });
       const record = await putRecord(kube, ns.name, "cached");
