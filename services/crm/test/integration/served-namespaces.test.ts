@@ -104,9 +104,9 @@ describe("crm serving several namespaces (OPRC_CRM_ALLOWED_NAMESPACES=a,b)", fun
       expect(
         await codeOf(client.deploy({ deploymentUnit: unit("shop-x") }, as(admin, namespace))),
         what,
-      ).to.equal("permission_denied");
+      ).to.equal("permissiondenied");
       expect(await codeOf(client.listClassRuntimes({}, as(admin, namespace))), what).to.equal(
-        "permission_denied",
+        "permissiondenied",
       );
     }
     expect(await getRecord(suite.kube, c.name, "shop-x"), "nothing written in c").to.equal(undefined);
@@ -154,7 +154,7 @@ describe("crm serving several namespaces (OPRC_CRM_ALLOWED_NAMESPACES=a,b)", fun
       list: client.listClassRuntimes({}, as(deployerA, b.name)),
     };
     for (const [what, call] of Object.entries(refusedInB))
-      expect(await codeOf(call), what).to.equal("permission_denied");
+      expect(await codeOf(call), what).to.equal("permissiondenied");
     expect((await getRecord(suite.kube, b.name, "theirs"))?.metadata.deletionTimestamp).to.equal(undefined);
     // In a, the same principal reads and lists its own record.
     expect((await client.getDeploymentStatus({ deploymentId: "mine" }, as(deployerA, a.name))).status).to.equal(
