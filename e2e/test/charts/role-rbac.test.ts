@@ -239,13 +239,12 @@ describe("helm chart: a CRM serving several namespaces gets each role's rights i
 
   it("renders OPRC_CRM_ALLOWED_NAMESPACES and a Role plus RoleBinding per role in each served namespace", () => {
     const envOf = (d: Manifest) =>
-      (d.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }).template.spec
-        .containers[0]?.env ?? [];
+      (d.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } })
+        .template.spec.containers[0]?.env ?? [];
     for (const d of rendered.filter((o) => o.kind === "Deployment" && o.metadata.name.includes("oaas-crm")))
-      expect(
-        envOf(d).find((e) => e.name === "OPRC_CRM_ALLOWED_NAMESPACES")?.value,
-        d.metadata.name,
-      ).to.equal(`${a.name},${b.name}`);
+      expect(envOf(d).find((e) => e.name === "OPRC_CRM_ALLOWED_NAMESPACES")?.value, d.metadata.name).to.equal(
+        `${a.name},${b.name}`,
+      );
     for (const kind of ["Role", "RoleBinding"])
       for (const ns of [a.name, b.name])
         expect(
@@ -266,9 +265,11 @@ describe("helm chart: a CRM serving several namespaces gets each role's rights i
           for (const verb of call.verbs) {
             const ask = { what: "", group: call.group, resource, verb };
             for (const ns of [a.name, b.name])
-              if (!(await canIAs(kube, ns, home.name, account(role), ask))) wrong.push(`refused ${verb} ${resource} in ${ns}`);
+              if (!(await canIAs(kube, ns, home.name, account(role), ask)))
+                wrong.push(`refused ${verb} ${resource} in ${ns}`);
             for (const ns of [home.name, other.name])
-              if (await canIAs(kube, ns, home.name, account(role), ask)) wrong.push(`allowed ${verb} ${resource} in ${ns}`);
+              if (await canIAs(kube, ns, home.name, account(role), ask))
+                wrong.push(`allowed ${verb} ${resource} in ${ns}`);
           }
       expect(wrong).to.deep.equal([]);
     });

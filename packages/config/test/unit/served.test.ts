@@ -31,7 +31,10 @@ describe("config: served namespaces", function () {
   });
 
   it("serves (and watches) every namespace listed, its own included only when listed", function () {
-    const config = parseCrmConfig({ OPRC_CRM_K8S_NAMESPACE: "oaas", OPRC_CRM_ALLOWED_NAMESPACES: "team-a,team-b" });
+    const config = parseCrmConfig({
+      OPRC_CRM_K8S_NAMESPACE: "oaas",
+      OPRC_CRM_ALLOWED_NAMESPACES: "team-a,team-b",
+    });
     expect(servedNamespaces(config)).to.deep.equal(["team-a", "team-b"]);
     expect(watchedNamespaces(config)).to.deep.equal(["team-a", "team-b"]);
     expect(config.namespace, "the Lease and the default x-namespace stay in its own").to.equal("oaas");

@@ -80,7 +80,9 @@ export function bullBoardRoutes(basePath: string): (url: string) => boolean {
   const own = new Set(ownPages.map((path) => withoutTrailingSlash(`${basePath}${path}`)));
   return (url) => {
     const route = withoutTrailingSlash(url);
-    return `${route}/`.startsWith(basePath) && !own.has(route) && !rootRoutes.some(([, path]) => path === route);
+    return (
+      `${route}/`.startsWith(basePath) && !own.has(route) && !rootRoutes.some(([, path]) => path === route)
+    );
   };
 }
 

@@ -44,7 +44,7 @@ describe("crm serving several namespaces (OPRC_CRM_ALLOWED_NAMESPACES=a,b)", fun
   let crm: CrmChild;
   let dashboard = "";
 
-  before(async function () {
+  before(function () {
     dir = mkdtempSync(path.join(tmpdir(), "oaas-served-"));
     writeFileSync(
       path.join(dir, "tokens"),
@@ -90,11 +90,14 @@ describe("crm serving several namespaces (OPRC_CRM_ALLOWED_NAMESPACES=a,b)", fun
     }
     // Converged in both: the watcher of each namespace enqueued it, the reconciler wrote status.
     for (const ns of [a.name, b.name])
-      await waitFor(async () => (await getRecord(suite.kube, ns, `shop-${ns}`))?.status?.phase === "Available", {
-        description: `record shop-${ns} Available in ${ns}`,
-        timeoutMs: 150_000,
-        intervalMs: 500,
-      });
+      await waitFor(
+        async () => (await getRecord(suite.kube, ns, `shop-${ns}`))?.status?.phase === "Available",
+        {
+          description: `record shop-${ns} Available in ${ns}`,
+          timeoutMs: 150_000,
+          intervalMs: 500,
+        },
+      );
 
     // Not served: a third namespace and the CRM's own (the default of a call without x-namespace).
     for (const [what, namespace] of [
@@ -157,9 +160,9 @@ describe("crm serving several namespaces (OPRC_CRM_ALLOWED_NAMESPACES=a,b)", fun
       expect(await codeOf(call), what).to.equal("permissiondenied");
     expect((await getRecord(suite.kube, b.name, "theirs"))?.metadata.deletionTimestamp).to.equal(undefined);
     // In a, the same principal reads and lists its own record.
-    expect((await client.getDeploymentStatus({ deploymentId: "mine" }, as(deployerA, a.name))).status).to.equal(
-      StatusCode.OK,
-    );
+    expect(
+      (await client.getDeploymentStatus({ deploymentId: "mine" }, as(deployerA, a.name))).status,
+    ).to.equal(StatusCode.OK);
     const listed = await client.listClassRuntimes({}, as(deployerA, a.name));
     expect(listed.items.map((i) => i.id)).to.deep.equal(["mine"]);
   });

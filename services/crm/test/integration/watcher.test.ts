@@ -98,7 +98,9 @@ describe("watcher role against a real API server", function () {
       });
       expect(job.job).to.include({ namespace: second.name, uid: inSecond.metadata.uid });
       const added = await putRecord(kube, second.name, "second-late");
-      await waitFor(() => q.of("second-late", "record-added")[0], { description: "record-added in the second" });
+      await waitFor(() => q.of("second-late", "record-added")[0], {
+        description: "record-added in the second",
+      });
       expect(w.records.get(second.name, "second-late")?.metadata.uid).to.equal(added.metadata.uid);
       expect(q.of("third-ns"), "a namespace not watched").to.deep.equal([]);
       expect(w.records.list().map((r) => r.metadata.namespace)).to.not.include(third.name);

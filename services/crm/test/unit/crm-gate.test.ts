@@ -64,7 +64,9 @@ describe("crm: the gate built from the CRM's settings", function () {
     const root = await gate(as(admin), "admin", "team-b");
     expect(root.ok && root.principal.namespaces).to.deep.equal(["team-a", "team-b"]);
     const ciA = await gate(as(teamA), "deployer", "team-a");
-    expect(ciA.ok && ciA.principal.namespaces, "oaas is in its scope but not served").to.deep.equal(["team-a"]);
+    expect(ciA.ok && ciA.principal.namespaces, "oaas is in its scope but not served").to.deep.equal([
+      "team-a",
+    ]);
     expect(await gate(as(teamA), "deployer", "team-b")).to.include({ ok: false, status: 403 });
     expect(await gate(as(admin), "viewer", "oaas"), "the CRM's own, not served").to.include({
       ok: false,

@@ -5,8 +5,12 @@ import type { Principal } from "@oaas/auth";
 import { visibleNamespaces } from "../../../src/dashboard/access.ts";
 import { bullBoardRoutes } from "../../../src/dashboard/routes.ts";
 
-const principal = (namespaces: Principal["namespaces"]): Principal =>
-  ({ name: "p", role: "viewer", via: "token", namespaces });
+const principal = (namespaces: Principal["namespaces"]): Principal => ({
+  name: "p",
+  role: "viewer",
+  via: "token",
+  namespaces,
+});
 
 describe("dashboard: namespace scope", function () {
   const rows: [string, string, boolean][] = [
