@@ -127,6 +127,14 @@ export class Term {
     });
   }
 
+  /** "deployments.apps", or "deployments.apps in team-a" when several namespaces are watched: for readiness reasons. */
+  private describe(informer: WatchedInformer): string {
+    const namespace = informer.namespace;
+    return namespace === undefined || this.namespaces().length === 1
+      ? informer.resource
+      : `${informer.resource} in ${namespace}`;
+  }
+
   /** Every informer of the term: records first, then children. */
   private informers(): WatchedInformer[] {
     return [...this.recordInformers.values(), ...this.children.values()];
@@ -162,12 +170,12 @@ export class Term {
     if (!this.discovered) return { ok: false, reason: "discovering which optional child kinds are served" };
     for (const informer of this.informers()) {
       if (!informer.hasSynced())
-        return { ok: false, reason: `informer ${describe(informer)} has not synced yet` };
+        return { ok: false, reason: `informer ${this.describe(informer)} has not synced yet` };
       const age = informer.lastActivityAgeMs();
       if (age > this.options.staleAfterMs)
         return {
           ok: false,
-          reason: `watch of ${describe(informer)} silent for ${Math.round(age / 1000)} s (bound ${Math.round(this.options.staleAfterMs / 1000)} s)`,
+          reason: `watch of ${this.describe(informer)} silent for ${Math.round(age / 1000)} s (bound ${Math.round(this.options.staleAfterMs / 1000)} s)`,
         };
     }
     return { ok: true, reason: "leading: informers synced and live" };
@@ -376,12 +384,6 @@ function job(
     ...(correlationId ? { correlationId } : {}),
     ...(traceparent ? { traceparent } : {}),
   };
-}
-
-/** "deployments.apps in team-a": which informer, for readiness reasons. */
-function describe(informer: WatchedInformer): string {
-  const namespace = informer.namespace;
-  return namespace === undefined ? informer.resource : `${informer.resource} in ${namespace}`;
 }
 
 function latest(a: number | undefined, b: number | undefined): number | undefined {
