@@ -86,29 +86,42 @@ Calls whose `when` is off (rbac.knative, rbac.prometheusOperator) are left out.
 {{- end -}}
 
 {{/*
-RBAC objects for one ServiceAccount (root, name, component: label or "", roles: names):
-a Role in the release namespace (namespaced rules unless rbac.clusterWide, plus the
-own-namespace ones) and a ClusterRole for the cluster rules (plus the namespaced ones
-with rbac.clusterWide), each with its binding; an object with no rules is left out.
+RBAC objects for one ServiceAccount (root, name, component: label or "", roles: names).
+Without rbac.clusterWide: a Role with the namespaced rules in every served namespace
+(auth.allowedNamespaces, default the release namespace; the watcher watches each), the
+own-namespace rules (the Lease) added to the release namespace's Role (a Role of its own
+when the release namespace is not served), and a ClusterRole for the cluster rules. With
+rbac.clusterWide the namespaced rules join the ClusterRole, bound cluster-wide. Each with
+its binding to the ServiceAccount; an object with no rules is left out. A Role outside the
+release namespace is named <release namespace>-<name>, so two releases never collide.
 */}}
 {{- define "crm.rbacObjects" -}}
 {{- $root := .root -}}
 {{- $rules := include "crm.rbacRules" (dict "root" $root "roles" .roles) | fromYaml -}}
 {{- $wide := $root.Values.rbac.clusterWide -}}
-{{- $roleRules := concat (ternary list $rules.namespaced $wide) $rules.own -}}
+{{- $release := $root.Release.Namespace -}}
+{{- $served := ternary list (default (list $release) $root.Values.auth.allowedNamespaces) $wide -}}
+{{- $objects := list -}}
+{{- if not (has $release $served) -}}
+{{- $objects = append $objects (dict "kind" "Role" "namespace" $release "name" $.name "rules" $rules.own) -}}
+{{- end -}}
+{{- range $ns := $served -}}
+{{- $own := ternary $rules.own list (eq $ns $release) -}}
+{{- $name := ternary $.name (printf "%s-%s" $release $.name | trunc 63 | trimSuffix "-") (eq $ns $release) -}}
+{{- $objects = append $objects (dict "kind" "Role" "namespace" $ns "name" $name "rules" (concat $rules.namespaced $own)) -}}
+{{- end -}}
+{{- $clusterName := printf "%s-%s" $release .name | trunc 63 | trimSuffix "-" -}}
 {{- $clusterRules := concat $rules.cluster (ternary $rules.namespaced list $wide) -}}
-{{- $clusterName := printf "%s-%s" $root.Release.Namespace .name | trunc 63 | trimSuffix "-" -}}
-{{- range $kind := list "Role" "ClusterRole" }}
-{{- $r := ternary $roleRules $clusterRules (eq $kind "Role") }}
-{{- $objectName := ternary $.name $clusterName (eq $kind "Role") }}
-{{- if $r }}
+{{- $objects = append $objects (dict "kind" "ClusterRole" "namespace" "" "name" $clusterName "rules" $clusterRules) -}}
+{{- range $o := $objects }}
+{{- if $o.rules }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
-kind: {{ $kind }}
+kind: {{ $o.kind }}
 metadata:
-  name: {{ $objectName }}
-  {{- if eq $kind "Role" }}
-  namespace: {{ $root.Release.Namespace }}
+  name: {{ $o.name }}
+  {{- with $o.namespace }}
+  namespace: {{ . }}
   {{- end }}
   labels:
     {{- include "crm.labels" $root | nindent 4 }}
@@ -116,14 +129,14 @@ metadata:
     app.kubernetes.io/component: {{ . }}
     {{- end }}
 rules:
-  {{- toYaml $r | nindent 2 }}
+  {{- toYaml $o.rules | nindent 2 }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
-kind: {{ $kind }}Binding
+kind: {{ $o.kind }}Binding
 metadata:
-  name: {{ $objectName }}
-  {{- if eq $kind "Role" }}
-  namespace: {{ $root.Release.Namespace }}
+  name: {{ $o.name }}
+  {{- with $o.namespace }}
+  namespace: {{ . }}
   {{- end }}
   labels:
     {{- include "crm.labels" $root | nindent 4 }}
@@ -132,12 +145,12 @@ metadata:
     {{- end }}
 roleRef:
   apiGroup: rbac.authorization.k8s.io
-  kind: {{ $kind }}
-  name: {{ $objectName }}
+  kind: {{ $o.kind }}
+  name: {{ $o.name }}
 subjects:
   - kind: ServiceAccount
     name: {{ $.name }}
-    namespace: {{ $root.Release.Namespace }}
+    namespace: {{ $release }}
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -33,6 +33,12 @@ const variants: [Chart, (typeof valueCases)[number], string, string[]][] = [
   ],
   [
     crmChart,
+    "default",
+    "several served namespaces (one CRM, a Role in each)",
+    ["--set-json", 'auth.allowedNamespaces=["team-a","team-b"]'],
+  ],
+  [
+    crmChart,
     "edge",
     "mTLS with a client allowlist",
     ["--set", "auth.mtlsClients.existingSecret=crm-clients"],

@@ -200,8 +200,99 @@ describe("helm chart: one ServiceAccount per CRM role, least privilege (real aut
   });
 });
 
+describe("helm chart: a CRM serving several namespaces gets each role's rights in each, and nowhere else (real authorizer)", function () {
+  this.timeout(180_000);
+  // The release lives in `home`; it serves `a` and `b` (auth.allowedNamespaces), not `home`
+  // and not `other`. Every namespace is real: a Role needs its namespace to exist.
+  const home = useTestNamespace("rbac-home");
+  const a = useTestNamespace("rbac-a");
+  const b = useTestNamespace("rbac-b");
+  const other = useTestNamespace("rbac-other");
+  let kube: KubeClient;
+  let objects: Manifest[] = [];
+  let rendered: Manifest[] = [];
+  const account = (role: Role) => `multi-oaas-crm-${role}`;
+
+  before(async () => {
+    ({ kube } = await testCluster());
+    const result = await runHelm([
+      "template",
+      "multi",
+      chartDir(crmChart),
+      "--namespace",
+      home.name,
+      ...["--set", `auth.allowedNamespaces={${a.name},${b.name}}`],
+      ...["--set", "roles.analyzer.enabled=true", "--set", "roles.enforcer.enabled=true"],
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    rendered = parseManifests(result.stdout);
+    objects = rendered.filter((o) => types[o.kind] !== undefined);
+    for (const object of objects)
+      await applyObject(kube, types[object.kind] as ResourceType, object, { fieldManager: "role-rbac-test" });
+  });
+
+  after(async () => {
+    for (const object of objects)
+      if (object.kind.startsWith("Cluster"))
+        await deleteObject(kube, types[object.kind] as ResourceType, undefined, object.metadata.name);
+  });
+
+  it("renders OPRC_CRM_ALLOWED_NAMESPACES and a Role plus RoleBinding per role in each served namespace", () => {
+    const envOf = (d: Manifest) =>
+      (d.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } })
+        .template.spec.containers[0]?.env ?? [];
+    for (const d of rendered.filter((o) => o.kind === "Deployment" && o.metadata.name.includes("oaas-crm")))
+      expect(envOf(d).find((e) => e.name === "OPRC_CRM_ALLOWED_NAMESPACES")?.value, d.metadata.name).to.equal(
+        `${a.name},${b.name}`,
+      );
+    for (const kind of ["Role", "RoleBinding"])
+      for (const ns of [a.name, b.name])
+        expect(
+          objects
+            .filter((o) => o.kind === kind && o.metadata.namespace === ns)
+            .map((o) => o.metadata.name)
+            .sort(),
+          `${kind}s in ${ns}`,
+        ).to.deep.equal(roles.map((r) => `${home.name}-${account(r)}`).sort());
+    expect(objects.filter((o) => o.metadata.namespace === other.name)).to.deep.equal([]);
+  });
+
+  for (const role of roles)
+    it(`${role}: every namespaced call of its file allowed in each served namespace, none in the others`, async () => {
+      const wrong: string[] = [];
+      for (const call of calls(role).filter((c) => c.scope === "namespace" && c.when === "always"))
+        for (const resource of call.resources)
+          for (const verb of call.verbs) {
+            const ask = { what: "", group: call.group, resource, verb };
+            for (const ns of [a.name, b.name])
+              if (!(await canIAs(kube, ns, home.name, account(role), ask)))
+                wrong.push(`refused ${verb} ${resource} in ${ns}`);
+            for (const ns of [home.name, other.name])
+              if (await canIAs(kube, ns, home.name, account(role), ask))
+                wrong.push(`allowed ${verb} ${resource} in ${ns}`);
+          }
+      expect(wrong).to.deep.equal([]);
+    });
+
+  it("the watcher's Lease stays in the release namespace only", async () => {
+    expect(await canIAs(kube, home.name, home.name, account("watcher"), leases)).to.equal(true);
+    expect(await canIAs(kube, a.name, home.name, account("watcher"), leases)).to.equal(false);
+  });
+});
+
 /** SubjectAccessReview for ServiceAccount `name` in `namespace`. */
 async function canI(kube: KubeClient, namespace: string, name: string, a: Access): Promise<boolean> {
+  return canIAs(kube, namespace, namespace, name, a);
+}
+
+/** SubjectAccessReview: may ServiceAccount `name` of namespace `home` do `a` in `namespace`? */
+async function canIAs(
+  kube: KubeClient,
+  namespace: string,
+  home: string,
+  name: string,
+  a: Access,
+): Promise<boolean> {
   const [resource, subresource] = a.resource.split("/");
   const review = await kube.request<V1SubjectAccessReview>({
     method: "POST",
@@ -210,8 +301,8 @@ async function canI(kube: KubeClient, namespace: string, name: string, a: Access
       apiVersion: "authorization.k8s.io/v1",
       kind: "SubjectAccessReview",
       spec: {
-        user: `system:serviceaccount:${namespace}:${name}`,
-        groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, "system:authenticated"],
+        user: `system:serviceaccount:${home}:${name}`,
+        groups: ["system:serviceaccounts", `system:serviceaccounts:${home}`, "system:authenticated"],
         resourceAttributes: {
           group: a.group,
           resource: resource ?? "",

@@ -38,4 +38,4 @@ export {
   parseHttpUrl,
   parsePath,
 } from "./values.ts";
-export { servedNamespaces, servedNamespacesVariable, watchedNamespace } from "./served.ts";
+export { servedNamespaces, servedNamespacesVariable, watchedNamespaces } from "./served.ts";

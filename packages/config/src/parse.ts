@@ -161,9 +161,10 @@ export function parseCrmConfig(env: Env): CrmConfig {
   };
   // The paths are kept only when mTLS is on, so nothing can use a half-configured TLS.
   if (config.features.mtls) config.tls = { ...tls };
-  config.auth.allowedNamespaces = r.read(vars.allowedNamespaces, commaList(parseNamespace), [
-    config.namespace,
-  ]);
+  // Served namespaces (served.ts): a name given twice is served once.
+  config.auth.allowedNamespaces = [
+    ...new Set(r.read(vars.allowedNamespaces, commaList(parseNamespace), [config.namespace])),
+  ];
   // A feature whose role is not built is off, whatever the profile default.
   if (!isSupported(vars.nfrEnforcement)) config.features.nfrEnforcement = false;
   if (!isSupported(vars.prometheus)) config.features.prometheus = false;

@@ -20,23 +20,6 @@ export function checkRelations(r: EnvReader, config: CrmConfig, tls: TlsPaths): 
   checkLease(r, config);
   checkRedis(r, config);
   checkAuth(r, config);
-  checkServed(r, config);
-}
-
-/**
- * Served namespaces (served.ts): each allowed namespace must be the one the watcher
- * watches, or a Deploy there would store a record nothing reconciles and nothing can
- * delete (its finalizer stays). The watcher watches one namespace: run one CRM per namespace.
- */
-function checkServed(r: EnvReader, config: CrmConfig): void {
-  if (!r.isValid(vars.allowedNamespaces) || !r.isValid(vars.namespace)) return;
-  const unwatched = config.auth.allowedNamespaces.filter((ns) => ns !== config.namespace);
-  if (unwatched.length > 0)
-    r.report(
-      vars.allowedNamespaces,
-      `names ${unwatched.join(", ")}, which the watcher does not watch (it watches ${vars.namespace}=${config.namespace} only), so records there would never be reconciled; list only ${config.namespace}, or run one CRM per namespace`,
-      r.raw(vars.allowedNamespaces),
-    );
 }
 
 /**

@@ -28,7 +28,7 @@ export interface Features {
 export interface CrmConfig {
   /** OPRC_CRM_PROFILE. Chooses every default below; templates also use it for scoring and default replicas. */
   profile: Profile;
-  /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. The namespace the CRM serves (served.ts): the watcher watches it only, and the ingress writes records there only. In-cluster, the chart sets it from the downward API (this package reads no files). */
+  /** OPRC_CRM_K8S_NAMESPACE, a DNS-1123 label. The CRM's own namespace: where the watcher's Lease lives, the namespace of an RPC without x-namespace, and the default served namespace (served.ts). In-cluster, the chart sets it from the downward API (this package reads no files). */
   namespace: string;
   /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the short name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
   ingress: {
@@ -164,6 +164,6 @@ export interface AuthSettings {
   /** OPRC_CRM_AUTH_MTLS_CLIENTS_FILE: `identity,role[,namespaces]` lines allowing client certificates; needs mTLS on. */
   mtlsClientsFile?: string;
   oidc?: OidcSettings;
-  /** OPRC_CRM_ALLOWED_NAMESPACES: comma list of the namespaces requests may act in (servedNamespaces, served.ts). Default: OPRC_CRM_K8S_NAMESPACE; each must be one the watcher watches (relations.ts). */
+  /** OPRC_CRM_ALLOWED_NAMESPACES: comma list of the namespaces requests may act in (servedNamespaces, served.ts). Default: OPRC_CRM_K8S_NAMESPACE; the watcher watches each (one informer set per namespace). Duplicates are dropped. */
   allowedNamespaces: readonly string[];
 }

@@ -6,5 +6,5 @@ export {
   type InformerOptions,
   type InformerStats,
 } from "./informer.ts";
-export { MapStore, keyOf, objectKey, type ObjectStore } from "./store.ts";
+export { MapStore, keyOf, objectKey, unionStore, type ObjectStore } from "./store.ts";
 export { watchEvents, type WatchEvent, type WatchEventType } from "./watch-events.ts";

@@ -153,6 +153,11 @@ export class Informer<T extends KubeObject> {
     return this.what;
   }
 
+  /** The watched namespace; undefined when watching all namespaces (or a cluster-scoped type). */
+  get namespace(): string | undefined {
+    return this.options.namespace;
+  }
+
   private isStopped(): boolean {
     return this.stopper.signal.aborted;
   }

@@ -34,3 +34,24 @@ export class MapStore<T extends KubeObject> implements ObjectStore<T> {
     return this.items.size;
   }
 }
+
+/**
+ * One read view over several disjoint stores (informers of different namespaces): get asks
+ * each in turn, list concatenates, size sums. `stores` is read on every call, so informers
+ * added later are seen. The stores must not share objects (one informer per namespace).
+ */
+export function unionStore<T>(stores: () => readonly ObjectStore<T>[]): ObjectStore<T> {
+  return {
+    get: (namespace, name) => {
+      for (const store of stores()) {
+        const hit = store.get(namespace, name);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    },
+    list: (namespace) => stores().flatMap((store) => store.list(namespace)),
+    get size() {
+      return stores().reduce((sum, store) => sum + store.size, 0);
+    },
+  };
+}

@@ -16,7 +16,7 @@ import {
   type TokenEntry,
 } from "@oaas/auth";
 import type { Logger } from "@oaas/telemetry";
-import type { CrmAuth } from "../process/gate.ts";
+import { withinServed, type CrmAuth } from "../process/gate.ts";
 
 /** Realm of the dashboard's challenge; the browser shows it in its login prompt. */
 export const dashboardRealm = "OaaS CRM dashboard";
@@ -40,6 +40,8 @@ export function defaultUserRole(readOnly: boolean): Role {
  */
 export async function dashboardGate(options: {
   readonly auth: DashboardAuth;
+  /** The CRM's served namespaces: every principal's scope is cut to them (process/gate.ts withinServed). */
+  readonly served: readonly string[];
   readonly authFile: string;
   readonly readOnly: boolean;
   readonly logger: Logger;
@@ -71,11 +73,14 @@ export async function dashboardGate(options: {
     ],
   };
   return createGate({
-    authenticate: createAuthenticator({
-      tokens,
-      basic: usersBasicVerifier(users),
-      ...(auth.jwt === undefined ? {} : { jwt: auth.jwt }),
-    }),
+    authenticate: withinServed(
+      createAuthenticator({
+        tokens,
+        basic: usersBasicVerifier(users),
+        ...(auth.jwt === undefined ? {} : { jwt: auth.jwt }),
+      }),
+      options.served,
+    ),
     limiter: auth.limiter,
     realm: dashboardRealm,
     basicChallenge: true,

@@ -1,12 +1,14 @@
 // The record pages' routes: the list of records that are not Available and one page per
-// record. Reads the records from the API server and the history from the queue's store;
-// when the history cannot be read the page still shows the record, with a notice.
+// record. Reads the records from the API server (one list per served namespace the caller
+// may see: namespaced rights suffice) and the history from the queue's store; when the
+// history cannot be read the page still shows the record, with a notice.
 import { group, plural, version, type DeploymentRecord } from "@oaas/crd";
 import { isDns1123Label, isDns1123Subdomain } from "@oaas/kube-rules";
 import { getObject, isKubeError, listObjects, type KubeClient, type ResourceType } from "@oaas/kube";
 import type { Logger } from "@oaas/telemetry";
 import { withContext } from "@oaas/telemetry";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { principalOf, visibleNamespaces } from "./access.ts";
 import type { SafeHtml } from "./html.ts";
 import { newestFirst, type HistoryReader } from "./history.ts";
 import { pageCsp } from "./layout.ts";
@@ -21,7 +23,8 @@ export interface RecordRoutesDeps {
   readonly basePath: string;
   readonly kube: KubeClient;
   readonly history: HistoryReader;
-  readonly namespace: string;
+  /** The served namespaces; the list shows those the caller may see (access.ts visibleNamespaces). */
+  readonly namespaces: readonly string[];
   readonly queueNames: readonly string[];
   readonly logger: Logger;
   readonly timeoutMs: number;
@@ -49,18 +52,25 @@ export function recordRoutes(app: FastifyInstance, deps: RecordRoutesDeps): void
 
   app.get<{ Querystring: { all?: string } }>(`${basePath}records`, async (request, reply) => {
     const all = request.query.all === "true" || request.query.all === "1";
+    // The guard (access.ts) admitted the caller and refused one that sees no served namespace.
+    const principal = principalOf(request);
+    const namespaces = principal === undefined ? [] : visibleNamespaces(principal, deps.namespaces);
     try {
-      const records = await listObjects<DeploymentRecord>(deps.kube, deploymentRecords, deps.namespace, {
-        timeoutMs: deps.timeoutMs,
-      });
+      const lists = await Promise.all(
+        namespaces.map((namespace) =>
+          listObjects<DeploymentRecord>(deps.kube, deploymentRecords, namespace, {
+            timeoutMs: deps.timeoutMs,
+          }),
+        ),
+      );
       return sendPage(
         reply,
         200,
-        recordsPage({ basePath, namespace: deps.namespace, records, all, now: new Date() }),
+        recordsPage({ basePath, namespaces, records: lists.flat(), all, now: new Date() }),
       );
     } catch (error) {
       logger.warn("dashboard: listing records failed", {
-        namespace: deps.namespace,
+        namespaces,
         error: kubeProblem(error),
       });
       return sendPage(

@@ -8,7 +8,8 @@ import { phaseClass } from "./record-page.ts";
 
 export interface RecordsPageInput {
   readonly basePath: string;
-  readonly namespace: string;
+  /** The namespaces the records come from (those the viewer may see). */
+  readonly namespaces: readonly string[];
   readonly records: readonly DeploymentRecord[];
   /** Show Available records too. */
   readonly all: boolean;
@@ -71,7 +72,11 @@ export function recordsPage(input: RecordsPageInput): SafeHtml {
   const rows = recordRows(input.records, input.all);
   const title = input.all ? "All records" : "Records not Available";
   const body = html` <h1>
-      ${title} <span class="muted">in namespace <code>${input.namespace}</code></span>
+      ${title}
+      <span class="muted"
+        >in namespace${input.namespaces.length === 1 ? "" : "s"}
+        <code>${input.namespaces.join(", ")}</code></span
+      >
     </h1>
     <p id="count">
       ${rows.length} of ${input.records.length} record(s)${input.all ? "" : " are not Available"}.
@@ -93,8 +98,8 @@ export function recordsPage(input: RecordsPageInput): SafeHtml {
                 html`<tr>
                   <td>
                     <a
-                      href="${pathUnder(input.basePath, "records", r.record.metadata.namespace ?? input.namespace, r.record.metadata.name)}"
-                      >${r.record.metadata.name}</a
+                      href="${pathUnder(input.basePath, "records", r.record.metadata.namespace ?? "", r.record.metadata.name)}"
+                      >${input.namespaces.length > 1 ? `${r.record.metadata.namespace ?? ""}/` : ""}${r.record.metadata.name}</a
                     >
                   </td>
                   <td class="${phaseClass(r.phase)}">${r.phase}</td>

@@ -65,6 +65,27 @@ const writes: readonly (readonly [Method, string])[] = [
   ["PUT", "api/queues/:queueName/:jobId/remove-unprocessed-children"],
 ];
 
+/**
+ * The dashboard's own pages under the base path: they show records namespace by namespace
+ * (record-routes.ts filters by the caller's scope). Every other route under the base path
+ * is Bull Board's, which shows and acts on jobs of every served namespace at once.
+ */
+const ownPages: readonly string[] = ["records", "records/:namespace/:name", "static/*"];
+
+/**
+ * For a base path: whether a route pattern is Bull Board's, so its caller must be allowed
+ * in every served namespace (access.ts). Root routes (probes, /metrics) are not.
+ */
+export function bullBoardRoutes(basePath: string): (url: string) => boolean {
+  const own = new Set(ownPages.map((path) => withoutTrailingSlash(`${basePath}${path}`)));
+  return (url) => {
+    const route = withoutTrailingSlash(url);
+    return (
+      `${route}/`.startsWith(basePath) && !own.has(route) && !rootRoutes.some(([, path]) => path === route)
+    );
+  };
+}
+
 /** A route as Fastify registered it, with what it needs (undefined: not in the table). */
 export interface DeclaredRoute {
   readonly method: string;

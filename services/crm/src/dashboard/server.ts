@@ -33,8 +33,12 @@ export interface DashboardDeps {
   /** Explains a record's NFR state for its page (services/crm/src/enforcer/explain.ts); absent: no NFR section. */
   readonly explainNfr?: RecordRoutesDeps["explainNfr"];
   readonly kube: KubeClient;
-  /** Namespace whose records the list page shows (config `namespace`). */
-  readonly namespace: string;
+  /**
+   * The CRM's served namespaces (@oaas/config servedNamespaces): the list page shows their
+   * records, each caller only those of its scope; every caller's scope is cut to them, and
+   * Bull Board needs all of them (access.ts).
+   */
+  readonly namespaces: readonly string[];
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** The process's authentication (process/gate.ts createCrmAuth): shared tokens, JWTs, limiter, refusal counter, and the gate of /metrics. */
@@ -63,6 +67,7 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
   const timeoutMs = options.callTimeoutMs ?? 5_000;
   const gate = await dashboardGate({
     auth: deps.auth,
+    served: deps.namespaces,
     authFile: options.authFile,
     readOnly,
     logger,
@@ -91,7 +96,15 @@ export async function startDashboard(deps: DashboardDeps): Promise<Dashboard> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  const routes = guardRoutes(app, { basePath, gate, metricsGate: deps.auth.gate, readOnly, logger });
+  const routes = guardRoutes(app, {
+    basePath,
+    gate,
+    metricsGate: deps.auth.gate,
+    readOnly,
+    logger,
+    served: deps.namespaces,
+    onRefused: deps.auth.onRefused,
+  });
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("x-frame-options", "DENY");

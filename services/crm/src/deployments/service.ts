@@ -239,7 +239,7 @@ export class DeploymentsService {
       "failedPrecondition",
       `record ${namespace}/${name} ${state}: no worker of this CRM serves namespace ${namespace} ` +
         `(its watcher watches ${servedList(this.features)}, ${servedNamespacesVariable}), so nothing ` +
-        `reconciles it or removes its finalizer ${finalizer}. Run a CRM whose ${servedNamespacesVariable} is ` +
+        `reconciles it or removes its finalizer ${finalizer}. Run a CRM whose ${servedNamespacesVariable} lists ` +
         `${namespace}, or delete its children (label ${ownerLabel}=${name}) and remove the finalizer by hand: ` +
         `kubectl -n ${namespace} patch ${singular} ${name} --type=json ` +
         `-p '[{"op":"remove","path":"/metadata/finalizers"}]'` +

@@ -90,7 +90,9 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
   // Reads (status, get, list) come from an informer cache with a stated staleness bound
   // (deployments/cached-reader.ts); writes always go to the API server.
   const cache =
-    deps.recordCache === false ? undefined : startRecordCache({ kube, namespace: config.namespace, logger });
+    deps.recordCache === false
+      ? undefined
+      : startRecordCache({ kube, namespaces: servedNamespaces(config), logger });
   const api = kubeRecordStore(kube);
   const store = cache ? cachedRecordStore(cache, api) : api;
   const deployments = new DeploymentsService(
@@ -167,6 +169,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     port: listener.port,
     mtls: config.features.mtls,
     namespace: config.namespace,
+    served_namespaces: servedNamespaces(config),
   });
   return {
     port: listener.port,

@@ -132,8 +132,12 @@ export async function createCrmGate(config: CrmConfig, logger: Logger, metrics?:
   return (await createCrmAuth(config, logger, metrics)).gate;
 }
 
-/** Cuts every principal's namespace scope to `served`: the CRM's boundary, whoever asks. */
-function withinServed(authenticate: Authenticator, served: readonly string[]): Authenticator {
+/**
+ * Cuts every principal's namespace scope to `served`: the CRM's boundary, whoever asks. A
+ * principal of every namespace ("*") gets exactly `served`; one scoped to others gets [].
+ * The dashboard's gate is cut the same way (dashboard/gate.ts).
+ */
+export function withinServed(authenticate: Authenticator, served: readonly string[]): Authenticator {
   const cut = (scope: NamespaceScope) =>
     scope === "*" ? served : scope.filter((namespace) => served.includes(namespace));
   return async (presented) => {

@@ -1,7 +1,7 @@
 // `crm analyzer`: analyze workers on the analyze queue, any number of processes. Wiring
 // only: what an analysis does is in ../analyzer, how jobs run is in packages/queue, the
 // schedules that make the jobs are the watcher's (../analyzer/schedule-sync.ts).
-import { watchedNamespace, type CrmConfig } from "@oaas/config";
+import { watchedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { durationMs, nfrSettings } from "@oaas/nfr";
 import { PromClient } from "@oaas/prom";
@@ -42,9 +42,9 @@ export function startAnalyzerRole(deps: {
   const prefix = config.redis.prefix;
   const settings = nfrSettings(config);
   const metrics = analyzerMetrics(deps.metrics.meter);
-  // Records are read from a cache of the served namespace (one LIST+WATCH per process),
+  // Records are read from a cache of the served namespaces (one LIST+WATCH each per process),
   // not with a GET per analysis.
-  const records = startRecordCache({ kube, namespace: watchedNamespace(config), logger });
+  const records = startRecordCache({ kube, namespaces: watchedNamespaces(config), logger });
   const gate = gateSource(config, async () => (await detectCapabilities(kube)).prometheusOperatorInstalled);
   const intervalMs = config.analyzer.intervalSeconds * 1000;
   const prom =

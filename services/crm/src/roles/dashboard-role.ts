@@ -1,6 +1,6 @@
 // `crm dashboard`: Bull Board over every CRM queue plus record pages, on its own port.
 // Wiring only: the pages and the security model are in ../dashboard.
-import type { CrmConfig } from "@oaas/config";
+import { servedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { createHistory, queueNames } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
@@ -48,7 +48,7 @@ export async function startDashboardRole(deps: {
         signal,
       ),
     kube,
-    namespace: config.namespace,
+    namespaces: servedNamespaces(config),
     logger,
     metrics,
     auth,

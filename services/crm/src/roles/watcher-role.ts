@@ -1,6 +1,6 @@
 // `crm watcher`: the watcher (Lease, informers, resync) feeding the reconcile queue.
 // Wiring only: the behaviour lives in ../watcher and packages/queue.
-import { watchedNamespace, type CrmConfig } from "@oaas/config";
+import { watchedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { createRecordQueue, queueNames, type RecordQueue } from "@oaas/queue";
 import type { Logger, Metrics } from "@oaas/telemetry";
@@ -56,8 +56,9 @@ export function startWatcherRole(deps: {
   });
   const watcher = startWatcher({
     kube,
-    // The ingress refuses a Deploy into any other namespace (servedNamespaces, same rule).
-    namespace: watchedNamespace(config),
+    // Every served namespace, one informer set each: the ingress refuses any other
+    // (servedNamespaces, same rule). The Lease stays in the CRM's own namespace.
+    namespaces: watchedNamespaces(config),
     logger,
     identity: processIdentity("watcher"),
     enqueue: (job, options) => queue.enqueue(job, options),

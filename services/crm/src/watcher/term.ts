@@ -1,5 +1,7 @@
-// What the watcher runs while it leads (one "term"): the record informer, one informer
-// per served child kind, the periodic resync (resync.ts), and the enqueuer. A term ends when its
+// What the watcher runs while it leads (one "term"): per watched namespace the record
+// informer and one informer per served child kind (a CRM serving several namespaces lists
+// and watches each on its own, so its rights can stay namespaced Roles), the periodic
+// resync (resync.ts) over every namespace's records, and the enqueuer. A term ends when its
 // signal fires (leadership lost or shutdown): informers stop at once, and nothing is
 // enqueued after that moment.
 import {
@@ -14,9 +16,11 @@ import {
   backoffDelayMs,
   Informer,
   sleep,
+  unionStore,
   type InformerStats,
   type KubeClient,
   type KubeObject,
+  type ObjectStore,
 } from "@oaas/kube";
 import type { JobPriority, JobReason, RecordJob, RecordName } from "@oaas/queue";
 import type { Logger } from "@oaas/telemetry";
@@ -31,7 +35,8 @@ import { ownerLabel } from "@oaas/crd";
 
 export interface TermOptions {
   readonly kube: KubeClient;
-  readonly namespace: string | undefined;
+  /** Namespaces to watch, each with its own informers; undefined: one set over all namespaces. */
+  readonly namespaces: readonly string[] | undefined;
   readonly logger: Logger;
   readonly enqueue: Enqueue;
   readonly childKinds: readonly ChildKind[];
@@ -50,13 +55,23 @@ export interface TermOptions {
 
 type Child = KubeObject & ChildMeta;
 
+/** What the term asks of any of its informers, whatever it caches. */
+type WatchedInformer = Pick<
+  Informer<KubeObject>,
+  "stop" | "hasSynced" | "lastActivityAgeMs" | "stats" | "resource" | "namespace"
+>;
+
 /** When each record's handler last started a run (epoch ms), in the order given; undefined where unknown. */
 export type LastRuns = (records: readonly RecordName[]) => Promise<ReadonlyArray<number | undefined>>;
 
 const recordType = { group, version, plural, namespaced: true } as const;
 
 export class Term {
-  readonly records: Informer<DeploymentRecord>;
+  /** Every watched namespace's records (one informer each). */
+  readonly records: ObjectStore<DeploymentRecord>;
+  /** Record informers by namespace ("" = all namespaces). */
+  private readonly recordInformers = new Map<string, Informer<DeploymentRecord>>();
+  /** Child informers by `<namespace>|<group>/<plural>`. */
   private readonly children = new Map<string, Informer<Child>>();
   private readonly enqueuer: Enqueuer;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -78,8 +93,20 @@ export class Term {
       options.enqueueRetry,
       options.metrics,
     );
-    this.records = new Informer<DeploymentRecord>({
-      ...this.informerBase(),
+    for (const namespace of this.namespaces())
+      this.recordInformers.set(namespace ?? "", this.recordInformer(namespace));
+    const stores = [...this.recordInformers.values()].map((i) => i.store);
+    this.records = unionStore(() => stores);
+  }
+
+  /** The namespaces watched, each its own informer set; [undefined] = one set over all. */
+  private namespaces(): readonly (string | undefined)[] {
+    return this.options.namespaces ?? [undefined];
+  }
+
+  private recordInformer(namespace: string | undefined): Informer<DeploymentRecord> {
+    return new Informer<DeploymentRecord>({
+      ...this.informerBase(namespace),
       type: recordType,
       handlers: {
         add: (obj, initial) => {
@@ -100,9 +127,22 @@ export class Term {
     });
   }
 
+  /** "deployments.apps", or "deployments.apps in team-a" when several namespaces are watched: for readiness reasons. */
+  private describe(informer: WatchedInformer): string {
+    const namespace = informer.namespace;
+    return namespace === undefined || this.namespaces().length === 1
+      ? informer.resource
+      : `${informer.resource} in ${namespace}`;
+  }
+
+  /** Every informer of the term: records first, then children. */
+  private informers(): WatchedInformer[] {
+    return [...this.recordInformers.values(), ...this.children.values()];
+  }
+
   /** Starts the informers and the resync sweeps; returns at once (discovery continues in the background). */
   start(): void {
-    this.records.start();
+    for (const informer of this.recordInformers.values()) informer.start();
     for (const kind of this.options.childKinds.filter((k) => !k.optional)) this.watchChild(kind);
     this.discover();
     this.resyncTimer = setInterval(() => {
@@ -118,7 +158,7 @@ export class Term {
   /** Stops everything; resolves when every informer loop and enqueue retry has ended. */
   async stop(): Promise<void> {
     clearInterval(this.resyncTimer);
-    await Promise.all([this.records.stop(), ...[...this.children.values()].map((i) => i.stop())]);
+    await Promise.all(this.informers().map((i) => i.stop()));
     await this.sweeping;
     await this.discovering;
     await this.enqueuer.drain();
@@ -128,32 +168,47 @@ export class Term {
   /** Readiness of this term: every informer synced and heard from within staleAfterMs. */
   ready(): { ok: boolean; reason: string } {
     if (!this.discovered) return { ok: false, reason: "discovering which optional child kinds are served" };
-    for (const informer of [this.records, ...this.children.values()]) {
+    for (const informer of this.informers()) {
       if (!informer.hasSynced())
-        return { ok: false, reason: `informer ${informer.resource} has not synced yet` };
+        return { ok: false, reason: `informer ${this.describe(informer)} has not synced yet` };
       const age = informer.lastActivityAgeMs();
       if (age > this.options.staleAfterMs)
         return {
           ok: false,
-          reason: `watch of ${informer.resource} silent for ${Math.round(age / 1000)} s (bound ${Math.round(this.options.staleAfterMs / 1000)} s)`,
+          reason: `watch of ${this.describe(informer)} silent for ${Math.round(age / 1000)} s (bound ${Math.round(this.options.staleAfterMs / 1000)} s)`,
         };
     }
     return { ok: true, reason: "leading: informers synced and live" };
   }
 
-  /** ms since the last event/bookmark/list, per watched resource (a gauge per kind). */
+  /**
+   * ms since the last event/bookmark/list, per watched resource (a gauge per kind): with
+   * several namespaces, the most silent namespace's informer of that resource.
+   */
   activityAgesMs(): Record<string, number> {
     const ages: Record<string, number> = {};
-    for (const informer of [this.records, ...this.children.values()])
-      ages[informer.resource] = informer.lastActivityAgeMs();
+    for (const informer of this.informers())
+      ages[informer.resource] = Math.max(ages[informer.resource] ?? 0, informer.lastActivityAgeMs());
     return ages;
   }
 
-  /** Informer counters (lists, watches, events, bookmarks, 410 relists, errors) per resource. */
+  /** Informer counters (lists, watches, events, bookmarks, 410 relists, errors) per resource, summed over namespaces. */
   informerStats(): Record<string, InformerStats> {
     const stats: Record<string, InformerStats> = {};
-    for (const informer of [this.records, ...this.children.values()])
-      stats[informer.resource] = informer.stats();
+    for (const informer of this.informers()) {
+      const own = informer.stats();
+      const sum = stats[informer.resource];
+      stats[informer.resource] = sum
+        ? {
+            lists: sum.lists + own.lists,
+            watches: sum.watches + own.watches,
+            events: sum.events + own.events,
+            bookmarks: sum.bookmarks + own.bookmarks,
+            gone: sum.gone + own.gone,
+            errors: sum.errors + own.errors,
+          }
+        : own;
+    }
     return stats;
   }
 
@@ -175,7 +230,7 @@ export class Term {
       this.discoveredAt = Date.now();
       this.discover();
     }
-    const records = this.records.store
+    const records = this.records
       .list()
       .filter((r) => r.metadata.namespace !== undefined && r.metadata.uid !== undefined);
     let runs: ReadonlyArray<number | undefined> = [];
@@ -207,11 +262,16 @@ export class Term {
     if (due > 0) this.options.logger.debug("watcher: resync sweep", { due, records: records.length });
   }
 
+  /** Starts the informers of one child kind, one per watched namespace; idempotent. */
   private watchChild(kind: ChildKind): void {
-    const key = `${kind.type.group}/${kind.type.plural}`;
+    for (const namespace of this.namespaces()) this.watchChildIn(kind, namespace);
+  }
+
+  private watchChildIn(kind: ChildKind, namespace: string | undefined): void {
+    const key = `${namespace ?? ""}|${kind.type.group}/${kind.type.plural}`;
     if (this.children.has(key) || this.isAborted()) return;
     const informer = new Informer<Child>({
-      ...this.informerBase(),
+      ...this.informerBase(namespace),
       type: kind.type,
       labelSelector: ownerLabel,
       handlers: {
@@ -232,6 +292,7 @@ export class Term {
     this.options.logger.info("watcher: watching child kind", {
       kind: kind.kind,
       resource: informer.resource,
+      namespace: namespace ?? "(all)",
     });
   }
 
@@ -269,10 +330,10 @@ export class Term {
     return this.signal.aborted;
   }
 
-  private informerBase() {
+  private informerBase(namespace: string | undefined) {
     return {
       kube: this.options.kube,
-      ...(this.options.namespace !== undefined ? { namespace: this.options.namespace } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
       watchTimeoutSeconds: this.options.watchTimeoutSeconds,
       logger: this.options.logger,
     };
@@ -297,9 +358,9 @@ export class Term {
 
   /** `settle`: the event may wait TermOptions.childSettleMs for the record's other children. */
   private submitForChild(child: Child, reason: JobReason, settle: boolean): void {
-    const ref = owningRecord(child, this.records.store);
+    const ref = owningRecord(child, this.records);
     if (!ref) return;
-    const record = this.records.store.get(ref.namespace, ref.name);
+    const record = this.records.get(ref.namespace, ref.name);
     const correlationId = record?.metadata.annotations?.[correlationIdAnnotation];
     const next = job(ref.namespace, ref.name, ref.uid, reason, correlationId);
     if (settle) this.enqueuer.submitAfterSettle(next, "live", this.options.childSettleMs);

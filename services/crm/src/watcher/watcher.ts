@@ -12,7 +12,7 @@ import type { RecordHooks } from "../deployments/record-hooks.ts";
 import { Term, type LastRuns } from "./term.ts";
 
 export interface LeaderElectionOptions {
-  /** Namespace of the Lease. Default: the watcher's namespace, else "default". */
+  /** Namespace of the Lease (the CRM's own). Default: the first watched namespace, else "default". */
   readonly namespace?: string;
   /** Lease name. Default "oaas-crm-watcher". */
   readonly leaseName?: string;
@@ -26,8 +26,11 @@ export interface LeaderElectionOptions {
 
 export interface WatcherOptions {
   readonly kube: KubeClient;
-  /** Watch records and children in this namespace only; undefined = all namespaces. */
-  readonly namespace?: string;
+  /**
+   * Watch records and children in these namespaces only, one informer set each (namespaced
+   * list/watch rights suffice); undefined = one set over all namespaces (cluster-wide rights).
+   */
+  readonly namespaces?: readonly string[];
   readonly logger: Logger;
   /** The queue producer (packages/queue). */
   readonly enqueue: Enqueue;
@@ -108,7 +111,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     const current = new Term(
       {
         kube: options.kube,
-        namespace: options.namespace,
+        namespaces: options.namespaces,
         logger,
         enqueue: options.enqueue,
         childKinds: options.childKinds ?? ownedChildKinds,
@@ -148,7 +151,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     const le = options.leaderElection;
     elector = new LeaderElector({
       kube: options.kube,
-      namespace: le.namespace ?? options.namespace ?? "default",
+      namespace: le.namespace ?? options.namespaces?.[0] ?? "default",
       name: le.leaseName ?? defaultLeaseName,
       identity: options.identity,
       ...(le.leaseDurationMs !== undefined ? { leaseDurationMs: le.leaseDurationMs } : {}),
@@ -180,10 +183,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
     },
     isLeader: () => term !== undefined,
     records: {
-      get: (namespace, name) => (term?.records.store ?? emptyStore).get(namespace, name),
-      list: (namespace) => (term?.records.store ?? emptyStore).list(namespace),
+      get: (namespace, name) => (term?.records ?? emptyStore).get(namespace, name),
+      list: (namespace) => (term?.records ?? emptyStore).list(namespace),
       get size() {
-        return (term?.records.store ?? emptyStore).size;
+        return (term?.records ?? emptyStore).size;
       },
     },
     activityAgesMs: () => term?.activityAgesMs() ?? {},

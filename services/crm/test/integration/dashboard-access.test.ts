@@ -91,7 +91,7 @@ describe("crm dashboard access: every route's need, over HTTP", function () {
       queueNames: Object.values(queueNames),
       history: redisTestHistory(redis, redisServer.prefix),
       kube,
-      namespace,
+      namespaces: [namespace],
       logger,
       metrics,
       // The inventory sends hundreds of refused requests from one address: throttling is

@@ -194,7 +194,7 @@ describe("crm dashboard (real Redis, API server and Chromium)", function () {
       idleQueues: unconsumedQueues(),
       history,
       kube,
-      namespace: ns.name,
+      namespaces: [ns.name],
       logger,
       metrics,
       auth,

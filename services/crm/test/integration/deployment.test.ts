@@ -280,7 +280,7 @@ describe("crm ingress: DeploymentService over Connect clients", function () {
 
   // A Deploy into a namespace no watcher watches once answered OK and left a record with
   // the cleanup finalizer that never got a status. The served namespaces
-  // (OPRC_CRM_ALLOWED_NAMESPACES, only watched ones) are now a boundary: any RPC naming another
+  // (OPRC_CRM_ALLOWED_NAMESPACES, each watched) are now a boundary: any RPC naming another
   // is PERMISSION_DENIED before anything is looked up, the same whether a record is there.
   it("x-namespace: only a served namespace is served; any other is PERMISSION_DENIED, record or not", async function () {
     let other: TestNamespace | undefined;

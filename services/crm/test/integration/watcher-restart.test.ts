@@ -49,7 +49,7 @@ describe("watcher across an API server restart", function () {
     const q = recordingEnqueue();
     watcher = startWatcher({
       kube: privateKube,
-      namespace: ns.name,
+      namespaces: [ns.name],
       logger,
       enqueue: q.enqueue,
       identity: "restart-test",

@@ -5,12 +5,12 @@
 import { reconcilerFieldManager } from "@oaas/crd";
 import { createLogger } from "@oaas/telemetry";
 import { deleteObject, getObject, KubeClient } from "@oaas/kube";
-import { testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
+import { createTestNamespace, testCluster, useTestNamespace, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
 import { startRecordCache } from "../../src/deployments/record-cache.ts";
 import { startWatcher, type Watcher, type WatcherOptions } from "../../src/watcher/index.ts";
 import { installCrd } from "../support/ingress.ts";
-import { waitForRecordsServed } from "../support/records.ts";
+import { releaseAll, waitForRecordsServed } from "../support/records.ts";
 import {
   deployments,
   patchRecordStatus,
@@ -43,7 +43,7 @@ describe("watcher role against a real API server", function () {
   function watcher(options: Partial<WatcherOptions> & Pick<WatcherOptions, "enqueue">): Watcher {
     const w = startWatcher({
       kube,
-      namespace: ns.name,
+      namespaces: [ns.name],
       logger,
       identity: "test",
       leaderElection: false,
@@ -77,6 +77,40 @@ describe("watcher role against a real API server", function () {
       correlationId: "corr-123",
     });
     expect(w.records.get(ns.name, "fresh")?.metadata.uid).to.equal(created.metadata.uid);
+  });
+
+  it("serving two namespaces: one informer set each; records of both enqueued, children of the second traced to their record, nothing from a third", async function () {
+    const second = await createTestNamespace("watcher-second");
+    const third = await createTestNamespace("watcher-third");
+    try {
+      await putRecord(kube, ns.name, "first-ns");
+      const inSecond = await putRecord(kube, second.name, "second-ns");
+      const q = recordingEnqueue();
+      const w = watcher({ enqueue: q.enqueue, namespaces: [ns.name, second.name] });
+      await synced(w);
+      expect(q.of("first-ns", "startup")).to.have.length(1);
+      expect(q.of("second-ns", "startup")[0]?.job.namespace).to.equal(second.name);
+      expect(w.records.get(second.name, "second-ns")?.metadata.uid).to.equal(inSecond.metadata.uid);
+      await putRecord(kube, third.name, "third-ns");
+      await putChildDeployment(kube, inSecond, "second-ns-fn", { edited: "by-hand" });
+      const job = await waitFor(() => q.of("second-ns", "child-changed")[0], {
+        description: "child-changed in the second namespace",
+      });
+      expect(job.job).to.include({ namespace: second.name, uid: inSecond.metadata.uid });
+      const added = await putRecord(kube, second.name, "second-late");
+      await waitFor(() => q.of("second-late", "record-added")[0], {
+        description: "record-added in the second",
+      });
+      expect(w.records.get(second.name, "second-late")?.metadata.uid).to.equal(added.metadata.uid);
+      expect(q.of("third-ns"), "a namespace not watched").to.deep.equal([]);
+      expect(w.records.list().map((r) => r.metadata.namespace)).to.not.include(third.name);
+    } finally {
+      await Promise.all(watchers.splice(0).map((x) => x.stop()));
+      for (const n of [second, third]) {
+        await releaseAll(kube, n.name);
+        await n.cleanup();
+      }
+    }
   });
 
   it("does not enqueue a status-only update, but does enqueue a spec change", async function () {
@@ -285,7 +319,7 @@ describe("watcher role against a real API server", function () {
   });
 
   it("record cache (no leader election): serves records from memory and reports its staleness", async function () {
-    const cache = startRecordCache({ kube, namespace: ns.name, logger });
+    const cache = startRecordCache({ kube, namespaces: [ns.name], logger });
     try {
       await waitFor(() => cache.hasSynced(), { description: "the cache to sync" });
       const record = await putRecord(kube, ns.name, "cached");

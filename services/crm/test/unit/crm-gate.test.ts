@@ -53,6 +53,28 @@ describe("crm: the gate built from the CRM's settings", function () {
     await metrics.shutdown();
   });
 
+  it("serving several namespaces: an admin gets all of them, a scoped token only those it shares", async function () {
+    const config = parseCrmConfig({
+      OPRC_CRM_K8S_NAMESPACE: "oaas",
+      OPRC_CRM_ALLOWED_NAMESPACES: "team-a,team-b",
+      OPRC_CRM_AUTH_TOKENS_FILE: path.join(dir, "tokens.csv"),
+    });
+    const { stream } = captureLogLines();
+    const gate = await createCrmGate(config, createLogger({ service: "t", level: "debug", stream }));
+    const as = (token: string) => ({ authorization: `Bearer ${token}`, source: "10.1.1.2" });
+    const root = await gate(as(admin), "admin", "team-b");
+    expect(root.ok && root.principal.namespaces).to.deep.equal(["team-a", "team-b"]);
+    const ciA = await gate(as(teamA), "deployer", "team-a");
+    expect(ciA.ok && ciA.principal.namespaces, "oaas is in its scope but not served").to.deep.equal([
+      "team-a",
+    ]);
+    expect(await gate(as(teamA), "deployer", "team-b")).to.include({ ok: false, status: 403 });
+    expect(await gate(as(admin), "viewer", "oaas"), "the CRM's own, not served").to.include({
+      ok: false,
+      status: 403,
+    });
+  });
+
   it("running open (dev with nothing configured) serves anonymous admin in the served namespaces only; the gate itself does not warn", async function () {
     const config = parseCrmConfig({ OPRC_CRM_K8S_NAMESPACE: "oaas" });
     expect(config.auth.open).to.equal("dev-default");

@@ -151,7 +151,7 @@ describe("dashboard record pages", function () {
     expect(recordRows([available, progressing], true)).to.have.length(2);
     const page = recordsPage({
       basePath: "/",
-      namespace: "prod",
+      namespaces: ["prod"],
       records: [available, failing, invalid],
       all: false,
       now,

@@ -81,7 +81,13 @@ describe("dashboard records page: Since", function () {
     });
 
   it("the page shows the age, with the time as its title", function () {
-    const page = recordsPage({ basePath: "/", namespace: "prod", records: [degraded], all: false, now }).text;
+    const page = recordsPage({
+      basePath: "/",
+      namespaces: ["prod"],
+      records: [degraded],
+      all: false,
+      now,
+    }).text;
     expect(page).to.match(new RegExp(`<td title="${minutesAgo(3)}">3m 0s ago</td>`));
   });
 });
