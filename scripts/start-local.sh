@@ -84,9 +84,13 @@ watcher_port="${OAAS_CRM_WATCHER_PORT:-8090}"
 reconciler_port="${OAAS_CRM_RECONCILER_PORT:-8091}"
 analyzer_port="${OAAS_CRM_ANALYZER_PORT:-8092}"
 pm_port="${OAAS_PM_PORT:-8080}"
+# The dashboard's one local user is its operator: role admin, so Bull Board's actions (retry,
+# pause, clean) work locally. A file from before roles existed (no `[role]`) gets the prefix.
 auth="$run/dashboard-auth"
 if [[ ! -s "$auth" ]]; then
-  (umask 077 && echo "admin:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$auth")
+  (umask 077 && echo "[admin] admin:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" >"$auth")
+elif ! grep -q '^\[' "$auth"; then
+  sed -i 's/^admin:/[admin] admin:/' "$auth"
 fi
 # Bearer tokens (scripts/local/tokens.sh): the PM's admin and viewer, the PM's own token for
 # the CRM, and the oaasctl config file holding the admin token; kept across restarts.

@@ -25,6 +25,7 @@ import {
   type TestNamespace,
   type TestRedis,
 } from "@oaas/testkit";
+import { parseUsersFile } from "@oaas/auth";
 import { deploymentRecordType } from "@oaas/crd";
 import { deleteObject } from "@oaas/kube";
 import { expect } from "chai";
@@ -171,6 +172,11 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       }
       const pmBase = `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`;
       expect((await fetch(`${pmBase}/api/v1/deployments`)).status).to.equal(401);
+      // The dashboard's one local user may use Bull Board's actions (role admin).
+      const dashboardUsers = parseUsersFile(fs.readFileSync(path.join(dir, "dashboard-auth"), "utf8"), "viewer");
+      expect([...dashboardUsers.users].map(([user, entry]) => `${user}:${entry.role}`)).to.deep.equal([
+        "admin:admin",
+      ]);
       const pidFiles = fs
         .readdirSync(dir)
         .filter((f) => f.endsWith(".pid"))

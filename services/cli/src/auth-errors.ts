@@ -8,7 +8,8 @@ import { pmErrorText } from "./http-errors.ts";
 export interface AuthContext {
   readonly pmUrl: string;
   readonly credential?: Credential;
-  readonly configPath?: string;
+  /** Why the config file's token was not sent (configTokenNote), the end of a 401's advice. */
+  readonly configNote?: string;
 }
 
 /** The error of a 401 or 403 answer. */
@@ -16,11 +17,10 @@ export function authError(status: 401 | 403, body: string, context: AuthContext)
   const pm = pmErrorText(body);
   const said = pm === undefined ? "" : ` (${pm})`;
   const { credential } = context;
-  const where = context.configPath ?? "the oaasctl config file";
   const message =
     status === 401
       ? credential === undefined
-        ? `the Package Manager at ${context.pmUrl} needs a token${said}: pass --token <token> or set OAAS_TOKEN (a token from the PM's OPRC_PM_AUTH_TOKENS_FILE); for a PM started by npm start, ${where} holds one`
+        ? `the Package Manager at ${context.pmUrl} needs a token${said}: pass --token <token> or set OAAS_TOKEN (a token from the PM's OPRC_PM_AUTH_TOKENS_FILE)${context.configNote === undefined ? "" : `; ${context.configNote}`}`
         : `the Package Manager at ${context.pmUrl} does not accept the token from ${credential.source}${said}: it is unknown, expired or rotated; change ${credential.source} to a current token`
       : `the Package Manager refused this command for the token from ${credential?.source ?? "nowhere"}${said}: the token is valid but its role (or namespaces) does not allow it; use a token with the needed role (--token or OAAS_TOKEN)`;
   return new PmHttpError(message, status, pm);

@@ -17,6 +17,11 @@ export interface CliConfig {
   readonly token?: string;
 }
 
+/** The config file as read: what it holds, and whether there was a file at all. */
+export interface LoadedConfig extends CliConfig {
+  readonly present: boolean;
+}
+
 /** A token and the setting it came from, e.g. `OAAS_TOKEN` or `the config file ~/.cache/oaas/local/oaasctl.json`. */
 export interface Credential {
   readonly token: string;
@@ -39,12 +44,12 @@ export function configPath(env: Env): string {
  * Reads the config file; an absent file is no config. Throws UsageError naming the file
  * when it is not JSON of the documented shape (never quoting it: it holds a token).
  */
-export function readConfig(path: string): CliConfig {
+export function readConfig(path: string): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { present: false };
     throw new UsageError(`cannot read the oaasctl config file ${path}: ${(error as Error).message}`);
   }
   let parsed: unknown;
@@ -58,6 +63,7 @@ export function readConfig(path: string): CliConfig {
     if (record[field] !== undefined && typeof record[field] !== "string")
       throw new UsageError(`the oaasctl config file ${path}: ${field} must be a string`);
   return {
+    present: true,
     ...(typeof record.pm_url === "string" ? { pm_url: record.pm_url } : {}),
     ...(typeof record.token === "string" ? { token: record.token } : {}),
   };
@@ -68,7 +74,11 @@ export function pmUrlOf(flag: string | undefined, env: Env, config: CliConfig): 
   return flag ?? env.OAAS_PM_URL ?? config.pm_url ?? defaultPmUrl;
 }
 
-/** The token in use for `pmUrl` and where it came from, or undefined (no token is sent). */
+/**
+ * The token in use for `pmUrl` and where it came from, or undefined (no token is sent).
+ * Throws UsageError when --token or OAAS_TOKEN is given but empty: an unset shell variable
+ * must not silently fall through to the config file's (usually admin) token.
+ */
 export function credentialOf(
   flag: string | undefined,
   env: Env,
@@ -76,11 +86,35 @@ export function credentialOf(
   path: string,
   pmUrl: string,
 ): Credential | undefined {
-  if (flag) return { token: flag, source: "--token" };
-  if (env.OAAS_TOKEN) return { token: env.OAAS_TOKEN, source: "OAAS_TOKEN" };
+  if (flag !== undefined) {
+    if (flag.trim() === "")
+      throw new UsageError("--token is empty (an unset variable?): give a token, or leave --token out");
+    return { token: flag, source: "--token" };
+  }
+  if (env.OAAS_TOKEN !== undefined) {
+    if (env.OAAS_TOKEN.trim() === "")
+      throw new UsageError(
+        "OAAS_TOKEN is set but empty: set it to a token, or unset it to use the config file",
+      );
+    return { token: env.OAAS_TOKEN, source: "OAAS_TOKEN" };
+  }
   if (config.token && config.pm_url !== undefined && sameUrl(config.pm_url, pmUrl))
     return { token: config.token, source: `the config file ${path}` };
   return undefined;
+}
+
+/**
+ * Why no token from the config file at `path` was sent to `pmUrl`, as the end of a 401's
+ * advice: no file, a file without a token or without a pm_url, or a token for another PM.
+ */
+export function configTokenNote(config: LoadedConfig, path: string, pmUrl: string): string {
+  if (!config.present) return `there is no config file at ${path} (npm start writes one for its PM)`;
+  if (!config.token) return `the config file ${path} holds no token`;
+  if (config.pm_url === undefined)
+    return `the config file ${path} names no pm_url, so its token is sent to no PM`;
+  if (!sameUrl(config.pm_url, pmUrl))
+    return `the config file ${path} holds a token for ${config.pm_url}, which oaasctl does not send to ${pmUrl}`;
+  return `the config file ${path} holds one`;
 }
 
 function sameUrl(a: string, b: string): boolean {

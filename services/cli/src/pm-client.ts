@@ -59,8 +59,8 @@ export interface PmClientOptions {
   readonly checkAnswers?: boolean;
   /** Sent as `authorization: Bearer`; its source is named when the PM answers 401 or 403. */
   readonly credential?: Credential;
-  /** The config file oaasctl reads (named in the advice of a 401). */
-  readonly configPath?: string;
+  /** Why the config file's token was not sent (the end of a 401's advice). */
+  readonly configNote?: string;
 }
 
 export interface PackageFilter {
@@ -319,7 +319,7 @@ export class PmClient {
       throw authError(response.status, text, {
         pmUrl: this.baseUrl,
         ...(this.options.credential !== undefined ? { credential: this.options.credential } : {}),
-        ...(this.options.configPath !== undefined ? { configPath: this.options.configPath } : {}),
+        ...(this.options.configNote !== undefined ? { configNote: this.options.configNote } : {}),
       });
     if (!response.ok) throw httpError(response.status, what, text);
     options.onHeaders?.(response.headers);

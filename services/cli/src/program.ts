@@ -18,7 +18,14 @@ import { splitList } from "./deploy-request.ts";
 import { parseDuration } from "./durations.ts";
 import { exitCodes, oneLine, UsageError } from "./errors.ts";
 import { outputFormats, parseOutputFormat } from "./output.ts";
-import { configPath, credentialOf, defaultPmUrl, pmUrlOf, readConfig } from "./credentials.ts";
+import {
+  configPath,
+  configTokenNote,
+  credentialOf,
+  defaultPmUrl,
+  pmUrlOf,
+  readConfig,
+} from "./credentials.ts";
 import { PmClient } from "./pm-client.ts";
 import type { WritableLike } from "./progress.ts";
 
@@ -91,7 +98,7 @@ export function buildProgram(io: ProgramIo): Command {
       client: new PmClient({
         baseUrl: pmUrl,
         ...(credential !== undefined ? { credential } : {}),
-        configPath: path,
+        configNote: configTokenNote(config, path, pmUrl),
         timeoutMs: parseDuration(g.requestTimeout, "--request-timeout"),
         // The end-to-end tests check every answer against the PM's OpenAPI document.
         checkAnswers: io.env.OAAS_CHECK_ANSWERS === "1",

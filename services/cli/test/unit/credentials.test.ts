@@ -85,4 +85,37 @@ describe("oaasctl credentials", function () {
     expect(refused.stderr).to.contain("token from OAAS_TOKEN").and.to.contain("needs the deployer role");
     expect(refused.stderr.trim().split("\n")).to.have.length(1);
   });
+
+  it("an empty --token or OAAS_TOKEN is refused before anything is sent, never replaced by the config file's token", async function () {
+    const path = await config({ pm_url: url, token: "good-token" });
+    for (const [args, env, names] of [
+      [["--token", ""], {}, "--token is empty"],
+      [["--token", "  "], {}, "--token is empty"],
+      [[], { OAAS_TOKEN: "" }, "OAAS_TOKEN is set but empty"],
+    ] as const) {
+      const run = await runInProcess([...args, "package", "list"], { OAASCTL_CONFIG: path, ...env });
+      expect(run.code, names).to.equal(2);
+      expect(run.stderr).to.contain(names);
+    }
+    expect(seen).to.deep.equal([]);
+  });
+
+  it("a 401 without a token says why the config file's token was not sent", async function () {
+    const cases: [unknown, string][] = [
+      [undefined, "there is no config file at"],
+      [{ pm_url: url }, "holds no token"],
+      [{ token: "file-token" }, "names no pm_url"],
+      [
+        { pm_url: "http://127.0.0.1:1", token: "file-token" },
+        "holds a token for http://127.0.0.1:1, which oaasctl does not send to",
+      ],
+    ];
+    for (const [body, why] of cases) {
+      const path = body === undefined ? join(dir, "absent.json") : await config(body);
+      const run = await runInProcess(["package", "list"], { OAASCTL_CONFIG: path, OAAS_PM_URL: url });
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.contain("needs a token").and.to.contain(why).and.not.to.contain("file-token");
+    }
+    expect(seen).to.deep.equal([undefined, undefined, undefined, undefined]);
+  });
 });

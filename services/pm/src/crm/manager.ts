@@ -4,6 +4,7 @@
 // is retried and what the breaker counts is the one table of @oaas/models crm-failure.ts:
 // failures of the cluster, never answers about the request. Health comes from CrmInfoService.GetEnvHealth, falling back to
 // grpc.health.v1, cached per cluster for CRM_HEALTH_CACHE_TTL.
+import { setTimeout as sleep } from "node:timers/promises";
 import { create } from "@bufbuild/protobuf";
 import type { Counter, Meter } from "@opentelemetry/api";
 import {
@@ -84,7 +85,8 @@ export function headerSafe(name: string): string {
 interface Cluster {
   readonly config: ClusterConfig;
   readonly clients: CrmClients;
-  readonly breaker: CircuitBreakerPolicy;
+  /** Replaced by a closed one when a health probe reaches the CRM while it is open (see probe). */
+  breaker: CircuitBreakerPolicy;
   readonly deployRetry: RetryPolicy;
   readonly callRetry: RetryPolicy;
   /** No retry: reads a person repeats, or that must end within another call's deadline. */
@@ -136,17 +138,33 @@ export class CrmManager {
     }
   }
 
-  private cluster(config: ClusterConfig): Cluster {
-    const { crm, deploy } = this.options;
+  private emit(config: ClusterConfig, event: string, detail?: string): void {
+    this.options.onEvent?.({ cluster: config.name, event, ...(detail ? { detail } : {}) });
+  }
+
+  /**
+   * A closed breaker for one cluster; it counts only the CRM's faults (isCrmFault). On
+   * `probation` (after a health probe reached a CRM whose breaker was open) its first
+   * counted failure opens it again, as a failed half-open trial would.
+   */
+  private newBreaker(config: ClusterConfig, probation = false): CircuitBreakerPolicy {
+    const { crm } = this.options;
+    const counter = new ConsecutiveBreaker(crm.breakerThreshold);
+    // ConsecutiveBreaker's state is the count of consecutive failures so far.
+    if (probation) counter.state = Math.max(0, crm.breakerThreshold - 1);
     const breaker = circuitBreaker(handleWhen(isCrmFault), {
       halfOpenAfter: halfOpenBackoff(crm.breakerHalfOpenAfterMs),
-      breaker: new ConsecutiveBreaker(crm.breakerThreshold),
+      breaker: counter,
     });
-    const emit = (event: string, detail?: string) =>
-      this.options.onEvent?.({ cluster: config.name, event, ...(detail ? { detail } : {}) });
-    breaker.onBreak(() => emit("breaker-open"));
-    breaker.onReset(() => emit("breaker-closed"));
-    breaker.onHalfOpen(() => emit("breaker-half-open"));
+    breaker.onBreak(() => this.emit(config, "breaker-open"));
+    breaker.onReset(() => this.emit(config, "breaker-closed"));
+    breaker.onHalfOpen(() => this.emit(config, "breaker-half-open"));
+    return breaker;
+  }
+
+  private cluster(config: ClusterConfig): Cluster {
+    const { crm, deploy } = this.options;
+    const breaker = this.newBreaker(config);
     const backoff = new ExponentialBackoff({
       initialDelay: deploy.retryBaseMs,
       maxDelay: deploy.retryBaseMs * 20,
@@ -240,6 +258,7 @@ export class CrmManager {
     const headers: Record<string, string> = { "x-correlation-id": ctx.correlationId };
     if (ctx.namespace) headers["x-namespace"] = ctx.namespace;
     if (ctx.onBehalfOf) headers[onBehalfOfHeader] = headerSafe(ctx.onBehalfOf);
+    await this.recheckOpen(cluster);
     try {
       const result = await policy.execute(async ({ attempt }) => {
         if (attempt > 0) {
@@ -276,6 +295,22 @@ export class CrmManager {
       });
       throw crmError;
     }
+  }
+
+  /**
+   * Before a call meets an open breaker: probe the CRM (at most once per
+   * `openRecheckMs`, waiting at most that long), so a CRM that came back (a restart) serves
+   * this call instead of failing it until the next half-open trial. A CRM still down costs
+   * the call at most openRecheckMs more than the breaker's fast failure.
+   */
+  private async recheckOpen(cluster: Cluster): Promise<void> {
+    if (cluster.breaker.state !== CircuitState.Open) return;
+    if (Date.now() - (cluster.health?.at ?? 0) < openRecheckMs) return;
+    const bound = new AbortController();
+    await Promise.race([
+      this.health(cluster.config.name, { fresh: true }),
+      sleep(openRecheckMs, undefined, { signal: bound.signal }).catch(() => undefined),
+    ]).finally(() => bound.abort());
   }
 
   deploy(name: string, unit: DeploymentUnit, ctx: CallContext): Promise<DeployResponse> {
@@ -390,8 +425,18 @@ export class CrmManager {
     const timeoutMs = Math.min(callDeadlineMs, cluster.config.timeoutMs);
     const value = await probeCrm(cluster.clients, cluster.config.name, timeoutMs);
     cluster.health = { at: Date.now(), value };
-    if (value.reachable) cluster.monitor?.connected(cluster);
-    else cluster.monitor?.failed(cluster, value.error);
+    if (value.reachable) {
+      cluster.monitor?.connected(cluster);
+      // The CRM answered within its deadline, so the faults the breaker counts (unreachable,
+      // timed out) are likely over: close it now, on probation (one more failure opens it),
+      // rather than wait for the next half-open trial, which after a long outage is up to
+      // CRM_CIRCUIT_BREAKER_TIMEOUT away. Envoy likewise returns a host that passes an
+      // active health check to service (successful_active_health_check_uneject_host).
+      if (cluster.breaker.state !== CircuitState.Closed) {
+        cluster.breaker = this.newBreaker(cluster.config, true);
+        this.emit(cluster.config, "breaker-closed", "a health probe reached the CRM");
+      }
+    } else cluster.monitor?.failed(cluster, value.error);
     return value;
   }
 
@@ -405,6 +450,9 @@ function reportReach(cluster: Cluster, error: CrmError): void {
   if (error.kind === "unreachable") cluster.monitor?.failed(cluster, error.cause ?? error);
   else cluster.monitor?.connected(cluster);
 }
+
+/** How often, and how long at most, a call meeting an open breaker re-probes the CRM first (ms). */
+export const openRecheckMs = 2_000;
 
 /** The first trial call after a breaker opens, ms; each failed trial doubles the wait. */
 export const halfOpenFirstMs = 2_000;

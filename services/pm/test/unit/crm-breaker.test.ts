@@ -14,7 +14,7 @@ import { expect } from "chai";
 import { parsePmConfig } from "../../src/config/index.ts";
 import { CrmError, deployOutcome } from "../../src/crm/errors.ts";
 import { listEveryPage } from "../../src/crm/list-pages.ts";
-import { CrmManager } from "../../src/crm/manager.ts";
+import { CrmManager, openRecheckMs } from "../../src/crm/manager.ts";
 import { RuntimeService } from "../../src/services/runtimes.ts";
 import { startStandInCrm, type StandInCrm } from "../support/stand-in-crm.ts";
 
@@ -116,6 +116,70 @@ describe("pm crm client: the breaker counts the cluster's failures, never the re
       expect(m.breakerState("a")).to.equal("closed");
     } finally {
       m.close();
+    }
+  });
+
+  it("a health probe that reaches the CRM closes an open breaker on probation; one that does not leaves it open", async function () {
+    // A CRM that answers its env health, as a restarted one does.
+    const healthy = await startStandInCrm({
+      status: () => {
+        statusCalls++;
+        if (answer === "ok") return { message: "RUNNING" };
+        throw new ConnectError(`answered ${Code[answer]}`, answer);
+      },
+      health: { availability: 1, nodes: 2 },
+    });
+    const port = await closedPort();
+    const m = manager({ a: healthy.url, gone: `http://127.0.0.1:${port}` });
+    const open = async (name: string) => {
+      await failure(m.status(name, "x", ctx));
+      await failure(m.status(name, "x", ctx));
+      expect(m.breakerState(name), name).to.equal("open");
+    };
+    try {
+      answer = Code.Unavailable;
+      await open("a");
+      await open("gone");
+      // The CRM is back (a restart): a probe closes the breaker, the next call is served.
+      answer = "ok";
+      const probed = await m.health("a", { fresh: true });
+      expect([probed.reachable, probed.breaker]).to.deep.equal([true, "closed"]);
+      expect(await m.status("a", "x", ctx)).to.not.equal(undefined);
+      const gone = await m.health("gone", { fresh: true });
+      expect([gone.reachable, gone.breaker]).to.deep.equal([false, "open"]);
+      expect((await failure(m.status("gone", "x", ctx))).kind).to.equal("breaker-open");
+
+      // Open again; past the recheck period a call probes first and is served at once.
+      answer = Code.Unavailable;
+      await open("a");
+      answer = "ok";
+      const recheckFrom = Date.now();
+      await waitFor(() => Date.now() - recheckFrom > openRecheckMs, {
+        description: "the recheck period over",
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
+      let calls = statusCalls;
+      expect(await m.status("a", "x", ctx)).to.not.equal(undefined);
+      expect(statusCalls - calls, "served at once, no trial wait").to.equal(1);
+      expect(m.breakerState("a")).to.equal("closed");
+
+      // Health answers but the calls still fail: on probation, one failure opens it again.
+      answer = Code.Unavailable;
+      await open("a");
+      const reopenFrom = Date.now();
+      await waitFor(() => Date.now() - reopenFrom > openRecheckMs, {
+        description: "the recheck period over",
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
+      calls = statusCalls;
+      await failure(m.status("a", "x", ctx));
+      expect(statusCalls - calls, "one attempt, not threshold x retries").to.equal(1);
+      expect(m.breakerState("a")).to.equal("open");
+    } finally {
+      m.close();
+      await healthy.close();
     }
   });
 
