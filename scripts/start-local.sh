@@ -120,7 +120,8 @@ start_bg() {
 # Logs at info unless asked (the dev profile's own default is debug): idle stays quiet.
 crm_env=(OPRC_CRM_PROFILE="${OPRC_CRM_PROFILE:-dev}" OPRC_CRM_FEATURES_ODGM="${OPRC_CRM_FEATURES_ODGM:-true}"
   OPRC_CRM_LOG="${OPRC_CRM_LOG:-info}" OPRC_CRM_DASHBOARD_PORT="$dashboard_port" OPRC_CRM_DASHBOARD_AUTH_FILE="$auth"
-  OPRC_CRM_AUTH_TOKENS_FILE="${OPRC_CRM_AUTH_TOKENS_FILE:-$crm_tokens}")
+  OPRC_CRM_AUTH_TOKENS_FILE="${OPRC_CRM_AUTH_TOKENS_FILE:-$crm_tokens}"
+  OPRC_CRM_LISTEN_HOST="${OPRC_CRM_LISTEN_HOST:-127.0.0.1}")
 source scripts/local/prometheus.sh
 local_prometheus
 
@@ -162,7 +163,7 @@ wait_http "http://127.0.0.1:$port/readyz" "the CRM" "$ingress_log" "$ingress_pid
 pm_storage="${OAAS_PM_STORAGE:-etcd}"
 etcd_port="${OAAS_PM_ETCD_PORT:-2479}"
 etcd_peer_port="${OAAS_PM_ETCD_PEER_PORT:-$((etcd_port + 1))}"
-pm_env=(SERVER_PORT="$pm_port" CRM_DEFAULT_URL="http://127.0.0.1:$port"
+pm_env=(SERVER_PORT="$pm_port" SERVER_HOST="${SERVER_HOST:-127.0.0.1}" CRM_DEFAULT_URL="http://127.0.0.1:$port"
   OPRC_PM_AUTH_TOKENS_FILE="$pm_tokens" OPRC_PM_CRM_DEFAULT_TOKEN_FILE="$pm_crm_token")
 case "$pm_storage" in
   memory) ;;

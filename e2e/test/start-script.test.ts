@@ -30,6 +30,7 @@ import { deploymentRecordType } from "@oaas/crd";
 import { deleteObject } from "@oaas/kube";
 import { expect } from "chai";
 import { list } from "./support/kube.ts";
+import { listeningAddresses } from "./support/listeners.ts";
 import { oaasctlOk } from "./support/oaasctl.ts";
 
 /** Pids of the processes whose environment holds OAAS_LOCAL_DIR=dir. */
@@ -172,8 +173,20 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       }
       const pmBase = `http://127.0.0.1:${env["OAAS_PM_PORT"] ?? ""}`;
       expect((await fetch(`${pmBase}/api/v1/deployments`)).status).to.equal(401);
+      // Local only: the PM, the CRM and the dashboard bind the loopback interface (tokens and
+      // the dashboard's password travel in plain HTTP).
+      const localPorts = ["OAAS_PM_PORT", "OPRC_CRM_HTTP_PORT", "OPRC_CRM_DASHBOARD_PORT"].concat(
+        mode.args.length > 0
+          ? ["OAAS_CRM_WATCHER_PORT", "OAAS_CRM_RECONCILER_PORT", "OAAS_CRM_ANALYZER_PORT"]
+          : [],
+      );
+      for (const name of localPorts)
+        expect(listeningAddresses(Number(env[name])), name).to.deep.equal(["127.0.0.1"]);
       // The dashboard's one local user may use Bull Board's actions (role admin).
-      const dashboardUsers = parseUsersFile(fs.readFileSync(path.join(dir, "dashboard-auth"), "utf8"), "viewer");
+      const dashboardUsers = parseUsersFile(
+        fs.readFileSync(path.join(dir, "dashboard-auth"), "utf8"),
+        "viewer",
+      );
       expect([...dashboardUsers.users].map(([user, entry]) => `${user}:${entry.role}`)).to.deep.equal([
         "admin:admin",
       ]);

@@ -19,6 +19,7 @@ import {
   parseBasePath,
   parseKeyPrefix,
   parseLeaseName,
+  parseListenHost,
   parsePath,
   parseRedisUrl,
 } from "./values.ts";
@@ -57,6 +58,7 @@ export function parseCrmConfig(env: Env): CrmConfig {
     namespace: r.read(vars.namespace, parseNamespace, d.namespace),
     ingress: {
       port: r.read(portVariable, port, d.ingress.port),
+      ...optional("host", r.optional(vars.listenHost, parseListenHost)),
       maxInFlightPerPrincipal: r.read(
         vars.maxInFlightPerPrincipal,
         integerIn(1, 10_000, "calls"),

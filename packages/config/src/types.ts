@@ -33,6 +33,8 @@ export interface CrmConfig {
   /** OPRC_CRM_HTTP_PORT, else HTTP_PORT (the short name); 1..65535. The one ingress listener (gRPC, gRPC-Web, Connect, /healthz, /readyz, /metrics). */
   ingress: {
     port: number;
+    /** OPRC_CRM_LISTEN_HOST: the IP address every listener of the process binds (the ingress or a role's health listener, and the dashboard's); unset = all interfaces, as a pod needs. `npm start` sets 127.0.0.1. */
+    host?: string;
     /** OPRC_CRM_INGRESS_MAX_IN_FLIGHT_PER_PRINCIPAL: RPCs one principal may have in flight at once (1..10000, default 64); one more is RESOURCE_EXHAUSTED at once, so one caller cannot take every slot. */
     maxInFlightPerPrincipal: number;
   };

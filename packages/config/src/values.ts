@@ -1,6 +1,7 @@
 // Parsers for single values, shared by every service's settings (the CRM's and the PM's).
 // Each returns a typed result whose failure reason says what is allowed, so the caller
 // (EnvReader) only adds the variable name and the bad value.
+import { isIP } from "node:net";
 import { containerImageProblem, isDns1123Label, isDns1123Subdomain } from "@oaas/kube-rules";
 import type { Parsed, Parser } from "./parsed.ts";
 import { parseRedisTarget } from "./redis-url.ts";
@@ -122,6 +123,13 @@ export function dns1123Label(what: string): Parser<string> {
 
 /** A namespace name (DNS-1123 label). */
 export const parseNamespace: Parser<string> = dns1123Label("namespace name");
+
+/**
+ * The address a listener binds: an IPv4 or IPv6 literal (`127.0.0.1`, `::1`, `0.0.0.0`),
+ * not a name, so what is bound never depends on a resolver.
+ */
+export const parseListenHost: Parser<string> = (raw) =>
+  isIP(raw) !== 0 ? ok(raw) : fail("not an IP address; e.g. 127.0.0.1 (this machine only), 0.0.0.0 or ::");
 
 /** A file path (not checked for existence: this package does no I/O). */
 export const parsePath: Parser<string> = (raw) =>

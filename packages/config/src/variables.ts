@@ -11,6 +11,8 @@ export const vars = {
   httpPort: "OPRC_CRM_HTTP_PORT",
   /** The short name of the same port; OPRC_CRM_HTTP_PORT wins when both are set. */
   httpPortAlias: "HTTP_PORT",
+  /** The address every listener of the process binds (ingress or health, dashboard). */
+  listenHost: "OPRC_CRM_LISTEN_HOST",
   logLevel: "OPRC_CRM_LOG",
   nfrEnforcement: "OPRC_CRM_FEATURES_NFR_ENFORCEMENT",
   hpa: "OPRC_CRM_FEATURES_HPA",

@@ -165,6 +165,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
       const readiness = allReady(parts);
       const server = await startHealthServer({
         port: config.ingress.port,
+        ...(config.ingress.host !== undefined ? { host: config.ingress.host } : {}),
         readiness,
         metrics,
         gate: auth.gate,

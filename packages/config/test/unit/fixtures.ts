@@ -117,4 +117,5 @@ export const fieldOf: Readonly<Record<VariableName, (c: CrmConfig) => unknown>> 
   [vars.authOidcJwksUrl]: (c) => c.auth.oidc?.jwksUrl,
   [vars.allowedNamespaces]: (c) => c.auth.allowedNamespaces,
   [vars.maxInFlightPerPrincipal]: (c) => c.ingress.maxInFlightPerPrincipal,
+  [vars.listenHost]: (c) => c.ingress.host,
 };

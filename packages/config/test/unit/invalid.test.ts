@@ -78,6 +78,8 @@ const rows: Row[] = [
   { variable: vars.authOidcNamespacesClaim, raw: "ns", says: "is not, so it would be ignored" },
   { variable: vars.allowedNamespaces, raw: "default,Team_A", says: "Team_A" },
   { variable: vars.maxInFlightPerPrincipal, raw: "0", says: "1" },
+  { variable: vars.listenHost, raw: "localhost", says: "not an IP address" },
+  { variable: vars.listenHost, raw: "127.0.0.1:80", says: "not an IP address" },
   { variable: vars.redisUrl, raw: "127.0.0.1:6379", says: "redis://" },
   { variable: vars.redisUrl, raw: "http://redis:6379", says: "scheme http: not allowed" },
   { variable: vars.redisUrl, raw: "redis name", says: "not a URL" },

@@ -149,6 +149,8 @@ const rows: Row[] = [
   },
   { variable: vars.allowedNamespaces, raw: "default", want: ["default"] },
   { variable: vars.maxInFlightPerPrincipal, raw: "8", want: 8 },
+  { variable: vars.listenHost, raw: "127.0.0.1", want: "127.0.0.1" },
+  { variable: vars.listenHost, raw: "::1", want: "::1" },
 ];
 
 describe("config: overrides", function () {

@@ -154,9 +154,10 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
     audit,
     maxInFlightPerPrincipal: config.ingress.maxInFlightPerPrincipal,
   });
+  const host = deps.host ?? config.ingress.host;
   const listener = await listen(handler, {
     port: deps.port ?? config.ingress.port,
-    ...(deps.host ? { host: deps.host } : {}),
+    ...(host !== undefined ? { host } : {}),
     ...(config.features.mtls ? { tls: readTls(config) } : {}),
     onCalm: (remote) =>
       logger.warn("http/2 session closed with ENHANCE_YOUR_CALM: its client reset too many streams", {

@@ -54,6 +54,7 @@ export async function startDashboardRole(deps: {
     auth,
     options: {
       port: config.dashboard.port,
+      ...(config.ingress.host !== undefined ? { host: config.ingress.host } : {}),
       basePath: config.dashboard.basePath,
       authFile,
       readOnly: config.dashboard.readOnly,
