@@ -14,7 +14,8 @@ import {
   whatIf,
   type ComponentRef,
 } from "@oaas/nfr";
-import { PromClient } from "@oaas/prom";
+import type { PromClient } from "@oaas/prom";
+import { promClientOf } from "../analyzer/prom-client.ts";
 import { explainRecord } from "../enforcer/explain.ts";
 import { formatExplanation, type WhatIfResult } from "../enforcer/explain-text.ts";
 import { createEnforcerStore } from "../enforcer/state-store.ts";
@@ -59,13 +60,7 @@ export async function runNfrCommand(
     );
     let what: WhatIfResult | undefined;
     if (atRps !== undefined) {
-      const prom =
-        config.prometheus.url === undefined
-          ? undefined
-          : new PromClient({
-              url: config.prometheus.url,
-              timeoutMs: config.prometheus.queryTimeoutSeconds * 1000,
-            });
+      const prom = promClientOf(config);
       const query = { rateWindow: settings.analysis.rateWindow, range: config.prometheus.range };
       what = {
         atRps,
