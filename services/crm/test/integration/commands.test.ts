@@ -3,8 +3,9 @@
 // alone is table-tested in test/unit/command-line.test.ts.
 import { recordName } from "@oaas/crd";
 import { createHistory } from "@oaas/queue";
-import { installCrd, testCluster, testRedis, type TestRedis } from "@oaas/testkit";
+import { testCluster, testRedis, type TestRedis } from "@oaas/testkit";
 import { expect } from "chai";
+import { installCrd } from "../support/ingress.ts";
 import { crm } from "../support/process.ts";
 
 describe("crm history and crm nfr explain (processes)", function () {
