@@ -2,10 +2,11 @@
 // sorts by record name, so pages are stable): ask a page, move on by what came back, and
 // when the CRM answers RESOURCE_EXHAUSTED because the page would exceed the 4 MiB message
 // limit of default gRPC clients, ask again from the same offset with fewer records. The
-// CRM names how many fit ("ask with limit <= N", services/crm deployments/list.ts); the
-// PM takes that hint when it finds one and halves the page otherwise, so a change of
-// wording costs a few more calls, never a failure. Pure: the PM's RuntimeService makes
-// the calls (services/pm/src/services/runtimes.ts) within one deadline.
+// CRM names how many fit as data (the oaas.crm.v1.PageTooLarge error detail, packages/proto
+// paging.proto; services/crm deployments/list.ts); the PM takes that hint when the CRM
+// sent it and halves the page otherwise (an older CRM), so a missing hint costs a few
+// more calls, never a failure. Pure: services/pm/src/crm/list-pages.ts makes the calls
+// within one deadline.
 
 /** One ListClassRuntimes page to ask for. */
 export interface PageAsk {
@@ -42,17 +43,16 @@ export function afterPage(
   return { offset: asked.offset + received, limit: asked.limit };
 }
 
-const hint = /limit <= (\d+)/;
-
 /**
- * The same page again with fewer records after the CRM said it is too large (its
- * RESOURCE_EXHAUSTED `message`): the limit it names when it names a smaller one, else
- * half the page. "too-large" when the page was a single record: that record alone is
- * over the limit, and no page size can bring it.
+ * The same page again with fewer records after the CRM said it is too large
+ * (RESOURCE_EXHAUSTED): `hintedLimit`, the limit it named in its oaas.crm.v1.PageTooLarge
+ * error detail, when that is smaller than the page; else half the page (a CRM older than
+ * the detail names none). "too-large" when the page was a single record: that record
+ * alone is over the limit, and no page size can bring it.
  */
-export function afterTooLarge(asked: PageAsk, message: string): PageAsk | "too-large" {
+export function afterTooLarge(asked: PageAsk, hintedLimit: number | undefined): PageAsk | "too-large" {
   if (asked.limit <= 1) return "too-large";
-  const named = Number(hint.exec(message)?.[1] ?? NaN);
+  const named = hintedLimit ?? NaN;
   const limit =
     Number.isInteger(named) && named >= 1 && named < asked.limit ? named : Math.floor(asked.limit / 2);
   return { offset: asked.offset, limit: clampLimit(limit) };

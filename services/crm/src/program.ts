@@ -2,9 +2,10 @@
 // analyzer, enforcer, and `all` (every built role in one process: the dev/edge default);
 // `crds` installs or upgrades the CRD; `history <deployment-id>` prints a record's history;
 // `nfr explain <deployment-id>` explains its NFR recommendations and decisions.
-// Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 unknown or not yet
-// built role; `history` exits 3 when the id has no history. Started by main.ts once
-// tracing is set up (see there why).
+// Exit codes: 0 clean stop, 1 bad configuration or failed startup, 2 bad usage (unknown or
+// not yet built role); `history` and `nfr explain` exit 3 when the id has nothing. The
+// command line is parsed in command-line.ts (commander). Started by main.ts once tracing
+// is set up (see there why).
 import { ConfigError, describeConfig, parseCrmConfig, type CrmConfig } from "@oaas/config";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
 import { createHistory, RedisConfigError, type RedisClient } from "@oaas/queue";
@@ -28,37 +29,39 @@ import { startEnforcerRole } from "./roles/enforcer-role.ts";
 import { runNfrCommand } from "./roles/nfr-command.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
-import { builtRoles, plannedRoles, type Role } from "./roles/role-names.ts";
+import type { Role } from "./roles/role-names.ts";
+import { runCommandLine } from "./command-line.ts";
 import { createCrmAuth, warnOpen, type CrmAuth } from "./process/gate.ts";
 import { crmVersion } from "./version.ts";
 
-const commands = ["crds", "history", "nfr"] as const;
-
-function usage(): string {
-  return `usage: crm <${[...builtRoles, ...plannedRoles, ...commands].join("|")}>\n  crm history <deployment-id> [--namespace ns] [--limit n] [-o json]\n  crm nfr explain <deployment-id> [--namespace ns] [--at-rps n] [-o json]`;
+/** Runs `crm <argv>` to its end; resolves with the exit code (command-line.ts parses argv). */
+export function main(argv: readonly string[]): Promise<number> {
+  return runCommandLine(
+    argv,
+    {
+      role: (role) => withConfig((config) => runRole(role, config)),
+      crds: installCrds,
+      history: (id, options) => withConfig((config) => printHistory(config, id, options)),
+      nfrExplain: (id, options) => withConfig((config) => runNfrCommand(config, id, options)),
+    },
+    { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+  );
 }
 
-/** Runs `crm <argv>` to its end; resolves with the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const role = argv[0] ?? "";
-  if (role === "crds") {
-    const kube = await KubeClient.create(loadKubeConfig());
-    try {
-      await applyCrds(kube);
-      console.error("crm crds: DeploymentRecord CRD applied and Established");
-      return 0;
-    } finally {
-      await kube.close();
-    }
+/** `crm crds`: applies the CRD and waits until it is Established. */
+async function installCrds(): Promise<number> {
+  const kube = await KubeClient.create(loadKubeConfig());
+  try {
+    await applyCrds(kube);
+    console.error("crm crds: DeploymentRecord CRD applied and Established");
+    return 0;
+  } finally {
+    await kube.close();
   }
-  if (plannedRoles.includes(role)) {
-    console.error(`crm ${role}: not built yet`);
-    return 2;
-  }
-  if (role !== "history" && role !== "nfr" && !(builtRoles as readonly string[]).includes(role)) {
-    console.error(usage());
-    return 2;
-  }
+}
+
+/** Runs `run` with the CRM's settings from the environment; exit 1 when they are invalid. */
+async function withConfig(run: (config: CrmConfig) => Promise<number>): Promise<number> {
   let config: CrmConfig;
   try {
     config = parseCrmConfig(process.env);
@@ -69,9 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  if (role === "history") return printHistory(config, argv.slice(1));
-  if (role === "nfr") return runNfrCommand(config, argv.slice(1));
-  return runRole(role as Role, config);
+  return run(config);
 }
 
 async function runRole(role: Role, config: CrmConfig): Promise<number> {

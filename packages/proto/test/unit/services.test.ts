@@ -77,6 +77,7 @@ describe("proto: services", function () {
       "oaas/deployment",
       "oaas/health",
       "oaas/crm/v1/record_detail",
+      "oaas/crm/v1/paging",
       "grpc/health/v1/health",
       "grpc/reflection/v1/reflection",
       "grpc/reflection/v1alpha/reflection",

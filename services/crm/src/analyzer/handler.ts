@@ -13,7 +13,7 @@ import {
   type ReconcileResult,
   type RecordJob,
 } from "@oaas/queue";
-import { jobLogFields } from "../workers/job-log.ts";
+import { jobLogFields, recordLogFields } from "../workers/job-log.ts";
 import { withContext, type Logger } from "@oaas/telemetry";
 import { jobResultFor as resultFor } from "../workers/job-result.ts";
 import { getRecord } from "../deployments/record-resource.ts";
@@ -74,12 +74,7 @@ export function createAnalyzeHandler(deps: AnalyzerDeps): JobHandler {
         log.debug("record is being deleted; nothing to analyze");
       } else {
         log = withContext(deps.logger, {
-          deploymentId: record.spec.deployment_id ?? record.metadata.name,
-          correlationId: record.metadata.annotations?.[correlationIdAnnotation] ?? job.correlationId ?? "",
-          namespace: job.namespace,
-          record: job.name,
-          job_id: context.jobId,
-          worker_id: context.workerId,
+          ...recordLogFields(job, context, record),
           generation: record.metadata.generation,
         });
         const analysis = await analyzeRecord(deps, record);

@@ -1,6 +1,5 @@
 // The analyzer's metrics: runs under controller-runtime's names with controller
-// "nfr-analyzer" (controller_runtime_reconcile_total{controller,result},
-// controller_runtime_reconcile_time_seconds), and what only the analyzer knows:
+// "nfr-analyzer" (../workers/controller-metrics.ts), and what only the analyzer knows:
 // oaas_crm_analyzer_runs_total{outcome} (observed, unavailable, disabled, ...),
 // oaas_crm_analyzer_status_writes_total (should stay flat while nothing changes),
 // oaas_crm_analyzer_prometheus_queries_total{signal,result} and
@@ -8,6 +7,7 @@
 // interval, however many records).
 import type { PlannedQuery, QueryOutcome } from "@oaas/nfr";
 import type { Metrics } from "@oaas/telemetry";
+import { controllerMetrics } from "../workers/controller-metrics.ts";
 import type { AnalyzeMetricsHooks } from "./handler.ts";
 
 export interface AnalyzerMetrics extends AnalyzeMetricsHooks {
@@ -15,13 +15,7 @@ export interface AnalyzerMetrics extends AnalyzeMetricsHooks {
 }
 
 export function analyzerMetrics(meter: Metrics["meter"], controller = "nfr-analyzer"): AnalyzerMetrics {
-  const total = meter.createCounter("controller_runtime_reconcile_total", {
-    description: "Reconciles per controller and result (done, requeueAfter, retry, terminal).",
-  });
-  const time = meter.createHistogram("controller_runtime_reconcile_time_seconds", {
-    description: "Time of one reconcile in seconds.",
-    unit: "s",
-  });
+  const controllerRuntime = controllerMetrics(meter, controller);
   const runs = meter.createCounter("oaas_crm_analyzer_runs_total", {
     description: "Analyses by what they came to (analyzed, unavailable, disabled, off, skipped).",
   });
@@ -38,8 +32,7 @@ export function analyzerMetrics(meter: Metrics["meter"], controller = "nfr-analy
   writes.add(0, { controller });
   return {
     analyzed(result, outcome, wrote, seconds) {
-      total.add(1, { controller, result });
-      time.record(seconds, { controller });
+      controllerRuntime.reconciled(result, seconds);
       runs.add(1, { controller, outcome });
       if (wrote) writes.add(1, { controller });
     },

@@ -4,9 +4,9 @@
 // enforcer's last_applied_* never take these away nor fight over them (the CRD keys
 // status.conditions by type). A field it stops sending is removed (it owns it).
 // https://kubernetes.io/docs/reference/using-api/server-side-apply/
-import { apiVersion, kind, type DeploymentRecord } from "@oaas/crd";
-import { resourcePath, type KubeClient } from "@oaas/kube";
-import { deploymentRecords } from "../deployments/record-resource.ts";
+import type { DeploymentRecord } from "@oaas/crd";
+import type { KubeClient } from "@oaas/kube";
+import { applyRecordStatus } from "../deployments/record-resource.ts";
 import type { AnalyzerStatus } from "./status.ts";
 
 /** Field manager of the analyzer's status fields. */
@@ -20,13 +20,5 @@ export function applyAnalyzerStatus(
   signal: AbortSignal,
   fieldManager: string = analyzerFieldManager,
 ): Promise<DeploymentRecord> {
-  const { name, namespace, uid } = record.metadata;
-  return kube.request<DeploymentRecord>({
-    method: "PATCH",
-    path: `${resourcePath(deploymentRecords, namespace, name)}/status`,
-    query: { fieldManager, force: true },
-    contentType: "application/apply-patch+yaml",
-    body: { apiVersion, kind, metadata: { name, namespace, uid }, status },
-    signal,
-  });
+  return applyRecordStatus(kube, record, status, fieldManager, signal);
 }

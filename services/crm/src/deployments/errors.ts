@@ -18,15 +18,29 @@ export interface FieldError {
   readonly message: string;
 }
 
+/**
+ * A page of a listing refused as too large, as data for the caller: ask `offset` again
+ * with at most `maxLimit` records (at least 1). `maxBytes`: the bound it was measured
+ * against. The ingress sends it as the oaas.crm.v1.PageTooLarge error detail.
+ */
+export interface PageHint {
+  readonly maxLimit: number;
+  readonly offset: number;
+  readonly maxBytes: number;
+}
+
 export class DeploymentError extends Error {
   override readonly name = "DeploymentError";
+  /** Set on a "resourceExhausted" listing page: how to ask again. */
+  readonly pageHint: PageHint | undefined;
   constructor(
     readonly code: DeploymentErrorCode,
     message: string,
     readonly fieldErrors: readonly FieldError[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; pageHint?: PageHint },
   ) {
     super(message, options);
+    this.pageHint = options?.pageHint;
   }
 }
 

@@ -85,8 +85,9 @@ export const maxListResponseBytes = 4 * 1024 * 1024 - 64 * 1024;
 
 /**
  * The page itself when it fits in maxListResponseBytes; otherwise RESOURCE_EXHAUSTED
- * naming how many of its records do fit, so the caller asks again with that `limit`
- * and pages on with `offset`.
+ * naming how many of its records do fit, in the message for a person and as the error's
+ * pageHint for a program (the ingress sends it as the oaas.crm.v1.PageTooLarge detail),
+ * so the caller asks again with that `limit` and pages on with `offset`.
  */
 export function pageOf(page: DeploymentRecord[], filter: ListFilter): DeploymentRecord[] {
   let bytes = 0;
@@ -94,10 +95,13 @@ export function pageOf(page: DeploymentRecord[], filter: ListFilter): Deployment
     bytes += Buffer.byteLength(JSON.stringify(record.spec), "utf8");
     if (bytes > maxListResponseBytes) {
       const fit = Math.max(1, index);
+      const offset = filter.offset ?? 0;
       throw new DeploymentError(
         "resourceExhausted",
         `this page would exceed ${maxListResponseBytes} bytes (the 4 MiB message limit of default gRPC clients); ` +
-          `ask with limit <= ${fit} and page with offset (now ${filter.offset ?? 0})`,
+          `ask with limit <= ${fit} and page with offset (now ${offset})`,
+        [],
+        { pageHint: { maxLimit: fit, offset, maxBytes: maxListResponseBytes } },
       );
     }
   }

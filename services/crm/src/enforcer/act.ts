@@ -4,15 +4,15 @@
 // announces what was applied: status.last_applied_recommendations and last_applied_at
 // (the enforcer's own status fields, same field manager), one NFRApplied Event per change
 // and one history entry per change.
-import { apiVersion, kind, type DeploymentRecord } from "@oaas/crd";
-import { applyObject, resourcePath, type EventRecorder, type KubeClient } from "@oaas/kube";
+import type { DeploymentRecord } from "@oaas/crd";
+import { applyObject, type EventRecorder, type KubeClient } from "@oaas/kube";
 import type { Decision, Recommendation } from "@oaas/nfr";
 import { applyBody, changeNote, type Change } from "./apply-body.ts";
 import type { EntryBody } from "./history-entries.ts";
 import { appliedEntry } from "./history-entries.ts";
 import { enforcerFieldManager } from "../children/enforcer-fields.ts";
 import { lastApplied } from "./plan.ts";
-import { deploymentRecords } from "../deployments/record-resource.ts";
+import { applyRecordStatus } from "../deployments/record-resource.ts";
 import { workloadTypes } from "./workloads.ts";
 
 export interface ActDeps {
@@ -99,18 +99,11 @@ export function applyEnforcerStatus(
   at: Date,
   signal: AbortSignal,
 ): Promise<DeploymentRecord> {
-  const { name, namespace, uid } = record.metadata;
-  return kube.request<DeploymentRecord>({
-    method: "PATCH",
-    path: `${resourcePath(deploymentRecords, namespace, name)}/status`,
-    query: { fieldManager: enforcerFieldManager, force: true },
-    contentType: "application/apply-patch+yaml",
-    body: {
-      apiVersion,
-      kind,
-      metadata: { name, namespace, uid },
-      status: { last_applied_recommendations: applied, last_applied_at: at.toISOString() },
-    },
+  return applyRecordStatus(
+    kube,
+    record,
+    { last_applied_recommendations: applied, last_applied_at: at.toISOString() },
+    enforcerFieldManager,
     signal,
-  });
+  );
 }

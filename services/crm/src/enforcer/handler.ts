@@ -23,7 +23,7 @@ import {
   type ReconcileResult,
   type RecordJob,
 } from "@oaas/queue";
-import { jobLogFields } from "../workers/job-log.ts";
+import { jobLogFields, recordLogFields } from "../workers/job-log.ts";
 import { withContext, type Logger } from "@oaas/telemetry";
 import { jobResultFor as resultFor } from "../workers/job-result.ts";
 import { getRecord } from "../deployments/record-resource.ts";
@@ -59,17 +59,12 @@ const minRequeueMs = 1_000;
 export function createEnforceHandler(deps: EnforcerDeps): JobHandler {
   const clock = deps.clock ?? { now: () => new Date() };
   return async (job, context): Promise<ReconcileResult> => {
-    const base = jobLogFields(job, context);
-    let log = withContext(deps.logger, base);
+    let log = withContext(deps.logger, jobLogFields(job, context));
     try {
       const record = await getRecord(deps.kube, job.namespace, job.name, context.signal);
       if (record === undefined || (job.uid !== "" && record.metadata.uid !== job.uid)) return done;
       if (record.metadata.deletionTimestamp !== undefined) return done;
-      log = withContext(deps.logger, {
-        ...base,
-        deploymentId: record.spec.deployment_id ?? record.metadata.name,
-        correlationId: record.metadata.annotations?.[correlationIdAnnotation] ?? job.correlationId ?? "",
-      });
+      log = withContext(deps.logger, recordLogFields(job, context, record));
       return await enforce(deps, record, job, context.workerId, context.signal, clock, log);
     } catch (error) {
       const result = resultFor(error);

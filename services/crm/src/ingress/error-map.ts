@@ -1,7 +1,8 @@
 // The one mapping from domain failures and gate refusals to RPC status codes.
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { GateResult } from "@oaas/auth";
-import { isDeploymentError, type DeploymentErrorCode } from "../deployments/errors.ts";
+import { PageTooLargeSchema } from "@oaas/proto";
+import { isDeploymentError, type DeploymentErrorCode, type PageHint } from "../deployments/errors.ts";
 
 const codes: Record<DeploymentErrorCode, Code> = {
   invalidArgument: Code.InvalidArgument,
@@ -22,12 +23,32 @@ const codes: Record<DeploymentErrorCode, Code> = {
  */
 export const maxMessageChars = 2048;
 
-/** A ConnectError for anything a handler threw; unknown errors become INTERNAL without details. */
+/**
+ * A ConnectError for anything a handler threw; unknown errors become INTERNAL without
+ * details. A DeploymentError's pageHint travels as the oaas.crm.v1.PageTooLarge detail
+ * (gRPC: grpc-status-details-bin; Connect: the error body's details).
+ */
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ConnectError) return error;
   if (isDeploymentError(error))
-    return new ConnectError(bounded(error.message), codes[error.code], undefined, undefined, error);
+    return new ConnectError(
+      bounded(error.message),
+      codes[error.code],
+      undefined,
+      detailsOf(error.pageHint),
+      error,
+    );
   return new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+}
+
+function detailsOf(hint: PageHint | undefined): ConstructorParameters<typeof ConnectError>[3] {
+  if (!hint) return undefined;
+  return [
+    {
+      desc: PageTooLargeSchema,
+      value: { maxLimit: hint.maxLimit, offset: hint.offset, maxBytes: BigInt(hint.maxBytes) },
+    },
+  ];
 }
 
 function bounded(message: string): string {

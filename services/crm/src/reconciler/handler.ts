@@ -14,7 +14,7 @@ import {
   type ReconcileResult,
   type RecordJob,
 } from "@oaas/queue";
-import { jobLogFields } from "../workers/job-log.ts";
+import { jobLogFields, recordLogFields } from "../workers/job-log.ts";
 import { withContext, type Logger } from "@oaas/telemetry";
 import type { RenderContext } from "@oaas/templates";
 import { tell, type Journal } from "./act.ts";
@@ -78,13 +78,8 @@ export function createReconcileHandler(deps: ReconcilerDeps): JobHandler {
         result = done;
       } else {
         log = withContext(deps.logger, {
-          deploymentId: record.spec.deployment_id ?? record.metadata.name,
-          correlationId: record.metadata.annotations?.[correlationIdAnnotation] ?? job.correlationId ?? "",
-          namespace: job.namespace,
-          record: job.name,
-          job_id: jobContext.jobId,
+          ...recordLogFields(job, jobContext, record),
           attempt: jobContext.attempt,
-          worker_id: jobContext.workerId,
           reason: job.reason,
           generation: record.metadata.generation,
         });

@@ -3,7 +3,7 @@
 // concurrent change is a 409/422 and a retry, never a lost write); status goes by
 // server-side apply of exactly the fields this worker owns. Child calls: forced apply,
 // JSON patch, delete with a uid precondition, and the replica hand-over apply.
-import { apiVersion, finalizer, kind, ownerLabel, type DeploymentRecord } from "@oaas/crd";
+import { finalizer, ownerLabel, type DeploymentRecord } from "@oaas/crd";
 import {
   applyObject,
   deleteObject,
@@ -15,7 +15,7 @@ import {
   resourcePath,
   type KubeClient,
 } from "@oaas/kube";
-import { deploymentRecords } from "../deployments/record-resource.ts";
+import { applyRecordStatus, deploymentRecords } from "../deployments/record-resource.ts";
 import { childKey, kindOf } from "./children.ts";
 import type { LiveObject } from "./compare.ts";
 import { ReconcileFailure } from "./errors.ts";
@@ -144,15 +144,7 @@ export function kubeIo(kube: KubeClient, fieldManager: string, signal: AbortSign
     // Other workers' status fields (NfrObserved, recommendations) have their own managers
     // and are kept; a field this worker stops sending is removed.
     applyStatus(record, status) {
-      const { name, namespace, uid } = record.metadata;
-      return kube.request<DeploymentRecord>({
-        method: "PATCH",
-        path: `${resourcePath(deploymentRecords, namespace, name)}/status`,
-        query: { fieldManager, force: true },
-        contentType: "application/apply-patch+yaml",
-        body: { apiVersion, kind, metadata: { name, namespace, uid }, status },
-        signal,
-      });
+      return applyRecordStatus(kube, record, status, fieldManager, signal);
     },
   };
 }

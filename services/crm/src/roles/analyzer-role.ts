@@ -4,7 +4,6 @@
 import { watchedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { durationMs, nfrSettings } from "@oaas/nfr";
-import { PromClient } from "@oaas/prom";
 import {
   createHistory,
   createRecordQueue,
@@ -23,6 +22,8 @@ import type { ReadinessPart } from "../health/readiness.ts";
 import { detectCapabilities } from "../reconciler/capabilities.ts";
 import { startRecordCache } from "../deployments/record-cache.ts";
 import { processIdentity } from "../process/identity.ts";
+import { promClientOf } from "../analyzer/prom-client.ts";
+import { workerLifecycle } from "./worker-lifecycle.ts";
 
 export interface AnalyzerRole {
   readonly worker: RecordWorker;
@@ -47,13 +48,7 @@ export function startAnalyzerRole(deps: {
   const records = startRecordCache({ kube, namespaces: watchedNamespaces(config), logger });
   const gate = gateSource(config, async () => (await detectCapabilities(kube)).prometheusOperatorInstalled);
   const intervalMs = config.analyzer.intervalSeconds * 1000;
-  const prom =
-    config.prometheus.url === undefined
-      ? undefined
-      : new PromClient({
-          url: config.prometheus.url,
-          timeoutMs: config.prometheus.queryTimeoutSeconds * 1000,
-        });
+  const prom = promClientOf(config);
   const cycles = new CycleCache({
     run: (query, window) =>
       prom ? prom.run(query, window) : Promise.resolve({ ok: false, error: "OPRC_CRM_PROM_URL is not set" }),
@@ -102,25 +97,17 @@ export function startAnalyzerRole(deps: {
     (error: unknown) =>
       logger.warn("analyzer: discovery of the Prometheus Operator failed", { error: String(error) }),
   );
-  let closed = false;
   return {
     worker,
-    readiness: {
+    ...workerLifecycle({
       name: "analyzer",
-      check: () =>
-        closed
-          ? { ready: false, reason: "stopping" }
-          : redis.status !== "ready"
-            ? { ready: false, reason: `Redis connection is ${redis.status}` }
-            : !records.hasSynced()
-              ? { ready: false, reason: "record cache has not synced yet" }
-              : { ready: true, reason: "ok" },
-    },
-    stop: async () => {
-      closed = true;
-      await worker.close();
-      await enforceQueue.close();
-      await records.stop();
-    },
+      redis,
+      notReady: () => (records.hasSynced() ? undefined : "record cache has not synced yet"),
+      stop: async () => {
+        await worker.close();
+        await enforceQueue.close();
+        await records.stop();
+      },
+    }),
   };
 }

@@ -17,6 +17,7 @@ import { createEnforcerStore } from "../enforcer/state-store.ts";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { processIdentity } from "../process/identity.ts";
 import { roleEventRecorder } from "./event-recorder.ts";
+import { workerLifecycle } from "./worker-lifecycle.ts";
 
 export interface EnforcerRole {
   readonly worker: RecordWorker;
@@ -65,21 +66,8 @@ export function startEnforcerRole(deps: {
     stability_ms: settings.stabilityMs,
     cooldown_ms: settings.cooldownMs,
   });
-  let closed = false;
   return {
     worker,
-    readiness: {
-      name: "enforcer",
-      check: () =>
-        closed
-          ? { ready: false, reason: "stopping" }
-          : redis.status === "ready"
-            ? { ready: true, reason: "ok" }
-            : { ready: false, reason: `Redis connection is ${redis.status}` },
-    },
-    stop: async () => {
-      closed = true;
-      await worker.close();
-    },
+    ...workerLifecycle({ name: "enforcer", redis, stop: () => worker.close() }),
   };
 }

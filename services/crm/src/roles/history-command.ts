@@ -1,42 +1,28 @@
 // `crm history <deployment-id>`: a record's history from Redis, oldest first, as a table
-// (or JSON lines with -o json). The same reader the dashboard uses (packages/queue).
-import { parseArgs } from "node:util";
+// (or JSON lines with -o json); its arguments are parsed in ../command-line.ts. The same
+// reader the dashboard uses (packages/queue).
 import type { CrmConfig } from "@oaas/config";
 import { recordName } from "@oaas/crd";
 import { createHistory, type HistoryEntry } from "@oaas/queue";
 import { queueRedisClient } from "./queue-redis.ts";
 
+/** `crm history` options as given; the namespace defaults to the CRM's configured one. */
+export interface HistoryOptions {
+  readonly namespace?: string;
+  /** Newest entries to print, at least 1; all when absent. */
+  readonly limit?: number;
+  /** "json": one JSON object a line; anything else: the table. */
+  readonly output?: string;
+}
+
 /**
- * Prints the history; returns the exit code: 0 printed, 1 Redis cannot be read, 2 bad
- * usage, 3 no history for the id (never deployed in the namespace, or deleted).
+ * Prints the history of `id` (options parsed by command-line.ts); returns the exit code:
+ * 0 printed, 1 Redis cannot be read, 3 no history for the id (never deployed in the
+ * namespace, or deleted).
  */
-export async function printHistory(config: CrmConfig, args: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        namespace: { type: "string", short: "n" },
-        limit: { type: "string" },
-        output: { type: "string", short: "o" },
-      },
-    });
-  } catch (error) {
-    console.error(`crm history: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
-  }
-  const id = parsed.positionals[0];
-  if (id === undefined || id === "") {
-    console.error("usage: crm history <deployment-id> [--namespace ns] [--limit n] [-o json]");
-    return 2;
-  }
-  const limit = parsed.values.limit === undefined ? undefined : Number(parsed.values.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    console.error("crm history: --limit must be a whole number above 0");
-    return 2;
-  }
-  const namespace = parsed.values.namespace ?? config.namespace;
+export async function printHistory(config: CrmConfig, id: string, options: HistoryOptions): Promise<number> {
+  const { limit } = options;
+  const namespace = options.namespace ?? config.namespace;
   let redis;
   try {
     redis = queueRedisClient(config, "producer", undefined);
@@ -53,7 +39,7 @@ export async function printHistory(config: CrmConfig, args: readonly string[]): 
       console.error(`crm history: no history for ${id} in namespace ${namespace}`);
       return 3;
     }
-    if (parsed.values.output === "json") {
+    if (options.output === "json") {
       for (const entry of entries) console.log(JSON.stringify(entry));
     } else {
       for (const entry of entries) console.log(formatEntry(entry));

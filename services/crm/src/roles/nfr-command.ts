@@ -1,8 +1,8 @@
 // `crm nfr explain <deployment-id> [--namespace ns] [--at-rps n] [-o json]`: why a record
 // has the recommendations it has, what the enforcer last decided and why, and what it
 // would apply now; `--at-rps` adds a what-if: the recommendation for that request rate,
-// from the cost per request Prometheus shows now. Reads only: nothing is written.
-import { parseArgs } from "node:util";
+// from the cost per request Prometheus shows now. Reads only: nothing is written. Its
+// arguments are parsed in ../command-line.ts.
 import type { CrmConfig } from "@oaas/config";
 import { recordName } from "@oaas/crd";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
@@ -14,44 +14,31 @@ import {
   whatIf,
   type ComponentRef,
 } from "@oaas/nfr";
-import { PromClient } from "@oaas/prom";
+import type { PromClient } from "@oaas/prom";
+import { promClientOf } from "../analyzer/prom-client.ts";
 import { explainRecord } from "../enforcer/explain.ts";
 import { formatExplanation, type WhatIfResult } from "../enforcer/explain-text.ts";
 import { createEnforcerStore } from "../enforcer/state-store.ts";
 import { getRecord } from "../deployments/record-resource.ts";
 import { queueRedisClient } from "./queue-redis.ts";
 
-const usage = "usage: crm nfr explain <deployment-id> [--namespace ns] [--at-rps n] [-o json]";
+/** `crm nfr explain` options as given; the namespace defaults to the CRM's configured one. */
+export interface NfrExplainOptions {
+  readonly namespace?: string;
+  /** A request rate (per second, 0 or more) to show the recommendation for. */
+  readonly atRps?: number;
+  /** "json": one JSON document; anything else: text. */
+  readonly output?: string;
+}
 
-/** Exit codes: 0 printed, 1 the cluster or Redis cannot be read, 2 bad usage, 3 no such record. */
-export async function runNfrCommand(config: CrmConfig, args: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        namespace: { type: "string", short: "n" },
-        "at-rps": { type: "string" },
-        output: { type: "string", short: "o" },
-      },
-    });
-  } catch (error) {
-    console.error(`crm nfr: ${error instanceof Error ? error.message : String(error)}\n${usage}`);
-    return 2;
-  }
-  const [verb, id] = parsed.positionals;
-  if (verb !== "explain" || id === undefined || id === "") {
-    console.error(usage);
-    return 2;
-  }
-  const atRpsText = parsed.values["at-rps"];
-  const atRps = atRpsText === undefined ? undefined : Number(atRpsText);
-  if (atRps !== undefined && (!Number.isFinite(atRps) || atRps < 0)) {
-    console.error("crm nfr explain: --at-rps must be a number of requests per second, 0 or more");
-    return 2;
-  }
-  const namespace = parsed.values.namespace ?? config.namespace;
+/** Exit codes: 0 printed, 1 the cluster or Redis cannot be read, 3 no such record. */
+export async function runNfrCommand(
+  config: CrmConfig,
+  id: string,
+  options: NfrExplainOptions,
+): Promise<number> {
+  const { atRps } = options;
+  const namespace = options.namespace ?? config.namespace;
   const settings = nfrSettings(config);
   const kube = await KubeClient.create(loadKubeConfig());
   const redis = queueRedisClient(config, "producer", undefined);
@@ -73,13 +60,7 @@ export async function runNfrCommand(config: CrmConfig, args: readonly string[]):
     );
     let what: WhatIfResult | undefined;
     if (atRps !== undefined) {
-      const prom =
-        config.prometheus.url === undefined
-          ? undefined
-          : new PromClient({
-              url: config.prometheus.url,
-              timeoutMs: config.prometheus.queryTimeoutSeconds * 1000,
-            });
+      const prom = promClientOf(config);
       const query = { rateWindow: settings.analysis.rateWindow, range: config.prometheus.range };
       what = {
         atRps,
@@ -107,8 +88,7 @@ export async function runNfrCommand(config: CrmConfig, args: readonly string[]):
         ),
       };
     }
-    if (parsed.values.output === "json")
-      console.log(JSON.stringify({ ...explanation, whatIf: what }, null, 2));
+    if (options.output === "json") console.log(JSON.stringify({ ...explanation, whatIf: what }, null, 2));
     else console.log(formatExplanation(explanation, what));
     return 0;
   } catch (error) {

@@ -9,6 +9,7 @@ import type { ReadinessPart } from "../health/readiness.ts";
 import { createReconcileHandler, discoveredRenderContext, reconcileMetrics } from "../reconciler/index.ts";
 import { processIdentity } from "../process/identity.ts";
 import { roleEventRecorder } from "./event-recorder.ts";
+import { workerLifecycle } from "./worker-lifecycle.ts";
 
 /** client-go's workqueue buckets: 1 µs .. 10 s by powers of ten, plus 1 min for delayed work. */
 const queueSecondsBuckets: readonly number[] = [1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 1, 10, 60];
@@ -65,22 +66,9 @@ export function startReconcilerRole(deps: {
       if (result.kind === "retry") retries.add(1, { name: queueNames.reconcile });
     },
   });
-  let closed = false;
   return {
     worker,
     history,
-    readiness: {
-      name: "reconciler",
-      check: () =>
-        closed
-          ? { ready: false, reason: "stopping" }
-          : redis.status === "ready"
-            ? { ready: true, reason: "ok" }
-            : { ready: false, reason: `Redis connection is ${redis.status}` },
-    },
-    stop: async () => {
-      closed = true;
-      await worker.close();
-    },
+    ...workerLifecycle({ name: "reconciler", redis, stop: () => worker.close() }),
   };
 }

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { PageTooLargeSchema } from "@oaas/proto";
 import { expect } from "chai";
 import { DeploymentError, type DeploymentErrorCode } from "../../src/deployments/errors.ts";
 import { echo, maxEchoChars } from "../../src/deployments/errors.ts";
@@ -27,6 +28,14 @@ describe("domain errors -> RPC codes", function () {
     const e = toConnectError(new Error("secret detail"));
     expect(e.code).to.equal(Code.Internal);
     expect(e.rawMessage).to.equal("internal error");
+  });
+  it("a page hint travels as the oaas.crm.v1.PageTooLarge detail; other errors carry none", function () {
+    const pageHint = { maxLimit: 8, offset: 20, maxBytes: 4128768 };
+    const e = toConnectError(new DeploymentError("resourceExhausted", "too large", [], { pageHint }));
+    expect(e.code).to.equal(Code.ResourceExhausted);
+    const [detail] = e.findDetails(PageTooLargeSchema);
+    expect([detail?.maxLimit, detail?.offset, detail?.maxBytes]).to.deep.equal([8, 20, 4128768n]);
+    expect(toConnectError(new DeploymentError("resourceExhausted", "too large")).details).to.deep.equal([]);
   });
   it("bounds every message (headers carry it): a 100,000-character message is cut, saying how much", function () {
     const e = toConnectError(new DeploymentError("notFound", "m".repeat(100_000)));

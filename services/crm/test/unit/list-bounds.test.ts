@@ -36,6 +36,8 @@ describe("crm ListClassRuntimes bounds", function () {
     const e = error as DeploymentError;
     expect(e.code).to.equal("resourceExhausted");
     expect(e.message).to.contain("limit <= 8").and.to.contain("offset (now 20)");
+    // The same as data: the ingress sends it as the oaas.crm.v1.PageTooLarge detail.
+    expect(e.pageHint).to.deep.equal({ maxLimit: 8, offset: 20, maxBytes: maxListResponseBytes });
     const fits = page.slice(0, 8);
     expect(pageOf(fits, {})).to.equal(fits);
     expect(fits.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r.spec)), 0)).to.be.at.most(

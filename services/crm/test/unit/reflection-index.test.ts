@@ -50,6 +50,7 @@ describe("server reflection answers", function () {
     ["grpc.health.v1.Health", "grpc/health/v1/health.proto"],
     ["oaas.crm.v1.RecordDetailService.GetStatusDetail", "oaas/crm/v1/record_detail.proto"],
     ["oaas.crm.v1.ConditionDetail", "oaas/crm/v1/record_detail.proto"],
+    ["oaas.crm.v1.PageTooLarge", "oaas/crm/v1/paging.proto"],
   ];
   for (const [symbol, file] of symbols) {
     it(`finds the file of ${symbol}`, function () {

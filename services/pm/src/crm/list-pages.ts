@@ -1,12 +1,13 @@
 // Every class runtime of one cluster, paged: the CRM answers ListClassRuntimes a page at a
 // time (100 records unless asked for fewer) and refuses a page over the 4 MiB message
-// limit with RESOURCE_EXHAUSTED naming how many records fit. The PM asks page after page,
-// smaller when told, and aggregates, all within one deadline (issue 24 fault 1: asking
+// limit with RESOURCE_EXHAUSTED naming how many records fit (the oaas.crm.v1.PageTooLarge
+// error detail). The PM asks page after page, smaller when told (half the page when an
+// older CRM names nothing), and aggregates, all within one deadline (issue 24 fault 1: asking
 // for "everything" failed as soon as a few records were large). The paging decisions are
 // @oaas/models list-paging.ts; this file makes the calls.
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterPage, afterTooLarge, firstPage, type PageAsk } from "@oaas/models";
-import type { DeploymentUnit, ListClassRuntimesRequest } from "@oaas/proto";
+import { PageTooLargeSchema, type DeploymentUnit, type ListClassRuntimesRequest } from "@oaas/proto";
 import { CrmError } from "./errors.ts";
 import type { CallContext, CrmManager } from "./manager.ts";
 
@@ -55,10 +56,20 @@ export async function listEveryPage(
         });
       }
       if (!(error instanceof CrmError) || error.code !== Code.ResourceExhausted) throw error;
-      const smaller = afterTooLarge(asked, error.message);
+      const smaller = afterTooLarge(asked, hintedLimit(error));
       if (smaller === "too-large") throw error;
       ask = smaller;
     }
   }
   return items;
+}
+
+/**
+ * The page size a CRM's RESOURCE_EXHAUSTED names in its oaas.crm.v1.PageTooLarge detail
+ * (the ConnectError the CrmError was made from); undefined when it names none (a CRM
+ * older than the detail, or a refusal for another reason).
+ */
+export function hintedLimit(error: CrmError): number | undefined {
+  if (!(error.cause instanceof ConnectError)) return undefined;
+  return error.cause.findDetails(PageTooLargeSchema)[0]?.maxLimit;
 }

@@ -1,16 +1,18 @@
 // Issue 24 fault 1 on a real cluster: a CRM ingress process holding records larger than
 // one ListClassRuntimes page (units with ~400 KiB of function config; the CRM refuses a
-// page over 4 MiB with RESOURCE_EXHAUSTED "ask with limit <= N"). The PM pages through
+// page over 4 MiB with RESOURCE_EXHAUSTED and the oaas.crm.v1.PageTooLarge detail naming
+// how many fit, over gRPC and Connect alike). The PM pages through
 // them (class-runtimes is 200 with every record, however often it is asked), and its
 // breaker stays closed through 100 RESOURCE_EXHAUSTED and 100 INVALID_ARGUMENT answers of
 // that real ingress, then opens once the ingress is gone (ECONNREFUSED: the cluster).
 import { create } from "@bufbuild/protobuf";
-import { Code, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import {
   DeploymentService,
   DeploymentUnitSchema,
   FunctionDeploymentSpecSchema,
+  PageTooLargeSchema,
   ProvisionConfigSchema,
   type DeploymentUnit,
 } from "@oaas/proto";
@@ -26,6 +28,7 @@ import {
 import { failedClustersHeader, nextPagePath, type RuntimeList } from "@oaas/pm-api";
 import { expect } from "chai";
 import { CrmError } from "../../src/crm/errors.ts";
+import { hintedLimit } from "../../src/crm/list-pages.ts";
 import { startTestPm, type TestPm } from "../support/pm.ts";
 
 /** Records of ~400 KiB each: 14 of them (5.6 MiB) do not fit one 4 MiB page. */
@@ -109,6 +112,37 @@ describe("pm: class-runtimes over records larger than a CRM page", function () {
     expect(sizes).to.deep.equal([5, 5, 4]);
     expect(ids).to.deep.equal(Array.from({ length: records }, (_, i) => largeUnit(i).id));
     expect(api.crm.breakerState("a")).to.equal("closed");
+  });
+
+  it("a page too large: RESOURCE_EXHAUSTED with the PageTooLarge detail naming how many fit, over gRPC and Connect", async function () {
+    const url = (ingress as CrmChild).url;
+    const transports: [string, Transport][] = [
+      ["grpc", createGrpcTransport({ baseUrl: url })],
+      ["connect", createConnectTransport({ baseUrl: url, httpVersion: "1.1" })],
+    ];
+    for (const [protocol, transport] of transports) {
+      const client = createClient(DeploymentService, transport);
+      const error = await client
+        .listClassRuntimes({ packageName: "big", limit: 100, offset: 2 }, { timeoutMs: 30_000 })
+        .catch((e: unknown) => e);
+      expect(error, protocol).to.be.instanceOf(ConnectError);
+      expect((error as ConnectError).code, protocol).to.equal(Code.ResourceExhausted);
+      const [hint] = (error as ConnectError).findDetails(PageTooLargeSchema);
+      // ~400 KiB records: 9 or 10 of them fit 4 MiB less the envelope's 64 KiB.
+      expect(hint?.maxLimit, protocol).to.be.within(9, 10);
+      expect(hint?.offset, protocol).to.equal(2);
+      expect(hint?.maxBytes, protocol).to.equal(BigInt(4 * 1024 * 1024 - 64 * 1024));
+      const fitting = await client.listClassRuntimes(
+        { packageName: "big", limit: hint?.maxLimit ?? 0, offset: 2 },
+        { timeoutMs: 30_000 },
+      );
+      expect(fitting.items.length, `${protocol}: the named limit fits`).to.equal(hint?.maxLimit);
+    }
+    // The PM's client reads the same detail from the CrmError it makes.
+    const error = await (pm as TestPm).crm
+      .list("a", { packageName: "big", limit: 100 }, { correlationId: "hint-real" })
+      .catch((e: unknown) => e);
+    expect(hintedLimit(error as CrmError)).to.be.within(9, 10);
   });
 
   it("100 RESOURCE_EXHAUSTED and 100 INVALID_ARGUMENT answers of the real ingress: closed, not retried; ECONNREFUSED opens it", async function () {

@@ -18,6 +18,7 @@ import {
   GetStatusDetailResponseSchema,
   RecordDetailService,
   ListClassRuntimesResponseSchema,
+  PageTooLargeSchema,
   type DeploymentUnit,
 } from "@oaas/proto";
 
@@ -47,10 +48,13 @@ export interface StandInCrmOptions {
   readonly list?: () => DeploymentUnit[];
   /**
    * A page of more units than this is refused RESOURCE_EXHAUSTED as the CRM refuses one
-   * over its message limit ("ask with limit <= N"); each ListClassRuntimes request is
-   * noted in `listRequests`.
+   * over its message limit (the oaas.crm.v1.PageTooLarge detail naming maxPage, and
+   * "ask with limit <= N" in the message); each ListClassRuntimes request is noted in
+   * `listRequests`.
    */
   readonly maxPage?: number;
+  /** False: refuse as a CRM older than the PageTooLarge detail (the message alone). Default true. */
+  readonly pageHint?: boolean;
   /**
    * CrmInfoService.GetEnvHealth answers HEALTHY with these figures when given (the PM
    * sizes replicas from them before a Deploy).
@@ -130,9 +134,12 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
                 const start = req.offset ?? 0;
                 const size = req.limit || 100;
                 if (options.maxPage !== undefined && size > options.maxPage) {
+                  const hint = { maxLimit: options.maxPage, offset: start, maxBytes: 4128768n };
                   throw new ConnectError(
                     `this page would exceed 4128768 bytes; ask with limit <= ${options.maxPage} and page with offset (now ${start})`,
                     Code.ResourceExhausted,
+                    undefined,
+                    options.pageHint === false ? undefined : [{ desc: PageTooLargeSchema, value: hint }],
                   );
                 }
                 const items = (options.list?.() ?? []).slice(start, start + size);
