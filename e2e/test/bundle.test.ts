@@ -34,6 +34,24 @@ describe("bundle: dist/crm.js", function () {
     expect(readFileSync(path.join(outdir, "crm.js"), "utf8")).not.to.match(/from\s*["']ioredis["']/);
   });
 
+  it("no run-time import of @kubernetes/client-node in the CRM or the PM (it costs ~80 MiB resident; types only, issue 25)", () => {
+    // Third-party packages stay external, so every run-time import of one is an import
+    // statement in the output; type-only imports are erased.
+    const files = [
+      ...readdirSync(outdir).filter((f) => f.endsWith(".js")),
+      ...readdirSync(path.join(outdir, "chunks"))
+        .filter((f) => f.endsWith(".js"))
+        .map((f) => path.join("chunks", f)),
+    ];
+    expect(files).to.include.members(["crm.js", "pm.js"]);
+    const importing = files.filter((f) =>
+      /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)["']@kubernetes\/client-node/.test(
+        readFileSync(path.join(outdir, f), "utf8"),
+      ),
+    );
+    expect(importing).to.deep.equal([]);
+  });
+
   it("starts under plain node: no role prints the usage and exits 2", () => {
     const run = spawnSync(process.execPath, [path.join(outdir, "crm.js")], { encoding: "utf8", env: {} });
     expect(run.stderr).to.match(/^usage: crm <[a-z|]*ingress[a-z|]*>/m);
