@@ -6,7 +6,9 @@
 // every third-party package, because OpenTelemetry's auto-instrumentation patches
 // http, ioredis and friends through Node's module loader hooks
 // (https://github.com/open-telemetry/opentelemetry-js/blob/main/doc/esm-support.md) and cannot see code that was inlined into a bundle. The image therefore ships
-// the production node_modules beside dist/.
+// the production node_modules beside dist/. One exception: a package a workspace package
+// resolves to its own nested copy (ajv 8 under packages/models, while the root holds ajv 6)
+// is bundled, since dist/ would resolve the root's copy (resolvesToNestedCopy).
 //
 // Code splitting is on for the same reason: each main.ts starts tracing and only then
 // imports its program dynamically. In one file esbuild would hoist the program's
@@ -27,13 +29,38 @@ const entries = [
   { name: "pm", source: "services/pm/src/main.ts" },
 ];
 
-/** Marks every bare import except @oaas/* as external (resolved from node_modules at run time). */
+/** `ajv` of `ajv/dist/2020.js`, `@scope/name` of `@scope/name/sub`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? specifier);
+}
+
+/**
+ * True when `importer` (a workspace source file) resolves `specifier` to its own nested
+ * copy (packages/x/node_modules/...) rather than the root node_modules: npm nests a copy
+ * when the root holds another major version (ajv 8 for @oaas/models, ajv 6 at the root).
+ * At run time dist/ resolves from the root only, so such a copy is bundled instead.
+ */
+function resolvesToNestedCopy(importer: string, specifier: string): boolean {
+  const name = packageName(specifier);
+  for (let dir = path.dirname(importer); dir.startsWith(root) && dir !== root; dir = path.dirname(dir))
+    if (existsSync(path.join(dir, "node_modules", name))) return true;
+  return false;
+}
+
+/**
+ * Marks every bare import except @oaas/* as external (resolved from node_modules at run
+ * time), except a nested copy (resolvesToNestedCopy), which is bundled with what it imports.
+ */
 const thirdPartyExternal: Plugin = {
   name: "third-party-external",
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith("@oaas/") ? undefined : { path: args.path, external: true },
-    );
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith("@oaas/")) return undefined;
+      if (args.importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined; // inside a bundled copy
+      if (resolvesToNestedCopy(args.importer, args.path)) return undefined;
+      return { path: args.path, external: true };
+    });
   },
 };
 

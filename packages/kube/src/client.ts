@@ -5,10 +5,9 @@
 //
 // Why not @kubernetes/client-node's generated APIs: in 2.0 they build a new undici
 // Agent (a new TLS connection) for every request, and KubernetesObjectApi ignores
-// per-call middleware, so a deadline cannot be attached. client-node still parses the
-// KubeConfig (files, exec plugins, tokens) and watches/informers keep using it.
+// per-call middleware, so a deadline cannot be attached. The kubeconfig comes from our own
+// loader (config.ts); tests may pass client-node's KubeConfig, which has the same two methods.
 import type https from "node:https";
-import type * as k8s from "@kubernetes/client-node";
 import { BulkheadPolicy } from "cockatiel";
 import { Agent, type Dispatcher } from "undici";
 import { errorFromResponse, errorFromTransport } from "./errors.ts";
@@ -81,6 +80,16 @@ export interface StreamRequest {
   readonly idleTimeoutMs?: number;
 }
 
+/**
+ * What the client needs of a loaded kubeconfig: the current cluster's server and a way to
+ * fill TLS options and headers (Authorization) for it. Our LoadedKubeConfig
+ * (loadKubeConfig) and @kubernetes/client-node's KubeConfig both have it.
+ */
+export interface KubeConfigSource {
+  getCurrentCluster(): { readonly server: string } | null;
+  applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
+}
+
 /** How long fetched credentials are reused before the KubeConfig is asked again (token rotation). */
 const credentialTtlMs = 60_000;
 
@@ -91,7 +100,7 @@ export class KubeClient {
     /** e.g. https://127.0.0.1:6443 */
     readonly server: string,
     private readonly agent: Agent,
-    private readonly kc: k8s.KubeConfig,
+    private readonly kc: KubeConfigSource,
     private readonly defaultTimeoutMs: number,
     private readonly onResponse: KubeClientOptions["onResponse"],
     /** Absent when unbounded. */
@@ -100,7 +109,7 @@ export class KubeClient {
   ) {}
 
   /** Builds a client for the KubeConfig's current context. */
-  static async create(kc: k8s.KubeConfig, options: KubeClientOptions = {}): Promise<KubeClient> {
+  static async create(kc: KubeConfigSource, options: KubeClientOptions = {}): Promise<KubeClient> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error("kubeconfig has no current cluster");
     const tls: https.RequestOptions = {};

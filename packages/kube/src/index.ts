@@ -4,8 +4,35 @@ export {
   type CallOptions,
   type KubeRequest,
   type StreamRequest,
+  type KubeConfigSource,
 } from "./client.ts";
 export { loadKubeConfig } from "./config.ts";
+export {
+  LoadedKubeConfig,
+  inClusterConfig,
+  loadKubeConfigFrom,
+  readKubeConfigFile,
+  serviceAccountDir,
+  type LoadOptions,
+} from "./kubeconfig/loader.ts";
+export {
+  KubeConfigError,
+  mergeKubeConfigs,
+  parseKubeConfig,
+  selectCurrent,
+  type ClusterEntry,
+  type ContextEntry,
+  type ExecConfig,
+  type KubeConfigDoc,
+  type Selected,
+  type UserEntry,
+} from "./kubeconfig/model.ts";
+export {
+  ExecCredentialCache,
+  parseExecCredential,
+  runExecPlugin,
+  type ExecCredentialStatus,
+} from "./kubeconfig/exec-credential.ts";
 export {
   KubeError,
   isKubeError,

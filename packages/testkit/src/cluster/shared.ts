@@ -1,5 +1,5 @@
-import type * as k8s from "@kubernetes/client-node";
-import { KubeClient, loadKubeConfig } from "@oaas/kube";
+import * as k8s from "@kubernetes/client-node";
+import { KubeClient } from "@oaas/kube";
 import { currentCluster, stopCluster } from "./lifecycle.ts";
 import { startCluster } from "./start.ts";
 
@@ -43,7 +43,9 @@ async function locate(): Promise<TestCluster> {
 }
 
 async function load(kubeconfig: string): Promise<TestCluster> {
-  const kc = loadKubeConfig(kubeconfig);
+  // client-node's KubeConfig (tests use its other methods); the programs use @oaas/kube's loader.
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
   return { kubeconfig, kc, kube: await KubeClient.create(kc) };
 }
 

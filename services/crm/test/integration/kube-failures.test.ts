@@ -5,8 +5,8 @@ import http2 from "node:http2";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, createClient } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
-import type * as k8s from "@kubernetes/client-node";
-import { KubeClient, loadKubeConfig, resourcePath } from "@oaas/kube";
+import * as k8s from "@kubernetes/client-node";
+import { KubeClient, resourcePath } from "@oaas/kube";
 import {
   CrmInfoService,
   DeployRequestSchema,
@@ -93,7 +93,8 @@ describe("crm ingress: Kubernetes frozen or unreachable (private cluster)", func
 
   before(async function () {
     cluster = await startCluster({ log: (m) => console.error(`[private cluster] ${m}`) });
-    kc = loadKubeConfig(cluster.kubeconfig);
+    kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
     const kube = await KubeClient.create(kc);
     try {
       await kube.request({
