@@ -9,6 +9,7 @@ export {
   createAjv,
   type Decoded,
 } from "./decode.ts";
+export { textIntegerProblems } from "./query-text.ts";
 export { keyProblem, maxKeyLength, keySchema, keyKeyword, keyDescription } from "./keys.ts";
 export {
   bounds,

@@ -6,7 +6,7 @@
 // authentication gate, write limits and audit lines of auth.ts on every route.
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { createAjv } from "@oaas/models";
+import { createAjv, textIntegerProblems } from "@oaas/models";
 import { apiPrefix } from "@oaas/pm-api";
 import { prometheusContentType, withContext, type Logger, type Metrics } from "@oaas/telemetry";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
@@ -68,9 +68,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       done(error as Error, undefined);
     }
   });
-  app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === "body" ? bodyAjv.compile(schema) : textAjv.compile(schema),
-  );
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    if (httpPart === "body") return bodyAjv.compile(schema);
+    const coerced = textAjv.compile(schema);
+    // Integers in text: decimal digits only, before Ajv's coercion (@oaas/models query-text.ts).
+    const validate = (data: unknown) => {
+      const problems = textIntegerProblems(schema, data);
+      validate.errors = problems.length > 0 ? problems : null;
+      if (problems.length > 0) return false;
+      const ok = coerced(data);
+      validate.errors = coerced.errors ?? null;
+      return ok;
+    };
+    validate.errors = null as ReturnType<typeof textIntegerProblems> | null;
+    return validate;
+  });
   // Answers are sent as the handlers build them: the response schemas document them (and
   // the tests validate every answer against the document), they do not filter fields.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

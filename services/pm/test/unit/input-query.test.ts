@@ -41,15 +41,14 @@ describe("pm REST: hostile input is 400 naming the field", function () {
 
     it("paging numbers out of bounds, fractional or not numbers are 400 naming the parameter", async function () {
       for (const [query, want] of [
-        ["limit=1e9", `invalid query: limit: must be <= ${maxPageSize}`],
         [`limit=${maxPageSize + 1}`, `invalid query: limit: must be <= ${maxPageSize}`],
         ["limit=-1", "invalid query: limit: must be >= 0"],
-        ["limit=1.5", "invalid query: limit: must be integer"],
-        ["limit=NaN", "invalid query: limit: must be integer"],
-        ["limit=Infinity", `invalid query: limit: must be <= ${maxPageSize}`],
-        ["limit=", "invalid query: limit: must be integer"],
-        ["limit=1&limit=2", "invalid query: limit: must be integer"],
-        ["offset=1e20", "invalid query: offset: must be <= 2147483647"],
+        // Number()'s spellings that Ajv's coercion would take: decimal digits only.
+        ...["1e9", "1.5", "NaN", "Infinity", "", "0x10", "%2B5", "%201", "1e3", "1_000"].map(
+          (v) => [`limit=${v}`, "invalid query: limit: must be a decimal integer (digits only)"] as const,
+        ),
+        ["limit=1&limit=2", "invalid query: limit: given more than once"],
+        ["offset=1e20", "invalid query: offset: must be a decimal integer (digits only)"],
         ["offset=2147483648", "invalid query: offset: must be <= 2147483647"],
         ["offset=-5", "invalid query: offset: must be >= 0"],
       ] as const) {
