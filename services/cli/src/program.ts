@@ -15,6 +15,7 @@ import { getRuntime, listRuntimes } from "./commands/runtimes.ts";
 import { clusters, version } from "./commands/clusters.ts";
 import type { Context } from "./commands/context.ts";
 import { splitList } from "./deploy-request.ts";
+import { keyProblem } from "@oaas/models";
 import { parseDuration } from "./durations.ts";
 import { exitCodes, oneLine, UsageError } from "./errors.ts";
 import { outputFormats, parseOutputFormat } from "./output.ts";
@@ -168,10 +169,10 @@ export function buildProgram(io: ProgramIo): Command {
       .option(
         "--env <clusters>",
         "target clusters, comma-separated (default: the PM's default cluster)",
-        splitList,
+        parseClusters,
       )
       .option("-f, --file <path>", "a full OClassDeployment (.yaml/.json); arguments override its fields")
-      .option("--key <key>", "logical deployment key (default: <package>-<class>)")
+      .option("--key <key>", "logical deployment key (default: <package>-<class>)", parseKey)
       .option("--target-env <name>", "the deployment's target_env")
       .option("--availability <ratio>", "target availability 0..1 for replica sizing", parseRatio)
       .option(
@@ -352,6 +353,25 @@ export function buildProgram(io: ProgramIo): Command {
     );
 
   return program;
+}
+
+/** --env: cluster names, each a key (@oaas/models keyProblem), none twice; refused before anything is sent. */
+function parseClusters(value: string): string[] {
+  const names = splitList(value);
+  for (const name of names) {
+    const problem = keyProblem(name);
+    if (problem !== undefined) throw new InvalidArgumentError(`"${name}": ${problem}.`);
+  }
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new InvalidArgumentError(`"${twice}" is named twice.`);
+  return names;
+}
+
+/** --key: the PM's key rule (@oaas/models keyProblem), checked before anything is sent. */
+function parseKey(value: string): string {
+  const problem = keyProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
+  return value;
 }
 
 function parseCount(value: string): number {

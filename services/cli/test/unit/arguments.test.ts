@@ -108,6 +108,18 @@ describe("argument parsing", function () {
       [["deployment", "get", "a b"], /^error: deployment key: "a b" must not contain whitespace$/],
       [["status", "x".repeat(300)], /^error: deployment key: is 300 characters long; at most 253$/],
       [["history", "\u0007"], /^error: deployment key: .* must not contain control characters$/],
+      [
+        ["deploy", "p", "c", "--key", "a b"],
+        /^error: option '--key <key>' argument 'a b' is invalid\. "a b" must not contain whitespace\.$/,
+      ],
+      [
+        ["deploy", "p", "c", "--env", "default,default"],
+        /^error: option '--env <clusters>' argument 'default,default' is invalid\. "default" is named twice\.$/,
+      ],
+      [
+        ["deploy", "p", "c", "--env", "a,b/c"],
+        /^error: option '--env <clusters>' argument 'a,b\/c' is invalid\. "b\/c": /,
+      ],
       [["--request-timeout", "0", "package", "list"], /^error: --request-timeout: "0" is too short/],
       [["status", "x", "--poll-interval", "0ms", "--wait"], /^error: --poll-interval: "0ms" is too short/],
     ];
