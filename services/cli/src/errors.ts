@@ -33,11 +33,18 @@ export class UsageError extends CliError {
 
 /** The PM could not be reached; `reason` is short, e.g. "connection refused". */
 export class PmUnreachableError extends CliError {
+  /** `timedOut`: the request went out and no answer came in time (the PM may be up but waiting on a CRM). */
   constructor(
     readonly url: string,
     readonly reason: string,
+    readonly timedOut = false,
   ) {
-    super(`cannot reach the Package Manager at ${url}: ${reason}`, exitCodes.unreachable);
+    super(
+      timedOut
+        ? `the Package Manager at ${url} did not answer: ${reason} (it may be waiting for a slow or stopped CRM: \`oaasctl clusters\` shows each cluster's health; --request-timeout sets how long to wait)`
+        : `cannot reach the Package Manager at ${url}: ${reason}`,
+      exitCodes.unreachable,
+    );
   }
 }
 

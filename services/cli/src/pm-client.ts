@@ -312,7 +312,11 @@ export class PmClient {
       });
       text = await response.text();
     } catch (err) {
-      throw new PmUnreachableError(this.baseUrl, connectionFailureReason(err, this.timeoutMs));
+      throw new PmUnreachableError(
+        this.baseUrl,
+        connectionFailureReason(err, this.timeoutMs),
+        err instanceof Error && err.name === "TimeoutError",
+      );
     }
     if (this.checkAnswers) await this.check(method, url, response.status, text);
     if (response.status === 401 || response.status === 403)

@@ -39,6 +39,12 @@ describe("error mapping", function () {
       "cannot reach the Package Manager at http://127.0.0.1:8080: connection refused",
     );
     expect(err.exitCode).to.equal(exitCodes.unreachable);
+    // A timeout: the PM may be up and waiting for a CRM; say so rather than "cannot reach".
+    const slow = new PmUnreachableError("http://pm", "no answer within 2s", true);
+    expect(slow.message).to.match(
+      /^the Package Manager at http:\/\/pm did not answer: no answer within 2s \(it may be waiting for a slow or stopped CRM: `oaasctl clusters`/,
+    );
+    expect(slow.exitCode).to.equal(exitCodes.unreachable);
   });
 
   it("HTTP errors by status", function () {
