@@ -4,7 +4,7 @@
 import { watchedNamespace, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { durationMs, nfrSettings } from "@oaas/nfr";
-import { PromClient } from "@oaas/prom";
+import { promClientOf } from "./prom-client.ts";
 import {
   createHistory,
   createRecordQueue,
@@ -47,13 +47,7 @@ export function startAnalyzerRole(deps: {
   const records = startRecordCache({ kube, namespace: watchedNamespace(config), logger });
   const gate = gateSource(config, async () => (await detectCapabilities(kube)).prometheusOperatorInstalled);
   const intervalMs = config.analyzer.intervalSeconds * 1000;
-  const prom =
-    config.prometheus.url === undefined
-      ? undefined
-      : new PromClient({
-          url: config.prometheus.url,
-          timeoutMs: config.prometheus.queryTimeoutSeconds * 1000,
-        });
+  const { prom } = promClientOf(config);
   const cycles = new CycleCache({
     run: (query, window) =>
       prom ? prom.run(query, window) : Promise.resolve({ ok: false, error: "OPRC_CRM_PROM_URL is not set" }),
