@@ -19,6 +19,7 @@ import { analyzerMetrics } from "../analyzer/metrics.ts";
 import { CycleCache } from "../analyzer/cycle-cache.ts";
 import { gateSource } from "../analyzer/gate.ts";
 import { createAnalyzeHandler } from "../analyzer/handler.ts";
+import { spacingClaim } from "../analyzer/spacing.ts";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { detectCapabilities } from "../reconciler/capabilities.ts";
 import { startRecordCache } from "../deployments/record-cache.ts";
@@ -61,6 +62,7 @@ export function startAnalyzerRole(deps: {
   const enforceQueue = createRecordQueue({ connection: redis, prefix, name: queueNames.enforce, logger });
   const workerId = processIdentity("analyzer");
   const handler = createAnalyzeHandler({
+    claim: spacingClaim(redis, prefix, intervalMs / 2),
     kube,
     cached: (namespace, name) => (records.hasSynced() ? records.get(namespace, name) : undefined),
     recordsIn: (namespace) => records.list(namespace),
