@@ -45,7 +45,7 @@ function checksLines(d: Decision): string[] {
 
 /** "max_latency_ms 200, min_throughput_rps 50", or "none" when nothing is set. */
 function requirementsText(r: NfrRequirements): string {
-  const set = Object.entries(r).filter(([, v]) => v !== undefined);
+  const set = Object.entries(r);
   return set.length === 0 ? "none" : set.map(([k, v]) => `${k} ${String(v)}`).join(", ");
 }
 

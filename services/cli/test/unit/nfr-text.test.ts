@@ -111,7 +111,7 @@ function throughThePm(e: RecordExplanation, w?: WhatIfResult): DeploymentNfrBody
   const nfr = nfrDetailJson(fromBinary(GetNfrDetailResponseSchema, wire));
   return JSON.parse(
     JSON.stringify({ id: "1shop", clusters: [{ cluster: "a", deployment_id: "1shop", nfr }] }),
-  );
+  ) as DeploymentNfrBody;
 }
 
 describe("oaasctl nfr: the text of crm nfr explain, through the PM", function () {

@@ -150,7 +150,7 @@ describe("analyze schedules (real Redis, BullMQ job schedulers)", function () {
     const base: DeploymentRecord = {
       ...record("late", "u-late"),
       spec: { nfr: { enforcement: { mode: "off" } } },
-    } as DeploymentRecord;
+    };
     const current = {
       ...base,
       status: nextAnalyzerStatus(base, { kind: "off" }, new Date()),

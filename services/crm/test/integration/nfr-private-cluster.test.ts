@@ -21,7 +21,6 @@ import {
   startCluster,
   stopCluster,
   testRedis,
-  type ClusterState,
   type TestRedis,
 } from "@oaas/testkit";
 import { expect } from "chai";
@@ -104,15 +103,18 @@ function minScaleOwners(ksvc: KnativeService | undefined): string[] {
 
 describe("crm NFR on a private cluster: Knative Service kind installed, Prometheus Operator absent", function () {
   this.timeout(300_000);
-  let cluster: ClusterState | undefined;
   let kc: k8s.KubeConfig;
   let kube: KubeClient;
   let redis: TestRedis;
+  /** What `before` started, undone in reverse (also when it failed half-way). */
+  const cleanups: (() => Promise<void>)[] = [];
 
   before(async function () {
-    cluster = await startCluster({ log: (m) => console.error(`[private cluster] ${m}`) });
-    kc = loadKubeConfig(cluster.kubeconfig);
+    const started = await startCluster({ log: (m) => console.error(`[private cluster] ${m}`) });
+    cleanups.push(() => stopCluster(started.dir));
+    kc = loadKubeConfig(started.kubeconfig);
     kube = await KubeClient.create(kc);
+    cleanups.push(() => kube.close());
     await kube.request({
       method: "POST",
       path: resourcePath(builtIn.namespaces),
@@ -121,11 +123,10 @@ describe("crm NFR on a private cluster: Knative Service kind installed, Promethe
     await installCrd(kc);
     await installAnyCrd(kube, knativeServiceCrd, "nfr-private-test");
     redis = await testRedis();
+    cleanups.push(() => redis.cleanup());
   });
   after(async function () {
-    await redis?.cleanup();
-    await kube?.close();
-    if (cluster) await stopCluster(cluster.dir);
+    for (const undo of cleanups.reverse()) await undo();
   });
 
   it("knative min-scale: rendered in observe, handed over to enforce (kept), written by the enforcer, kept by the reconciler", async function () {
