@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     KUBECONFIG: cluster.kubeconfig,
     OPRC_CRM_K8S_NAMESPACE: ns.name,
     OPRC_CRM_REDIS_URL: redis.url,
-    OPRC_CRM_REDIS_QUEUE_PREFIX: redis.prefix,
+    OPRC_CRM_QUEUE_PREFIX: redis.prefix,
     OPRC_CRM_LEASE_NAME: `${redis.prefix}-lease`,
     OPRC_CRM_FEATURES_NFR_ENFORCEMENT: "true",
     OPRC_CRM_ENFORCEMENT_STABILITY_SECS: String(stabilityS),

@@ -100,6 +100,7 @@ export {
   unknownClusterRefusal,
   historyTargets,
   historyClusters,
+  nfrClusters,
   statusTarget,
   type ReadTarget,
 } from "./read-targets.ts";

@@ -1,5 +1,5 @@
-// Which clusters and unit ids the PM's history and status reads ask (pure), and when a
-// history read is a 404. The PM's read actor (services/pm/src/services/reads.ts)
+// Which clusters and unit ids the PM's history, NFR and status reads ask (pure), and when
+// a history or NFR read is a 404. The PM's read actor (services/pm/src/services/reads.ts)
 // gathers the mappings, asks the CRMs and answers.
 import type { ClusterMapping } from "./mapping.ts";
 import { allow, refuse, type Decided, type Refusal } from "./refusal.ts";
@@ -53,6 +53,29 @@ export function historyClusters<T extends { readonly entries: readonly unknown[]
     kind: "not-found",
     message: `no history for deployment "${id}": not a deployment of the PM and unknown to ${
       onlyCluster === undefined ? "every cluster" : `cluster "${onlyCluster}"`
+    }`,
+  });
+}
+
+/**
+ * The clusters an NFR read answers with (the same targets as a history read): every
+ * cluster asked for a known deployment; else only those holding a record of the unit id
+ * (`missing` false: an answer, or an error other than "no such record"), and a 404 when
+ * none does.
+ */
+export function nfrClusters<T extends { readonly missing: boolean }>(
+  id: string,
+  known: boolean,
+  asked: readonly T[],
+  onlyCluster?: string,
+): Decided<readonly T[]> {
+  if (known) return allow(asked);
+  const found = asked.filter((c) => !c.missing);
+  if (found.length > 0) return allow(found);
+  return refuse({
+    kind: "not-found",
+    message: `no NFR state for deployment "${id}": not a deployment of the PM and no record on ${
+      onlyCluster === undefined ? "any cluster" : `cluster "${onlyCluster}"`
     }`,
   });
 }

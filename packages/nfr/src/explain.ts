@@ -38,12 +38,15 @@ export interface RecordExplanation extends Explanation {
   stale?: string;
   /** status.last_applied_at, when the enforcer applied anything. */
   lastAppliedAt?: string;
+  /** Each component's requirements as the analyzer reads them (components.ts requirementsFor). */
+  requirements?: { component: string; requirements: NfrRequirements }[];
+  /** status.last_applied_recommendations, with units. */
+  lastApplied?: ExplainedRecommendation[];
+  /** The NfrObserved condition; absent until the analyzer wrote it. */
+  nfrObserved?: { status: string; reason: string; message: string; lastTransitionTime: string };
 }
 
-/** A component as people read it: "function f1" or "odgm". */
-export function componentText(component: string): string {
-  return component === "odgm" ? "odgm" : `function ${component}`;
-}
+export { componentText } from "./explain-text.ts";
 
 export interface ExplainInput {
   record: string;

@@ -62,4 +62,5 @@ export {
   type RecordExplanation,
   type WhatIfInput,
 } from "./explain.ts";
+export { formatExplanation, type WhatIfResult } from "./explain-text.ts";
 export { nfrSettings, durationMs } from "./settings.ts";

@@ -4,6 +4,7 @@
 export * from "./common.ts";
 export * from "./clusters.ts";
 export * from "./deployments.ts";
+export * from "./nfr.ts";
 export * from "./packages.ts";
 export * from "./runtimes.ts";
 export * from "./status.ts";

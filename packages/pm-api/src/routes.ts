@@ -30,6 +30,7 @@ import {
   DeploymentResult,
   DeploymentWithClusters,
 } from "./deployments.ts";
+import { DeploymentNfr, NfrQuery } from "./nfr.ts";
 import { CatalogClass, CatalogFunction, Package, PackageWritten } from "./packages.ts";
 import { RuntimeItem, RuntimeList, RuntimeQuery } from "./runtimes.ts";
 import { DeploymentStatus } from "./status.ts";
@@ -254,6 +255,19 @@ export const routes = guarded({
       params: KeyParams,
       querystring: ClusterQuery,
       response: { 200: DeploymentHistory, ...errors(400, 404, 503) },
+    },
+  },
+  deploymentNfr: {
+    method: "GET",
+    need: "viewer",
+    url: "/deployments/:key/nfr",
+    schema: {
+      tags: deploymentTags,
+      summary:
+        "NFR state on each cluster holding the deployment (logical key or unit id; ?cluster= narrows it): requirements, enforcement mode, recommendations with their basis, the enforcer's decisions and why, NfrObserved; ?at_rps= adds a what-if",
+      params: KeyParams,
+      querystring: NfrQuery,
+      response: { 200: DeploymentNfr, ...errors(400, 404, 503) },
     },
   },
   deploymentStatus: {

@@ -14,6 +14,7 @@ import {
   type DeleteResult,
   type Deployment,
   type DeploymentHistory,
+  type DeploymentNfr,
   type DeploymentMappings,
   type DeploymentResult,
   type DeploymentStatus,
@@ -229,6 +230,18 @@ export class PmClient {
       `history of "${id}"`,
       {
         query: { cluster },
+      },
+    );
+  }
+
+  /** A deployment's NFR state (logical key or unit id) on each cluster holding it; `atRps` adds a what-if. */
+  deploymentNfr(id: string, cluster?: string, atRps?: number): Promise<DeploymentNfr> {
+    return this.call<DeploymentNfr>(
+      "GET",
+      `/deployments/${enc(id, "deployment key")}/nfr`,
+      `NFR state of "${id}"`,
+      {
+        query: { cluster, at_rps: atRps },
       },
     );
   }

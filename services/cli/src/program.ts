@@ -10,7 +10,7 @@ import {
   listDeployments,
 } from "./commands/deployments.ts";
 import type { WaitFlags } from "./wait.ts";
-import { history, status } from "./commands/status.ts";
+import { history, nfr, status } from "./commands/status.ts";
 import { getRuntime, listRuntimes } from "./commands/runtimes.ts";
 import { clusters, version } from "./commands/clusters.ts";
 import type { Context } from "./commands/context.ts";
@@ -345,6 +345,20 @@ export function buildProgram(io: ProgramIo): Command {
       history(context(cmd), id, opts.cluster),
     );
   program
+    .command("nfr <deployment-id>")
+    .description(
+      "NFR state (what `crm nfr explain` prints): requirements, enforcement, recommendations with their basis, the enforcer's decisions and why, NfrObserved",
+    )
+    .option("--cluster <name>", "only this cluster")
+    .option(
+      "--at-rps <n>",
+      "what-if: each function's replicas at this many requests/s (nothing written)",
+      atRps,
+    )
+    .action(async (id: string, opts: { cluster?: string; atRps?: number }, cmd: Command) =>
+      nfr(context(cmd), id, opts.cluster, opts.atRps),
+    );
+  program
     .command("version")
     .description("versions of oaasctl and the Package Manager")
     .option("--client", "only the client version (no request)")
@@ -389,6 +403,15 @@ function parseRatio(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
     throw new InvalidArgumentError("must be a number within 0..1 (e.g. 0.99).");
+  }
+  return n;
+}
+
+/** --at-rps: requests per second, a number 0 or more (as `crm nfr explain --at-rps` takes it). */
+function atRps(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError("must be a number of requests per second, 0 or more.");
   }
   return n;
 }

@@ -27,6 +27,7 @@ import { openQueueRedis, queueRedisClient, redisMonitor } from "./roles/queue-re
 import { startAnalyzerRole } from "./roles/analyzer-role.ts";
 import { startEnforcerRole } from "./roles/enforcer-role.ts";
 import { runNfrCommand } from "./roles/nfr-command.ts";
+import { nfrExplainer } from "./roles/nfr-explainer.ts";
 import { startReconcilerRole } from "./roles/reconciler-role.ts";
 import { startWatcherRole } from "./roles/watcher-role.ts";
 import type { Role } from "./roles/role-names.ts";
@@ -158,6 +159,7 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
         crmVersion,
         readinessParts: parts,
         history: createHistory({ connection: historyRedis, prefix: config.redis.prefix }),
+        nfr: nfrExplainer(config, kube, historyRedis),
         gate: auth.gate,
       });
       // The listener goes first on SIGTERM: no new requests while workers drain.

@@ -43,8 +43,12 @@ describe("proto: services", function () {
     expect(paths(RecordDetailService)).to.deep.equal([
       "/oaas.crm.v1.RecordDetailService/GetStatusDetail",
       "/oaas.crm.v1.RecordDetailService/GetHistory",
+      "/oaas.crm.v1.RecordDetailService/GetNfrDetail",
     ]);
-    expect(kinds(RecordDetailService)).to.deep.equal(["unary", "unary"]);
+    expect(kinds(RecordDetailService)).to.deep.equal(["unary", "unary", "unary"]);
+    expect(RecordDetailService.method.getNfrDetail.output.typeName).to.equal(
+      "oaas.crm.v1.GetNfrDetailResponse",
+    );
     expect(RecordDetailService.method.getStatusDetail.output.typeName).to.equal(
       "oaas.crm.v1.GetStatusDetailResponse",
     );

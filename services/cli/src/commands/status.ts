@@ -1,9 +1,10 @@
-// status <id> [--wait], history <id>
+// status <id> [--wait], history <id>, nfr <id>
 import type { DeploymentStatus } from "@oaas/pm-api";
 import { CliError, PmHttpError } from "../errors.ts";
 import { progressSink } from "../progress.ts";
 import { mappedUnits, statusViews, type ClusterStatus, type EveryClusterStatus } from "../status-view.ts";
 import { statusVerdict } from "../verdicts.ts";
+import { nfrText } from "../nfr-view.ts";
 import { historyTable, statusText } from "../views.ts";
 import { waitUntil, type WaitFlags } from "../wait.ts";
 import { emit, type Context } from "./context.ts";
@@ -88,6 +89,27 @@ export async function history(ctx: Context, id: string, cluster: string | undefi
   if (body.clusters.length > 0 && failed.length === body.clusters.length) {
     throw new CliError(
       `no cluster could give the history of ${id}: ${failed.map((c) => `${c.cluster}: ${c.error ?? ""}`).join("; ")}`,
+    );
+  }
+}
+
+/**
+ * GET /deployments/{id}/nfr: what `crm nfr explain` prints, for each cluster holding the
+ * deployment (through the PM); `atRps` adds the what-if. When no cluster could be asked the
+ * command fails (exit 1) after printing them.
+ */
+export async function nfr(
+  ctx: Context,
+  id: string,
+  cluster: string | undefined,
+  atRps: number | undefined,
+): Promise<void> {
+  const body = await ctx.client.deploymentNfr(id, cluster, atRps);
+  emit(ctx, body, () => nfrText(body));
+  const failed = body.clusters.filter((c) => c.error !== undefined);
+  if (body.clusters.length > 0 && failed.length === body.clusters.length) {
+    throw new CliError(
+      `no cluster could give the NFR state of ${id}: ${failed.map((c) => `${c.cluster}: ${c.error ?? ""}`).join("; ")}`,
     );
   }
 }

@@ -45,6 +45,8 @@ export interface PmStub {
   silentClusters: string[];
   /** GET /deployments/{key}/history answers, by key (a known key without one: no clusters). */
   readonly histories: Map<string, unknown>;
+  /** GET /deployments/{key}/nfr answers, by key (a known key without one: no clusters). */
+  readonly nfrs: Map<string, unknown>;
   /** When set, every /api/v1 request answers this status with `{error}`. */
   failAll?: { status: number; error: string };
   /** Requests for `method path`, e.g. count("GET", "/api/v1/deployments/x"). */
@@ -91,6 +93,7 @@ export async function startPmStub(): Promise<PmStub> {
     statusPollsBeforeAvailable: 0,
     silentClusters: [],
     histories: new Map(),
+    nfrs: new Map(),
     count: (method, path) => requests.filter((r) => r.method === method && r.path === path).length,
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -189,6 +192,7 @@ export async function startPmStub(): Promise<PmStub> {
         return [200, { deployment_key: id, cluster_ids: ids, env_ids: ids, mappings: units }];
       }
       if (method === "GET" && sub === "history") return [200, stub.histories.get(id) ?? { id, clusters: [] }];
+      if (method === "GET" && sub === "nfr") return [200, stub.nfrs.get(id) ?? { id, clusters: [] }];
       if (method === "GET") {
         const n = (polls.get(id) ?? 0) + 1;
         polls.set(id, n);

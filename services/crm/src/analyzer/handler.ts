@@ -52,6 +52,11 @@ export interface AnalyzerDeps extends AnalyzeDeps {
   readonly clock?: { now(): Date };
   /** OPRC_CRM_ENFORCEMENT_MIN_CONFIDENCE: a recommendation crossing it is worth a write (the enforcer acts on it). */
   readonly minConfidence: number;
+  /**
+   * Claims the record's analysis (spacing.ts): false skips this run, another analysis of
+   * the record started less than half an interval ago. Absent: every run analyzes.
+   */
+  readonly claim?: (namespace: string, name: string) => Promise<boolean>;
   /** Default analyzerFieldManager ("oaas-crm-analyzer"). */
   readonly fieldManager?: string;
 }
@@ -72,6 +77,8 @@ export function createAnalyzeHandler(deps: AnalyzerDeps): JobHandler {
         log.debug("record gone or re-created since it was scheduled; nothing to analyze");
       } else if (record.metadata.deletionTimestamp) {
         log.debug("record is being deleted; nothing to analyze");
+      } else if (deps.claim && !(await deps.claim(job.namespace, job.name))) {
+        log.debug("analyzed less than half an interval ago (a late slot's follower); skipped");
       } else {
         log = withContext(deps.logger, {
           ...recordLogFields(job, context, record),

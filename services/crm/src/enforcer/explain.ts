@@ -1,7 +1,9 @@
 // Explain a record's NFR state without writing anything: the current recommendations per
 // component with basis and confidence, the enforcer's last decisions and why (its stored
 // memory), and what the chain would apply now, computed by the same gather and decide
-// steps a run uses. Read by `crm nfr explain` and the dashboard's record page.
+// steps a run uses; with each component's requirements, what was last applied and the
+// NfrObserved condition. Read by `crm nfr explain`, the ingress's GetNfrDetail (`oaasctl
+// nfr`) and the dashboard's record page.
 import type { DeploymentRecord } from "@oaas/crd";
 import type { KubeClient } from "@oaas/kube";
 import {
@@ -9,6 +11,8 @@ import {
   enforcementOf,
   explain,
   observe,
+  requirementsFor,
+  unitOf,
   type EnforcementSettings,
   type RecordExplanation,
 } from "@oaas/nfr";
@@ -34,9 +38,10 @@ export async function explainRecord(
   signal: AbortSignal,
 ): Promise<RecordExplanation> {
   const { namespace = "", name, uid = "" } = record.metadata;
+  const components = componentsOf(record);
   const [stored, live] = await Promise.all([
     deps.store.read(namespace, name, uid),
-    gatherComponents(deps.kube, componentsOf(record), signal),
+    gatherComponents(deps.kube, components, signal),
   ]);
   const stale = staleAnalysis(record);
   const recommendations = record.status?.nfr_recommendations ?? [];
@@ -63,6 +68,7 @@ export async function explainRecord(
     decisionInputs: inputs,
   });
   const enforcement = enforcementOf(record);
+  const observed = record.status?.conditions?.find((c) => c.type === "NfrObserved");
   return {
     ...explained,
     enforcement: {
@@ -74,5 +80,20 @@ export async function explainRecord(
     wouldApplyNow: stale === undefined ? explained.wouldApplyNow : decideAll(ctx, stale),
     ...(stale === undefined ? {} : { stale }),
     ...(record.status?.last_applied_at === undefined ? {} : { lastAppliedAt: record.status.last_applied_at }),
+    requirements: components.map((c) => ({ component: c.name, requirements: requirementsFor(record, c) })),
+    lastApplied: (record.status?.last_applied_recommendations ?? []).map((r) => ({
+      ...r,
+      unit: unitOf(r.dimension),
+    })),
+    ...(observed === undefined
+      ? {}
+      : {
+          nfrObserved: {
+            status: observed.status,
+            reason: observed.reason,
+            message: observed.message,
+            lastTransitionTime: observed.lastTransitionTime,
+          },
+        }),
   };
 }

@@ -10,4 +10,3 @@ export {
 } from "./state-store.ts";
 export { enforcerFieldManager, withoutEnforcerFields } from "../children/enforcer-fields.ts";
 export { explainRecord, type ExplainDeps } from "./explain.ts";
-export { formatExplanation, type WhatIfResult } from "./explain-text.ts";

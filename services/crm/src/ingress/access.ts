@@ -32,6 +32,7 @@ export const rpcAccess: Readonly<Record<string, RpcAccess>> = {
   "oaas.deployment.DeploymentService/GetClassRuntime": read("viewer", true),
   "oaas.crm.v1.RecordDetailService/GetStatusDetail": read("viewer", true),
   "oaas.crm.v1.RecordDetailService/GetHistory": read("viewer", true),
+  "oaas.crm.v1.RecordDetailService/GetNfrDetail": read("viewer", true),
   "oaas.health.CrmInfoService/GetEnvHealth": read("viewer", false),
   "oaas.health.HealthService/Check": read("public", false),
   "oaas.health.HealthService/Watch": read("public", false),

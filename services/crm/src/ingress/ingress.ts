@@ -29,7 +29,7 @@ import type { HistorySource } from "../deployments/history.ts";
 import type { HistorySink } from "@oaas/queue";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
-import { recordDetailHandlers } from "./record-detail-handlers.ts";
+import { recordDetailHandlers, type NfrExplainer } from "./record-detail-handlers.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
 import { clientResetRate } from "./reset-budget.ts";
 import { reflectionV1alphaHandlers, reflectionV1Handlers } from "./reflection-handlers.ts";
@@ -60,6 +60,8 @@ export interface IngressDeps {
    * a Deploy writes its "accepted" entry. GetStatusDetail is always served.
    */
   readonly history?: HistorySource & HistorySink;
+  /** RecordDetailService.GetNfrDetail (absent: UNIMPLEMENTED); program.ts wires the enforcer's explain. */
+  readonly nfr?: NfrExplainer;
   /** The process's gate (process/gate.ts createCrmAuth), shared with its other roles; absent: built here from config. */
   readonly gate?: Gate;
 }
@@ -122,6 +124,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
         records: deployments,
         namespace: config.namespace,
         ...(deps.history ? { history: deps.history } : {}),
+        ...(deps.nfr ? { nfr: deps.nfr } : {}),
       }),
     );
     router.service(HealthService, oaasHealthHandlers(health));

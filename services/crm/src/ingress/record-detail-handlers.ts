@@ -1,5 +1,5 @@
-// oaas.crm.v1.RecordDetailService: a record's status in full and its history, for the
-// PM's `deployment-status` and `history`. Same shape as deployment-handlers.ts: the
+// oaas.crm.v1.RecordDetailService: a record's status in full, its history and its NFR
+// state, for the PM's `deployment-status`, `history` and `nfr`. Same shape as deployment-handlers.ts: the
 // namespace and deadline come from the request scope (scope.ts), domain errors propagate
 // to the interceptor, which maps them (error-map.ts).
 import { create } from "@bufbuild/protobuf";
@@ -11,11 +11,25 @@ import {
   type HistoryEntry as HistoryEntryMessage,
   type RecordDetailService,
 } from "@oaas/proto";
+import type { RecordExplanation, WhatIfResult } from "@oaas/nfr";
 import type { HistoryEntry } from "@oaas/queue";
+import { DeploymentError, invalidArgument } from "../deployments/errors.ts";
 import { readHistory, type HistorySource } from "../deployments/history.ts";
 import type { RequestScope } from "../deployments/service.ts";
 import { requestScope } from "./scope.ts";
+import { nfrDetailMessage } from "./nfr-detail.ts";
 import { statusDetail } from "./status-detail.ts";
+
+/**
+ * Explains a record's NFR state (enforcer/explain.ts and what-if.ts, wired by program.ts):
+ * reads the enforcer's store in Redis and the record's workloads, writes nothing. With
+ * `atRps`, also the what-if at that load. Throws what Kubernetes or Redis throw.
+ */
+export type NfrExplainer = (
+  record: DeploymentRecord,
+  atRps: number | undefined,
+  signal: AbortSignal,
+) => Promise<{ explanation: RecordExplanation; whatIf?: WhatIfResult }>;
 
 export interface RecordDetailSources {
   /** Finds a record as GetDeploymentStatus does; DeploymentsService satisfies it. */
@@ -24,6 +38,8 @@ export interface RecordDetailSources {
   };
   /** Records' history; absent: GetHistory answers UNIMPLEMENTED (this CRM keeps none). */
   readonly history?: HistorySource;
+  /** A record's NFR state; absent: GetNfrDetail answers UNIMPLEMENTED (no enforcer store here). */
+  readonly nfr?: NfrExplainer;
   /** Used when the request names no namespace (x-namespace). */
   readonly namespace: string;
 }
@@ -31,7 +47,7 @@ export interface RecordDetailSources {
 export function recordDetailHandlers(
   sources: RecordDetailSources,
 ): Partial<ServiceImpl<typeof RecordDetailService>> {
-  const { records, history, namespace } = sources;
+  const { records, history, nfr, namespace } = sources;
   return {
     async getStatusDetail(req, context) {
       const scope = requestScope(context, namespace);
@@ -47,6 +63,31 @@ export function recordDetailHandlers(
               namespace: scope.namespace,
               entries: entries.map(entryMessage),
             });
+          },
+        }
+      : {}),
+    ...(nfr
+      ? {
+          async getNfrDetail(req, context) {
+            const scope = requestScope(context, namespace);
+            const atRps = req.atRps;
+            if (atRps !== undefined && !(Number.isFinite(atRps) && atRps >= 0))
+              throw invalidArgument([
+                { field: "at_rps", message: "must be a number of requests per second, 0 or more" },
+              ]);
+            const record = await records.find(req.deploymentId, scope);
+            let found;
+            try {
+              found = await nfr(record, atRps, scope.signal);
+            } catch (error) {
+              throw new DeploymentError(
+                "unavailable",
+                `cannot explain the NFR state of ${req.deploymentId}: ${error instanceof Error ? error.message : String(error)}`,
+                [],
+                { cause: error },
+              );
+            }
+            return nfrDetailMessage(req.deploymentId, found.explanation, found.whatIf);
           },
         }
       : {}),

@@ -4,6 +4,7 @@
 import { watchedNamespaces, type CrmConfig } from "@oaas/config";
 import type { KubeClient } from "@oaas/kube";
 import { durationMs, nfrSettings } from "@oaas/nfr";
+import { promClientOf } from "./prom-client.ts";
 import {
   createHistory,
   createRecordQueue,
@@ -18,11 +19,11 @@ import { analyzerMetrics } from "../analyzer/metrics.ts";
 import { CycleCache } from "../analyzer/cycle-cache.ts";
 import { gateSource } from "../analyzer/gate.ts";
 import { createAnalyzeHandler } from "../analyzer/handler.ts";
+import { spacingClaim } from "../analyzer/spacing.ts";
 import type { ReadinessPart } from "../health/readiness.ts";
 import { detectCapabilities } from "../reconciler/capabilities.ts";
 import { startRecordCache } from "../deployments/record-cache.ts";
 import { processIdentity } from "../process/identity.ts";
-import { promClientOf } from "../analyzer/prom-client.ts";
 import { workerLifecycle } from "./worker-lifecycle.ts";
 
 export interface AnalyzerRole {
@@ -48,7 +49,7 @@ export function startAnalyzerRole(deps: {
   const records = startRecordCache({ kube, namespaces: watchedNamespaces(config), logger });
   const gate = gateSource(config, async () => (await detectCapabilities(kube)).prometheusOperatorInstalled);
   const intervalMs = config.analyzer.intervalSeconds * 1000;
-  const prom = promClientOf(config);
+  const { prom } = promClientOf(config);
   const cycles = new CycleCache({
     run: (query, window) =>
       prom ? prom.run(query, window) : Promise.resolve({ ok: false, error: "OPRC_CRM_PROM_URL is not set" }),
@@ -62,6 +63,7 @@ export function startAnalyzerRole(deps: {
   const enforceQueue = createRecordQueue({ connection: redis, prefix, name: queueNames.enforce, logger });
   const workerId = processIdentity("analyzer");
   const handler = createAnalyzeHandler({
+    claim: spacingClaim(redis, prefix, intervalMs / 2),
     kube,
     cached: (namespace, name) => (records.hasSynced() ? records.get(namespace, name) : undefined),
     recordsIn: (namespace) => records.list(namespace),

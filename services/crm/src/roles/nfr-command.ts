@@ -6,20 +6,12 @@
 import type { CrmConfig } from "@oaas/config";
 import { recordName } from "@oaas/crd";
 import { KubeClient, loadKubeConfig } from "@oaas/kube";
-import {
-  componentQuery,
-  componentsOf,
-  nfrSettings,
-  requirementsFor,
-  whatIf,
-  type ComponentRef,
-} from "@oaas/nfr";
-import type { PromClient } from "@oaas/prom";
-import { promClientOf } from "../analyzer/prom-client.ts";
+import { formatExplanation, nfrSettings, type WhatIfResult } from "@oaas/nfr";
 import { explainRecord } from "../enforcer/explain.ts";
-import { formatExplanation, type WhatIfResult } from "../enforcer/explain-text.ts";
 import { createEnforcerStore } from "../enforcer/state-store.ts";
+import { whatIfFor } from "../enforcer/what-if.ts";
 import { getRecord } from "../deployments/record-resource.ts";
+import { promClientOf } from "./prom-client.ts";
 import { queueRedisClient } from "./queue-redis.ts";
 
 /** `crm nfr explain` options as given; the namespace defaults to the CRM's configured one. */
@@ -58,36 +50,15 @@ export async function runNfrCommand(
       Date.now(),
       signal,
     );
-    let what: WhatIfResult | undefined;
-    if (atRps !== undefined) {
-      const prom = promClientOf(config);
-      const query = { rateWindow: settings.analysis.rateWindow, range: config.prometheus.range };
-      what = {
-        atRps,
-        components: await Promise.all(
-          componentsOf(record)
-            .filter((c) => c.kind === "function")
-            .map(async (component) => {
-              const observed = prom ? await observedLoad(prom, component, query) : undefined;
-              return {
-                component: component.name,
-                observed: observed
-                  ? `cost per request from ${observed.cpuCores.toFixed(3)} cores at ${observed.rps.toFixed(2)} requests/s now`
-                  : prom
-                    ? "no traffic or no data in Prometheus now: cost per request unknown"
-                    : "OPRC_CRM_PROM_URL is not set: cost per request unknown",
-                analysis: whatIf({
-                  component: component.name,
-                  atRps,
-                  ...(observed ? { observed } : {}),
-                  requirements: requirementsFor(record, component),
-                  settings: settings.analysis,
-                }),
-              };
-            }),
-        ),
-      };
-    }
+    const what: WhatIfResult | undefined =
+      atRps === undefined
+        ? undefined
+        : await whatIfFor(
+            { ...promClientOf(config), settings, range: config.prometheus.range },
+            record,
+            atRps,
+            Date.now(),
+          );
     if (options.output === "json") console.log(JSON.stringify({ ...explanation, whatIf: what }, null, 2));
     else console.log(formatExplanation(explanation, what));
     return 0;
@@ -98,27 +69,4 @@ export async function runNfrCommand(
     redis.disconnect();
     await kube.close();
   }
-}
-
-/** Total cores and requests/s of a component now (instant queries); undefined unless both are known and rps > 0. */
-async function observedLoad(
-  prom: PromClient,
-  component: ComponentRef,
-  options: { rateWindow: string; range: string },
-): Promise<{ cpuCores: number; rps: number } | undefined> {
-  const sum = async (expr: string | undefined): Promise<number | undefined> => {
-    if (expr === undefined) return undefined;
-    try {
-      const series = await prom.instant(expr, Date.now());
-      const values = series.flatMap((s) => s.samples.map((p) => p.v)).filter(Number.isFinite);
-      return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
-    } catch {
-      return undefined;
-    }
-  };
-  const [cpuCores, rps] = await Promise.all([
-    sum(componentQuery(component, "cpu_cores", options)),
-    sum(componentQuery(component, "rps", options)),
-  ]);
-  return cpuCores !== undefined && rps !== undefined && rps > 0 ? { cpuCores, rps } : undefined;
 }

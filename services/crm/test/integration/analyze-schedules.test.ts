@@ -2,12 +2,21 @@
 // record however often and by however many watchers it is upserted, the record's next run
 // kept where it was across re-upserts (a watcher restart), spread over the interval, the
 // uid refreshed for a re-created record, and the watcher's hooks removing what went
-// (deleted, being deleted, or gone while no watcher led) and everything when analysis is off.
+// (deleted, being deleted, or gone while no watcher led) and everything when analysis is off;
+// and two analyzers behind one scheduler: a late iteration's on-slot follower is skipped.
 import type { DeploymentRecord } from "@oaas/crd";
+import type { KubeClient } from "@oaas/kube";
+import { nfrSettings } from "@oaas/nfr";
+import { parseCrmConfig } from "@oaas/config";
+import { queueNames, startRecordWorker, type HistorySink } from "@oaas/queue";
 import { createLogger } from "@oaas/telemetry";
 import { captureLogLines, useTestRedis, waitFor } from "@oaas/testkit";
 import { expect } from "chai";
+import type { CycleCache } from "../../src/analyzer/cycle-cache.ts";
+import { createAnalyzeHandler } from "../../src/analyzer/handler.ts";
 import { scheduleSync } from "../../src/analyzer/schedule-sync.ts";
+import { spacingClaim } from "../../src/analyzer/spacing.ts";
+import { nextAnalyzerStatus } from "../../src/analyzer/status.ts";
 import {
   createAnalyzeSchedules,
   scheduleOffsetMs,
@@ -130,5 +139,80 @@ describe("analyze schedules (real Redis, BullMQ job schedulers)", function () {
       description: "every schedule removed",
       timeoutMs: 5000,
     });
+  });
+
+  it("two analyzers: an iteration that ran late is not followed by a second analysis a fraction of an interval later", async () => {
+    const every = 3000;
+    const r = redis();
+    const late = createAnalyzeSchedules({ connection: r.connect(), prefix: r.prefix, intervalMs: every });
+    // mode off: the analysis needs neither Prometheus nor the API server, and the record
+    // already carries the status it would write, so a run is read, claim, analyze, no write.
+    const base: DeploymentRecord = {
+      ...record("late", "u-late"),
+      spec: { nfr: { enforcement: { mode: "off" } } },
+    };
+    const current = {
+      ...base,
+      status: nextAnalyzerStatus(base, { kind: "off" }, new Date()),
+    } as DeploymentRecord;
+    const outcomes: string[] = [];
+    const started: number[] = [];
+    const handler = createAnalyzeHandler({
+      claim: spacingClaim(r.connect(), r.prefix, every / 2),
+      cached: () => current,
+      // Not reached for a record in mode off whose status is current (the test says so):
+      kube: undefined as unknown as KubeClient,
+      gate: () => Promise.reject(new Error("not asked in mode off")),
+      cycles: undefined as unknown as CycleCache,
+      history: undefined as unknown as HistorySink,
+      enforce: () => Promise.reject(new Error("no recommendations in mode off")),
+      recordsIn: () => [current],
+      settings: nfrSettings(parseCrmConfig({})).analysis,
+      enforcementEnabled: false,
+      minConfidence: 0.8,
+      logger,
+      metrics: { analyzed: (_result, outcome) => outcomes.push(outcome) },
+    });
+    try {
+      await late.upsert({ namespace: "ns", name: "late", uid: "u-late" });
+      const [first] = (await late.queue.getJobs(["delayed", "waiting"], 0, -1, true)).map(
+        (j) => j.timestamp + (j.opts.delay ?? 0),
+      );
+      // Both analyzers come to this record 2.4 s after its slot (busy, paused, restarting):
+      // that iteration runs late and the next one is due 0.6 s after it, the gap once seen.
+      const due = first ?? 0;
+      await waitFor(() => Date.now() >= due + 0.8 * every, {
+        description: "the slot to be 2.4 s overdue",
+        timeoutMs: 2 * every,
+        intervalMs: 20,
+      });
+      const workers = ["a1", "a2"].map((workerId) =>
+        startRecordWorker({
+          connection: r.connect(),
+          prefix: r.prefix,
+          queue: queueNames.analyze,
+          workerId,
+          rateLimit: false,
+          attempts: 1,
+          onStart: () => started.push(Date.now()),
+          handler,
+        }),
+      );
+      try {
+        await waitFor(() => outcomes.length >= 2, {
+          description: "the late iteration and its follower",
+          timeoutMs: 3 * every,
+          intervalMs: 50,
+        });
+      } finally {
+        await Promise.all(workers.map((w) => w.close()));
+      }
+      // The scenario happened: two iterations started well within half an interval.
+      expect((started[1] ?? 0) - (started[0] ?? 0)).to.be.below(every / 2);
+      expect(outcomes.slice(0, 2)).to.deep.equal(["off", "skipped"]);
+    } finally {
+      await late.remove({ namespace: "ns", name: "late" });
+      await late.close();
+    }
   });
 });

@@ -138,11 +138,13 @@ interface ChartCall {
 }
 
 /** The enforcer's rules as the chart grants them (charts/oaas-crm/files/roles/enforcer.yaml), `when: always` ones. */
-export function enforcerRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+export function enforcerRules(
+  when: readonly string[] = ["always"],
+): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
   const file = path.join(repoRoot, "charts/oaas-crm/files/roles/enforcer.yaml");
   const calls = k8s.loadAllYaml(readFileSync(file, "utf8"))[0] as ChartCall[];
   return calls
-    .filter((c) => c.when === "always")
+    .filter((c) => when.includes(c.when))
     .map((c) => ({ apiGroups: [c.group], resources: c.resources, verbs: c.verbs }));
 }
 
@@ -156,6 +158,8 @@ export async function enforcerClient(
   admin: KubeClient,
   kc: k8s.KubeConfig,
   namespace: string,
+  /** Which rules of the file: "always", plus "knative" for a release with rbac.knative. */
+  when: readonly string[] = ["always"],
 ): Promise<KubeClient> {
   const name = "crm-enforcer";
   const rbac = "rbac.authorization.k8s.io";
@@ -171,7 +175,7 @@ export async function enforcerClient(
   await applyObject(
     admin,
     builtIn.roles,
-    { apiVersion: `${rbac}/v1`, kind: "Role", metadata: meta, rules: enforcerRules() } as never,
+    { apiVersion: `${rbac}/v1`, kind: "Role", metadata: meta, rules: enforcerRules(when) } as never,
     { fieldManager: "test" },
   );
   await applyObject(

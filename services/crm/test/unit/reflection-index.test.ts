@@ -31,10 +31,11 @@ describe("server reflection answers", function () {
       "oaas/deployment.proto",
       "oaas/common.proto",
     ]);
-    // The added service's file comes with the contract file whose enum it uses.
+    // The added service's file comes with the contract files it imports (common.proto for
+    // NfrRequirements, deployment.proto for the summary enum), in import order.
     expect(
       fileNames(answer({ case: "fileByFilename", value: "oaas/crm/v1/record_detail.proto" })),
-    ).to.deep.equal(["oaas/crm/v1/record_detail.proto", "oaas/deployment.proto", "oaas/common.proto"]);
+    ).to.deep.equal(["oaas/crm/v1/record_detail.proto", "oaas/common.proto", "oaas/deployment.proto"]);
     expect(fileNames(answer({ case: "fileByFilename", value: "oaas/common.proto" }))).to.deep.equal([
       "oaas/common.proto",
     ]);

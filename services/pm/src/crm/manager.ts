@@ -23,6 +23,7 @@ import {
   GetClassRuntimeRequestSchema,
   GetDeploymentStatusRequestSchema,
   GetHistoryRequestSchema,
+  GetNfrDetailRequestSchema,
   GetStatusDetailRequestSchema,
   ListClassRuntimesRequestSchema,
   type DeployResponse,
@@ -39,6 +40,8 @@ import type { Source } from "@oaas/auth";
 import { createCrmClients, type CrmClients } from "./client.ts";
 import { probeCrm, type BreakerState, type ClusterHealth, type ProbedHealth } from "./health-probe.ts";
 import { CrmError, isCrmFault, isRetryable, olderCrm, toCrmError } from "./errors.ts";
+import type { NfrDetail } from "@oaas/pm-api";
+import { nfrDetailJson } from "./nfr-detail.ts";
 import {
   historyJson,
   statusDetailJson,
@@ -370,6 +373,36 @@ export class CrmManager {
       throw olderCrm(toCrmError(name, error), "GetHistory");
     });
     return res.entries.length > 0 ? historyJson(res) : undefined;
+  }
+
+  /**
+   * A record's NFR state (RecordDetailService.GetNfrDetail): requirements, enforcement,
+   * recommendations, the enforcer's decisions, NfrObserved; with `atRps` a what-if. One
+   * attempt (a read a person repeats), deadline and breaker as other calls. Throws
+   * CrmError (NOT_FOUND when the cluster has no record of the id); a CRM older than the
+   * RPC is "answered" UNIMPLEMENTED saying so.
+   */
+  async nfr(
+    name: string,
+    deploymentId: string,
+    atRps: number | undefined,
+    ctx: CallContext,
+  ): Promise<NfrDetail> {
+    const method = "GetNfrDetail";
+    const request = create(GetNfrDetailRequestSchema, {
+      deploymentId,
+      ...(atRps !== undefined ? { atRps } : {}),
+    });
+    const res = await this.call(name, method, "once", ctx, (c, o) =>
+      c.records.getNfrDetail(request, o),
+    ).catch((error: unknown) => {
+      throw olderCrm(toCrmError(name, error), method);
+    });
+    if (res.deploymentId !== deploymentId) {
+      const why = `${method}: the answer is not the NFR state of "${deploymentId}"`;
+      throw new CrmError(name, "answered", undefined, `cluster "${name}": ${why}`);
+    }
+    return nfrDetailJson(res);
   }
 
   /**

@@ -4,6 +4,7 @@
 // (the resync, with interrupted-sweep.ts), reads.ts (history, status). Each actor
 // gathers (store, CRMs), calls a pure decision of @oaas/models, and acts.
 import type { OClassDeployment, OPackage, RollbackPolicy } from "@oaas/models";
+import type { DeploymentNfr } from "@oaas/pm-api";
 import type { Logger } from "@oaas/telemetry";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
 import type { ClusterMapping, DeploymentFilter, Storage } from "../storage/index.ts";
@@ -101,6 +102,11 @@ export class DeploymentService {
   /** Deletes on every cluster, then the record: see delete.ts deleteDeployment. */
   delete(key: string, ctx: CallContext, onlyCluster?: string): Promise<DeleteResult> {
     return deleteDeployment(this.deps, key, ctx, onlyCluster, (gone) => this.settler.forget(gone));
+  }
+
+  /** A record's NFR state on each cluster holding it: see DeploymentReads.nfr. */
+  nfr(id: string, ctx: CallContext, cluster?: string, atRps?: number): Promise<DeploymentNfr> {
+    return this.reads.nfr(id, ctx, cluster, atRps);
   }
 
   /** A record's CRM-kept history: see DeploymentReads.history. */

@@ -2,14 +2,18 @@
 // status. Gather (the mappings), decide which cluster and unit id to ask (@oaas/models
 // historyTargets, statusTarget), ask, and answer; a cluster that cannot be asked is part
 // of the answer, not a failure of it.
+import { Code } from "@connectrpc/connect";
+import type { ClusterNfr, DeploymentNfr } from "@oaas/pm-api";
 import {
   historyClusters,
   historyTargets,
+  nfrClusters,
   statusTarget,
   summaryName,
   unknownClusterRefusal,
 } from "@oaas/models";
 import { unitJson } from "../crm/convert.ts";
+import { CrmError } from "../crm/errors.ts";
 import type { CallContext, CrmManager } from "../crm/manager.ts";
 import { keyLog, type ActorDeps } from "./deps.ts";
 import { decided, refusalError } from "./errors.ts";
@@ -95,6 +99,39 @@ export class DeploymentReads {
       }),
     );
     return { id, clusters: decided(historyClusters(id, known, clusters, cluster)) };
+  }
+
+  /**
+   * The NFR state of a logical key (each cluster it went to) or a unit id (every configured
+   * cluster holding a record of it, or `cluster`), with a what-if at `atRps` when given. A
+   * cluster that cannot be asked is reported with its error, not fatal. Throws
+   * NotFoundError when the key is not a deployment the PM knows and no cluster has a
+   * record of it; ValidationError for an unknown cluster.
+   */
+  async nfr(id: string, ctx: CallContext, cluster?: string, atRps?: number): Promise<DeploymentNfr> {
+    const { storage, crm } = this.deps;
+    const unknown = unknownClusterRefusal(cluster, crm.names());
+    if (unknown) throw refusalError(unknown);
+    const known = (await storage.getDeployment(id)) !== undefined;
+    const mappings = known ? await storage.getMappings(id) : undefined;
+    const asked = historyTargets(id, mappings, crm.names(), cluster);
+    const answers = await Promise.all(
+      asked.map(async ({ cluster: name, unit }): Promise<ClusterNfr & { missing: boolean }> => {
+        try {
+          return {
+            cluster: name,
+            deployment_id: unit,
+            nfr: await crm.nfr(name, unit, atRps, ctx),
+            missing: false,
+          };
+        } catch (error) {
+          const missing = error instanceof CrmError && error.code === Code.NotFound;
+          return { cluster: name, deployment_id: unit, error: (error as Error).message, missing };
+        }
+      }),
+    );
+    const clusters = decided(nfrClusters(id, known, answers, cluster));
+    return { id, clusters: clusters.map(({ missing: _missing, ...answer }) => answer) };
   }
 
   /**

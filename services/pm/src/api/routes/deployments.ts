@@ -120,6 +120,14 @@ export function deploymentRoutes(app: Api, deps: ApiDeps): void {
     // The entries are the CRMs' history as they sent it (@oaas/queue HistoryEntry).
     return history as unknown as DeploymentHistory;
   });
+  app.get(r.deploymentNfr.url, { schema: r.deploymentNfr.schema }, async (request) =>
+    deps.deployments.nfr(
+      request.params.key,
+      callContext(request),
+      request.query.cluster,
+      request.query.at_rps,
+    ),
+  );
   app.get(r.deploymentStatus.url, { schema: r.deploymentStatus.schema }, async (request) => {
     const { id } = request.params;
     return statusOut(

@@ -1,7 +1,7 @@
 // What the CRM knows about one DeploymentRecord beyond what GetDeploymentStatus carries
 // (its message and resource references are fixed by existing clients): the conditions
 // with their reasons, each function's readiness and URL, the generations, the template
-// choice, and the record's history. Additive: a CRM older than this service answers
+// choice, the record's history, and its NFR state (GetNfrDetail). Additive: a CRM older than this service answers
 // UNIMPLEMENTED. The namespace is chosen as for DeploymentService: the x-namespace
 // request header, else the CRM's configured namespace.
 
@@ -11,6 +11,8 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { NfrRequirements } from "../../common_pb.js";
+import { file_oaas_common } from "../../common_pb.js";
 import type { SummarizedStatus } from "../../deployment_pb.js";
 import { file_oaas_deployment } from "../../deployment_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -19,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file oaas/crm/v1/record_detail.proto.
  */
 export const file_oaas_crm_v1_record_detail: GenFile = /*@__PURE__*/
-  fileDesc("Ch9vYWFzL2NybS92MS9yZWNvcmRfZGV0YWlsLnByb3RvEgtvYWFzLmNybS52MSIvChZHZXRTdGF0dXNEZXRhaWxSZXF1ZXN0EhUKDWRlcGxveW1lbnRfaWQYASABKAki4wMKF0dldFN0YXR1c0RldGFpbFJlc3BvbnNlEhUKDWRlcGxveW1lbnRfaWQYASABKAkSEQoJbmFtZXNwYWNlGAIgASgJEhcKCmdlbmVyYXRpb24YAyABKANIAIgBARIgChNvYnNlcnZlZF9nZW5lcmF0aW9uGAQgASgDSAGIAQESMgoHc3VtbWFyeRgFIAEoDjIhLm9hYXMuZGVwbG95bWVudC5TdW1tYXJpemVkU3RhdHVzEg0KBXBoYXNlGAYgASgJEg4KBnJlYXNvbhgHIAEoCRIPCgdtZXNzYWdlGAggASgJEjAKCmNvbmRpdGlvbnMYCSADKAsyHC5vYWFzLmNybS52MS5Db25kaXRpb25EZXRhaWwSLgoJZnVuY3Rpb25zGAogAygLMhsub2Fhcy5jcm0udjEuRnVuY3Rpb25EZXRhaWwSNQoNcmVzb3VyY2VfcmVmcxgLIAMoCzIeLm9hYXMuY3JtLnYxLlJlc291cmNlUmVmRGV0YWlsEjIKCHRlbXBsYXRlGAwgASgLMhsub2Fhcy5jcm0udjEuVGVtcGxhdGVEZXRhaWxIAogBAUINCgtfZ2VuZXJhdGlvbkIWChRfb2JzZXJ2ZWRfZ2VuZXJhdGlvbkILCglfdGVtcGxhdGUiqAEKD0NvbmRpdGlvbkRldGFpbBIMCgR0eXBlGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIOCgZyZWFzb24YAyABKAkSDwoHbWVzc2FnZRgEIAEoCRIcChRsYXN0X3RyYW5zaXRpb25fdGltZRgFIAEoCRIgChNvYnNlcnZlZF9nZW5lcmF0aW9uGAYgASgDSACIAQFCFgoUX29ic2VydmVkX2dlbmVyYXRpb24icAoORnVuY3Rpb25EZXRhaWwSFAoMZnVuY3Rpb25fa2V5GAEgASgJEg0KBXJlYWR5GAIgASgIEg4KBnJlYXNvbhgDIAEoCRIPCgdtZXNzYWdlGAQgASgJEhAKA3VybBgFIAEoCUgAiAEBQgYKBF91cmwimQEKEVJlc291cmNlUmVmRGV0YWlsEgwKBGtpbmQYASABKAkSDAoEbmFtZRgCIAEoCRIWCgluYW1lc3BhY2UYAyABKAlIAIgBARIQCgN1aWQYBCABKAlIAYgBARIYCgthcGlfdmVyc2lvbhgFIAEoCUgCiAEBQgwKCl9uYW1lc3BhY2VCBgoEX3VpZEIOCgxfYXBpX3ZlcnNpb24ingEKDlRlbXBsYXRlRGV0YWlsEgwKBG5hbWUYASABKAkSEgoFc2NvcmUYAiABKAFIAIgBARIyCglydW5uZXJfdXAYAyABKAsyGi5vYWFzLmNybS52MS5UZW1wbGF0ZVNjb3JlSAGIAQESEwoGcmVhc29uGAQgASgJSAKIAQFCCAoGX3Njb3JlQgwKCl9ydW5uZXJfdXBCCQoHX3JlYXNvbiIsCg1UZW1wbGF0ZVNjb3JlEgwKBG5hbWUYASABKAkSDQoFc2NvcmUYAiABKAEiSAoRR2V0SGlzdG9yeVJlcXVlc3QSFQoNZGVwbG95bWVudF9pZBgBIAEoCRISCgVsaW1pdBgCIAEoDUgAiAEBQggKBl9saW1pdCJqChJHZXRIaXN0b3J5UmVzcG9uc2USFQoNZGVwbG95bWVudF9pZBgBIAEoCRIRCgluYW1lc3BhY2UYAiABKAkSKgoHZW50cmllcxgDIAMoCzIZLm9hYXMuY3JtLnYxLkhpc3RvcnlFbnRyeSKSAgoMSGlzdG9yeUVudHJ5EgwKBHR5cGUYASABKAkSDAoEdGltZRgCIAEoCRIXCgpzdGFydGVkX2F0GAMgASgJSACIAQESFwoKZ2VuZXJhdGlvbhgEIAEoA0gBiAEBEhsKDmNvcnJlbGF0aW9uX2lkGAUgASgJSAKIAQESFgoJd29ya2VyX2lkGAYgASgJSAOIAQESEwoGcmVhc29uGAcgASgJSASIAQESDwoHbWVzc2FnZRgIIAEoCRIPCgdvYmplY3RzGAkgAygJQg0KC19zdGFydGVkX2F0Qg0KC19nZW5lcmF0aW9uQhEKD19jb3JyZWxhdGlvbl9pZEIMCgpfd29ya2VyX2lkQgkKB19yZWFzb24ywgEKE1JlY29yZERldGFpbFNlcnZpY2USXAoPR2V0U3RhdHVzRGV0YWlsEiMub2Fhcy5jcm0udjEuR2V0U3RhdHVzRGV0YWlsUmVxdWVzdBokLm9hYXMuY3JtLnYxLkdldFN0YXR1c0RldGFpbFJlc3BvbnNlEk0KCkdldEhpc3RvcnkSHi5vYWFzLmNybS52MS5HZXRIaXN0b3J5UmVxdWVzdBofLm9hYXMuY3JtLnYxLkdldEhpc3RvcnlSZXNwb25zZWIGcHJvdG8z", [file_oaas_deployment]);
+  fileDesc("Ch9vYWFzL2NybS92MS9yZWNvcmRfZGV0YWlsLnByb3RvEgtvYWFzLmNybS52MSIvChZHZXRTdGF0dXNEZXRhaWxSZXF1ZXN0EhUKDWRlcGxveW1lbnRfaWQYASABKAki4wMKF0dldFN0YXR1c0RldGFpbFJlc3BvbnNlEhUKDWRlcGxveW1lbnRfaWQYASABKAkSEQoJbmFtZXNwYWNlGAIgASgJEhcKCmdlbmVyYXRpb24YAyABKANIAIgBARIgChNvYnNlcnZlZF9nZW5lcmF0aW9uGAQgASgDSAGIAQESMgoHc3VtbWFyeRgFIAEoDjIhLm9hYXMuZGVwbG95bWVudC5TdW1tYXJpemVkU3RhdHVzEg0KBXBoYXNlGAYgASgJEg4KBnJlYXNvbhgHIAEoCRIPCgdtZXNzYWdlGAggASgJEjAKCmNvbmRpdGlvbnMYCSADKAsyHC5vYWFzLmNybS52MS5Db25kaXRpb25EZXRhaWwSLgoJZnVuY3Rpb25zGAogAygLMhsub2Fhcy5jcm0udjEuRnVuY3Rpb25EZXRhaWwSNQoNcmVzb3VyY2VfcmVmcxgLIAMoCzIeLm9hYXMuY3JtLnYxLlJlc291cmNlUmVmRGV0YWlsEjIKCHRlbXBsYXRlGAwgASgLMhsub2Fhcy5jcm0udjEuVGVtcGxhdGVEZXRhaWxIAogBAUINCgtfZ2VuZXJhdGlvbkIWChRfb2JzZXJ2ZWRfZ2VuZXJhdGlvbkILCglfdGVtcGxhdGUiqAEKD0NvbmRpdGlvbkRldGFpbBIMCgR0eXBlGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIOCgZyZWFzb24YAyABKAkSDwoHbWVzc2FnZRgEIAEoCRIcChRsYXN0X3RyYW5zaXRpb25fdGltZRgFIAEoCRIgChNvYnNlcnZlZF9nZW5lcmF0aW9uGAYgASgDSACIAQFCFgoUX29ic2VydmVkX2dlbmVyYXRpb24icAoORnVuY3Rpb25EZXRhaWwSFAoMZnVuY3Rpb25fa2V5GAEgASgJEg0KBXJlYWR5GAIgASgIEg4KBnJlYXNvbhgDIAEoCRIPCgdtZXNzYWdlGAQgASgJEhAKA3VybBgFIAEoCUgAiAEBQgYKBF91cmwimQEKEVJlc291cmNlUmVmRGV0YWlsEgwKBGtpbmQYASABKAkSDAoEbmFtZRgCIAEoCRIWCgluYW1lc3BhY2UYAyABKAlIAIgBARIQCgN1aWQYBCABKAlIAYgBARIYCgthcGlfdmVyc2lvbhgFIAEoCUgCiAEBQgwKCl9uYW1lc3BhY2VCBgoEX3VpZEIOCgxfYXBpX3ZlcnNpb24ingEKDlRlbXBsYXRlRGV0YWlsEgwKBG5hbWUYASABKAkSEgoFc2NvcmUYAiABKAFIAIgBARIyCglydW5uZXJfdXAYAyABKAsyGi5vYWFzLmNybS52MS5UZW1wbGF0ZVNjb3JlSAGIAQESEwoGcmVhc29uGAQgASgJSAKIAQFCCAoGX3Njb3JlQgwKCl9ydW5uZXJfdXBCCQoHX3JlYXNvbiIsCg1UZW1wbGF0ZVNjb3JlEgwKBG5hbWUYASABKAkSDQoFc2NvcmUYAiABKAEiSAoRR2V0SGlzdG9yeVJlcXVlc3QSFQoNZGVwbG95bWVudF9pZBgBIAEoCRISCgVsaW1pdBgCIAEoDUgAiAEBQggKBl9saW1pdCJqChJHZXRIaXN0b3J5UmVzcG9uc2USFQoNZGVwbG95bWVudF9pZBgBIAEoCRIRCgluYW1lc3BhY2UYAiABKAkSKgoHZW50cmllcxgDIAMoCzIZLm9hYXMuY3JtLnYxLkhpc3RvcnlFbnRyeSKSAgoMSGlzdG9yeUVudHJ5EgwKBHR5cGUYASABKAkSDAoEdGltZRgCIAEoCRIXCgpzdGFydGVkX2F0GAMgASgJSACIAQESFwoKZ2VuZXJhdGlvbhgEIAEoA0gBiAEBEhsKDmNvcnJlbGF0aW9uX2lkGAUgASgJSAKIAQESFgoJd29ya2VyX2lkGAYgASgJSAOIAQESEwoGcmVhc29uGAcgASgJSASIAQESDwoHbWVzc2FnZRgIIAEoCRIPCgdvYmplY3RzGAkgAygJQg0KC19zdGFydGVkX2F0Qg0KC19nZW5lcmF0aW9uQhEKD19jb3JyZWxhdGlvbl9pZEIMCgpfd29ya2VyX2lkQgkKB19yZWFzb24iTAoTR2V0TmZyRGV0YWlsUmVxdWVzdBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEhMKBmF0X3JwcxgCIAEoAUgAiAEBQgkKB19hdF9ycHMi/wQKFEdldE5mckRldGFpbFJlc3BvbnNlEhUKDWRlcGxveW1lbnRfaWQYASABKAkSEQoJbmFtZXNwYWNlGAIgASgJEgoKAmF0GAMgASgJEjAKC2VuZm9yY2VtZW50GAQgASgLMhsub2Fhcy5jcm0udjEuTmZyRW5mb3JjZW1lbnQSOwoMcmVxdWlyZW1lbnRzGAUgAygLMiUub2Fhcy5jcm0udjEuTmZyQ29tcG9uZW50UmVxdWlyZW1lbnRzEj0KD3JlY29tbWVuZGF0aW9ucxgGIAMoCzIkLm9hYXMuY3JtLnYxLk5mclJlY29tbWVuZGF0aW9uRGV0YWlsEjAKDmxhc3RfZGVjaXNpb25zGAcgAygLMhgub2Fhcy5jcm0udjEuTmZyRGVjaXNpb24SMQoPd291bGRfYXBwbHlfbm93GAggAygLMhgub2Fhcy5jcm0udjEuTmZyRGVjaXNpb24SEgoFc3RhbGUYCSABKAlIAIgBARIcCg9sYXN0X2FwcGxpZWRfYXQYCiABKAlIAYgBARI6CgxsYXN0X2FwcGxpZWQYCyADKAsyJC5vYWFzLmNybS52MS5OZnJSZWNvbW1lbmRhdGlvbkRldGFpbBI3CgxuZnJfb2JzZXJ2ZWQYDCABKAsyHC5vYWFzLmNybS52MS5Db25kaXRpb25EZXRhaWxIAogBARIsCgd3aGF0X2lmGA0gASgLMhYub2Fhcy5jcm0udjEuTmZyV2hhdElmSAOIAQESDgoGcmVjb3JkGA4gASgJQggKBl9zdGFsZUISChBfbGFzdF9hcHBsaWVkX2F0Qg8KDV9uZnJfb2JzZXJ2ZWRCCgoIX3doYXRfaWYiQwoOTmZyRW5mb3JjZW1lbnQSDwoHZW5hYmxlZBgBIAEoCBIMCgRtb2RlGAIgASgJEhIKCmRpbWVuc2lvbnMYAyADKAkiYQoYTmZyQ29tcG9uZW50UmVxdWlyZW1lbnRzEhEKCWNvbXBvbmVudBgBIAEoCRIyCgxyZXF1aXJlbWVudHMYAiABKAsyHC5vYWFzLmNvbW1vbi5OZnJSZXF1aXJlbWVudHMigAEKF05mclJlY29tbWVuZGF0aW9uRGV0YWlsEhEKCWNvbXBvbmVudBgBIAEoCRIRCglkaW1lbnNpb24YAiABKAkSDgoGdGFyZ2V0GAMgASgBEgwKBHVuaXQYBCABKAkSDQoFYmFzaXMYBSABKAkSEgoKY29uZmlkZW5jZRgGIAEoASKFAgoLTmZyRGVjaXNpb24SEQoJY29tcG9uZW50GAEgASgJEhEKCWRpbWVuc2lvbhgCIAEoCRIUCgdjdXJyZW50GAMgASgBSACIAQESEwoLcmVjb21tZW5kZWQYBCABKAESDwoHdmVyZGljdBgFIAEoCRISCgV2YWx1ZRgGIAEoAUgBiAEBEiUKBmNoZWNrcxgHIAMoCzIVLm9hYXMuY3JtLnYxLk5mckNoZWNrEh0KEG5leHRfZWxpZ2libGVfYXQYCCABKAlIAogBARIPCgdzdW1tYXJ5GAkgASgJQgoKCF9jdXJyZW50QggKBl92YWx1ZUITChFfbmV4dF9lbGlnaWJsZV9hdCKMAQoITmZyQ2hlY2sSDQoFY2hlY2sYASABKAkSDwoHdmVyZGljdBgCIAEoCRIOCgZyZWFzb24YAyABKAkSHQoQbmV4dF9lbGlnaWJsZV9hdBgEIAEoCUgAiAEBEhIKBXZhbHVlGAUgASgBSAGIAQFCEwoRX25leHRfZWxpZ2libGVfYXRCCAoGX3ZhbHVlIlAKCU5mcldoYXRJZhIOCgZhdF9ycHMYASABKAESMwoKY29tcG9uZW50cxgCIAMoCzIfLm9hYXMuY3JtLnYxLk5mcldoYXRJZkNvbXBvbmVudCKiAQoSTmZyV2hhdElmQ29tcG9uZW50EhEKCWNvbXBvbmVudBgBIAEoCRIQCghvYnNlcnZlZBgCIAEoCRI9Cg9yZWNvbW1lbmRhdGlvbnMYAyADKAsyJC5vYWFzLmNybS52MS5OZnJSZWNvbW1lbmRhdGlvbkRldGFpbBIoCgd1bmtub3duGAQgAygLMhcub2Fhcy5jcm0udjEuTmZyVW5rbm93biIsCgpOZnJVbmtub3duEhEKCWRpbWVuc2lvbhgBIAEoCRILCgN3aHkYAiABKAkylwIKE1JlY29yZERldGFpbFNlcnZpY2USXAoPR2V0U3RhdHVzRGV0YWlsEiMub2Fhcy5jcm0udjEuR2V0U3RhdHVzRGV0YWlsUmVxdWVzdBokLm9hYXMuY3JtLnYxLkdldFN0YXR1c0RldGFpbFJlc3BvbnNlEk0KCkdldEhpc3RvcnkSHi5vYWFzLmNybS52MS5HZXRIaXN0b3J5UmVxdWVzdBofLm9hYXMuY3JtLnYxLkdldEhpc3RvcnlSZXNwb25zZRJTCgxHZXROZnJEZXRhaWwSIC5vYWFzLmNybS52MS5HZXROZnJEZXRhaWxSZXF1ZXN0GiEub2Fhcy5jcm0udjEuR2V0TmZyRGV0YWlsUmVzcG9uc2ViBnByb3RvMw", [file_oaas_common, file_oaas_deployment]);
 
 /**
  * @generated from message oaas.crm.v1.GetStatusDetailRequest
@@ -445,6 +447,452 @@ export const HistoryEntrySchema: GenMessage<HistoryEntry> = /*@__PURE__*/
   messageDesc(file_oaas_crm_v1_record_detail, 9);
 
 /**
+ * @generated from message oaas.crm.v1.GetNfrDetailRequest
+ */
+export type GetNfrDetailRequest = Message<"oaas.crm.v1.GetNfrDetailRequest"> & {
+  /**
+   * @generated from field: string deployment_id = 1;
+   */
+  deploymentId: string;
+
+  /**
+   * A what-if: the replica recommendation of each function at this many requests per
+   * second, from the cost per request Prometheus shows now. Absent: none. At least 0.
+   *
+   * @generated from field: optional double at_rps = 2;
+   */
+  atRps?: number | undefined;
+};
+
+/**
+ * Describes the message oaas.crm.v1.GetNfrDetailRequest.
+ * Use `create(GetNfrDetailRequestSchema)` to create a new message.
+ */
+export const GetNfrDetailRequestSchema: GenMessage<GetNfrDetailRequest> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 10);
+
+/**
+ * @generated from message oaas.crm.v1.GetNfrDetailResponse
+ */
+export type GetNfrDetailResponse = Message<"oaas.crm.v1.GetNfrDetailResponse"> & {
+  /**
+   * @generated from field: string deployment_id = 1;
+   */
+  deploymentId: string;
+
+  /**
+   * Where the record was found.
+   *
+   * @generated from field: string namespace = 2;
+   */
+  namespace: string;
+
+  /**
+   * RFC 3339 with milliseconds: the time the explanation describes.
+   *
+   * @generated from field: string at = 3;
+   */
+  at: string;
+
+  /**
+   * @generated from field: oaas.crm.v1.NfrEnforcement enforcement = 4;
+   */
+  enforcement?: NfrEnforcement | undefined;
+
+  /**
+   * Each component's requirements (functions in spec order, then "odgm"), defaults
+   * and record-level values merged as the analyzer reads them.
+   *
+   * @generated from field: repeated oaas.crm.v1.NfrComponentRequirements requirements = 5;
+   */
+  requirements: NfrComponentRequirements[];
+
+  /**
+   * status.nfr_recommendations, by component then dimension.
+   *
+   * @generated from field: repeated oaas.crm.v1.NfrRecommendationDetail recommendations = 6;
+   */
+  recommendations: NfrRecommendationDetail[];
+
+  /**
+   * What the enforcer last decided per component and dimension, newest first.
+   *
+   * @generated from field: repeated oaas.crm.v1.NfrDecision last_decisions = 7;
+   */
+  lastDecisions: NfrDecision[];
+
+  /**
+   * The check chain run now over each recommendation (nothing written).
+   *
+   * @generated from field: repeated oaas.crm.v1.NfrDecision would_apply_now = 8;
+   */
+  wouldApplyNow: NfrDecision[];
+
+  /**
+   * Why the recommendations are not current (NfrObserved not True), when so.
+   *
+   * @generated from field: optional string stale = 9;
+   */
+  stale?: string | undefined;
+
+  /**
+   * status.last_applied_at (RFC 3339), when the enforcer applied anything.
+   *
+   * @generated from field: optional string last_applied_at = 10;
+   */
+  lastAppliedAt?: string | undefined;
+
+  /**
+   * status.last_applied_recommendations.
+   *
+   * @generated from field: repeated oaas.crm.v1.NfrRecommendationDetail last_applied = 11;
+   */
+  lastApplied: NfrRecommendationDetail[];
+
+  /**
+   * The NfrObserved condition; absent until the analyzer wrote it.
+   *
+   * @generated from field: optional oaas.crm.v1.ConditionDetail nfr_observed = 12;
+   */
+  nfrObserved?: ConditionDetail | undefined;
+
+  /**
+   * Present when the request asked for one (at_rps).
+   *
+   * @generated from field: optional oaas.crm.v1.NfrWhatIf what_if = 13;
+   */
+  whatIf?: NfrWhatIf | undefined;
+
+  /**
+   * The DeploymentRecord's name (metadata.name).
+   *
+   * @generated from field: string record = 14;
+   */
+  record: string;
+};
+
+/**
+ * Describes the message oaas.crm.v1.GetNfrDetailResponse.
+ * Use `create(GetNfrDetailResponseSchema)` to create a new message.
+ */
+export const GetNfrDetailResponseSchema: GenMessage<GetNfrDetailResponse> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 11);
+
+/**
+ * spec.nfr.enforcement with its defaults, and the CRM's global flag.
+ *
+ * @generated from message oaas.crm.v1.NfrEnforcement
+ */
+export type NfrEnforcement = Message<"oaas.crm.v1.NfrEnforcement"> & {
+  /**
+   * OPRC_CRM_FEATURES_NFR_ENFORCEMENT: off means recommendations only.
+   *
+   * @generated from field: bool enabled = 1;
+   */
+  enabled: boolean;
+
+  /**
+   * off, observe or enforce.
+   *
+   * @generated from field: string mode = 2;
+   */
+  mode: string;
+
+  /**
+   * replicas, cpu, memory.
+   *
+   * @generated from field: repeated string dimensions = 3;
+   */
+  dimensions: string[];
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrEnforcement.
+ * Use `create(NfrEnforcementSchema)` to create a new message.
+ */
+export const NfrEnforcementSchema: GenMessage<NfrEnforcement> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 12);
+
+/**
+ * @generated from message oaas.crm.v1.NfrComponentRequirements
+ */
+export type NfrComponentRequirements = Message<"oaas.crm.v1.NfrComponentRequirements"> & {
+  /**
+   * Function key or "odgm".
+   *
+   * @generated from field: string component = 1;
+   */
+  component: string;
+
+  /**
+   * @generated from field: oaas.common.NfrRequirements requirements = 2;
+   */
+  requirements?: NfrRequirements | undefined;
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrComponentRequirements.
+ * Use `create(NfrComponentRequirementsSchema)` to create a new message.
+ */
+export const NfrComponentRequirementsSchema: GenMessage<NfrComponentRequirements> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 13);
+
+/**
+ * One recommendation: a target for one component and dimension, and where it came from.
+ *
+ * @generated from message oaas.crm.v1.NfrRecommendationDetail
+ */
+export type NfrRecommendationDetail = Message<"oaas.crm.v1.NfrRecommendationDetail"> & {
+  /**
+   * Function key or "odgm".
+   *
+   * @generated from field: string component = 1;
+   */
+  component: string;
+
+  /**
+   * replicas, cpu or memory.
+   *
+   * @generated from field: string dimension = 2;
+   */
+  dimension: string;
+
+  /**
+   * @generated from field: double target = 3;
+   */
+  target: number;
+
+  /**
+   * replicas, millicores or bytes.
+   *
+   * @generated from field: string unit = 4;
+   */
+  unit: string;
+
+  /**
+   * In words: the query, window and values it used.
+   *
+   * @generated from field: string basis = 5;
+   */
+  basis: string;
+
+  /**
+   * 0..1; falls when samples are missing.
+   *
+   * @generated from field: double confidence = 6;
+   */
+  confidence: number;
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrRecommendationDetail.
+ * Use `create(NfrRecommendationDetailSchema)` to create a new message.
+ */
+export const NfrRecommendationDetailSchema: GenMessage<NfrRecommendationDetail> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 14);
+
+/**
+ * The enforcer's verdict for one component and dimension.
+ *
+ * @generated from message oaas.crm.v1.NfrDecision
+ */
+export type NfrDecision = Message<"oaas.crm.v1.NfrDecision"> & {
+  /**
+   * @generated from field: string component = 1;
+   */
+  component: string;
+
+  /**
+   * @generated from field: string dimension = 2;
+   */
+  dimension: string;
+
+  /**
+   * The value in force; absent when not known (then nothing is applied).
+   *
+   * @generated from field: optional double current = 3;
+   */
+  current?: number | undefined;
+
+  /**
+   * @generated from field: double recommended = 4;
+   */
+  recommended: number;
+
+  /**
+   * apply or hold.
+   *
+   * @generated from field: string verdict = 5;
+   */
+  verdict: string;
+
+  /**
+   * What would be written (apply), or what the chain arrived at before a hold.
+   *
+   * @generated from field: optional double value = 6;
+   */
+  value?: number | undefined;
+
+  /**
+   * Every check of the chain, in order.
+   *
+   * @generated from field: repeated oaas.crm.v1.NfrCheck checks = 7;
+   */
+  checks: NfrCheck[];
+
+  /**
+   * RFC 3339 with milliseconds: when the holds that depend on time all pass.
+   *
+   * @generated from field: optional string next_eligible_at = 8;
+   */
+  nextEligibleAt?: string | undefined;
+
+  /**
+   * One line, e.g. "held: stability 120/180 s; next eligible at ...".
+   *
+   * @generated from field: string summary = 9;
+   */
+  summary: string;
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrDecision.
+ * Use `create(NfrDecisionSchema)` to create a new message.
+ */
+export const NfrDecisionSchema: GenMessage<NfrDecision> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 15);
+
+/**
+ * One check of the chain.
+ *
+ * @generated from message oaas.crm.v1.NfrCheck
+ */
+export type NfrCheck = Message<"oaas.crm.v1.NfrCheck"> & {
+  /**
+   * global, mode, dimension, current, ownership, confidence, stability, partial, bounds,
+   * hysteresis, cooldown, delta.
+   *
+   * @generated from field: string check = 1;
+   */
+  check: string;
+
+  /**
+   * pass, hold or adjust.
+   *
+   * @generated from field: string verdict = 2;
+   */
+  verdict: string;
+
+  /**
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * RFC 3339 with milliseconds: when this check could pass, when it depends on time.
+   *
+   * @generated from field: optional string next_eligible_at = 4;
+   */
+  nextEligibleAt?: string | undefined;
+
+  /**
+   * The value after this check.
+   *
+   * @generated from field: optional double value = 5;
+   */
+  value?: number | undefined;
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrCheck.
+ * Use `create(NfrCheckSchema)` to create a new message.
+ */
+export const NfrCheckSchema: GenMessage<NfrCheck> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 16);
+
+/**
+ * @generated from message oaas.crm.v1.NfrWhatIf
+ */
+export type NfrWhatIf = Message<"oaas.crm.v1.NfrWhatIf"> & {
+  /**
+   * @generated from field: double at_rps = 1;
+   */
+  atRps: number;
+
+  /**
+   * @generated from field: repeated oaas.crm.v1.NfrWhatIfComponent components = 2;
+   */
+  components: NfrWhatIfComponent[];
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrWhatIf.
+ * Use `create(NfrWhatIfSchema)` to create a new message.
+ */
+export const NfrWhatIfSchema: GenMessage<NfrWhatIf> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 17);
+
+/**
+ * One function's what-if.
+ *
+ * @generated from message oaas.crm.v1.NfrWhatIfComponent
+ */
+export type NfrWhatIfComponent = Message<"oaas.crm.v1.NfrWhatIfComponent"> & {
+  /**
+   * @generated from field: string component = 1;
+   */
+  component: string;
+
+  /**
+   * Where the cost per request came from, or why it is not known.
+   *
+   * @generated from field: string observed = 2;
+   */
+  observed: string;
+
+  /**
+   * @generated from field: repeated oaas.crm.v1.NfrRecommendationDetail recommendations = 3;
+   */
+  recommendations: NfrRecommendationDetail[];
+
+  /**
+   * Dimensions with no recommendation, and why.
+   *
+   * @generated from field: repeated oaas.crm.v1.NfrUnknown unknown = 4;
+   */
+  unknown: NfrUnknown[];
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrWhatIfComponent.
+ * Use `create(NfrWhatIfComponentSchema)` to create a new message.
+ */
+export const NfrWhatIfComponentSchema: GenMessage<NfrWhatIfComponent> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 18);
+
+/**
+ * @generated from message oaas.crm.v1.NfrUnknown
+ */
+export type NfrUnknown = Message<"oaas.crm.v1.NfrUnknown"> & {
+  /**
+   * @generated from field: string dimension = 1;
+   */
+  dimension: string;
+
+  /**
+   * @generated from field: string why = 2;
+   */
+  why: string;
+};
+
+/**
+ * Describes the message oaas.crm.v1.NfrUnknown.
+ * Use `create(NfrUnknownSchema)` to create a new message.
+ */
+export const NfrUnknownSchema: GenMessage<NfrUnknown> = /*@__PURE__*/
+  messageDesc(file_oaas_crm_v1_record_detail, 19);
+
+/**
  * @generated from service oaas.crm.v1.RecordDetailService
  */
 export const RecordDetailService: GenService<{
@@ -470,6 +918,21 @@ export const RecordDetailService: GenService<{
     methodKind: "unary";
     input: typeof GetHistoryRequestSchema;
     output: typeof GetHistoryResponseSchema;
+  },
+  /**
+   * The record's NFR state, what `crm nfr explain` prints: each component's requirements,
+   * the enforcement mode, the recommendations with their basis and confidence, the
+   * enforcer's last decisions and what it would apply now, when it last applied, and the
+   * NfrObserved condition. Reads only: nothing is written. NOT_FOUND when the namespace
+   * has no record of the id; UNAVAILABLE when the API server or the enforcer's store
+   * (Redis) cannot be read; UNIMPLEMENTED from a CRM that keeps no enforcer store.
+   *
+   * @generated from rpc oaas.crm.v1.RecordDetailService.GetNfrDetail
+   */
+  getNfrDetail: {
+    methodKind: "unary";
+    input: typeof GetNfrDetailRequestSchema;
+    output: typeof GetNfrDetailResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_oaas_crm_v1_record_detail, 0);

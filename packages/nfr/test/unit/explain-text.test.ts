@@ -1,10 +1,9 @@
-// `crm nfr explain` as text: every recommendation with its unit, confidence and basis; the
+// `crm nfr explain` / `oaasctl nfr` as text: every recommendation with its unit, confidence and basis; the
 // last decisions and what would be applied now with every check; the global flag, a stale
 // analysis and a what-if said in words.
-import type { Decision } from "@oaas/nfr";
 import { expect } from "chai";
-import type { RecordExplanation } from "@oaas/nfr";
-import { formatExplanation } from "../../src/enforcer/explain-text.ts";
+import type { Decision, RecordExplanation } from "../../src/index.ts";
+import { formatExplanation } from "../../src/explain-text.ts";
 
 const held: Decision = {
   component: "f1",
@@ -83,15 +82,7 @@ describe("crm nfr explain: text", function () {
           observed: "cost per request from 0.400 cores at 40.00 requests/s now",
           analysis: {
             recommendations: [
-              {
-                component: "f1",
-                dimension: "replicas",
-                target: 2,
-                basis: "what-if at 120 rps",
-                confidence: 1,
-                coverage: 1,
-                inputs: {},
-              },
+              { dimension: "replicas", target: 2, basis: "what-if at 120 rps", confidence: 1 },
             ],
             unknown: [],
           },
@@ -101,7 +92,7 @@ describe("crm nfr explain: text", function () {
           observed: "OPRC_CRM_PROM_URL is not set: cost per request unknown",
           analysis: {
             recommendations: [],
-            unknown: [{ component: "f2", dimension: "replicas", why: "no traffic observed" }],
+            unknown: [{ dimension: "replicas", why: "no traffic observed" }],
           },
         },
       ],
@@ -110,5 +101,31 @@ describe("crm nfr explain: text", function () {
     expect(text).to.contain("replicas: 2 (confidence 1.00) - what-if at 120 rps");
     expect(text).to.contain("function f2 (OPRC_CRM_PROM_URL is not set: cost per request unknown):");
     expect(text).to.contain("replicas: unknown - no traffic observed");
+  });
+
+  it("prints each component's requirements, the NfrObserved condition and what was last applied", function () {
+    const text = formatExplanation({
+      ...explanation,
+      requirements: [
+        { component: "f1", requirements: { max_latency_ms: 200, min_throughput_rps: 50 } },
+        { component: "odgm", requirements: {} },
+      ],
+      lastApplied: [
+        { component: "f1", dimension: "replicas", target: 2, basis: "b", confidence: 1, unit: "replicas" },
+      ],
+      nfrObserved: {
+        status: "True",
+        reason: "Observed",
+        message: "2 recommendations",
+        lastTransitionTime: "2026-12-07T12:00:00Z",
+      },
+    });
+    expect(text).to.contain("NfrObserved: True (Observed) since 2026-12-07T12:00:00Z: 2 recommendations");
+    expect(text).to.contain("function f1: max_latency_ms 200, min_throughput_rps 50");
+    expect(text).to.contain("odgm: none");
+    expect(text).to.contain("last applied:\n  function f1 replicas: 2 replicas");
+    expect(formatExplanation({ ...explanation, requirements: [] })).to.contain(
+      "NfrObserved: not written yet (no analysis)",
+    );
   });
 });
