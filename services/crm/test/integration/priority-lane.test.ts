@@ -88,7 +88,11 @@ describe("priority lanes: a child's health change goes ahead of a backlog of fir
         return done;
       },
     });
-    stops.push(() => worker.close());
+    // A failed test never leaves the first run blocked.
+    stops.push(() => {
+      release();
+      return worker.close();
+    });
     await waitFor(() => order.length === 1, { description: "the first run to start" });
     expect(order[0]).to.equal("blocker:manual");
 
