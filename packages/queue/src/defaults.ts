@@ -29,9 +29,6 @@ export const queueDefaults = {
   /** The largest delay a Node timer (and thus BullMQ) can hold. */
   timerMaxMs: 2 ** 31 - 1,
 
-  /** Job priority values: live changes use the wait list (processed before any prioritized job); background uses the prioritized set. */
-  backgroundPriority: 10,
-
   /** Completed jobs kept for the dashboard: the last 1000, and none older than 1 h. */
   removeOnComplete: { count: 1000, age: 60 * 60 },
   /** Failed jobs kept longer (the dashboard's "what broke"): the last 5000, at most 7 days. */

@@ -2,6 +2,13 @@
 export * from "./types.ts";
 export { queueDefaults } from "./defaults.ts";
 export {
+  bullmqPriority,
+  bullmqPriorities,
+  higherPriority,
+  jobPriorities,
+  priorityOfBullmq,
+} from "./lanes.ts";
+export {
   createRedisConnection,
   assertPrefixFits,
   RedisUrlError,

@@ -6,6 +6,13 @@ import { readLastRuns, type RecordName } from "./last-run.ts";
 import { luaScript } from "./script.ts";
 import { capDelay } from "./delays.ts";
 import { bucketEmptyKey, recordId } from "./keys.ts";
+import {
+  bullmqPriorities,
+  bullmqPriority,
+  higherPriority,
+  priorityOfBullmq,
+  priorityOfJob,
+} from "./lanes.ts";
 import type { JobPriority, QueueName, RecordJob } from "./types.ts";
 import { logQueueErrors } from "./connection-events.ts";
 import type { QueueLogger } from "./logger.ts";
@@ -29,7 +36,7 @@ export interface RecordQueueOptions {
 }
 
 export interface EnqueueOptions {
-  /** live (default) goes ahead of every background job. */
+  /** The job's lane (lanes.ts): health ahead of live (the default) ahead of background. */
   readonly priority?: JobPriority;
   /** Run no earlier than this many ms from now (capped to the timer range). Default 0. */
   readonly delayMs?: number;
@@ -55,12 +62,15 @@ export interface RecordQueue {
    * Asks for one run of the record's handler. Rules (BullMQ 6 deduplication with
    * keepLastIfActive, keyed by namespace/name):
    * - while the record's job waits: the event is folded into it (one run); its payload is
-   *   replaced by this one (latest data wins, e.g. a new uid after delete+recreate), and a
-   *   live event promotes a background job;
+   *   replaced by this one (latest data wins, e.g. a new uid after delete+recreate), and an
+   *   event of a higher lane moves the job up to it (never down);
    * - while the record's job is delayed (requeueAfter, retry backoff, rate limit): an event
    *   without delayMs makes it due now (or when the record's rate limit allows);
    * - while the record's job runs: exactly one follow-up run is stored (latest data wins)
-   *   and created when the running one finishes.
+   *   and created when the running one finishes, in the highest lane of the events folded
+   *   into it (BullMQ stores the last add's options: the add takes the stored lane's when
+   *   higher; two producers adding for one record within the same few ms can still leave
+   *   the lower one, which only delays that run to its lane's turn).
    * Every new job gets a fresh id (never reused: BullMQ silently drops an add whose id
    * equals a retained completed or failed job).
    * @throws whatever ioredis throws when Redis is unreachable.
@@ -92,7 +102,7 @@ export function recordJobOptions(
     // "_" never occurs in Kubernetes names, and ids stay URL-safe for the dashboard.
     jobId: `${job.namespace}_${job.name}_${randomUUID()}`,
     deduplication: { id: recordId(job.namespace, job.name), keepLastIfActive: true, reschedule },
-    ...(priority === "background" ? { priority: queueDefaults.backgroundPriority } : {}),
+    ...(bullmqPriority(priority) !== undefined ? { priority: bullmqPriority(priority) } : {}),
     ...(delayMs > 0 ? { delay: delayMs } : {}),
     attempts,
     backoff: { type: backoffType },
@@ -113,10 +123,12 @@ export function createRecordQueue(options: RecordQueueOptions): RecordQueue {
   const redis = options.connection;
 
   const enqueue = async (data: RecordJob, enqueueOptions: EnqueueOptions = {}): Promise<EnqueueOutcome> => {
-    const priority = enqueueOptions.priority ?? "live";
+    const record = recordId(data.namespace, data.name);
+    // A follow-up stored while the record's job runs keeps the highest lane folded into it.
+    const stored = await followUpPriority(redis, queue, record);
+    const priority = higherPriority(enqueueOptions.priority ?? "live", stored ?? "background");
     const requested = capDelay(enqueueOptions.delayMs ?? 0, queueDefaults.timerMaxMs);
     const ifAbsent = enqueueOptions.ifAbsent ?? false;
-    const record = recordId(data.namespace, data.name);
     // An empty token bucket means the worker would only delay the job again: schedule it
     // when the next token is due instead of waking a worker for nothing.
     const bucketWait = await redis.pttl(bucketEmptyKey(prefix, options.name, record));
@@ -283,11 +295,32 @@ async function setQueuedData(
   return (await setJobData(redis, queue, id, data)) === "updated" ? id : undefined;
 }
 
-/** A live event moves a queued background job ahead (priority 0); a no-op otherwise. */
-async function promote(existing: Job, priority: JobPriority): Promise<void> {
-  if (priority !== "live" || (existing.opts.priority ?? 0) === 0) return;
+/**
+ * The lane of the follow-up BullMQ stored for the record while its job runs
+ * (keepLastIfActive: the hash `<queue keys>:dn:<record>`, field `opts`, as BullMQ 6's
+ * storeDeduplicatedNextJob writes it); undefined when none is stored.
+ */
+async function followUpPriority(
+  redis: RedisClient,
+  queue: Queue,
+  record: string,
+): Promise<JobPriority | undefined> {
+  const opts = await redis.hget(`${queue.toKey("dn")}:${record}`, "opts");
+  if (opts === null) return undefined;
   try {
-    await existing.changePriority({ priority: 0 });
+    const parsed = JSON.parse(opts) as { priority?: unknown };
+    return priorityOfBullmq(typeof parsed.priority === "number" ? parsed.priority : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An event of a higher lane moves a queued job up to that lane; a no-op otherwise (never down). */
+async function promote(existing: Job, priority: JobPriority): Promise<void> {
+  const current = priorityOfJob(existing);
+  if (higherPriority(current, priority) === current) return;
+  try {
+    await existing.changePriority({ priority: bullmqPriorities[priority] });
   } catch (error) {
     // "Missing key" / "not in wait": the job started or finished meanwhile; it runs now anyway.
     if (!(error instanceof Error) || !/missing key|not exist|not in/i.test(error.message)) throw error;

@@ -38,10 +38,15 @@ export interface RecordJob {
 }
 
 /**
- * Live changes go ahead of startup lists and periodic resyncs, so a full relist of
- * thousands of records never delays a user's Deploy.
+ * The job's lane (lanes.ts), highest first:
+ * - health: a child's health changed; the run mostly writes the record's status, which
+ *   must not wait behind hundreds of first applies;
+ * - live: a change that needs an apply (a Deploy, a spec change, a child edited or
+ *   deleted);
+ * - background: startup lists and periodic resyncs, so a full relist of thousands of
+ *   records never delays a user's Deploy.
  */
-export type JobPriority = "live" | "background";
+export type JobPriority = "health" | "live" | "background";
 
 /**
  * What a handler decided (controller-runtime's Result + TerminalError; kube-rs Action).

@@ -5,6 +5,7 @@ import { logQueueErrors } from "./connection-events.ts";
 import { queueDefaults } from "./defaults.ts";
 import { backoffDelay, capDelay, type BackoffOptions } from "./delays.ts";
 import { recordId } from "./keys.ts";
+import { priorityOfJob } from "./lanes.ts";
 import { markRun } from "./last-run.ts";
 import { acquireRecordLease } from "./lease.ts";
 import { backoffType, createRecordQueue, type RecordQueue } from "./producer.ts";
@@ -227,7 +228,8 @@ export function startRecordWorker(options: RecordWorkerOptions): RecordWorker {
   });
   worker.on("completed", (job, settled) => {
     if (settled.kind !== "requeueAfter") return;
-    const priority = (job.opts.priority ?? 0) > 0 ? "background" : "live";
+    // The requeue keeps the lane of the run that asked for it.
+    const priority = priorityOfJob(job);
     const pending = requeueTo
       .enqueue({ ...job.data, reason: "requeue" }, { priority, delayMs: settled.ms, ifAbsent: true })
       .then(() => undefined, logError("requeueAfter enqueue failed (the next resync picks the record up)"))

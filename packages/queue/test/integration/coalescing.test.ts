@@ -136,6 +136,57 @@ for (const kind of redisTargetKinds()) {
       expect(order.slice(2)).to.deep.equal(["bg1", "bg2", "bg3"]);
     });
 
+    it("three lanes: health, then live, then background; a health event moves a waiting job up, never down", async function () {
+      for (const name of ["bg1", "bg2"]) await h().producer.enqueue(job(name), { priority: "background" });
+      for (const name of ["live1", "live2"]) await h().producer.enqueue(job(name), { priority: "live" });
+      await h().producer.enqueue(job("health1"), { priority: "health" });
+      // A health event folds into live2's waiting job and moves it to the health lane...
+      const folded = await h().producer.enqueue(job("live2", { reason: "child-changed" }), {
+        priority: "health",
+      });
+      expect(folded.coalesced).to.equal(true);
+      // ... and neither a live nor a background event moves a job down again.
+      await h().producer.enqueue(job("live2", { reason: "resync" }), { priority: "background" });
+      await h().producer.enqueue(job("health1", { reason: "record-updated" }), { priority: "live" });
+      expect(await h().producer.queue.getJobCounts("wait", "prioritized")).to.include({
+        wait: 2,
+        prioritized: 3,
+      });
+      const { runs, handler } = recordingHandler();
+      h().worker({ handler, workerId: "w1", concurrency: 1, rateLimit: false });
+      await runsDone(runs, 5);
+      expect(runs.map((r) => r.data.name)).to.deep.equal(["health1", "live2", "live1", "bg1", "bg2"]);
+      // Latest data wins whatever the lane.
+      expect(runs[1]?.data.reason).to.equal("resync");
+    });
+
+    it("the follow-up of a running job keeps the highest lane of the events folded into it", async function () {
+      const release = gate();
+      const started = gate();
+      const { runs, handler } = recordingHandler(async (_job, _context, run) => {
+        if (run.data.correlationId === "first") {
+          started.open();
+          await release.promise;
+        }
+        return { kind: "done" };
+      });
+      h().worker({ handler, workerId: "w1", concurrency: 1, rateLimit: false });
+      await h().producer.enqueue(job("f", { correlationId: "first" }), { priority: "live" });
+      await started.promise;
+      await h().producer.enqueue(job("x"), { priority: "live" });
+      await h().producer.enqueue(job("f", { correlationId: "health" }), { priority: "health" });
+      // BullMQ keeps only the last add's options for the follow-up: a background event
+      // after the health one must not take the follow-up down to its lane.
+      await h().producer.enqueue(job("f", { correlationId: "resync" }), { priority: "background" });
+      release.open();
+      await runsDone(runs, 3);
+      expect(runs.map((r) => `${r.data.name}:${r.data.correlationId ?? ""}`)).to.deep.equal([
+        "f:first",
+        "f:resync",
+        "x:",
+      ]);
+    });
+
     it("an event makes a record's delayed job due now", async function () {
       await h().producer.enqueue(job("d"), { delayMs: 60_000 });
       expect((await h().producer.queue.getJobCounts("delayed")).delayed).to.equal(1);

@@ -17,7 +17,8 @@ describe("record job options", function () {
   });
 
   const rows = [
-    { name: "live, due now", priority: "live", delay: 0, reschedule: true, want: { reschedule: true } },
+    { name: "health, due now: the wait list", priority: "health", delay: 0, reschedule: true, want: {} },
+    { name: "live, due now", priority: "live", delay: 0, reschedule: true, want: { priority: 5 } },
     {
       name: "background, delayed",
       priority: "background",

@@ -11,7 +11,7 @@
 // extended by later ones, so a steady stream of events cannot hold a record back; and an
 // event that may not wait (the record changed, a child was edited or deleted) takes the
 // held one's place, since the job it makes reads everything anew.
-import type { JobPriority, RecordJob } from "@oaas/queue";
+import { higherPriority, type JobPriority, type RecordJob } from "@oaas/queue";
 import { backoffDelayMs, sleep } from "@oaas/kube";
 import { withContext, type Logger } from "@oaas/telemetry";
 
@@ -66,14 +66,14 @@ export class Enqueuer {
     if (held) {
       clearTimeout(held.timer);
       this.settling.delete(key);
-      if (held.pending.priority === "live") priority = "live";
+      priority = higherPriority(held.pending.priority, priority);
     }
     const waiting = this.waiting.get(key);
     if (waiting) {
-      // A retry loop for this record is waiting: the newer job replaces its payload; a
-      // live change keeps live priority.
+      // A retry loop for this record is waiting: the newer job replaces its payload; the
+      // highest lane is kept.
       waiting.job = job;
-      if (priority === "live") waiting.priority = "live";
+      waiting.priority = higherPriority(waiting.priority, priority);
       return;
     }
     const run = this.deliver(key, { job, priority });
@@ -83,7 +83,7 @@ export class Enqueuer {
 
   /**
    * Submits a job `settleMs` ms from now (at once when 0). Later events for the same
-   * record during that time replace its payload (latest wins, live kept) without moving
+   * record during that time replace its payload (latest wins, highest lane kept) without moving
    * the time; submit() for the record takes its place. Never throws.
    */
   submitAfterSettle(job: RecordJob, priority: JobPriority, settleMs: number): void {
@@ -93,7 +93,7 @@ export class Enqueuer {
     const held = this.settling.get(key);
     if (held) {
       held.pending.job = job;
-      if (priority === "live") held.pending.priority = "live";
+      held.pending.priority = higherPriority(held.pending.priority, priority);
       return;
     }
     const pending: Pending = { job, priority };

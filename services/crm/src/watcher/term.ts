@@ -30,6 +30,7 @@ import { Enqueuer, type Enqueue, type EnqueueRetry, type WatcherMetrics } from "
 import type { ChildKind } from "./kinds.ts";
 import type { RecordHooks } from "../deployments/record-hooks.ts";
 import { owningRecord, type ChildMeta } from "./owner.ts";
+import { priorityOf } from "./priority.ts";
 import { resyncDue, sweepPeriodMs } from "./resync.ts";
 import { ownerLabel } from "@oaas/crd";
 
@@ -110,17 +111,25 @@ export class Term {
       type: recordType,
       handlers: {
         add: (obj, initial) => {
-          this.submit(obj, initial ? "startup" : "record-added", initial ? "background" : "live");
+          this.submit(
+            obj,
+            initial ? "startup" : "record-added",
+            priorityOf({ source: "record", change: initial ? "listed" : "added" }),
+          );
           this.tellHooks(obj);
         },
         update: (oldObj, newObj) => {
           this.tellHooks(newObj);
           if (!recordChangeMatters(oldObj, newObj)) return;
           const deleting = newObj.metadata.deletionTimestamp && !oldObj.metadata.deletionTimestamp;
-          this.submit(newObj, deleting ? "record-deleted" : "record-updated", "live");
+          this.submit(
+            newObj,
+            deleting ? "record-deleted" : "record-updated",
+            priorityOf({ source: "record", change: deleting ? "deleted" : "updated" }),
+          );
         },
         delete: (obj) => {
-          this.submit(obj, "record-deleted", "live");
+          this.submit(obj, "record-deleted", priorityOf({ source: "record", change: "deleted" }));
           this.options.recordHooks?.gone(obj);
         },
       },
@@ -255,7 +264,7 @@ export class Term {
       cached.add(uid);
       if (resyncDue(now, latest(runs[i], this.asked.get(uid)), interval, uid)) {
         due++;
-        this.submit(record, "resync", "background");
+        this.submit(record, "resync", priorityOf({ source: "resync" }));
       }
     });
     for (const uid of this.asked.keys()) if (!cached.has(uid)) this.asked.delete(uid);
@@ -278,13 +287,13 @@ export class Term {
         // Children of the first list need no job: every record gets a "startup" job;
         // nor do the reconciler's own creations (changes.ts).
         add: (obj, initial) => {
-          if (!initial && childAddMatters(obj)) this.submitForChild(obj, "child-changed", false);
+          if (!initial && childAddMatters(obj)) this.submitForChild(obj, "child-changed", "added");
         },
         update: (oldObj, newObj) => {
           const change = childChange(oldObj, newObj, kind.health);
-          if (change !== "none") this.submitForChild(newObj, "child-changed", change === "health");
+          if (change !== "none") this.submitForChild(newObj, "child-changed", change);
         },
-        delete: (obj) => this.submitForChild(obj, "child-deleted", false),
+        delete: (obj) => this.submitForChild(obj, "child-deleted", "deleted"),
       },
     });
     this.children.set(key, informer);
@@ -356,15 +365,20 @@ export class Term {
     );
   }
 
-  /** `settle`: the event may wait TermOptions.childSettleMs for the record's other children. */
-  private submitForChild(child: Child, reason: JobReason, settle: boolean): void {
+  /** A health change may wait TermOptions.childSettleMs for the record's other children; its lane is priority.ts's. */
+  private submitForChild(
+    child: Child,
+    reason: JobReason,
+    change: "added" | "edited" | "health" | "deleted",
+  ): void {
     const ref = owningRecord(child, this.records);
     if (!ref) return;
     const record = this.records.get(ref.namespace, ref.name);
     const correlationId = record?.metadata.annotations?.[correlationIdAnnotation];
     const next = job(ref.namespace, ref.name, ref.uid, reason, correlationId);
-    if (settle) this.enqueuer.submitAfterSettle(next, "live", this.options.childSettleMs);
-    else this.enqueuer.submit(next, "live");
+    const priority = priorityOf({ source: "child", change });
+    if (change === "health") this.enqueuer.submitAfterSettle(next, priority, this.options.childSettleMs);
+    else this.enqueuer.submit(next, priority);
   }
 }
 

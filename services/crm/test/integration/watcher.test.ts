@@ -167,7 +167,7 @@ describe("watcher role against a real API server", function () {
     });
     expect(q.of("settled", "child-changed")).to.have.length(1);
     expect(Date.now() - t0).to.be.at.least(settleMs);
-    expect(first.priority).to.equal("live");
+    expect(first.priority).to.equal("health");
     expect(first.job).to.include({
       name: "settled",
       uid: record.metadata.uid,

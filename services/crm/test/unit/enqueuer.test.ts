@@ -52,7 +52,7 @@ describe("watcher Enqueuer", function () {
     expect(results).to.deep.equal(["error", "error", "ok"]);
   });
 
-  it("a newer job replaces a waiting retry for the same record (latest wins, live kept)", async function () {
+  it("a newer job replaces a waiting retry for the same record (latest wins, highest lane kept)", async function () {
     const q = scripted(1);
     const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, {
       ...retry,
@@ -131,10 +131,10 @@ describe("watcher Enqueuer", function () {
       }
     });
 
-    it("an event that may not wait takes the held one's place (one job, at once, live kept)", async function () {
+    it("an event that may not wait takes the held one's place (one job, at once, highest lane kept)", async function () {
       const q = scripted(0);
       const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, retry);
-      e.submitAfterSettle(job("a", "child-changed"), "live", settleMs);
+      e.submitAfterSettle(job("a", "child-changed"), "health", settleMs);
       e.submit(job("a", "child-deleted"), "background");
       expect(q.calls(), "enqueued at once").to.equal(1);
       expect(e.settlingCount()).to.equal(0);
@@ -142,7 +142,7 @@ describe("watcher Enqueuer", function () {
       e.submitAfterSettle(job("b", "child-changed"), "live", settleMs);
       await waitFor(() => q.delivered.some((d) => d.job.name === "b"), { description: "b delivered" });
       const a = q.delivered.filter((d) => d.job.name === "a");
-      expect(a.map((d) => [d.job.reason, d.priority])).to.deep.equal([["child-deleted", "live"]]);
+      expect(a.map((d) => [d.job.reason, d.priority])).to.deep.equal([["child-deleted", "health"]]);
     });
 
     it("no delay when settleMs is 0", function () {
