@@ -6,7 +6,11 @@
 import net from "node:net";
 
 /** pass: bytes flow; delay: each chunk held delayMs; drop: connections reset; blackhole: accepted, never forwarded. */
-export type LinkMode = { readonly kind: "pass" } | { readonly kind: "delay"; readonly delayMs: number } | { readonly kind: "drop" } | { readonly kind: "blackhole" };
+export type LinkMode =
+  | { readonly kind: "pass" }
+  | { readonly kind: "delay"; readonly delayMs: number }
+  | { readonly kind: "drop" }
+  | { readonly kind: "blackhole" };
 
 export interface TcpProxy {
   readonly port: number;

@@ -8,6 +8,7 @@ export {
   stopClustersUnder,
 } from "./cluster/lifecycle.ts";
 export { type ClusterState, readState } from "./cluster/state.ts";
+export { clusterProcess, killClusterProcess, signalClusterProcess } from "./cluster/restart.ts";
 export { addFakeNodes, isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
 export {
   createTestNamespace,
