@@ -68,3 +68,23 @@ export function reconcileFigures(
         : Math.round((perRecord / baselinePerRecord) * 100) / 100,
   };
 }
+
+/** Least-squares slope of (t ms, y) points, in y per hour; 0 with fewer than two distinct times. */
+export function slopePerHour(points: readonly { readonly t: number; readonly y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mt = points.reduce((a, p) => a + p.t, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const den = points.reduce((a, p) => a + (p.t - mt) ** 2, 0);
+  if (den === 0) return 0;
+  const perMs = points.reduce((a, p) => a + (p.t - mt) * (p.y - my), 0) / den;
+  return Math.round(perMs * 3_600_000 * 100) / 100;
+}
+
+/** "4h", "30m", "90s", "1500ms" or a bare number of seconds, in ms; throws on anything else. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: ${text} (say 4h, 30m, 90s)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Number(m[1]) * unit;
+}

@@ -2,7 +2,7 @@
 import { Code } from "@connectrpc/connect";
 import { expect } from "chai";
 import { ingressOutcome, pmOutcome } from "../../clients.ts";
-import { clientFigures, reconcileFigures, spread } from "../../figures.ts";
+import { clientFigures, parseDuration, reconcileFigures, slopePerHour, spread } from "../../figures.ts";
 import type { LedgerEntry } from "../../ledger.ts";
 import type { PlannedOp } from "../../workload.ts";
 
@@ -86,4 +86,27 @@ describe("chaos front doors: outcomes", function () {
     it(`ingress ${o.action} ${Code[code]} is ${want}`, function () {
       expect(ingressOutcome(o, code)).to.equal(want);
     });
+});
+
+describe("chaos soak helpers", function () {
+  it("slopePerHour fits a line", function () {
+    expect(
+      slopePerHour([
+        { t: 0, y: 100 },
+        { t: 1_800_000, y: 110 },
+        { t: 3_600_000, y: 120 },
+      ]),
+    ).to.equal(20);
+    expect(slopePerHour([{ t: 0, y: 1 }])).to.equal(0);
+  });
+  it("parseDuration reads h, m, s, ms and bare seconds, and refuses the rest", function () {
+    expect([
+      parseDuration("4h"),
+      parseDuration("30m"),
+      parseDuration("90s"),
+      parseDuration("1500ms"),
+      parseDuration("5"),
+    ]).to.deep.equal([14_400_000, 1_800_000, 90_000, 1500, 5000]);
+    expect(() => parseDuration("soon")).to.throw(/not a duration/);
+  });
 });
