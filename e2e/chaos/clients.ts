@@ -111,7 +111,11 @@ async function sendPm(pm: { url: string; token: string | undefined }, op: Planne
     try {
       const res = await fetch(`${pm.url}/api/v1${path}`, {
         method,
-        headers: { "content-type": "application/json", authorization: `Bearer ${pm.token ?? ""}` },
+        // No content-type without a body: the PM answers 400 to an empty JSON body.
+        headers: {
+          authorization: `Bearer ${pm.token ?? ""}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(callDeadlineMs),
       });

@@ -49,7 +49,7 @@ export interface Snapshot {
   readonly pmKeys?: ReadonlySet<string>;
 }
 
-export type Invariant = "I1" | "I2" | "I3" | "I5";
+export type Invariant = "I1" | "I2" | "I3" | "I4" | "I5";
 
 export interface Violation {
   readonly invariant: Invariant;

@@ -3,7 +3,9 @@
 // or the deadline passes. A failure report names the seed, the fault timeline, the
 // violations and the ledger slice of the ids involved, so the run can be replayed.
 import { unitId } from "@oaas/models";
-import { recordName } from "@oaas/crd";
+import { readFileSync } from "node:fs";
+import { functionChildName, recordName } from "@oaas/crd";
+import { auditLogPath } from "@oaas/testkit";
 import { expectations } from "./expectations.ts";
 import { clientFigures, reconcileFigures, spread, type ClientFigures, type Spread } from "./figures.ts";
 import type { FrontDoors } from "./clients.ts";
@@ -12,7 +14,8 @@ import type { Ledger, LedgerEntry } from "./ledger.ts";
 import { checkInvariants, type Violation } from "./oracles.ts";
 import type { ReconcileCounter } from "./reconcile-counter.ts";
 import { readSnapshot } from "./snapshot.ts";
-import { clusterName, type ChaosSystem } from "./system.ts";
+import { parseDeletes, spuriousDeletes } from "./spurious-deletes.ts";
+import { chaosFunction, clusterName, type ChaosSystem } from "./system.ts";
 import { chainsById, planWorkload, type Path, type PlannedOp } from "./workload.ts";
 
 export interface ScenarioOptions {
@@ -161,6 +164,19 @@ export async function runScenario(
     }
     await sleep(1000);
   }
+  // I4 over this scenario's time: deletes of wanted children in the API server's audit log.
+  const ownerOf = new Map(
+    [...expectations(ledger.entries()).values()].map((e) => [
+      functionChildName(recordNameOf(e.id, e.path), chaosFunction),
+      e.id,
+    ]),
+  );
+  const spurious = spuriousDeletes(
+    parseDeletes(readAudit(system), system.namespace, runStart).filter((d) => d.atMs >= started - runStart),
+    ledger.entries(),
+    (name) => ownerOf.get(name),
+  );
+  violations = [...violations, ...spurious];
   await counter.poll();
   const scenarioIds = new Set(plan.map((op) => op.id));
   const entries = ledger.entries().filter((e) => scenarioIds.has(e.id));
@@ -185,6 +201,15 @@ export async function runScenario(
       clients: clientFigures(entries),
     },
   };
+}
+
+/** The cluster's audit log of deletes ("" when there is none). */
+function readAudit(system: ChaosSystem): string {
+  try {
+    return readFileSync(auditLogPath(system.cluster.dir), "utf8");
+  } catch {
+    return "";
+  }
 }
 
 /** The failure report: seed, timeline, violations, what the fault saw, and the ledger slice of the ids involved. */

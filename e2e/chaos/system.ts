@@ -100,7 +100,11 @@ export async function startChaosSystem(options: ChaosSystemOptions = {}): Promis
     if (cluster) await stopCluster(cluster.dir);
   };
   try {
-    cluster = await startCluster({ ...(options.parentDir ? { parentDir: options.parentDir } : {}), log });
+    cluster = await startCluster({
+      ...(options.parentDir ? { parentDir: options.parentDir } : {}),
+      log,
+      auditDeletes: true,
+    });
     kube = await KubeClient.create(loadKubeConfig(cluster.kubeconfig));
     const [ns, startedRedis, startedEtcd] = await Promise.all([
       createTestNamespace("chaos", kube),

@@ -1,5 +1,11 @@
 export { testCluster, releaseTestCluster, type TestCluster } from "./cluster/shared.ts";
-export { startCluster, buildBinaries, kubernetesVersion, type StartOptions } from "./cluster/start.ts";
+export {
+  startCluster,
+  buildBinaries,
+  kubernetesVersion,
+  auditLogPath,
+  type StartOptions,
+} from "./cluster/start.ts";
 export {
   currentCluster,
   upCurrentCluster,
