@@ -180,8 +180,9 @@ export async function runScenario(
   await counter.poll();
   const scenarioIds = new Set(plan.map((op) => op.id));
   const entries = ledger.entries().filter((e) => scenarioIds.has(e.id));
-  const liveRecords = [...expectations(ledger.entries()).values()].filter(
-    (e) => !e.possible.includes("absent"),
+  // Records the reconcilers had to mind: this scenario's ids and every earlier one still present.
+  const minded = [...expectations(ledger.entries()).values()].filter(
+    (e) => scenarioIds.has(e.id) || !e.possible.includes("absent"),
   ).length;
   return {
     name: options.name,
@@ -193,11 +194,7 @@ export async function runScenario(
     figures: {
       reconverge: spread([...convergedAt.values()]),
       all_converged_ms: allAt,
-      reconciles: reconcileFigures(
-        counter.total() - reconcilesBefore,
-        liveRecords,
-        options.baselinePerRecord,
-      ),
+      reconciles: reconcileFigures(counter.total() - reconcilesBefore, minded, options.baselinePerRecord),
       clients: clientFigures(entries),
     },
   };
