@@ -4,7 +4,6 @@
 import { Redis } from "ioredis";
 import { getObject } from "@oaas/kube";
 import { killClusterProcess, waitFor } from "@oaas/testkit";
-import { sumSamples } from "../bench/converge-roles.ts";
 import type { ChaosSystem, RoleName } from "./system.ts";
 
 export interface Fault {
@@ -13,9 +12,17 @@ export interface Fault {
   /** How long the fault lasts before heal, ms. */
   readonly holdMs: number;
   inject(system: ChaosSystem): Promise<void>;
-  /** Mends what inject broke; resolves once the broken part answers again. Returns problems seen. */
-  heal(system: ChaosSystem): Promise<string[]>;
+  /** Mends what inject broke; resolves once the broken part answers again. */
+  heal(system: ChaosSystem): Promise<HealReport>;
 }
+
+/** What a fault saw while healing: problems fail the scenario, notes go to its timeline. */
+export interface HealReport {
+  readonly problems: readonly string[];
+  readonly notes?: readonly string[];
+}
+
+const healed: HealReport = { problems: [] };
 
 const leaseType = {
   group: "coordination.k8s.io",
@@ -41,11 +48,6 @@ async function leader(system: ChaosSystem): Promise<RoleName> {
   );
 }
 
-async function watcherAdds(system: ChaosSystem, role: RoleName): Promise<number> {
-  const text = await (await fetch(`${system.role(role).url}/metrics`)).text();
-  return sumSamples(text, ["workqueue_adds_total"]).get("workqueue_adds_total") ?? 0;
-}
-
 async function apiserverReady(system: ChaosSystem): Promise<void> {
   await waitFor(
     async () =>
@@ -65,13 +67,13 @@ function killRole(role: RoleName, holdMs: number): Fault {
     },
     heal: async (s) => {
       await s.restartRole(role);
-      return [];
+      return healed;
     },
   };
 }
 
 export function faults(): Fault[] {
-  let stopped: { role: RoleName; adds: number } | undefined;
+  let stopped: RoleName | undefined;
   let restartApiserver: (() => unknown) | undefined;
   let restartEtcd: (() => unknown) | undefined;
   return [
@@ -82,26 +84,40 @@ export function faults(): Fault[] {
       holdMs: 10_000,
       inject: async (s) => {
         const role = await leader(s);
-        stopped = { role, adds: await watcherAdds(s, role) };
         s.role(role).child.kill("SIGSTOP");
+        stopped = role;
       },
       heal: async (s) => {
-        if (!stopped) return ["no watcher was stopped"];
-        const zombie = stopped;
-        s.role(zombie.role).child.kill("SIGCONT");
+        if (!stopped) return { problems: ["no watcher was stopped"] };
+        const zombie = s.role(stopped);
+        const name = stopped;
         stopped = undefined;
-        // The other watcher took the Lease while this one slept; give the zombie time to act on its backlog.
+        // Everything it logged before the stop has been read from its pipe by now: what
+        // follows this offset is what the zombie did after waking (watchers log at debug).
+        const woke = zombie.output().length;
+        zombie.child.kill("SIGCONT");
         const taken = await leader(s);
-        await new Promise((resolve) => setTimeout(resolve, 3000));
-        const adds = await watcherAdds(s, zombie.role);
-        const problems: string[] = [];
-        if (taken === zombie.role)
-          problems.push(`${zombie.role} still holds the Lease after 10000 ms stopped`);
-        else if (adds > zombie.adds)
-          problems.push(
-            `I6: ${zombie.role} (the zombie leader) enqueued ${adds - zombie.adds} jobs after losing the Lease to ${taken}`,
-          );
-        return problems;
+        await waitFor(() => zombie.output().slice(woke).includes("lost the lease"), {
+          description: `${name} to notice it lost the Lease`,
+          timeoutMs: 15_000,
+        }).catch(() => undefined);
+        const after = zombie.output().slice(woke).split("\n");
+        const enqueued = after.filter((line) => line.includes('"message":"enqueued"'));
+        const notes = [
+          `${name} woke; ${taken} holds the Lease; the zombie logged ${after.length - 1} lines since, ` +
+            `${enqueued.length} enqueues, lost-the-lease ${after.some((l) => l.includes("lost the lease")) ? "yes" : "no"}`,
+        ];
+        if (taken === name) return { problems: [`${name} still holds the Lease after 10 s stopped`], notes };
+        return {
+          notes,
+          problems:
+            enqueued.length === 0
+              ? []
+              : [
+                  `I6: ${name} (the zombie leader) enqueued ${enqueued.length} jobs after waking, having lost the Lease to ${taken}: ` +
+                    enqueued.slice(0, 3).join(" | "),
+                ],
+        };
       },
     },
     {
@@ -111,7 +127,7 @@ export function faults(): Fault[] {
       inject: (s) => s.redis.kill(),
       heal: async (s) => {
         await s.redis.start();
-        return [];
+        return healed;
       },
     },
     {
@@ -127,7 +143,7 @@ export function faults(): Fault[] {
           client.disconnect();
         }
       },
-      heal: () => Promise.resolve([]),
+      heal: () => Promise.resolve(healed),
     },
     {
       name: "apiserver-restart",
@@ -140,7 +156,7 @@ export function faults(): Fault[] {
         restartApiserver?.();
         restartApiserver = undefined;
         await apiserverReady(s);
-        return [];
+        return healed;
       },
     },
     {
@@ -153,7 +169,7 @@ export function faults(): Fault[] {
       },
       heal: (s) => {
         s.proxy.setMode({ kind: "pass" });
-        return Promise.resolve([]);
+        return Promise.resolve(healed);
       },
     },
     {
@@ -166,7 +182,7 @@ export function faults(): Fault[] {
       },
       heal: (s) => {
         s.proxy.setMode({ kind: "pass" });
-        return Promise.resolve([]);
+        return Promise.resolve(healed);
       },
     },
     {
@@ -176,7 +192,7 @@ export function faults(): Fault[] {
       inject: (s) => s.pm.kill(),
       heal: async (s) => {
         await s.pm.start();
-        return [];
+        return healed;
       },
     },
     {
@@ -190,7 +206,7 @@ export function faults(): Fault[] {
         restartEtcd?.();
         restartEtcd = undefined;
         await apiserverReady(s);
-        return [];
+        return healed;
       },
     },
     {
@@ -203,7 +219,7 @@ export function faults(): Fault[] {
       },
       heal: (s) => {
         process.kill(s.pmEtcd.process.pid, "SIGCONT");
-        return Promise.resolve([]);
+        return Promise.resolve(healed);
       },
     },
   ];

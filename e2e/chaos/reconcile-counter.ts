@@ -1,5 +1,7 @@
-// Counts the reconciles the CRM's reconciler processes ran (controller_runtime_reconcile_total
-// on their /metrics), across restarts: it polls every process and keeps the last count
+// Counts the reconciles the CRM's reconciler processes ran for a reason other than the
+// periodic resync (oaas_crm_reconcile_runs_total{reason!="resync"} on their /metrics: the
+// safety-net sweep runs on a timer whatever the workload, so it would only blur the
+// fault's cost), across restarts: it polls every process and keeps the last count
 // seen per PID, so a killed process's runs still count up to its last poll (a run in
 // the last poll interval before a SIGKILL may be missed: the figure is a lower bound).
 import { sumSamples } from "../bench/converge-roles.ts";
@@ -34,9 +36,9 @@ export class ReconcileCounter {
           const text = await (
             await fetch(`${child.url}/metrics`, { signal: AbortSignal.timeout(1500) })
           ).text();
-          const total = [
-            ...sumSamples(text, ["controller_runtime_reconcile_total"], "result").values(),
-          ].reduce((a, b) => a + b, 0);
+          const total = [...sumSamples(text, ["oaas_crm_reconcile_runs_total"], "reason")]
+            .filter(([key]) => key !== "oaas_crm_reconcile_runs_total{reason=resync}")
+            .reduce((a, [, n]) => a + n, 0);
           this.#lastByPid.set(pid, Math.max(total, this.#lastByPid.get(pid) ?? 0));
         } catch {
           // stopped or restarting: its last count stands

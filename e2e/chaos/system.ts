@@ -130,6 +130,8 @@ export async function startChaosSystem(options: ChaosSystemOptions = {}): Promis
       const port = ports.get(name);
       const child = await startCrm([name.replace(/-\d$/, "")], {
         ...crmEnv,
+        // The watchers log each enqueue (debug): the zombie-leader check reads them.
+        ...(name.startsWith("watcher") ? { OPRC_CRM_LOG: "debug" } : {}),
         ...(port === undefined ? {} : { OPRC_CRM_HTTP_PORT: port }),
       });
       ports.set(name, String(child.port));
