@@ -4,6 +4,7 @@
 import { Redis } from "ioredis";
 import { getObject } from "@oaas/kube";
 import { killClusterProcess, waitFor } from "@oaas/testkit";
+import { compactEtcd } from "./etcd-compact.ts";
 import type { ChaosSystem, RoleName } from "./system.ts";
 
 export interface Fault {
@@ -157,6 +158,37 @@ export function faults(): Fault[] {
         restartApiserver = undefined;
         await apiserverReady(s);
         return healed;
+      },
+    },
+    {
+      name: "apiserver-restart-compacted",
+      description:
+        "SIGKILL the kube-apiserver, compact the cluster's etcd at its current revision, start it again after 4 s (watches resume into 410 Gone)",
+      holdMs: 4000,
+      inject: async (s) => {
+        restartApiserver = await killClusterProcess(s.cluster.dir, "kube-apiserver");
+        await compactEtcd(s.cluster.dir);
+      },
+      heal: async (s) => {
+        restartApiserver?.();
+        restartApiserver = undefined;
+        await apiserverReady(s);
+        return healed;
+      },
+    },
+    {
+      name: "redis-sigstop-past-lock",
+      description: "SIGSTOP Redis for 25 s (longer than the 20 s job lock), then SIGCONT",
+      holdMs: 25_000,
+      inject: (s) => {
+        const pid = s.redis.pid();
+        if (pid !== undefined) process.kill(pid, "SIGSTOP");
+        return Promise.resolve();
+      },
+      heal: (s) => {
+        const pid = s.redis.pid();
+        if (pid !== undefined) process.kill(pid, "SIGCONT");
+        return Promise.resolve(healed);
       },
     },
     {
