@@ -5,7 +5,7 @@
 // then asks again until a deadline, as a real client told FAILED_PRECONDITION would.
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import {
   DeploymentService,
   DeploymentUnitSchema,
@@ -18,8 +18,13 @@ import type { PlannedOp } from "./workload.ts";
 
 /** One call's deadline, ms: a client that gets no answer by then counts the outcome unknown. */
 export const callDeadlineMs = 10_000;
-/** How long a put keeps asking while the record is still being deleted, ms. */
-export const recreateDeadlineMs = 30_000;
+/**
+ * How long a put keeps asking while the record is still being deleted, ms: as the CRM's
+ * answer says ("deploy it again once GetDeploymentStatus answers NOT_FOUND"). A deletion
+ * waits for a reconciler, so a fault of the queue (Redis stopped past the job lock) can
+ * hold it for the fault's length plus a lock expiry: 60 s covers the quick mode's.
+ */
+export const recreateDeadlineMs = 60_000;
 
 export interface Sent {
   readonly outcome: Outcome;
@@ -32,16 +37,19 @@ export interface Sent {
 
 export interface FrontDoors {
   send(op: PlannedOp): Promise<Sent>;
+  /** Ends the ingress client's HTTP/2 session. */
   close(): void;
 }
 
 /** The front doors of a PM (url, admin token) and an ingress (url). */
 export function frontDoors(pm: { url: string; token: string | undefined }, ingressUrl: string): FrontDoors {
-  const transport = createGrpcTransport({ baseUrl: ingressUrl });
+  // Our own session manager, so close() ends the HTTP/2 session (a soak must exit).
+  const sessionManager = new Http2SessionManager(ingressUrl);
+  const transport = createGrpcTransport({ baseUrl: ingressUrl, sessionManager });
   const ingress = createClient(DeploymentService, transport);
   return {
     send: (op) => (op.path === "pm" ? sendPm(pm, op) : sendIngress(ingress, op)),
-    close: () => undefined,
+    close: () => sessionManager.abort(),
   };
 }
 

@@ -213,12 +213,12 @@ function readAudit(system: ChaosSystem): string {
 }
 
 /** The failure report: seed, timeline, violations, what the fault saw, and the ledger slice of the ids involved. */
-export function failureReport(result: ScenarioResult, ledger: Ledger): string {
+export function failureReport(result: ScenarioResult, ledger: Ledger, replay: string): string {
   // The ids the violations name, else (a fault's own finding) the whole scenario's.
   const named = [...new Set(result.violations.map((v) => v.id))];
   const ids = named.length > 0 ? named : result.ids;
   return [
-    `chaos scenario ${result.name} failed; replay with --seed ${result.seed} --scenario ${result.name}`,
+    `chaos scenario ${result.name} failed (scenario seed ${result.seed}); replay: ${replay}`,
     "timeline:",
     ...result.timeline.map((t) => `  +${t.atMs} ms  ${t.event}`),
     "violations:",

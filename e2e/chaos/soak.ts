@@ -89,7 +89,7 @@ async function main(): Promise<number> {
       console.log(summaryLine(result));
       if (!result.ok) {
         failed.push(result);
-        console.log(failureReport(result, ledger));
+        console.log(failureReport(result, ledger, `npm run chaos -- --seed ${seed} (scenario ${index - 1})`));
       }
     }
   } finally {

@@ -16,7 +16,12 @@ import { startChaosSystem, type ChaosSystem } from "../system.ts";
 
 const seed = seedFromEnv();
 const only = (process.env["OAAS_CHAOS_SCENARIOS"] ?? "").split(",").filter(Boolean);
-const chosen = faults().filter((f) => only.length === 0 || only.includes(f.name));
+const all = faults();
+const chosen = all.filter((f) => only.length === 0 || only.includes(f.name));
+/** A scenario's seed: the run's, plus the fault's place in the full list (so a filtered replay plays the same plan). */
+const seedOf = (name: string) => seed + 1 + all.findIndex((f) => f.name === name);
+const replay = (name: string) =>
+  `OAAS_CHAOS_SEED=${seed} OAAS_CHAOS_SCENARIOS=${name} mocha e2e/chaos/test/quick.test.ts`;
 
 describe(`e2e chaos quick mode (seed ${seed})`, function () {
   this.timeout(180_000);
@@ -51,7 +56,7 @@ describe(`e2e chaos quick mode (seed ${seed})`, function () {
     const fault = faultIndex === undefined ? undefined : chosen[faultIndex];
     const result = await runScenario(system, doors, ledger, counter, runStart, {
       name,
-      seed: seed + index,
+      seed: fault ? seedOf(fault.name) : seed,
       ...quickSize,
       ...(fault ? { fault } : {}),
       ...(baselinePerRecord === undefined ? {} : { baselinePerRecord }),
@@ -64,13 +69,13 @@ describe(`e2e chaos quick mode (seed ${seed})`, function () {
   it("baseline: with no fault every invariant holds", async function () {
     const result = await scenario("baseline");
     baselinePerRecord = result.figures.reconciles.per_record;
-    expect(result.ok, failureReport(result, ledger)).to.equal(true);
+    expect(result.ok, failureReport(result, ledger, replay(result.name))).to.equal(true);
   });
 
   chosen.forEach((fault, i) => {
     it(`${fault.name}: ${fault.description}; every invariant holds again after the heal`, async function () {
       const result = await scenario(fault.name, i);
-      expect(result.ok, failureReport(result, ledger)).to.equal(true);
+      expect(result.ok, failureReport(result, ledger, replay(result.name))).to.equal(true);
     });
   });
 });
