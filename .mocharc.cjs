@@ -6,11 +6,17 @@ const fs = require("node:fs");
 const kind = process.env.OAAS_TEST_KIND || "all";
 // Only globs that match something: mocha warns about empty ones (suites not written yet).
 const present = (globs) => globs.filter((glob) => fs.globSync(glob).length > 0);
-const unit = ["packages/*/test/unit/**/*.test.ts", "services/*/test/unit/**/*.test.ts"];
+const unit = [
+  "packages/*/test/unit/**/*.test.ts",
+  "services/*/test/unit/**/*.test.ts",
+  "e2e/chaos/test/unit/**/*.test.ts",
+];
 const integration = [
   "packages/*/test/integration/**/*.test.ts",
   "services/*/test/integration/**/*.test.ts",
   "e2e/test/**/*.test.ts",
+  // The chaos suite's quick mode and its TCP proxy (its unit tests are above).
+  "e2e/chaos/test/*.test.ts",
 ];
 // Files named on the command line replace the globs, so one suite runs alone.
 const named = process.argv.slice(2).some((arg) => /\.test\.ts$/.test(arg));

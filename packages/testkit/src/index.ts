@@ -1,5 +1,11 @@
 export { testCluster, releaseTestCluster, type TestCluster } from "./cluster/shared.ts";
-export { startCluster, buildBinaries, kubernetesVersion, type StartOptions } from "./cluster/start.ts";
+export {
+  startCluster,
+  buildBinaries,
+  kubernetesVersion,
+  auditLogPath,
+  type StartOptions,
+} from "./cluster/start.ts";
 export {
   currentCluster,
   upCurrentCluster,
@@ -8,6 +14,7 @@ export {
   stopClustersUnder,
 } from "./cluster/lifecycle.ts";
 export { type ClusterState, readState } from "./cluster/state.ts";
+export { clusterProcess, killClusterProcess, signalClusterProcess } from "./cluster/restart.ts";
 export { addFakeNodes, isNodeReady, kwokNodeAnnotation } from "./cluster/nodes.ts";
 export {
   createTestNamespace,

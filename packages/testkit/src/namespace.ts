@@ -14,11 +14,12 @@ export interface TestNamespace {
 }
 
 /**
- * Creates a namespace `<prefix>-<random>` on the shared test cluster and waits for its
- * default ServiceAccount, without which the API server rejects pods.
+ * Creates a namespace `<prefix>-<random>` on the shared test cluster (or the cluster of
+ * `client`, for a suite with a private one) and waits for its default ServiceAccount,
+ * without which the API server rejects pods.
  */
-export async function createTestNamespace(prefix = "t"): Promise<TestNamespace> {
-  const { kube } = await testCluster();
+export async function createTestNamespace(prefix = "t", client?: KubeClient): Promise<TestNamespace> {
+  const kube = client ?? (await testCluster()).kube;
   const name = `${prefix}-${randomBytes(4).toString("hex")}`;
   await kube.request({
     method: "POST",

@@ -28,6 +28,10 @@ export interface PmProcess {
   start(env?: Record<string, string>): Promise<void>;
   /** SIGTERM and wait for the exit (a no-op when not running). */
   stop(): Promise<void>;
+  /** SIGKILL and wait for the exit: a crash, no graceful drain (a no-op when not running). */
+  kill(): Promise<void>;
+  /** The running process's PID (undefined when it is not running). */
+  pid(): number | undefined;
 }
 
 /** Starts the PM with `env` (e.g. STORAGE_TYPE, ETCD_ENDPOINTS, OPRC_PM_CRM_*) and waits until ready. */
@@ -66,15 +70,24 @@ export async function startPmProcess(env: Record<string, string>): Promise<PmPro
       { description: `pm on ${port} ready`, timeoutMs: 60_000, intervalMs: 200 },
     );
   };
-  const stop = async () => {
+  const end = async (signal: NodeJS.Signals) => {
     const c = child;
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise((resolve) => c.once("exit", resolve));
-    c.kill("SIGTERM");
+    c.kill(signal);
     await exited;
   };
   await start();
-  return { port, url, token: auth.token, output: () => output, start, stop };
+  return {
+    port,
+    url,
+    token: auth.token,
+    output: () => output,
+    start,
+    stop: () => end("SIGTERM"),
+    kill: () => end("SIGKILL"),
+    pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
+  };
 }
 
 /** `env` with a tokens file of one admin token, unless it configures authentication itself. */

@@ -19,6 +19,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
   /** Stops it for good and deletes its directory. */
   close(): Promise<void>;
+  /** The running server's PID (undefined while killed), for a SIGSTOP. */
+  pid(): number | undefined;
 }
 
 /** Starts a private redis-server (no persistence, noeviction) and waits until it listens. */
@@ -45,6 +47,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       });
     },
     start,
+    pid: () => current?.pid,
     close: async () => {
       if (current) await stopProcesses([current]);
       current = undefined;

@@ -11,7 +11,8 @@
 //   at its next try instead of waiting out the lease.
 // Guarantee: with leaseDuration > renewDeadline (+ clock drift), an old leader stops
 // acting before another can acquire. Caveat: only as good as the leader's reaction to the
-// signal: work started before it must check it.
+// signal: work started before it must check it, and work that a paused process resumes
+// must check holdsFreshLease() (the signal fires only when the loop gets to run).
 import { sleep } from "../backoff.ts";
 import type { KubeClient } from "../client.ts";
 import { isKubeError } from "../errors.ts";
@@ -50,6 +51,8 @@ export class LeaderElector {
   private readonly stopper = new AbortController();
   private running: Promise<void> | undefined;
   private leading = false;
+  /** When the last successful acquire or renew was sent (epoch ms; holdsFreshLease). */
+  private renewedAtMs = 0;
   private leadership: AbortController | undefined;
   private observed: { lease: Lease; atMs: number } | undefined;
   private holder: string | undefined;
@@ -78,6 +81,18 @@ export class LeaderElector {
   /** True while this process holds the lease (for `leader_election_master_status`). */
   isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * True while leading and the last successful renew was sent less than renewDeadline
+   * ago on our own clock. The renew loop notices a lost lease only at its next tick and
+   * after a round trip; a process paused past the deadline (SIGSTOP, a frozen VM, a long
+   * GC pause) wakes with its leadership signal not yet aborted, while another candidate
+   * may already hold the lease. Work done as the leader checks this right before acting
+   * (the watcher's enqueues), not only the signal.
+   */
+  holdsFreshLease(): boolean {
+    return this.leading && Date.now() - this.renewedAtMs < this.renewDeadlineMs;
   }
 
   /** The holder last seen on the lease, if any. */
@@ -187,6 +202,7 @@ export class LeaderElector {
           ...call,
         });
         this.see(undefined, identity);
+        this.renewedAtMs = now.getTime();
         return true;
       }
       this.observe(lease);
@@ -194,14 +210,17 @@ export class LeaderElector {
       if (!mayAcquire(lease, identity, this.observed?.atMs ?? Date.now(), Date.now())) {
         return this.leading ? "taken" : false;
       }
+      const renewTime = new Date();
       const updated = await kube.request<Lease>({
         method: "PUT",
         path: resourcePath(leases, namespace, name),
-        body: { ...lease, spec: heldSpec(lease.spec, identity, this.leaseDurationMs, new Date()) },
+        body: { ...lease, spec: heldSpec(lease.spec, identity, this.leaseDurationMs, renewTime) },
         ...call,
       });
       this.observed = { lease: updated, atMs: Date.now() };
       this.see(holder, identity);
+      // Counted from the renewTime written, not the answer: the others judge from that.
+      this.renewedAtMs = renewTime.getTime();
       return true;
     } catch (error) {
       if (this.isStopped()) return false;

@@ -130,6 +130,18 @@ describe("LeaderElector against a real API server", function () {
     expect(elapsed).to.be.at.least(timings.leaseDurationMs - timings.retryPeriodMs - 500);
   });
 
+  it("a leader paused past its renew deadline no longer holds a fresh lease when it wakes, before its loop runs", async function () {
+    const { leader } = await oneLeader([candidate("a"), candidate("b")]);
+    expect(leader.elector.holdsFreshLease()).to.equal(true);
+    // The whole thread stops (as a SIGSTOP or a frozen VM would stop it): no timer, no renew.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, timings.renewDeadlineMs + 200);
+    // Awake, synchronously, before the renew loop had a chance to notice: still "leading",
+    // its signal not fired, but the lease is stale and work must not act on it.
+    expect(leader.elector.isLeader()).to.equal(true);
+    expect(leader.signal?.aborted).to.equal(false);
+    expect(leader.elector.holdsFreshLease()).to.equal(false);
+  });
+
   it("a leader whose lease was taken over stops leading at once and its signal fires", async function () {
     const { leader, standby } = await oneLeader([candidate("a"), candidate("b")]);
     const current = await lease();

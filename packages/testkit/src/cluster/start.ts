@@ -20,7 +20,26 @@ export interface StartOptions {
   readonly parentDir?: string;
   /** Progress messages; default silent. */
   readonly log?: (message: string) => void;
+  /**
+   * Write an API-server audit log of every delete (level Metadata, JSON lines) to
+   * <dir>/logs/audit.log (auditLogPath): the chaos suite finds spurious deletes in it.
+   * Default false (no audit log).
+   */
+  readonly auditDeletes?: boolean;
 }
+
+/** The audit log of a cluster started with auditDeletes. */
+export function auditLogPath(dir: string): string {
+  return path.join(dir, "logs", "audit.log");
+}
+
+/** Audit policy: deletes at Metadata level (who, what, when, answer), nothing else. */
+const deleteAuditPolicy = JSON.stringify({
+  apiVersion: "audit.k8s.io/v1",
+  kind: "Policy",
+  omitStages: ["RequestReceived"],
+  rules: [{ level: "Metadata", verbs: ["delete", "deletecollection"] }, { level: "None" }],
+});
 
 /**
  * Builds (when the version stamp changed) and starts etcd, kube-apiserver,
@@ -59,6 +78,16 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
     fs.mkdirSync(logs);
 
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
+    const audit: string[] = [];
+    if (options.auditDeletes) {
+      const policy = path.join(dir, "audit-policy.json");
+      fs.writeFileSync(policy, deleteAuditPolicy);
+      audit.push(
+        `--audit-policy-file=${policy}`,
+        `--audit-log-path=${auditLogPath(dir)}`,
+        "--audit-log-format=json",
+      );
+    }
     const etcd = started(
       startProcess(
         "etcd",
@@ -102,6 +131,7 @@ export async function startCluster(options: StartOptions = {}): Promise<ClusterS
           "--service-cluster-ip-range=10.96.0.0/16",
           "--allow-privileged=true",
           "--profiling=false",
+          ...audit,
         ],
         logs,
       ),

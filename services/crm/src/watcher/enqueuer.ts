@@ -53,6 +53,11 @@ export class Enqueuer {
     private readonly signal: AbortSignal,
     private readonly retry: EnqueueRetry = {},
     private readonly metrics: WatcherMetrics = {},
+    /**
+     * Checked before every enqueue: false drops the job as if the term had ended (the
+     * leader's lease is no longer fresh: LeaderElector.holdsFreshLease). Default: always true.
+     */
+    private readonly mayAct: () => boolean = () => true,
   ) {
     signal.addEventListener("abort", () => this.dropSettling(), { once: true });
   }
@@ -126,13 +131,18 @@ export class Enqueuer {
   }
 
   private isAborted(): boolean {
-    return this.signal.aborted;
+    return this.signal.aborted || !this.mayAct();
   }
 
   private async deliver(key: string, pending: Pending): Promise<void> {
     const attempts = this.retry.attempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       const { job, priority } = pending;
+      // A retry's wait may outlive the term, or the process may have been paused past its lease.
+      if (attempt > 1 && this.isAborted()) {
+        this.waiting.delete(key);
+        return;
+      }
       try {
         const outcome = await this.enqueue(job, { priority });
         this.metrics.enqueued?.(job, priority, "ok");

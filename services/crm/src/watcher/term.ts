@@ -52,6 +52,8 @@ export interface TermOptions {
   readonly metrics: WatcherMetrics;
   /** Told of records coming and going (the analyzer's schedules); optional. */
   readonly recordHooks?: RecordHooks | undefined;
+  /** False when this term may no longer enqueue although its signal has not fired yet (a stale lease). Default: always true. */
+  readonly mayEnqueue?: () => boolean;
 }
 
 type Child = KubeObject & ChildMeta;
@@ -93,6 +95,7 @@ export class Term {
       signal,
       options.enqueueRetry,
       options.metrics,
+      options.mayEnqueue,
     );
     for (const namespace of this.namespaces())
       this.recordInformers.set(namespace ?? "", this.recordInformer(namespace));

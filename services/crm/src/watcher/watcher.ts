@@ -123,6 +123,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
         enqueueRetry: options.enqueueRetry ?? {},
         metrics: options.metrics ?? {},
         recordHooks: options.recordHooks,
+        // A leader paused past its lease (SIGSTOP, a frozen VM) wakes before its elector
+        // notices: its buffered watch events must not become jobs (a zombie leader).
+        mayEnqueue: () => elector?.holdsFreshLease() ?? true,
       },
       signal,
     );

@@ -52,6 +52,24 @@ describe("watcher Enqueuer", function () {
     expect(results).to.deep.equal(["error", "error", "ok"]);
   });
 
+  it("enqueues nothing while the lease is not fresh (a zombie leader), and stops a retry when it goes stale", async function () {
+    let fresh = false;
+    const q = scripted(1);
+    const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, retry, {}, () => fresh);
+    e.submit(job("woke"), "live");
+    e.submitAfterSettle(job("held"), "background", 10);
+    await e.drain();
+    expect(q.calls(), "a stale leader's job reached the queue").to.equal(0);
+    fresh = true;
+    e.submit(job("retried"), "live");
+    // The first attempt fails (scripted); the lease goes stale before the retry.
+    await waitFor(() => q.calls() === 1, { description: "the first attempt", timeoutMs: 2000 });
+    fresh = false;
+    await e.drain();
+    expect(q.delivered).to.have.length(0);
+    expect(q.calls()).to.equal(1);
+  });
+
   it("a newer job replaces a waiting retry for the same record (latest wins, highest lane kept)", async function () {
     const q = scripted(1);
     const e = new Enqueuer(q.enqueue, logger, new AbortController().signal, {
