@@ -23,6 +23,12 @@ export const ClusterHealth = Type.Object(
       description: "false when the CRM did not answer, or refused the PM's credentials for it",
     }),
     source: Type.Enum(healthSources, { description: "which call answered" }),
+    message: Type.Optional(
+      Type.String({
+        description:
+          "the CRM's reason when it reports DEGRADED or UNHEALTHY (CrmEnvHealth.message): nodes not ready, a work queue with no worker, no watcher holding its Lease",
+      }),
+    ),
     error: Type.Optional(Type.String({ description: "why the probe failed" })),
     checked_at: Type.String({ description: "RFC 3339 time of the probe (same as last_seen)" }),
     breaker: Type.Enum(breakerStates, {

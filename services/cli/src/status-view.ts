@@ -1,6 +1,7 @@
 // What the CLI shows and waits on, read from the PM's typed answers (@oaas/pm-api): one
 // row per cluster a deployment went to, and one status view per cluster's record.
 import type {
+  ClusterInfo,
   ConditionDetail,
   DeploymentMappings,
   DeploymentResult,
@@ -68,6 +69,8 @@ export interface StatusView {
   readonly functions: readonly FunctionDetail[];
   /** Why the answer has no conditions and functions (the PM could not get them from the CRM). */
   readonly detailUnavailable?: string;
+  /** The cluster's health and its CRM's reason, when not HEALTHY and the spec is not reconciled yet (commands/status.ts). */
+  readonly clusterHealth?: string;
 }
 
 /** One view per cluster of a status answer (one, or one per cluster of a key). */
@@ -106,4 +109,26 @@ export function isAvailable(view: StatusView): boolean {
  */
 export function isFailed(view: StatusView): boolean {
   return ["FAILED", "DOWN"].includes((view.phase ?? "").toUpperCase());
+}
+
+/** A view whose spec the CRM has not reconciled yet (packages/crd conditions.ts says "... not reconciled yet ..."). */
+export function notReconciled(v: StatusView): boolean {
+  return v.message?.includes("not reconciled yet") === true;
+}
+
+/**
+ * A spec not reconciled yet is often a CRM with no reconciler or watcher running: each
+ * such view gets its cluster's status and reason (its CRM's message, else the probe's
+ * error) when that cluster is not HEALTHY. Pure.
+ */
+export function withClusterHealth(
+  views: readonly StatusView[],
+  clusters: readonly Pick<ClusterInfo, "name" | "health">[],
+): StatusView[] {
+  return views.map((v) => {
+    const health = clusters.find((c) => c.name === v.cluster)?.health;
+    if (!notReconciled(v) || !health || health.status === "HEALTHY") return v;
+    const why = health.message ?? health.error;
+    return { ...v, clusterHealth: why ? `${health.status}: ${why}` : health.status };
+  });
 }

@@ -132,6 +132,7 @@ export function statusText(views: readonly StatusView[], now: number): string {
         ["phase", v.phase],
         ["message", v.message],
         ["detail", v.detailUnavailable ? `unavailable: ${v.detailUnavailable}` : undefined],
+        ["cluster health", v.clusterHealth],
       ]);
       const conditions =
         v.conditions.length === 0
@@ -221,7 +222,8 @@ export function clustersTable(rows: readonly ClusterInfo[]): string {
             : `${c.health.ready_nodes ?? "?"}/${c.health.node_count}`,
       },
       { header: "crm version", cell: (c) => c.health.crm_version },
-      { header: "message", cell: (c) => c.health.error },
+      // The probe's failure, else the CRM's own reason for a DEGRADED/UNHEALTHY cluster.
+      { header: "message", cell: (c) => c.health.error ?? c.health.message },
     ],
     rows,
   );

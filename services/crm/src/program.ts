@@ -19,6 +19,8 @@ import {
 import { applyCrds } from "./crds.ts";
 import { allReady, type ReadinessPart } from "./health/readiness.ts";
 import { startIngress } from "./ingress/ingress.ts";
+import { neededQueues } from "./health/workers-health.ts";
+import { workersProbe } from "./health/workers-probe.ts";
 import { startDashboardRole } from "./roles/dashboard-role.ts";
 import { printHistory } from "./roles/history-command.ts";
 import { kubeClientMetrics } from "./roles/kube-metrics.ts";
@@ -160,6 +162,16 @@ async function runRole(role: Role, config: CrmConfig): Promise<number> {
         readinessParts: parts,
         history: createHistory({ connection: historyRedis, prefix: config.redis.prefix }),
         nfr: nfrExplainer(config, kube, historyRedis),
+        workers: workersProbe({
+          redis: historyRedis,
+          prefix: config.redis.prefix,
+          queues: neededQueues(config.features),
+          kube,
+          ...(config.features.leaderElection
+            ? { lease: { namespace: config.namespace, name: config.watcher.leaseName } }
+            : {}),
+          logger,
+        }),
         gate: auth.gate,
       });
       // The listener goes first on SIGTERM: no new requests while workers drain.

@@ -2,7 +2,15 @@
 import type { DeploymentStatus } from "@oaas/pm-api";
 import { CliError, PmHttpError } from "../errors.ts";
 import { progressSink } from "../progress.ts";
-import { mappedUnits, statusViews, type ClusterStatus, type EveryClusterStatus } from "../status-view.ts";
+import {
+  mappedUnits,
+  statusViews,
+  type ClusterStatus,
+  type EveryClusterStatus,
+  notReconciled,
+  withClusterHealth,
+  type StatusView,
+} from "../status-view.ts";
 import { statusVerdict } from "../verdicts.ts";
 import { nfrText } from "../nfr-view.ts";
 import { historyTable, statusText } from "../views.ts";
@@ -35,7 +43,18 @@ export async function status(
         now: ctx.now,
       })
     : await fetchStatus();
-  emit(ctx, body, () => statusText(statusViews(body, id), ctx.now()));
+  const views = await withClusterHealthOf(ctx, statusViews(body, id));
+  emit(ctx, body, () => statusText(views, ctx.now()));
+}
+
+/**
+ * The views with their cluster's health reason where the spec is not reconciled yet
+ * (withClusterHealth); asks GET /clusters only then. Best effort: a failed GET /clusters
+ * leaves the views as they are.
+ */
+async function withClusterHealthOf(ctx: Context, views: StatusView[]): Promise<StatusView[]> {
+  if (!views.some(notReconciled)) return views;
+  return withClusterHealth(views, await ctx.client.listClusters().catch(() => []));
 }
 
 /**

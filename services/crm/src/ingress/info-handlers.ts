@@ -4,6 +4,8 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import type { KubeClient } from "@oaas/kube";
 import { CrmEnvHealthSchema, CrmInfoService, TimestampSchema } from "@oaas/proto";
 import { readEnvHealth } from "../health/env-health.ts";
+import { combinedHealth } from "../health/workers-health.ts";
+import type { WorkersProbe } from "../health/workers-probe.ts";
 import { toDeploymentError } from "../deployments/store.ts";
 
 export interface InfoOptions {
@@ -12,20 +14,27 @@ export interface InfoOptions {
   readonly envName: string;
   readonly crmVersion: string;
   readonly availabilityOverride?: number;
+  /** The background roles' check (workers per needed queue, watcher Lease); absent: nodes only. */
+  readonly workers?: WorkersProbe;
 }
 
 export function infoHandlers(options: InfoOptions): ServiceImpl<typeof CrmInfoService> {
   return {
     async getEnvHealth(req, context) {
-      const health = await readEnvHealth(options.client, context.signal, options.availabilityOverride).catch(
-        (error: unknown) => {
-          throw toDeploymentError(error);
-        },
-      );
+      const [health, workers] = await Promise.all([
+        readEnvHealth(options.client, context.signal, options.availabilityOverride).catch(
+          (error: unknown) => {
+            throw toDeploymentError(error);
+          },
+        ),
+        options.workers?.verdict(),
+      ]);
+      const { status, message } = combinedHealth(health, workers);
       const now = Date.now();
       return create(CrmEnvHealthSchema, {
         envName: req.env || options.envName,
-        status: health.status,
+        status,
+        ...(message !== undefined ? { message } : {}),
         crmVersion: options.crmVersion,
         lastSeen: create(TimestampSchema, {
           seconds: BigInt(Math.floor(now / 1000)),

@@ -29,6 +29,7 @@ import type { HistorySource } from "../deployments/history.ts";
 import type { HistorySink } from "@oaas/queue";
 import { httpEndpoints } from "./http-endpoints.ts";
 import { infoHandlers } from "./info-handlers.ts";
+import type { WorkersProbe } from "../health/workers-probe.ts";
 import { recordDetailHandlers, type NfrExplainer } from "./record-detail-handlers.ts";
 import { listen, type TlsMaterial } from "./listener.ts";
 import { clientResetRate } from "./reset-budget.ts";
@@ -62,6 +63,8 @@ export interface IngressDeps {
   readonly history?: HistorySource & HistorySink;
   /** RecordDetailService.GetNfrDetail (absent: UNIMPLEMENTED); program.ts wires the enforcer's explain. */
   readonly nfr?: NfrExplainer;
+  /** GetEnvHealth's check of the background roles (health/workers-probe.ts); absent: nodes only. Closed by close(). */
+  readonly workers?: WorkersProbe;
   /** The process's gate (process/gate.ts createCrmAuth), shared with its other roles; absent: built here from config. */
   readonly gate?: Gate;
 }
@@ -135,6 +138,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
         client: kube,
         envName: config.profile,
         crmVersion: deps.crmVersion,
+        ...(deps.workers ? { workers: deps.workers } : {}),
         ...(config.envHealth.availabilityOverride !== undefined
           ? { availabilityOverride: config.envHealth.availabilityOverride }
           : {}),
@@ -184,6 +188,7 @@ export async function startIngress(deps: IngressDeps): Promise<Ingress> {
       shutdown.abort();
       await listener.close(graceMs);
       await cache?.stop();
+      await deps.workers?.close();
       logger.info("ingress stopped", { port: listener.port });
     },
   };

@@ -27,6 +27,8 @@ export interface ClusterHealth {
   readonly node_count?: number;
   readonly ready_nodes?: number;
   readonly crm_version?: string;
+  /** CrmEnvHealth.message: why the CRM says its cluster is not HEALTHY (e.g. no reconciler worker, no watcher). */
+  readonly message?: string;
   readonly error?: string;
   /** RFC 3339 time of the probe. */
   readonly checked_at: string;
@@ -50,6 +52,7 @@ export async function probeCrm(clients: CrmClients, name: string, timeoutMs: num
       ...(env.nodeCount !== undefined ? { node_count: env.nodeCount } : {}),
       ...(env.readyNodes !== undefined ? { ready_nodes: env.readyNodes } : {}),
       ...(env.crmVersion !== undefined ? { crm_version: env.crmVersion } : {}),
+      ...(env.message ? { message: env.message } : {}),
       checked_at,
     };
   } catch (envError) {

@@ -56,10 +56,15 @@ export interface StandInCrmOptions {
   /** False: refuse as a CRM older than the PageTooLarge detail (the message alone). Default true. */
   readonly pageHint?: boolean;
   /**
-   * CrmInfoService.GetEnvHealth answers HEALTHY with these figures when given (the PM
-   * sizes replicas from them before a Deploy).
+   * CrmInfoService.GetEnvHealth answers with these figures when given (the PM sizes
+   * replicas from them before a Deploy); status default HEALTHY, message default none.
    */
-  readonly health?: { readonly availability: number; readonly nodes: number };
+  readonly health?: {
+    readonly availability: number;
+    readonly nodes: number;
+    readonly status?: string;
+    readonly message?: string;
+  };
 }
 
 /** One RecordDetailService call as the stand-in saw it. */
@@ -192,7 +197,8 @@ export async function startStandInCrm(options: StandInCrmOptions): Promise<Stand
           getEnvHealth: (req) =>
             create(CrmEnvHealthSchema, {
               envName: req.env,
-              status: "HEALTHY",
+              status: health.status ?? "HEALTHY",
+              ...(health.message !== undefined ? { message: health.message } : {}),
               availability: health.availability,
               nodeCount: health.nodes,
               readyNodes: health.nodes,
