@@ -3,7 +3,7 @@
 // `npm start` writes (JSON {"pm_url", "token"}, mode 0600), whose token is sent only to the
 // PM it names, so a local admin token never goes to another server. The PM URL: --pm-url,
 // else OAAS_PM_URL, else the config file's, else the PM's default port.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "./errors.ts";
@@ -20,6 +20,8 @@ export interface CliConfig {
 /** The config file as read: what it holds, and whether there was a file at all. */
 export interface LoadedConfig extends CliConfig {
   readonly present: boolean;
+  /** The file's permission bits when others than its owner may read it (e.g. 0o644), else absent. */
+  readonly looseMode?: number;
 }
 
 /** A token and the setting it came from, e.g. `OAAS_TOKEN` or `the config file ~/.cache/oaas/local/oaasctl.json`. */
@@ -62,8 +64,11 @@ export function readConfig(path: string): LoadedConfig {
   for (const field of ["pm_url", "token"] as const)
     if (record[field] !== undefined && typeof record[field] !== "string")
       throw new UsageError(`the oaasctl config file ${path}: ${field} must be a string`);
+  // A token in a file others can read is everyone's token (the file is written 0600).
+  const mode = statSync(path).mode & 0o777;
   return {
     present: true,
+    ...((mode & 0o077) !== 0 ? { looseMode: mode } : {}),
     ...(typeof record.pm_url === "string" ? { pm_url: record.pm_url } : {}),
     ...(typeof record.token === "string" ? { token: record.token } : {}),
   };
@@ -101,6 +106,19 @@ export function credentialOf(
   if (config.token && config.pm_url !== undefined && sameUrl(config.pm_url, pmUrl))
     return { token: config.token, source: `the config file ${path}` };
   return undefined;
+}
+
+/**
+ * The warning to print when the token in use comes from a config file others may read,
+ * else undefined (kubectl and ssh warn about such files too).
+ */
+export function looseConfigWarning(
+  config: LoadedConfig,
+  path: string,
+  credential: Credential | undefined,
+): string | undefined {
+  if (config.looseMode === undefined || credential?.source !== `the config file ${path}`) return undefined;
+  return `warning: the oaasctl config file ${path} holds a token and is readable by others (mode ${config.looseMode.toString(8).padStart(4, "0")}): chmod 600 ${path}`;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   configTokenNote,
   credentialOf,
   defaultPmUrl,
+  looseConfigWarning,
   pmUrlOf,
   readConfig,
 } from "./credentials.ts";
@@ -95,6 +96,8 @@ export function buildProgram(io: ProgramIo): Command {
       throw new UsageError(`--pm-url: "${pmUrl}" must be an http or https URL`);
     }
     const credential = credentialOf(g.token, io.env, config, path, pmUrl);
+    const loose = looseConfigWarning(config, path, credential);
+    if (loose !== undefined) io.err.write(`${loose}\n`);
     return {
       client: new PmClient({
         baseUrl: pmUrl,

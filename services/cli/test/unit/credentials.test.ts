@@ -2,7 +2,7 @@
 // in that order; the file's token only for the PM it names) and what it prints when the
 // PM refuses it: which setting the token came from and which to change.
 import { expect } from "chai";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -117,5 +117,22 @@ describe("oaasctl credentials", function () {
       expect(run.stderr).to.contain("needs a token").and.to.contain(why).and.not.to.contain("file-token");
     }
     expect(seen).to.deep.equal([undefined, undefined, undefined, undefined]);
+  });
+
+  it("a config file others may read: its token is used, with a warning naming the file and chmod 600", async function () {
+    const path = await config({ pm_url: url, token: "good-token" });
+    await chmod(path, 0o644);
+    const loose = await runInProcess(["package", "list"], { OAASCTL_CONFIG: path });
+    expect(loose.code).to.equal(0);
+    expect(loose.stderr).to.contain(`readable by others (mode 0644): chmod 600 ${path}`);
+    expect(loose.stderr).not.to.contain("good-token");
+    await chmod(path, 0o600);
+    const tight = await runInProcess(["package", "list"], { OAASCTL_CONFIG: path });
+    expect(tight.stderr).to.equal("");
+    // Not the file's token in use: nothing to warn about.
+    await chmod(path, 0o644);
+    const flag = await runInProcess(["package", "list", "--token", "good-token"], { OAASCTL_CONFIG: path });
+    expect(flag.stderr).to.equal("");
+    await chmod(path, 0o600);
   });
 });
