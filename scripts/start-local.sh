@@ -262,7 +262,7 @@ Local system is up ($(($(date +%s) - began))s).
   PM:         $OAAS_PM_URL  (REST /api/v1, OpenAPI at /api/v1/openapi.json; /health /ready /metrics; log $run/pm.log)
   CRM:        127.0.0.1:$port (gRPC, Connect, gRPC-Web; /healthz /readyz /metrics; log $ingress_log$([[ "$roles" == 1 ]] && echo ", reconciler $crm_log, watcher $run/crm-watcher.log, analyzer $run/crm-analyzer.log, dashboard $run/crm-dashboard.log"))
   Dashboard:  http://127.0.0.1:$dashboard_port/  (credentials in $auth)
-  Tokens:     $pm_tokens (the PM's admin and viewer tokens; oaasctl uses the admin one from $oaasctl_config)
+  Tokens:     $pm_tokens (the PM's admin and viewer tokens; oaasctl uses the admin one from $oaasctl_config); /metrics: curl -H @$metrics_header
               $crm_tokens (the CRM's; the PM calls it with $pm_crm_token)
   Redis:      $redis_used
   Prometheus: ${prom_url:-off} $([[ -n "$prom_url" ]] && echo "(scraping the synthetic workload metrics; log $run/prometheus.log)")

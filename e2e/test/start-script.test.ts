@@ -167,7 +167,13 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       expect(start.output).to.not.contain("starting redis-server");
       expect(start.output).to.match(/Available=True/);
       // Tokens: made once, owner-only, named in the summary; the PM refuses a request without one.
-      for (const file of ["pm-tokens.csv", "crm-tokens.csv", "pm-crm-token", "oaasctl.json"]) {
+      for (const file of [
+        "pm-tokens.csv",
+        "crm-tokens.csv",
+        "pm-crm-token",
+        "oaasctl.json",
+        "metrics.header",
+      ]) {
         expect(fs.statSync(path.join(dir, file)).mode & 0o777, file).to.equal(0o600);
         expect(start.output).to.contain(path.join(dir, file));
       }
@@ -182,6 +188,14 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       );
       for (const name of localPorts)
         expect(listeningAddresses(Number(env[name])), name).to.deep.equal(["127.0.0.1"]);
+      // One scrape token (role metrics) for the PM's and the CRM's /metrics, refused elsewhere.
+      const scrape = fs.readFileSync(path.join(dir, "metrics.header"), "utf8").trim().split(": ")[1] ?? "";
+      const crmBase = `http://127.0.0.1:${env["OPRC_CRM_HTTP_PORT"] ?? ""}`;
+      for (const url of [`${pmBase}/metrics`, `${crmBase}/metrics`])
+        expect((await fetch(url, { headers: { authorization: scrape } })).status, url).to.equal(200);
+      expect(
+        (await fetch(`${pmBase}/api/v1/deployments`, { headers: { authorization: scrape } })).status,
+      ).to.equal(403);
       // The dashboard's one local user may use Bull Board's actions (role admin).
       const dashboardUsers = parseUsersFile(
         fs.readFileSync(path.join(dir, "dashboard-auth"), "utf8"),
