@@ -1,4 +1,4 @@
-// Benchmark (not a test): the memory footprint and startup time of what ships (issue 25).
+// Benchmark (not a test): the memory footprint and startup time of what ships.
 // For the bundle of each CRM role, of `crm all` and of the PM: resident memory and V8 heap
 // when /readyz first answers 200 ("start") and after a settle period with nothing to do
 // ("idle"), and the time from spawn to that first 200. Then what each heavy dependency
@@ -11,8 +11,8 @@
 //   --roles a,b         CRM roles and/or `pm` (default ingress,watcher,reconciler,dashboard,enforcer,all,pm)
 //   --no-imports        skip the per-dependency import costs
 //
-// Not measured yet: footprint with 1,000 and 5,000 records in the cluster (issue 25 asks
-// for it; a `--records` flag is left for later). The analyzer role is not in the default
+// Not measured yet: footprint with 1,000 and 5,000 records in the cluster (a `--records`
+// flag is left for later). The analyzer role is not in the default
 // set: it needs a Prometheus to ask (in `crm all` it is off without one, as here).
 //
 // Memory is read inside each process by a probe preloaded with --import (one IPC message

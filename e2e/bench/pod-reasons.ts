@@ -1,5 +1,4 @@
-// Benchmark (not a test): what reading pod reasons costs the reconciler (issue 24, fault
-// 3). N records (one function each, dev template) of which K ask for more CPU than any
+// Benchmark (not a test): what reading pod reasons costs the reconciler. N records (one function each, dev template) of which K ask for more CPU than any
 // node has (Unschedulable), driven by the reconcile handler itself (no queue, no watcher)
 // until every record settles: N-K Available, K Degraded Unschedulable. Then one more
 // reconcile of every record, with every API request the handler makes counted at the

@@ -9,7 +9,7 @@ import { parsePmConfig } from "../../services/pm/src/config/index.ts";
 import { resolveEnv, type EnvVar, type Manifest } from "./charts.ts";
 
 /**
- * PENDING (issue 23): the authentication variables the charts render ahead of the
+ * PENDING: the authentication variables the charts render ahead of the
  * programs, while other engineers add them to the parsers. Each is tolerated ONLY while
  * the parser refuses it as an unknown variable; once a parser knows it, a refusal of its
  * value fails like any other, so the check tightens by itself. Delete a line when its

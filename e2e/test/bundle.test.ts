@@ -34,7 +34,7 @@ describe("bundle: dist/crm.js and dist/pm.js", function () {
     expect(readFileSync(path.join(outdir, "crm.js"), "utf8")).not.to.match(/from\s*["']ioredis["']/);
   });
 
-  it("no run-time import of @kubernetes/client-node in the CRM or the PM (it costs ~80 MiB resident; types only, issue 25)", () => {
+  it("no run-time import of @kubernetes/client-node in the CRM or the PM (it costs ~80 MiB resident; types only)", () => {
     // Third-party packages stay external, so every run-time import of one is an import
     // statement in the output; type-only imports are erased.
     const files = [

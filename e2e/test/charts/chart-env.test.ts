@@ -10,7 +10,7 @@ import {
 } from "../../charts/charts.ts";
 import { checkEnv, checkManifests, pendingVariables, type Program } from "../../charts/env-check.ts";
 
-// The programs check the charts' environment themselves (issue 23, item 6): every values
+// The programs check the charts' environment themselves: every values
 // case the chart tests render (the defaults, ci/dev, ci/edge, ci/full) and the TLS,
 // secret and insecure variants below, each container's rendered environment run through
 // the CRM's or the PM's own configuration parser (e2e/charts/env-check.ts). Any refusal

@@ -1,4 +1,4 @@
-// /metrics needs role `metrics` (issue 23), so each chart's ServiceMonitor must scrape with a
+// /metrics needs role `metrics`, so each chart's ServiceMonitor must scrape with a
 // credential: the tokens Secret the chart generates holds a metrics token on its own (key
 // auth.tokens.metricsKey) and as a `metrics` line of the tokens file the program reads, and
 // the ServiceMonitor endpoint names it (Prometheus Operator monitoring.coreos.com/v1

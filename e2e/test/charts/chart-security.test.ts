@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { crmChart, parseManifests, pmChart, renderCase, type Manifest } from "../../charts/charts.ts";
 
-// The charts' secure defaults as rendered (issue 23): authentication on unless
+// The charts' secure defaults as rendered: authentication on unless
 // `insecure: true`, its tokens file generated or from a Secret and mounted (never an env
 // value), the bundled Redis behind a generated password the CRM reads as a file, and
 // NetworkPolicies that admit only who needs each port. The programs' parsers accepting

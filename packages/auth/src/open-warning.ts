@@ -1,5 +1,5 @@
 // "Running without authentication" must not be said once and scroll away: a process that
-// serves everyone logs it at startup and then every interval (issue 23: every hour), for as
+// serves everyone logs it at startup and then every interval (every hour), for as
 // long as it runs. The repetition is one rule for the PM and the CRM; the timer is injected
 // so a test can fire the later warnings without waiting an hour. Thin I/O edge: the default
 // repeater is an unref'd setInterval (it never keeps a process alive).

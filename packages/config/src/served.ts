@@ -1,6 +1,6 @@
 // Which namespaces a CRM serves: the one rule the watcher (what it watches), the ingress
 // (where it accepts any RPC), the analyzer (which records it caches), the dashboard (which
-// records it shows) and the gate (the namespace boundary of issue 23) all read, so a record
+// records it shows) and the gate (the namespace boundary of every RPC and route) all read, so a record
 // is never stored where no watcher sees it (a Deploy into kube-system answered OK and its
 // record never got a status, nor left) and no caller acts outside the boundary.
 // The served namespaces are OPRC_CRM_ALLOWED_NAMESPACES (default: OPRC_CRM_K8S_NAMESPACE,

@@ -1,6 +1,6 @@
 // The kubeconfig every process loads. Our own small loader (kubeconfig/), not
 // @kubernetes/client-node's KubeConfig: importing that library costs about 80 MiB of
-// resident memory (issue 25). What it supports and refuses: kubeconfig/model.ts.
+// resident memory. What it supports and refuses: kubeconfig/model.ts.
 import { loadKubeConfigFrom, type LoadedKubeConfig } from "./kubeconfig/loader.ts";
 
 /**

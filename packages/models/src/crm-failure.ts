@@ -2,7 +2,7 @@
 // unreachable: the PM's circuit breaker counts it, and an idempotent call is tried again)
 // or about the request (the CRM looked at it and answered: never counted, never retried,
 // or one client's bad or oversized requests would cut everyone off from a healthy
-// cluster, issue 24 fault 1). The PM's CRM client (services/pm/src/crm) reads every
+// cluster). The PM's CRM client (services/pm/src/crm) reads every
 // failure through classifyCrmFailure: its breaker, its retry policies, the REST status
 // (cluster: 503, request: 502 or the route's own) and a Deploy's outcome.
 //
@@ -79,7 +79,7 @@ export const crmAnswerClasses: Readonly<Record<GrpcCodeName, FailureClass>> = {
   RESOURCE_EXHAUSTED: answered(
     "a request or answer too large (a list page: ask with a smaller limit); the same request fails again",
   ),
-  // Deliberate choices (issue 24): our CRM maps every domain failure to a code (its
+  // Deliberate choices: our CRM maps every domain failure to a code (its
   // error-map.ts); INTERNAL and UNKNOWN are what it answers for a bug it hit serving
   // this request, and a CRM that answers at once is not down: counting them would let
   // one request that trips a bug cut off the cluster. Not retried: the bug stays.

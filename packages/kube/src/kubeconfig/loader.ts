@@ -1,7 +1,7 @@
 // Finding and loading the kubeconfig a process uses, and turning its current context into
 // what KubeClient needs: the server, TLS material and request headers. The I/O edge of
 // model.ts (files, environment, exec plugins). Lookup order as @kubernetes/client-node's
-// loadFromDefault (which this replaces at run time, issue 25): $KUBECONFIG (a
+// loadFromDefault (which this replaces at run time): $KUBECONFIG (a
 // ':'-separated list, merged as kubectl does), else ~/.kube/config, else the in-cluster
 // service account, else http://localhost:8080 without credentials.
 import { existsSync, readFileSync } from "node:fs";

@@ -3,7 +3,7 @@
 // no environment; loader.ts does the I/O. Why our own and not @kubernetes/client-node's
 // KubeConfig: importing that library costs about 80 MiB of resident memory (its config
 // module alone pulls in every generated API), and a CRM role only needs a server, TLS
-// material and a credential (issue 25).
+// material and a credential.
 //
 // Fields read (clientcmd names): clusters[].cluster.{server, certificate-authority,
 // certificate-authority-data, insecure-skip-tls-verify, tls-server-name};

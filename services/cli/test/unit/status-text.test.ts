@@ -1,4 +1,4 @@
-// `oaasctl status` of a record whose pods cannot run (issue 24, fault 3): the pod's reason
+// `oaasctl status` of a record whose pods cannot run: the pod's reason
 // and what to do reach the person through the conditions (with their age) and the
 // per-function rows, as the PM answers them (GET /deployment-status/{id}). Pure.
 import type { DeploymentStatus } from "@oaas/pm-api";

@@ -8,7 +8,7 @@
 // INTERNAL_ERROR (code 2). A client whose short deadlines pass (grpc-js and connect-node
 // reset the stream of every call that times out) drains that in a few seconds of
 // timeouts, and every other call in flight on its one session then fails with INTERNAL
-// "Session closed with error code 2" (issue 24, fault 2). The ingress sets nghttp2's
+// "Session closed with error code 2". The ingress sets nghttp2's
 // bucket above this one (listener.ts) and answers this one with ENHANCE_YOUR_CALM, the
 // code RFC 9113 section 7 gives for "the peer might be generating excessive load".
 

@@ -33,7 +33,7 @@ import type { Logger, Metrics } from "@oaas/telemetry";
 /** Realm of the `WWW-Authenticate` challenge of the ingress and the roles' /metrics. */
 export const crmRealm = "oaas-crm";
 
-/** How often the "running open" warning repeats while the CRM runs open, ms (issue 23: every hour). */
+/** How often the "running open" warning repeats while the CRM runs open, ms (every hour). */
 export { openWarningIntervalMs } from "@oaas/auth";
 
 /** The parts of the process gate, for a server that authenticates more (the dashboard's Basic users). */

@@ -1,4 +1,4 @@
-// Authentication over time on a real ingress (issue 23): who asked reaches the audit log, the
+// Authentication over time on a real ingress: who asked reaches the audit log, the
 // record and its history; a burst of 1000 wrong tokens is refused (401, then 429) while the
 // right token keeps its latency and the process lives; the tokens file rotates without a
 // restart and without failing a call in flight. Real API server, real Redis for the history.

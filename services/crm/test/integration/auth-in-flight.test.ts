@@ -1,4 +1,4 @@
-// The in-flight bound per principal on a real ingress (issue 23): with the API server's
+// The in-flight bound per principal on a real ingress: with the API server's
 // answers held back (a TCP relay in front of the real kube-apiserver that stops passing its
 // bytes on), one principal's calls stay in flight; past the bound its next call is
 // RESOURCE_EXHAUSTED at once, while another principal is still let through; once the

@@ -1,4 +1,4 @@
-// The ingress's RPC inventory under authentication (issue 23): every RPC the running server
+// The ingress's RPC inventory under authentication: every RPC the running server
 // registered declares a need in access.ts, and each RPC x principal x protocol answers what
 // that need says: nothing, a wrong token, a forged or expired JWT -> UNAUTHENTICATED; a role
 // too low, or a principal limited to another namespace -> PERMISSION_DENIED; enough -> the
@@ -115,7 +115,7 @@ describe("crm ingress: every RPC x principal x protocol under authentication", f
     const served = ing.ingress.rpcs.map((m: DescMethod) => `${m.parent.typeName}/${m.name}`);
     expect(served.filter((rpc) => !isDeclared(...(rpc.split("/") as [string, string])))).to.deep.equal([]);
     expect(Object.keys(rpcAccess).sort()).to.deep.equal([...served].sort());
-    // What issue 23 fixes in words, checked apart from the table: writes need a deployer,
+    // The rules in words, checked apart from the table: writes need a deployer,
     // reads a viewer, only the probes are public.
     expect(accessOf("oaas.deployment.DeploymentService", "Deploy")).to.include({
       need: "deployer",

@@ -1,4 +1,4 @@
-// mTLS client identities (issue 23): with mTLS on, a certificate from the CA is no longer
+// mTLS client identities: with mTLS on, a certificate from the CA is no longer
 // enough; its identity (CN or a SAN) must be on OPRC_CRM_AUTH_MTLS_CLIENTS_FILE's allowlist,
 // which gives it a role. A bearer token over mTLS also works (the header wins). Real ingress
 // with TLS on the real API server; every registered RPC over grpc-js, Connect and gRPC-Web.

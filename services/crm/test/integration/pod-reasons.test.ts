@@ -1,4 +1,4 @@
-// Status that says why within seconds (issue 24, fault 3), on a real `crm all` process, a
+// Status that says why within seconds, on a real `crm all` process, a
 // real API server, scheduler and controller-manager with KWOK nodes, and real Redis. A
 // record whose pod cannot be scheduled, and one whose pod cannot pull its image, read
 // Degraded with the pod's reason (in the conditions and in per-function status, as

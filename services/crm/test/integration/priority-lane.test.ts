@@ -1,4 +1,4 @@
-// Status goes first (issue 26): on a real API server (KWOK cluster, the deployment
+// Status goes first: on a real API server (KWOK cluster, the deployment
 // controller running) and a real Redis, the real watcher enqueues through the real BullMQ
 // producer while a worker works through a backlog of first applies; a child of an
 // already-applied record turning available must be processed next, ahead of the backlog.

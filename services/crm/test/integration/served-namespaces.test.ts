@@ -1,4 +1,4 @@
-// Namespaces as a boundary (issue 23 item 2) with a CRM serving two namespaces, as a real
+// Namespaces as a boundary with a CRM serving two namespaces, as a real
 // `crm all` process on the real API server (KWOK nodes) and real Redis: records deployed in
 // each served namespace converge (the watcher watches both) and their deletion completes
 // (the finalizer is removed in both); a third namespace and the CRM's own (not served) are

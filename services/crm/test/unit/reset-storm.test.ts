@@ -1,5 +1,5 @@
-// One client's timeouts must not close the HTTP/2 session its other calls share (issue 24,
-// fault 2): grpc-js and connect-node reset the stream of every call whose deadline passes,
+// One client's timeouts must not close the HTTP/2 session its other calls share:
+// grpc-js and connect-node reset the stream of every call whose deadline passes,
 // and Node's HTTP/2 stack (nghttp2's rapid-reset limit: 1000 resets, 33/s) used to end the
 // whole session with GOAWAY INTERNAL_ERROR after about a thousand, failing every call in
 // flight on it with INTERNAL "Session closed with error code 2". A flood far above any

@@ -25,7 +25,7 @@ export const authVars = {
   writeBurst: "OPRC_PM_WRITE_BURST",
 } as const;
 
-/** Writes per second and principal by default (issue 23: "e.g. 20/s"). */
+/** Writes per second and principal by default: 20/s, far above a person or a CI job, low enough that one caller cannot flood etcd. */
 export const defaultWriteRatePerSec = 20;
 
 /**

@@ -2,7 +2,7 @@
 // time (100 records unless asked for fewer) and refuses a page over the 4 MiB message
 // limit with RESOURCE_EXHAUSTED naming how many records fit (the oaas.crm.v1.PageTooLarge
 // error detail). The PM asks page after page, smaller when told (half the page when an
-// older CRM names nothing), and aggregates, all within one deadline (issue 24 fault 1: asking
+// older CRM names nothing), and aggregates, all within one deadline (asking
 // for "everything" failed as soon as a few records were large). The paging decisions are
 // @oaas/models list-paging.ts; this file makes the calls.
 import { Code, ConnectError } from "@connectrpc/connect";

@@ -1,4 +1,4 @@
-// Issue 24 fault 1 on a real cluster: a CRM ingress process holding records larger than
+// Large records on a real cluster: a CRM ingress process holding records larger than
 // one ListClassRuntimes page (units with ~400 KiB of function config; the CRM refuses a
 // page over 4 MiB with RESOURCE_EXHAUSTED and the oaas.crm.v1.PageTooLarge detail naming
 // how many fit, over gRPC and Connect alike). The PM pages through

@@ -1,4 +1,4 @@
-// The PM -> CRM path with tokens end to end (issue 23): the PM and two REAL CRM processes
+// The PM -> CRM path with tokens end to end: the PM and two REAL CRM processes
 // (`crm all` on the test cluster and Redis) as clusters "a" and "b", each CRM with its own
 // tokens file and the PM holding a DIFFERENT token for each (OPRC_PM_CRM_<NAME>_TOKEN_FILE).
 // Deploys reach both; then b's token file is rotated to a token b does not know: b's calls

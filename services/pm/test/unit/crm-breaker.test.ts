@@ -1,7 +1,7 @@
 // The PM's circuit breaker and retries against a real Connect server (the CRM's own
 // listener, test/support/stand-in-crm.ts) and real transport failures (a closed port, a
 // TLS handshake with a cleartext server, a peer that resets the connection): answers
-// about the request never open a healthy cluster's breaker (issue 24 fault 1: five
+// about the request never open a healthy cluster's breaker (five
 // RESOURCE_EXHAUSTED lists used to cut a cluster off for 60 s), failures of the cluster
 // do, and an open breaker tries the cluster again within seconds. Also the paging of
 // ListClassRuntimes when the CRM says a page is too large.
