@@ -49,7 +49,7 @@ export interface PmConfig {
     /**
      * CRM_CIRCUIT_BREAKER_TIMEOUT seconds, default 60: the longest an open breaker waits
      * before letting a trial call through; the first trial comes 2 s after it opens and the
-     * wait doubles after each failed one up to this (crm/manager.ts halfOpenBackoff).
+     * wait doubles after each failed one up to this (crm/breaker.ts halfOpenBackoff).
      */
     readonly breakerHalfOpenAfterMs: number;
   };

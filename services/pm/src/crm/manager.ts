@@ -6,17 +6,8 @@
 // grpc.health.v1, cached per cluster for CRM_HEALTH_CACHE_TTL.
 import { setTimeout as sleep } from "node:timers/promises";
 import { create } from "@bufbuild/protobuf";
-import type { Counter, Meter } from "@opentelemetry/api";
-import {
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  circuitBreaker,
-  handleWhen,
-  retry,
-  type CircuitBreakerPolicy,
-  type RetryPolicy,
-} from "cockatiel";
+import type { Counter } from "@opentelemetry/api";
+import { CircuitState, type CircuitBreakerPolicy } from "cockatiel";
 import {
   DeleteDeploymentRequestSchema,
   DeployRequestSchema,
@@ -34,12 +25,20 @@ import {
   type ListClassRuntimesRequest,
   type ListClassRuntimesResponse,
 } from "@oaas/proto";
-import type { ConnectionMonitor } from "@oaas/telemetry";
-import type { ClusterConfig, PmConfig } from "../config/index.ts";
-import type { Source } from "@oaas/auth";
-import { createCrmClients, type CrmClients } from "./client.ts";
+import type { ClusterConfig } from "../config/index.ts";
+import { clusterBreaker, openRecheckMs, stateName } from "./breaker.ts";
+import {
+  callDeadlineMs,
+  deployDeadlineMs,
+  headerSafe,
+  onBehalfOfHeader,
+  type CallContext,
+  type CallOptions,
+} from "./call-context.ts";
+import type { CrmClients } from "./client.ts";
+import { createCluster, reportReach, type Cluster, type CrmManagerOptions } from "./cluster.ts";
 import { probeCrm, type BreakerState, type ClusterHealth, type ProbedHealth } from "./health-probe.ts";
-import { CrmError, isCrmFault, isRetryable, olderCrm, toCrmError } from "./errors.ts";
+import { CrmError, olderCrm, toCrmError } from "./errors.ts";
 import type { NfrDetail } from "@oaas/pm-api";
 import { nfrDetailJson } from "./nfr-detail.ts";
 import {
@@ -49,73 +48,16 @@ import {
   type RecordStatusDetail,
 } from "./record-detail.ts";
 
-/** Per-call deadlines: 15 s for a deploy, 5 s for every other call. */
-export const deployDeadlineMs = 15_000;
-export const callDeadlineMs = 5_000;
-
 export type { BreakerState, ClusterHealth } from "./health-probe.ts";
-
-/** What every call passes to its Connect client. */
-interface CallOptions {
-  readonly timeoutMs: number;
-  readonly headers: Record<string, string>;
-  readonly signal?: AbortSignal;
-}
-
-export interface CallContext {
-  readonly correlationId: string;
-  /** Sent as x-namespace when set (the CRM's default namespace otherwise). */
-  readonly namespace?: string;
-  /**
-   * The PM's caller, sent as x-oaas-on-behalf-of beside the PM's own per-cluster token, so
-   * the CRM's history names who asked (`accepted by pm via deployer for alice`). Absent for
-   * the PM's own background work (settling, status refresh).
-   */
-  readonly onBehalfOf?: string;
-}
-
-/** The header naming the PM's caller on a CRM call. */
-export const onBehalfOfHeader = "x-oaas-on-behalf-of";
-
-/**
- * A principal name as a header value: as it is when it is visible ASCII (RFC 9110 field
- * values; HTTP/2 refuses others), else percent-encoded (a JWT subject may be any text).
- */
-export function headerSafe(name: string): string {
-  return /^[\x21-\x7e]+$/.test(name) ? name : encodeURIComponent(name);
-}
-
-interface Cluster {
-  readonly config: ClusterConfig;
-  readonly clients: CrmClients;
-  /** Replaced by a closed one when a health probe reaches the CRM while it is open (see probe). */
-  breaker: CircuitBreakerPolicy;
-  readonly deployRetry: RetryPolicy;
-  readonly callRetry: RetryPolicy;
-  /** No retry: reads a person repeats, or that must end within another call's deadline. */
-  readonly onceRetry: RetryPolicy;
-  retries: number;
-  readonly monitor?: ConnectionMonitor;
-  health?: { readonly at: number; readonly value: ProbedHealth };
-  probing?: Promise<ProbedHealth>;
-}
-
-export interface CrmManagerOptions {
-  /** Each cluster's token from its OPRC_PM_CRM_<NAME>_TOKEN_FILE, followed for rotation (crm/token-file.ts), by cluster name. */
-  readonly tokenFiles?: ReadonlyMap<string, Source<string>>;
-  readonly crm: PmConfig["crm"];
-  readonly deploy: PmConfig["deploy"];
-  readonly meter?: Meter;
-  /** Called on breaker transitions and retries, for logs. */
-  readonly onEvent?: (event: { cluster: string; event: string; detail?: string }) => void;
-  /**
-   * The connection monitor of a cluster (@oaas/telemetry), made once per cluster: every
-   * call attempt and health probe reports whether the CRM was reached (an "unreachable"
-   * failure of toCrmError counts as a failed attempt; any answer, errors included, as
-   * reached), so an outage logs one line when it starts and one when it ends.
-   */
-  readonly monitor?: (cluster: ClusterConfig) => ConnectionMonitor;
-}
+export type { CrmManagerOptions } from "./cluster.ts";
+export { halfOpenBackoff, halfOpenFirstMs, openRecheckMs } from "./breaker.ts";
+export {
+  callDeadlineMs,
+  deployDeadlineMs,
+  headerSafe,
+  onBehalfOfHeader,
+  type CallContext,
+} from "./call-context.ts";
 
 export class CrmManager {
   private readonly clusters = new Map<string, Cluster>();
@@ -145,44 +87,8 @@ export class CrmManager {
     this.options.onEvent?.({ cluster: config.name, event, ...(detail ? { detail } : {}) });
   }
 
-  /**
-   * A closed breaker for one cluster; it counts only the CRM's faults (isCrmFault). On
-   * `probation` (after a health probe reached a CRM whose breaker was open) its first
-   * counted failure opens it again, as a failed half-open trial would.
-   */
-  private newBreaker(config: ClusterConfig, probation = false): CircuitBreakerPolicy {
-    const { crm } = this.options;
-    const counter = new ConsecutiveBreaker(crm.breakerThreshold);
-    // ConsecutiveBreaker's state is the count of consecutive failures so far.
-    if (probation) counter.state = Math.max(0, crm.breakerThreshold - 1);
-    const breaker = circuitBreaker(handleWhen(isCrmFault), {
-      halfOpenAfter: halfOpenBackoff(crm.breakerHalfOpenAfterMs),
-      breaker: counter,
-    });
-    breaker.onBreak(() => this.emit(config, "breaker-open"));
-    breaker.onReset(() => this.emit(config, "breaker-closed"));
-    breaker.onHalfOpen(() => this.emit(config, "breaker-half-open"));
-    return breaker;
-  }
-
   private cluster(config: ClusterConfig): Cluster {
-    const { crm, deploy } = this.options;
-    const breaker = this.newBreaker(config);
-    const backoff = new ExponentialBackoff({
-      initialDelay: deploy.retryBaseMs,
-      maxDelay: deploy.retryBaseMs * 20,
-    });
-    const cluster: Cluster = {
-      config,
-      clients: createCrmClients(config, this.options.tokenFiles?.get(config.name)),
-      breaker,
-      deployRetry: retry(handleWhen(isRetryable), { maxAttempts: deploy.maxRetries, backoff }),
-      callRetry: retry(handleWhen(isRetryable), { maxAttempts: crm.retryAttempts, backoff }),
-      onceRetry: retry(handleWhen(isRetryable), { maxAttempts: 0 }),
-      retries: 0,
-      ...(this.options.monitor ? { monitor: this.options.monitor(config) } : {}),
-    };
-    return cluster;
+    return createCluster(config, this.options, this.newBreaker(config));
   }
 
   /** Configured cluster names, in configuration order. */
@@ -219,17 +125,18 @@ export class CrmManager {
   }
 
   breakerState(name: string): BreakerState {
-    const state = this.clusters.get(name)?.breaker.state;
-    switch (state) {
-      case CircuitState.Open:
-        return "open";
-      case CircuitState.HalfOpen:
-        return "half-open";
-      case CircuitState.Isolated:
-        return "isolated";
-      default:
-        return "closed";
-    }
+    return stateName(this.clusters.get(name)?.breaker.state);
+  }
+
+  /** A closed breaker for `config`'s cluster (breaker.ts), its transitions logged through onEvent. */
+  private newBreaker(config: ClusterConfig, probation = false): CircuitBreakerPolicy {
+    const { crm } = this.options;
+    return clusterBreaker({
+      threshold: crm.breakerThreshold,
+      maxOpenMs: crm.breakerHalfOpenAfterMs,
+      probation,
+      onEvent: (event) => this.emit(config, event),
+    });
   }
 
   private get(name: string): Cluster {
@@ -361,26 +268,44 @@ export class CrmManager {
   }
 
   /**
-   * A record's history (RecordDetailService.GetHistory), entries oldest first; undefined
-   * when the CRM has none. Deadline and breaker as other calls; one attempt (a read a
-   * person repeats). Throws CrmError; a CRM older than the service is "answered"
-   * UNIMPLEMENTED saying so (errors.ts olderCrm).
+   * One RecordDetailService call: one attempt (a read a person repeats), deadline and
+   * breaker as other calls; `signal` ends it early. Throws CrmError; a CRM older than the
+   * RPC is "answered" UNIMPLEMENTED saying so (errors.ts olderCrm), and with `about` an
+   * answer naming another deployment id is "answered" too.
    */
-  async history(name: string, deploymentId: string, ctx: CallContext): Promise<RecordHistory | undefined> {
-    const res = await this.call(name, "GetHistory", "once", ctx, (c, o) =>
-      c.records.getHistory(create(GetHistoryRequestSchema, { deploymentId }), o),
-    ).catch((error: unknown) => {
-      throw olderCrm(toCrmError(name, error), "GetHistory");
+  private async detail<R extends { deploymentId: string }>(
+    name: string,
+    method: string,
+    run: (clients: CrmClients, options: CallOptions) => Promise<R>,
+    ctx: CallContext,
+    about?: { readonly deploymentId: string; readonly what: string },
+    signal?: AbortSignal,
+  ): Promise<R> {
+    const res = await this.call(name, method, "once", ctx, run, signal).catch((error: unknown) => {
+      throw olderCrm(toCrmError(name, error), method);
     });
+    if (about !== undefined && res.deploymentId !== about.deploymentId) {
+      const why = `${method}: the answer is not the ${about.what} of "${about.deploymentId}"`;
+      throw new CrmError(name, "answered", undefined, `cluster "${name}": ${why}`);
+    }
+    return res;
+  }
+
+  /** A record's history (GetHistory), entries oldest first; undefined when the CRM has none. See detail(). */
+  async history(name: string, deploymentId: string, ctx: CallContext): Promise<RecordHistory | undefined> {
+    const res = await this.detail(
+      name,
+      "GetHistory",
+      (c, o) => c.records.getHistory(create(GetHistoryRequestSchema, { deploymentId }), o),
+      ctx,
+    );
     return res.entries.length > 0 ? historyJson(res) : undefined;
   }
 
   /**
-   * A record's NFR state (RecordDetailService.GetNfrDetail): requirements, enforcement,
-   * recommendations, the enforcer's decisions, NfrObserved; with `atRps` a what-if. One
-   * attempt (a read a person repeats), deadline and breaker as other calls. Throws
-   * CrmError (NOT_FOUND when the cluster has no record of the id); a CRM older than the
-   * RPC is "answered" UNIMPLEMENTED saying so.
+   * A record's NFR state (GetNfrDetail): requirements, enforcement, recommendations, the
+   * enforcer's decisions, NfrObserved; with `atRps` a what-if. NOT_FOUND when the cluster
+   * has no record of the id. See detail().
    */
   async nfr(
     name: string,
@@ -388,29 +313,21 @@ export class CrmManager {
     atRps: number | undefined,
     ctx: CallContext,
   ): Promise<NfrDetail> {
-    const method = "GetNfrDetail";
     const request = create(GetNfrDetailRequestSchema, {
       deploymentId,
       ...(atRps !== undefined ? { atRps } : {}),
     });
-    const res = await this.call(name, method, "once", ctx, (c, o) =>
-      c.records.getNfrDetail(request, o),
-    ).catch((error: unknown) => {
-      throw olderCrm(toCrmError(name, error), method);
+    const res = await this.detail(name, "GetNfrDetail", (c, o) => c.records.getNfrDetail(request, o), ctx, {
+      deploymentId,
+      what: "NFR state",
     });
-    if (res.deploymentId !== deploymentId) {
-      const why = `${method}: the answer is not the NFR state of "${deploymentId}"`;
-      throw new CrmError(name, "answered", undefined, `cluster "${name}": ${why}`);
-    }
     return nfrDetailJson(res);
   }
 
   /**
-   * A record's status in full (RecordDetailService.GetStatusDetail: conditions, function
-   * readiness and URLs), which GetDeploymentStatus cannot carry. One attempt within the
-   * same deadline as a status call, so it never outlasts the status it is merged into;
-   * `signal` ends it early. UNIMPLEMENTED (a CRM older than the service) does not count
-   * against the breaker. Throws CrmError, also "answered" for an answer about another id.
+   * A record's status in full (GetStatusDetail: conditions, function readiness and URLs),
+   * which GetDeploymentStatus cannot carry, within a status call's deadline so it never
+   * outlasts the status it is merged into. See detail().
    */
   async statusDetail(
     name: string,
@@ -418,21 +335,15 @@ export class CrmManager {
     ctx: CallContext,
     signal?: AbortSignal,
   ): Promise<RecordStatusDetail> {
-    const method = "GetStatusDetail";
-    const res = await this.call(
+    const request = create(GetStatusDetailRequestSchema, { deploymentId });
+    const res = await this.detail(
       name,
-      method,
-      "once",
+      "GetStatusDetail",
+      (c, o) => c.records.getStatusDetail(request, o),
       ctx,
-      (c, o) => c.records.getStatusDetail(create(GetStatusDetailRequestSchema, { deploymentId }), o),
+      { deploymentId, what: "record status" },
       signal,
-    ).catch((error: unknown) => {
-      throw olderCrm(toCrmError(name, error), method);
-    });
-    if (res.deploymentId !== deploymentId) {
-      const why = `${method}: the answer is not the record status of "${deploymentId}"`;
-      throw new CrmError(name, "answered", undefined, `cluster "${name}": ${why}`);
-    }
+    );
     return statusDetailJson(res);
   }
 
@@ -476,28 +387,4 @@ export class CrmManager {
   close(): void {
     if (this.refresher) clearInterval(this.refresher);
   }
-}
-
-/** Tells the cluster's monitor whether a failed attempt reached the CRM (toCrmError's classification). */
-function reportReach(cluster: Cluster, error: CrmError): void {
-  if (error.kind === "unreachable") cluster.monitor?.failed(cluster, error.cause ?? error);
-  else cluster.monitor?.connected(cluster);
-}
-
-/** How often, and how long at most, a call meeting an open breaker re-probes the CRM first (ms). */
-export const openRecheckMs = 2_000;
-
-/** The first trial call after a breaker opens, ms; each failed trial doubles the wait. */
-export const halfOpenFirstMs = 2_000;
-
-/**
- * When an open breaker lets its next trial call through: 2 s after it opened, then twice
- * as long after each failed trial (with jitter), up to `maxMs` (CRM_CIRCUIT_BREAKER_TIMEOUT,
- * default 60 s). A CRM back after a restart is used again within seconds instead of a
- * full minute later, while one that stays down gets one trial a minute. A successful
- * trial closes the breaker and starts the sequence over (cockatiel's halfOpenAfter backoff).
- */
-export function halfOpenBackoff(maxMs: number): ExponentialBackoff<unknown> | number {
-  if (maxMs <= halfOpenFirstMs) return maxMs;
-  return new ExponentialBackoff({ initialDelay: halfOpenFirstMs, maxDelay: maxMs });
 }
