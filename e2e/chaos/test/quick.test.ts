@@ -81,7 +81,9 @@ describe(`e2e chaos quick mode (seed ${seed})`, function () {
     return [
       failureReport(result, ledger, replay(result.name)),
       `process output (stdout and stderr of the PM and every CRM role): ${path.join(dir, "logs")}`,
-      ...(pmDown && system ? ["the PM is NOT RUNNING; its last output:", system.pm.output().slice(-4000)] : []),
+      ...(pmDown && system
+        ? ["the PM is NOT RUNNING; its last output:", system.pm.output().slice(-4000)]
+        : []),
     ].join("\n");
   };
 
