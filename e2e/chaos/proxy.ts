@@ -76,26 +76,37 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
 }
 
 /**
- * Copies `from` to `to`, each chunk held for the current delay (in order: a chunk
- * never overtakes the one before); in blackhole mode chunks are swallowed.
+ * Copies `from` to `to`, each chunk held for the delay current when it arrived, in order:
+ * one FIFO queue per direction drained by one timer, so a chunk never overtakes the one
+ * before it (one timer per chunk did: after a switch from delay to pass, a new chunk was
+ * written at once, or its shorter timer fired first, while older chunks still waited;
+ * an HTTP/2 peer then saw a protocol error). In blackhole and drop mode chunks are swallowed.
  */
 function pipe(from: net.Socket, to: net.Socket, mode: () => LinkMode): void {
-  let notBefore = 0;
+  const queue: { readonly due: number; readonly chunk: Buffer }[] = [];
+  let ended = false;
+  let timer: NodeJS.Timeout | undefined;
+  const drain = () => {
+    timer = undefined;
+    const now = Date.now();
+    while (queue.length > 0 && (queue[0]?.due ?? 0) <= now) {
+      const next = queue.shift();
+      if (next && !to.destroyed) to.write(next.chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(drain, (queue[0]?.due ?? now) - now);
+    else if (ended && !to.destroyed) to.end();
+  };
   from.on("data", (chunk: Buffer) => {
     const m = mode();
     if (m.kind === "blackhole" || m.kind === "drop") return;
     const delayMs = m.kind === "delay" ? m.delayMs : 0;
-    if (delayMs === 0 && notBefore <= Date.now()) {
-      to.write(chunk);
-      return;
-    }
-    notBefore = Math.max(notBefore, Date.now() + delayMs);
-    setTimeout(() => {
-      if (!to.destroyed) to.write(chunk);
-    }, notBefore - Date.now());
+    // Never due before the chunk ahead of it.
+    const due = Math.max(Date.now() + delayMs, queue.at(-1)?.due ?? 0);
+    queue.push({ due, chunk });
+    if (timer === undefined) drain();
   });
   from.once("end", () => {
-    const wait = Math.max(0, notBefore - Date.now());
-    setTimeout(() => to.end(), wait);
+    ended = true;
+    if (timer === undefined) drain();
   });
 }

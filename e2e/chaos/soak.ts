@@ -15,7 +15,7 @@ import { parseDuration, slopePerHour } from "./figures.ts";
 import { Ledger } from "./ledger.ts";
 import { ReconcileCounter } from "./reconcile-counter.ts";
 import { failureReport, runScenario, type ScenarioResult } from "./runner.ts";
-import { outputDir, quickSize, summaryLine, writeFigures } from "./suite.ts";
+import { outputDir, quickSize, summaryLine, writeFigures, writeProcessOutputs } from "./suite.ts";
 import { roleNames, startChaosSystem, type ChaosSystem } from "./system.ts";
 
 /** Resident memory of a process in MiB (/proc/<pid>/status VmRSS); undefined when it is gone. */
@@ -85,6 +85,7 @@ async function main(): Promise<number> {
       if (fault === undefined && baselinePerRecord === undefined)
         baselinePerRecord = result.figures.reconciles.per_record;
       writeFigures(dir, index++, result);
+      writeProcessOutputs(dir, system);
       sampleMemory(system, Date.now() - runStart, memory);
       console.log(summaryLine(result));
       if (!result.ok) {
@@ -95,6 +96,7 @@ async function main(): Promise<number> {
   } finally {
     counter.stop();
     doors.close();
+    writeProcessOutputs(dir, system);
     await system.close();
   }
   const slopes = Object.fromEntries([...memory].map(([name, points]) => [name, slopePerHour(points)]));

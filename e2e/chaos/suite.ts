@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ScenarioOptions, ScenarioResult } from "./runner.ts";
+import { roleNames, type ChaosSystem } from "./system.ts";
 
 /** The quick mode's scenario size: 6 ids, 24 operations over 8 s, the fault 3 s in; 90 s to reconverge. */
 export const quickSize = {
@@ -52,4 +53,31 @@ export function summaryLine(result: ScenarioResult): string {
     ` (x${f.reconciles.over_baseline ?? "-"} baseline); client errors ${f.clients.error_rate} ` +
     `(${f.clients.refused} refused, ${f.clients.unknown} unknown of ${f.clients.calls}; bad ${f.clients.bad_answers})`
   );
+}
+
+/**
+ * Writes what every process of the system printed so far into <dir>/logs: `pm.log` (the
+ * PM's stdout and stderr across restarts, with a last line saying whether it runs) and
+ * `<role>-<pid>.log` per CRM role process (a restarted role gets a new file, the old one
+ * stays). Called after every scenario, so a process that died mid-run can be explained.
+ * Returns the logs directory.
+ */
+export function writeProcessOutputs(dir: string, system: ChaosSystem): string {
+  const logs = path.join(dir, "logs");
+  fs.mkdirSync(logs, { recursive: true });
+  const pid = system.pm.pid();
+  fs.writeFileSync(
+    path.join(logs, "pm.log"),
+    `${system.pm.output()}\n[chaos] pm ${pid === undefined ? "NOT RUNNING" : `running, pid ${pid}`}\n`,
+  );
+  for (const name of roleNames) {
+    const role = system.role(name);
+    const { exitCode, signalCode } = role.child;
+    const state = exitCode === null && signalCode === null ? "running" : `ended (${exitCode ?? signalCode})`;
+    fs.writeFileSync(
+      path.join(logs, `${name}-${role.child.pid ?? "none"}.log`),
+      `${role.output()}\n[chaos] ${name} ${state}\n`,
+    );
+  }
+  return logs;
 }

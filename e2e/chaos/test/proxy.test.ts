@@ -65,6 +65,39 @@ describe("chaos TCP proxy", function () {
     proxy.setMode({ kind: "pass" });
   });
 
+  it("keeps the byte order while the link switches between delay and pass (no chunk overtakes)", async function () {
+    this.timeout(20_000);
+    // Numbered lines through the echo while the mode flips every few ms: a chunk written
+    // at once after a switch to pass, or held for a shorter time than the one before it,
+    // must still come after every chunk queued earlier (an HTTP/2 peer sees a protocol
+    // error otherwise, as the PM did after the link-delay heal, seed 777).
+    const socket = net.connect(proxy.port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    let got = "";
+    socket.on("data", (d: Buffer) => (got += d.toString()));
+    const lines = 600;
+    let sent = "";
+    for (let i = 0; i < lines; i++) {
+      if (i % 15 === 0)
+        proxy.setMode(i % 30 === 0 ? { kind: "delay", delayMs: 5 + (i % 7) } : { kind: "pass" });
+      const line = `${i}\n`;
+      sent += line;
+      socket.write(line);
+      // Let each line arrive at the proxy as its own chunk; a busy wait now and then
+      // makes the proxy's timers late, as a loaded machine does.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (i % 10 === 0) {
+        const until = Date.now() + 8;
+        while (Date.now() < until);
+      }
+    }
+    proxy.setMode({ kind: "pass" });
+    const deadline = Date.now() + 10_000;
+    while (got.length < sent.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    socket.destroy();
+    expect(got).to.equal(sent);
+  });
+
   it("drop resets an open connection and every new one; pass heals", async function () {
     const open = net.connect(proxy.port, "127.0.0.1");
     const closed = new Promise<string>((resolve) => {

@@ -12,7 +12,14 @@ import { faults } from "../faults.ts";
 import { Ledger } from "../ledger.ts";
 import { ReconcileCounter } from "../reconcile-counter.ts";
 import { failureReport, runScenario } from "../runner.ts";
-import { outputDir, quickSize, seedFromEnv, summaryLine, writeFigures } from "../suite.ts";
+import {
+  outputDir,
+  quickSize,
+  seedFromEnv,
+  summaryLine,
+  writeFigures,
+  writeProcessOutputs,
+} from "../suite.ts";
 import { startChaosSystem, type ChaosSystem } from "../system.ts";
 
 const seed = seedFromEnv();
@@ -49,6 +56,7 @@ describe(`e2e chaos quick mode (seed ${seed})`, function () {
     this.timeout(120_000);
     counter?.stop();
     doors?.close();
+    if (system) writeProcessOutputs(dir, system);
     await system?.close();
   });
 
@@ -63,14 +71,26 @@ describe(`e2e chaos quick mode (seed ${seed})`, function () {
       ...(baselinePerRecord === undefined ? {} : { baselinePerRecord }),
     });
     const file = writeFigures(dir, index++, result);
-    console.error(`      ${summaryLine(result)}\n      figures: ${file}`);
+    const logs = writeProcessOutputs(dir, system);
+    console.error(`      ${summaryLine(result)}\n      figures: ${file}; process output: ${logs}`);
     return result;
+  };
+  /** The failure report, with where the processes' output is and the PM's tail when it is not running. */
+  const report = (result: Awaited<ReturnType<typeof scenario>>) => {
+    const pmDown = system?.pm.pid() === undefined;
+    return [
+      failureReport(result, ledger, replay(result.name)),
+      `process output (stdout and stderr of the PM and every CRM role): ${path.join(dir, "logs")}`,
+      ...(pmDown && system
+        ? ["the PM is NOT RUNNING; its last output:", system.pm.output().slice(-4000)]
+        : []),
+    ].join("\n");
   };
 
   it("baseline: with no fault every invariant holds", async function () {
     const result = await scenario("baseline");
     baselinePerRecord = result.figures.reconciles.per_record;
-    expect(result.ok, failureReport(result, ledger, replay(result.name))).to.equal(true);
+    expect(result.ok, report(result)).to.equal(true);
   });
 
   chosen.forEach((fault, i) => {
@@ -81,7 +101,7 @@ describe(`e2e chaos quick mode (seed ${seed})`, function () {
         this.skip();
       }
       const result = await scenario(fault.name, i);
-      expect(result.ok, failureReport(result, ledger, replay(result.name))).to.equal(true);
+      expect(result.ok, report(result)).to.equal(true);
     });
   });
 });

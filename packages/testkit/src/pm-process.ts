@@ -57,6 +57,11 @@ export async function startPmProcess(env: Record<string, string>): Promise<PmPro
     child = c;
     c.stdout.on("data", (d: Buffer) => (output += d.toString()));
     c.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    // The end of every run in the output too: a death mid-test shows its code or signal.
+    c.once(
+      "exit",
+      (code, signal) => (output += `[testkit] pm pid ${c.pid ?? "?"} exited (${code ?? signal})\n`),
+    );
     await waitFor(
       async () => {
         if (c.exitCode !== null || c.signalCode !== null)

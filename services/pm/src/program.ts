@@ -1,7 +1,7 @@
 // The `pm` program (npm run pm): settings from the environment (a bad or unknown one
 // exits 1 naming the variable), then serve until SIGTERM/SIGINT, closing gracefully.
 // Started by main.ts once tracing is set up.
-import { createLogger, routeConsoleToLogger } from "@oaas/telemetry";
+import { createLogger, createMetrics, installProcessGuards, routeConsoleToLogger } from "@oaas/telemetry";
 import { startPm } from "./app.ts";
 import { parsePmConfig, PmConfigError } from "./config/index.ts";
 
@@ -20,13 +20,15 @@ export async function main(): Promise<number> {
   const logger = createLogger({ service: "pm", level: config.log.level });
   // From here on every line the PM writes is JSON, also what its libraries print.
   routeConsoleToLogger(logger);
-  process.on("unhandledRejection", (reason) => {
-    // Logged, not fatal: one request's late failure must not end every other request.
-    logger.error("unhandled rejection", { error: reason instanceof Error ? reason.stack : String(reason) });
-  });
+  const metrics = config.metrics.enabled ? createMetrics({ serviceName: "oaas-pm" }) : undefined;
+  // The shared policy (@oaas/telemetry process-guards.ts), as every CRM role has it: an
+  // unhandled rejection is logged and counted and the PM keeps serving (one request's late
+  // failure must not end every other request); an uncaught exception is logged and counted
+  // before the exit, so a death always leaves its cause in the log.
+  installProcessGuards({ logger, ...(metrics ? { metrics } : {}) });
   let pm;
   try {
-    pm = await startPm({ config, logger });
+    pm = await startPm({ config, logger, ...(metrics ? { metrics } : {}) });
   } catch (error) {
     // Unreadable credentials files name their variable; nothing else is served.
     logger.error("pm cannot start", { error: error instanceof Error ? error.message : String(error) });
