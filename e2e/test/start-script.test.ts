@@ -196,7 +196,7 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       expect(
         (await fetch(`${pmBase}/api/v1/deployments`, { headers: { authorization: scrape } })).status,
       ).to.equal(403);
-      // The dashboard's one local user may use Bull Board's actions (role admin).
+      // The dashboard's one local user may use Bull Board's actions (role admin, not read-only).
       const dashboardUsers = parseUsersFile(
         fs.readFileSync(path.join(dir, "dashboard-auth"), "utf8"),
         "viewer",
@@ -204,6 +204,15 @@ describe("e2e: npm start and npm run stop (scripts/start-local.sh, stop-local.sh
       expect([...dashboardUsers.users].map(([user, entry]) => `${user}:${entry.role}`)).to.deep.equal([
         "admin:admin",
       ]);
+      const [[dashUser, dashEntry] = ["", { password: "" }]] = [...dashboardUsers.users];
+      const basic = `Basic ${Buffer.from(`${dashUser}:${dashEntry.password}`).toString("base64")}`;
+      const queues = await fetch(`http://127.0.0.1:${env["OPRC_CRM_DASHBOARD_PORT"] ?? ""}/api/queues`, {
+        headers: { authorization: basic },
+      });
+      expect(queues.status).to.equal(200);
+      const board = (await queues.json()) as { queues: { name: string; readOnlyMode?: boolean }[] };
+      expect(board.queues.length).to.be.above(0);
+      for (const queue of board.queues) expect(queue.readOnlyMode, queue.name).to.equal(false);
       const pidFiles = fs
         .readdirSync(dir)
         .filter((f) => f.endsWith(".pid"))
