@@ -1,6 +1,6 @@
 // The command tree (commander): arguments and options in, one call into commands/*.
 // Global options may appear anywhere on the line; actions read them with optsWithGlobals.
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { applyPackage, deletePackage, getPackage, listPackages } from "./commands/packages.ts";
 import {
   deleteDeployment,
@@ -14,8 +14,7 @@ import { history, nfr, status } from "./commands/status.ts";
 import { getRuntime, listRuntimes } from "./commands/runtimes.ts";
 import { clusters, version } from "./commands/clusters.ts";
 import type { Context } from "./commands/context.ts";
-import { splitList } from "./deploy-request.ts";
-import { keyProblem } from "@oaas/models";
+import { atRps, parseBool, parseClusters, parseCount, parseKey, parseRatio } from "./option-parsers.ts";
 import { parseDuration } from "./durations.ts";
 import { exitCodes, oneLine, UsageError } from "./errors.ts";
 import { outputFormats, parseOutputFormat } from "./output.ts";
@@ -370,51 +369,4 @@ export function buildProgram(io: ProgramIo): Command {
     );
 
   return program;
-}
-
-/** --env: cluster names, each a key (@oaas/models keyProblem), none twice; refused before anything is sent. */
-function parseClusters(value: string): string[] {
-  const names = splitList(value);
-  for (const name of names) {
-    const problem = keyProblem(name);
-    if (problem !== undefined) throw new InvalidArgumentError(`"${name}": ${problem}.`);
-  }
-  const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) throw new InvalidArgumentError(`"${twice}" is named twice.`);
-  return names;
-}
-
-/** --key: the PM's key rule (@oaas/models keyProblem), checked before anything is sent. */
-function parseKey(value: string): string {
-  const problem = keyProblem(value);
-  if (problem !== undefined) throw new InvalidArgumentError(`${problem}.`);
-  return value;
-}
-
-function parseCount(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number (0 or more).");
-  return Number(value);
-}
-
-function parseBool(value: string): boolean {
-  if (value === "true") return true;
-  if (value === "false") return false;
-  throw new InvalidArgumentError("must be true or false.");
-}
-
-function parseRatio(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
-    throw new InvalidArgumentError("must be a number within 0..1 (e.g. 0.99).");
-  }
-  return n;
-}
-
-/** --at-rps: requests per second, a number 0 or more (as `crm nfr explain --at-rps` takes it). */
-function atRps(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
-    throw new InvalidArgumentError("must be a number of requests per second, 0 or more.");
-  }
-  return n;
 }

@@ -117,6 +117,10 @@ describe("argument parsing", function () {
         /^error: option '--env <clusters>' argument 'default,default' is invalid\. "default" is named twice\.$/,
       ],
       [
+        ["deploy", "p", "c", "--env", "a,,b"],
+        /^error: option '--env <clusters>' argument 'a,,b' is invalid\. an empty cluster name/,
+      ],
+      [
         ["deploy", "p", "c", "--env", "a,b/c"],
         /^error: option '--env <clusters>' argument 'a,b\/c' is invalid\. "b\/c": /,
       ],
