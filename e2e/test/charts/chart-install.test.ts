@@ -97,7 +97,14 @@ describe("helm charts: install, RBAC and uninstall on the real test cluster", fu
 
   it("installs oaas-crm in mode roles (full values; external Redis Cluster, mTLS): one Ready Deployment per role", async () => {
     // The test cluster has no Prometheus Operator, so no ServiceMonitor kind to create.
-    await install("crm-full", crm, valuesFile(crm, "full"), ["--set", "serviceMonitor.enabled=false"]);
+    // The full values serve oaas-system; here the release's own namespace is the served one
+    // (each served namespace gets the roles' Roles, so it must exist before the install).
+    await install("crm-full", crm, valuesFile(crm, "full"), [
+      "--set",
+      "serviceMonitor.enabled=false",
+      "--set-json",
+      `auth.allowedNamespaces=${JSON.stringify([ns.name])}`,
+    ]);
     const roles = ["ingress", "watcher", "reconciler", "analyzer", "enforcer", "dashboard"];
     await expectAllReady(
       kube,

@@ -10,6 +10,13 @@ export const queueNames = {
 } as const;
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
+/** The CRM role (`crm <role>`) whose workers consume each queue. */
+export const queueConsumers: Readonly<Record<QueueName, string>> = {
+  [queueNames.reconcile]: "reconciler",
+  [queueNames.analyze]: "analyzer",
+  [queueNames.enforce]: "enforcer",
+};
+
 /** Why a job was enqueued. Only for logs, metrics and history: handlers never branch on it. */
 export type JobReason =
   | "record-added"

@@ -3,8 +3,7 @@
 // DEGRADED with a message naming what is missing. Pure: the gatherer (workers-probe.ts)
 // reads worker counts and the Lease; this file decides.
 import type { Lease } from "@oaas/kube";
-import { queueNames, type QueueName } from "@oaas/queue";
-import { queueConsumers } from "../roles/role-names.ts";
+import { queueConsumers, queueNames, type QueueName } from "@oaas/queue";
 
 /** What a count of a queue's workers can be: a number, or unknown (Redis refused CLIENT LIST, or failed). */
 export type WorkerCount = number | { readonly unknown: string };

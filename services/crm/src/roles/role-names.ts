@@ -1,6 +1,6 @@
 // The CRM's roles, and which role consumes each work queue: read by the program (what
 // `crm <role>` may start) and by the dashboard (which queues nothing consumes here).
-import { queueNames, type QueueName } from "@oaas/queue";
+import { queueConsumers } from "@oaas/queue";
 
 /** Roles `crm <role>` runs. */
 export const builtRoles = [
@@ -15,13 +15,6 @@ export const builtRoles = [
 export type Role = (typeof builtRoles)[number];
 /** Roles of the design not built yet: `crm <role>` says so and exits 2 (none left). */
 export const plannedRoles: readonly string[] = [];
-
-/** The role whose workers consume each queue. */
-export const queueConsumers: Readonly<Record<QueueName, string>> = {
-  [queueNames.reconcile]: "reconciler",
-  [queueNames.analyze]: "analyzer",
-  [queueNames.enforce]: "enforcer",
-};
 
 /** The queues whose consuming role is not built, each with a sentence saying so. */
 export function unconsumedQueues(): ReadonlyMap<string, string> {

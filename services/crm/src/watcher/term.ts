@@ -26,6 +26,7 @@ import type { JobPriority, JobReason, RecordJob, RecordName } from "@oaas/queue"
 import type { Logger } from "@oaas/telemetry";
 import { childAddMatters, childChange, recordChangeMatters } from "./changes.ts";
 import { isServed } from "./discovery.ts";
+import { activityAges, summedStats } from "./informer-stats.ts";
 import { Enqueuer, type Enqueue, type EnqueueRetry, type WatcherMetrics } from "./enqueuer.ts";
 import type { ChildKind } from "./kinds.ts";
 import type { RecordHooks } from "../deployments/record-hooks.ts";
@@ -198,30 +199,12 @@ export class Term {
    * several namespaces, the most silent namespace's informer of that resource.
    */
   activityAgesMs(): Record<string, number> {
-    const ages: Record<string, number> = {};
-    for (const informer of this.informers())
-      ages[informer.resource] = Math.max(ages[informer.resource] ?? 0, informer.lastActivityAgeMs());
-    return ages;
+    return activityAges(this.informers());
   }
 
   /** Informer counters (lists, watches, events, bookmarks, 410 relists, errors) per resource, summed over namespaces. */
   informerStats(): Record<string, InformerStats> {
-    const stats: Record<string, InformerStats> = {};
-    for (const informer of this.informers()) {
-      const own = informer.stats();
-      const sum = stats[informer.resource];
-      stats[informer.resource] = sum
-        ? {
-            lists: sum.lists + own.lists,
-            watches: sum.watches + own.watches,
-            events: sum.events + own.events,
-            bookmarks: sum.bookmarks + own.bookmarks,
-            gone: sum.gone + own.gone,
-            errors: sum.errors + own.errors,
-          }
-        : own;
-    }
-    return stats;
+    return summedStats(this.informers());
   }
 
   enqueueFailures(): number {
