@@ -46,8 +46,6 @@ export interface RecordExplanation extends Explanation {
   nfrObserved?: { status: string; reason: string; message: string; lastTransitionTime: string };
 }
 
-export { componentText } from "./explain-text.ts";
-
 export interface ExplainInput {
   record: string;
   namespace: string;

@@ -53,7 +53,6 @@ export {
 } from "./chain.ts";
 export {
   explain,
-  componentText,
   whatIf,
   unitOf,
   type Explanation,
@@ -62,5 +61,5 @@ export {
   type RecordExplanation,
   type WhatIfInput,
 } from "./explain.ts";
-export { formatExplanation, type WhatIfResult } from "./explain-text.ts";
+export { componentText, formatExplanation, type WhatIfResult } from "./explain-text.ts";
 export { nfrSettings, durationMs } from "./settings.ts";
